@@ -1,0 +1,55 @@
+//! Opening the database: SQLite under the data directory by default, PostgreSQL when a
+//! `DATABASE_URL` says so. Migrations run on every open, so a fresh directory just works.
+
+use std::path::Path;
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use techmatch_migration::{Migrator, MigratorTrait};
+
+use crate::{CoreError, CoreResult};
+
+/// The SQLite file name inside the data directory.
+pub const SQLITE_FILE: &str = "techmatch.db";
+
+/// Chooses the database URL: an explicit URL wins, else a SQLite file in `data_dir`.
+pub fn database_url(explicit: Option<&str>, data_dir: &Path) -> String {
+    match explicit.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(url) => url.to_owned(),
+        None => format!("sqlite://{}?mode=rwc", data_dir.join(SQLITE_FILE).display()),
+    }
+}
+
+/// Connects, applies SQLite pragmas and runs pending migrations.
+///
+/// # Errors
+/// Fails when the database cannot be reached or a migration fails.
+pub async fn connect(url: &str) -> CoreResult<DatabaseConnection> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30))
+        .sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // One writer at a time is SQLite's rule; a small pool avoids lock contention
+        // while still letting readers proceed under WAL.
+        options.max_connections(4).min_connections(1);
+    } else {
+        options.max_connections(16);
+    }
+    let db = Database::connect(options).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        for pragma in [
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA busy_timeout = 10000",
+        ] {
+            db.execute_unprepared(pragma).await?;
+        }
+    }
+    Migrator::up(&db, None)
+        .await
+        .map_err(|e| CoreError::Internal(format!("migration failed: {e}")))?;
+    Ok(db)
+}

@@ -1,0 +1,6 @@
+//! sea-orm entities: the rows as stored. Domain rules live in `services`, not here.
+
+pub mod achievement;
+pub mod change;
+pub mod need;
+pub mod organisation;

@@ -1,0 +1,38 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "needs")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub external_id: String,
+    pub org_id: Option<i64>,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub industry: Option<String>,
+    /// Keywords joined with `；`, which the importer never lets into a keyword.
+    #[sea_orm(column_type = "Text")]
+    pub keywords: String,
+    pub budget_min_yuan: Option<i64>,
+    pub budget_max_yuan: Option<i64>,
+    pub deadline: Option<Date>,
+    /// Cooperation mode codes joined with `,`.
+    pub coop_modes: String,
+    pub min_trl: Option<i16>,
+    pub region_code: Option<String>,
+    pub region_name: Option<String>,
+    pub confidential: bool,
+    pub status: String,
+    pub reject_reason: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub reject_note: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

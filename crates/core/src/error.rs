@@ -1,0 +1,75 @@
+//! The one error type of techmatch-core.
+//!
+//! Domain code never knows about HTTP: every error exposes a stable [`ErrorKind`]
+//! and the web crate maps kinds to statuses in one place. Messages in `reason`
+//! fields are written for the person who supplied the input, in Chinese, because
+//! they end up verbatim in import reports and form errors.
+
+use crate::lists::RowProblem;
+
+/// Everything that can go wrong inside techmatch-core.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// A value supplied by a user does not parse or breaks a rule.
+    #[error("invalid {field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+
+    /// A state change that the lifecycle does not allow.
+    #[error("illegal transition from {from} to {to}: {reason}")]
+    IllegalTransition { from: String, to: String, reason: String },
+
+    /// A record that was asked for by identifier does not exist.
+    #[error("{what} not found: {id}")]
+    NotFound { what: &'static str, id: String },
+
+    /// A list file as a whole cannot be read (wrong format, not the extension it claims, unreadable).
+    #[error("cannot read list file {path}: {reason}")]
+    ListFile { path: String, reason: String },
+
+    /// Some rows of an import were rejected; the good rows were imported.
+    #[error("{} row(s) rejected", problems.len())]
+    RowsRejected { problems: Vec<RowProblem> },
+
+    #[error("database error: {0}")]
+    Db(#[from] sea_orm::DbErr),
+
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+
+    /// A bug or broken invariant; never caused by user input.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The stable classification of a [`CoreError`], for callers that must react to it
+/// (the web crate maps it to an HTTP status, the CLI to an exit code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    Invalid,
+    Conflict,
+    NotFound,
+    Internal,
+}
+
+impl CoreError {
+    /// Shorthand for a validation failure of one field.
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        CoreError::Invalid {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            CoreError::Invalid { .. } | CoreError::ListFile { .. } | CoreError::RowsRejected { .. } => {
+                ErrorKind::Invalid
+            }
+            CoreError::IllegalTransition { .. } => ErrorKind::Conflict,
+            CoreError::NotFound { .. } => ErrorKind::NotFound,
+            CoreError::Db(_) | CoreError::Io(_) | CoreError::Internal(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+pub type CoreResult<T> = Result<T, CoreError>;

@@ -1,0 +1,15 @@
+//! techmatch-core: domain types, validation, state machines, list import/export and
+//! services over sea-orm. Nothing here knows about HTTP or the search index.
+
+pub mod db;
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod lists;
+pub mod posting;
+pub mod services;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use error::{CoreError, CoreResult, ErrorKind};

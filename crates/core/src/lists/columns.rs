@@ -1,0 +1,105 @@
+//! The columns of the two lists: English field names (JSONL and the API), the Chinese
+//! header written on export, and the other headers people use in their spreadsheets.
+
+/// One column of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// The English field name, used by JSONL and the API.
+    pub field: &'static str,
+    /// The Chinese header written on export.
+    pub header: &'static str,
+    /// Other headers accepted on import.
+    pub aliases: &'static [&'static str],
+}
+
+const fn col(field: &'static str, header: &'static str, aliases: &'static [&'static str]) -> Column {
+    Column { field, header, aliases }
+}
+
+pub const NEED_COLUMNS: &[Column] = &[
+    col("id", "需求编号", &["编号", "序号id", "外部编号"]),
+    col("title", "需求名称", &["需求标题", "名称", "标题", "项目名称"]),
+    col("description", "需求描述", &["需求内容", "描述", "详细描述", "需求详情", "技术需求描述"]),
+    col("industry", "所属领域", &["所属行业", "行业领域", "产业领域", "领域", "行业", "所属产业"]),
+    col("keywords", "关键词", &["关键字"]),
+    col("budget", "预算(万元)", &["预算", "资金预算", "预算金额", "预算金额(万元)", "拟投入资金(万元)"]),
+    col("deadline", "截止日期", &["截止时间", "需求截止日期", "有效期至"]),
+    col("coop_modes", "合作方式", &["合作模式", "期望合作方式"]),
+    col("min_trl", "最低技术成熟度", &["技术成熟度要求", "成熟度要求", "最低成熟度"]),
+    col("region", "所在地区", &["地区", "区域", "所在地", "行政区划"]),
+    col("confidential", "是否保密", &["保密", "企业信息保密"]),
+    col("org_name", "企业名称", &["需求单位", "单位名称", "需求企业", "发布单位"]),
+    col("org_uscc", "统一社会信用代码", &["信用代码", "社会信用代码", "uscc"]),
+    col("status", "状态", &[]),
+];
+
+pub const ACHIEVEMENT_COLUMNS: &[Column] = &[
+    col("id", "成果编号", &["编号", "外部编号"]),
+    col("title", "成果名称", &["成果标题", "名称", "标题", "项目名称"]),
+    col("abstract", "成果简介", &["成果摘要", "摘要", "简介", "成果描述", "summary"]),
+    col("keywords", "关键词", &["关键字"]),
+    col("field", "所属领域", &["技术领域", "应用领域", "领域", "行业领域", "所属行业", "industry"]),
+    col("trl", "技术成熟度", &["成熟度", "成熟度等级"]),
+    col("patents", "专利号", &["专利", "专利申请号", "相关专利", "专利号(申请号)"]),
+    col("transfer_modes", "转化方式", &["转让方式", "合作方式", "转化模式"]),
+    col("price", "意向价格(万元)", &["意向价格", "价格(万元)", "转让价格", "转让价格(万元)", "价格"]),
+    col("org_name", "完成单位", &["所属单位", "单位名称", "成果单位", "持有单位"]),
+    col("org_uscc", "统一社会信用代码", &["信用代码", "社会信用代码", "uscc"]),
+    col("org_kind", "单位类型", &["机构类型"]),
+    col("team_lead", "负责人", &["团队负责人", "成果负责人", "联系人"]),
+    col("region", "所在地区", &["地区", "区域", "所在地"]),
+    col("status", "状态", &[]),
+];
+
+/// Normalises a header so that `预算（万元）`, `预算(万元)` and ` 预算 (万元) ` are one.
+fn normalise(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            '：' => ':',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// Finds the column a header names, by field name, export header or alias.
+pub fn resolve<'a>(columns: &'a [Column], header: &str) -> Option<&'a Column> {
+    let wanted = normalise(header);
+    columns.iter().find(|c| {
+        normalise(c.field) == wanted || normalise(c.header) == wanted || c.aliases.iter().any(|a| normalise(a) == wanted)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_resolve_in_both_languages_and_widths() {
+        assert_eq!(resolve(NEED_COLUMNS, "预算（万元）").map(|c| c.field), Some("budget"));
+        assert_eq!(resolve(NEED_COLUMNS, " 需求名称 ").map(|c| c.field), Some("title"));
+        assert_eq!(resolve(NEED_COLUMNS, "Title").map(|c| c.field), Some("title"));
+        assert_eq!(resolve(ACHIEVEMENT_COLUMNS, "abstract").map(|c| c.field), Some("abstract"));
+        assert_eq!(resolve(ACHIEVEMENT_COLUMNS, "完成单位").map(|c| c.field), Some("org_name"));
+        assert!(resolve(NEED_COLUMNS, "备注").is_none());
+    }
+
+    #[test]
+    fn no_header_is_ambiguous() {
+        for columns in [NEED_COLUMNS, ACHIEVEMENT_COLUMNS] {
+            for a in columns {
+                let names = std::iter::once(a.field).chain(std::iter::once(a.header)).chain(a.aliases.iter().copied());
+                for name in names {
+                    let hits = columns
+                        .iter()
+                        .filter(|c| resolve(std::slice::from_ref(*c), name).is_some())
+                        .count();
+                    assert_eq!(hits, 1, "{name} names {hits} columns");
+                }
+            }
+        }
+    }
+}

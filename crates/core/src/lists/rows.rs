@@ -1,0 +1,299 @@
+//! Turning raw list rows into validated postings, collecting every problem of a row
+//! (not just the first) so that one report fixes the whole file.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::CoreError;
+use crate::domain::{AskingPrice, BudgetRange, CoopMode, IndustryCatalogue, PatentNo, Region, TransferMode, Trl, Uscc};
+use crate::lists::RowProblem;
+use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, NEED_COLUMNS};
+use crate::lists::read::{Cell, RawRow};
+use crate::posting::{AchievementInput, NeedInput, OrgKind, OrgRef, split_keywords};
+
+const MAX_TITLE_CHARS: usize = 300;
+const MAX_TEXT_CHARS: usize = 20_000;
+const MAX_ID_CHARS: usize = 128;
+
+/// The cells of one row keyed by English field name, remembering the header as written.
+struct Fields<'r> {
+    row: usize,
+    cells: BTreeMap<&'static str, (&'r str, &'r Cell)>,
+    problems: Vec<RowProblem>,
+}
+
+impl<'r> Fields<'r> {
+    fn new(row: &'r RawRow, columns: &[Column]) -> Fields<'r> {
+        let mut cells = BTreeMap::new();
+        for (header, cell) in &row.cells {
+            if let Some(column) = columns::resolve(columns, header) {
+                cells.entry(column.field).or_insert((header.as_str(), cell));
+            }
+        }
+        Fields {
+            row: row.row,
+            cells,
+            problems: Vec::new(),
+        }
+    }
+
+    fn problem(&mut self, field: &'static str, value: &str, reason: impl Into<String>) {
+        let column = self.cells.get(field).map(|(h, _)| (*h).to_owned()).unwrap_or_else(|| field.to_owned());
+        self.problems.push(RowProblem {
+            row: self.row,
+            column: Some(column),
+            value: value.to_owned(),
+            reason: reason.into(),
+        });
+    }
+
+    /// The cell as one string; list cells are joined with the enumeration comma.
+    fn text(&self, field: &'static str) -> Option<String> {
+        self.cells.get(field).map(|(_, cell)| match cell {
+            Cell::Text(t) => t.trim().to_owned(),
+            Cell::List(items) => items.join("、"),
+        })
+    }
+
+    /// The cell as a list of items: a JSON array as is, a text cell split by `split`.
+    fn items(&self, field: &'static str, split: impl Fn(&str) -> Vec<String>) -> Vec<String> {
+        match self.cells.get(field) {
+            None => Vec::new(),
+            Some((_, Cell::Text(t))) => split(t),
+            Some((_, Cell::List(items))) => items.iter().flat_map(|i| split(i)).collect(),
+        }
+    }
+
+    /// Parses an optional field, recording a problem (and yielding `None`) on failure.
+    fn parse<T>(&mut self, field: &'static str, parse: impl Fn(&str) -> Result<T, CoreError>) -> Option<T> {
+        let text = self.text(field)?;
+        if text.is_empty() {
+            return None;
+        }
+        match parse(&text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.problem(field, &text, reason_of(e));
+                None
+            }
+        }
+    }
+
+    fn bounded_text(&mut self, field: &'static str, max: usize) -> String {
+        let text = self.text(field).unwrap_or_default();
+        let len = text.chars().count();
+        if len > max {
+            let shown: String = text.chars().take(20).collect();
+            self.problem(field, &format!("{shown}…"), format!("内容过长：{len} 字，最多 {max} 字"));
+        }
+        text
+    }
+
+    fn title(&mut self) -> String {
+        let title = self.bounded_text("title", MAX_TITLE_CHARS);
+        if title.is_empty() {
+            self.problem("title", "", "名称不能为空");
+        }
+        title
+    }
+
+    fn external_id(&mut self, kind: &str, title: &str, org: Option<&OrgRef>) -> String {
+        match self.text("id").filter(|id| !id.is_empty()) {
+            Some(id) if id.chars().count() > MAX_ID_CHARS => {
+                self.problem("id", &id, format!("编号过长，最多 {MAX_ID_CHARS} 个字符"));
+                id
+            }
+            Some(id) => id,
+            // Without an id the row is known by who posted what, which keeps re-imports
+            // of the same list idempotent.
+            None => derived_id(kind, title, org.map(|o| o.name.as_str()).unwrap_or("")),
+        }
+    }
+
+    fn organisation(&mut self, default_kind: impl Fn(&str) -> OrgKind) -> Option<OrgRef> {
+        let name = self.text("org_name").filter(|n| !n.is_empty());
+        let uscc_text = self.text("org_uscc").filter(|u| !u.is_empty());
+        let mut uscc = None;
+        let mut uscc_check_failure = None;
+        if let Some(text) = &uscc_text {
+            match Uscc::parse_lenient(text) {
+                Ok((code, failure)) => {
+                    uscc = Some(code);
+                    uscc_check_failure = failure;
+                }
+                Err(e) => self.problem("org_uscc", text, reason_of(e)),
+            }
+        }
+        let kind = self.parse("org_kind", OrgKind::parse);
+        match name {
+            Some(name) => Some(OrgRef {
+                kind: kind.unwrap_or_else(|| default_kind(&name)),
+                name,
+                uscc,
+                uscc_check_failure,
+            }),
+            None => {
+                if let Some(text) = uscc_text {
+                    self.problem("org_name", &text, "填写了统一社会信用代码时，单位名称不能为空");
+                }
+                None
+            }
+        }
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, Vec<RowProblem>> {
+        if self.problems.is_empty() { Ok(value) } else { Err(self.problems) }
+    }
+}
+
+fn reason_of(error: CoreError) -> String {
+    match error {
+        CoreError::Invalid { reason, .. } => reason,
+        other => other.to_string(),
+    }
+}
+
+/// A stable identifier for rows that bring none: FNV-1a over kind, organisation and title.
+fn derived_id(kind: &str, title: &str, org: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in kind.bytes().chain([0]).chain(org.bytes()).chain([0]).chain(title.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("auto-{hash:016x}")
+}
+
+/// Parses a yes/no cell in the ways spreadsheets spell it.
+pub fn parse_flag(text: &str) -> Result<bool, CoreError> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "是" | "保密" | "y" | "yes" | "true" | "1" | "√" => Ok(true),
+        "否" | "公开" | "不保密" | "n" | "no" | "false" | "0" | "" => Ok(false),
+        other => Err(CoreError::invalid("flag", format!("无法识别「{other}」，请填写「是」或「否」"))),
+    }
+}
+
+/// Parses a date as people type it: 2026-12-31, 2026/12/31, 2026.12.31, 2026年12月31日,
+/// with or without a time part (spreadsheets add one).
+pub fn parse_date(text: &str) -> Result<NaiveDate, CoreError> {
+    let date_part = text.trim().split([' ', 'T']).next().unwrap_or("");
+    let normalised: String = date_part
+        .trim_end_matches('日')
+        .chars()
+        .map(|c| if matches!(c, '/' | '.' | '年' | '月') { '-' } else { c })
+        .collect();
+    NaiveDate::parse_from_str(&normalised, "%Y-%m-%d")
+        .map_err(|_| CoreError::invalid("date", format!("无法识别日期「{}」，请写成 2026-12-31", text.trim())))
+}
+
+/// Maps one raw row to a need, or to all the problems found in it.
+pub fn need_from_row(row: &RawRow, industries: &IndustryCatalogue) -> Result<NeedInput, Vec<RowProblem>> {
+    let mut f = Fields::new(row, NEED_COLUMNS);
+    let title = f.title();
+    let description = f.bounded_text("description", MAX_TEXT_CHARS);
+    let industry = f.parse("industry", |t| industries.resolve(t).map(|i| i.name.clone()));
+    let keywords = f.items("keywords", split_keywords);
+    let budget = f.parse("budget", BudgetRange::parse);
+    let deadline = f.parse("deadline", parse_date);
+    let coop_text = f.items("coop_modes", |t| vec![t.to_owned()]).join("、");
+    let coop_modes = if coop_text.is_empty() {
+        Vec::new()
+    } else {
+        match CoopMode::parse_set(&coop_text) {
+            Ok(modes) => modes,
+            Err(e) => {
+                f.problem("coop_modes", &coop_text, reason_of(e));
+                Vec::new()
+            }
+        }
+    };
+    let min_trl = f.parse("min_trl", Trl::parse);
+    let region = f.parse("region", Region::parse);
+    let confidential = f.parse("confidential", parse_flag).unwrap_or(false);
+    let organisation = f.organisation(|_| OrgKind::Enterprise);
+    let external_id = f.external_id("need", &title, organisation.as_ref());
+    f.finish(NeedInput {
+        external_id,
+        title,
+        description,
+        industry,
+        keywords,
+        budget,
+        deadline,
+        coop_modes,
+        min_trl,
+        region,
+        confidential,
+        organisation,
+    })
+}
+
+/// Maps one raw row to an achievement, or to all the problems found in it.
+pub fn achievement_from_row(
+    row: &RawRow,
+    industries: &IndustryCatalogue,
+) -> Result<AchievementInput, Vec<RowProblem>> {
+    let mut f = Fields::new(row, ACHIEVEMENT_COLUMNS);
+    let title = f.title();
+    let summary = f.bounded_text("abstract", MAX_TEXT_CHARS);
+    let keywords = f.items("keywords", split_keywords);
+    let field = f.parse("field", |t| industries.resolve(t).map(|i| i.name.clone()));
+    let trl = f.parse("trl", Trl::parse);
+    let patent_text = f.items("patents", |t| vec![t.to_owned()]).join("，");
+    let patents = if patent_text.is_empty() {
+        Vec::new()
+    } else {
+        match PatentNo::parse_list(&patent_text) {
+            Ok(p) => p,
+            Err(e) => {
+                f.problem("patents", &patent_text, reason_of(e));
+                Vec::new()
+            }
+        }
+    };
+    let modes_text = f.items("transfer_modes", |t| vec![t.to_owned()]).join("、");
+    let transfer_modes = if modes_text.is_empty() {
+        Vec::new()
+    } else {
+        match TransferMode::parse_set(&modes_text) {
+            Ok(m) => m,
+            Err(e) => {
+                f.problem("transfer_modes", &modes_text, reason_of(e));
+                Vec::new()
+            }
+        }
+    };
+    let price = f.parse("price", AskingPrice::parse);
+    let organisation = f.organisation(OrgKind::guess_from_name);
+    let team_lead = f.text("team_lead").filter(|t| !t.is_empty());
+    let region = f.parse("region", Region::parse);
+    let external_id = f.external_id("achievement", &title, organisation.as_ref());
+    f.finish(AchievementInput {
+        external_id,
+        title,
+        summary,
+        keywords,
+        field,
+        trl,
+        patents,
+        transfer_modes,
+        price,
+        organisation,
+        team_lead,
+        region,
+    })
+}
+
+/// Headers of a file that name no column: reported as warnings, because a misspelt
+/// header silently dropping a column is worse than a noisy report.
+pub fn unknown_headers<'r>(columns: &[Column], rows: &'r [RawRow]) -> Vec<&'r str> {
+    let mut unknown: Vec<&str> = Vec::new();
+    for row in rows {
+        for (header, _) in &row.cells {
+            if columns::resolve(columns, header).is_none() && !unknown.contains(&header.as_str()) {
+                unknown.push(header);
+            }
+        }
+    }
+    unknown
+}

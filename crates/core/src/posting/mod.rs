@@ -1,0 +1,92 @@
+//! Postings: technical needs (技术需求) and achievements (科技成果), their lifecycle and
+//! the validated inputs that create or update them.
+
+pub mod achievement;
+pub mod need;
+pub mod organisation;
+pub mod status;
+pub mod view;
+
+use serde::{Deserialize, Serialize};
+
+pub use achievement::AchievementInput;
+pub use need::NeedInput;
+pub use organisation::{OrgKind, OrgRef};
+pub use status::{Action, RejectReason, Status};
+pub use view::PostingView;
+
+/// Which side of the market a posting is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostingKind {
+    Need,
+    Achievement,
+}
+
+impl PostingKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            PostingKind::Need => "need",
+            PostingKind::Achievement => "achievement",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<PostingKind> {
+        match code {
+            "need" => Some(PostingKind::Need),
+            "achievement" => Some(PostingKind::Achievement),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PostingKind::Need => "技术需求",
+            PostingKind::Achievement => "科技成果",
+        }
+    }
+}
+
+/// Separator of keywords in storage; the importer splits on it, so no keyword holds it.
+pub const KEYWORD_SEPARATOR: &str = "；";
+
+/// Splits a keyword cell the way people write them: on Chinese and Latin commas,
+/// semicolons, the enumeration comma and white space.
+pub fn split_keywords(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in text.split(|c: char| matches!(c, '，' | ',' | '；' | ';' | '、') || c.is_whitespace()) {
+        let part = part.trim();
+        if !part.is_empty() && !out.iter().any(|k| k == part) {
+            out.push(part.to_owned());
+        }
+    }
+    out
+}
+
+pub fn join_keywords(keywords: &[String]) -> String {
+    keywords.join(KEYWORD_SEPARATOR)
+}
+
+pub fn stored_keywords(stored: &str) -> Vec<String> {
+    stored
+        .split(KEYWORD_SEPARATOR)
+        .filter(|k| !k.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_split_on_every_usual_separator() {
+        assert_eq!(
+            split_keywords("纳米碳酸钙，改性;  填料、PVC 塑料,纳米碳酸钙"),
+            vec!["纳米碳酸钙", "改性", "填料", "PVC", "塑料"]
+        );
+        assert!(split_keywords(" ，； ").is_empty());
+        let stored = join_keywords(&split_keywords("煤层气 抽采"));
+        assert_eq!(stored_keywords(&stored), vec!["煤层气", "抽采"]);
+    }
+}

@@ -1,0 +1,315 @@
+//! The lifecycle shared by technical needs and achievements.
+//!
+//! ```text
+//! draft ──submit──▶ pending_review ──approve──▶ published ──close──▶ closed
+//!   ▲                 │      │                      │
+//!   └──recall─────────┘      └──reject──▶ rejected ─┴─withdraw──▶ withdrawn
+//!   └──revise────────────────────────────────┘
+//! ```
+//! A published posting that is materially edited goes back to review (`resubmit`), so
+//! the public never sees unmoderated text. Closed and withdrawn are final: a new need
+//! is a new posting, which keeps the record of what was solved honest.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::CoreError;
+
+/// Where a posting stands in moderation and publication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    PendingReview,
+    Published,
+    Closed,
+    Withdrawn,
+    Rejected,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Draft,
+        Status::PendingReview,
+        Status::Published,
+        Status::Closed,
+        Status::Withdrawn,
+        Status::Rejected,
+    ];
+
+    /// The stable code stored in the database and used in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::PendingReview => "pending_review",
+            Status::Published => "published",
+            Status::Closed => "closed",
+            Status::Withdrawn => "withdrawn",
+            Status::Rejected => "rejected",
+        }
+    }
+
+    /// The label people see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "草稿",
+            Status::PendingReview => "待审核",
+            Status::Published => "已发布",
+            Status::Closed => "已关闭",
+            Status::Withdrawn => "已撤回",
+            Status::Rejected => "已驳回",
+        }
+    }
+
+    /// Parses a stored code; an unknown code is a broken invariant, not user input.
+    pub fn from_code(code: &str) -> Result<Status, CoreError> {
+        Status::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or_else(|| CoreError::invalid("status", format!("未知状态「{code}」")))
+    }
+
+    /// Whether nothing can happen to a posting in this state any more.
+    pub fn is_final(self) -> bool {
+        matches!(self, Status::Closed | Status::Withdrawn)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}（{}）", self.label(), self.code())
+    }
+}
+
+/// Why the bureau rejects a posting: a fixed list so that rejections can be counted,
+/// plus free text in [`Action::Reject`] for the specifics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    Incomplete,
+    Inaccurate,
+    Duplicate,
+    OutOfScope,
+    Prohibited,
+    IdentityMismatch,
+    Other,
+}
+
+impl RejectReason {
+    pub const ALL: [RejectReason; 7] = [
+        RejectReason::Incomplete,
+        RejectReason::Inaccurate,
+        RejectReason::Duplicate,
+        RejectReason::OutOfScope,
+        RejectReason::Prohibited,
+        RejectReason::IdentityMismatch,
+        RejectReason::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RejectReason::Incomplete => "incomplete",
+            RejectReason::Inaccurate => "inaccurate",
+            RejectReason::Duplicate => "duplicate",
+            RejectReason::OutOfScope => "out_of_scope",
+            RejectReason::Prohibited => "prohibited",
+            RejectReason::IdentityMismatch => "identity_mismatch",
+            RejectReason::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RejectReason::Incomplete => "信息不完整",
+            RejectReason::Inaccurate => "内容不实或无法核实",
+            RejectReason::Duplicate => "重复发布",
+            RejectReason::OutOfScope => "不属于技术需求或科技成果",
+            RejectReason::Prohibited => "含违规或敏感内容",
+            RejectReason::IdentityMismatch => "发布主体信息不符",
+            RejectReason::Other => "其他",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Result<RejectReason, CoreError> {
+        RejectReason::ALL
+            .into_iter()
+            .find(|r| r.code() == code || r.label() == code)
+            .ok_or_else(|| {
+                let accepted: Vec<&str> = RejectReason::ALL.iter().map(|r| r.label()).collect();
+                CoreError::invalid(
+                    "reject_reason",
+                    format!("未知驳回理由「{code}」，可选：{}", accepted.join("、")),
+                )
+            })
+    }
+}
+
+/// Something a person does to a posting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// The owner sends a draft (or a revised rejected posting) to moderation.
+    Submit,
+    /// The owner takes a posting back from the queue to edit it further.
+    Recall,
+    /// The bureau publishes it.
+    Approve,
+    /// The bureau refuses it; `note` is required when the reason is [`RejectReason::Other`].
+    Reject { reason: RejectReason, note: String },
+    /// The owner edits a rejected posting, which makes it a draft again.
+    Revise,
+    /// The owner edits a published posting materially: it goes back to review.
+    Resubmit,
+    /// The owner closes a published posting (solved, expired, no longer wanted).
+    Close,
+    /// The owner withdraws it altogether.
+    Withdraw,
+}
+
+impl Action {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Action::Submit => "提交审核",
+            Action::Recall => "撤回修改",
+            Action::Approve => "审核通过",
+            Action::Reject { .. } => "驳回",
+            Action::Revise => "修改",
+            Action::Resubmit => "修改后重新提交",
+            Action::Close => "关闭",
+            Action::Withdraw => "撤回",
+        }
+    }
+}
+
+/// Computes the state a posting in `from` moves to under `action`, or refuses with a
+/// reason that names both states.
+pub fn transition(from: Status, action: &Action) -> Result<Status, CoreError> {
+    use Status::*;
+    let to = match (from, action) {
+        (Draft | Rejected, Action::Submit) => PendingReview,
+        (PendingReview, Action::Recall) => Draft,
+        (PendingReview, Action::Approve) => Published,
+        (PendingReview, Action::Reject { reason, note }) => {
+            if *reason == RejectReason::Other && note.trim().is_empty() {
+                return Err(CoreError::invalid("reject_note", "驳回理由为「其他」时必须填写说明"));
+            }
+            Rejected
+        }
+        (Rejected, Action::Revise) => Draft,
+        (Published, Action::Resubmit) => PendingReview,
+        (Published, Action::Close) => Closed,
+        (Draft | PendingReview | Published | Rejected, Action::Withdraw) => Withdrawn,
+        (from, action) => {
+            return Err(CoreError::IllegalTransition {
+                from: from.to_string(),
+                to: action.label().to_owned(),
+                reason: format!("「{}」状态下不能「{}」", from.label(), action.label()),
+            });
+        }
+    };
+    Ok(to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_actions() -> Vec<Action> {
+        vec![
+            Action::Submit,
+            Action::Recall,
+            Action::Approve,
+            Action::Reject {
+                reason: RejectReason::Incomplete,
+                note: String::new(),
+            },
+            Action::Revise,
+            Action::Resubmit,
+            Action::Close,
+            Action::Withdraw,
+        ]
+    }
+
+    /// The whole table, written out by hand: every (state, action) pair is either
+    /// listed here with its target or must be refused.
+    fn expected(from: Status, action: &Action) -> Option<Status> {
+        use Status::*;
+        let table: &[(Status, &str, Status)] = &[
+            (Draft, "提交审核", PendingReview),
+            (Draft, "撤回", Withdrawn),
+            (PendingReview, "撤回修改", Draft),
+            (PendingReview, "审核通过", Published),
+            (PendingReview, "驳回", Rejected),
+            (PendingReview, "撤回", Withdrawn),
+            (Published, "修改后重新提交", PendingReview),
+            (Published, "关闭", Closed),
+            (Published, "撤回", Withdrawn),
+            (Rejected, "提交审核", PendingReview),
+            (Rejected, "修改", Draft),
+            (Rejected, "撤回", Withdrawn),
+        ];
+        table
+            .iter()
+            .find(|(f, a, _)| *f == from && *a == action.label())
+            .map(|(_, _, to)| *to)
+    }
+
+    #[test]
+    fn every_state_and_action_follows_the_table() {
+        let mut allowed = 0;
+        for from in Status::ALL {
+            for action in all_actions() {
+                match (transition(from, &action), expected(from, &action)) {
+                    (Ok(to), Some(want)) => {
+                        assert_eq!(to, want, "{from:?} + {action:?}");
+                        allowed += 1;
+                    }
+                    (Err(CoreError::IllegalTransition { from: f, reason, .. }), None) => {
+                        assert!(f.contains(from.code()), "error names the source state: {f}");
+                        assert!(reason.contains(from.label()) && reason.contains(action.label()), "{reason}");
+                    }
+                    (got, want) => panic!("{from:?} + {action:?}: got {got:?}, expected {want:?}"),
+                }
+            }
+        }
+        assert_eq!(allowed, 12);
+    }
+
+    #[test]
+    fn final_states_allow_nothing() {
+        for from in Status::ALL.into_iter().filter(|s| s.is_final()) {
+            for action in all_actions() {
+                assert!(transition(from, &action).is_err(), "{from:?} + {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn rejecting_for_other_needs_a_note() {
+        let bare = Action::Reject {
+            reason: RejectReason::Other,
+            note: "  ".into(),
+        };
+        assert!(matches!(
+            transition(Status::PendingReview, &bare),
+            Err(CoreError::Invalid { field: "reject_note", .. })
+        ));
+        let explained = Action::Reject {
+            reason: RejectReason::Other,
+            note: "联系人电话无法接通".into(),
+        };
+        assert_eq!(transition(Status::PendingReview, &explained).ok(), Some(Status::Rejected));
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for s in Status::ALL {
+            assert_eq!(Status::from_code(s.code()).ok(), Some(s));
+        }
+        for r in RejectReason::ALL {
+            assert_eq!(RejectReason::from_code(r.code()).ok(), Some(r));
+            assert_eq!(RejectReason::from_code(r.label()).ok(), Some(r));
+        }
+        assert!(Status::from_code("archived").is_err());
+    }
+}

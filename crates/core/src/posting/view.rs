@@ -1,0 +1,108 @@
+//! One shape for both kinds of posting, as search, matching and listings read them.
+
+use serde::Serialize;
+
+use crate::domain::{CoopMode, TransferMode};
+use crate::entities::{achievement, need};
+use crate::posting::{PostingKind, Status, stored_keywords};
+
+/// A posting flattened for reading: needs and achievements side by side.
+///
+/// `modes_mask` uses [`CoopMode::mask`] for needs and [`TransferMode::mask`] for
+/// achievements; `trl` is the wanted minimum for a need and the achieved level for an
+/// achievement; `price_min_yuan..price_max_yuan` is a need's budget range or an
+/// achievement's asking price (both ends equal).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PostingView {
+    pub kind: PostingKind,
+    pub id: i64,
+    pub external_id: String,
+    pub title: String,
+    pub body: String,
+    pub keywords: Vec<String>,
+    pub industry: Option<String>,
+    pub trl: Option<u8>,
+    /// Mode labels for display and their stable codes for filtering.
+    pub modes: Vec<&'static str>,
+    pub mode_codes: Vec<&'static str>,
+    pub modes_mask: u64,
+    pub price_min_yuan: Option<i64>,
+    pub price_max_yuan: Option<i64>,
+    pub price_negotiable: bool,
+    pub region_code: Option<String>,
+    pub region_name: Option<String>,
+    pub status: Status,
+    /// The organisation's name, or `None` when the posting hides it.
+    pub org_name: Option<String>,
+    pub confidential: bool,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Looks a stored cooperation mode code up.
+pub fn coop_from_code(code: &str) -> Option<CoopMode> {
+    CoopMode::ALL.into_iter().find(|m| m.code() == code)
+}
+
+/// Looks a stored transfer mode code up.
+pub fn transfer_from_code(code: &str) -> Option<TransferMode> {
+    TransferMode::ALL.into_iter().find(|m| m.code() == code)
+}
+
+fn codes<T: Copy>(stored: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+    stored.split(',').filter(|c| !c.is_empty()).filter_map(parse).collect()
+}
+
+impl PostingView {
+    /// Builds the view of a need; `org_name` is withheld when the need is confidential.
+    pub fn from_need(model: &need::Model, org_name: Option<String>) -> PostingView {
+        let modes: Vec<CoopMode> = codes(&model.coop_modes, coop_from_code);
+        PostingView {
+            kind: PostingKind::Need,
+            id: model.id,
+            external_id: model.external_id.clone(),
+            title: model.title.clone(),
+            body: model.description.clone(),
+            keywords: stored_keywords(&model.keywords),
+            industry: model.industry.clone(),
+            trl: model.min_trl.and_then(|t| u8::try_from(t).ok()),
+            modes: modes.iter().map(|m| m.label()).collect(),
+            mode_codes: modes.iter().map(|m| m.code()).collect(),
+            modes_mask: CoopMode::mask(&modes),
+            price_min_yuan: model.budget_min_yuan,
+            price_max_yuan: model.budget_max_yuan,
+            price_negotiable: false,
+            region_code: model.region_code.clone(),
+            region_name: model.region_name.clone(),
+            status: Status::from_code(&model.status).unwrap_or(Status::Draft),
+            org_name: if model.confidential { None } else { org_name },
+            confidential: model.confidential,
+            updated_at: model.updated_at,
+        }
+    }
+
+    pub fn from_achievement(model: &achievement::Model, org_name: Option<String>) -> PostingView {
+        let modes: Vec<TransferMode> = codes(&model.transfer_modes, transfer_from_code);
+        PostingView {
+            kind: PostingKind::Achievement,
+            id: model.id,
+            external_id: model.external_id.clone(),
+            title: model.title.clone(),
+            body: model.summary.clone(),
+            keywords: stored_keywords(&model.keywords),
+            industry: model.field.clone(),
+            trl: model.trl.and_then(|t| u8::try_from(t).ok()),
+            modes: modes.iter().map(|m| m.label()).collect(),
+            mode_codes: modes.iter().map(|m| m.code()).collect(),
+            modes_mask: TransferMode::mask(&modes),
+            price_min_yuan: model.price_yuan,
+            price_max_yuan: model.price_yuan,
+            price_negotiable: model.price_negotiable,
+            region_code: model.region_code.clone(),
+            region_name: model.region_name.clone(),
+            status: Status::from_code(&model.status).unwrap_or(Status::Draft),
+            org_name,
+            confidential: false,
+            updated_at: model.updated_at,
+        }
+    }
+}

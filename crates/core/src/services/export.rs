@@ -1,0 +1,221 @@
+//! Exporting lists with the same headers the importer reads, so that an export
+//! re-imports to the same data.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{Map, Value, json};
+
+use crate::entities::{achievement, need, organisation};
+use crate::lists::columns::{ACHIEVEMENT_COLUMNS, Column, NEED_COLUMNS};
+use crate::lists::write::{TableFormat, write_table};
+use crate::posting::{PostingKind, Status, stored_keywords};
+use crate::services::postings::{stored_coop_modes, stored_transfer_modes};
+use crate::domain::{Trl, Wan};
+use crate::{CoreError, CoreResult};
+
+/// The file formats an export can take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Jsonl,
+}
+
+impl ExportFormat {
+    pub fn parse(text: &str) -> Result<ExportFormat, CoreError> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "csv" => Ok(ExportFormat::Csv),
+            "xlsx" => Ok(ExportFormat::Xlsx),
+            "jsonl" | "ndjson" => Ok(ExportFormat::Jsonl),
+            other => Err(CoreError::invalid("format", format!("不支持的格式「{other}」，可选：csv、xlsx、jsonl"))),
+        }
+    }
+}
+
+/// One exported row: values by English field name, absent when empty.
+type Record = Vec<(&'static str, Value)>;
+
+fn wan(yuan: i64) -> String {
+    // Stored amounts were validated on the way in; a negative one would be corruption,
+    // shown as is rather than hidden.
+    Wan::from_yuan(yuan).map_or_else(|_| format!("{}", yuan as f64 / 10_000.0), |w| w.to_string())
+}
+
+fn text(value: impl Into<String>) -> Value {
+    Value::String(value.into())
+}
+
+fn budget_text(min: Option<i64>, max: Option<i64>) -> Option<String> {
+    match (min, max) {
+        (Some(min), Some(max)) => Some(format!("{}-{}", wan(min), wan(max))),
+        (None, Some(max)) => Some(format!("{}以内", wan(max))),
+        (Some(min), None) => Some(format!("{}以上", wan(min))),
+        (None, None) => None,
+    }
+}
+
+fn need_record(m: &need::Model, orgs: &HashMap<i64, organisation::Model>) -> Record {
+    let org = m.org_id.and_then(|id| orgs.get(&id));
+    let mut r: Record = vec![("id", text(&m.external_id)), ("title", text(&m.title))];
+    if !m.description.is_empty() {
+        r.push(("description", text(&m.description)));
+    }
+    if let Some(industry) = &m.industry {
+        r.push(("industry", text(industry)));
+    }
+    let keywords = stored_keywords(&m.keywords);
+    if !keywords.is_empty() {
+        r.push(("keywords", json!(keywords)));
+    }
+    if let Some(budget) = budget_text(m.budget_min_yuan, m.budget_max_yuan) {
+        r.push(("budget", text(budget)));
+    }
+    if let Some(deadline) = m.deadline {
+        r.push(("deadline", text(deadline.format("%Y-%m-%d").to_string())));
+    }
+    let modes: Vec<&str> = stored_coop_modes(&m.coop_modes).iter().map(|c| c.label()).collect();
+    if !modes.is_empty() {
+        r.push(("coop_modes", json!(modes)));
+    }
+    if let Some(trl) = m.min_trl {
+        r.push(("min_trl", json!(trl)));
+    }
+    if let Some(region) = m.region_name.as_ref().or(m.region_code.as_ref()) {
+        r.push(("region", text(region)));
+    }
+    r.push(("confidential", text(if m.confidential { "是" } else { "否" })));
+    push_org(&mut r, org, false);
+    r.push(("status", text(Status::from_code(&m.status).map_or(m.status.clone(), |s| s.label().to_owned()))));
+    r
+}
+
+fn achievement_record(m: &achievement::Model, orgs: &HashMap<i64, organisation::Model>) -> Record {
+    let org = m.org_id.and_then(|id| orgs.get(&id));
+    let mut r: Record = vec![("id", text(&m.external_id)), ("title", text(&m.title))];
+    if !m.summary.is_empty() {
+        r.push(("abstract", text(&m.summary)));
+    }
+    let keywords = stored_keywords(&m.keywords);
+    if !keywords.is_empty() {
+        r.push(("keywords", json!(keywords)));
+    }
+    if let Some(field) = &m.field {
+        r.push(("field", text(field)));
+    }
+    if let Some(trl) = m.trl.and_then(|t| u8::try_from(t).ok()).and_then(|t| Trl::new(t).ok()) {
+        r.push(("trl", json!(trl.get())));
+    }
+    let patents: Vec<&str> = m.patents.split(',').filter(|p| !p.is_empty()).collect();
+    if !patents.is_empty() {
+        r.push(("patents", json!(patents)));
+    }
+    let modes: Vec<&str> = stored_transfer_modes(&m.transfer_modes).iter().map(|c| c.label()).collect();
+    if !modes.is_empty() {
+        r.push(("transfer_modes", json!(modes)));
+    }
+    if m.price_negotiable {
+        r.push(("price", text("面议")));
+    } else if let Some(price) = m.price_yuan {
+        r.push(("price", text(wan(price))));
+    }
+    push_org(&mut r, org, true);
+    if let Some(lead) = &m.team_lead {
+        r.push(("team_lead", text(lead)));
+    }
+    if let Some(region) = m.region_name.as_ref().or(m.region_code.as_ref()) {
+        r.push(("region", text(region)));
+    }
+    r.push(("status", text(Status::from_code(&m.status).map_or(m.status.clone(), |s| s.label().to_owned()))));
+    r
+}
+
+fn push_org(r: &mut Record, org: Option<&organisation::Model>, with_kind: bool) {
+    let Some(org) = org else { return };
+    r.push(("org_name", text(&org.name)));
+    if let Some(uscc) = &org.uscc {
+        r.push(("org_uscc", text(uscc)));
+    }
+    if with_kind
+        && let Some(kind) = crate::posting::OrgKind::ALL.iter().find(|k| k.code() == org.kind)
+    {
+        r.push(("org_kind", text(kind.label())));
+    }
+}
+
+/// Renders a value for a spreadsheet cell: arrays joined the way the importer splits them.
+fn cell_text(field: &str, value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().map(|v| cell_text(field, v)).collect();
+            parts.join(if field == "keywords" { "；" } else { "、" })
+        }
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Exports the postings of one kind, in `statuses` (all when empty), oldest first.
+///
+/// # Errors
+/// Fails on a database error or when the file cannot be produced.
+pub async fn export(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    statuses: &[Status],
+    format: ExportFormat,
+) -> CoreResult<Vec<u8>> {
+    let codes: Vec<&str> = statuses.iter().map(|s| s.code()).collect();
+    let orgs: HashMap<i64, organisation::Model> =
+        organisation::Entity::find().all(conn).await?.into_iter().map(|o| (o.id, o)).collect();
+    let (columns, records): (&[Column], Vec<Record>) = match kind {
+        PostingKind::Need => {
+            let mut q = need::Entity::find().order_by_asc(need::Column::Id);
+            if !codes.is_empty() {
+                q = q.filter(need::Column::Status.is_in(codes.iter().copied()));
+            }
+            let rows = q.all(conn).await?;
+            (NEED_COLUMNS, rows.iter().map(|m| need_record(m, &orgs)).collect())
+        }
+        PostingKind::Achievement => {
+            let mut q = achievement::Entity::find().order_by_asc(achievement::Column::Id);
+            if !codes.is_empty() {
+                q = q.filter(achievement::Column::Status.is_in(codes.iter().copied()));
+            }
+            let rows = q.all(conn).await?;
+            (ACHIEVEMENT_COLUMNS, rows.iter().map(|m| achievement_record(m, &orgs)).collect())
+        }
+    };
+    match format {
+        ExportFormat::Jsonl => {
+            let mut out = Vec::new();
+            for record in records {
+                let object: Map<String, Value> = record.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+                serde_json::to_writer(&mut out, &object).map_err(|e| CoreError::Internal(e.to_string()))?;
+                out.push(b'\n');
+            }
+            Ok(out)
+        }
+        ExportFormat::Csv | ExportFormat::Xlsx => {
+            let headers: Vec<&str> = columns.iter().map(|c| c.header).collect();
+            let rows: Vec<Vec<String>> = records
+                .iter()
+                .map(|record| {
+                    columns
+                        .iter()
+                        .map(|c| {
+                            record
+                                .iter()
+                                .find(|(f, _)| *f == c.field)
+                                .map(|(f, v)| cell_text(f, v))
+                                .unwrap_or_default()
+                        })
+                        .collect()
+                })
+                .collect();
+            let table = if format == ExportFormat::Csv { TableFormat::Csv } else { TableFormat::Xlsx };
+            write_table(table, kind.label(), &headers, &rows)
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Importing lists: every row is validated first, good rows are written in batches,
+//! each batch in one transaction, and a batch that fails is retried row by row so that
+//! one bad row never stops the others and no row is ever half-written.
+
+use std::collections::HashMap;
+
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use serde::Serialize;
+
+use crate::domain::IndustryCatalogue;
+use crate::lists::columns::{ACHIEVEMENT_COLUMNS, NEED_COLUMNS};
+use crate::lists::read::RawList;
+use crate::lists::rows::{achievement_from_row, need_from_row, unknown_headers};
+use crate::lists::RowProblem;
+use crate::posting::{AchievementInput, NeedInput, PostingKind, Status};
+use crate::services::postings::{self, UpsertOutcome};
+use crate::{CoreError, CoreResult};
+
+/// Rows written per transaction: large enough to amortise the commit, small enough that
+/// a killed import loses little work and readers are not starved.
+const BATCH_ROWS: usize = 500;
+
+/// What an import did, row by row.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Every rejected row with the reason; those rows changed nothing.
+    pub problems: Vec<RowProblem>,
+    /// Headers that name no known column (their cells were ignored).
+    pub ignored_columns: Vec<String>,
+}
+
+impl ImportReport {
+    fn count(&mut self, outcome: UpsertOutcome) {
+        match outcome {
+            UpsertOutcome::Created(_) => self.created += 1,
+            UpsertOutcome::Updated(_) => self.updated += 1,
+            UpsertOutcome::Unchanged(_) => self.unchanged += 1,
+        }
+    }
+}
+
+/// A validated row waiting to be written, with its row number for the report.
+struct Pending<T> {
+    row: usize,
+    input: T,
+}
+
+trait Importable: Sized {
+    fn external_id(&self) -> &str;
+    async fn write_batch(
+        conn: &impl sea_orm::ConnectionTrait,
+        batch: &[Pending<Self>],
+        status_on_create: Status,
+    ) -> CoreResult<Vec<UpsertOutcome>>;
+}
+
+impl Importable for NeedInput {
+    fn external_id(&self) -> &str {
+        &self.external_id
+    }
+
+    async fn write_batch(
+        conn: &impl sea_orm::ConnectionTrait,
+        batch: &[Pending<Self>],
+        status_on_create: Status,
+    ) -> CoreResult<Vec<UpsertOutcome>> {
+        let ids: Vec<String> = batch.iter().map(|p| p.input.external_id.clone()).collect();
+        let mut existing: HashMap<String, _> = postings::needs_by_external_ids(conn, &ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.external_id.clone(), m))
+            .collect();
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for p in batch {
+            let current = existing.remove(&p.input.external_id);
+            outcomes.push(postings::upsert_need(conn, &p.input, current, status_on_create).await?);
+        }
+        Ok(outcomes)
+    }
+}
+
+impl Importable for AchievementInput {
+    fn external_id(&self) -> &str {
+        &self.external_id
+    }
+
+    async fn write_batch(
+        conn: &impl sea_orm::ConnectionTrait,
+        batch: &[Pending<Self>],
+        status_on_create: Status,
+    ) -> CoreResult<Vec<UpsertOutcome>> {
+        let ids: Vec<String> = batch.iter().map(|p| p.input.external_id.clone()).collect();
+        let mut existing: HashMap<String, _> = postings::achievements_by_external_ids(conn, &ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.external_id.clone(), m))
+            .collect();
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for p in batch {
+            let current = existing.remove(&p.input.external_id);
+            outcomes.push(postings::upsert_achievement(conn, &p.input, current, status_on_create).await?);
+        }
+        Ok(outcomes)
+    }
+}
+
+/// Imports a need list. Rows imported this way are on the bureau's behalf and so are
+/// published at once.
+///
+/// # Errors
+/// Only for failures of the database as a whole; bad rows land in the report.
+pub async fn import_needs(
+    db: &DatabaseConnection,
+    list: RawList,
+    industries: &IndustryCatalogue,
+) -> CoreResult<ImportReport> {
+    let ignored = unknown_headers(NEED_COLUMNS, &list.rows).into_iter().map(str::to_owned).collect();
+    let parsed = list.rows.iter().map(|r| (r.row, need_from_row(r, industries))).collect();
+    run(db, parsed, list.problems, ignored, Status::Published).await
+}
+
+/// Imports an achievement list, published at once (see [`import_needs`]).
+///
+/// # Errors
+/// Only for failures of the database as a whole; bad rows land in the report.
+pub async fn import_achievements(
+    db: &DatabaseConnection,
+    list: RawList,
+    industries: &IndustryCatalogue,
+) -> CoreResult<ImportReport> {
+    let ignored = unknown_headers(ACHIEVEMENT_COLUMNS, &list.rows).into_iter().map(str::to_owned).collect();
+    let parsed = list.rows.iter().map(|r| (r.row, achievement_from_row(r, industries))).collect();
+    run(db, parsed, list.problems, ignored, Status::Published).await
+}
+
+async fn run<T: Importable>(
+    db: &DatabaseConnection,
+    parsed: Vec<(usize, Result<T, Vec<RowProblem>>)>,
+    read_problems: Vec<RowProblem>,
+    ignored_columns: Vec<String>,
+    status_on_create: Status,
+) -> CoreResult<ImportReport> {
+    let mut report = ImportReport {
+        rows: parsed.len() + read_problems.len(),
+        problems: read_problems,
+        ignored_columns,
+        ..Default::default()
+    };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut pending = Vec::new();
+    for (row, result) in parsed {
+        match result {
+            Err(problems) => report.problems.extend(problems),
+            Ok(input) => {
+                if let Some(first) = seen.get(input.external_id()) {
+                    report.problems.push(RowProblem {
+                        row,
+                        column: Some("id".into()),
+                        value: input.external_id().to_owned(),
+                        reason: format!("编号与第 {first} 行重复"),
+                    });
+                    continue;
+                }
+                seen.insert(input.external_id().to_owned(), row);
+                pending.push(Pending { row, input });
+            }
+        }
+    }
+
+    for batch in pending.chunks(BATCH_ROWS) {
+        let txn = db.begin().await?;
+        match T::write_batch(&txn, batch, status_on_create).await {
+            Ok(outcomes) => {
+                txn.commit().await?;
+                outcomes.into_iter().for_each(|o| report.count(o));
+            }
+            Err(batch_error) => {
+                txn.rollback().await?;
+                tracing::debug!(error = %batch_error, "batch failed, retrying row by row");
+                write_rows_one_by_one(db, batch, status_on_create, &mut report).await?;
+            }
+        }
+    }
+    report.problems.sort_by_key(|p| p.row);
+    Ok(report)
+}
+
+async fn write_rows_one_by_one<T: Importable>(
+    db: &DatabaseConnection,
+    batch: &[Pending<T>],
+    status_on_create: Status,
+    report: &mut ImportReport,
+) -> CoreResult<()> {
+    for pending in batch {
+        let txn = db.begin().await?;
+        match T::write_batch(&txn, std::slice::from_ref(pending), status_on_create).await {
+            Ok(outcomes) => {
+                txn.commit().await?;
+                outcomes.into_iter().for_each(|o| report.count(o));
+            }
+            Err(error) => {
+                txn.rollback().await?;
+                report.problems.push(row_problem(pending.row, error)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Turns a row's write failure into a report line; a failure that is not the row's
+/// fault (the database went away) aborts the import instead.
+fn row_problem(row: usize, error: CoreError) -> CoreResult<RowProblem> {
+    match error {
+        CoreError::Invalid { field, reason } => Ok(RowProblem {
+            row,
+            column: Some(field.to_owned()),
+            value: String::new(),
+            reason,
+        }),
+        CoreError::Db(db) => Ok(RowProblem {
+            row,
+            column: None,
+            value: String::new(),
+            reason: format!("保存失败：{db}"),
+        }),
+        other => Err(other),
+    }
+}
+
+/// The kind of list an import subcommand names.
+pub fn kind_of_list(name: &str) -> Option<PostingKind> {
+    match name {
+        "needs" | "need" => Some(PostingKind::Need),
+        "achievements" | "achievement" => Some(PostingKind::Achievement),
+        _ => None,
+    }
+}

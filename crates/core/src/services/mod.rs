@@ -1,0 +1,8 @@
+//! Services: one module per aggregate, functions over `&impl ConnectionTrait` so that the
+//! caller decides whether they run inside a transaction.
+
+pub mod changes;
+pub mod export;
+pub mod import;
+pub mod organisations;
+pub mod postings;

@@ -1,0 +1,161 @@
+//! Organisations: finding the one a list row names, creating unknown ones unverified,
+//! and the bureau's explicit acceptance of a USCC that fails its check.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use crate::domain::Uscc;
+use crate::entities::organisation;
+use crate::posting::{OrgKind, OrgRef};
+use crate::{CoreError, CoreResult};
+
+/// Finds the organisation a row refers to, creating it (unverified) when unknown.
+///
+/// A USCC identifies an organisation better than its name, so it is tried first. A code
+/// that fails the GB 32100 check is only usable once the bureau has accepted it.
+///
+/// # Errors
+/// `Invalid` when the row contradicts what is registered; database errors otherwise.
+pub async fn resolve(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<i64> {
+    if let Some(uscc) = &org.uscc {
+        let by_code = organisation::Entity::find()
+            .filter(organisation::Column::Uscc.eq(uscc.as_str()))
+            .one(conn)
+            .await?;
+        if let Some(found) = by_code {
+            if let Some(failure) = &org.uscc_check_failure
+                && found.uscc_accepted_by.is_none()
+            {
+                return Err(unaccepted(uscc, failure));
+            }
+            return Ok(found.id);
+        }
+        if let Some(failure) = &org.uscc_check_failure {
+            return Err(unaccepted(uscc, failure));
+        }
+    }
+    let by_name = organisation::Entity::find()
+        .filter(organisation::Column::Name.eq(org.name.as_str()))
+        .one(conn)
+        .await?;
+    match (by_name, &org.uscc) {
+        (Some(found), None) => Ok(found.id),
+        (Some(found), Some(uscc)) => match &found.uscc {
+            Some(registered) if registered != uscc.as_str() => Err(CoreError::invalid(
+                "org_uscc",
+                format!("单位「{}」已登记统一社会信用代码 {registered}，与本行的 {uscc} 不一致", org.name),
+            )),
+            Some(_) => Ok(found.id),
+            None => {
+                let id = found.id;
+                let mut active: organisation::ActiveModel = found.into();
+                active.uscc = Set(Some(uscc.as_str().to_owned()));
+                active.update(conn).await?;
+                Ok(id)
+            }
+        },
+        (None, uscc) => {
+            let created = organisation::ActiveModel {
+                kind: Set(org.kind.code().to_owned()),
+                name: Set(org.name.clone()),
+                uscc: Set(uscc.as_ref().map(|u| u.as_str().to_owned())),
+                verified: Set(false),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await?;
+            Ok(created.id)
+        }
+    }
+}
+
+fn unaccepted(uscc: &Uscc, failure: &str) -> CoreError {
+    CoreError::invalid(
+        "org_uscc",
+        format!(
+            "统一社会信用代码 {uscc} 未通过校验（{failure}）；如确认登记无误，请由科技局先确认该代码（techmatch org accept-uscc）"
+        ),
+    )
+}
+
+/// Records the bureau's decision to accept a USCC that fails its check, for an
+/// organisation created (or found) by name. Returns the organisation's id.
+///
+/// # Errors
+/// `Invalid` when the code is not even well-formed, the reason is empty, or the code
+/// belongs to another organisation.
+pub async fn accept_uscc(
+    conn: &impl ConnectionTrait,
+    name: &str,
+    kind: OrgKind,
+    code: &str,
+    accepted_by: &str,
+    reason: &str,
+) -> CoreResult<i64> {
+    let (uscc, failure) = Uscc::parse_lenient(code)?;
+    if reason.trim().is_empty() || accepted_by.trim().is_empty() {
+        return Err(CoreError::invalid("reason", "确认校验未通过的代码时，必须写明确认人和理由"));
+    }
+    let holder = organisation::Entity::find()
+        .filter(organisation::Column::Uscc.eq(uscc.as_str()))
+        .one(conn)
+        .await?;
+    if let Some(holder) = &holder
+        && holder.name != name
+    {
+        return Err(CoreError::invalid(
+            "org_uscc",
+            format!("代码 {uscc} 已属于单位「{}」", holder.name),
+        ));
+    }
+    let existing = organisation::Entity::find()
+        .filter(organisation::Column::Name.eq(name))
+        .one(conn)
+        .await?;
+    let now = Utc::now();
+    let mut active = match existing {
+        Some(found) => found.into(),
+        None => organisation::ActiveModel {
+            kind: Set(kind.code().to_owned()),
+            name: Set(name.to_owned()),
+            verified: Set(false),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    active.uscc = Set(Some(uscc.as_str().to_owned()));
+    active.uscc_check_failure = Set(failure);
+    active.uscc_accepted_by = Set(Some(accepted_by.trim().to_owned()));
+    active.uscc_accepted_reason = Set(Some(reason.trim().to_owned()));
+    active.uscc_accepted_at = Set(Some(now));
+    let saved = active.save(conn).await?;
+    saved
+        .id
+        .try_as_ref()
+        .copied()
+        .ok_or_else(|| CoreError::Internal("saved organisation has no id".into()))
+}
+
+/// Looks organisations up by id, for showing names beside postings.
+///
+/// # Errors
+/// Fails on a database error.
+pub async fn names_by_id(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> CoreResult<std::collections::HashMap<i64, String>> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut names = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let found = organisation::Entity::find()
+            .filter(organisation::Column::Id.is_in(chunk.iter().copied()))
+            .all(conn)
+            .await?;
+        names.extend(found.into_iter().map(|o| (o.id, o.name)));
+    }
+    Ok(names)
+}

@@ -1,0 +1,407 @@
+//! Needs and achievements in the database: upserts from validated input, lifecycle
+//! actions, and reading them back as [`PostingView`]s.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use crate::domain::{AskingPrice, CoopMode, TransferMode};
+use crate::entities::{achievement, need};
+use crate::posting::view::{coop_from_code, transfer_from_code};
+use crate::posting::{
+    AchievementInput, Action, NeedInput, PostingKind, PostingView, RejectReason, Status, join_keywords, status,
+};
+use crate::services::{changes, organisations};
+use crate::{CoreError, CoreResult};
+
+/// What an upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpsertOutcome {
+    Created(i64),
+    Updated(i64),
+    Unchanged(i64),
+}
+
+fn join_codes<'a>(codes: impl IntoIterator<Item = &'a str>) -> String {
+    codes.into_iter().collect::<Vec<_>>().join(",")
+}
+
+fn apply_need(model: &mut need::Model, input: &NeedInput, org_id: Option<i64>) {
+    model.external_id = input.external_id.clone();
+    model.org_id = org_id;
+    model.title = input.title.clone();
+    model.description = input.description.clone();
+    model.industry = input.industry.clone();
+    model.keywords = join_keywords(&input.keywords);
+    model.budget_min_yuan = input.budget.as_ref().and_then(|b| b.min()).map(|w| w.yuan());
+    model.budget_max_yuan = input.budget.as_ref().and_then(|b| b.max()).map(|w| w.yuan());
+    model.deadline = input.deadline;
+    model.coop_modes = join_codes(input.coop_modes.iter().map(|m| m.code()));
+    model.min_trl = input.min_trl.map(|t| i16::from(t.get()));
+    model.region_code = input.region.as_ref().and_then(|r| r.code().map(str::to_owned));
+    model.region_name = input.region.as_ref().map(|r| r.name().to_owned());
+    model.confidential = input.confidential;
+}
+
+fn apply_achievement(model: &mut achievement::Model, input: &AchievementInput, org_id: Option<i64>) {
+    model.external_id = input.external_id.clone();
+    model.org_id = org_id;
+    model.title = input.title.clone();
+    model.summary = input.summary.clone();
+    model.keywords = join_keywords(&input.keywords);
+    model.field = input.field.clone();
+    model.trl = input.trl.map(|t| i16::from(t.get()));
+    model.patents = join_codes(input.patents.iter().map(|p| p.as_str()));
+    model.transfer_modes = join_codes(input.transfer_modes.iter().map(|m| m.code()));
+    model.price_yuan = match &input.price {
+        Some(AskingPrice::Amount(w)) => Some(w.yuan()),
+        _ => None,
+    };
+    model.price_negotiable = matches!(input.price, Some(AskingPrice::Negotiable));
+    model.team_lead = input.team_lead.clone();
+    model.region_code = input.region.as_ref().and_then(|r| r.code().map(str::to_owned));
+    model.region_name = input.region.as_ref().map(|r| r.name().to_owned());
+}
+
+fn blank_need(status: Status) -> need::Model {
+    let now = Utc::now();
+    need::Model {
+        id: 0,
+        external_id: String::new(),
+        org_id: None,
+        title: String::new(),
+        description: String::new(),
+        industry: None,
+        keywords: String::new(),
+        budget_min_yuan: None,
+        budget_max_yuan: None,
+        deadline: None,
+        coop_modes: String::new(),
+        min_trl: None,
+        region_code: None,
+        region_name: None,
+        confidential: false,
+        status: status.code().to_owned(),
+        reject_reason: None,
+        reject_note: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn blank_achievement(status: Status) -> achievement::Model {
+    let now = Utc::now();
+    achievement::Model {
+        id: 0,
+        external_id: String::new(),
+        org_id: None,
+        title: String::new(),
+        summary: String::new(),
+        keywords: String::new(),
+        field: None,
+        trl: None,
+        patents: String::new(),
+        transfer_modes: String::new(),
+        price_yuan: None,
+        price_negotiable: false,
+        team_lead: None,
+        region_code: None,
+        region_name: None,
+        status: status.code().to_owned(),
+        reject_reason: None,
+        reject_note: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Resolves the organisation an input names, if any.
+async fn org_id_of(conn: &impl ConnectionTrait, org: Option<&crate::posting::OrgRef>) -> CoreResult<Option<i64>> {
+    match org {
+        Some(org) => Ok(Some(organisations::resolve(conn, org).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Creates the need with `input.external_id`, or updates it in place when it exists.
+/// A new need starts in `status_on_create`; an existing one keeps its status.
+///
+/// # Errors
+/// `Invalid` when the organisation contradicts the register; database errors otherwise.
+pub async fn upsert_need(
+    conn: &impl ConnectionTrait,
+    input: &NeedInput,
+    existing: Option<need::Model>,
+    status_on_create: Status,
+) -> CoreResult<UpsertOutcome> {
+    let org_id = org_id_of(conn, input.organisation.as_ref()).await?;
+    let outcome = match existing {
+        Some(existing) => {
+            let mut next = existing.clone();
+            apply_need(&mut next, input, org_id);
+            if next == existing {
+                return Ok(UpsertOutcome::Unchanged(existing.id));
+            }
+            next.updated_at = Utc::now();
+            let active: need::ActiveModel = next.into();
+            active.reset_all().update(conn).await?;
+            UpsertOutcome::Updated(existing.id)
+        }
+        None => {
+            let mut model = blank_need(status_on_create);
+            apply_need(&mut model, input, org_id);
+            let mut active = need::ActiveModel::from(model).reset_all();
+            active.id = NotSet;
+            UpsertOutcome::Created(active.insert(conn).await?.id)
+        }
+    };
+    let (UpsertOutcome::Created(id) | UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id)) = outcome;
+    changes::record(conn, PostingKind::Need, id).await?;
+    Ok(outcome)
+}
+
+/// Creates the achievement with `input.external_id`, or updates it in place.
+///
+/// # Errors
+/// `Invalid` when the organisation contradicts the register; database errors otherwise.
+pub async fn upsert_achievement(
+    conn: &impl ConnectionTrait,
+    input: &AchievementInput,
+    existing: Option<achievement::Model>,
+    status_on_create: Status,
+) -> CoreResult<UpsertOutcome> {
+    let org_id = org_id_of(conn, input.organisation.as_ref()).await?;
+    let outcome = match existing {
+        Some(existing) => {
+            let mut next = existing.clone();
+            apply_achievement(&mut next, input, org_id);
+            if next == existing {
+                return Ok(UpsertOutcome::Unchanged(existing.id));
+            }
+            next.updated_at = Utc::now();
+            let active: achievement::ActiveModel = next.into();
+            active.reset_all().update(conn).await?;
+            UpsertOutcome::Updated(existing.id)
+        }
+        None => {
+            let mut model = blank_achievement(status_on_create);
+            apply_achievement(&mut model, input, org_id);
+            let mut active = achievement::ActiveModel::from(model).reset_all();
+            active.id = NotSet;
+            UpsertOutcome::Created(active.insert(conn).await?.id)
+        }
+    };
+    let (UpsertOutcome::Created(id) | UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id)) = outcome;
+    changes::record(conn, PostingKind::Achievement, id).await?;
+    Ok(outcome)
+}
+
+/// Existing needs by external id, for one batch of an import.
+///
+/// # Errors
+/// Fails on a database error.
+pub async fn needs_by_external_ids(conn: &impl ConnectionTrait, ids: &[String]) -> CoreResult<Vec<need::Model>> {
+    Ok(need::Entity::find()
+        .filter(need::Column::ExternalId.is_in(ids.iter().cloned()))
+        .all(conn)
+        .await?)
+}
+
+/// Existing achievements by external id, for one batch of an import.
+///
+/// # Errors
+/// Fails on a database error.
+pub async fn achievements_by_external_ids(
+    conn: &impl ConnectionTrait,
+    ids: &[String],
+) -> CoreResult<Vec<achievement::Model>> {
+    Ok(achievement::Entity::find()
+        .filter(achievement::Column::ExternalId.is_in(ids.iter().cloned()))
+        .all(conn)
+        .await?)
+}
+
+/// Applies a lifecycle action to a posting and records the change.
+///
+/// # Errors
+/// `NotFound` for an unknown id, `IllegalTransition` when the lifecycle forbids it.
+pub async fn apply_action(conn: &impl ConnectionTrait, kind: PostingKind, id: i64, action: &Action) -> CoreResult<Status> {
+    let (reason, note) = match action {
+        Action::Reject { reason, note } => (Some(*reason), Some(note.trim().to_owned()).filter(|n| !n.is_empty())),
+        _ => (None, None),
+    };
+    let reason: Option<RejectReason> = reason;
+    let now = Utc::now();
+    let to = match kind {
+        PostingKind::Need => {
+            let model = need::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| not_found(kind, id))?;
+            let to = status::transition(Status::from_code(&model.status)?, action)?;
+            let mut active: need::ActiveModel = model.into();
+            active.status = Set(to.code().to_owned());
+            active.reject_reason = Set(reason.map(|r| r.code().to_owned()));
+            active.reject_note = Set(note);
+            active.updated_at = Set(now);
+            active.update(conn).await?;
+            to
+        }
+        PostingKind::Achievement => {
+            let model = achievement::Entity::find_by_id(id)
+                .one(conn)
+                .await?
+                .ok_or_else(|| not_found(kind, id))?;
+            let to = status::transition(Status::from_code(&model.status)?, action)?;
+            let mut active: achievement::ActiveModel = model.into();
+            active.status = Set(to.code().to_owned());
+            active.reject_reason = Set(reason.map(|r| r.code().to_owned()));
+            active.reject_note = Set(note);
+            active.updated_at = Set(now);
+            active.update(conn).await?;
+            to
+        }
+    };
+    changes::record(conn, kind, id).await?;
+    Ok(to)
+}
+
+fn not_found(kind: PostingKind, id: impl ToString) -> CoreError {
+    CoreError::NotFound {
+        what: kind.label(),
+        id: id.to_string(),
+    }
+}
+
+/// Loads postings by database id as views, in no particular order; unknown ids are skipped.
+///
+/// # Errors
+/// Fails on a database error.
+pub async fn views_by_ids(conn: &impl ConnectionTrait, kind: PostingKind, ids: &[i64]) -> CoreResult<Vec<PostingView>> {
+    let mut views = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        views.extend(match kind {
+            PostingKind::Need => {
+                let models = need::Entity::find()
+                    .filter(need::Column::Id.is_in(chunk.iter().copied()))
+                    .all(conn)
+                    .await?;
+                needs_to_views(conn, models).await?
+            }
+            PostingKind::Achievement => {
+                let models = achievement::Entity::find()
+                    .filter(achievement::Column::Id.is_in(chunk.iter().copied()))
+                    .all(conn)
+                    .await?;
+                achievements_to_views(conn, models).await?
+            }
+        });
+    }
+    Ok(views)
+}
+
+/// A page of postings in id order after `after_id`, for rebuilding derived state.
+///
+/// # Errors
+/// Fails on a database error.
+pub async fn views_page(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    status: Option<Status>,
+    after_id: i64,
+    limit: u64,
+) -> CoreResult<Vec<PostingView>> {
+    match kind {
+        PostingKind::Need => {
+            let mut query = need::Entity::find().filter(need::Column::Id.gt(after_id));
+            if let Some(status) = status {
+                query = query.filter(need::Column::Status.eq(status.code()));
+            }
+            let models = query.order_by_asc(need::Column::Id).limit(limit).all(conn).await?;
+            needs_to_views(conn, models).await
+        }
+        PostingKind::Achievement => {
+            let mut query = achievement::Entity::find().filter(achievement::Column::Id.gt(after_id));
+            if let Some(status) = status {
+                query = query.filter(achievement::Column::Status.eq(status.code()));
+            }
+            let models = query.order_by_asc(achievement::Column::Id).limit(limit).all(conn).await?;
+            achievements_to_views(conn, models).await
+        }
+    }
+}
+
+/// Finds one posting by the list's own identifier.
+///
+/// # Errors
+/// `NotFound` when no posting of that kind has the id.
+pub async fn view_by_external_id(conn: &impl ConnectionTrait, kind: PostingKind, external_id: &str) -> CoreResult<PostingView> {
+    let views = match kind {
+        PostingKind::Need => {
+            let models = need::Entity::find()
+                .filter(need::Column::ExternalId.eq(external_id))
+                .all(conn)
+                .await?;
+            needs_to_views(conn, models).await?
+        }
+        PostingKind::Achievement => {
+            let models = achievement::Entity::find()
+                .filter(achievement::Column::ExternalId.eq(external_id))
+                .all(conn)
+                .await?;
+            achievements_to_views(conn, models).await?
+        }
+    };
+    views.into_iter().next().ok_or_else(|| not_found(kind, external_id))
+}
+
+/// How many postings of a kind are in a status (all statuses when `None`).
+///
+/// # Errors
+/// Fails on a database error.
+pub async fn count(conn: &impl ConnectionTrait, kind: PostingKind, status: Option<Status>) -> CoreResult<u64> {
+    Ok(match kind {
+        PostingKind::Need => {
+            let mut q = need::Entity::find();
+            if let Some(s) = status {
+                q = q.filter(need::Column::Status.eq(s.code()));
+            }
+            q.count(conn).await?
+        }
+        PostingKind::Achievement => {
+            let mut q = achievement::Entity::find();
+            if let Some(s) = status {
+                q = q.filter(achievement::Column::Status.eq(s.code()));
+            }
+            q.count(conn).await?
+        }
+    })
+}
+
+async fn needs_to_views(conn: &impl ConnectionTrait, models: Vec<need::Model>) -> CoreResult<Vec<PostingView>> {
+    let names = organisations::names_by_id(conn, models.iter().filter_map(|m| m.org_id)).await?;
+    Ok(models
+        .iter()
+        .map(|m| PostingView::from_need(m, m.org_id.and_then(|id| names.get(&id).cloned())))
+        .collect())
+}
+
+async fn achievements_to_views(
+    conn: &impl ConnectionTrait,
+    models: Vec<achievement::Model>,
+) -> CoreResult<Vec<PostingView>> {
+    let names = organisations::names_by_id(conn, models.iter().filter_map(|m| m.org_id)).await?;
+    Ok(models
+        .iter()
+        .map(|m| PostingView::from_achievement(m, m.org_id.and_then(|id| names.get(&id).cloned())))
+        .collect())
+}
+
+/// Parses stored mode codes back into modes, for exports.
+pub fn stored_coop_modes(stored: &str) -> Vec<CoopMode> {
+    stored.split(',').filter_map(coop_from_code).collect()
+}
+
+/// Parses stored transfer mode codes back into modes, for exports.
+pub fn stored_transfer_modes(stored: &str) -> Vec<TransferMode> {
+    stored.split(',').filter_map(transfer_from_code).collect()
+}

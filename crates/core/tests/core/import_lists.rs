@@ -1,0 +1,177 @@
+//! Importing need and achievement lists: good rows, every kind of bad row, idempotence
+//! and the export round trip, on every backend.
+
+use techmatch_core::lists::read::{ListFormat, read_list_bytes};
+use techmatch_core::posting::{PostingKind, Status};
+use techmatch_core::services::export::{ExportFormat, export};
+use techmatch_core::services::import::{import_achievements, import_needs};
+use techmatch_core::services::postings;
+use techmatch_core::testing::on_each_backend;
+
+use super::{catalogue, csv, jsonl};
+
+const NEEDS_CSV: &str = "\
+需求编号,需求名称,需求描述,关键词,所属领域,预算(万元),截止日期,合作方式,最低技术成熟度,所在地区,是否保密,企业名称,统一社会信用代码
+N-1,纳米碳酸钙表面改性技术,改善纳米碳酸钙在PVC中的分散性，吸油值降至25以下,纳米碳酸钙、表面改性；分散,新材料,50-120,2027-06-30,合作开发、技术转让,6,山西省,否,晋阳华钙纳米材料有限公司,91350100M000100Y43
+N-2,粉煤灰制备透水砖,利用电厂粉煤灰与煤矸石生产自洁式透水砖,粉煤灰 煤矸石 透水砖,节能环保,80以内,2027/03/31,委托开发,,山西,是,晋阳建材有限公司,
+N-3,镁铝合金压铸气孔控制,压铸件气孔率高，需要工艺优化,压铸；气孔,高端装备制造,,2027年9月1日,技术服务/咨询,TRL 7,,否,晋阳精密压铸有限公司,
+";
+
+#[tokio::test]
+async fn a_clean_need_list_imports_and_is_published() {
+    on_each_backend(|db| async move {
+        let report = import_needs(&db.conn, csv(NEEDS_CSV), &catalogue()).await.unwrap();
+        assert_eq!((report.created, report.updated, report.unchanged), (3, 0, 0), "{:?}", report.problems);
+        assert!(report.problems.is_empty());
+        assert_eq!(postings::count(&db.conn, PostingKind::Need, Some(Status::Published)).await.unwrap(), 3);
+        let n1 = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-1").await.unwrap();
+        assert_eq!(n1.title, "纳米碳酸钙表面改性技术");
+        assert_eq!(n1.keywords, vec!["纳米碳酸钙", "表面改性", "分散"]);
+        assert_eq!(n1.industry.as_deref(), Some("新材料"));
+        assert_eq!((n1.price_min_yuan, n1.price_max_yuan), (Some(500_000), Some(1_200_000)));
+        assert_eq!(n1.trl, Some(6));
+        assert_eq!(n1.mode_codes.len(), 2);
+        assert_eq!(n1.org_name.as_deref(), Some("晋阳华钙纳米材料有限公司"));
+        let n2 = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-2").await.unwrap();
+        assert!(n2.confidential);
+        assert_eq!(n2.org_name, None, "a confidential need hides its enterprise");
+        assert_eq!(n2.price_max_yuan, Some(800_000));
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_rows_are_reported_by_row_and_column_and_change_nothing() {
+    on_each_backend(|db| async move {
+        let list = "\
+需求编号,需求名称,所属领域,预算(万元),截止日期,合作方式,最低技术成熟度,统一社会信用代码,企业名称,是否保密
+OK-1,煤层气高效抽采,新能源,100-200,2027-01-01,合作开发,5,,晋阳能源有限公司,否
+BAD-1,,新能源,,,,,,,
+BAD-2,行业不对,火星产业,,,,,,,
+BAD-3,预算倒挂,新能源,200-100,,,,,,
+BAD-4,日期错误,新能源,,2027-13-45,,,,,
+BAD-5,方式错误,新能源,,,以物易物,,,,
+BAD-6,成熟度错误,新能源,,,,12,,,
+BAD-7,信用代码错误,新能源,,,,,91350100M000100Y44,某公司,
+BAD-8,保密值错误,新能源,,,,,,,也许
+OK-2,分散式风电并网,新能源,,,,,,,
+";
+        let report = import_needs(&db.conn, csv(list), &catalogue()).await.unwrap();
+        assert_eq!(report.created, 2, "{:?}", report.problems);
+        let rows: Vec<(usize, Option<&str>)> =
+            report.problems.iter().map(|p| (p.row, p.column.as_deref())).collect();
+        assert_eq!(
+            rows,
+            vec![
+                (3, Some("需求名称")),
+                (4, Some("所属领域")),
+                (5, Some("预算(万元)")),
+                (6, Some("截止日期")),
+                (7, Some("合作方式")),
+                (8, Some("最低技术成熟度")),
+                (9, Some("统一社会信用代码")),
+                (10, Some("是否保密")),
+            ]
+        );
+        let industry = &report.problems[1];
+        assert_eq!(industry.value, "火星产业");
+        assert!(industry.reason.contains("新一代信息技术") && industry.reason.contains("通用航空"), "{}", industry.reason);
+        for p in &report.problems {
+            assert!(!p.reason.is_empty());
+        }
+        assert_eq!(postings::count(&db.conn, PostingKind::Need, None).await.unwrap(), 2);
+        for id in ["BAD-1", "BAD-2", "BAD-3", "BAD-7"] {
+            assert!(postings::view_by_external_id(&db.conn, PostingKind::Need, id).await.is_err(), "{id} must not exist");
+        }
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn importing_the_same_file_twice_creates_nothing_new() {
+    on_each_backend(|db| async move {
+        import_needs(&db.conn, csv(NEEDS_CSV), &catalogue()).await.unwrap();
+        let again = import_needs(&db.conn, csv(NEEDS_CSV), &catalogue()).await.unwrap();
+        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3));
+        let edited = NEEDS_CSV.replace("改善纳米碳酸钙在PVC中的分散性", "改善纳米碳酸钙在橡胶中的分散性");
+        let third = import_needs(&db.conn, csv(&edited), &catalogue()).await.unwrap();
+        assert_eq!((third.created, third.updated, third.unchanged), (0, 1, 2));
+        assert_eq!(postings::count(&db.conn, PostingKind::Need, None).await.unwrap(), 3);
+        let n1 = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-1").await.unwrap();
+        assert!(n1.body.contains("橡胶"));
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn duplicate_ids_within_a_file_are_rejected_after_the_first() {
+    on_each_backend(|db| async move {
+        let list = "需求编号,需求名称\nD-1,第一条\nD-1,第二条\n";
+        let report = import_needs(&db.conn, csv(list), &catalogue()).await.unwrap();
+        assert_eq!(report.created, 1);
+        assert_eq!(report.problems.len(), 1);
+        assert_eq!(report.problems[0].row, 3);
+        assert!(report.problems[0].reason.contains("第 2 行"));
+        db
+    })
+    .await;
+}
+
+const ACHIEVEMENTS_JSONL: &str = r#"{"id":"A-1","title":"纳米碳酸钙湿法表面改性工艺","abstract":"采用硬脂酸钠湿法包覆，活化度大于98%，吸油值降低30%。","keywords":["纳米碳酸钙","湿法改性","硬脂酸"],"field":"新材料","trl":7,"patents":["ZL200710308494.X","CN202110156093.7"],"transfer_modes":["转让","许可"],"price":"80","org_name":"华北材料科技大学","team_lead":"李明远","region":"江苏省"}
+{"id":"A-2","title":"粉煤灰基透水砖","abstract":"以粉煤灰和煤矸石为主要原料烧结透水砖，透水系数达到 2.0×10⁻² cm/s。","keywords":"粉煤灰，透水砖；煤矸石","field":"节能环保","trl":"中试","transfer_modes":"合作实施","price":"面议","org_name":"西部建材研究院"}
+{"id":"A-3","title":"专利号错误的成果","patents":"ZL200710308494.1"}
+not json at all
+{"id":"A-4","title":"价格错误的成果","price":"很贵"}
+"#;
+
+#[tokio::test]
+async fn achievement_jsonl_validates_patents_prices_and_maturity() {
+    on_each_backend(|db| async move {
+        let report = import_achievements(&db.conn, jsonl(ACHIEVEMENTS_JSONL), &catalogue()).await.unwrap();
+        assert_eq!(report.created, 2, "{:?}", report.problems);
+        let rows: Vec<usize> = report.problems.iter().map(|p| p.row).collect();
+        assert_eq!(rows, vec![3, 4, 5]);
+        assert_eq!(report.problems[0].column.as_deref(), Some("patents"));
+        assert_eq!(report.problems[2].column.as_deref(), Some("price"));
+        let a1 = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-1").await.unwrap();
+        assert_eq!(a1.trl, Some(7));
+        assert_eq!(a1.price_min_yuan, Some(800_000));
+        assert_eq!(a1.org_name.as_deref(), Some("华北材料科技大学"));
+        let a2 = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-2").await.unwrap();
+        assert!(a2.price_negotiable);
+        assert_eq!(a2.trl, Some(6), "中试 reads as its lowest level");
+        assert_eq!(a2.keywords, vec!["粉煤灰", "透水砖", "煤矸石"]);
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_export_format_reimports_to_the_same_data() {
+    on_each_backend(|db| async move {
+        import_needs(&db.conn, csv(NEEDS_CSV), &catalogue()).await.unwrap();
+        import_achievements(&db.conn, jsonl(ACHIEVEMENTS_JSONL), &catalogue()).await.unwrap();
+        for (format, list_format) in [
+            (ExportFormat::Csv, ListFormat::Csv),
+            (ExportFormat::Xlsx, ListFormat::Xlsx),
+            (ExportFormat::Jsonl, ListFormat::Jsonl),
+        ] {
+            for kind in [PostingKind::Need, PostingKind::Achievement] {
+                let bytes = export(&db.conn, kind, &[Status::Published], format).await.unwrap();
+                let list = read_list_bytes(list_format, "export", &bytes).unwrap();
+                let report = match kind {
+                    PostingKind::Need => import_needs(&db.conn, list, &catalogue()).await.unwrap(),
+                    PostingKind::Achievement => import_achievements(&db.conn, list, &catalogue()).await.unwrap(),
+                };
+                assert!(report.problems.is_empty(), "{format:?} {kind:?}: {:?}", report.problems);
+                assert_eq!(report.created + report.updated, 0, "{format:?} {kind:?} changed data: {report:?}");
+                assert!(report.unchanged > 0);
+            }
+        }
+        db
+    })
+    .await;
+}

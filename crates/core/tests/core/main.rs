@@ -1,0 +1,21 @@
+//! techmatch-core against real databases: SQLite always, PostgreSQL when reachable
+//! (required in CI). One test binary with a module per area keeps link time down.
+
+mod import_lists;
+mod lifecycle;
+mod organisations;
+
+use techmatch_core::domain::IndustryCatalogue;
+use techmatch_core::lists::read::{ListFormat, RawList, read_list_bytes};
+
+pub fn catalogue() -> IndustryCatalogue {
+    IndustryCatalogue::default()
+}
+
+pub fn csv(text: &str) -> RawList {
+    read_list_bytes(ListFormat::Csv, "test.csv", text.as_bytes()).unwrap_or_else(|e| panic!("csv: {e}"))
+}
+
+pub fn jsonl(text: &str) -> RawList {
+    read_list_bytes(ListFormat::Jsonl, "test.jsonl", text.as_bytes()).unwrap_or_else(|e| panic!("jsonl: {e}"))
+}

@@ -1,0 +1,242 @@
+//! Two-way matching: ranked achievements for a need, ranked needs for an achievement,
+//! each with the matched terms and every factor's contribution.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::columnar::StrColumn;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
+use techmatch_core::domain::compatible_masks;
+use techmatch_core::posting::{PostingKind, PostingView, Status};
+
+use crate::error::SearchResult;
+use crate::fit::{Factor, FitFacts, FitWeights, HardFilters, assess, explain};
+use crate::index::{SearchIndex, province_of};
+use crate::query::{QueryPart, QueryTerm, TextTuning, text_query};
+use crate::tokenizer::{SegmentMode, bigrams, segment};
+
+/// How a match list is computed.
+#[derive(Debug, Clone, Default)]
+pub struct MatchOptions {
+    pub top: usize,
+    pub hard: HardFilters,
+    pub tuning: TextTuning,
+    pub weights: FitWeights,
+}
+
+/// A query term and whether the candidate contains it whole or only in part.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatchedTerm {
+    pub term: String,
+    /// Only some of its characters pairs occur (for example 面料 of 弹力面料).
+    pub partial: bool,
+}
+
+/// One proposed counterpart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Match {
+    pub kind: PostingKind,
+    pub id: i64,
+    pub external_id: String,
+    pub title: String,
+    pub org_name: Option<String>,
+    pub score: f32,
+    pub factors: Vec<Factor>,
+    pub matched_terms: Vec<MatchedTerm>,
+}
+
+/// The texts of a posting as query parts: the title weighs most, then keywords.
+fn parts(view: &PostingView) -> Vec<(String, f32)> {
+    vec![
+        (view.title.clone(), 2.0),
+        (view.keywords.join(" "), 1.5),
+        (view.body.clone(), 1.0),
+    ]
+}
+
+/// Reads the structured facts of candidates in one segment and compares them with the
+/// posting being matched.
+struct SegmentFacts {
+    industry: Option<StrColumn>,
+    wanted_industry: Option<u64>,
+    province: Option<StrColumn>,
+    wanted_province: Option<u64>,
+    trl: Option<tantivy::columnar::Column<u64>>,
+    modes: Option<tantivy::columnar::Column<u64>>,
+    price_min: Option<tantivy::columnar::Column<i64>>,
+    price_max: Option<tantivy::columnar::Column<i64>>,
+}
+
+/// What the posting being matched says, reduced to what fast fields can be compared with.
+#[derive(Debug, Clone)]
+struct Probe {
+    /// The posting is a need (candidates are achievements).
+    is_need: bool,
+    industry: Option<String>,
+    province: Option<String>,
+    trl: Option<u64>,
+    modes: u64,
+    price_min: Option<i64>,
+    price_max: Option<i64>,
+}
+
+fn ord_of(column: &Option<StrColumn>, value: &Option<String>) -> Option<u64> {
+    let (column, value) = (column.as_ref()?, value.as_ref()?);
+    column.dictionary().term_ord(value).ok().flatten()
+}
+
+impl SegmentFacts {
+    fn new(reader: &SegmentReader, probe: &Probe) -> SegmentFacts {
+        let fast = reader.fast_fields();
+        let industry = fast.str("industry").ok().flatten();
+        let province = fast.str("province").ok().flatten();
+        SegmentFacts {
+            wanted_industry: ord_of(&industry, &probe.industry),
+            wanted_province: ord_of(&province, &probe.province),
+            industry,
+            province,
+            trl: fast.u64("trl").ok(),
+            modes: fast.u64("modes").ok(),
+            price_min: fast.i64("price_min").ok(),
+            price_max: fast.i64("price_max").ok(),
+        }
+    }
+
+    fn same(column: &Option<StrColumn>, wanted: Option<u64>, probe_has: bool, doc: DocId) -> Option<bool> {
+        let column = column.as_ref()?;
+        let ord = column.term_ords(doc).next()?;
+        let mut text = String::new();
+        // Empty strings mark "not stated" in the index.
+        if column.ord_to_str(ord, &mut text).ok()? && text.is_empty() {
+            return None;
+        }
+        probe_has.then_some(Some(ord) == wanted)
+    }
+
+    fn facts(&self, probe: &Probe, doc: DocId) -> FitFacts {
+        let trl = self.trl.as_ref().and_then(|c| c.first(doc)).filter(|t| *t > 0);
+        let modes = self.modes.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+        let price_min = self.price_min.as_ref().and_then(|c| c.first(doc)).filter(|p| *p >= 0);
+        let price_max = self.price_max.as_ref().and_then(|c| c.first(doc)).filter(|p| *p >= 0);
+        // Orient the comparison: (need's wanted TRL, achievement's TRL), and so on.
+        let (wanted_trl, offered_trl) = if probe.is_need { (probe.trl, trl) } else { (trl, probe.trl) };
+        let (need_modes, offer_modes) = if probe.is_need { (probe.modes, modes) } else { (modes, probe.modes) };
+        let (budget_max, asking) = if probe.is_need { (probe.price_max, price_min) } else { (price_max, probe.price_min) };
+        FitFacts {
+            same_industry: Self::same(&self.industry, self.wanted_industry, probe.industry.is_some(), doc),
+            maturity_ok: wanted_trl.zip(offered_trl).map(|(w, o)| o >= w),
+            price_ok: budget_max.zip(asking).map(|(b, a)| a <= b),
+            modes_overlap: (need_modes != 0 && offer_modes != 0).then(|| compatible_masks(need_modes, offer_modes)),
+            same_province: Self::same(&self.province, self.wanted_province, probe.province.is_some(), doc),
+        }
+    }
+}
+
+fn probe_of(view: &PostingView) -> Probe {
+    let province = province_of(view.region_code.as_deref());
+    Probe {
+        is_need: view.kind == PostingKind::Need,
+        industry: view.industry.clone(),
+        province: (!province.is_empty()).then_some(province),
+        trl: view.trl.map(u64::from),
+        modes: view.modes_mask,
+        price_min: view.price_min_yuan,
+        price_max: view.price_max_yuan,
+    }
+}
+
+/// Published postings of a kind, as a filter that adds nothing to the score.
+pub(crate) fn published_filter(index: &SearchIndex, kind: PostingKind) -> Box<dyn Query> {
+    let f = index.fields();
+    let term = |field, text: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+    };
+    let both = BooleanQuery::new(vec![
+        (Occur::Must, term(f.kind, kind.code())),
+        (Occur::Must, term(f.status, Status::Published.code())),
+    ]);
+    Box::new(ConstScoreQuery::new(Box::new(both), 0.0))
+}
+
+/// Ranks the published counterparts of `view`: achievements for a need, needs for an
+/// achievement.
+///
+/// # Errors
+/// Index errors only; a posting with no usable text yields an empty list.
+pub fn find_matches(index: &SearchIndex, view: &PostingView, options: &MatchOptions) -> SearchResult<Vec<Match>> {
+    let searcher = index.searcher();
+    let fields = index.fields();
+    let owned = parts(view);
+    let query_parts: Vec<QueryPart<'_>> = owned.iter().map(|(text, weight)| QueryPart { text, weight: *weight }).collect();
+    let Some(text) = text_query(&searcher, fields, &query_parts, &options.tuning) else {
+        return Ok(Vec::new());
+    };
+    let target = match view.kind {
+        PostingKind::Need => PostingKind::Achievement,
+        PostingKind::Achievement => PostingKind::Need,
+    };
+    let query = BooleanQuery::new(vec![(Occur::Must, published_filter(index, target)), (Occur::Must, text.query)]);
+
+    let probe = probe_of(view);
+    let (weights, hard) = (options.weights, options.hard);
+    let tweak_probe = probe.clone();
+    let collector = TopDocs::with_limit(options.top.max(1)).tweak_score(move |reader: &SegmentReader| {
+        let facts = SegmentFacts::new(reader, &tweak_probe);
+        let probe = tweak_probe.clone();
+        move |doc: DocId, text_score: Score| {
+            let fit = assess(&facts.facts(&probe, doc), &weights, &hard);
+            // Excluded candidates sink below every real one and are dropped afterwards;
+            // they can only reach the top list when fewer real candidates exist.
+            if fit.excluded { f32::MIN } else { text_score * (1.0 + fit.bonus) }
+        }
+    });
+    let ranked: Vec<(Score, DocAddress)> = searcher.search(&query, &collector)?;
+
+    let mut matches = Vec::with_capacity(ranked.len());
+    for (score, address) in ranked.into_iter().filter(|(s, _)| *s > f32::MIN) {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let facts = SegmentFacts::new(segment, &probe).facts(&probe, address.doc_id);
+        let bonus = assess(&facts, &weights, &hard).bonus;
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+        let title = text_of(fields.title);
+        let haystack = format!("{title}\n{}\n{}", text_of(fields.keywords), text_of(fields.body));
+        matches.push(Match {
+            kind: target,
+            id: doc.get_first(fields.db_id).and_then(|v| v.as_i64()).unwrap_or(0),
+            external_id: text_of(fields.external_id),
+            org_name: Some(text_of(fields.org_name)).filter(|n| !n.is_empty()),
+            title,
+            score,
+            factors: explain(&facts, &weights, score / (1.0 + bonus)),
+            matched_terms: matched_terms(&text.terms, &haystack),
+        });
+    }
+    Ok(matches)
+}
+
+/// The query's words found in a candidate, most important first; a word found only as
+/// some of its character pairs is marked partial.
+fn matched_terms(terms: &[QueryTerm], haystack: &str) -> Vec<MatchedTerm> {
+    let words: HashSet<String> = segment(haystack, SegmentMode::Search).into_iter().map(|t| t.text).collect();
+    let pairs: HashSet<String> = bigrams(haystack).into_iter().map(|t| t.text).collect();
+    let mut found = Vec::new();
+    for term in terms.iter().filter(|t| !t.is_bigram) {
+        if words.contains(&term.text) || haystack.to_lowercase().contains(&term.text) {
+            found.push(MatchedTerm {
+                term: term.text.clone(),
+                partial: false,
+            });
+        } else if bigrams(&term.text).iter().any(|g| pairs.contains(&g.text)) {
+            found.push(MatchedTerm {
+                term: term.text.clone(),
+                partial: true,
+            });
+        }
+    }
+    found.truncate(12);
+    found
+}

@@ -1,0 +1,171 @@
+//! From Chinese text to a tantivy query.
+//!
+//! tantivy's query parser turns a run of Chinese words into a strict phrase, which finds
+//! nothing for a need like 镁铝合金压铸. Instead the text is segmented here, every term
+//! is weighted by where it came from (title, keywords, body) and by how rare it is in
+//! the index, the strongest terms are kept, and each becomes a scored clause on the
+//! word fields and, as character bigrams, on the bigram fields.
+
+use std::collections::HashMap;
+
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, Term};
+
+use crate::schema::{Fields, Section};
+use crate::tokenizer::{SegmentMode, bigrams, segment};
+
+/// The knobs of text relevance. The defaults are the measured best on the evaluation
+/// corpus (see the README); `techmatch eval` can override them to measure alternatives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextTuning {
+    /// How a query is segmented.
+    pub query_mode: SegmentMode,
+    /// Weight of a match in the document's title, body and keywords.
+    pub title_boost: f32,
+    pub body_boost: f32,
+    pub keywords_boost: f32,
+    /// Weight of bigram clauses relative to word clauses; 0 turns bigrams off.
+    pub bigram_weight: f32,
+    /// How many word terms and bigram terms a long query keeps.
+    pub max_word_terms: usize,
+    pub max_bigram_terms: usize,
+}
+
+impl Default for TextTuning {
+    fn default() -> Self {
+        TextTuning {
+            query_mode: SegmentMode::Search,
+            title_boost: 2.0,
+            body_boost: 1.0,
+            keywords_boost: 1.5,
+            bigram_weight: 0.5,
+            max_word_terms: 32,
+            max_bigram_terms: 48,
+        }
+    }
+}
+
+impl TextTuning {
+    fn section_boost(&self, section: Section) -> f32 {
+        match section {
+            Section::Title => self.title_boost,
+            Section::Body => self.body_boost,
+            Section::Keywords => self.keywords_boost,
+        }
+    }
+}
+
+/// A piece of query text and how much it counts (a need's title counts more than its
+/// description).
+#[derive(Debug, Clone, Copy)]
+pub struct QueryPart<'a> {
+    pub text: &'a str,
+    pub weight: f32,
+}
+
+/// A term kept for the query, with the weight it carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryTerm {
+    pub text: String,
+    /// How much the query text stresses it (where it came from, how often).
+    pub query_weight: f32,
+    /// How rare it is in the index.
+    pub idf: f32,
+    pub is_bigram: bool,
+}
+
+impl QueryTerm {
+    /// What a match on this term is worth, roughly: used to rank and explain terms.
+    pub fn importance(&self) -> f32 {
+        self.query_weight * self.idf
+    }
+}
+
+/// The query built from text, with the terms it kept (for explanations).
+pub struct TextQuery {
+    pub query: Box<dyn Query>,
+    pub terms: Vec<QueryTerm>,
+}
+
+/// Sums the weight of each distinct term over the parts; a term repeated within a part
+/// counts with diminishing returns so that one verbose description cannot dominate.
+fn weigh(parts: &[QueryPart<'_>], tokenize: impl Fn(&str) -> Vec<String>) -> HashMap<String, f32> {
+    let mut weights: HashMap<String, f32> = HashMap::new();
+    for part in parts {
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        for term in tokenize(part.text) {
+            *counts.entry(term).or_default() += 1;
+        }
+        for (term, count) in counts {
+            *weights.entry(term).or_default() += part.weight * (1.0 + (count as f32).ln());
+        }
+    }
+    weights
+}
+
+fn idf(searcher: &Searcher, field: tantivy::schema::Field, term: &str) -> f32 {
+    let n = searcher.num_docs() as f32;
+    let df = searcher
+        .doc_freq(&Term::from_field_text(field, term))
+        .unwrap_or(0) as f32;
+    ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
+}
+
+/// Keeps the `max` terms with the highest weight × idf, dropping terms absent from the
+/// index (they can match nothing).
+fn strongest(
+    searcher: &Searcher,
+    field: tantivy::schema::Field,
+    weights: HashMap<String, f32>,
+    max: usize,
+    is_bigram: bool,
+) -> Vec<QueryTerm> {
+    let mut terms: Vec<QueryTerm> = weights
+        .into_iter()
+        .filter_map(|(text, w)| {
+            let df = searcher.doc_freq(&Term::from_field_text(field, &text)).unwrap_or(0);
+            (df > 0).then(|| QueryTerm {
+                idf: idf(searcher, field, &text),
+                query_weight: w,
+                text,
+                is_bigram,
+            })
+        })
+        .collect();
+    terms.sort_by(|a, b| b.importance().total_cmp(&a.importance()).then_with(|| a.text.cmp(&b.text)));
+    terms.truncate(max);
+    terms
+}
+
+/// Builds the scored text query. Returns `None` when the text has no term that occurs in
+/// the index at all.
+pub fn text_query(searcher: &Searcher, fields: &Fields, parts: &[QueryPart<'_>], tuning: &TextTuning) -> Option<TextQuery> {
+    let words = weigh(parts, |t| segment(t, tuning.query_mode).into_iter().map(|t| t.text).collect());
+    let mut terms = strongest(searcher, fields.body, words, tuning.max_word_terms, false);
+    if tuning.bigram_weight > 0.0 {
+        let grams = weigh(parts, |t| bigrams(t).into_iter().map(|t| t.text).collect());
+        terms.extend(strongest(searcher, fields.body_bigram, grams, tuning.max_bigram_terms, true));
+    }
+    if terms.is_empty() {
+        return None;
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for term in &terms {
+        for section in Section::ALL {
+            let (field, scale) = if term.is_bigram {
+                (fields.bigrams(section), tuning.bigram_weight)
+            } else {
+                (fields.words(section), 1.0)
+            };
+            // The boost carries the query-side weight only: BM25 adds the idf itself.
+            let boost = term.query_weight * scale * tuning.section_boost(section);
+            let clause = TermQuery::new(Term::from_field_text(field, &term.text), IndexRecordOption::WithFreqs);
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(clause), boost))));
+        }
+    }
+    Some(TextQuery {
+        query: Box::new(BooleanQuery::new(clauses)),
+        terms,
+    })
+}

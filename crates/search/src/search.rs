@@ -1,0 +1,276 @@
+//! Full-text search of postings with facets, pagination and highlighted snippets.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, TantivyDocument, Term};
+use techmatch_core::posting::{PostingKind, Status};
+
+use crate::error::{SearchError, SearchResult};
+use crate::index::SearchIndex;
+use crate::query::{QueryPart, TextTuning, text_query};
+
+/// The most a page may hold, so a request cannot ask the server for everything at once.
+pub const MAX_PAGE_SIZE: usize = 100;
+const SNIPPET_CHARS: usize = 120;
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    #[default]
+    Relevance,
+    Newest,
+}
+
+/// A search over one kind of posting.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub kind: PostingKind,
+    pub text: String,
+    pub industry: Option<String>,
+    /// Only postings at or above this TRL (for needs: wanting at least this).
+    pub min_trl: Option<u8>,
+    /// A cooperation or transfer mode code.
+    pub mode: Option<String>,
+    /// A province code such as `140000`.
+    pub province: Option<String>,
+    pub status: Status,
+    pub offset: usize,
+    pub limit: usize,
+    pub sort: SortOrder,
+}
+
+impl SearchRequest {
+    /// A first page of published postings of `kind` matching `text`.
+    pub fn new(kind: PostingKind, text: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            kind,
+            text: text.into(),
+            industry: None,
+            min_trl: None,
+            mode: None,
+            province: None,
+            status: Status::Published,
+            offset: 0,
+            limit: 20,
+            sort: SortOrder::Relevance,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub id: i64,
+    pub external_id: String,
+    pub title: String,
+    /// The title with matched words in `<b>`, HTML-escaped.
+    pub title_html: String,
+    /// A passage of the body with matched words in `<b>`, HTML-escaped.
+    pub snippet_html: String,
+    pub score: f32,
+    pub industry: Option<String>,
+    pub trl: Option<u8>,
+    pub org_name: Option<String>,
+}
+
+/// Counts of the matching postings by facet value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Facets {
+    pub industry: Vec<(String, u64)>,
+    pub trl: Vec<(String, u64)>,
+    pub mode: Vec<(String, u64)>,
+    pub province: Vec<(String, u64)>,
+    pub status: Vec<(String, u64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<SearchHit>,
+    pub facets: Facets,
+}
+
+fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+}
+
+/// Runs a search.
+///
+/// # Errors
+/// Index errors only.
+pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<SearchResults> {
+    let searcher = index.searcher();
+    let f = index.fields();
+    let mut filters: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, term_query(f.kind, request.kind.code())),
+        (Occur::Must, term_query(f.status, request.status.code())),
+    ];
+    if let Some(industry) = &request.industry {
+        filters.push((Occur::Must, term_query(f.industry, industry)));
+    }
+    if let Some(mode) = &request.mode {
+        filters.push((Occur::Must, term_query(f.mode_codes, mode)));
+    }
+    if let Some(province) = &request.province {
+        filters.push((Occur::Must, term_query(f.province, province)));
+    }
+    if let Some(min) = request.min_trl {
+        let range = RangeQuery::new(
+            std::ops::Bound::Included(Term::from_field_u64(f.trl, u64::from(min))),
+            std::ops::Bound::Included(Term::from_field_u64(f.trl, 9)),
+        );
+        filters.push((Occur::Must, Box::new(range)));
+    }
+    let filter: Box<dyn Query> = Box::new(tantivy::query::ConstScoreQuery::new(Box::new(BooleanQuery::new(filters)), 0.0));
+
+    let text = if request.text.trim().is_empty() {
+        None
+    } else {
+        let parts = [QueryPart {
+            text: &request.text,
+            weight: 1.0,
+        }];
+        text_query(&searcher, f, &parts, &TextTuning::default())
+    };
+    let has_text = text.is_some();
+    let query: Box<dyn Query> = match &text {
+        Some(text) => Box::new(BooleanQuery::new(vec![(Occur::Must, filter.box_clone()), (Occur::Must, text.query.box_clone())])),
+        // Text that occurs nowhere in the index matches nothing, rather than everything.
+        None if !request.text.trim().is_empty() => return Ok(SearchResults {
+            total: 0,
+            hits: Vec::new(),
+            facets: Facets::default(),
+        }),
+        None => Box::new(BooleanQuery::new(vec![(Occur::Must, filter.box_clone()), (Occur::Must, Box::new(AllQuery))])),
+    };
+
+    let limit = request.limit.clamp(1, MAX_PAGE_SIZE);
+    let top = TopDocs::with_limit(limit).and_offset(request.offset);
+    let addresses: Vec<(f32, DocAddress)> = if request.sort == SortOrder::Newest || !has_text {
+        let newest: Vec<(Option<i64>, DocAddress)> =
+            searcher.search(&*query, &top.order_by_fast_field::<i64>("updated", Order::Desc))?;
+        newest.into_iter().map(|(_, a)| (0.0, a)).collect()
+    } else {
+        searcher.search(&*query, &top.order_by_score())?
+    };
+    let total = searcher.search(&*query, &Count)?;
+    let facets = facets(index, &*query)?;
+
+    let body_snippets = text
+        .as_ref()
+        .map(|t| SnippetGenerator::create(&searcher, &*t.query, f.body))
+        .transpose()?
+        .map(|mut g| {
+            g.set_max_num_chars(SNIPPET_CHARS);
+            g
+        });
+    let title_snippets = text.as_ref().map(|t| SnippetGenerator::create(&searcher, &*t.query, f.title)).transpose()?;
+
+    let mut hits = Vec::with_capacity(addresses.len());
+    for (score, address) in addresses {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+        let title = text_of(f.title);
+        let body = text_of(f.body);
+        let title_html = match &title_snippets {
+            Some(g) => {
+                let snippet = g.snippet(&title);
+                if snippet.is_empty() { escape(&title) } else { snippet.to_html() }
+            }
+            None => escape(&title),
+        };
+        let snippet_html = match &body_snippets {
+            Some(g) => {
+                let snippet = g.snippet(&body);
+                if snippet.is_empty() { escape(&lead(&body)) } else { snippet.to_html() }
+            }
+            None => escape(&lead(&body)),
+        };
+        let industry = text_of(f.industry);
+        hits.push(SearchHit {
+            id: doc.get_first(f.db_id).and_then(|v| v.as_i64()).unwrap_or(0),
+            external_id: text_of(f.external_id),
+            title_html,
+            snippet_html,
+            title,
+            score,
+            industry: Some(industry).filter(|i| !i.is_empty()),
+            trl: doc.get_first(f.trl).and_then(|v| v.as_u64()).and_then(|t| u8::try_from(t).ok()).filter(|t| *t > 0),
+            org_name: Some(text_of(f.org_name)).filter(|n| !n.is_empty()),
+        });
+    }
+    Ok(SearchResults { total, hits, facets })
+}
+
+/// The start of a text, for results that matched no word of the body.
+fn lead(text: &str) -> String {
+    let mut lead: String = text.chars().take(SNIPPET_CHARS).collect();
+    if text.chars().count() > SNIPPET_CHARS {
+        lead.push('…');
+    }
+    lead
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn facets(index: &SearchIndex, query: &dyn Query) -> SearchResult<Facets> {
+    let request = serde_json::json!({
+        "industry": { "terms": { "field": "industry", "size": 100 } },
+        "trl": { "terms": { "field": "trl", "size": 10 } },
+        "mode": { "terms": { "field": "mode_codes", "size": 20 } },
+        "province": { "terms": { "field": "province", "size": 50 } },
+        "status": { "terms": { "field": "status", "size": 10 } },
+    });
+    let aggregations: Aggregations =
+        serde_json::from_value(request).map_err(|e| SearchError::Io(std::io::Error::other(e)))?;
+    let collector = AggregationCollector::from_aggs(
+        aggregations,
+        AggContextParams::new(AggregationLimitsGuard::default(), index.index().tokenizers().clone()),
+    );
+    let results = index.searcher().search(query, &collector)?;
+    let json = serde_json::to_value(results).map_err(|e| SearchError::Io(std::io::Error::other(e)))?;
+    let buckets = |name: &str| -> Vec<(String, u64)> {
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        for bucket in json[name]["buckets"].as_array().into_iter().flatten() {
+            let key = match &bucket["key"] {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |v| format!("{v:.0}")),
+                other => other.to_string(),
+            };
+            // Empty values and TRL 0 stand for "not stated".
+            if key.is_empty() || (name == "trl" && key == "0") {
+                continue;
+            }
+            counts.insert(key, bucket["doc_count"].as_u64().unwrap_or(0));
+        }
+        let mut list: Vec<(String, u64)> = counts.into_iter().collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        list
+    };
+    Ok(Facets {
+        industry: buckets("industry"),
+        trl: buckets("trl"),
+        mode: buckets("mode"),
+        province: buckets("province"),
+        status: buckets("status"),
+    })
+}

@@ -1,0 +1,73 @@
+//! What every command and the server share: the database, the search index and the
+//! configuration they were opened with.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use techmatch_core::db;
+use techmatch_core::domain::IndustryCatalogue;
+use techmatch_search::{SearchIndex, SyncReport};
+
+/// The opened platform.
+pub struct App {
+    /// The source of truth.
+    pub db: DatabaseConnection,
+    /// Derived from `db`; caught up on open.
+    pub index: SearchIndex,
+    /// The industries postings may name (configurable through `industries.json`).
+    pub industries: IndustryCatalogue,
+    pub data_dir: PathBuf,
+}
+
+/// The file in the data directory that replaces the default industry catalogue.
+pub const INDUSTRIES_FILE: &str = "industries.json";
+
+impl App {
+    /// Opens the database (creating and migrating it), opens the index and catches it up
+    /// with changes it missed, for example after the process was killed mid-import.
+    ///
+    /// # Errors
+    /// Fails when the data directory, the database or the index cannot be opened.
+    pub async fn open(data_dir: &Path, database_url: Option<&str>) -> anyhow::Result<App> {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+        let url = db::database_url(database_url, data_dir);
+        let db = db::connect(&url).await.context("cannot open the database")?;
+        let index = SearchIndex::open(&data_dir.join("index")).context("cannot open the search index")?;
+        let industries = load_industries(data_dir)?;
+        let app = App {
+            db,
+            index,
+            industries,
+            data_dir: data_dir.to_owned(),
+        };
+        let report = app.catch_up().await?;
+        if report.rebuilt || report.changes > 0 {
+            tracing::info!(changes = report.changes, rebuilt = report.rebuilt, seq = report.seq, "search index caught up");
+        }
+        Ok(app)
+    }
+
+    /// Applies pending database changes to the index. When another process (a running
+    /// server) owns the index, that process follows the changes instead.
+    ///
+    /// # Errors
+    /// Database or index failures.
+    pub async fn catch_up(&self) -> anyhow::Result<SyncReport> {
+        if !self.index.is_writable() {
+            tracing::info!("search index is owned by another techmatch process; it will apply the changes");
+            return Ok(SyncReport::default());
+        }
+        Ok(self.index.sync(&self.db).await?)
+    }
+}
+
+fn load_industries(data_dir: &Path) -> anyhow::Result<IndustryCatalogue> {
+    let path = data_dir.join(INDUSTRIES_FILE);
+    if !path.exists() {
+        return Ok(IndustryCatalogue::default());
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    IndustryCatalogue::from_json(&text).with_context(|| format!("invalid industry catalogue {}", path.display()))
+}

@@ -1,0 +1,102 @@
+//! The command line: parsing, logging set-up, and exit codes.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands;
+
+#[derive(Parser, Debug)]
+#[command(name = "techmatch", version, about = "科技供需对接平台 techmatch: technology supply-demand matchmaking")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Folder holding the SQLite database and the search index.
+    #[arg(long, global = true, env = "TECHMATCH_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://…); SQLite in the data directory when absent.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web platform.
+    Serve(commands::serve::ServeArgs),
+    /// Import a need or achievement list (CSV, XLSX or JSONL, by extension).
+    Import {
+        list: ListKind,
+        file: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a list with the same headers the importer reads.
+    Export(commands::export::ExportArgs),
+    /// Ranked, explained matches for one posting, or for every published need.
+    Match(commands::matching::MatchArgs),
+    /// Full-text search of published postings.
+    Search(commands::search::SearchArgs),
+    /// Rebuild the search index from the database.
+    Reindex,
+    /// Database and index counts, and whether the index is current.
+    Status,
+    /// Manage organisations.
+    #[command(subcommand)]
+    Org(commands::org::OrgCommand),
+    /// Measure match quality on the csl-dev corpus (MRR@10, nDCG@10, Recall@10/50).
+    Eval(commands::eval::EvalArgs),
+    /// Measure import throughput, index size, match latency and memory on synthetic data.
+    Bench(commands::bench::BenchArgs),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListKind {
+    Needs,
+    Achievements,
+}
+
+impl ListKind {
+    pub fn posting_kind(self) -> techmatch_core::posting::PostingKind {
+        match self {
+            ListKind::Needs => techmatch_core::posting::PostingKind::Need,
+            ListKind::Achievements => techmatch_core::posting::PostingKind::Achievement,
+        }
+    }
+}
+
+/// Exit code when a command finished but refused some input (rejected import rows).
+pub const EXIT_REJECTED: u8 = 3;
+
+/// Parses the command line, runs the command and maps the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TECHMATCH_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,techmatch=info,techmatch_web=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! One module per subcommand; each opens what it needs and prints its result.
+
+pub mod bench;
+mod synth;
+pub mod eval;
+pub mod export;
+pub mod import;
+pub mod matching;
+pub mod org;
+pub mod search;
+pub mod serve;
+pub mod status;
+
+use std::process::ExitCode;
+
+use crate::app::App;
+use crate::cli::{Cli, Command};
+
+/// Runs a parsed command line.
+///
+/// # Errors
+/// Whatever the command fails with; the caller prints it.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let global = cli.global;
+    // Commands that build their own throw-away platform do not touch the data directory.
+    match cli.command {
+        Command::Eval(args) => return eval::run(args).await,
+        Command::Bench(args) => return bench::run(args).await,
+        _ => {}
+    }
+    let app = App::open(&global.data_dir, global.database_url.as_deref()).await?;
+    match cli.command {
+        Command::Serve(args) => serve::run(app, args).await,
+        Command::Import { list, file, json } => import::run(&app, list, &file, json).await,
+        Command::Export(args) => export::run(&app, args).await,
+        Command::Match(args) => matching::run(&app, args).await,
+        Command::Search(args) => search::run(&app, args),
+        Command::Reindex => {
+            let seq = app.index.rebuild(&app.db).await?;
+            println!("reindexed: {} needs, {} achievements (change log position {seq})", app.index.count(techmatch_core::posting::PostingKind::Need), app.index.count(techmatch_core::posting::PostingKind::Achievement));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Status => status::run(&app).await,
+        Command::Org(command) => org::run(&app, command).await,
+        Command::Eval(_) | Command::Bench(_) => Ok(ExitCode::SUCCESS),
+    }
+}

@@ -1,0 +1,47 @@
+//! `techmatch org …`: the bureau's decisions about organisations.
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use techmatch_core::posting::OrgKind;
+use techmatch_core::services::organisations;
+
+use crate::app::App;
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCommand {
+    /// Accept a USCC that fails the GB 32100 check, recording who accepted it and why.
+    AcceptUscc {
+        /// The code as registered.
+        code: String,
+        /// The organisation's name.
+        #[arg(long)]
+        name: String,
+        /// enterprise, university, institute, bureau or agency (for a new organisation).
+        #[arg(long, default_value = "enterprise")]
+        kind: String,
+        /// Who accepts it.
+        #[arg(long)]
+        by: String,
+        /// Why, e.g. where the code was confirmed.
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+pub async fn run(app: &App, command: OrgCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        OrgCommand::AcceptUscc {
+            code,
+            name,
+            kind,
+            by,
+            reason,
+        } => {
+            let kind = OrgKind::parse(&kind)?;
+            let id = organisations::accept_uscc(&app.db, &name, kind, &code, &by, &reason).await?;
+            println!("已确认单位「{name}」的统一社会信用代码 {code}（单位编号 {id}）");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! `techmatch serve [--bind ADDR] [--demo]`.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::Args;
+use techmatch_core::lists::read::{ListFormat, read_list_bytes};
+use techmatch_core::posting::PostingKind;
+use techmatch_core::services::import::{import_achievements, import_needs};
+use techmatch_core::services::postings;
+
+use crate::app::App;
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "TECHMATCH_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+    /// Load the demo dataset when the database holds no postings yet.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// The demo dataset, compiled in so that the binary needs no files next to it.
+const DEMO_NEEDS: &str = include_str!("../../../../web/demo/needs.jsonl");
+const DEMO_ACHIEVEMENTS: &str = include_str!("../../../../web/demo/achievements.jsonl");
+
+pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    if args.demo {
+        load_demo(&app).await?;
+    }
+    crate::server::serve(app, args.bind).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Imports the demo lists into an empty platform; a platform with data is left alone.
+///
+/// # Errors
+/// Fails when the database fails or the compiled-in demo data is broken.
+pub async fn load_demo(app: &App) -> anyhow::Result<()> {
+    let existing = postings::count(&app.db, PostingKind::Need, None).await?
+        + postings::count(&app.db, PostingKind::Achievement, None).await?;
+    if existing > 0 {
+        tracing::info!(postings = existing, "database has data, demo not loaded");
+        return Ok(());
+    }
+    let needs = read_list_bytes(ListFormat::Jsonl, "demo/needs.jsonl", DEMO_NEEDS.as_bytes())?;
+    let achievements = read_list_bytes(ListFormat::Jsonl, "demo/achievements.jsonl", DEMO_ACHIEVEMENTS.as_bytes())?;
+    let a = import_achievements(&app.db, achievements, &app.industries).await?;
+    let n = import_needs(&app.db, needs, &app.industries).await?;
+    anyhow::ensure!(
+        a.problems.is_empty() && n.problems.is_empty(),
+        "demo data rejected: {:?}",
+        a.problems.iter().chain(&n.problems).next()
+    );
+    app.catch_up().await?;
+    println!("已载入演示数据：{} 条技术需求，{} 条科技成果", n.created, a.created);
+    Ok(())
+}

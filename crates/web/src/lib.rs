@@ -1,0 +1,6 @@
+//! techmatch-web: the `techmatch` command line and web server.
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod server;

@@ -1,0 +1,89 @@
+//! The JSON API under `/api/v1`.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use techmatch_core::posting::PostingKind;
+use techmatch_core::services::{changes, postings};
+use techmatch_search::search::SortOrder;
+use techmatch_search::{MatchOptions, SearchRequest, find_matches, search as run_search};
+
+use super::WebError;
+use crate::app::App;
+
+/// Query parameters of a search.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchParams {
+    /// `needs` or `achievements` (default).
+    pub kind: Option<String>,
+    pub q: Option<String>,
+    pub industry: Option<String>,
+    pub min_trl: Option<u8>,
+    pub mode: Option<String>,
+    pub province: Option<String>,
+    pub page: Option<usize>,
+    pub per_page: Option<usize>,
+    /// `relevance` (default) or `newest`.
+    pub sort: Option<String>,
+}
+
+impl SearchParams {
+    pub fn kind(&self) -> PostingKind {
+        match self.kind.as_deref() {
+            Some("needs" | "need") => PostingKind::Need,
+            _ => PostingKind::Achievement,
+        }
+    }
+
+    pub fn to_request(&self, app: &App) -> Result<SearchRequest, WebError> {
+        let mut request = SearchRequest::new(self.kind(), self.q.clone().unwrap_or_default());
+        if let Some(industry) = self.industry.as_deref().filter(|i| !i.is_empty()) {
+            request.industry = Some(app.industries.resolve(industry)?.name.clone());
+        }
+        request.min_trl = self.min_trl.filter(|t| (1..=9).contains(t));
+        request.mode = self.mode.clone().filter(|m| !m.is_empty());
+        request.province = self.province.clone().filter(|p| !p.is_empty());
+        request.limit = self.per_page.unwrap_or(20).clamp(1, techmatch_search::search::MAX_PAGE_SIZE);
+        request.offset = self.page.unwrap_or(1).saturating_sub(1) * request.limit;
+        request.sort = if self.sort.as_deref() == Some("newest") { SortOrder::Newest } else { SortOrder::Relevance };
+        Ok(request)
+    }
+}
+
+pub async fn search(State(app): State<Arc<App>>, Query(params): Query<SearchParams>) -> Result<Json<Value>, WebError> {
+    let request = params.to_request(&app)?;
+    let results = run_search(&app.index, &request)?;
+    Ok(Json(json!(results)))
+}
+
+pub async fn need_matches(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Json<Value>, WebError> {
+    matches(&app, PostingKind::Need, &id).await
+}
+
+pub async fn achievement_matches(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Json<Value>, WebError> {
+    matches(&app, PostingKind::Achievement, &id).await
+}
+
+async fn matches(app: &App, kind: PostingKind, id: &str) -> Result<Json<Value>, WebError> {
+    let view = postings::view_by_external_id(&app.db, kind, id).await?;
+    let options = MatchOptions {
+        top: 20,
+        ..Default::default()
+    };
+    let found = find_matches(&app.index, &view, &options)?;
+    Ok(Json(json!({ "posting": view, "matches": found })))
+}
+
+/// Health: the database answers and how far the index is behind it.
+pub async fn health(State(app): State<Arc<App>>) -> Result<Json<Value>, WebError> {
+    let head = changes::head(&app.db).await?;
+    let position = app.index.applied_seq();
+    Ok(Json(json!({
+        "status": "ok",
+        "database": "ok",
+        "index": { "position": position, "change_log_head": head, "current": position >= head },
+    })))
+}

@@ -1,0 +1,78 @@
+//! Server-rendered pages.
+
+use std::sync::Arc;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use techmatch_core::posting::{PostingKind, PostingView};
+use techmatch_core::services::postings;
+use techmatch_search::search::SearchResults;
+use techmatch_search::{Match, MatchOptions, find_matches, search as run_search};
+
+use super::WebError;
+use super::api::SearchParams;
+use crate::app::App;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub q: String,
+    pub kind: &'static str,
+    pub industry: String,
+    pub industries: Vec<String>,
+    pub results: SearchResults,
+    pub page: usize,
+    pub pages: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "posting.html")]
+pub struct PostingPage {
+    pub posting: PostingView,
+    pub matches: Vec<Match>,
+    pub counterpart_path: &'static str,
+}
+
+pub async fn home(State(app): State<Arc<App>>, Query(params): Query<SearchParams>) -> Result<HomePage, WebError> {
+    let request = params.to_request(&app)?;
+    let results = run_search(&app.index, &request)?;
+    let pages = results.total.div_ceil(request.limit).max(1);
+    Ok(HomePage {
+        q: params.q.clone().unwrap_or_default(),
+        kind: match request.kind {
+            PostingKind::Need => "needs",
+            PostingKind::Achievement => "achievements",
+        },
+        industry: request.industry.clone().unwrap_or_default(),
+        industries: app.industries.all().iter().map(|i| i.name.clone()).collect(),
+        page: request.offset / request.limit + 1,
+        pages,
+        results,
+    })
+}
+
+pub async fn need(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<PostingPage, WebError> {
+    posting_page(&app, PostingKind::Need, &id).await
+}
+
+pub async fn achievement(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<PostingPage, WebError> {
+    posting_page(&app, PostingKind::Achievement, &id).await
+}
+
+async fn posting_page(app: &App, kind: PostingKind, id: &str) -> Result<PostingPage, WebError> {
+    let posting = postings::view_by_external_id(&app.db, kind, id).await?;
+    let options = MatchOptions {
+        top: 10,
+        ..Default::default()
+    };
+    let matches = find_matches(&app.index, &posting, &options)?;
+    Ok(PostingPage {
+        counterpart_path: match kind {
+            PostingKind::Need => "achievements",
+            PostingKind::Achievement => "needs",
+        },
+        posting,
+        matches,
+    })
+}

@@ -1,0 +1,15 @@
+//! Schema migrations for techmatch. Every migration must run unchanged on SQLite and
+//! PostgreSQL, so only portable column types and plain indexes are used here.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261130_000001_core;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261130_000001_core::Migration)]
+    }
+}

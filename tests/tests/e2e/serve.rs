@@ -1,0 +1,95 @@
+//! `techmatch serve --demo`: a real server on an ephemeral port, through real HTTP.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use super::techmatch;
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(data: &std::path::Path) -> Server {
+    let mut child = techmatch(data)
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut base = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(url) = line.strip_prefix("techmatch: ") {
+            base = Some(url.trim_end_matches('/').to_owned());
+            break;
+        }
+    }
+    let base = base.unwrap_or_else(|| panic!("the server did not announce its address"));
+    Server { child, base }
+}
+
+#[tokio::test]
+async fn the_demo_platform_serves_search_matches_and_health() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(&dir.path().join("data"));
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+
+    let health: serde_json::Value = client.get(format!("{}/healthz", server.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(health["database"], "ok");
+    assert_eq!(health["index"]["current"], true, "{health}");
+
+    let home = client.get(format!("{}/?kind=needs", server.base)).send().await.unwrap();
+    assert!(home.status().is_success());
+    let page = home.text().await.unwrap();
+    assert!(page.contains("科技供需对接平台") && page.contains("技术需求"), "the first page is alive");
+
+    let search: serde_json::Value = client
+        .get(format!("{}/api/v1/search", server.base))
+        .query(&[("kind", "achievements"), ("q", "碳酸钙")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(search["total"].as_u64().unwrap() > 0, "{search}");
+    let hit = &search["hits"][0];
+    assert!(hit["snippet_html"].as_str().unwrap().contains("<b>") || hit["title_html"].as_str().unwrap().contains("<b>"));
+
+    let needs: serde_json::Value = client
+        .get(format!("{}/api/v1/search", server.base))
+        .query(&[("kind", "needs"), ("per_page", "1")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let need_id = needs["hits"][0]["external_id"].as_str().unwrap().to_owned();
+    let matches: serde_json::Value = client
+        .get(format!("{}/api/v1/needs/{need_id}/matches", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!matches["matches"].as_array().unwrap().is_empty(), "{matches}");
+    let page = client.get(format!("{}/needs/{need_id}", server.base)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("推荐匹配"));
+
+    let missing = client.get(format!("{}/api/v1/needs/NOPE/matches", server.base)).send().await.unwrap();
+    assert_eq!(missing.status(), reqwest::StatusCode::NOT_FOUND);
+    let body: serde_json::Value = missing.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+}
