@@ -16,7 +16,11 @@ pub enum CoreError {
 
     /// A state change that the lifecycle does not allow.
     #[error("illegal transition from {from} to {to}: {reason}")]
-    IllegalTransition { from: String, to: String, reason: String },
+    IllegalTransition {
+        from: String,
+        to: String,
+        reason: String,
+    },
 
     /// A record that was asked for by identifier does not exist.
     #[error("{what} not found: {id}")]
@@ -62,9 +66,9 @@ impl CoreError {
 
     pub fn kind(&self) -> ErrorKind {
         match self {
-            CoreError::Invalid { .. } | CoreError::ListFile { .. } | CoreError::RowsRejected { .. } => {
-                ErrorKind::Invalid
-            }
+            CoreError::Invalid { .. }
+            | CoreError::ListFile { .. }
+            | CoreError::RowsRejected { .. } => ErrorKind::Invalid,
             CoreError::IllegalTransition { .. } => ErrorKind::Conflict,
             CoreError::NotFound { .. } => ErrorKind::NotFound,
             CoreError::Db(_) | CoreError::Io(_) | CoreError::Internal(_) => ErrorKind::Internal,

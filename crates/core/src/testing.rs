@@ -36,7 +36,8 @@ impl TestDb {
 
 /// The base URL of the PostgreSQL server used by tests.
 pub fn pg_base_url() -> String {
-    std::env::var("TECHMATCH_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+    std::env::var("TECHMATCH_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
 }
 
 fn pg_required() -> bool {
@@ -47,7 +48,9 @@ fn pg_required() -> bool {
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let url = db::database_url(None, dir.path());
-    let conn = db::connect(&url).await.unwrap_or_else(|e| panic!("sqlite: {e}"));
+    let conn = db::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("sqlite: {e}"));
     TestDb {
         conn,
         url,
@@ -75,7 +78,9 @@ pub async fn postgres() -> Option<TestDb> {
         .await
         .unwrap_or_else(|e| panic!("create database: {e}"));
     let url = format!("{base}/{name}");
-    let conn = db::connect(&url).await.unwrap_or_else(|e| panic!("postgres: {e}"));
+    let conn = db::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("postgres: {e}"));
     Some(TestDb {
         conn,
         url,

@@ -109,14 +109,24 @@ pub fn explain(facts: &FitFacts, weights: &FitWeights, text_score: f32) -> Vec<F
     }];
     let described: [(&str, &str, [&str; 2]); 5] = [
         ("industry", "领域", ["所属领域相同", "所属领域不同"]),
-        ("maturity", "技术成熟度", ["成熟度达到需求要求", "成熟度低于需求要求"]),
+        (
+            "maturity",
+            "技术成熟度",
+            ["成熟度达到需求要求", "成熟度低于需求要求"],
+        ),
         ("price", "价格", ["意向价格在预算之内", "意向价格超出预算"]),
         ("mode", "合作方式", ["合作方式有交集", "合作方式没有交集"]),
         ("region", "地区", ["位于同一省份", "位于不同省份"]),
     ];
-    for ((fact, (good, bad)), (code, label, details)) in each(facts, weights).into_iter().zip(described) {
+    for ((fact, (good, bad)), (code, label, details)) in
+        each(facts, weights).into_iter().zip(described)
+    {
         let Some(fact) = fact else { continue };
-        let (share, detail) = if fact { (good, details[0]) } else { (bad, details[1]) };
+        let (share, detail) = if fact {
+            (good, details[0])
+        } else {
+            (bad, details[1])
+        };
         factors.push(Factor {
             code,
             label,
@@ -133,10 +143,17 @@ mod tests {
 
     #[test]
     fn unknown_facts_leave_text_alone() {
-        let fit = assess(&FitFacts::default(), &FitWeights::default(), &HardFilters::default());
+        let fit = assess(
+            &FitFacts::default(),
+            &FitWeights::default(),
+            &HardFilters::default(),
+        );
         assert_eq!(fit.bonus, 0.0);
         assert!(!fit.excluded);
-        assert_eq!(explain(&FitFacts::default(), &FitWeights::default(), 3.0).len(), 1);
+        assert_eq!(
+            explain(&FitFacts::default(), &FitWeights::default(), 3.0).len(),
+            1
+        );
     }
 
     #[test]
@@ -159,7 +176,10 @@ mod tests {
         let none = HardFilters::default();
         assert!(assess(&good, &w, &none).bonus > 0.5);
         let penalty = assess(&bad, &w, &none).bonus;
-        assert!(penalty < -0.5 && penalty > -1.0, "the score stays positive: {penalty}");
+        assert!(
+            penalty < -0.5 && penalty > -1.0,
+            "the score stays positive: {penalty}"
+        );
     }
 
     #[test]
@@ -176,7 +196,10 @@ mod tests {
         let factors = explain(&facts, &w, 2.0);
         let total: f32 = factors.iter().map(|f| f.contribution).sum();
         assert!((total - 2.0 * (1.0 + fit.bonus)).abs() < 1e-5);
-        assert_eq!(factors.iter().map(|f| f.code).collect::<Vec<_>>(), ["text", "industry", "maturity", "mode"]);
+        assert_eq!(
+            factors.iter().map(|f| f.code).collect::<Vec<_>>(),
+            ["text", "industry", "maturity", "mode"]
+        );
     }
 
     #[test]

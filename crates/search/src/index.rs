@@ -21,7 +21,9 @@ use techmatch_core::services::{changes, postings};
 
 use crate::error::{SearchError, SearchResult};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
-use crate::tokenizer::{BIGRAM_ANALYZER, BigramTokenizer, JIEBA_ANALYZER, JiebaTokenizer, SegmentMode};
+use crate::tokenizer::{
+    BIGRAM_ANALYZER, BigramTokenizer, JIEBA_ANALYZER, JiebaTokenizer, SegmentMode,
+};
 
 /// Memory for the writer's in-flight segment: large enough to index a 100k import in a
 /// few segments, small enough for the 500 MB budget of a county deployment.
@@ -70,7 +72,11 @@ impl SearchIndex {
         let (schema, fields) = schema::build();
         let existing = Index::open_in_dir(dir).ok();
         let index = match existing {
-            Some(index) if payload_of(&index).schema == SCHEMA_VERSION && index.schema() == schema => index,
+            Some(index)
+                if payload_of(&index).schema == SCHEMA_VERSION && index.schema() == schema =>
+            {
+                index
+            }
             Some(_) => {
                 tracing::warn!(dir = %dir.display(), "search index has an outdated schema, rebuilding");
                 clear_dir(dir)?;
@@ -95,14 +101,21 @@ impl SearchIndex {
 
     fn from_index(index: Index, fields: Fields) -> SearchResult<SearchIndex> {
         let mode = SegmentMode::Search;
-        index.tokenizers().register(JIEBA_ANALYZER, JiebaTokenizer { mode });
-        index.tokenizers().register(BIGRAM_ANALYZER, BigramTokenizer);
+        index
+            .tokenizers()
+            .register(JIEBA_ANALYZER, JiebaTokenizer { mode });
+        index
+            .tokenizers()
+            .register(BIGRAM_ANALYZER, BigramTokenizer);
         let writer = match index.writer(WRITER_HEAP_BYTES) {
             Ok(writer) => Some(Mutex::new(writer)),
             Err(tantivy::TantivyError::LockFailure(..)) => None,
             Err(other) => return Err(other.into()),
         };
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
         Ok(SearchIndex {
             index,
             reader,
@@ -149,7 +162,9 @@ impl SearchIndex {
             Term::from_field_text(self.fields.kind, kind.code()),
             IndexRecordOption::Basic,
         );
-        self.searcher().search(&query, &tantivy::collector::Count).map_or(0, |n| n as u64)
+        self.searcher()
+            .search(&query, &tantivy::collector::Count)
+            .map_or(0, |n| n as u64)
     }
 
     fn writer(&self) -> SearchResult<MutexGuard<'_, IndexWriter>> {
@@ -179,7 +194,9 @@ impl SearchIndex {
         };
         loop {
             let batch = changes::since(db, report.seq, SYNC_BATCH).await?;
-            let Some(last) = batch.last().map(|c| c.seq) else { break };
+            let Some(last) = batch.last().map(|c| c.seq) else {
+                break;
+            };
             let mut needs = BTreeSet::new();
             let mut achievements = BTreeSet::new();
             for change in &batch {
@@ -189,9 +206,18 @@ impl SearchIndex {
                     None => false,
                 };
             }
-            self.replace(db, PostingKind::Need, &needs.into_iter().collect::<Vec<_>>()).await?;
-            self.replace(db, PostingKind::Achievement, &achievements.into_iter().collect::<Vec<_>>())
-                .await?;
+            self.replace(
+                db,
+                PostingKind::Need,
+                &needs.into_iter().collect::<Vec<_>>(),
+            )
+            .await?;
+            self.replace(
+                db,
+                PostingKind::Achievement,
+                &achievements.into_iter().collect::<Vec<_>>(),
+            )
+            .await?;
             self.commit(last)?;
             report.changes += batch.len() as u64;
             report.seq = last;
@@ -200,7 +226,12 @@ impl SearchIndex {
     }
 
     /// Re-reads the given postings from the database and replaces their documents.
-    async fn replace(&self, db: &impl ConnectionTrait, kind: PostingKind, ids: &[i64]) -> SearchResult<()> {
+    async fn replace(
+        &self,
+        db: &impl ConnectionTrait,
+        kind: PostingKind,
+        ids: &[i64],
+    ) -> SearchResult<()> {
         if ids.is_empty() {
             return Ok(());
         }
@@ -229,7 +260,9 @@ impl SearchIndex {
             let mut after = 0;
             loop {
                 let page = postings::views_page(db, kind, None, after, REBUILD_PAGE).await?;
-                let Some(last) = page.last().map(|v| v.id) else { break };
+                let Some(last) = page.last().map(|v| v.id) else {
+                    break;
+                };
                 self.add_views(&page)?;
                 after = last;
             }
@@ -338,7 +371,17 @@ fn clear_dir(dir: &Path) -> SearchResult<()> {
             || name == ".managed.json"
             || name.ends_with(".lock")
             || path.extension().is_some_and(|e| {
-                ["idx", "pos", "term", "store", "fast", "fieldnorm", "del", "json"].contains(&e.to_str().unwrap_or(""))
+                [
+                    "idx",
+                    "pos",
+                    "term",
+                    "store",
+                    "fast",
+                    "fieldnorm",
+                    "del",
+                    "json",
+                ]
+                .contains(&e.to_str().unwrap_or(""))
             });
         if is_index_file && path.is_file() {
             std::fs::remove_file(&path)?;

@@ -19,12 +19,28 @@ use crate::query::{QueryPart, QueryTerm, TextTuning, text_query};
 use crate::tokenizer::{SegmentMode, bigrams, segment};
 
 /// How a match list is computed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MatchOptions {
     pub top: usize,
     pub hard: HardFilters,
     pub tuning: TextTuning,
     pub weights: FitWeights,
+    /// A candidate whose text relevance is below this share of the best candidate's is
+    /// not proposed: structured fit may reorder relevant candidates, but must not turn a
+    /// posting that shares one incidental word into a recommendation.
+    pub min_text_share: f32,
+}
+
+impl Default for MatchOptions {
+    fn default() -> Self {
+        MatchOptions {
+            top: 10,
+            hard: HardFilters::default(),
+            tuning: TextTuning::default(),
+            weights: FitWeights::default(),
+            min_text_share: 0.15,
+        }
+    }
 }
 
 /// A query term and whether the candidate contains it whole or only in part.
@@ -105,7 +121,12 @@ impl SegmentFacts {
         }
     }
 
-    fn same(column: &Option<StrColumn>, wanted: Option<u64>, probe_has: bool, doc: DocId) -> Option<bool> {
+    fn same(
+        column: &Option<StrColumn>,
+        wanted: Option<u64>,
+        probe_has: bool,
+        doc: DocId,
+    ) -> Option<bool> {
         let column = column.as_ref()?;
         let ord = column.term_ords(doc).next()?;
         let mut text = String::new();
@@ -117,20 +138,55 @@ impl SegmentFacts {
     }
 
     fn facts(&self, probe: &Probe, doc: DocId) -> FitFacts {
-        let trl = self.trl.as_ref().and_then(|c| c.first(doc)).filter(|t| *t > 0);
+        let trl = self
+            .trl
+            .as_ref()
+            .and_then(|c| c.first(doc))
+            .filter(|t| *t > 0);
         let modes = self.modes.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-        let price_min = self.price_min.as_ref().and_then(|c| c.first(doc)).filter(|p| *p >= 0);
-        let price_max = self.price_max.as_ref().and_then(|c| c.first(doc)).filter(|p| *p >= 0);
+        let price_min = self
+            .price_min
+            .as_ref()
+            .and_then(|c| c.first(doc))
+            .filter(|p| *p >= 0);
+        let price_max = self
+            .price_max
+            .as_ref()
+            .and_then(|c| c.first(doc))
+            .filter(|p| *p >= 0);
         // Orient the comparison: (need's wanted TRL, achievement's TRL), and so on.
-        let (wanted_trl, offered_trl) = if probe.is_need { (probe.trl, trl) } else { (trl, probe.trl) };
-        let (need_modes, offer_modes) = if probe.is_need { (probe.modes, modes) } else { (modes, probe.modes) };
-        let (budget_max, asking) = if probe.is_need { (probe.price_max, price_min) } else { (price_max, probe.price_min) };
+        let (wanted_trl, offered_trl) = if probe.is_need {
+            (probe.trl, trl)
+        } else {
+            (trl, probe.trl)
+        };
+        let (need_modes, offer_modes) = if probe.is_need {
+            (probe.modes, modes)
+        } else {
+            (modes, probe.modes)
+        };
+        let (budget_max, asking) = if probe.is_need {
+            (probe.price_max, price_min)
+        } else {
+            (price_max, probe.price_min)
+        };
         FitFacts {
-            same_industry: Self::same(&self.industry, self.wanted_industry, probe.industry.is_some(), doc),
+            same_industry: Self::same(
+                &self.industry,
+                self.wanted_industry,
+                probe.industry.is_some(),
+                doc,
+            ),
             maturity_ok: wanted_trl.zip(offered_trl).map(|(w, o)| o >= w),
             price_ok: budget_max.zip(asking).map(|(b, a)| a <= b),
-            modes_overlap: (need_modes != 0 && offer_modes != 0).then(|| compatible_masks(need_modes, offer_modes)),
-            same_province: Self::same(&self.province, self.wanted_province, probe.province.is_some(), doc),
+            modes_overlap: (need_modes != 0 && offer_modes != 0)
+                .then(|| compatible_masks(need_modes, offer_modes)),
+            same_province: Self::same(
+                &self.province,
+                self.wanted_province,
+                probe.province.is_some(),
+                doc,
+            ),
         }
     }
 }
@@ -152,7 +208,10 @@ fn probe_of(view: &PostingView) -> Probe {
 pub(crate) fn published_filter(index: &SearchIndex, kind: PostingKind) -> Box<dyn Query> {
     let f = index.fields();
     let term = |field, text: &str| -> Box<dyn Query> {
-        Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::Basic,
+        ))
     };
     let both = BooleanQuery::new(vec![
         (Occur::Must, term(f.kind, kind.code())),
@@ -166,11 +225,21 @@ pub(crate) fn published_filter(index: &SearchIndex, kind: PostingKind) -> Box<dy
 ///
 /// # Errors
 /// Index errors only; a posting with no usable text yields an empty list.
-pub fn find_matches(index: &SearchIndex, view: &PostingView, options: &MatchOptions) -> SearchResult<Vec<Match>> {
+pub fn find_matches(
+    index: &SearchIndex,
+    view: &PostingView,
+    options: &MatchOptions,
+) -> SearchResult<Vec<Match>> {
     let searcher = index.searcher();
     let fields = index.fields();
     let owned = parts(view);
-    let query_parts: Vec<QueryPart<'_>> = owned.iter().map(|(text, weight)| QueryPart { text, weight: *weight }).collect();
+    let query_parts: Vec<QueryPart<'_>> = owned
+        .iter()
+        .map(|(text, weight)| QueryPart {
+            text,
+            weight: *weight,
+        })
+        .collect();
     let Some(text) = text_query(&searcher, fields, &query_parts, &options.tuning) else {
         return Ok(Vec::new());
     };
@@ -178,21 +247,29 @@ pub fn find_matches(index: &SearchIndex, view: &PostingView, options: &MatchOpti
         PostingKind::Need => PostingKind::Achievement,
         PostingKind::Achievement => PostingKind::Need,
     };
-    let query = BooleanQuery::new(vec![(Occur::Must, published_filter(index, target)), (Occur::Must, text.query)]);
+    let query = BooleanQuery::new(vec![
+        (Occur::Must, published_filter(index, target)),
+        (Occur::Must, text.query),
+    ]);
 
     let probe = probe_of(view);
     let (weights, hard) = (options.weights, options.hard);
     let tweak_probe = probe.clone();
-    let collector = TopDocs::with_limit(options.top.max(1)).tweak_score(move |reader: &SegmentReader| {
-        let facts = SegmentFacts::new(reader, &tweak_probe);
-        let probe = tweak_probe.clone();
-        move |doc: DocId, text_score: Score| {
-            let fit = assess(&facts.facts(&probe, doc), &weights, &hard);
-            // Excluded candidates sink below every real one and are dropped afterwards;
-            // they can only reach the top list when fewer real candidates exist.
-            if fit.excluded { f32::MIN } else { text_score * (1.0 + fit.bonus) }
-        }
-    });
+    let collector =
+        TopDocs::with_limit(options.top.max(1)).tweak_score(move |reader: &SegmentReader| {
+            let facts = SegmentFacts::new(reader, &tweak_probe);
+            let probe = tweak_probe.clone();
+            move |doc: DocId, text_score: Score| {
+                let fit = assess(&facts.facts(&probe, doc), &weights, &hard);
+                // Excluded candidates sink below every real one and are dropped afterwards;
+                // they can only reach the top list when fewer real candidates exist.
+                if fit.excluded {
+                    f32::MIN
+                } else {
+                    text_score * (1.0 + fit.bonus)
+                }
+            }
+        });
     let ranked: Vec<(Score, DocAddress)> = searcher.search(&query, &collector)?;
 
     let mut matches = Vec::with_capacity(ranked.len());
@@ -201,12 +278,24 @@ pub fn find_matches(index: &SearchIndex, view: &PostingView, options: &MatchOpti
         let facts = SegmentFacts::new(segment, &probe).facts(&probe, address.doc_id);
         let bonus = assess(&facts, &weights, &hard).bonus;
         let doc: TantivyDocument = searcher.doc(address)?;
-        let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+        let text_of = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_owned()
+        };
         let title = text_of(fields.title);
-        let haystack = format!("{title}\n{}\n{}", text_of(fields.keywords), text_of(fields.body));
+        let haystack = format!(
+            "{title}\n{}\n{}",
+            text_of(fields.keywords),
+            text_of(fields.body)
+        );
         matches.push(Match {
             kind: target,
-            id: doc.get_first(fields.db_id).and_then(|v| v.as_i64()).unwrap_or(0),
+            id: doc
+                .get_first(fields.db_id)
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0),
             external_id: text_of(fields.external_id),
             org_name: Some(text_of(fields.org_name)).filter(|n| !n.is_empty()),
             title,
@@ -215,16 +304,34 @@ pub fn find_matches(index: &SearchIndex, view: &PostingView, options: &MatchOpti
             matched_terms: matched_terms(&text.terms, &haystack),
         });
     }
+    let best_text = matches.iter().map(text_score).fold(0.0_f32, f32::max);
+    matches.retain(|m| text_score(m) >= options.min_text_share * best_text);
     Ok(matches)
+}
+
+fn text_score(m: &Match) -> f32 {
+    m.factors
+        .iter()
+        .find(|f| f.code == "text")
+        .map_or(0.0, |f| f.contribution)
+}
+
+/// Whether a word says something to a person reading an explanation: not a lone
+/// character or a bare number, which segmentation produces but nobody would call a match.
+fn is_telling(word: &str) -> bool {
+    word.chars().count() > 1 && !word.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
 /// The query's words found in a candidate, most important first; a word found only as
 /// some of its character pairs is marked partial.
 fn matched_terms(terms: &[QueryTerm], haystack: &str) -> Vec<MatchedTerm> {
-    let words: HashSet<String> = segment(haystack, SegmentMode::Search).into_iter().map(|t| t.text).collect();
+    let words: HashSet<String> = segment(haystack, SegmentMode::Search)
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
     let pairs: HashSet<String> = bigrams(haystack).into_iter().map(|t| t.text).collect();
     let mut found = Vec::new();
-    for term in terms.iter().filter(|t| !t.is_bigram) {
+    for term in terms.iter().filter(|t| !t.is_bigram && is_telling(&t.text)) {
         if words.contains(&term.text) || haystack.to_lowercase().contains(&term.text) {
             found.push(MatchedTerm {
                 term: term.text.clone(),

@@ -124,7 +124,9 @@ fn strongest(
     let mut terms: Vec<QueryTerm> = weights
         .into_iter()
         .filter_map(|(text, w)| {
-            let df = searcher.doc_freq(&Term::from_field_text(field, &text)).unwrap_or(0);
+            let df = searcher
+                .doc_freq(&Term::from_field_text(field, &text))
+                .unwrap_or(0);
             (df > 0).then(|| QueryTerm {
                 idf: idf(searcher, field, &text),
                 query_weight: w,
@@ -133,19 +135,39 @@ fn strongest(
             })
         })
         .collect();
-    terms.sort_by(|a, b| b.importance().total_cmp(&a.importance()).then_with(|| a.text.cmp(&b.text)));
+    terms.sort_by(|a, b| {
+        b.importance()
+            .total_cmp(&a.importance())
+            .then_with(|| a.text.cmp(&b.text))
+    });
     terms.truncate(max);
     terms
 }
 
 /// Builds the scored text query. Returns `None` when the text has no term that occurs in
 /// the index at all.
-pub fn text_query(searcher: &Searcher, fields: &Fields, parts: &[QueryPart<'_>], tuning: &TextTuning) -> Option<TextQuery> {
-    let words = weigh(parts, |t| segment(t, tuning.query_mode).into_iter().map(|t| t.text).collect());
+pub fn text_query(
+    searcher: &Searcher,
+    fields: &Fields,
+    parts: &[QueryPart<'_>],
+    tuning: &TextTuning,
+) -> Option<TextQuery> {
+    let words = weigh(parts, |t| {
+        segment(t, tuning.query_mode)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
+    });
     let mut terms = strongest(searcher, fields.body, words, tuning.max_word_terms, false);
     if tuning.bigram_weight > 0.0 {
         let grams = weigh(parts, |t| bigrams(t).into_iter().map(|t| t.text).collect());
-        terms.extend(strongest(searcher, fields.body_bigram, grams, tuning.max_bigram_terms, true));
+        terms.extend(strongest(
+            searcher,
+            fields.body_bigram,
+            grams,
+            tuning.max_bigram_terms,
+            true,
+        ));
     }
     if terms.is_empty() {
         return None;
@@ -160,8 +182,14 @@ pub fn text_query(searcher: &Searcher, fields: &Fields, parts: &[QueryPart<'_>],
             };
             // The boost carries the query-side weight only: BM25 adds the idf itself.
             let boost = term.query_weight * scale * tuning.section_boost(section);
-            let clause = TermQuery::new(Term::from_field_text(field, &term.text), IndexRecordOption::WithFreqs);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(clause), boost))));
+            let clause = TermQuery::new(
+                Term::from_field_text(field, &term.text),
+                IndexRecordOption::WithFreqs,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(clause), boost)),
+            ));
         }
     }
     Some(TextQuery {

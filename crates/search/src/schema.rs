@@ -77,7 +77,11 @@ fn text(analyzer: &str, stored: bool) -> TextOptions {
         .set_tokenizer(analyzer)
         .set_index_option(IndexRecordOption::WithFreqs);
     let options = TextOptions::default().set_indexing_options(indexing);
-    if stored { options.set_stored() } else { options }
+    if stored {
+        options.set_stored()
+    } else {
+        options
+    }
 }
 
 /// Builds the schema and the field handles.

@@ -97,7 +97,10 @@ pub struct SearchResults {
 }
 
 fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
 }
 
 /// Runs a search.
@@ -127,7 +130,10 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
         );
         filters.push((Occur::Must, Box::new(range)));
     }
-    let filter: Box<dyn Query> = Box::new(tantivy::query::ConstScoreQuery::new(Box::new(BooleanQuery::new(filters)), 0.0));
+    let filter: Box<dyn Query> = Box::new(tantivy::query::ConstScoreQuery::new(
+        Box::new(BooleanQuery::new(filters)),
+        0.0,
+    ));
 
     let text = if request.text.trim().is_empty() {
         None
@@ -140,21 +146,31 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
     };
     let has_text = text.is_some();
     let query: Box<dyn Query> = match &text {
-        Some(text) => Box::new(BooleanQuery::new(vec![(Occur::Must, filter.box_clone()), (Occur::Must, text.query.box_clone())])),
+        Some(text) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, filter.box_clone()),
+            (Occur::Must, text.query.box_clone()),
+        ])),
         // Text that occurs nowhere in the index matches nothing, rather than everything.
-        None if !request.text.trim().is_empty() => return Ok(SearchResults {
-            total: 0,
-            hits: Vec::new(),
-            facets: Facets::default(),
-        }),
-        None => Box::new(BooleanQuery::new(vec![(Occur::Must, filter.box_clone()), (Occur::Must, Box::new(AllQuery))])),
+        None if !request.text.trim().is_empty() => {
+            return Ok(SearchResults {
+                total: 0,
+                hits: Vec::new(),
+                facets: Facets::default(),
+            });
+        }
+        None => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, filter.box_clone()),
+            (Occur::Must, Box::new(AllQuery)),
+        ])),
     };
 
     let limit = request.limit.clamp(1, MAX_PAGE_SIZE);
     let top = TopDocs::with_limit(limit).and_offset(request.offset);
     let addresses: Vec<(f32, DocAddress)> = if request.sort == SortOrder::Newest || !has_text {
-        let newest: Vec<(Option<i64>, DocAddress)> =
-            searcher.search(&*query, &top.order_by_fast_field::<i64>("updated", Order::Desc))?;
+        let newest: Vec<(Option<i64>, DocAddress)> = searcher.search(
+            &*query,
+            &top.order_by_fast_field::<i64>("updated", Order::Desc),
+        )?;
         newest.into_iter().map(|(_, a)| (0.0, a)).collect()
     } else {
         searcher.search(&*query, &top.order_by_score())?
@@ -170,25 +186,41 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
             g.set_max_num_chars(SNIPPET_CHARS);
             g
         });
-    let title_snippets = text.as_ref().map(|t| SnippetGenerator::create(&searcher, &*t.query, f.title)).transpose()?;
+    let title_snippets = text
+        .as_ref()
+        .map(|t| SnippetGenerator::create(&searcher, &*t.query, f.title))
+        .transpose()?;
 
     let mut hits = Vec::with_capacity(addresses.len());
     for (score, address) in addresses {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+        let text_of = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_owned()
+        };
         let title = text_of(f.title);
         let body = text_of(f.body);
         let title_html = match &title_snippets {
             Some(g) => {
                 let snippet = g.snippet(&title);
-                if snippet.is_empty() { escape(&title) } else { snippet.to_html() }
+                if snippet.is_empty() {
+                    escape(&title)
+                } else {
+                    snippet.to_html()
+                }
             }
             None => escape(&title),
         };
         let snippet_html = match &body_snippets {
             Some(g) => {
                 let snippet = g.snippet(&body);
-                if snippet.is_empty() { escape(&lead(&body)) } else { snippet.to_html() }
+                if snippet.is_empty() {
+                    escape(&lead(&body))
+                } else {
+                    snippet.to_html()
+                }
             }
             None => escape(&lead(&body)),
         };
@@ -201,11 +233,19 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
             title,
             score,
             industry: Some(industry).filter(|i| !i.is_empty()),
-            trl: doc.get_first(f.trl).and_then(|v| v.as_u64()).and_then(|t| u8::try_from(t).ok()).filter(|t| *t > 0),
+            trl: doc
+                .get_first(f.trl)
+                .and_then(|v| v.as_u64())
+                .and_then(|t| u8::try_from(t).ok())
+                .filter(|t| *t > 0),
             org_name: Some(text_of(f.org_name)).filter(|n| !n.is_empty()),
         });
     }
-    Ok(SearchResults { total, hits, facets })
+    Ok(SearchResults {
+        total,
+        hits,
+        facets,
+    })
 }
 
 /// The start of a text, for results that matched no word of the body.
@@ -244,16 +284,22 @@ fn facets(index: &SearchIndex, query: &dyn Query) -> SearchResult<Facets> {
         serde_json::from_value(request).map_err(|e| SearchError::Io(std::io::Error::other(e)))?;
     let collector = AggregationCollector::from_aggs(
         aggregations,
-        AggContextParams::new(AggregationLimitsGuard::default(), index.index().tokenizers().clone()),
+        AggContextParams::new(
+            AggregationLimitsGuard::default(),
+            index.index().tokenizers().clone(),
+        ),
     );
     let results = index.searcher().search(query, &collector)?;
-    let json = serde_json::to_value(results).map_err(|e| SearchError::Io(std::io::Error::other(e)))?;
+    let json =
+        serde_json::to_value(results).map_err(|e| SearchError::Io(std::io::Error::other(e)))?;
     let buckets = |name: &str| -> Vec<(String, u64)> {
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         for bucket in json[name]["buckets"].as_array().into_iter().flatten() {
             let key = match &bucket["key"] {
                 serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |v| format!("{v:.0}")),
+                serde_json::Value::Number(n) => n
+                    .as_f64()
+                    .map_or_else(|| n.to_string(), |v| format!("{v:.0}")),
                 other => other.to_string(),
             };
             // Empty values and TRL 0 stand for "not stated".

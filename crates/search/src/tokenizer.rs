@@ -30,9 +30,72 @@ const DOMAIN_DICTIONARY: &str = include_str!("domain_dict.txt");
 /// Function words that carry no meaning for matching. Kept short on purpose: BM25's IDF
 /// already discounts common words, this only removes those that are pure grammar.
 const STOP_WORDS: &[&str] = &[
-    "的", "了", "和", "与", "及", "或", "在", "是", "对", "为", "等", "中", "其", "并", "以", "于", "将", "从", "把",
-    "被", "也", "而", "之", "及其", "一种", "一个", "这", "该", "本", "由", "上", "下", "就", "都", "所", "着", "a",
-    "an", "the", "of", "and", "or", "in", "on", "for", "to", "with",
+    "的",
+    "了",
+    "和",
+    "与",
+    "及",
+    "或",
+    "在",
+    "是",
+    "对",
+    "为",
+    "等",
+    "中",
+    "其",
+    "并",
+    "以",
+    "于",
+    "将",
+    "从",
+    "把",
+    "被",
+    "也",
+    "而",
+    "之",
+    "及其",
+    "一种",
+    "一个",
+    "这",
+    "该",
+    "本",
+    "由",
+    "上",
+    "下",
+    "就",
+    "都",
+    "所",
+    "着",
+    "通过",
+    "进行",
+    "利用",
+    "采用",
+    "我们",
+    "我公司",
+    "希望",
+    "需要",
+    "可以",
+    "能够",
+    "具有",
+    "以及",
+    "对于",
+    "目前",
+    "存在",
+    "其中",
+    "一些",
+    "主要",
+    "相关",
+    "a",
+    "an",
+    "the",
+    "of",
+    "and",
+    "or",
+    "in",
+    "on",
+    "for",
+    "to",
+    "with",
 ];
 
 /// The analyzers an index registers, by the name its schema uses.
@@ -68,7 +131,11 @@ pub fn segment(text: &str, mode: SegmentMode) -> Vec<Token> {
         SegmentMode::Search => TokenizeMode::Search,
     };
     let mut tokens = Vec::new();
-    for (position, t) in JIEBA.tokenize(text, jieba_mode, true).into_iter().enumerate() {
+    for (position, t) in JIEBA
+        .tokenize(text, jieba_mode, true)
+        .into_iter()
+        .enumerate()
+    {
         let word = t.word.trim();
         if !keep(word) {
             continue;
@@ -100,9 +167,9 @@ pub fn bigrams(text: &str) -> Vec<Token> {
             if i == j {
                 push(&mut tokens, start, end_of(i), &text[start..end_of(i)]);
             }
-            for k in i..j {
-                let (from, to) = (chars[k].0, end_of(k + 1));
-                push(&mut tokens, from, to, &text[from..to]);
+            for (k, (from, _)) in chars.iter().enumerate().take(j).skip(i) {
+                let to = end_of(k + 1);
+                push(&mut tokens, *from, to, &text[*from..to]);
             }
             i = j + 1;
         } else if is_word_char(c) {
@@ -217,7 +284,10 @@ mod tests {
     #[test]
     fn offsets_are_bytes_into_the_original() {
         let text = "镁铝合金 压铸，PVC填料";
-        for t in segment(text, SegmentMode::Search).iter().chain(bigrams(text).iter()) {
+        for t in segment(text, SegmentMode::Search)
+            .iter()
+            .chain(bigrams(text).iter())
+        {
             assert_eq!(text[t.offset_from..t.offset_to].to_lowercase(), t.text);
         }
     }
@@ -225,13 +295,20 @@ mod tests {
     #[test]
     fn punctuation_and_stop_words_are_dropped() {
         let tokens = segment("煤层气的抽采，与利用。", SegmentMode::Precise);
-        assert!(!texts(&tokens).iter().any(|t| ["的", "，", "与", "。"].contains(t)));
+        assert!(
+            !texts(&tokens)
+                .iter()
+                .any(|t| ["的", "，", "与", "。"].contains(t))
+        );
     }
 
     #[test]
     fn bigrams_overlap_and_latin_words_are_whole() {
         assert_eq!(texts(&bigrams("煤层气")), vec!["煤层", "层气"]);
         assert_eq!(texts(&bigrams("钙 PVC3 膜")), vec!["钙", "pvc3", "膜"]);
-        assert_eq!(texts(&bigrams("纳米CaCO3粉体")), vec!["纳米", "caco3", "粉体"]);
+        assert_eq!(
+            texts(&bigrams("纳米CaCO3粉体")),
+            vec!["纳米", "caco3", "粉体"]
+        );
     }
 }

@@ -33,8 +33,11 @@ impl App {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
         let url = db::database_url(database_url, data_dir);
-        let db = db::connect(&url).await.context("cannot open the database")?;
-        let index = SearchIndex::open(&data_dir.join("index")).context("cannot open the search index")?;
+        let db = db::connect(&url)
+            .await
+            .context("cannot open the database")?;
+        let index =
+            SearchIndex::open(&data_dir.join("index")).context("cannot open the search index")?;
         let industries = load_industries(data_dir)?;
         let app = App {
             db,
@@ -44,7 +47,12 @@ impl App {
         };
         let report = app.catch_up().await?;
         if report.rebuilt || report.changes > 0 {
-            tracing::info!(changes = report.changes, rebuilt = report.rebuilt, seq = report.seq, "search index caught up");
+            tracing::info!(
+                changes = report.changes,
+                rebuilt = report.rebuilt,
+                seq = report.seq,
+                "search index caught up"
+            );
         }
         Ok(app)
     }
@@ -56,7 +64,9 @@ impl App {
     /// Database or index failures.
     pub async fn catch_up(&self) -> anyhow::Result<SyncReport> {
         if !self.index.is_writable() {
-            tracing::info!("search index is owned by another techmatch process; it will apply the changes");
+            tracing::info!(
+                "search index is owned by another techmatch process; it will apply the changes"
+            );
             return Ok(SyncReport::default());
         }
         Ok(self.index.sync(&self.db).await?)
@@ -68,6 +78,8 @@ fn load_industries(data_dir: &Path) -> anyhow::Result<IndustryCatalogue> {
     if !path.exists() {
         return Ok(IndustryCatalogue::default());
     }
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    IndustryCatalogue::from_json(&text).with_context(|| format!("invalid industry catalogue {}", path.display()))
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    IndustryCatalogue::from_json(&text)
+        .with_context(|| format!("invalid industry catalogue {}", path.display()))
 }

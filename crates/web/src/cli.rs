@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::commands;
 
 #[derive(Parser, Debug)]
-#[command(name = "techmatch", version, about = "科技供需对接平台 techmatch: technology supply-demand matchmaking")]
+#[command(
+    name = "techmatch",
+    version,
+    about = "科技供需对接平台 techmatch: technology supply-demand matchmaking"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -19,7 +23,12 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct Global {
     /// Folder holding the SQLite database and the search index.
-    #[arg(long, global = true, env = "TECHMATCH_DATA_DIR", default_value = "./data")]
+    #[arg(
+        long,
+        global = true,
+        env = "TECHMATCH_DATA_DIR",
+        default_value = "./data"
+    )]
     pub data_dir: PathBuf,
     /// PostgreSQL URL (postgres://…); SQLite in the data directory when absent.
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
@@ -78,14 +87,20 @@ pub const EXIT_REJECTED: u8 = 3;
 /// Parses the command line, runs the command and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // One process-wide TLS provider (ring), shared by every TLS client the binary builds.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TECHMATCH_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,techmatch=info,techmatch_web=info")),
+            tracing_subscriber::EnvFilter::try_from_env("TECHMATCH_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("warn,techmatch=info,techmatch_web=info")
+            }),
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");

@@ -24,8 +24,19 @@ fn an_import_killed_midway_leaves_whole_rows_and_the_next_start_catches_the_inde
     }
     // A first list, fully imported and indexed: the index has a position to resume from.
     let small = dir.path().join("small.jsonl");
-    std::fs::write(&small, r#"{"id":"S-1","title":"煤层气抽采","abstract":"瓦斯抽采技术"}"#).unwrap();
-    assert!(techmatch(&data).args(["import", "achievements", small.to_str().unwrap()]).output().unwrap().status.success());
+    std::fs::write(
+        &small,
+        r#"{"id":"S-1","title":"煤层气抽采","abstract":"瓦斯抽采技术"}"#,
+    )
+    .unwrap();
+    assert!(
+        techmatch(&data)
+            .args(["import", "achievements", small.to_str().unwrap()])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
     let before = status_json(&data);
     assert_eq!(before["index_current"], true, "{before}");
 
@@ -39,7 +50,10 @@ fn an_import_killed_midway_leaves_whole_rows_and_the_next_start_catches_the_inde
     let started = Instant::now();
     let db_file = data.join("techmatch.db-wal");
     while started.elapsed() < Duration::from_secs(60) {
-        if std::fs::metadata(&db_file).map(|m| m.len() > 2_000_000).unwrap_or(false) {
+        if std::fs::metadata(&db_file)
+            .map(|m| m.len() > 2_000_000)
+            .unwrap_or(false)
+        {
             break;
         }
         std::thread::sleep(Duration::from_millis(20));
@@ -49,17 +63,34 @@ fn an_import_killed_midway_leaves_whole_rows_and_the_next_start_catches_the_inde
 
     // The next start (any command) brings the index up to the database.
     let status = status_json(&data);
-    let in_db = status["postings"]["achievement"]["database_total"].as_u64().unwrap();
-    let in_index = status["postings"]["achievement"]["index_total"].as_u64().unwrap();
+    let in_db = status["postings"]["achievement"]["database_total"]
+        .as_u64()
+        .unwrap();
+    let in_index = status["postings"]["achievement"]["index_total"]
+        .as_u64()
+        .unwrap();
     assert!(in_db > 1, "some batches were committed before the kill");
-    assert_eq!((in_db - 1) % 500, 0, "only whole batches of whole rows are committed: {in_db}");
+    assert_eq!(
+        (in_db - 1) % 500,
+        0,
+        "only whole batches of whole rows are committed: {in_db}"
+    );
     assert_eq!(in_index, in_db, "{status}");
     assert_eq!(status["index_current"], true, "{status}");
 
     // Finishing the import afterwards completes the data without duplicates.
-    let output = techmatch(&data).args(["import", "achievements", file.to_str().unwrap(), "--json"]).output().unwrap();
+    let output = techmatch(&data)
+        .args(["import", "achievements", file.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let status = status_json(&data);
-    assert_eq!(status["postings"]["achievement"]["database_total"].as_u64(), Some(rows + 1));
-    assert_eq!(status["postings"]["achievement"]["index_total"].as_u64(), Some(rows + 1));
+    assert_eq!(
+        status["postings"]["achievement"]["database_total"].as_u64(),
+        Some(rows + 1)
+    );
+    assert_eq!(
+        status["postings"]["achievement"]["index_total"].as_u64(),
+        Some(rows + 1)
+    );
 }

@@ -23,45 +23,116 @@ fn import_reports_bad_rows_exports_round_trip_and_matches_explain() {
     std::fs::write(&achievements, ACHIEVEMENTS_JSONL).unwrap();
 
     let imported = run(&data, &["import", "needs", needs.to_str().unwrap()]);
-    assert_eq!(imported.status.code(), Some(3), "rejected rows make the exit code non-zero");
+    assert_eq!(
+        imported.status.code(),
+        Some(3),
+        "rejected rows make the exit code non-zero"
+    );
     let report = stdout(&imported);
-    assert!(report.contains("新增 1") && report.contains("拒绝 2"), "{report}");
-    assert!(report.contains("第 3 行") && report.contains("需求名称"), "{report}");
-    assert!(report.contains("第 4 行") && report.contains("火星产业"), "{report}");
+    assert!(
+        report.contains("新增 1") && report.contains("拒绝 2"),
+        "{report}"
+    );
+    assert!(
+        report.contains("第 3 行") && report.contains("需求名称"),
+        "{report}"
+    );
+    assert!(
+        report.contains("第 4 行") && report.contains("火星产业"),
+        "{report}"
+    );
 
-    let imported = run(&data, &["import", "achievements", achievements.to_str().unwrap()]);
+    let imported = run(
+        &data,
+        &["import", "achievements", achievements.to_str().unwrap()],
+    );
     assert!(imported.status.success(), "{}", stdout(&imported));
 
-    let again = run(&data, &["import", "achievements", achievements.to_str().unwrap(), "--json"]);
+    let again = run(
+        &data,
+        &[
+            "import",
+            "achievements",
+            achievements.to_str().unwrap(),
+            "--json",
+        ],
+    );
     let again: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
-    assert_eq!((again["created"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(2)));
+    assert_eq!(
+        (again["created"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(2))
+    );
 
     for format in ["csv", "xlsx", "jsonl"] {
         let file = dir.path().join(format!("export.{format}"));
-        let exported = run(&data, &["export", "achievements", "--format", format, "--output", file.to_str().unwrap()]);
+        let exported = run(
+            &data,
+            &[
+                "export",
+                "achievements",
+                "--format",
+                format,
+                "--output",
+                file.to_str().unwrap(),
+            ],
+        );
         assert!(exported.status.success());
-        let back = run(&data, &["import", "achievements", file.to_str().unwrap(), "--json"]);
+        let back = run(
+            &data,
+            &["import", "achievements", file.to_str().unwrap(), "--json"],
+        );
         assert!(back.status.success(), "{format}: {}", stdout(&back));
         let back: serde_json::Value = serde_json::from_slice(&back.stdout).unwrap();
-        assert_eq!((back["created"].as_u64(), back["updated"].as_u64(), back["unchanged"].as_u64()), (Some(0), Some(0), Some(2)), "{format}");
+        assert_eq!(
+            (
+                back["created"].as_u64(),
+                back["updated"].as_u64(),
+                back["unchanged"].as_u64()
+            ),
+            (Some(0), Some(0), Some(2)),
+            "{format}"
+        );
     }
     let csv_out = run(&data, &["export", "needs", "--format", "csv"]);
     let text = stdout(&csv_out);
-    assert!(text.trim_start_matches('\u{feff}').starts_with("需求编号,需求名称"), "{text}");
+    assert!(
+        text.trim_start_matches('\u{feff}')
+            .starts_with("需求编号,需求名称"),
+        "{text}"
+    );
 
     let matched = run(&data, &["match", "need", "N-1", "--json"]);
-    assert!(matched.status.success(), "{}", String::from_utf8_lossy(&matched.stderr));
+    assert!(
+        matched.status.success(),
+        "{}",
+        String::from_utf8_lossy(&matched.stderr)
+    );
     let matched: serde_json::Value = serde_json::from_slice(&matched.stdout).unwrap();
     assert_eq!(matched["matches"][0]["external_id"], "A-1");
     assert!(matched["matches"][0]["factors"].as_array().unwrap().len() >= 3);
-    assert!(!matched["matches"][0]["matched_terms"].as_array().unwrap().is_empty());
+    assert!(
+        !matched["matches"][0]["matched_terms"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
-    let trec = stdout(&run(&data, &["match", "--all-needs", "--top", "5", "--format", "trec"]));
+    let trec = stdout(&run(
+        &data,
+        &["match", "--all-needs", "--top", "5", "--format", "trec"],
+    ));
     let first = trec.lines().next().unwrap_or_default();
-    assert_eq!(first.split_whitespace().take(4).collect::<Vec<_>>(), vec!["N-1", "Q0", "A-1", "1"], "{trec}");
+    assert_eq!(
+        first.split_whitespace().take(4).collect::<Vec<_>>(),
+        vec!["N-1", "Q0", "A-1", "1"],
+        "{trec}"
+    );
 
     let text = stdout(&run(&data, &["match", "achievement", "A-1"]));
-    assert!(text.contains("纳米碳酸钙表面改性") && text.contains("得分构成"), "{text}");
+    assert!(
+        text.contains("纳米碳酸钙表面改性") && text.contains("得分构成"),
+        "{text}"
+    );
 
     let missing = run(&data, &["match", "need", "NOPE"]);
     assert!(!missing.status.success());
@@ -86,5 +157,10 @@ fn a_file_that_is_not_what_it_claims_changes_nothing() {
 
     let unknown = dir.path().join("needs.docx");
     std::fs::write(&unknown, "x").unwrap();
-    assert_eq!(run(&data, &["import", "needs", unknown.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(
+        run(&data, &["import", "needs", unknown.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
 }

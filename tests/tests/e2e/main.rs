@@ -24,7 +24,10 @@ pub fn techmatch(data_dir: &Path) -> Command {
 }
 
 pub fn run(data_dir: &Path, args: &[&str]) -> Output {
-    techmatch(data_dir).args(args).output().unwrap_or_else(|e| panic!("cannot run techmatch: {e}"))
+    techmatch(data_dir)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run techmatch: {e}"))
 }
 
 pub fn stdout(output: &Output) -> String {
@@ -33,6 +36,21 @@ pub fn stdout(output: &Output) -> String {
 
 pub fn status_json(data_dir: &Path) -> serde_json::Value {
     let output = run(data_dir, &["status"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("status is not JSON: {e}"))
+}
+
+/// An HTTP client for talking to a server under test. The TLS provider is installed
+/// first because reqwest is built without one (see DEPENDENCIES.md, pitfall 1).
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .cookie_store(true)
+        .build()
+        .unwrap_or_else(|e| panic!("http client: {e}"))
 }

@@ -2,7 +2,6 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
-use std::time::Duration;
 
 use super::techmatch;
 
@@ -42,16 +41,30 @@ fn start(data: &std::path::Path) -> Server {
 async fn the_demo_platform_serves_search_matches_and_health() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(&dir.path().join("data"));
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+    let client = super::http_client();
 
-    let health: serde_json::Value = client.get(format!("{}/healthz", server.base)).send().await.unwrap().json().await.unwrap();
+    let health: serde_json::Value = client
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health["database"], "ok");
     assert_eq!(health["index"]["current"], true, "{health}");
 
-    let home = client.get(format!("{}/?kind=needs", server.base)).send().await.unwrap();
+    let home = client
+        .get(format!("{}/?kind=needs", server.base))
+        .send()
+        .await
+        .unwrap();
     assert!(home.status().is_success());
     let page = home.text().await.unwrap();
-    assert!(page.contains("科技供需对接平台") && page.contains("技术需求"), "the first page is alive");
+    assert!(
+        page.contains("科技供需对接平台") && page.contains("技术需求"),
+        "the first page is alive"
+    );
 
     let search: serde_json::Value = client
         .get(format!("{}/api/v1/search", server.base))
@@ -64,7 +77,10 @@ async fn the_demo_platform_serves_search_matches_and_health() {
         .unwrap();
     assert!(search["total"].as_u64().unwrap() > 0, "{search}");
     let hit = &search["hits"][0];
-    assert!(hit["snippet_html"].as_str().unwrap().contains("<b>") || hit["title_html"].as_str().unwrap().contains("<b>"));
+    assert!(
+        hit["snippet_html"].as_str().unwrap().contains("<b>")
+            || hit["title_html"].as_str().unwrap().contains("<b>")
+    );
 
     let needs: serde_json::Value = client
         .get(format!("{}/api/v1/search", server.base))
@@ -84,11 +100,25 @@ async fn the_demo_platform_serves_search_matches_and_health() {
         .json()
         .await
         .unwrap();
-    assert!(!matches["matches"].as_array().unwrap().is_empty(), "{matches}");
-    let page = client.get(format!("{}/needs/{need_id}", server.base)).send().await.unwrap().text().await.unwrap();
+    assert!(
+        !matches["matches"].as_array().unwrap().is_empty(),
+        "{matches}"
+    );
+    let page = client
+        .get(format!("{}/needs/{need_id}", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("推荐匹配"));
 
-    let missing = client.get(format!("{}/api/v1/needs/NOPE/matches", server.base)).send().await.unwrap();
+    let missing = client
+        .get(format!("{}/api/v1/needs/NOPE/matches", server.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), reqwest::StatusCode::NOT_FOUND);
     let body: serde_json::Value = missing.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");

@@ -12,41 +12,147 @@ pub struct Column {
     pub aliases: &'static [&'static str],
 }
 
-const fn col(field: &'static str, header: &'static str, aliases: &'static [&'static str]) -> Column {
-    Column { field, header, aliases }
+const fn col(
+    field: &'static str,
+    header: &'static str,
+    aliases: &'static [&'static str],
+) -> Column {
+    Column {
+        field,
+        header,
+        aliases,
+    }
 }
 
 pub const NEED_COLUMNS: &[Column] = &[
     col("id", "需求编号", &["编号", "序号id", "外部编号"]),
-    col("title", "需求名称", &["需求标题", "名称", "标题", "项目名称"]),
-    col("description", "需求描述", &["需求内容", "描述", "详细描述", "需求详情", "技术需求描述"]),
-    col("industry", "所属领域", &["所属行业", "行业领域", "产业领域", "领域", "行业", "所属产业"]),
+    col(
+        "title",
+        "需求名称",
+        &["需求标题", "名称", "标题", "项目名称"],
+    ),
+    col(
+        "description",
+        "需求描述",
+        &["需求内容", "描述", "详细描述", "需求详情", "技术需求描述"],
+    ),
+    col(
+        "industry",
+        "所属领域",
+        &[
+            "所属行业",
+            "行业领域",
+            "产业领域",
+            "领域",
+            "行业",
+            "所属产业",
+        ],
+    ),
     col("keywords", "关键词", &["关键字"]),
-    col("budget", "预算(万元)", &["预算", "资金预算", "预算金额", "预算金额(万元)", "拟投入资金(万元)"]),
-    col("deadline", "截止日期", &["截止时间", "需求截止日期", "有效期至"]),
+    col(
+        "budget",
+        "预算(万元)",
+        &[
+            "预算",
+            "资金预算",
+            "预算金额",
+            "预算金额(万元)",
+            "拟投入资金(万元)",
+        ],
+    ),
+    col(
+        "deadline",
+        "截止日期",
+        &["截止时间", "需求截止日期", "有效期至"],
+    ),
     col("coop_modes", "合作方式", &["合作模式", "期望合作方式"]),
-    col("min_trl", "最低技术成熟度", &["技术成熟度要求", "成熟度要求", "最低成熟度"]),
-    col("region", "所在地区", &["地区", "区域", "所在地", "行政区划"]),
+    col(
+        "min_trl",
+        "最低技术成熟度",
+        &["技术成熟度要求", "成熟度要求", "最低成熟度"],
+    ),
+    col(
+        "region",
+        "所在地区",
+        &["地区", "区域", "所在地", "行政区划"],
+    ),
     col("confidential", "是否保密", &["保密", "企业信息保密"]),
-    col("org_name", "企业名称", &["需求单位", "单位名称", "需求企业", "发布单位"]),
-    col("org_uscc", "统一社会信用代码", &["信用代码", "社会信用代码", "uscc"]),
+    col(
+        "org_name",
+        "企业名称",
+        &["需求单位", "单位名称", "需求企业", "发布单位"],
+    ),
+    col(
+        "org_uscc",
+        "统一社会信用代码",
+        &["信用代码", "社会信用代码", "uscc"],
+    ),
     col("status", "状态", &[]),
 ];
 
 pub const ACHIEVEMENT_COLUMNS: &[Column] = &[
     col("id", "成果编号", &["编号", "外部编号"]),
-    col("title", "成果名称", &["成果标题", "名称", "标题", "项目名称"]),
-    col("abstract", "成果简介", &["成果摘要", "摘要", "简介", "成果描述", "summary"]),
+    col(
+        "title",
+        "成果名称",
+        &["成果标题", "名称", "标题", "项目名称"],
+    ),
+    col(
+        "abstract",
+        "成果简介",
+        &["成果摘要", "摘要", "简介", "成果描述", "summary"],
+    ),
     col("keywords", "关键词", &["关键字"]),
-    col("field", "所属领域", &["技术领域", "应用领域", "领域", "行业领域", "所属行业", "industry"]),
+    col(
+        "field",
+        "所属领域",
+        &[
+            "技术领域",
+            "应用领域",
+            "领域",
+            "行业领域",
+            "所属行业",
+            "industry",
+        ],
+    ),
     col("trl", "技术成熟度", &["成熟度", "成熟度等级"]),
-    col("patents", "专利号", &["专利", "专利申请号", "相关专利", "专利号(申请号)"]),
-    col("transfer_modes", "转化方式", &["转让方式", "合作方式", "转化模式"]),
-    col("price", "意向价格(万元)", &["意向价格", "价格(万元)", "转让价格", "转让价格(万元)", "价格"]),
-    col("org_name", "完成单位", &["所属单位", "单位名称", "成果单位", "持有单位"]),
-    col("org_uscc", "统一社会信用代码", &["信用代码", "社会信用代码", "uscc"]),
+    col(
+        "patents",
+        "专利号",
+        &["专利", "专利申请号", "相关专利", "专利号(申请号)"],
+    ),
+    col(
+        "transfer_modes",
+        "转化方式",
+        &["转让方式", "合作方式", "转化模式"],
+    ),
+    col(
+        "price",
+        "意向价格(万元)",
+        &[
+            "意向价格",
+            "价格(万元)",
+            "转让价格",
+            "转让价格(万元)",
+            "价格",
+        ],
+    ),
+    col(
+        "org_name",
+        "完成单位",
+        &["所属单位", "单位名称", "成果单位", "持有单位"],
+    ),
+    col(
+        "org_uscc",
+        "统一社会信用代码",
+        &["信用代码", "社会信用代码", "uscc"],
+    ),
     col("org_kind", "单位类型", &["机构类型"]),
-    col("team_lead", "负责人", &["团队负责人", "成果负责人", "联系人"]),
+    col(
+        "team_lead",
+        "负责人",
+        &["团队负责人", "成果负责人", "联系人"],
+    ),
     col("region", "所在地区", &["地区", "区域", "所在地"]),
     col("status", "状态", &[]),
 ];
@@ -69,8 +175,27 @@ fn normalise(header: &str) -> String {
 pub fn resolve<'a>(columns: &'a [Column], header: &str) -> Option<&'a Column> {
     let wanted = normalise(header);
     columns.iter().find(|c| {
-        normalise(c.field) == wanted || normalise(c.header) == wanted || c.aliases.iter().any(|a| normalise(a) == wanted)
+        normalise(c.field) == wanted
+            || normalise(c.header) == wanted
+            || c.aliases.iter().any(|a| normalise(a) == wanted)
     })
+}
+
+/// Whether a file names its columns by English field name (as JSONL does) rather than
+/// by Chinese header: reports then name columns the same way the file does.
+pub fn uses_field_names(columns: &[Column], headers: &[&str]) -> bool {
+    headers.iter().any(|h| {
+        let h = normalise(h);
+        columns.iter().any(|c| normalise(c.field) == h)
+    })
+}
+
+/// How a report names a column that has no cell in the row.
+pub fn display_name(columns: &[Column], field: &str, field_names: bool) -> String {
+    match columns.iter().find(|c| c.field == field) {
+        Some(column) if !field_names => column.header.to_owned(),
+        _ => field.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -79,11 +204,26 @@ mod tests {
 
     #[test]
     fn headers_resolve_in_both_languages_and_widths() {
-        assert_eq!(resolve(NEED_COLUMNS, "预算（万元）").map(|c| c.field), Some("budget"));
-        assert_eq!(resolve(NEED_COLUMNS, " 需求名称 ").map(|c| c.field), Some("title"));
-        assert_eq!(resolve(NEED_COLUMNS, "Title").map(|c| c.field), Some("title"));
-        assert_eq!(resolve(ACHIEVEMENT_COLUMNS, "abstract").map(|c| c.field), Some("abstract"));
-        assert_eq!(resolve(ACHIEVEMENT_COLUMNS, "完成单位").map(|c| c.field), Some("org_name"));
+        assert_eq!(
+            resolve(NEED_COLUMNS, "预算（万元）").map(|c| c.field),
+            Some("budget")
+        );
+        assert_eq!(
+            resolve(NEED_COLUMNS, " 需求名称 ").map(|c| c.field),
+            Some("title")
+        );
+        assert_eq!(
+            resolve(NEED_COLUMNS, "Title").map(|c| c.field),
+            Some("title")
+        );
+        assert_eq!(
+            resolve(ACHIEVEMENT_COLUMNS, "abstract").map(|c| c.field),
+            Some("abstract")
+        );
+        assert_eq!(
+            resolve(ACHIEVEMENT_COLUMNS, "完成单位").map(|c| c.field),
+            Some("org_name")
+        );
         assert!(resolve(NEED_COLUMNS, "备注").is_none());
     }
 
@@ -91,7 +231,9 @@ mod tests {
     fn no_header_is_ambiguous() {
         for columns in [NEED_COLUMNS, ACHIEVEMENT_COLUMNS] {
             for a in columns {
-                let names = std::iter::once(a.field).chain(std::iter::once(a.header)).chain(a.aliases.iter().copied());
+                let names = std::iter::once(a.field)
+                    .chain(std::iter::once(a.header))
+                    .chain(a.aliases.iter().copied());
                 for name in names {
                     let hits = columns
                         .iter()

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::CoreError;
-use crate::domain::{AskingPrice, BudgetRange, CoopMode, IndustryCatalogue, PatentNo, Region, TransferMode, Trl, Uscc};
+use crate::domain::{
+    AskingPrice, BudgetRange, CoopMode, IndustryCatalogue, PatentNo, Region, TransferMode, Trl,
+    Uscc,
+};
 use crate::lists::RowProblem;
 use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, NEED_COLUMNS};
 use crate::lists::read::{Cell, RawRow};
@@ -19,27 +22,35 @@ const MAX_ID_CHARS: usize = 128;
 /// The cells of one row keyed by English field name, remembering the header as written.
 struct Fields<'r> {
     row: usize,
+    columns: &'static [Column],
+    field_names: bool,
     cells: BTreeMap<&'static str, (&'r str, &'r Cell)>,
     problems: Vec<RowProblem>,
 }
 
 impl<'r> Fields<'r> {
-    fn new(row: &'r RawRow, columns: &[Column]) -> Fields<'r> {
+    fn new(row: &'r RawRow, columns: &'static [Column]) -> Fields<'r> {
         let mut cells = BTreeMap::new();
         for (header, cell) in &row.cells {
             if let Some(column) = columns::resolve(columns, header) {
                 cells.entry(column.field).or_insert((header.as_str(), cell));
             }
         }
+        let headers: Vec<&str> = row.cells.iter().map(|(h, _)| h.as_str()).collect();
         Fields {
             row: row.row,
+            columns,
+            field_names: columns::uses_field_names(columns, &headers),
             cells,
             problems: Vec::new(),
         }
     }
 
     fn problem(&mut self, field: &'static str, value: &str, reason: impl Into<String>) {
-        let column = self.cells.get(field).map(|(h, _)| (*h).to_owned()).unwrap_or_else(|| field.to_owned());
+        let column = match self.cells.get(field) {
+            Some((header, _)) => (*header).to_owned(),
+            None => columns::display_name(self.columns, field, self.field_names),
+        };
         self.problems.push(RowProblem {
             row: self.row,
             column: Some(column),
@@ -66,7 +77,11 @@ impl<'r> Fields<'r> {
     }
 
     /// Parses an optional field, recording a problem (and yielding `None`) on failure.
-    fn parse<T>(&mut self, field: &'static str, parse: impl Fn(&str) -> Result<T, CoreError>) -> Option<T> {
+    fn parse<T>(
+        &mut self,
+        field: &'static str,
+        parse: impl Fn(&str) -> Result<T, CoreError>,
+    ) -> Option<T> {
         let text = self.text(field)?;
         if text.is_empty() {
             return None;
@@ -85,7 +100,11 @@ impl<'r> Fields<'r> {
         let len = text.chars().count();
         if len > max {
             let shown: String = text.chars().take(20).collect();
-            self.problem(field, &format!("{shown}…"), format!("内容过长：{len} 字，最多 {max} 字"));
+            self.problem(
+                field,
+                &format!("{shown}…"),
+                format!("内容过长：{len} 字，最多 {max} 字"),
+            );
         }
         text
     }
@@ -135,7 +154,11 @@ impl<'r> Fields<'r> {
             }),
             None => {
                 if let Some(text) = uscc_text {
-                    self.problem("org_name", &text, "填写了统一社会信用代码时，单位名称不能为空");
+                    self.problem(
+                        "org_name",
+                        &text,
+                        "填写了统一社会信用代码时，单位名称不能为空",
+                    );
                 }
                 None
             }
@@ -143,7 +166,11 @@ impl<'r> Fields<'r> {
     }
 
     fn finish<T>(self, value: T) -> Result<T, Vec<RowProblem>> {
-        if self.problems.is_empty() { Ok(value) } else { Err(self.problems) }
+        if self.problems.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.problems)
+        }
     }
 }
 
@@ -157,7 +184,13 @@ fn reason_of(error: CoreError) -> String {
 /// A stable identifier for rows that bring none: FNV-1a over kind, organisation and title.
 fn derived_id(kind: &str, title: &str, org: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in kind.bytes().chain([0]).chain(org.bytes()).chain([0]).chain(title.bytes()) {
+    for byte in kind
+        .bytes()
+        .chain([0])
+        .chain(org.bytes())
+        .chain([0])
+        .chain(title.bytes())
+    {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
@@ -169,7 +202,10 @@ pub fn parse_flag(text: &str) -> Result<bool, CoreError> {
     match text.trim().to_ascii_lowercase().as_str() {
         "是" | "保密" | "y" | "yes" | "true" | "1" | "√" => Ok(true),
         "否" | "公开" | "不保密" | "n" | "no" | "false" | "0" | "" => Ok(false),
-        other => Err(CoreError::invalid("flag", format!("无法识别「{other}」，请填写「是」或「否」"))),
+        other => Err(CoreError::invalid(
+            "flag",
+            format!("无法识别「{other}」，请填写「是」或「否」"),
+        )),
     }
 }
 
@@ -180,18 +216,33 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, CoreError> {
     let normalised: String = date_part
         .trim_end_matches('日')
         .chars()
-        .map(|c| if matches!(c, '/' | '.' | '年' | '月') { '-' } else { c })
+        .map(|c| {
+            if matches!(c, '/' | '.' | '年' | '月') {
+                '-'
+            } else {
+                c
+            }
+        })
         .collect();
-    NaiveDate::parse_from_str(&normalised, "%Y-%m-%d")
-        .map_err(|_| CoreError::invalid("date", format!("无法识别日期「{}」，请写成 2026-12-31", text.trim())))
+    NaiveDate::parse_from_str(&normalised, "%Y-%m-%d").map_err(|_| {
+        CoreError::invalid(
+            "date",
+            format!("无法识别日期「{}」，请写成 2026-12-31", text.trim()),
+        )
+    })
 }
 
 /// Maps one raw row to a need, or to all the problems found in it.
-pub fn need_from_row(row: &RawRow, industries: &IndustryCatalogue) -> Result<NeedInput, Vec<RowProblem>> {
+pub fn need_from_row(
+    row: &RawRow,
+    industries: &IndustryCatalogue,
+) -> Result<NeedInput, Vec<RowProblem>> {
     let mut f = Fields::new(row, NEED_COLUMNS);
     let title = f.title();
     let description = f.bounded_text("description", MAX_TEXT_CHARS);
-    let industry = f.parse("industry", |t| industries.resolve(t).map(|i| i.name.clone()));
+    let industry = f.parse("industry", |t| {
+        industries.resolve(t).map(|i| i.name.clone())
+    });
     let keywords = f.items("keywords", split_keywords);
     let budget = f.parse("budget", BudgetRange::parse);
     let deadline = f.parse("deadline", parse_date);

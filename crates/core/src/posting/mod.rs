@@ -54,7 +54,9 @@ pub const KEYWORD_SEPARATOR: &str = "；";
 /// semicolons, the enumeration comma and white space.
 pub fn split_keywords(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for part in text.split(|c: char| matches!(c, '，' | ',' | '；' | ';' | '、') || c.is_whitespace()) {
+    for part in
+        text.split(|c: char| matches!(c, '，' | ',' | '；' | ';' | '、') || c.is_whitespace())
+    {
         let part = part.trim();
         if !part.is_empty() && !out.iter().any(|k| k == part) {
             out.push(part.to_owned());

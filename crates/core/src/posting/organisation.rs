@@ -50,14 +50,21 @@ impl OrgKind {
         let found = match text {
             "企业" | "公司" | "enterprise" | "company" => Some(OrgKind::Enterprise),
             "高校" | "大学" | "高等院校" | "university" => Some(OrgKind::University),
-            "科研院所" | "研究院所" | "研究所" | "研究院" | "institute" => Some(OrgKind::Institute),
+            "科研院所" | "研究院所" | "研究所" | "研究院" | "institute" => {
+                Some(OrgKind::Institute)
+            }
             "主管部门" | "政府部门" | "科技局" | "bureau" => Some(OrgKind::Bureau),
-            "服务机构" | "中介机构" | "技术转移机构" | "agency" => Some(OrgKind::Agency),
+            "服务机构" | "中介机构" | "技术转移机构" | "agency" => {
+                Some(OrgKind::Agency)
+            }
             _ => None,
         };
         found.ok_or_else(|| {
             let labels: Vec<&str> = OrgKind::ALL.iter().map(|k| k.label()).collect();
-            CoreError::invalid("org_kind", format!("未知单位类型「{text}」，可选：{}", labels.join("、")))
+            CoreError::invalid(
+                "org_kind",
+                format!("未知单位类型「{text}」，可选：{}", labels.join("、")),
+            )
         })
     }
 
@@ -67,9 +74,13 @@ impl OrgKind {
     pub fn guess_from_name(name: &str) -> OrgKind {
         if name.contains("大学") || name.contains("学院") || name.contains("学校") {
             OrgKind::University
-        } else if ["研究院", "研究所", "科学院", "研究中心", "实验室"].iter().any(|w| name.contains(w)) {
+        } else if ["研究院", "研究所", "科学院", "研究中心", "实验室"]
+            .iter()
+            .any(|w| name.contains(w))
+        {
             OrgKind::Institute
-        } else if name.ends_with("科技局") || name.contains("人民政府") || name.ends_with("委员会") {
+        } else if name.ends_with("科技局") || name.contains("人民政府") || name.ends_with("委员会")
+        {
             OrgKind::Bureau
         } else {
             OrgKind::Enterprise

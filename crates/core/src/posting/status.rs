@@ -191,7 +191,10 @@ pub fn transition(from: Status, action: &Action) -> Result<Status, CoreError> {
         (PendingReview, Action::Approve) => Published,
         (PendingReview, Action::Reject { reason, note }) => {
             if *reason == RejectReason::Other && note.trim().is_empty() {
-                return Err(CoreError::invalid("reject_note", "驳回理由为「其他」时必须填写说明"));
+                return Err(CoreError::invalid(
+                    "reject_note",
+                    "驳回理由为「其他」时必须填写说明",
+                ));
             }
             Rejected
         }
@@ -264,9 +267,17 @@ mod tests {
                         assert_eq!(to, want, "{from:?} + {action:?}");
                         allowed += 1;
                     }
-                    (Err(CoreError::IllegalTransition { from: f, reason, .. }), None) => {
+                    (
+                        Err(CoreError::IllegalTransition {
+                            from: f, reason, ..
+                        }),
+                        None,
+                    ) => {
                         assert!(f.contains(from.code()), "error names the source state: {f}");
-                        assert!(reason.contains(from.label()) && reason.contains(action.label()), "{reason}");
+                        assert!(
+                            reason.contains(from.label()) && reason.contains(action.label()),
+                            "{reason}"
+                        );
                     }
                     (got, want) => panic!("{from:?} + {action:?}: got {got:?}, expected {want:?}"),
                 }
@@ -292,13 +303,19 @@ mod tests {
         };
         assert!(matches!(
             transition(Status::PendingReview, &bare),
-            Err(CoreError::Invalid { field: "reject_note", .. })
+            Err(CoreError::Invalid {
+                field: "reject_note",
+                ..
+            })
         ));
         let explained = Action::Reject {
             reason: RejectReason::Other,
             note: "联系人电话无法接通".into(),
         };
-        assert_eq!(transition(Status::PendingReview, &explained).ok(), Some(Status::Rejected));
+        assert_eq!(
+            transition(Status::PendingReview, &explained).ok(),
+            Some(Status::Rejected)
+        );
     }
 
     #[test]

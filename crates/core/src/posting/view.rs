@@ -49,7 +49,11 @@ pub fn transfer_from_code(code: &str) -> Option<TransferMode> {
 }
 
 fn codes<T: Copy>(stored: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
-    stored.split(',').filter(|c| !c.is_empty()).filter_map(parse).collect()
+    stored
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .filter_map(parse)
+        .collect()
 }
 
 impl PostingView {

@@ -2,7 +2,10 @@
 //! followers (the search index) apply the log from their own saved position.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, prelude::*};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    prelude::*,
+};
 
 use crate::CoreResult;
 use crate::entities::change;
@@ -28,7 +31,11 @@ pub async fn record(conn: &impl ConnectionTrait, kind: PostingKind, id: i64) -> 
 ///
 /// # Errors
 /// Fails on a database error.
-pub async fn since(conn: &impl ConnectionTrait, after_seq: i64, limit: u64) -> CoreResult<Vec<change::Model>> {
+pub async fn since(
+    conn: &impl ConnectionTrait,
+    after_seq: i64,
+    limit: u64,
+) -> CoreResult<Vec<change::Model>> {
     Ok(change::Entity::find()
         .filter(change::Column::Seq.gt(after_seq))
         .order_by_asc(change::Column::Seq)
@@ -42,6 +49,9 @@ pub async fn since(conn: &impl ConnectionTrait, after_seq: i64, limit: u64) -> C
 /// # Errors
 /// Fails on a database error.
 pub async fn head(conn: &impl ConnectionTrait) -> CoreResult<i64> {
-    let newest = change::Entity::find().order_by_desc(change::Column::Seq).one(conn).await?;
+    let newest = change::Entity::find()
+        .order_by_desc(change::Column::Seq)
+        .one(conn)
+        .await?;
     Ok(newest.map_or(0, |c| c.seq))
 }

@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Map, Value, json};
 
+use crate::domain::{Trl, Wan};
 use crate::entities::{achievement, need, organisation};
 use crate::lists::columns::{ACHIEVEMENT_COLUMNS, Column, NEED_COLUMNS};
 use crate::lists::write::{TableFormat, write_table};
 use crate::posting::{PostingKind, Status, stored_keywords};
 use crate::services::postings::{stored_coop_modes, stored_transfer_modes};
-use crate::domain::{Trl, Wan};
 use crate::{CoreError, CoreResult};
 
 /// The file formats an export can take.
@@ -28,7 +28,10 @@ impl ExportFormat {
             "csv" => Ok(ExportFormat::Csv),
             "xlsx" => Ok(ExportFormat::Xlsx),
             "jsonl" | "ndjson" => Ok(ExportFormat::Jsonl),
-            other => Err(CoreError::invalid("format", format!("不支持的格式「{other}」，可选：csv、xlsx、jsonl"))),
+            other => Err(CoreError::invalid(
+                "format",
+                format!("不支持的格式「{other}」，可选：csv、xlsx、jsonl"),
+            )),
         }
     }
 }
@@ -74,7 +77,10 @@ fn need_record(m: &need::Model, orgs: &HashMap<i64, organisation::Model>) -> Rec
     if let Some(deadline) = m.deadline {
         r.push(("deadline", text(deadline.format("%Y-%m-%d").to_string())));
     }
-    let modes: Vec<&str> = stored_coop_modes(&m.coop_modes).iter().map(|c| c.label()).collect();
+    let modes: Vec<&str> = stored_coop_modes(&m.coop_modes)
+        .iter()
+        .map(|c| c.label())
+        .collect();
     if !modes.is_empty() {
         r.push(("coop_modes", json!(modes)));
     }
@@ -84,9 +90,15 @@ fn need_record(m: &need::Model, orgs: &HashMap<i64, organisation::Model>) -> Rec
     if let Some(region) = m.region_name.as_ref().or(m.region_code.as_ref()) {
         r.push(("region", text(region)));
     }
-    r.push(("confidential", text(if m.confidential { "是" } else { "否" })));
+    r.push((
+        "confidential",
+        text(if m.confidential { "是" } else { "否" }),
+    ));
     push_org(&mut r, org, false);
-    r.push(("status", text(Status::from_code(&m.status).map_or(m.status.clone(), |s| s.label().to_owned()))));
+    r.push((
+        "status",
+        text(Status::from_code(&m.status).map_or(m.status.clone(), |s| s.label().to_owned())),
+    ));
     r
 }
 
@@ -103,14 +115,21 @@ fn achievement_record(m: &achievement::Model, orgs: &HashMap<i64, organisation::
     if let Some(field) = &m.field {
         r.push(("field", text(field)));
     }
-    if let Some(trl) = m.trl.and_then(|t| u8::try_from(t).ok()).and_then(|t| Trl::new(t).ok()) {
+    if let Some(trl) = m
+        .trl
+        .and_then(|t| u8::try_from(t).ok())
+        .and_then(|t| Trl::new(t).ok())
+    {
         r.push(("trl", json!(trl.get())));
     }
     let patents: Vec<&str> = m.patents.split(',').filter(|p| !p.is_empty()).collect();
     if !patents.is_empty() {
         r.push(("patents", json!(patents)));
     }
-    let modes: Vec<&str> = stored_transfer_modes(&m.transfer_modes).iter().map(|c| c.label()).collect();
+    let modes: Vec<&str> = stored_transfer_modes(&m.transfer_modes)
+        .iter()
+        .map(|c| c.label())
+        .collect();
     if !modes.is_empty() {
         r.push(("transfer_modes", json!(modes)));
     }
@@ -126,7 +145,10 @@ fn achievement_record(m: &achievement::Model, orgs: &HashMap<i64, organisation::
     if let Some(region) = m.region_name.as_ref().or(m.region_code.as_ref()) {
         r.push(("region", text(region)));
     }
-    r.push(("status", text(Status::from_code(&m.status).map_or(m.status.clone(), |s| s.label().to_owned()))));
+    r.push((
+        "status",
+        text(Status::from_code(&m.status).map_or(m.status.clone(), |s| s.label().to_owned())),
+    ));
     r
 }
 
@@ -137,7 +159,9 @@ fn push_org(r: &mut Record, org: Option<&organisation::Model>, with_kind: bool) 
         r.push(("org_uscc", text(uscc)));
     }
     if with_kind
-        && let Some(kind) = crate::posting::OrgKind::ALL.iter().find(|k| k.code() == org.kind)
+        && let Some(kind) = crate::posting::OrgKind::ALL
+            .iter()
+            .find(|k| k.code() == org.kind)
     {
         r.push(("org_kind", text(kind.label())));
     }
@@ -167,8 +191,12 @@ pub async fn export(
     format: ExportFormat,
 ) -> CoreResult<Vec<u8>> {
     let codes: Vec<&str> = statuses.iter().map(|s| s.code()).collect();
-    let orgs: HashMap<i64, organisation::Model> =
-        organisation::Entity::find().all(conn).await?.into_iter().map(|o| (o.id, o)).collect();
+    let orgs: HashMap<i64, organisation::Model> = organisation::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
     let (columns, records): (&[Column], Vec<Record>) = match kind {
         PostingKind::Need => {
             let mut q = need::Entity::find().order_by_asc(need::Column::Id);
@@ -176,7 +204,10 @@ pub async fn export(
                 q = q.filter(need::Column::Status.is_in(codes.iter().copied()));
             }
             let rows = q.all(conn).await?;
-            (NEED_COLUMNS, rows.iter().map(|m| need_record(m, &orgs)).collect())
+            (
+                NEED_COLUMNS,
+                rows.iter().map(|m| need_record(m, &orgs)).collect(),
+            )
         }
         PostingKind::Achievement => {
             let mut q = achievement::Entity::find().order_by_asc(achievement::Column::Id);
@@ -184,15 +215,20 @@ pub async fn export(
                 q = q.filter(achievement::Column::Status.is_in(codes.iter().copied()));
             }
             let rows = q.all(conn).await?;
-            (ACHIEVEMENT_COLUMNS, rows.iter().map(|m| achievement_record(m, &orgs)).collect())
+            (
+                ACHIEVEMENT_COLUMNS,
+                rows.iter().map(|m| achievement_record(m, &orgs)).collect(),
+            )
         }
     };
     match format {
         ExportFormat::Jsonl => {
             let mut out = Vec::new();
             for record in records {
-                let object: Map<String, Value> = record.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-                serde_json::to_writer(&mut out, &object).map_err(|e| CoreError::Internal(e.to_string()))?;
+                let object: Map<String, Value> =
+                    record.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+                serde_json::to_writer(&mut out, &object)
+                    .map_err(|e| CoreError::Internal(e.to_string()))?;
                 out.push(b'\n');
             }
             Ok(out)
@@ -214,7 +250,11 @@ pub async fn export(
                         .collect()
                 })
                 .collect();
-            let table = if format == ExportFormat::Csv { TableFormat::Csv } else { TableFormat::Xlsx };
+            let table = if format == ExportFormat::Csv {
+                TableFormat::Csv
+            } else {
+                TableFormat::Xlsx
+            };
             write_table(table, kind.label(), &headers, &rows)
         }
     }

@@ -8,10 +8,10 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Serialize;
 
 use crate::domain::IndustryCatalogue;
-use crate::lists::columns::{ACHIEVEMENT_COLUMNS, NEED_COLUMNS};
-use crate::lists::read::RawList;
-use crate::lists::rows::{achievement_from_row, need_from_row, unknown_headers};
 use crate::lists::RowProblem;
+use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, NEED_COLUMNS};
+use crate::lists::read::{RawList, RawRow};
+use crate::lists::rows::{achievement_from_row, need_from_row, unknown_headers};
 use crate::posting::{AchievementInput, NeedInput, PostingKind, Status};
 use crate::services::postings::{self, UpsertOutcome};
 use crate::{CoreError, CoreResult};
@@ -47,6 +47,8 @@ impl ImportReport {
 struct Pending<T> {
     row: usize,
     input: T,
+    /// Whether the file names columns by English field name, for the report.
+    field_names: bool,
 }
 
 trait Importable: Sized {
@@ -102,7 +104,9 @@ impl Importable for AchievementInput {
         let mut outcomes = Vec::with_capacity(batch.len());
         for p in batch {
             let current = existing.remove(&p.input.external_id);
-            outcomes.push(postings::upsert_achievement(conn, &p.input, current, status_on_create).await?);
+            outcomes.push(
+                postings::upsert_achievement(conn, &p.input, current, status_on_create).await?,
+            );
         }
         Ok(outcomes)
     }
@@ -118,9 +122,30 @@ pub async fn import_needs(
     list: RawList,
     industries: &IndustryCatalogue,
 ) -> CoreResult<ImportReport> {
-    let ignored = unknown_headers(NEED_COLUMNS, &list.rows).into_iter().map(str::to_owned).collect();
-    let parsed = list.rows.iter().map(|r| (r.row, need_from_row(r, industries))).collect();
-    run(db, parsed, list.problems, ignored, Status::Published).await
+    let ignored = unknown_headers(NEED_COLUMNS, &list.rows)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let parsed = list
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.row,
+                field_names(NEED_COLUMNS, r),
+                need_from_row(r, industries),
+            )
+        })
+        .collect();
+    run(
+        db,
+        NEED_COLUMNS,
+        parsed,
+        list.problems,
+        ignored,
+        Status::Published,
+    )
+    .await
 }
 
 /// Imports an achievement list, published at once (see [`import_needs`]).
@@ -132,14 +157,41 @@ pub async fn import_achievements(
     list: RawList,
     industries: &IndustryCatalogue,
 ) -> CoreResult<ImportReport> {
-    let ignored = unknown_headers(ACHIEVEMENT_COLUMNS, &list.rows).into_iter().map(str::to_owned).collect();
-    let parsed = list.rows.iter().map(|r| (r.row, achievement_from_row(r, industries))).collect();
-    run(db, parsed, list.problems, ignored, Status::Published).await
+    let ignored = unknown_headers(ACHIEVEMENT_COLUMNS, &list.rows)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let parsed = list
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.row,
+                field_names(ACHIEVEMENT_COLUMNS, r),
+                achievement_from_row(r, industries),
+            )
+        })
+        .collect();
+    run(
+        db,
+        ACHIEVEMENT_COLUMNS,
+        parsed,
+        list.problems,
+        ignored,
+        Status::Published,
+    )
+    .await
+}
+
+fn field_names(columns: &[Column], row: &RawRow) -> bool {
+    let headers: Vec<&str> = row.cells.iter().map(|(h, _)| h.as_str()).collect();
+    columns::uses_field_names(columns, &headers)
 }
 
 async fn run<T: Importable>(
     db: &DatabaseConnection,
-    parsed: Vec<(usize, Result<T, Vec<RowProblem>>)>,
+    columns: &[Column],
+    parsed: Vec<(usize, bool, Result<T, Vec<RowProblem>>)>,
     read_problems: Vec<RowProblem>,
     ignored_columns: Vec<String>,
     status_on_create: Status,
@@ -152,21 +204,25 @@ async fn run<T: Importable>(
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut pending = Vec::new();
-    for (row, result) in parsed {
+    for (row, field_names, result) in parsed {
         match result {
             Err(problems) => report.problems.extend(problems),
             Ok(input) => {
                 if let Some(first) = seen.get(input.external_id()) {
                     report.problems.push(RowProblem {
                         row,
-                        column: Some("id".into()),
+                        column: Some(columns::display_name(columns, "id", field_names)),
                         value: input.external_id().to_owned(),
                         reason: format!("编号与第 {first} 行重复"),
                     });
                     continue;
                 }
                 seen.insert(input.external_id().to_owned(), row);
-                pending.push(Pending { row, input });
+                pending.push(Pending {
+                    row,
+                    input,
+                    field_names,
+                });
             }
         }
     }
@@ -181,7 +237,7 @@ async fn run<T: Importable>(
             Err(batch_error) => {
                 txn.rollback().await?;
                 tracing::debug!(error = %batch_error, "batch failed, retrying row by row");
-                write_rows_one_by_one(db, batch, status_on_create, &mut report).await?;
+                write_rows_one_by_one(db, columns, batch, status_on_create, &mut report).await?;
             }
         }
     }
@@ -191,6 +247,7 @@ async fn run<T: Importable>(
 
 async fn write_rows_one_by_one<T: Importable>(
     db: &DatabaseConnection,
+    columns: &[Column],
     batch: &[Pending<T>],
     status_on_create: Status,
     report: &mut ImportReport,
@@ -204,7 +261,7 @@ async fn write_rows_one_by_one<T: Importable>(
             }
             Err(error) => {
                 txn.rollback().await?;
-                report.problems.push(row_problem(pending.row, error)?);
+                report.problems.push(row_problem(columns, pending, error)?);
             }
         }
     }
@@ -213,11 +270,16 @@ async fn write_rows_one_by_one<T: Importable>(
 
 /// Turns a row's write failure into a report line; a failure that is not the row's
 /// fault (the database went away) aborts the import instead.
-fn row_problem(row: usize, error: CoreError) -> CoreResult<RowProblem> {
+fn row_problem<T>(
+    columns: &[Column],
+    pending: &Pending<T>,
+    error: CoreError,
+) -> CoreResult<RowProblem> {
+    let row = pending.row;
     match error {
         CoreError::Invalid { field, reason } => Ok(RowProblem {
             row,
-            column: Some(field.to_owned()),
+            column: Some(columns::display_name(columns, field, pending.field_names)),
             value: String::new(),
             reason,
         }),

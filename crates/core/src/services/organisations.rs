@@ -43,7 +43,10 @@ pub async fn resolve(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<i6
         (Some(found), Some(uscc)) => match &found.uscc {
             Some(registered) if registered != uscc.as_str() => Err(CoreError::invalid(
                 "org_uscc",
-                format!("单位「{}」已登记统一社会信用代码 {registered}，与本行的 {uscc} 不一致", org.name),
+                format!(
+                    "单位「{}」已登记统一社会信用代码 {registered}，与本行的 {uscc} 不一致",
+                    org.name
+                ),
             )),
             Some(_) => Ok(found.id),
             None => {
@@ -95,7 +98,10 @@ pub async fn accept_uscc(
 ) -> CoreResult<i64> {
     let (uscc, failure) = Uscc::parse_lenient(code)?;
     if reason.trim().is_empty() || accepted_by.trim().is_empty() {
-        return Err(CoreError::invalid("reason", "确认校验未通过的代码时，必须写明确认人和理由"));
+        return Err(CoreError::invalid(
+            "reason",
+            "确认校验未通过的代码时，必须写明确认人和理由",
+        ));
     }
     let holder = organisation::Entity::find()
         .filter(organisation::Column::Uscc.eq(uscc.as_str()))

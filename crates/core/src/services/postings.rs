@@ -3,15 +3,16 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::domain::{AskingPrice, CoopMode, TransferMode};
 use crate::entities::{achievement, need};
 use crate::posting::view::{coop_from_code, transfer_from_code};
 use crate::posting::{
-    AchievementInput, Action, NeedInput, PostingKind, PostingView, RejectReason, Status, join_keywords, status,
+    AchievementInput, Action, NeedInput, PostingKind, PostingView, RejectReason, Status,
+    join_keywords, status,
 };
 use crate::services::{changes, organisations};
 use crate::{CoreError, CoreResult};
@@ -35,17 +36,32 @@ fn apply_need(model: &mut need::Model, input: &NeedInput, org_id: Option<i64>) {
     model.description = input.description.clone();
     model.industry = input.industry.clone();
     model.keywords = join_keywords(&input.keywords);
-    model.budget_min_yuan = input.budget.as_ref().and_then(|b| b.min()).map(|w| w.yuan());
-    model.budget_max_yuan = input.budget.as_ref().and_then(|b| b.max()).map(|w| w.yuan());
+    model.budget_min_yuan = input
+        .budget
+        .as_ref()
+        .and_then(|b| b.min())
+        .map(|w| w.yuan());
+    model.budget_max_yuan = input
+        .budget
+        .as_ref()
+        .and_then(|b| b.max())
+        .map(|w| w.yuan());
     model.deadline = input.deadline;
     model.coop_modes = join_codes(input.coop_modes.iter().map(|m| m.code()));
     model.min_trl = input.min_trl.map(|t| i16::from(t.get()));
-    model.region_code = input.region.as_ref().and_then(|r| r.code().map(str::to_owned));
+    model.region_code = input
+        .region
+        .as_ref()
+        .and_then(|r| r.code().map(str::to_owned));
     model.region_name = input.region.as_ref().map(|r| r.name().to_owned());
     model.confidential = input.confidential;
 }
 
-fn apply_achievement(model: &mut achievement::Model, input: &AchievementInput, org_id: Option<i64>) {
+fn apply_achievement(
+    model: &mut achievement::Model,
+    input: &AchievementInput,
+    org_id: Option<i64>,
+) {
     model.external_id = input.external_id.clone();
     model.org_id = org_id;
     model.title = input.title.clone();
@@ -61,7 +77,10 @@ fn apply_achievement(model: &mut achievement::Model, input: &AchievementInput, o
     };
     model.price_negotiable = matches!(input.price, Some(AskingPrice::Negotiable));
     model.team_lead = input.team_lead.clone();
-    model.region_code = input.region.as_ref().and_then(|r| r.code().map(str::to_owned));
+    model.region_code = input
+        .region
+        .as_ref()
+        .and_then(|r| r.code().map(str::to_owned));
     model.region_name = input.region.as_ref().map(|r| r.name().to_owned());
 }
 
@@ -118,7 +137,10 @@ fn blank_achievement(status: Status) -> achievement::Model {
 }
 
 /// Resolves the organisation an input names, if any.
-async fn org_id_of(conn: &impl ConnectionTrait, org: Option<&crate::posting::OrgRef>) -> CoreResult<Option<i64>> {
+async fn org_id_of(
+    conn: &impl ConnectionTrait,
+    org: Option<&crate::posting::OrgRef>,
+) -> CoreResult<Option<i64>> {
     match org {
         Some(org) => Ok(Some(organisations::resolve(conn, org).await?)),
         None => Ok(None),
@@ -157,7 +179,8 @@ pub async fn upsert_need(
             UpsertOutcome::Created(active.insert(conn).await?.id)
         }
     };
-    let (UpsertOutcome::Created(id) | UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id)) = outcome;
+    let (UpsertOutcome::Created(id) | UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id)) =
+        outcome;
     changes::record(conn, PostingKind::Need, id).await?;
     Ok(outcome)
 }
@@ -193,7 +216,8 @@ pub async fn upsert_achievement(
             UpsertOutcome::Created(active.insert(conn).await?.id)
         }
     };
-    let (UpsertOutcome::Created(id) | UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id)) = outcome;
+    let (UpsertOutcome::Created(id) | UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id)) =
+        outcome;
     changes::record(conn, PostingKind::Achievement, id).await?;
     Ok(outcome)
 }
@@ -202,7 +226,10 @@ pub async fn upsert_achievement(
 ///
 /// # Errors
 /// Fails on a database error.
-pub async fn needs_by_external_ids(conn: &impl ConnectionTrait, ids: &[String]) -> CoreResult<Vec<need::Model>> {
+pub async fn needs_by_external_ids(
+    conn: &impl ConnectionTrait,
+    ids: &[String],
+) -> CoreResult<Vec<need::Model>> {
     Ok(need::Entity::find()
         .filter(need::Column::ExternalId.is_in(ids.iter().cloned()))
         .all(conn)
@@ -227,16 +254,27 @@ pub async fn achievements_by_external_ids(
 ///
 /// # Errors
 /// `NotFound` for an unknown id, `IllegalTransition` when the lifecycle forbids it.
-pub async fn apply_action(conn: &impl ConnectionTrait, kind: PostingKind, id: i64, action: &Action) -> CoreResult<Status> {
+pub async fn apply_action(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    id: i64,
+    action: &Action,
+) -> CoreResult<Status> {
     let (reason, note) = match action {
-        Action::Reject { reason, note } => (Some(*reason), Some(note.trim().to_owned()).filter(|n| !n.is_empty())),
+        Action::Reject { reason, note } => (
+            Some(*reason),
+            Some(note.trim().to_owned()).filter(|n| !n.is_empty()),
+        ),
         _ => (None, None),
     };
     let reason: Option<RejectReason> = reason;
     let now = Utc::now();
     let to = match kind {
         PostingKind::Need => {
-            let model = need::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| not_found(kind, id))?;
+            let model = need::Entity::find_by_id(id)
+                .one(conn)
+                .await?
+                .ok_or_else(|| not_found(kind, id))?;
             let to = status::transition(Status::from_code(&model.status)?, action)?;
             let mut active: need::ActiveModel = model.into();
             active.status = Set(to.code().to_owned());
@@ -276,7 +314,11 @@ fn not_found(kind: PostingKind, id: impl ToString) -> CoreError {
 ///
 /// # Errors
 /// Fails on a database error.
-pub async fn views_by_ids(conn: &impl ConnectionTrait, kind: PostingKind, ids: &[i64]) -> CoreResult<Vec<PostingView>> {
+pub async fn views_by_ids(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    ids: &[i64],
+) -> CoreResult<Vec<PostingView>> {
     let mut views = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         views.extend(match kind {
@@ -316,15 +358,24 @@ pub async fn views_page(
             if let Some(status) = status {
                 query = query.filter(need::Column::Status.eq(status.code()));
             }
-            let models = query.order_by_asc(need::Column::Id).limit(limit).all(conn).await?;
+            let models = query
+                .order_by_asc(need::Column::Id)
+                .limit(limit)
+                .all(conn)
+                .await?;
             needs_to_views(conn, models).await
         }
         PostingKind::Achievement => {
-            let mut query = achievement::Entity::find().filter(achievement::Column::Id.gt(after_id));
+            let mut query =
+                achievement::Entity::find().filter(achievement::Column::Id.gt(after_id));
             if let Some(status) = status {
                 query = query.filter(achievement::Column::Status.eq(status.code()));
             }
-            let models = query.order_by_asc(achievement::Column::Id).limit(limit).all(conn).await?;
+            let models = query
+                .order_by_asc(achievement::Column::Id)
+                .limit(limit)
+                .all(conn)
+                .await?;
             achievements_to_views(conn, models).await
         }
     }
@@ -334,7 +385,11 @@ pub async fn views_page(
 ///
 /// # Errors
 /// `NotFound` when no posting of that kind has the id.
-pub async fn view_by_external_id(conn: &impl ConnectionTrait, kind: PostingKind, external_id: &str) -> CoreResult<PostingView> {
+pub async fn view_by_external_id(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    external_id: &str,
+) -> CoreResult<PostingView> {
     let views = match kind {
         PostingKind::Need => {
             let models = need::Entity::find()
@@ -351,14 +406,21 @@ pub async fn view_by_external_id(conn: &impl ConnectionTrait, kind: PostingKind,
             achievements_to_views(conn, models).await?
         }
     };
-    views.into_iter().next().ok_or_else(|| not_found(kind, external_id))
+    views
+        .into_iter()
+        .next()
+        .ok_or_else(|| not_found(kind, external_id))
 }
 
 /// How many postings of a kind are in a status (all statuses when `None`).
 ///
 /// # Errors
 /// Fails on a database error.
-pub async fn count(conn: &impl ConnectionTrait, kind: PostingKind, status: Option<Status>) -> CoreResult<u64> {
+pub async fn count(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    status: Option<Status>,
+) -> CoreResult<u64> {
     Ok(match kind {
         PostingKind::Need => {
             let mut q = need::Entity::find();
@@ -377,7 +439,10 @@ pub async fn count(conn: &impl ConnectionTrait, kind: PostingKind, status: Optio
     })
 }
 
-async fn needs_to_views(conn: &impl ConnectionTrait, models: Vec<need::Model>) -> CoreResult<Vec<PostingView>> {
+async fn needs_to_views(
+    conn: &impl ConnectionTrait,
+    models: Vec<need::Model>,
+) -> CoreResult<Vec<PostingView>> {
     let names = organisations::names_by_id(conn, models.iter().filter_map(|m| m.org_id)).await?;
     Ok(models
         .iter()

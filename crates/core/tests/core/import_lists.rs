@@ -20,21 +20,43 @@ N-3,镁铝合金压铸气孔控制,压铸件气孔率高，需要工艺优化,�
 #[tokio::test]
 async fn a_clean_need_list_imports_and_is_published() {
     on_each_backend(|db| async move {
-        let report = import_needs(&db.conn, csv(NEEDS_CSV), &catalogue()).await.unwrap();
-        assert_eq!((report.created, report.updated, report.unchanged), (3, 0, 0), "{:?}", report.problems);
+        let report = import_needs(&db.conn, csv(NEEDS_CSV), &catalogue())
+            .await
+            .unwrap();
+        assert_eq!(
+            (report.created, report.updated, report.unchanged),
+            (3, 0, 0),
+            "{:?}",
+            report.problems
+        );
         assert!(report.problems.is_empty());
-        assert_eq!(postings::count(&db.conn, PostingKind::Need, Some(Status::Published)).await.unwrap(), 3);
-        let n1 = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-1").await.unwrap();
+        assert_eq!(
+            postings::count(&db.conn, PostingKind::Need, Some(Status::Published))
+                .await
+                .unwrap(),
+            3
+        );
+        let n1 = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-1")
+            .await
+            .unwrap();
         assert_eq!(n1.title, "纳米碳酸钙表面改性技术");
         assert_eq!(n1.keywords, vec!["纳米碳酸钙", "表面改性", "分散"]);
         assert_eq!(n1.industry.as_deref(), Some("新材料"));
-        assert_eq!((n1.price_min_yuan, n1.price_max_yuan), (Some(500_000), Some(1_200_000)));
+        assert_eq!(
+            (n1.price_min_yuan, n1.price_max_yuan),
+            (Some(500_000), Some(1_200_000))
+        );
         assert_eq!(n1.trl, Some(6));
         assert_eq!(n1.mode_codes.len(), 2);
         assert_eq!(n1.org_name.as_deref(), Some("晋阳华钙纳米材料有限公司"));
-        let n2 = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-2").await.unwrap();
+        let n2 = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-2")
+            .await
+            .unwrap();
         assert!(n2.confidential);
-        assert_eq!(n2.org_name, None, "a confidential need hides its enterprise");
+        assert_eq!(
+            n2.org_name, None,
+            "a confidential need hides its enterprise"
+        );
         assert_eq!(n2.price_max_yuan, Some(800_000));
         db
     })
@@ -92,14 +114,30 @@ OK-2,分散式风电并网,新能源,,,,,,,
 #[tokio::test]
 async fn importing_the_same_file_twice_creates_nothing_new() {
     on_each_backend(|db| async move {
-        import_needs(&db.conn, csv(NEEDS_CSV), &catalogue()).await.unwrap();
-        let again = import_needs(&db.conn, csv(NEEDS_CSV), &catalogue()).await.unwrap();
+        import_needs(&db.conn, csv(NEEDS_CSV), &catalogue())
+            .await
+            .unwrap();
+        let again = import_needs(&db.conn, csv(NEEDS_CSV), &catalogue())
+            .await
+            .unwrap();
         assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3));
-        let edited = NEEDS_CSV.replace("改善纳米碳酸钙在PVC中的分散性", "改善纳米碳酸钙在橡胶中的分散性");
-        let third = import_needs(&db.conn, csv(&edited), &catalogue()).await.unwrap();
+        let edited = NEEDS_CSV.replace(
+            "改善纳米碳酸钙在PVC中的分散性",
+            "改善纳米碳酸钙在橡胶中的分散性",
+        );
+        let third = import_needs(&db.conn, csv(&edited), &catalogue())
+            .await
+            .unwrap();
         assert_eq!((third.created, third.updated, third.unchanged), (0, 1, 2));
-        assert_eq!(postings::count(&db.conn, PostingKind::Need, None).await.unwrap(), 3);
-        let n1 = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-1").await.unwrap();
+        assert_eq!(
+            postings::count(&db.conn, PostingKind::Need, None)
+                .await
+                .unwrap(),
+            3
+        );
+        let n1 = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-1")
+            .await
+            .unwrap();
         assert!(n1.body.contains("橡胶"));
         db
     })
@@ -110,7 +148,9 @@ async fn importing_the_same_file_twice_creates_nothing_new() {
 async fn duplicate_ids_within_a_file_are_rejected_after_the_first() {
     on_each_backend(|db| async move {
         let list = "需求编号,需求名称\nD-1,第一条\nD-1,第二条\n";
-        let report = import_needs(&db.conn, csv(list), &catalogue()).await.unwrap();
+        let report = import_needs(&db.conn, csv(list), &catalogue())
+            .await
+            .unwrap();
         assert_eq!(report.created, 1);
         assert_eq!(report.problems.len(), 1);
         assert_eq!(report.problems[0].row, 3);
@@ -130,17 +170,23 @@ not json at all
 #[tokio::test]
 async fn achievement_jsonl_validates_patents_prices_and_maturity() {
     on_each_backend(|db| async move {
-        let report = import_achievements(&db.conn, jsonl(ACHIEVEMENTS_JSONL), &catalogue()).await.unwrap();
+        let report = import_achievements(&db.conn, jsonl(ACHIEVEMENTS_JSONL), &catalogue())
+            .await
+            .unwrap();
         assert_eq!(report.created, 2, "{:?}", report.problems);
         let rows: Vec<usize> = report.problems.iter().map(|p| p.row).collect();
         assert_eq!(rows, vec![3, 4, 5]);
         assert_eq!(report.problems[0].column.as_deref(), Some("patents"));
         assert_eq!(report.problems[2].column.as_deref(), Some("price"));
-        let a1 = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-1").await.unwrap();
+        let a1 = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-1")
+            .await
+            .unwrap();
         assert_eq!(a1.trl, Some(7));
         assert_eq!(a1.price_min_yuan, Some(800_000));
         assert_eq!(a1.org_name.as_deref(), Some("华北材料科技大学"));
-        let a2 = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-2").await.unwrap();
+        let a2 = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-2")
+            .await
+            .unwrap();
         assert!(a2.price_negotiable);
         assert_eq!(a2.trl, Some(6), "中试 reads as its lowest level");
         assert_eq!(a2.keywords, vec!["粉煤灰", "透水砖", "煤矸石"]);
@@ -152,22 +198,38 @@ async fn achievement_jsonl_validates_patents_prices_and_maturity() {
 #[tokio::test]
 async fn every_export_format_reimports_to_the_same_data() {
     on_each_backend(|db| async move {
-        import_needs(&db.conn, csv(NEEDS_CSV), &catalogue()).await.unwrap();
-        import_achievements(&db.conn, jsonl(ACHIEVEMENTS_JSONL), &catalogue()).await.unwrap();
+        import_needs(&db.conn, csv(NEEDS_CSV), &catalogue())
+            .await
+            .unwrap();
+        import_achievements(&db.conn, jsonl(ACHIEVEMENTS_JSONL), &catalogue())
+            .await
+            .unwrap();
         for (format, list_format) in [
             (ExportFormat::Csv, ListFormat::Csv),
             (ExportFormat::Xlsx, ListFormat::Xlsx),
             (ExportFormat::Jsonl, ListFormat::Jsonl),
         ] {
             for kind in [PostingKind::Need, PostingKind::Achievement] {
-                let bytes = export(&db.conn, kind, &[Status::Published], format).await.unwrap();
+                let bytes = export(&db.conn, kind, &[Status::Published], format)
+                    .await
+                    .unwrap();
                 let list = read_list_bytes(list_format, "export", &bytes).unwrap();
                 let report = match kind {
                     PostingKind::Need => import_needs(&db.conn, list, &catalogue()).await.unwrap(),
-                    PostingKind::Achievement => import_achievements(&db.conn, list, &catalogue()).await.unwrap(),
+                    PostingKind::Achievement => import_achievements(&db.conn, list, &catalogue())
+                        .await
+                        .unwrap(),
                 };
-                assert!(report.problems.is_empty(), "{format:?} {kind:?}: {:?}", report.problems);
-                assert_eq!(report.created + report.updated, 0, "{format:?} {kind:?} changed data: {report:?}");
+                assert!(
+                    report.problems.is_empty(),
+                    "{format:?} {kind:?}: {:?}",
+                    report.problems
+                );
+                assert_eq!(
+                    report.created + report.updated,
+                    0,
+                    "{format:?} {kind:?} changed data: {report:?}"
+                );
                 assert!(report.unchanged > 0);
             }
         }

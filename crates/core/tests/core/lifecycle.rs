@@ -12,35 +12,78 @@ use super::{catalogue, csv};
 async fn actions_move_postings_and_illegal_ones_are_refused() {
     on_each_backend(|db| async move {
         let list = "需求编号,需求名称\nL-1,煤矸石制备陶粒\n";
-        techmatch_core::services::import::import_needs(&db.conn, csv(list), &catalogue()).await.unwrap();
-        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "L-1").await.unwrap();
+        techmatch_core::services::import::import_needs(&db.conn, csv(list), &catalogue())
+            .await
+            .unwrap();
+        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "L-1")
+            .await
+            .unwrap();
         assert_eq!(need.status, Status::Published);
         let head = changes::head(&db.conn).await.unwrap();
 
-        let refused = postings::apply_action(&db.conn, PostingKind::Need, need.id, &Action::Approve).await;
+        let refused =
+            postings::apply_action(&db.conn, PostingKind::Need, need.id, &Action::Approve).await;
         match refused {
             Err(CoreError::IllegalTransition { from, reason, .. }) => {
                 assert!(from.contains("published"));
-                assert!(reason.contains("已发布") && reason.contains("审核通过"), "{reason}");
+                assert!(
+                    reason.contains("已发布") && reason.contains("审核通过"),
+                    "{reason}"
+                );
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
-        assert_eq!(changes::head(&db.conn).await.unwrap(), head, "a refusal writes nothing");
+        assert_eq!(
+            changes::head(&db.conn).await.unwrap(),
+            head,
+            "a refusal writes nothing"
+        );
 
-        let to = postings::apply_action(&db.conn, PostingKind::Need, need.id, &Action::Resubmit).await.unwrap();
+        let to = postings::apply_action(&db.conn, PostingKind::Need, need.id, &Action::Resubmit)
+            .await
+            .unwrap();
         assert_eq!(to, Status::PendingReview);
         let reject = Action::Reject {
             reason: RejectReason::Incomplete,
             note: "缺少技术指标".into(),
         };
-        assert_eq!(postings::apply_action(&db.conn, PostingKind::Need, need.id, &reject).await.unwrap(), Status::Rejected);
-        assert_eq!(postings::apply_action(&db.conn, PostingKind::Need, need.id, &Action::Submit).await.unwrap(), Status::PendingReview);
-        assert_eq!(postings::apply_action(&db.conn, PostingKind::Need, need.id, &Action::Approve).await.unwrap(), Status::Published);
-        assert_eq!(postings::apply_action(&db.conn, PostingKind::Need, need.id, &Action::Close).await.unwrap(), Status::Closed);
-        assert!(postings::apply_action(&db.conn, PostingKind::Need, need.id, &Action::Withdraw).await.is_err());
-        assert_eq!(changes::head(&db.conn).await.unwrap(), head + 5, "each applied action is one change");
+        assert_eq!(
+            postings::apply_action(&db.conn, PostingKind::Need, need.id, &reject)
+                .await
+                .unwrap(),
+            Status::Rejected
+        );
+        assert_eq!(
+            postings::apply_action(&db.conn, PostingKind::Need, need.id, &Action::Submit)
+                .await
+                .unwrap(),
+            Status::PendingReview
+        );
+        assert_eq!(
+            postings::apply_action(&db.conn, PostingKind::Need, need.id, &Action::Approve)
+                .await
+                .unwrap(),
+            Status::Published
+        );
+        assert_eq!(
+            postings::apply_action(&db.conn, PostingKind::Need, need.id, &Action::Close)
+                .await
+                .unwrap(),
+            Status::Closed
+        );
+        assert!(
+            postings::apply_action(&db.conn, PostingKind::Need, need.id, &Action::Withdraw)
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            changes::head(&db.conn).await.unwrap(),
+            head + 5,
+            "each applied action is one change"
+        );
 
-        let missing = postings::apply_action(&db.conn, PostingKind::Need, 999_999, &Action::Close).await;
+        let missing =
+            postings::apply_action(&db.conn, PostingKind::Need, 999_999, &Action::Close).await;
         assert!(matches!(missing, Err(CoreError::NotFound { .. })));
         db
     })

@@ -13,9 +13,11 @@ pub fn catalogue() -> IndustryCatalogue {
 }
 
 pub fn csv(text: &str) -> RawList {
-    read_list_bytes(ListFormat::Csv, "test.csv", text.as_bytes()).unwrap_or_else(|e| panic!("csv: {e}"))
+    read_list_bytes(ListFormat::Csv, "test.csv", text.as_bytes())
+        .unwrap_or_else(|e| panic!("csv: {e}"))
 }
 
 pub fn jsonl(text: &str) -> RawList {
-    read_list_bytes(ListFormat::Jsonl, "test.jsonl", text.as_bytes()).unwrap_or_else(|e| panic!("jsonl: {e}"))
+    read_list_bytes(ListFormat::Jsonl, "test.jsonl", text.as_bytes())
+        .unwrap_or_else(|e| panic!("jsonl: {e}"))
 }

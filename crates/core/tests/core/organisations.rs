@@ -14,20 +14,47 @@ const FAILING_USCC: &str = "91350100M000100Y44";
 #[tokio::test]
 async fn a_failing_uscc_is_refused_until_the_bureau_accepts_it() {
     on_each_backend(|db| async move {
-        let list = format!("需求编号,需求名称,企业名称,统一社会信用代码\nU-1,陶瓷膜过滤,晋阳老厂,{FAILING_USCC}\n");
-        let first = import_needs(&db.conn, csv(&list), &catalogue()).await.unwrap();
-        assert_eq!(first.created, 0);
-        assert!(first.problems[0].reason.contains("未通过校验"), "{}", first.problems[0].reason);
-
-        let empty_reason = organisations::accept_uscc(&db.conn, "晋阳老厂", OrgKind::Enterprise, FAILING_USCC, "王科长", " ").await;
-        assert!(empty_reason.is_err(), "acceptance needs a reason");
-        organisations::accept_uscc(&db.conn, "晋阳老厂", OrgKind::Enterprise, FAILING_USCC, "王科长", "营业执照原件核对无误")
+        let list = format!(
+            "需求编号,需求名称,企业名称,统一社会信用代码\nU-1,陶瓷膜过滤,晋阳老厂,{FAILING_USCC}\n"
+        );
+        let first = import_needs(&db.conn, csv(&list), &catalogue())
             .await
             .unwrap();
+        assert_eq!(first.created, 0);
+        assert!(
+            first.problems[0].reason.contains("未通过校验"),
+            "{}",
+            first.problems[0].reason
+        );
 
-        let second = import_needs(&db.conn, csv(&list), &catalogue()).await.unwrap();
+        let empty_reason = organisations::accept_uscc(
+            &db.conn,
+            "晋阳老厂",
+            OrgKind::Enterprise,
+            FAILING_USCC,
+            "王科长",
+            " ",
+        )
+        .await;
+        assert!(empty_reason.is_err(), "acceptance needs a reason");
+        organisations::accept_uscc(
+            &db.conn,
+            "晋阳老厂",
+            OrgKind::Enterprise,
+            FAILING_USCC,
+            "王科长",
+            "营业执照原件核对无误",
+        )
+        .await
+        .unwrap();
+
+        let second = import_needs(&db.conn, csv(&list), &catalogue())
+            .await
+            .unwrap();
         assert_eq!(second.created, 1, "{:?}", second.problems);
-        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "U-1").await.unwrap();
+        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "U-1")
+            .await
+            .unwrap();
         assert_eq!(need.org_name.as_deref(), Some("晋阳老厂"));
         db
     })

@@ -35,7 +35,12 @@ pub async fn load(db: &TestDb) -> SearchIndex {
     let n = read_list_bytes(ListFormat::Jsonl, "n.jsonl", NEEDS.as_bytes()).unwrap();
     let ra = import_achievements(&db.conn, a, &industries).await.unwrap();
     let rn = import_needs(&db.conn, n, &industries).await.unwrap();
-    assert!(ra.problems.is_empty() && rn.problems.is_empty(), "{:?} {:?}", ra.problems, rn.problems);
+    assert!(
+        ra.problems.is_empty() && rn.problems.is_empty(),
+        "{:?} {:?}",
+        ra.problems,
+        rn.problems
+    );
     let index = SearchIndex::in_memory().unwrap();
     index.sync(&db.conn).await.unwrap();
     index

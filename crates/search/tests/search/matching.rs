@@ -19,24 +19,41 @@ fn top10() -> MatchOptions {
 async fn a_need_finds_the_right_achievements_first_with_reasons() {
     on_each_backend(|db| async move {
         let index = load(&db).await;
-        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-CACO3").await.unwrap();
+        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-CACO3")
+            .await
+            .unwrap();
         let matches = find_matches(&index, &need, &top10()).unwrap();
         let ids: Vec<&str> = matches.iter().map(|m| m.external_id.as_str()).collect();
         assert_eq!(ids[0], "A-CACO3-1", "{ids:?}");
-        assert_eq!(ids[1], "A-CACO3-2", "{ids:?}");
-        assert!(!ids.contains(&"A-BG-2"), "unrelated wheat breeding must not match: {ids:?}");
+        assert!(ids[..3].contains(&"A-CACO3-2"), "{ids:?}");
+        for unrelated in ["A-BG-1", "A-BG-2", "A-MG-1"] {
+            assert!(
+                !ids.contains(&unrelated),
+                "{unrelated} shares no substance with the need: {ids:?}"
+            );
+        }
         let best = &matches[0];
         let terms: Vec<&str> = best.matched_terms.iter().map(|t| t.term.as_str()).collect();
-        assert!(terms.contains(&"纳米碳酸钙") || terms.contains(&"碳酸钙"), "{terms:?}");
+        assert!(
+            terms.contains(&"纳米碳酸钙") || terms.contains(&"碳酸钙"),
+            "{terms:?}"
+        );
         let codes: Vec<&str> = best.factors.iter().map(|f| f.code).collect();
         assert_eq!(codes[0], "text");
         for code in ["industry", "maturity", "price", "mode"] {
             assert!(codes.contains(&code), "{code} missing from {codes:?}");
             let factor = best.factors.iter().find(|f| f.code == code).unwrap();
-            assert!(factor.contribution > 0.0, "{code} should help the best match: {factor:?}");
+            assert!(
+                factor.contribution > 0.0,
+                "{code} should help the best match: {factor:?}"
+            );
         }
         let total: f32 = best.factors.iter().map(|f| f.contribution).sum();
-        assert!((total - best.score).abs() < 1e-3 * best.score.max(1.0), "{total} vs {}", best.score);
+        assert!(
+            (total - best.score).abs() < 1e-3 * best.score.max(1.0),
+            "{total} vs {}",
+            best.score
+        );
         db
     })
     .await;
@@ -46,13 +63,21 @@ async fn a_need_finds_the_right_achievements_first_with_reasons() {
 async fn structured_fit_reorders_and_hard_filters_exclude() {
     on_each_backend(|db| async move {
         let index = load(&db).await;
-        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-CACO3").await.unwrap();
+        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-CACO3")
+            .await
+            .unwrap();
         let matches = find_matches(&index, &need, &top10()).unwrap();
-        let dry = matches.iter().find(|m| m.external_id == "A-CACO3-2").unwrap();
+        let dry = matches
+            .iter()
+            .find(|m| m.external_id == "A-CACO3-2")
+            .unwrap();
         let maturity = dry.factors.iter().find(|f| f.code == "maturity").unwrap();
         assert!(maturity.contribution < 0.0, "TRL 4 is below the wanted 6");
         let price = dry.factors.iter().find(|f| f.code == "price").unwrap();
-        assert!(price.contribution < 0.0, "300 万元 is over the 100 万元 budget");
+        assert!(
+            price.contribution < 0.0,
+            "300 万元 is over the 100 万元 budget"
+        );
 
         let strict = MatchOptions {
             hard: HardFilters {
@@ -74,17 +99,31 @@ async fn structured_fit_reorders_and_hard_filters_exclude() {
 async fn an_achievement_finds_needs_and_missing_fields_fall_back_to_text() {
     on_each_backend(|db| async move {
         let index = load(&db).await;
-        let brick = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-FLYASH-1").await.unwrap();
+        let brick = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-FLYASH-1")
+            .await
+            .unwrap();
         let needs = find_matches(&index, &brick, &top10()).unwrap();
         assert_eq!(needs[0].external_id, "N-BRICK");
         assert_eq!(needs[0].kind, PostingKind::Need);
-        assert!(needs[0].factors.iter().any(|f| f.code == "region" && f.contribution > 0.0), "both in Shanxi");
+        assert!(
+            needs[0]
+                .factors
+                .iter()
+                .any(|f| f.code == "region" && f.contribution > 0.0),
+            "both in Shanxi"
+        );
 
-        let cbm = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-CBM").await.unwrap();
+        let cbm = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-CBM")
+            .await
+            .unwrap();
         let found = find_matches(&index, &cbm, &top10()).unwrap();
         assert_eq!(found[0].external_id, "A-CBM");
         let codes: Vec<&str> = found[0].factors.iter().map(|f| f.code).collect();
-        assert_eq!(codes, vec!["text", "industry"], "only the industry is known on both sides");
+        assert_eq!(
+            codes,
+            vec!["text", "industry"],
+            "only the industry is known on both sides"
+        );
         db
     })
     .await;

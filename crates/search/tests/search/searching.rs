@@ -10,12 +10,29 @@ use super::load;
 async fn chinese_queries_find_and_highlight() {
     on_each_backend(|db| async move {
         let index = load(&db).await;
-        let results = search(&index, &SearchRequest::new(PostingKind::Achievement, "镁铝合金压铸")).unwrap();
+        let results = search(
+            &index,
+            &SearchRequest::new(PostingKind::Achievement, "镁铝合金压铸"),
+        )
+        .unwrap();
         assert_eq!(results.hits[0].external_id, "A-MG-1");
-        assert!(results.hits[0].title_html.contains("<b>"), "{}", results.hits[0].title_html);
-        assert!(results.hits[0].snippet_html.contains("<b>压铸</b>") || results.hits[0].snippet_html.contains("<b>镁铝合金</b>"), "{}", results.hits[0].snippet_html);
+        assert!(
+            results.hits[0].title_html.contains("<b>"),
+            "{}",
+            results.hits[0].title_html
+        );
+        assert!(
+            results.hits[0].snippet_html.contains("<b>压铸</b>")
+                || results.hits[0].snippet_html.contains("<b>镁铝合金</b>"),
+            "{}",
+            results.hits[0].snippet_html
+        );
 
-        let none = search(&index, &SearchRequest::new(PostingKind::Achievement, "量子计算机")).unwrap();
+        let none = search(
+            &index,
+            &SearchRequest::new(PostingKind::Achievement, "量子计算机"),
+        )
+        .unwrap();
         assert_eq!(none.total, 0);
         db
     })
@@ -28,13 +45,22 @@ async fn facets_count_and_filter() {
         let index = load(&db).await;
         let all = search(&index, &SearchRequest::new(PostingKind::Achievement, "")).unwrap();
         assert_eq!(all.total, 9);
-        let materials = all.facets.industry.iter().find(|(k, _)| k == "新材料").map(|(_, n)| *n);
+        let materials = all
+            .facets
+            .industry
+            .iter()
+            .find(|(k, _)| k == "新材料")
+            .map(|(_, n)| *n);
         assert_eq!(materials, Some(3));
 
         let mut filtered = SearchRequest::new(PostingKind::Achievement, "粉煤灰");
         filtered.min_trl = Some(7);
         let results = search(&index, &filtered).unwrap();
-        let ids: Vec<&str> = results.hits.iter().map(|h| h.external_id.as_str()).collect();
+        let ids: Vec<&str> = results
+            .hits
+            .iter()
+            .map(|h| h.external_id.as_str())
+            .collect();
         assert_eq!(ids, vec!["A-FLYASH-1"]);
 
         let mut by_mode = SearchRequest::new(PostingKind::Achievement, "");

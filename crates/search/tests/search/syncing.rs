@@ -16,7 +16,9 @@ async fn the_index_follows_edits_and_withdrawals_and_catches_up_after_reopening(
         let dir = tempfile::tempdir().unwrap();
         let industries = IndustryCatalogue::default();
         let list = read_list_bytes(ListFormat::Jsonl, "a", ACHIEVEMENTS.as_bytes()).unwrap();
-        import_achievements(&db.conn, list, &industries).await.unwrap();
+        import_achievements(&db.conn, list, &industries)
+            .await
+            .unwrap();
         {
             let index = SearchIndex::open(dir.path()).unwrap();
             let first = index.sync(&db.conn).await.unwrap();
@@ -26,23 +28,53 @@ async fn the_index_follows_edits_and_withdrawals_and_catches_up_after_reopening(
         }
 
         // Written while no index was open, as after a crash mid-import.
-        let cbm = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-CBM").await.unwrap();
-        postings::apply_action(&db.conn, PostingKind::Achievement, cbm.id, &Action::Withdraw).await.unwrap();
-        let edited = ACHIEVEMENTS.replace("高真空压铸降低镁铝合金铸件气孔率", "挤压铸造降低镁铝合金铸件缩松");
-        import_achievements(&db.conn, read_list_bytes(ListFormat::Jsonl, "a", edited.as_bytes()).unwrap(), &industries)
+        let cbm = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-CBM")
             .await
             .unwrap();
+        postings::apply_action(
+            &db.conn,
+            PostingKind::Achievement,
+            cbm.id,
+            &Action::Withdraw,
+        )
+        .await
+        .unwrap();
+        let edited = ACHIEVEMENTS.replace(
+            "高真空压铸降低镁铝合金铸件气孔率",
+            "挤压铸造降低镁铝合金铸件缩松",
+        );
+        import_achievements(
+            &db.conn,
+            read_list_bytes(ListFormat::Jsonl, "a", edited.as_bytes()).unwrap(),
+            &industries,
+        )
+        .await
+        .unwrap();
 
         let index = SearchIndex::open(dir.path()).unwrap();
-        assert!(index.applied_seq() < changes::head(&db.conn).await.unwrap(), "the reopened index is behind");
+        assert!(
+            index.applied_seq() < changes::head(&db.conn).await.unwrap(),
+            "the reopened index is behind"
+        );
         let report = index.sync(&db.conn).await.unwrap();
         assert!(!report.rebuilt);
         assert_eq!(report.changes, 2);
         assert_eq!(index.applied_seq(), changes::head(&db.conn).await.unwrap());
 
-        let gone = search(&index, &SearchRequest::new(PostingKind::Achievement, "煤层气 水力压裂")).unwrap();
-        assert!(gone.hits.iter().all(|h| h.external_id != "A-CBM"), "a withdrawn achievement is not found");
-        let updated = search(&index, &SearchRequest::new(PostingKind::Achievement, "挤压铸造")).unwrap();
+        let gone = search(
+            &index,
+            &SearchRequest::new(PostingKind::Achievement, "煤层气 水力压裂"),
+        )
+        .unwrap();
+        assert!(
+            gone.hits.iter().all(|h| h.external_id != "A-CBM"),
+            "a withdrawn achievement is not found"
+        );
+        let updated = search(
+            &index,
+            &SearchRequest::new(PostingKind::Achievement, "挤压铸造"),
+        )
+        .unwrap();
         assert_eq!(updated.hits[0].external_id, "A-MG-1");
         db
     })

@@ -133,11 +133,22 @@ async fn bench_one(size: usize, seed: u64, queries: usize) -> anyhow::Result<Ben
     let report = import_achievements(&conn, read_list(&achievements_file)?, &industries).await?;
     index.sync(&conn).await?;
     let import_seconds = started.elapsed().as_secs_f64();
-    anyhow::ensure!(report.problems.is_empty(), "synthetic rows were rejected: {:?}", report.problems.first());
+    anyhow::ensure!(
+        report.problems.is_empty(),
+        "synthetic rows were rejected: {:?}",
+        report.problems.first()
+    );
 
     import_needs(&conn, read_list(&needs_file)?, &industries).await?;
     index.sync(&conn).await?;
-    let needs = postings::views_page(&conn, PostingKind::Need, Some(Status::Published), 0, queries as u64).await?;
+    let needs = postings::views_page(
+        &conn,
+        PostingKind::Need,
+        Some(Status::Published),
+        0,
+        queries as u64,
+    )
+    .await?;
     let options = MatchOptions {
         top: 10,
         ..Default::default()

@@ -35,7 +35,11 @@ pub enum ModeArg {
 #[derive(Args, Debug)]
 pub struct EvalArgs {
     /// The csl-dev folder (achievements.jsonl, queries-*.jsonl, qrels-*.txt).
-    #[arg(long, env = "TECHMATCH_EVAL_DATA", default_value = "../shared/data/csl-dev")]
+    #[arg(
+        long,
+        env = "TECHMATCH_EVAL_DATA",
+        default_value = "../shared/data/csl-dev"
+    )]
     pub data: PathBuf,
     #[arg(long, value_enum, default_value = "all")]
     pub task: Task,
@@ -90,23 +94,30 @@ pub struct Scores {
 }
 
 fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()
-        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{} line {}", path.display(), i + 1)))
+        .map(|(i, l)| {
+            serde_json::from_str(l).with_context(|| format!("{} line {}", path.display(), i + 1))
+        })
         .collect()
 }
 
 fn read_qrels(path: &Path) -> anyhow::Result<HashMap<String, Vec<String>>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut qrels: HashMap<String, Vec<String>> = HashMap::new();
     for line in text.lines() {
         let parts: Vec<&str> = line.split_whitespace().collect();
         if let [qid, _, doc, rel] = parts[..]
             && rel != "0"
         {
-            qrels.entry(qid.to_owned()).or_default().push(doc.to_owned());
+            qrels
+                .entry(qid.to_owned())
+                .or_default()
+                .push(doc.to_owned());
         }
     }
     Ok(qrels)
@@ -131,14 +142,22 @@ fn tuning(args: &EvalArgs) -> TextTuning {
 
 pub async fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     if !args.data.join("achievements.jsonl").exists() {
-        bail!("no csl-dev corpus at {} (set --data or TECHMATCH_EVAL_DATA)", args.data.display());
+        bail!(
+            "no csl-dev corpus at {} (set --data or TECHMATCH_EVAL_DATA)",
+            args.data.display()
+        );
     }
     let tuning = tuning(&args);
     let runs: Vec<(&str, bool)> = match args.task {
         Task::Title => vec![("title", false)],
         Task::Keywords => vec![("keywords", false)],
         Task::KeywordsHard => vec![("keywords-hard", false), ("keywords-hard", true)],
-        Task::All => vec![("title", false), ("keywords", false), ("keywords-hard", false), ("keywords-hard", true)],
+        Task::All => vec![
+            ("title", false),
+            ("keywords", false),
+            ("keywords-hard", false),
+            ("keywords-hard", true),
+        ],
     };
     let mut all = Vec::new();
     for (task, distractors) in runs {
@@ -146,7 +165,13 @@ pub async fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         if !args.json {
             println!(
                 "{:<14} {:<20} n={:<5} MRR@10 {:.3}  nDCG@10 {:.3}  R@10 {:.3}  R@50 {:.3}",
-                scores.task, scores.corpus, scores.queries, scores.mrr_at_10, scores.ndcg_at_10, scores.recall_at_10, scores.recall_at_50
+                scores.task,
+                scores.corpus,
+                scores.queries,
+                scores.mrr_at_10,
+                scores.ndcg_at_10,
+                scores.recall_at_10,
+                scores.recall_at_50
             );
         }
         all.push(scores);
@@ -158,10 +183,19 @@ pub async fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Runs one task on a fresh platform in a temporary directory.
-pub async fn evaluate(data: &Path, task: &str, distractors: bool, tuning: &TextTuning) -> anyhow::Result<Scores> {
+pub async fn evaluate(
+    data: &Path,
+    task: &str,
+    distractors: bool,
+    tuning: &TextTuning,
+) -> anyhow::Result<Scores> {
     let dir = tempfile::tempdir()?;
     let conn = db::connect(&db::database_url(None, dir.path())).await?;
-    let corpus_file = if task == "title" { "achievements-notitle.jsonl" } else { "achievements.jsonl" };
+    let corpus_file = if task == "title" {
+        "achievements-notitle.jsonl"
+    } else {
+        "achievements.jsonl"
+    };
     let mut papers: Vec<Paper> = read_jsonl(&data.join(corpus_file))?;
     if distractors {
         papers.extend(read_jsonl::<Paper>(&data.join("distractors.jsonl"))?);
@@ -174,7 +208,11 @@ pub async fn evaluate(data: &Path, task: &str, distractors: bool, tuning: &TextT
             external_id: paper.id,
             title: paper.title,
             summary: paper.summary,
-            keywords: if keep_keywords { paper.keywords } else { Vec::new() },
+            keywords: if keep_keywords {
+                paper.keywords
+            } else {
+                Vec::new()
+            },
             field: None,
             trl: None,
             patents: Vec::new(),
@@ -200,17 +238,28 @@ pub async fn evaluate(data: &Path, task: &str, distractors: bool, tuning: &TextT
     let (mut mrr, mut ndcg, mut r10, mut r50) = (0.0, 0.0, 0.0, 0.0);
     let mut counted = 0usize;
     for q in &queries {
-        let Some(relevant) = qrels.get(&q.qid) else { continue };
+        let Some(relevant) = qrels.get(&q.qid) else {
+            continue;
+        };
         counted += 1;
         let need = need_from_query(task, &q.query);
-        let ranked: Vec<String> = find_matches(&index, &need, &options)?.into_iter().map(|m| m.external_id).collect();
+        let ranked: Vec<String> = find_matches(&index, &need, &options)?
+            .into_iter()
+            .map(|m| m.external_id)
+            .collect();
         let rank_of = |doc: &String| ranked.iter().position(|r| r == doc).map(|p| p + 1);
         let ranks: Vec<usize> = relevant.iter().filter_map(rank_of).collect();
         if let Some(first) = ranks.iter().copied().filter(|r| *r <= 10).min() {
             mrr += 1.0 / first as f64;
         }
-        let dcg: f64 = ranks.iter().filter(|r| **r <= 10).map(|r| 1.0 / ((*r as f64) + 1.0).log2()).sum();
-        let ideal: f64 = (1..=relevant.len().min(10)).map(|r| 1.0 / ((r as f64) + 1.0).log2()).sum();
+        let dcg: f64 = ranks
+            .iter()
+            .filter(|r| **r <= 10)
+            .map(|r| 1.0 / ((*r as f64) + 1.0).log2())
+            .sum();
+        let ideal: f64 = (1..=relevant.len().min(10))
+            .map(|r| 1.0 / ((r as f64) + 1.0).log2())
+            .sum();
         ndcg += if ideal > 0.0 { dcg / ideal } else { 0.0 };
         r10 += ranks.iter().filter(|r| **r <= 10).count() as f64 / relevant.len() as f64;
         r50 += ranks.iter().filter(|r| **r <= 50).count() as f64 / relevant.len() as f64;
@@ -218,7 +267,11 @@ pub async fn evaluate(data: &Path, task: &str, distractors: bool, tuning: &TextT
     let n = counted.max(1) as f64;
     Ok(Scores {
         task: task.to_owned(),
-        corpus: if distractors { "core+distractors".into() } else { "core".into() },
+        corpus: if distractors {
+            "core+distractors".into()
+        } else {
+            "core".into()
+        },
         queries: counted,
         mrr_at_10: mrr / n,
         ndcg_at_10: ndcg / n,
@@ -233,7 +286,10 @@ fn need_from_query(task: &str, query: &str) -> PostingView {
     let (title, keywords) = if task == "title" {
         (query.to_owned(), Vec::new())
     } else {
-        (String::new(), query.split_whitespace().map(str::to_owned).collect())
+        (
+            String::new(),
+            query.split_whitespace().map(str::to_owned).collect(),
+        )
     };
     PostingView {
         kind: PostingKind::Need,

@@ -25,7 +25,11 @@ pub async fn run(app: &App, list: ListKind, file: &Path, json: bool) -> anyhow::
             println!("搜索索引已更新（变更日志位置 {}）", sync.seq);
         }
     }
-    Ok(if report.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_REJECTED) })
+    Ok(if report.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_REJECTED)
+    })
 }
 
 fn print_report(file: &Path, report: &ImportReport) {
@@ -39,10 +43,16 @@ fn print_report(file: &Path, report: &ImportReport) {
         report.problems.len()
     );
     if !report.ignored_columns.is_empty() {
-        println!("未识别的列（已忽略）：{}", report.ignored_columns.join("、"));
+        println!(
+            "未识别的列（已忽略）：{}",
+            report.ignored_columns.join("、")
+        );
     }
     for p in &report.problems {
         let column = p.column.as_deref().unwrap_or("-");
-        println!("第 {} 行\t列「{}」\t值「{}」\t{}", p.row, column, p.value, p.reason);
+        println!(
+            "第 {} 行\t列「{}」\t值「{}」\t{}",
+            p.row, column, p.value, p.reason
+        );
     }
 }

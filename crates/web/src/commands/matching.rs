@@ -97,13 +97,33 @@ pub async fn run(app: &App, args: MatchArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print_matches(view: &PostingView, matches: &[Match]) {
-    println!("{}「{}」（{}）的匹配结果：{} 条", view.kind.label(), view.title, view.external_id, matches.len());
+    println!(
+        "{}「{}」（{}）的匹配结果：{} 条",
+        view.kind.label(),
+        view.title,
+        view.external_id,
+        matches.len()
+    );
     if view.status != Status::Published {
-        println!("注意：该{}当前状态为「{}」", view.kind.label(), view.status.label());
+        println!(
+            "注意：该{}当前状态为「{}」",
+            view.kind.label(),
+            view.status.label()
+        );
     }
     for (rank, m) in matches.iter().enumerate() {
         println!();
-        println!("{:>2}. [{:.3}] {}（{}）{}", rank + 1, m.score, m.title, m.external_id, m.org_name.as_deref().map(|o| format!(" — {o}")).unwrap_or_default());
+        println!(
+            "{:>2}. [{:.3}] {}（{}）{}",
+            rank + 1,
+            m.score,
+            m.title,
+            m.external_id,
+            m.org_name
+                .as_deref()
+                .map(|o| format!(" — {o}"))
+                .unwrap_or_default()
+        );
         let factors: Vec<String> = m
             .factors
             .iter()
@@ -114,25 +134,51 @@ fn print_matches(view: &PostingView, matches: &[Match]) {
             let terms: Vec<String> = m
                 .matched_terms
                 .iter()
-                .map(|t| if t.partial { format!("{}（部分）", t.term) } else { t.term.clone() })
+                .map(|t| {
+                    if t.partial {
+                        format!("{}（部分）", t.term)
+                    } else {
+                        t.term.clone()
+                    }
+                })
                 .collect();
             println!("    匹配词：{}", terms.join("、"));
         }
     }
 }
 
-async fn all_needs(app: &App, options: &MatchOptions, format: BatchFormat) -> anyhow::Result<ExitCode> {
+async fn all_needs(
+    app: &App,
+    options: &MatchOptions,
+    format: BatchFormat,
+) -> anyhow::Result<ExitCode> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut after = 0;
     loop {
-        let page = postings::views_page(&app.db, PostingKind::Need, Some(Status::Published), after, 500).await?;
-        let Some(last) = page.last().map(|v| v.id) else { break };
+        let page = postings::views_page(
+            &app.db,
+            PostingKind::Need,
+            Some(Status::Published),
+            after,
+            500,
+        )
+        .await?;
+        let Some(last) = page.last().map(|v| v.id) else {
+            break;
+        };
         for need in &page {
             let matches = find_matches(&app.index, need, options)?;
             match format {
                 BatchFormat::Trec => {
                     for (rank, m) in matches.iter().enumerate() {
-                        writeln!(out, "{} Q0 {} {} {:.6} techmatch", need.external_id, m.external_id, rank + 1, m.score)?;
+                        writeln!(
+                            out,
+                            "{} Q0 {} {} {:.6} techmatch",
+                            need.external_id,
+                            m.external_id,
+                            rank + 1,
+                            m.score
+                        )?;
                     }
                 }
                 BatchFormat::Jsonl => {

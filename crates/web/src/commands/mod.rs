@@ -1,7 +1,6 @@
 //! One module per subcommand; each opens what it needs and prints its result.
 
 pub mod bench;
-mod synth;
 pub mod eval;
 pub mod export;
 pub mod import;
@@ -10,6 +9,7 @@ pub mod org;
 pub mod search;
 pub mod serve;
 pub mod status;
+mod synth;
 
 use std::process::ExitCode;
 
@@ -37,7 +37,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => search::run(&app, args),
         Command::Reindex => {
             let seq = app.index.rebuild(&app.db).await?;
-            println!("reindexed: {} needs, {} achievements (change log position {seq})", app.index.count(techmatch_core::posting::PostingKind::Need), app.index.count(techmatch_core::posting::PostingKind::Achievement));
+            println!(
+                "reindexed: {} needs, {} achievements (change log position {seq})",
+                app.index.count(techmatch_core::posting::PostingKind::Need),
+                app.index
+                    .count(techmatch_core::posting::PostingKind::Achievement)
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Status => status::run(&app).await,

@@ -46,7 +46,11 @@ pub fn run(app: &App, args: SearchArgs) -> anyhow::Result<ExitCode> {
     request.province = args.province;
     request.limit = args.per_page;
     request.offset = args.page.saturating_sub(1) * args.per_page;
-    request.sort = if args.newest { SortOrder::Newest } else { SortOrder::Relevance };
+    request.sort = if args.newest {
+        SortOrder::Newest
+    } else {
+        SortOrder::Relevance
+    };
     let results = search(&app.index, &request)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&results)?);
@@ -54,10 +58,23 @@ pub fn run(app: &App, args: SearchArgs) -> anyhow::Result<ExitCode> {
     }
     println!("共 {} 条结果", results.total);
     for (i, hit) in results.hits.iter().enumerate() {
-        println!("{:>3}. {}（{}）", request.offset + i + 1, hit.title, hit.external_id);
-        println!("     {}", hit.snippet_html.replace("<b>", "【").replace("</b>", "】"));
+        println!(
+            "{:>3}. {}（{}）",
+            request.offset + i + 1,
+            hit.title,
+            hit.external_id
+        );
+        println!(
+            "     {}",
+            hit.snippet_html.replace("<b>", "【").replace("</b>", "】")
+        );
     }
-    let industries: Vec<String> = results.facets.industry.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let industries: Vec<String> = results
+        .facets
+        .industry
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
     if !industries.is_empty() {
         println!("领域：{}", industries.join("，"));
     }

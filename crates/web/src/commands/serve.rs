@@ -45,7 +45,11 @@ pub async fn load_demo(app: &App) -> anyhow::Result<()> {
         return Ok(());
     }
     let needs = read_list_bytes(ListFormat::Jsonl, "demo/needs.jsonl", DEMO_NEEDS.as_bytes())?;
-    let achievements = read_list_bytes(ListFormat::Jsonl, "demo/achievements.jsonl", DEMO_ACHIEVEMENTS.as_bytes())?;
+    let achievements = read_list_bytes(
+        ListFormat::Jsonl,
+        "demo/achievements.jsonl",
+        DEMO_ACHIEVEMENTS.as_bytes(),
+    )?;
     let a = import_achievements(&app.db, achievements, &app.industries).await?;
     let n = import_needs(&app.db, needs, &app.industries).await?;
     anyhow::ensure!(
@@ -54,6 +58,9 @@ pub async fn load_demo(app: &App) -> anyhow::Result<()> {
         a.problems.iter().chain(&n.problems).next()
     );
     app.catch_up().await?;
-    println!("已载入演示数据：{} 条技术需求，{} 条科技成果", n.created, a.created);
+    println!(
+        "已载入演示数据：{} 条技术需求，{} 条科技成果",
+        n.created, a.created
+    );
     Ok(())
 }

@@ -46,24 +46,40 @@ impl SearchParams {
         request.min_trl = self.min_trl.filter(|t| (1..=9).contains(t));
         request.mode = self.mode.clone().filter(|m| !m.is_empty());
         request.province = self.province.clone().filter(|p| !p.is_empty());
-        request.limit = self.per_page.unwrap_or(20).clamp(1, techmatch_search::search::MAX_PAGE_SIZE);
+        request.limit = self
+            .per_page
+            .unwrap_or(20)
+            .clamp(1, techmatch_search::search::MAX_PAGE_SIZE);
         request.offset = self.page.unwrap_or(1).saturating_sub(1) * request.limit;
-        request.sort = if self.sort.as_deref() == Some("newest") { SortOrder::Newest } else { SortOrder::Relevance };
+        request.sort = if self.sort.as_deref() == Some("newest") {
+            SortOrder::Newest
+        } else {
+            SortOrder::Relevance
+        };
         Ok(request)
     }
 }
 
-pub async fn search(State(app): State<Arc<App>>, Query(params): Query<SearchParams>) -> Result<Json<Value>, WebError> {
+pub async fn search(
+    State(app): State<Arc<App>>,
+    Query(params): Query<SearchParams>,
+) -> Result<Json<Value>, WebError> {
     let request = params.to_request(&app)?;
     let results = run_search(&app.index, &request)?;
     Ok(Json(json!(results)))
 }
 
-pub async fn need_matches(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Json<Value>, WebError> {
+pub async fn need_matches(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, WebError> {
     matches(&app, PostingKind::Need, &id).await
 }
 
-pub async fn achievement_matches(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Json<Value>, WebError> {
+pub async fn achievement_matches(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, WebError> {
     matches(&app, PostingKind::Achievement, &id).await
 }
 

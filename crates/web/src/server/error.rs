@@ -30,14 +30,30 @@ impl WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, code, message) = match self.kind() {
-            ErrorKind::Invalid => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", self.to_string()),
+            ErrorKind::Invalid => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                self.to_string(),
+            ),
             ErrorKind::Conflict => (StatusCode::CONFLICT, "conflict", self.to_string()),
-            ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not_found", "未找到该记录".to_owned()),
+            ErrorKind::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "未找到该记录".to_owned(),
+            ),
             ErrorKind::Internal => {
                 tracing::error!(error = %self, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试".to_owned())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "服务器内部错误，请稍后再试".to_owned(),
+                )
             }
         };
-        (status, Json(json!({ "error": { "code": code, "message": message } }))).into_response()
+        (
+            status,
+            Json(json!({ "error": { "code": code, "message": message } })),
+        )
+            .into_response()
     }
 }

@@ -22,7 +22,8 @@ const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
 
 /// Builds the router over a shared platform; the tests build the same one.
 pub fn router(app: Arc<App>) -> Router {
-    let static_dir = std::env::var("TECHMATCH_STATIC_DIR").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/static").to_owned());
+    let static_dir = std::env::var("TECHMATCH_STATIC_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/static").to_owned());
     Router::new()
         .route("/", get(pages::home))
         .route("/needs/{id}", get(pages::need))
@@ -30,7 +31,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/healthz", get(api::health))
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/needs/{id}/matches", get(api::need_matches))
-        .route("/api/v1/achievements/{id}/matches", get(api::achievement_matches))
+        .route(
+            "/api/v1/achievements/{id}/matches",
+            get(api::achievement_matches),
+        )
         .nest_service("/static", ServeDir::new(static_dir))
         .with_state(app)
 }

@@ -34,7 +34,10 @@ pub struct PostingPage {
     pub counterpart_path: &'static str,
 }
 
-pub async fn home(State(app): State<Arc<App>>, Query(params): Query<SearchParams>) -> Result<HomePage, WebError> {
+pub async fn home(
+    State(app): State<Arc<App>>,
+    Query(params): Query<SearchParams>,
+) -> Result<HomePage, WebError> {
     let request = params.to_request(&app)?;
     let results = run_search(&app.index, &request)?;
     let pages = results.total.div_ceil(request.limit).max(1);
@@ -45,18 +48,29 @@ pub async fn home(State(app): State<Arc<App>>, Query(params): Query<SearchParams
             PostingKind::Achievement => "achievements",
         },
         industry: request.industry.clone().unwrap_or_default(),
-        industries: app.industries.all().iter().map(|i| i.name.clone()).collect(),
+        industries: app
+            .industries
+            .all()
+            .iter()
+            .map(|i| i.name.clone())
+            .collect(),
         page: request.offset / request.limit + 1,
         pages,
         results,
     })
 }
 
-pub async fn need(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<PostingPage, WebError> {
+pub async fn need(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<PostingPage, WebError> {
     posting_page(&app, PostingKind::Need, &id).await
 }
 
-pub async fn achievement(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<PostingPage, WebError> {
+pub async fn achievement(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<PostingPage, WebError> {
     posting_page(&app, PostingKind::Achievement, &id).await
 }
 
