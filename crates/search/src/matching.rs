@@ -15,7 +15,7 @@ use techmatch_core::posting::{PostingKind, PostingView, Status};
 use crate::error::SearchResult;
 use crate::fit::{Factor, FitFacts, FitWeights, HardFilters, assess, explain};
 use crate::index::{SearchIndex, province_of};
-use crate::query::{QueryPart, QueryTerm, TextTuning, text_query};
+use crate::query::{QueryPart, QueryTerm, TextTuning, build_query, feedback_terms, text_query};
 use crate::tokenizer::{SegmentMode, bigrams, segment};
 
 /// How a match list is computed.
@@ -240,13 +240,47 @@ pub fn find_matches(
             weight: *weight,
         })
         .collect();
-    let Some(text) = text_query(&searcher, fields, &query_parts, &options.tuning) else {
+    let Some(mut text) = text_query(&searcher, fields, &query_parts, &options.tuning) else {
         return Ok(Vec::new());
     };
     let target = match view.kind {
         PostingKind::Need => PostingKind::Achievement,
         PostingKind::Achievement => PostingKind::Need,
     };
+    if options.tuning.feedback_docs > 0 {
+        let first_pass = BooleanQuery::new(vec![
+            (Occur::Must, published_filter(index, target)),
+            (Occur::Must, text.query.box_clone()),
+        ]);
+        let top = searcher.search(
+            &first_pass,
+            &TopDocs::with_limit(options.tuning.feedback_docs).order_by_score(),
+        )?;
+        let mut feedback = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text_of = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            feedback.push((
+                score,
+                format!(
+                    "{}\n{}\n{}",
+                    text_of(fields.title),
+                    text_of(fields.keywords),
+                    text_of(fields.body)
+                ),
+            ));
+        }
+        let extra = feedback_terms(&searcher, fields, &feedback, &text.terms, &options.tuning);
+        if !extra.is_empty() {
+            text.terms.extend(extra);
+            text.query = build_query(fields, &text.terms, &options.tuning);
+        }
+    }
     let query = BooleanQuery::new(vec![
         (Occur::Must, published_filter(index, target)),
         (Occur::Must, text.query),
@@ -331,7 +365,10 @@ fn matched_terms(terms: &[QueryTerm], haystack: &str) -> Vec<MatchedTerm> {
         .collect();
     let pairs: HashSet<String> = bigrams(haystack).into_iter().map(|t| t.text).collect();
     let mut found = Vec::new();
-    for term in terms.iter().filter(|t| !t.is_bigram && is_telling(&t.text)) {
+    for term in terms
+        .iter()
+        .filter(|t| !t.is_bigram && !t.from_feedback && is_telling(&t.text))
+    {
         if words.contains(&term.text) || haystack.to_lowercase().contains(&term.text) {
             found.push(MatchedTerm {
                 term: term.text.clone(),

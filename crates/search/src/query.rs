@@ -30,6 +30,12 @@ pub struct TextTuning {
     /// How many word terms and bigram terms a long query keeps.
     pub max_word_terms: usize,
     pub max_bigram_terms: usize,
+    /// Pseudo-relevance feedback: how many top documents of a first pass lend their
+    /// words to the query (0 turns it off), how many words they lend, and how much
+    /// those words weigh relative to the query's own strongest word.
+    pub feedback_docs: usize,
+    pub feedback_terms: usize,
+    pub feedback_weight: f32,
 }
 
 impl Default for TextTuning {
@@ -42,6 +48,9 @@ impl Default for TextTuning {
             bigram_weight: 0.5,
             max_word_terms: 32,
             max_bigram_terms: 48,
+            feedback_docs: 0,
+            feedback_terms: 10,
+            feedback_weight: 0.3,
         }
     }
 }
@@ -73,6 +82,8 @@ pub struct QueryTerm {
     /// How rare it is in the index.
     pub idf: f32,
     pub is_bigram: bool,
+    /// Lent by feedback documents rather than written in the query.
+    pub from_feedback: bool,
 }
 
 impl QueryTerm {
@@ -132,6 +143,7 @@ fn strongest(
                 query_weight: w,
                 text,
                 is_bigram,
+                from_feedback: false,
             })
         })
         .collect();
@@ -144,14 +156,14 @@ fn strongest(
     terms
 }
 
-/// Builds the scored text query. Returns `None` when the text has no term that occurs in
-/// the index at all.
-pub fn text_query(
+/// Selects the weighted terms of a query: the strongest jieba words and, unless turned
+/// off, the strongest character bigrams.
+pub fn query_terms(
     searcher: &Searcher,
     fields: &Fields,
     parts: &[QueryPart<'_>],
     tuning: &TextTuning,
-) -> Option<TextQuery> {
+) -> Vec<QueryTerm> {
     let words = weigh(parts, |t| {
         segment(t, tuning.query_mode)
             .into_iter()
@@ -169,11 +181,14 @@ pub fn text_query(
             true,
         ));
     }
-    if terms.is_empty() {
-        return None;
-    }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for term in &terms {
+    terms
+}
+
+/// Builds the scored query of `terms`: every term is one clause per text section.
+pub fn build_query(fields: &Fields, terms: &[QueryTerm], tuning: &TextTuning) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        Vec::with_capacity(terms.len() * Section::ALL.len());
+    for term in terms {
         for section in Section::ALL {
             let (field, scale) = if term.is_bigram {
                 (fields.bigrams(section), tuning.bigram_weight)
@@ -192,8 +207,91 @@ pub fn text_query(
             ));
         }
     }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Builds the scored text query. Returns `None` when the text has no term that occurs in
+/// the index at all.
+pub fn text_query(
+    searcher: &Searcher,
+    fields: &Fields,
+    parts: &[QueryPart<'_>],
+    tuning: &TextTuning,
+) -> Option<TextQuery> {
+    let terms = query_terms(searcher, fields, parts, tuning);
+    if terms.is_empty() {
+        return None;
+    }
     Some(TextQuery {
-        query: Box::new(BooleanQuery::new(clauses)),
+        query: build_query(fields, &terms, tuning),
         terms,
     })
+}
+
+/// Words that the best documents of a first pass share, as extra query terms (relevance
+/// model RM3: P(w|R) = Σ_d P(w|d)·P(d|q), here weighted by idf so that words common to
+/// the whole corpus do not crowd out the telling ones). This bridges vocabulary
+/// mismatch: a need saying 弹力面料 reaches achievements that say 氨纶织物 when the
+/// first documents found use both.
+pub fn feedback_terms(
+    searcher: &Searcher,
+    fields: &Fields,
+    feedback: &[(f32, String)],
+    existing: &[QueryTerm],
+    tuning: &TextTuning,
+) -> Vec<QueryTerm> {
+    let total: f32 = feedback.iter().map(|(score, _)| score.max(0.0)).sum();
+    if total <= 0.0 || tuning.feedback_terms == 0 {
+        return Vec::new();
+    }
+    let mut relevance: HashMap<String, f32> = HashMap::new();
+    for (score, text) in feedback {
+        let words = segment(text, SegmentMode::Precise);
+        let length = words.len().max(1) as f32;
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        for word in words {
+            if word.text.chars().count() > 1 && !word.text.chars().all(|c| c.is_ascii_digit()) {
+                *counts.entry(word.text).or_default() += 1;
+            }
+        }
+        for (word, count) in counts {
+            *relevance.entry(word).or_default() +=
+                (count as f32 / length) * (score.max(0.0) / total);
+        }
+    }
+    let known: std::collections::HashSet<&str> = existing.iter().map(|t| t.text.as_str()).collect();
+    let mut candidates: Vec<QueryTerm> = relevance
+        .into_iter()
+        .filter(|(word, _)| !known.contains(word.as_str()))
+        .map(|(text, p)| {
+            let idf = idf(searcher, fields.body, &text);
+            QueryTerm {
+                query_weight: p * idf,
+                idf,
+                text,
+                is_bigram: false,
+                from_feedback: true,
+            }
+        })
+        .collect();
+    candidates.sort_by(|a, b| {
+        b.query_weight
+            .total_cmp(&a.query_weight)
+            .then_with(|| a.text.cmp(&b.text))
+    });
+    candidates.truncate(tuning.feedback_terms);
+    let strongest_query = existing
+        .iter()
+        .filter(|t| !t.is_bigram)
+        .map(|t| t.query_weight)
+        .fold(0.0_f32, f32::max);
+    let strongest_feedback = candidates.first().map_or(0.0, |t| t.query_weight);
+    if strongest_feedback <= 0.0 {
+        return Vec::new();
+    }
+    for term in &mut candidates {
+        term.query_weight =
+            tuning.feedback_weight * strongest_query * term.query_weight / strongest_feedback;
+    }
+    candidates
 }

@@ -237,3 +237,74 @@ async fn every_export_format_reimports_to_the_same_data() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_xlsx_list_with_dates_numbers_and_bad_rows_imports_row_by_row() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let headers = [
+        "成果编号",
+        "成果名称",
+        "技术成熟度",
+        "意向价格（万元）",
+        "专利号",
+        "完成单位",
+    ];
+    for (col, header) in headers.iter().enumerate() {
+        sheet.write_string(0, col as u16, *header).unwrap();
+    }
+    // Row 2: good, with numeric cells as Excel stores them.
+    sheet.write_string(1, 0, "X-1").unwrap();
+    sheet.write_string(1, 1, "煤矸石制备陶粒支撑剂").unwrap();
+    sheet.write_number(1, 2, 6.0).unwrap();
+    sheet.write_number(1, 3, 12.5).unwrap();
+    sheet.write_string(1, 4, "ZL200710308494.X").unwrap();
+    sheet.write_string(1, 5, "华北材料科技大学").unwrap();
+    // Row 3: a TRL of 12 and a patent number with a wrong check character.
+    sheet.write_string(2, 0, "X-2").unwrap();
+    sheet.write_string(2, 1, "成熟度错误").unwrap();
+    sheet.write_number(2, 2, 12.0).unwrap();
+    sheet.write_string(2, 4, "ZL200710308494.1").unwrap();
+    // Row 4: a date where a price belongs.
+    sheet.write_string(3, 0, "X-3").unwrap();
+    sheet.write_string(3, 1, "价格写成了日期").unwrap();
+    sheet
+        .write_datetime_with_format(3, 3, ExcelDateTime::from_ymd(2027, 1, 1).unwrap(), &date)
+        .unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+
+    on_each_backend(|db| {
+        let bytes = bytes.clone();
+        async move {
+            let list = read_list_bytes(ListFormat::Xlsx, "list.xlsx", &bytes).unwrap();
+            let report = import_achievements(&db.conn, list, &catalogue())
+                .await
+                .unwrap();
+            assert_eq!(report.created, 1, "{:?}", report.problems);
+            let found: Vec<(usize, Option<&str>)> = report
+                .problems
+                .iter()
+                .map(|p| (p.row, p.column.as_deref()))
+                .collect();
+            assert_eq!(
+                found,
+                vec![
+                    (3, Some("技术成熟度")),
+                    (3, Some("专利号")),
+                    (4, Some("意向价格（万元）"))
+                ],
+                "{:?}",
+                report.problems
+            );
+            assert_eq!(report.problems[0].value, "12");
+            let x1 = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "X-1")
+                .await
+                .unwrap();
+            assert_eq!((x1.trl, x1.price_min_yuan), (Some(6), Some(125_000)));
+            db
+        }
+    })
+    .await;
+}

@@ -32,6 +32,20 @@ pub struct BenchArgs {
     pub queries: usize,
     #[arg(long)]
     pub json: bool,
+    /// Internal: measure matching on an already imported data directory, in this fresh
+    /// process, so that the memory figure is that of a platform serving the corpus rather
+    /// than of the importer that built it.
+    #[arg(long, hide = true)]
+    pub measure_dir: Option<std::path::PathBuf>,
+}
+
+/// What the measuring child process reports.
+#[derive(Debug, Serialize, serde::Deserialize)]
+struct Serving {
+    match_p50_ms: f64,
+    match_p99_ms: f64,
+    rss_mb: f64,
+    peak_rss_mb: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -39,6 +53,7 @@ pub struct BenchResult {
     pub achievements: usize,
     pub import_seconds: f64,
     pub import_rows_per_second: f64,
+    pub import_peak_rss_mb: f64,
     pub index_bytes: u64,
     pub match_p50_ms: f64,
     pub match_p99_ms: f64,
@@ -83,15 +98,21 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    if let Some(dir) = &args.measure_dir {
+        let serving = measure_serving(dir, args.queries).await?;
+        println!("{}", serde_json::to_string(&serving)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut results = Vec::new();
     for size in &args.sizes {
         let result = bench_one(*size, args.seed, args.queries).await?;
         if !args.json {
             println!(
-                "{:>8} achievements: import+index {:>7.0} rows/s ({:.1} s), index {:.1} MB, match p50 {:.2} ms p99 {:.2} ms, rss {:.0} MB (peak {:.0} MB)",
+                "{:>8} achievements: import+index {:>7.0} rows/s ({:.1} s, importer peak {:.0} MB), index {:.1} MB; serving: match p50 {:.2} ms p99 {:.2} ms, rss {:.0} MB (peak {:.0} MB)",
                 result.achievements,
                 result.import_rows_per_second,
                 result.import_seconds,
+                result.import_peak_rss_mb,
                 result.index_bytes as f64 / 1_048_576.0,
                 result.match_p50_ms,
                 result.match_p99_ms,
@@ -141,8 +162,39 @@ async fn bench_one(size: usize, seed: u64, queries: usize) -> anyhow::Result<Ben
 
     import_needs(&conn, read_list(&needs_file)?, &industries).await?;
     index.sync(&conn).await?;
+    let import_peak_rss_mb = proc_status_mb("VmHWM:");
+    drop(index);
+    conn.close().await?;
+
+    let child = std::process::Command::new(std::env::current_exe()?)
+        .args(["bench", "--queries", &queries.to_string(), "--measure-dir"])
+        .arg(dir.path())
+        .env("TECHMATCH_LOG", "warn")
+        .output()?;
+    anyhow::ensure!(
+        child.status.success(),
+        "measuring process failed: {}",
+        String::from_utf8_lossy(&child.stderr)
+    );
+    let serving: Serving = serde_json::from_slice(&child.stdout)?;
+    Ok(BenchResult {
+        achievements: size,
+        import_seconds,
+        import_rows_per_second: size as f64 / import_seconds.max(1e-9),
+        index_bytes: dir_size(&dir.path().join("index")),
+        import_peak_rss_mb,
+        match_p50_ms: serving.match_p50_ms,
+        match_p99_ms: serving.match_p99_ms,
+        rss_mb: serving.rss_mb,
+        peak_rss_mb: serving.peak_rss_mb,
+    })
+}
+
+/// Opens an imported data directory the way the server does and times matching.
+async fn measure_serving(dir: &Path, queries: usize) -> anyhow::Result<Serving> {
+    let app = crate::app::App::open(dir, None).await?;
     let needs = postings::views_page(
-        &conn,
+        &app.db,
         PostingKind::Need,
         Some(Status::Published),
         0,
@@ -155,20 +207,16 @@ async fn bench_one(size: usize, seed: u64, queries: usize) -> anyhow::Result<Ben
     };
     // One warm-up pass so that the figures describe a running server, not a cold cache.
     for need in needs.iter().take(20) {
-        find_matches(&index, need, &options)?;
+        find_matches(&app.index, need, &options)?;
     }
     let mut latencies = Vec::with_capacity(needs.len());
     for need in &needs {
         let t = Instant::now();
-        find_matches(&index, need, &options)?;
+        find_matches(&app.index, need, &options)?;
         latencies.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     latencies.sort_by(f64::total_cmp);
-    Ok(BenchResult {
-        achievements: size,
-        import_seconds,
-        import_rows_per_second: size as f64 / import_seconds.max(1e-9),
-        index_bytes: dir_size(&dir.path().join("index")),
+    Ok(Serving {
         match_p50_ms: percentile(&latencies, 50.0),
         match_p99_ms: percentile(&latencies, 99.0),
         rss_mb: proc_status_mb("VmRSS:"),

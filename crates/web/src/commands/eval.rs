@@ -62,6 +62,16 @@ pub struct EvalArgs {
     pub max_word_terms: Option<usize>,
     #[arg(long)]
     pub max_bigram_terms: Option<usize>,
+    /// Pseudo-relevance feedback documents (0 turns feedback off).
+    #[arg(long)]
+    pub feedback_docs: Option<usize>,
+    #[arg(long)]
+    pub feedback_terms: Option<usize>,
+    #[arg(long)]
+    pub feedback_weight: Option<f32>,
+    /// Share of the best text score below which candidates are dropped.
+    #[arg(long)]
+    pub min_text_share: Option<f32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -137,6 +147,9 @@ fn tuning(args: &EvalArgs) -> TextTuning {
     t.keywords_boost = args.keywords_boost.unwrap_or(t.keywords_boost);
     t.max_word_terms = args.max_word_terms.unwrap_or(t.max_word_terms);
     t.max_bigram_terms = args.max_bigram_terms.unwrap_or(t.max_bigram_terms);
+    t.feedback_docs = args.feedback_docs.unwrap_or(t.feedback_docs);
+    t.feedback_terms = args.feedback_terms.unwrap_or(t.feedback_terms);
+    t.feedback_weight = args.feedback_weight.unwrap_or(t.feedback_weight);
     t
 }
 
@@ -148,6 +161,9 @@ pub async fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let tuning = tuning(&args);
+    let min_text_share = args
+        .min_text_share
+        .unwrap_or(MatchOptions::default().min_text_share);
     let runs: Vec<(&str, bool)> = match args.task {
         Task::Title => vec![("title", false)],
         Task::Keywords => vec![("keywords", false)],
@@ -161,7 +177,7 @@ pub async fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     };
     let mut all = Vec::new();
     for (task, distractors) in runs {
-        let scores = evaluate(&args.data, task, distractors, &tuning).await?;
+        let scores = evaluate(&args.data, task, distractors, &tuning, min_text_share).await?;
         if !args.json {
             println!(
                 "{:<14} {:<20} n={:<5} MRR@10 {:.3}  nDCG@10 {:.3}  R@10 {:.3}  R@50 {:.3}",
@@ -188,6 +204,7 @@ pub async fn evaluate(
     task: &str,
     distractors: bool,
     tuning: &TextTuning,
+    min_text_share: f32,
 ) -> anyhow::Result<Scores> {
     let dir = tempfile::tempdir()?;
     let conn = db::connect(&db::database_url(None, dir.path())).await?;
@@ -233,6 +250,7 @@ pub async fn evaluate(
     let options = MatchOptions {
         top: 50,
         tuning: tuning.clone(),
+        min_text_share,
         ..Default::default()
     };
     let (mut mrr, mut ndcg, mut r10, mut r50) = (0.0, 0.0, 0.0, 0.0);
