@@ -23,6 +23,7 @@ use crate::error::{SearchError, SearchResult};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::tokenizer::{
     BIGRAM_ANALYZER, BigramTokenizer, JIEBA_ANALYZER, JiebaTokenizer, SegmentMode,
+    UNIGRAM_ANALYZER, UnigramTokenizer,
 };
 
 /// Memory for the writer's in-flight segment: large enough to index a 100k import in a
@@ -107,6 +108,9 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(BIGRAM_ANALYZER, BigramTokenizer);
+        index
+            .tokenizers()
+            .register(UNIGRAM_ANALYZER, UnigramTokenizer);
         let writer = match index.writer(WRITER_HEAP_BYTES) {
             Ok(writer) => Some(Mutex::new(writer)),
             Err(tantivy::TantivyError::LockFailure(..)) => None,
@@ -318,6 +322,7 @@ impl SearchIndex {
         ] {
             doc.add_text(words, text);
             doc.add_text(bigrams, text);
+            doc.add_text(f.chars, text);
         }
         doc.add_text(f.industry, view.industry.as_deref().unwrap_or(""));
         doc.add_u64(f.trl, view.trl.map_or(0, u64::from));

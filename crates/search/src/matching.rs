@@ -15,7 +15,9 @@ use techmatch_core::posting::{PostingKind, PostingView, Status};
 use crate::error::SearchResult;
 use crate::fit::{Factor, FitFacts, FitWeights, HardFilters, assess, explain};
 use crate::index::{SearchIndex, province_of};
-use crate::query::{QueryPart, QueryTerm, TextTuning, build_query, feedback_terms, text_query};
+use crate::query::{
+    QueryPart, QueryTerm, TermKind, TextTuning, build_query, feedback_terms, text_query,
+};
 use crate::tokenizer::{SegmentMode, bigrams, segment};
 
 /// How a match list is computed.
@@ -247,7 +249,7 @@ pub fn find_matches(
         PostingKind::Need => PostingKind::Achievement,
         PostingKind::Achievement => PostingKind::Need,
     };
-    if options.tuning.feedback_docs > 0 {
+    if options.tuning.feedback_docs > 0 && options.tuning.is_short(&text.terms) {
         let first_pass = BooleanQuery::new(vec![
             (Occur::Must, published_filter(index, target)),
             (Occur::Must, text.query.box_clone()),
@@ -367,7 +369,7 @@ fn matched_terms(terms: &[QueryTerm], haystack: &str) -> Vec<MatchedTerm> {
     let mut found = Vec::new();
     for term in terms
         .iter()
-        .filter(|t| !t.is_bigram && !t.from_feedback && is_telling(&t.text))
+        .filter(|t| t.kind == TermKind::Word && !t.from_feedback && is_telling(&t.text))
     {
         if words.contains(&term.text) || haystack.to_lowercase().contains(&term.text) {
             found.push(MatchedTerm {

@@ -13,7 +13,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
 use crate::schema::{Fields, Section};
-use crate::tokenizer::{SegmentMode, bigrams, segment};
+use crate::tokenizer::{SegmentMode, bigrams, segment, unigrams};
 
 /// The knobs of text relevance. The defaults are the measured best on the evaluation
 /// corpus (see the README); `techmatch eval` can override them to measure alternatives.
@@ -30,6 +30,14 @@ pub struct TextTuning {
     /// How many word terms and bigram terms a long query keeps.
     pub max_word_terms: usize,
     pub max_bigram_terms: usize,
+    /// Weight of single-character clauses (0 turns them off) and how many are kept.
+    pub char_weight: f32,
+    pub max_char_terms: usize,
+    /// A query with at most this many words counts as short. Short queries (a title, a
+    /// few keywords) are where vocabulary mismatch hurts, so only they get the
+    /// single-character clauses and feedback; a long description already says enough in
+    /// its own words, and skipping both keeps it fast.
+    pub short_query_words: usize,
     /// Pseudo-relevance feedback: how many top documents of a first pass lend their
     /// words to the query (0 turns it off), how many words they lend, and how much
     /// those words weigh relative to the query's own strongest word.
@@ -48,14 +56,22 @@ impl Default for TextTuning {
             bigram_weight: 0.5,
             max_word_terms: 32,
             max_bigram_terms: 48,
-            feedback_docs: 0,
-            feedback_terms: 10,
-            feedback_weight: 0.3,
+            char_weight: 1.0,
+            max_char_terms: 24,
+            short_query_words: 12,
+            feedback_docs: 10,
+            feedback_terms: 20,
+            feedback_weight: 0.5,
         }
     }
 }
 
 impl TextTuning {
+    /// Whether a query of these terms is short (see `short_query_words`).
+    pub fn is_short(&self, terms: &[QueryTerm]) -> bool {
+        terms.iter().filter(|t| t.kind == TermKind::Word).count() <= self.short_query_words
+    }
+
     fn section_boost(&self, section: Section) -> f32 {
         match section {
             Section::Title => self.title_boost,
@@ -73,6 +89,14 @@ pub struct QueryPart<'a> {
     pub weight: f32,
 }
 
+/// How a query term was cut from the text, which decides the fields it is matched in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermKind {
+    Word,
+    Bigram,
+    Char,
+}
+
 /// A term kept for the query, with the weight it carries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryTerm {
@@ -81,7 +105,7 @@ pub struct QueryTerm {
     pub query_weight: f32,
     /// How rare it is in the index.
     pub idf: f32,
-    pub is_bigram: bool,
+    pub kind: TermKind,
     /// Lent by feedback documents rather than written in the query.
     pub from_feedback: bool,
 }
@@ -130,7 +154,7 @@ fn strongest(
     field: tantivy::schema::Field,
     weights: HashMap<String, f32>,
     max: usize,
-    is_bigram: bool,
+    kind: TermKind,
 ) -> Vec<QueryTerm> {
     let mut terms: Vec<QueryTerm> = weights
         .into_iter()
@@ -142,7 +166,7 @@ fn strongest(
                 idf: idf(searcher, field, &text),
                 query_weight: w,
                 text,
-                is_bigram,
+                kind,
                 from_feedback: false,
             })
         })
@@ -170,7 +194,13 @@ pub fn query_terms(
             .map(|t| t.text)
             .collect()
     });
-    let mut terms = strongest(searcher, fields.body, words, tuning.max_word_terms, false);
+    let mut terms = strongest(
+        searcher,
+        fields.body,
+        words,
+        tuning.max_word_terms,
+        TermKind::Word,
+    );
     if tuning.bigram_weight > 0.0 {
         let grams = weigh(parts, |t| bigrams(t).into_iter().map(|t| t.text).collect());
         terms.extend(strongest(
@@ -178,7 +208,17 @@ pub fn query_terms(
             fields.body_bigram,
             grams,
             tuning.max_bigram_terms,
-            true,
+            TermKind::Bigram,
+        ));
+    }
+    if tuning.char_weight > 0.0 && tuning.is_short(&terms) {
+        let chars = weigh(parts, |t| unigrams(t).into_iter().map(|t| t.text).collect());
+        terms.extend(strongest(
+            searcher,
+            fields.chars,
+            chars,
+            tuning.max_char_terms,
+            TermKind::Char,
         ));
     }
     terms
@@ -189,8 +229,20 @@ pub fn build_query(fields: &Fields, terms: &[QueryTerm], tuning: &TextTuning) ->
     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
         Vec::with_capacity(terms.len() * Section::ALL.len());
     for term in terms {
+        if term.kind == TermKind::Char {
+            let clause = TermQuery::new(
+                Term::from_field_text(fields.chars, &term.text),
+                IndexRecordOption::WithFreqs,
+            );
+            let boost = term.query_weight * tuning.char_weight;
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(clause), boost)),
+            ));
+            continue;
+        }
         for section in Section::ALL {
-            let (field, scale) = if term.is_bigram {
+            let (field, scale) = if term.kind == TermKind::Bigram {
                 (fields.bigrams(section), tuning.bigram_weight)
             } else {
                 (fields.words(section), 1.0)
@@ -246,7 +298,7 @@ pub fn feedback_terms(
     }
     let mut relevance: HashMap<String, f32> = HashMap::new();
     for (score, text) in feedback {
-        let words = segment(text, SegmentMode::Precise);
+        let words = segment(text, tuning.query_mode);
         let length = words.len().max(1) as f32;
         let mut counts: HashMap<String, u32> = HashMap::new();
         for word in words {
@@ -269,7 +321,7 @@ pub fn feedback_terms(
                 query_weight: p * idf,
                 idf,
                 text,
-                is_bigram: false,
+                kind: TermKind::Word,
                 from_feedback: true,
             }
         })
@@ -282,7 +334,7 @@ pub fn feedback_terms(
     candidates.truncate(tuning.feedback_terms);
     let strongest_query = existing
         .iter()
-        .filter(|t| !t.is_bigram)
+        .filter(|t| t.kind == TermKind::Word)
         .map(|t| t.query_weight)
         .fold(0.0_f32, f32::max);
     let strongest_feedback = candidates.first().map_or(0.0, |t| t.query_weight);

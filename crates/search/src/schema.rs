@@ -4,11 +4,11 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::tokenizer::{BIGRAM_ANALYZER, JIEBA_ANALYZER};
+use crate::tokenizer::{BIGRAM_ANALYZER, JIEBA_ANALYZER, UNIGRAM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzers change, so that an index built by an
 /// older binary is rebuilt from the database instead of being read wrongly.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The text sections of a posting, each indexed as jieba words and as bigrams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub struct Fields {
     pub title_bigram: Field,
     pub body_bigram: Field,
     pub keywords_bigram: Field,
+    /// Single CJK characters of all three sections together.
+    pub chars: Field,
     pub industry: Field,
     /// TRL: achieved level of an achievement, wanted minimum of a need; 0 when unknown.
     pub trl: Field,
@@ -98,6 +100,7 @@ pub fn build() -> (Schema, Fields) {
         title_bigram: b.add_text_field("title_bigram", text(BIGRAM_ANALYZER, false)),
         body_bigram: b.add_text_field("body_bigram", text(BIGRAM_ANALYZER, false)),
         keywords_bigram: b.add_text_field("keywords_bigram", text(BIGRAM_ANALYZER, false)),
+        chars: b.add_text_field("chars", text(UNIGRAM_ANALYZER, false)),
         industry: b.add_text_field("industry", STRING | FAST | STORED),
         trl: b.add_u64_field("trl", INDEXED | FAST | STORED),
         modes: b.add_u64_field("modes", FAST | STORED),

@@ -101,6 +101,7 @@ const STOP_WORDS: &[&str] = &[
 /// The analyzers an index registers, by the name its schema uses.
 pub const JIEBA_ANALYZER: &str = "jieba";
 pub const BIGRAM_ANALYZER: &str = "bigram";
+pub const UNIGRAM_ANALYZER: &str = "unigram";
 
 /// How jieba segments text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,6 +188,21 @@ pub fn bigrams(text: &str) -> Vec<Token> {
     tokens
 }
 
+/// Cuts text into single CJK characters: the last resort for words that share a
+/// character but no pair (棉纤维 and 棉针织物 share only 棉).
+pub fn unigrams(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    for (from, c) in text.char_indices().filter(|(_, c)| is_cjk(*c)) {
+        push(
+            &mut tokens,
+            from,
+            from + c.len_utf8(),
+            &text[from..from + c.len_utf8()],
+        );
+    }
+    tokens
+}
+
 fn push(tokens: &mut Vec<Token>, from: usize, to: usize, text: &str) {
     let position = tokens.len();
     tokens.push(Token {
@@ -252,6 +268,21 @@ impl Tokenizer for BigramTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         VecTokenStream {
             tokens: bigrams(text),
+            next: 0,
+        }
+    }
+}
+
+/// The unigram analyzer as a tantivy tokenizer.
+#[derive(Clone)]
+pub struct UnigramTokenizer;
+
+impl Tokenizer for UnigramTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream {
+            tokens: unigrams(text),
             next: 0,
         }
     }

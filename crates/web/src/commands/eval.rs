@@ -62,6 +62,9 @@ pub struct EvalArgs {
     pub max_word_terms: Option<usize>,
     #[arg(long)]
     pub max_bigram_terms: Option<usize>,
+    /// Weight of single-character clauses (0 turns them off).
+    #[arg(long)]
+    pub char_weight: Option<f32>,
     /// Pseudo-relevance feedback documents (0 turns feedback off).
     #[arg(long)]
     pub feedback_docs: Option<usize>,
@@ -147,6 +150,7 @@ fn tuning(args: &EvalArgs) -> TextTuning {
     t.keywords_boost = args.keywords_boost.unwrap_or(t.keywords_boost);
     t.max_word_terms = args.max_word_terms.unwrap_or(t.max_word_terms);
     t.max_bigram_terms = args.max_bigram_terms.unwrap_or(t.max_bigram_terms);
+    t.char_weight = args.char_weight.unwrap_or(t.char_weight);
     t.feedback_docs = args.feedback_docs.unwrap_or(t.feedback_docs);
     t.feedback_terms = args.feedback_terms.unwrap_or(t.feedback_terms);
     t.feedback_weight = args.feedback_weight.unwrap_or(t.feedback_weight);
