@@ -69,6 +69,15 @@ impl SearchIndex {
     /// # Errors
     /// Fails when the directory cannot be created or read.
     pub fn open(dir: &Path) -> SearchResult<SearchIndex> {
+        Self::open_with_mode(dir, SegmentMode::Search)
+    }
+
+    /// Opens (or creates) the index with another jieba mode for indexing, so that the
+    /// evaluation can measure the choice; everything else uses [`SearchIndex::open`].
+    ///
+    /// # Errors
+    /// Fails when the directory cannot be created or read.
+    pub fn open_with_mode(dir: &Path, mode: SegmentMode) -> SearchResult<SearchIndex> {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema::build();
         let existing = Index::open_in_dir(dir).ok();
@@ -88,7 +97,7 @@ impl SearchIndex {
                 Index::open_or_create(MmapDirectory::open(dir)?, schema)?
             }
         };
-        Self::from_index(index, fields)
+        Self::from_index(index, fields, mode)
     }
 
     /// An index held in memory, for evaluation, benchmarks and tests.
@@ -97,11 +106,10 @@ impl SearchIndex {
     /// Fails only if tantivy cannot allocate the writer.
     pub fn in_memory() -> SearchResult<SearchIndex> {
         let (schema, fields) = schema::build();
-        Self::from_index(Index::create_in_ram(schema), fields)
+        Self::from_index(Index::create_in_ram(schema), fields, SegmentMode::Search)
     }
 
-    fn from_index(index: Index, fields: Fields) -> SearchResult<SearchIndex> {
-        let mode = SegmentMode::Search;
+    fn from_index(index: Index, fields: Fields, mode: SegmentMode) -> SearchResult<SearchIndex> {
         index
             .tokenizers()
             .register(JIEBA_ANALYZER, JiebaTokenizer { mode });
@@ -323,6 +331,8 @@ impl SearchIndex {
             doc.add_text(words, text);
             doc.add_text(bigrams, text);
             doc.add_text(f.chars, text);
+            doc.add_text(f.all_words, text);
+            doc.add_text(f.all_bigrams, text);
         }
         doc.add_text(f.industry, view.industry.as_deref().unwrap_or(""));
         doc.add_u64(f.trl, view.trl.map_or(0, u64::from));

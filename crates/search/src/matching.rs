@@ -250,12 +250,11 @@ pub fn find_matches(
         PostingKind::Achievement => PostingKind::Need,
     };
     if options.tuning.feedback_docs > 0 && options.tuning.is_short(&text.terms) {
-        let first_pass = BooleanQuery::new(vec![
-            (Occur::Must, published_filter(index, target)),
-            (Occur::Must, text.query.box_clone()),
-        ]);
+        // The first pass searches every posting, whatever its kind or status: feedback
+        // only needs texts on the topic, and a pure union of term clauses lets tantivy
+        // skip most of the index (block-max WAND) instead of scoring every match.
         let top = searcher.search(
-            &first_pass,
+            &*text.query,
             &TopDocs::with_limit(options.tuning.feedback_docs).order_by_score(),
         )?;
         let mut feedback = Vec::with_capacity(top.len());

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use crate::schema::{Fields, Section};
@@ -25,6 +25,7 @@ pub struct TextTuning {
     pub title_boost: f32,
     pub body_boost: f32,
     pub keywords_boost: f32,
+    pub layout: SectionLayout,
     /// Weight of bigram clauses relative to word clauses; 0 turns bigrams off.
     pub bigram_weight: f32,
     /// How many word terms and bigram terms a long query keeps.
@@ -38,6 +39,12 @@ pub struct TextTuning {
     /// single-character clauses and feedback; a long description already says enough in
     /// its own words, and skipping both keeps it fast.
     pub short_query_words: usize,
+    /// Bigram terms a long query keeps: its words already say most of what bigrams would.
+    pub long_query_bigrams: usize,
+    /// In a long query, terms found in more than this share of postings are left out.
+    pub common_term_share: f32,
+    /// Characters found in more than this share of postings are left out of any query.
+    pub common_char_share: f32,
     /// Pseudo-relevance feedback: how many top documents of a first pass lend their
     /// words to the query (0 turns it off), how many words they lend, and how much
     /// those words weigh relative to the query's own strongest word.
@@ -53,12 +60,16 @@ impl Default for TextTuning {
             title_boost: 2.0,
             body_boost: 1.0,
             keywords_boost: 1.5,
+            layout: SectionLayout::WholeWithTitle,
             bigram_weight: 0.5,
-            max_word_terms: 32,
+            max_word_terms: 16,
             max_bigram_terms: 48,
             char_weight: 1.0,
             max_char_terms: 24,
             short_query_words: 12,
+            long_query_bigrams: 8,
+            common_term_share: 0.1,
+            common_char_share: 0.3,
             feedback_docs: 10,
             feedback_terms: 20,
             feedback_weight: 0.5,
@@ -69,7 +80,11 @@ impl Default for TextTuning {
 impl TextTuning {
     /// Whether a query of these terms is short (see `short_query_words`).
     pub fn is_short(&self, terms: &[QueryTerm]) -> bool {
-        terms.iter().filter(|t| t.kind == TermKind::Word).count() <= self.short_query_words
+        // Words lent by feedback do not make a query long: they only extend a short one.
+        let own_words = terms
+            .iter()
+            .filter(|t| t.kind == TermKind::Word && !t.from_feedback);
+        own_words.count() <= self.short_query_words
     }
 
     fn section_boost(&self, section: Section) -> f32 {
@@ -79,6 +94,16 @@ impl TextTuning {
             Section::Keywords => self.keywords_boost,
         }
     }
+}
+
+/// How the text sections of a posting are scored for a short query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionLayout {
+    /// Title, body and keywords each scored on their own, each with its boost.
+    Separate,
+    /// The whole posting scored as one text, plus extra for matches in the title and
+    /// keywords (a cheap approximation of BM25F).
+    WholeWithTitle,
 }
 
 /// A piece of query text and how much it counts (a need's title counts more than its
@@ -180,6 +205,33 @@ fn strongest(
     terms
 }
 
+/// Below this many postings, document-frequency shares are too noisy to drop terms by.
+const MIN_POSTINGS_FOR_SHARES: u64 = 1_000;
+
+/// The idf of a term found in `share` of all postings.
+fn min_idf_for_share(share: f32) -> f32 {
+    let share = share.clamp(1e-6, 1.0);
+    (1.0 + (1.0 - share) / share).ln()
+}
+
+/// A query that only marks the query's words in one field, for highlighting: the
+/// ranking query may match in other fields (the whole posting, bigrams) that a snippet of
+/// this field cannot show.
+pub fn highlight_query(field: Field, terms: &[QueryTerm]) -> Box<dyn Query> {
+    let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        .iter()
+        .filter(|t| t.kind == TermKind::Word)
+        .map(|t| {
+            let query: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(field, &t.text),
+                IndexRecordOption::WithFreqs,
+            ));
+            (Occur::Should, query)
+        })
+        .collect();
+    Box::new(BooleanQuery::new(clauses))
+}
+
 /// Selects the weighted terms of a query: the strongest jieba words and, unless turned
 /// off, the strongest character bigrams.
 pub fn query_terms(
@@ -201,54 +253,115 @@ pub fn query_terms(
         tuning.max_word_terms,
         TermKind::Word,
     );
+    let short = tuning.is_short(&terms);
+    // Shares of a small corpus say nothing about how common a word is in the language.
+    let large = searcher.num_docs() >= MIN_POSTINGS_FOR_SHARES;
+    if !short && large {
+        // A long query has enough telling words; those in a large share of all postings
+        // add almost nothing to the ranking but cost a walk over most of the index.
+        let min_idf = min_idf_for_share(tuning.common_term_share);
+        if terms.iter().any(|t| t.idf >= min_idf) {
+            terms.retain(|t| t.idf >= min_idf);
+        }
+    }
     if tuning.bigram_weight > 0.0 {
         let grams = weigh(parts, |t| bigrams(t).into_iter().map(|t| t.text).collect());
+        let max = if short {
+            tuning.max_bigram_terms
+        } else {
+            tuning.long_query_bigrams
+        };
         terms.extend(strongest(
             searcher,
             fields.body_bigram,
             grams,
-            tuning.max_bigram_terms,
+            max,
             TermKind::Bigram,
         ));
     }
-    if tuning.char_weight > 0.0 && tuning.is_short(&terms) {
+    if tuning.char_weight > 0.0 && short {
         let chars = weigh(parts, |t| unigrams(t).into_iter().map(|t| t.text).collect());
-        terms.extend(strongest(
-            searcher,
-            fields.chars,
-            chars,
-            tuning.max_char_terms,
-            TermKind::Char,
-        ));
+        let min_idf = if large {
+            min_idf_for_share(tuning.common_char_share)
+        } else {
+            0.0
+        };
+        // A character in a large share of postings matches nearly everything: it would
+        // cost a walk over the index for no ranking signal.
+        terms.extend(
+            strongest(
+                searcher,
+                fields.chars,
+                chars,
+                tuning.max_char_terms,
+                TermKind::Char,
+            )
+            .into_iter()
+            .filter(|t| t.idf >= min_idf),
+        );
     }
     terms
 }
 
-/// Builds the scored query of `terms`: every term is one clause per text section.
+/// Builds the scored query of `terms`: for a short query every term is one clause per
+/// text section (so a title match can count more); for a long one, one clause on the
+/// sections together.
 pub fn build_query(fields: &Fields, terms: &[QueryTerm], tuning: &TextTuning) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        Vec::with_capacity(terms.len() * Section::ALL.len());
+    let compact = !tuning.is_short(terms);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(terms.len() * 3);
     for term in terms {
-        if term.kind == TermKind::Char {
-            let clause = TermQuery::new(
-                Term::from_field_text(fields.chars, &term.text),
-                IndexRecordOption::WithFreqs,
-            );
-            let boost = term.query_weight * tuning.char_weight;
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(clause), boost)),
-            ));
-            continue;
+        let scale = match term.kind {
+            TermKind::Word => 1.0,
+            TermKind::Bigram => tuning.bigram_weight,
+            TermKind::Char => tuning.char_weight,
+        };
+        let (words, pairs) = (term.kind == TermKind::Word, term.kind == TermKind::Bigram);
+        let mut targets: Vec<(Field, f32)> = Vec::with_capacity(3);
+        match (term.kind, compact, tuning.layout) {
+            (TermKind::Char, _, _) => targets.push((fields.chars, 1.0)),
+            (_, true, _) => targets.push((
+                if words {
+                    fields.all_words
+                } else {
+                    fields.all_bigrams
+                },
+                tuning.body_boost,
+            )),
+            (_, false, SectionLayout::Separate) => {
+                for section in Section::ALL {
+                    let field = if pairs {
+                        fields.bigrams(section)
+                    } else {
+                        fields.words(section)
+                    };
+                    targets.push((field, tuning.section_boost(section)));
+                }
+            }
+            (_, false, SectionLayout::WholeWithTitle) => {
+                targets.push((
+                    if words {
+                        fields.all_words
+                    } else {
+                        fields.all_bigrams
+                    },
+                    tuning.body_boost,
+                ));
+                for section in [Section::Title, Section::Keywords] {
+                    let field = if pairs {
+                        fields.bigrams(section)
+                    } else {
+                        fields.words(section)
+                    };
+                    targets.push((
+                        field,
+                        (tuning.section_boost(section) - tuning.body_boost).max(0.0),
+                    ));
+                }
+            }
         }
-        for section in Section::ALL {
-            let (field, scale) = if term.kind == TermKind::Bigram {
-                (fields.bigrams(section), tuning.bigram_weight)
-            } else {
-                (fields.words(section), 1.0)
-            };
+        for (field, section_boost) in targets.into_iter().filter(|(_, b)| *b > 0.0) {
             // The boost carries the query-side weight only: BM25 adds the idf itself.
-            let boost = term.query_weight * scale * tuning.section_boost(section);
+            let boost = term.query_weight * scale * section_boost;
             let clause = TermQuery::new(
                 Term::from_field_text(field, &term.text),
                 IndexRecordOption::WithFreqs,

@@ -8,7 +8,7 @@ use crate::tokenizer::{BIGRAM_ANALYZER, JIEBA_ANALYZER, UNIGRAM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzers change, so that an index built by an
 /// older binary is rebuilt from the database instead of being read wrongly.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The text sections of a posting, each indexed as jieba words and as bigrams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,10 @@ pub struct Fields {
     pub keywords_bigram: Field,
     /// Single CJK characters of all three sections together.
     pub chars: Field,
+    /// All three sections together as words and as bigrams: long queries match here,
+    /// one clause per term instead of three, which keeps them fast on large corpora.
+    pub all_words: Field,
+    pub all_bigrams: Field,
     pub industry: Field,
     /// TRL: achieved level of an achievement, wanted minimum of a need; 0 when unknown.
     pub trl: Field,
@@ -101,6 +105,8 @@ pub fn build() -> (Schema, Fields) {
         body_bigram: b.add_text_field("body_bigram", text(BIGRAM_ANALYZER, false)),
         keywords_bigram: b.add_text_field("keywords_bigram", text(BIGRAM_ANALYZER, false)),
         chars: b.add_text_field("chars", text(UNIGRAM_ANALYZER, false)),
+        all_words: b.add_text_field("all_words", text(JIEBA_ANALYZER, false)),
+        all_bigrams: b.add_text_field("all_bigrams", text(BIGRAM_ANALYZER, false)),
         industry: b.add_text_field("industry", STRING | FAST | STORED),
         trl: b.add_u64_field("trl", INDEXED | FAST | STORED),
         modes: b.add_u64_field("modes", FAST | STORED),

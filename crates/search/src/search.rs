@@ -14,7 +14,7 @@ use techmatch_core::posting::{PostingKind, Status};
 
 use crate::error::{SearchError, SearchResult};
 use crate::index::SearchIndex;
-use crate::query::{QueryPart, TextTuning, text_query};
+use crate::query::{QueryPart, TextTuning, highlight_query, text_query};
 
 /// The most a page may hold, so a request cannot ask the server for everything at once.
 pub const MAX_PAGE_SIZE: usize = 100;
@@ -103,6 +103,17 @@ fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
+/// Search answers what a person typed, so it leaves out the recall aids that matching
+/// uses (single characters, feedback): a search for 量子计算机 must not list postings that
+/// only share the character 机.
+fn search_tuning() -> TextTuning {
+    TextTuning {
+        char_weight: 0.0,
+        feedback_docs: 0,
+        ..TextTuning::default()
+    }
+}
+
 /// Runs a search.
 ///
 /// # Errors
@@ -142,7 +153,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
             text: &request.text,
             weight: 1.0,
         }];
-        text_query(&searcher, f, &parts, &TextTuning::default())
+        text_query(&searcher, f, &parts, &search_tuning())
     };
     let has_text = text.is_some();
     let query: Box<dyn Query> = match &text {
@@ -180,7 +191,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
 
     let body_snippets = text
         .as_ref()
-        .map(|t| SnippetGenerator::create(&searcher, &*t.query, f.body))
+        .map(|t| SnippetGenerator::create(&searcher, &*highlight_query(f.body, &t.terms), f.body))
         .transpose()?
         .map(|mut g| {
             g.set_max_num_chars(SNIPPET_CHARS);
@@ -188,7 +199,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
         });
     let title_snippets = text
         .as_ref()
-        .map(|t| SnippetGenerator::create(&searcher, &*t.query, f.title))
+        .map(|t| SnippetGenerator::create(&searcher, &*highlight_query(f.title, &t.terms), f.title))
         .transpose()?;
 
     let mut hits = Vec::with_capacity(addresses.len());

@@ -37,6 +37,10 @@ pub struct BenchArgs {
     /// than of the importer that built it.
     #[arg(long, hide = true)]
     pub measure_dir: Option<std::path::PathBuf>,
+    /// Keep each generated platform in DIR/<size> (to inspect it or re-measure it with
+    /// `--measure-dir`) instead of a temporary directory.
+    #[arg(long)]
+    pub keep: Option<std::path::PathBuf>,
 }
 
 /// What the measuring child process reports.
@@ -59,6 +63,21 @@ pub struct BenchResult {
     pub match_p99_ms: f64,
     pub rss_mb: f64,
     pub peak_rss_mb: f64,
+}
+
+/// Where a benchmark builds its platform.
+enum Workdir {
+    Temporary(tempfile::TempDir),
+    Kept(std::path::PathBuf),
+}
+
+impl Workdir {
+    fn path(&self) -> &Path {
+        match self {
+            Workdir::Temporary(dir) => dir.path(),
+            Workdir::Kept(dir) => dir,
+        }
+    }
 }
 
 /// Reads a `VmRSS`/`VmHWM` style line of /proc/self/status, in MB.
@@ -105,7 +124,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     }
     let mut results = Vec::new();
     for size in &args.sizes {
-        let result = bench_one(*size, args.seed, args.queries).await?;
+        let result = bench_one(*size, args.seed, args.queries, args.keep.as_deref()).await?;
         if !args.json {
             println!(
                 "{:>8} achievements: import+index {:>7.0} rows/s ({:.1} s, importer peak {:.0} MB), index {:.1} MB; serving: match p50 {:.2} ms p99 {:.2} ms, rss {:.0} MB (peak {:.0} MB)",
@@ -128,8 +147,21 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn bench_one(size: usize, seed: u64, queries: usize) -> anyhow::Result<BenchResult> {
-    let dir = tempfile::tempdir()?;
+async fn bench_one(
+    size: usize,
+    seed: u64,
+    queries: usize,
+    keep: Option<&Path>,
+) -> anyhow::Result<BenchResult> {
+    let dir = match keep {
+        Some(root) => {
+            let dir = root.join(size.to_string());
+            anyhow::ensure!(!dir.exists(), "{} exists already", dir.display());
+            std::fs::create_dir_all(&dir)?;
+            Workdir::Kept(dir)
+        }
+        None => Workdir::Temporary(tempfile::tempdir()?),
+    };
     let mut rng = synth::rng(seed);
     let achievements_file = dir.path().join("achievements.jsonl");
     let needs_file = dir.path().join("needs.jsonl");
@@ -170,6 +202,7 @@ async fn bench_one(size: usize, seed: u64, queries: usize) -> anyhow::Result<Ben
         .args(["bench", "--queries", &queries.to_string(), "--measure-dir"])
         .arg(dir.path())
         .env("TECHMATCH_LOG", "warn")
+        .stderr(std::process::Stdio::inherit())
         .output()?;
     anyhow::ensure!(
         child.status.success(),

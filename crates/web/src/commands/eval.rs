@@ -65,6 +65,15 @@ pub struct EvalArgs {
     /// Weight of single-character clauses (0 turns them off).
     #[arg(long)]
     pub char_weight: Option<f32>,
+    /// Score each section on its own instead of the whole posting plus title/keywords extra.
+    #[arg(long)]
+    pub separate_sections: bool,
+    /// How postings are segmented when indexed.
+    #[arg(long, value_enum, default_value = "search")]
+    pub index_mode: ModeArg,
+    /// Characters in more than this share of postings are left out.
+    #[arg(long)]
+    pub common_char_share: Option<f32>,
     /// Pseudo-relevance feedback documents (0 turns feedback off).
     #[arg(long)]
     pub feedback_docs: Option<usize>,
@@ -136,13 +145,17 @@ fn read_qrels(path: &Path) -> anyhow::Result<HashMap<String, Vec<String>>> {
     Ok(qrels)
 }
 
+fn segment_mode(mode: ModeArg) -> SegmentMode {
+    match mode {
+        ModeArg::Precise => SegmentMode::Precise,
+        ModeArg::Search => SegmentMode::Search,
+    }
+}
+
 fn tuning(args: &EvalArgs) -> TextTuning {
     let mut t = TextTuning::default();
     if let Some(mode) = args.query_mode {
-        t.query_mode = match mode {
-            ModeArg::Precise => SegmentMode::Precise,
-            ModeArg::Search => SegmentMode::Search,
-        };
+        t.query_mode = segment_mode(mode);
     }
     t.bigram_weight = args.bigram_weight.unwrap_or(t.bigram_weight);
     t.title_boost = args.title_boost.unwrap_or(t.title_boost);
@@ -151,6 +164,10 @@ fn tuning(args: &EvalArgs) -> TextTuning {
     t.max_word_terms = args.max_word_terms.unwrap_or(t.max_word_terms);
     t.max_bigram_terms = args.max_bigram_terms.unwrap_or(t.max_bigram_terms);
     t.char_weight = args.char_weight.unwrap_or(t.char_weight);
+    if args.separate_sections {
+        t.layout = techmatch_search::query::SectionLayout::Separate;
+    }
+    t.common_char_share = args.common_char_share.unwrap_or(t.common_char_share);
     t.feedback_docs = args.feedback_docs.unwrap_or(t.feedback_docs);
     t.feedback_terms = args.feedback_terms.unwrap_or(t.feedback_terms);
     t.feedback_weight = args.feedback_weight.unwrap_or(t.feedback_weight);
@@ -181,7 +198,15 @@ pub async fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     };
     let mut all = Vec::new();
     for (task, distractors) in runs {
-        let scores = evaluate(&args.data, task, distractors, &tuning, min_text_share).await?;
+        let scores = evaluate(
+            &args.data,
+            task,
+            distractors,
+            &tuning,
+            min_text_share,
+            segment_mode(args.index_mode),
+        )
+        .await?;
         if !args.json {
             println!(
                 "{:<14} {:<20} n={:<5} MRR@10 {:.3}  nDCG@10 {:.3}  R@10 {:.3}  R@50 {:.3}",
@@ -209,6 +234,7 @@ pub async fn evaluate(
     distractors: bool,
     tuning: &TextTuning,
     min_text_share: f32,
+    index_mode: SegmentMode,
 ) -> anyhow::Result<Scores> {
     let dir = tempfile::tempdir()?;
     let conn = db::connect(&db::database_url(None, dir.path())).await?;
@@ -246,7 +272,7 @@ pub async fn evaluate(
         postings::upsert_achievement(&txn, &input, None, Status::Published).await?;
     }
     txn.commit().await?;
-    let index = SearchIndex::open(&dir.path().join("index"))?;
+    let index = SearchIndex::open_with_mode(&dir.path().join("index"), index_mode)?;
     index.sync(&conn).await?;
 
     let queries: Vec<QueryLine> = read_jsonl(&data.join(format!("queries-{task}.jsonl")))?;
