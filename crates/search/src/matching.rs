@@ -260,21 +260,7 @@ pub fn find_matches(
         let mut feedback = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let text_of = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_owned()
-            };
-            feedback.push((
-                score,
-                format!(
-                    "{}\n{}\n{}",
-                    text_of(fields.title),
-                    text_of(fields.keywords),
-                    text_of(fields.body)
-                ),
-            ));
+            feedback.push((score, fields.full_text(&doc)));
         }
         let extra = feedback_terms(&searcher, fields, &feedback, &text.terms, &options.tuning);
         if !extra.is_empty() {
@@ -313,18 +299,9 @@ pub fn find_matches(
         let facts = SegmentFacts::new(segment, &probe).facts(&probe, address.doc_id);
         let bonus = assess(&facts, &weights, &hard).bonus;
         let doc: TantivyDocument = searcher.doc(address)?;
-        let text_of = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_owned()
-        };
+        let text_of = |field| fields.stored_text(&doc, field);
         let title = text_of(fields.title);
-        let haystack = format!(
-            "{title}\n{}\n{}",
-            text_of(fields.keywords),
-            text_of(fields.body)
-        );
+        let haystack = fields.full_text(&doc);
         matches.push(Match {
             kind: target,
             id: doc

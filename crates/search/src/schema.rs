@@ -4,6 +4,9 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
+use tantivy::TantivyDocument;
+use tantivy::schema::Value;
+
 use crate::tokenizer::{BIGRAM_ANALYZER, JIEBA_ANALYZER, UNIGRAM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzers change, so that an index built by an
@@ -67,6 +70,21 @@ impl Fields {
             Section::Body => self.body,
             Section::Keywords => self.keywords,
         }
+    }
+
+    /// A stored text field of a document, empty when absent.
+    pub fn stored_text(&self, doc: &TantivyDocument, field: Field) -> String {
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    /// Title, keywords and body of a stored document, one per line.
+    pub fn full_text(&self, doc: &TantivyDocument) -> String {
+        let [title, keywords, body] =
+            [self.title, self.keywords, self.body].map(|field| self.stored_text(doc, field));
+        format!("{title}\n{keywords}\n{body}")
     }
 
     pub fn bigrams(&self, section: Section) -> Field {

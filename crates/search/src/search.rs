@@ -205,12 +205,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
     let mut hits = Vec::with_capacity(addresses.len());
     for (score, address) in addresses {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let text_of = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_owned()
-        };
+        let text_of = |field| f.stored_text(&doc, field);
         let title = text_of(f.title);
         let body = text_of(f.body);
         let title_html = match &title_snippets {
