@@ -8,7 +8,7 @@ use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLi
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
+use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 use techmatch_core::posting::{PostingKind, Status};
 
@@ -214,7 +214,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
                 if snippet.is_empty() {
                     escape(&title)
                 } else {
-                    snippet.to_html()
+                    snippet_html(&snippet)
                 }
             }
             None => escape(&title),
@@ -225,7 +225,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
                 if snippet.is_empty() {
                     escape(&lead(&body))
                 } else {
-                    snippet.to_html()
+                    snippet_html(&snippet)
                 }
             }
             None => escape(&lead(&body)),
@@ -252,6 +252,38 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
         hits,
         facets,
     })
+}
+
+/// Renders a snippet with matched words in `<b>`. Search-mode segmentation yields
+/// overlapping words (煤层 inside 煤层气), so overlapping highlights are merged first;
+/// rendering them one by one would repeat the text.
+fn snippet_html(snippet: &Snippet) -> String {
+    let fragment = snippet.fragment();
+    let mut ranges: Vec<std::ops::Range<usize>> = snippet.highlighted().to_vec();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    let mut html = String::with_capacity(fragment.len() + merged.len() * 7);
+    let mut at = 0;
+    for range in merged {
+        let (Some(before), Some(marked)) =
+            (fragment.get(at..range.start), fragment.get(range.clone()))
+        else {
+            continue;
+        };
+        html.push_str(&escape(before));
+        html.push_str("<b>");
+        html.push_str(&escape(marked));
+        html.push_str("</b>");
+        at = range.end;
+    }
+    html.push_str(&escape(fragment.get(at..).unwrap_or("")));
+    html
 }
 
 /// The start of a text, for results that matched no word of the body.

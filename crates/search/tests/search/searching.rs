@@ -28,6 +28,12 @@ async fn chinese_queries_find_and_highlight() {
             results.hits[0].snippet_html
         );
 
+        let title = &results.hits[0].title_html;
+        assert_eq!(
+            title.replace("<b>", "").replace("</b>", ""),
+            "镁铝合金高真空压铸工艺",
+            "highlights never repeat text"
+        );
         let none = search(
             &index,
             &SearchRequest::new(PostingKind::Achievement, "量子计算机"),
