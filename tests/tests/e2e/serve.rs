@@ -43,14 +43,15 @@ async fn the_demo_platform_serves_search_matches_and_health() {
     let server = start(&dir.path().join("data"));
     let client = super::http_client();
 
-    let health: serde_json::Value = client
-        .get(format!("{}/healthz", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let get_json = |path: &str, query: &[(&str, &str)]| {
+        let request = client.get(format!("{}{path}", server.base)).query(query);
+        async move {
+            let response = request.send().await.unwrap();
+            response.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+
+    let health = get_json("/healthz", &[]).await;
     assert_eq!(health["database"], "ok");
     assert_eq!(health["index"]["current"], true, "{health}");
 
@@ -66,15 +67,11 @@ async fn the_demo_platform_serves_search_matches_and_health() {
         "the first page is alive"
     );
 
-    let search: serde_json::Value = client
-        .get(format!("{}/api/v1/search", server.base))
-        .query(&[("kind", "achievements"), ("q", "碳酸钙")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let search = get_json(
+        "/api/v1/search",
+        &[("kind", "achievements"), ("q", "碳酸钙")],
+    )
+    .await;
     assert!(search["total"].as_u64().unwrap() > 0, "{search}");
     let hit = &search["hits"][0];
     assert!(
@@ -82,24 +79,9 @@ async fn the_demo_platform_serves_search_matches_and_health() {
             || hit["title_html"].as_str().unwrap().contains("<b>")
     );
 
-    let needs: serde_json::Value = client
-        .get(format!("{}/api/v1/search", server.base))
-        .query(&[("kind", "needs"), ("per_page", "1")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let needs = get_json("/api/v1/search", &[("kind", "needs"), ("per_page", "1")]).await;
     let need_id = needs["hits"][0]["external_id"].as_str().unwrap().to_owned();
-    let matches: serde_json::Value = client
-        .get(format!("{}/api/v1/needs/{need_id}/matches", server.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let matches = get_json(&format!("/api/v1/needs/{need_id}/matches"), &[]).await;
     assert!(
         !matches["matches"].as_array().unwrap().is_empty(),
         "{matches}"
