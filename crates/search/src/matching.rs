@@ -80,8 +80,11 @@ fn parts(view: &PostingView) -> Vec<(String, f32)> {
 struct SegmentFacts {
     industry: Option<StrColumn>,
     wanted_industry: Option<u64>,
+    /// The ordinal of the empty string ("not stated") in this segment's column.
+    unstated_industry: Option<u64>,
     province: Option<StrColumn>,
     wanted_province: Option<u64>,
+    unstated_province: Option<u64>,
     trl: Option<tantivy::columnar::Column<u64>>,
     modes: Option<tantivy::columnar::Column<u64>>,
     price_min: Option<tantivy::columnar::Column<i64>>,
@@ -113,7 +116,9 @@ impl SegmentFacts {
         let province = fast.str("province").ok().flatten();
         SegmentFacts {
             wanted_industry: ord_of(&industry, &probe.industry),
+            unstated_industry: ord_of(&industry, &Some(String::new())),
             wanted_province: ord_of(&province, &probe.province),
+            unstated_province: ord_of(&province, &Some(String::new())),
             industry,
             province,
             trl: fast.u64("trl").ok(),
@@ -123,20 +128,22 @@ impl SegmentFacts {
         }
     }
 
+    /// Compares ordinals only: this runs for every candidate, so no string is read.
     fn same(
         column: &Option<StrColumn>,
         wanted: Option<u64>,
+        unstated: Option<u64>,
         probe_has: bool,
         doc: DocId,
     ) -> Option<bool> {
-        let column = column.as_ref()?;
-        let ord = column.term_ords(doc).next()?;
-        let mut text = String::new();
-        // Empty strings mark "not stated" in the index.
-        if column.ord_to_str(ord, &mut text).ok()? && text.is_empty() {
+        if !probe_has {
             return None;
         }
-        probe_has.then_some(Some(ord) == wanted)
+        let ord = column.as_ref()?.term_ords(doc).next()?;
+        if Some(ord) == unstated {
+            return None;
+        }
+        Some(Some(ord) == wanted)
     }
 
     fn facts(&self, probe: &Probe, doc: DocId) -> FitFacts {
@@ -176,6 +183,7 @@ impl SegmentFacts {
             same_industry: Self::same(
                 &self.industry,
                 self.wanted_industry,
+                self.unstated_industry,
                 probe.industry.is_some(),
                 doc,
             ),
@@ -186,6 +194,7 @@ impl SegmentFacts {
             same_province: Self::same(
                 &self.province,
                 self.wanted_province,
+                self.unstated_province,
                 probe.province.is_some(),
                 doc,
             ),
