@@ -21,10 +21,7 @@ use techmatch_core::services::{changes, postings};
 
 use crate::error::{SearchError, SearchResult};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
-use crate::tokenizer::{
-    BIGRAM_ANALYZER, BigramTokenizer, JIEBA_ANALYZER, JiebaTokenizer, SegmentMode,
-    UNIGRAM_ANALYZER, UnigramTokenizer,
-};
+use crate::tokenizer::{Analyzer, BIGRAM_ANALYZER, JIEBA_ANALYZER, SegmentMode, UNIGRAM_ANALYZER};
 
 /// Memory for the writer's in-flight segment: large enough to index a 100k import in a
 /// few segments, small enough for the 500 MB budget of a county deployment.
@@ -112,13 +109,13 @@ impl SearchIndex {
     fn from_index(index: Index, fields: Fields, mode: SegmentMode) -> SearchResult<SearchIndex> {
         index
             .tokenizers()
-            .register(JIEBA_ANALYZER, JiebaTokenizer { mode });
+            .register(JIEBA_ANALYZER, Analyzer::jieba(mode));
         index
             .tokenizers()
-            .register(BIGRAM_ANALYZER, BigramTokenizer);
+            .register(BIGRAM_ANALYZER, Analyzer::bigram());
         index
             .tokenizers()
-            .register(UNIGRAM_ANALYZER, UnigramTokenizer);
+            .register(UNIGRAM_ANALYZER, Analyzer::unigram());
         let writer = match index.writer(WRITER_HEAP_BYTES) {
             Ok(writer) => Some(Mutex::new(writer)),
             Err(tantivy::TantivyError::LockFailure(..)) => None,

@@ -346,6 +346,7 @@ fn is_telling(word: &str) -> bool {
 /// The query's words found in a candidate, most important first; a word found only as
 /// some of its character pairs is marked partial.
 fn matched_terms(terms: &[QueryTerm], haystack: &str) -> Vec<MatchedTerm> {
+    let lowered = haystack.to_lowercase();
     let words: HashSet<String> = segment(haystack, SegmentMode::Search)
         .into_iter()
         .map(|t| t.text)
@@ -356,7 +357,7 @@ fn matched_terms(terms: &[QueryTerm], haystack: &str) -> Vec<MatchedTerm> {
         .iter()
         .filter(|t| t.kind == TermKind::Word && !t.from_feedback && is_telling(&t.text))
     {
-        if words.contains(&term.text) || haystack.to_lowercase().contains(&term.text) {
+        if words.contains(&term.text) || lowered.contains(&term.text) {
             found.push(MatchedTerm {
                 term: term.text.clone(),
                 partial: false,

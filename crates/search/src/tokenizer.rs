@@ -241,48 +241,35 @@ impl TokenStream for VecTokenStream {
     }
 }
 
-/// The jieba analyzer as a tantivy tokenizer.
-#[derive(Clone)]
-pub struct JiebaTokenizer {
-    pub mode: SegmentMode,
-}
+/// One of the analyzers above as a tantivy tokenizer: they all cut the whole text up
+/// front, so one adapter serves them all.
+#[derive(Clone, Copy)]
+pub struct Analyzer(fn(&str) -> Vec<Token>);
 
-impl Tokenizer for JiebaTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream {
-            tokens: segment(text, self.mode),
-            next: 0,
+impl Analyzer {
+    /// jieba words in the given mode.
+    pub fn jieba(mode: SegmentMode) -> Analyzer {
+        match mode {
+            SegmentMode::Precise => Analyzer(|text| segment(text, SegmentMode::Precise)),
+            SegmentMode::Search => Analyzer(|text| segment(text, SegmentMode::Search)),
         }
+    }
+
+    pub fn bigram() -> Analyzer {
+        Analyzer(bigrams)
+    }
+
+    pub fn unigram() -> Analyzer {
+        Analyzer(unigrams)
     }
 }
 
-/// The bigram analyzer as a tantivy tokenizer.
-#[derive(Clone)]
-pub struct BigramTokenizer;
-
-impl Tokenizer for BigramTokenizer {
+impl Tokenizer for Analyzer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         VecTokenStream {
-            tokens: bigrams(text),
-            next: 0,
-        }
-    }
-}
-
-/// The unigram analyzer as a tantivy tokenizer.
-#[derive(Clone)]
-pub struct UnigramTokenizer;
-
-impl Tokenizer for UnigramTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream {
-            tokens: unigrams(text),
+            tokens: (self.0)(text),
             next: 0,
         }
     }

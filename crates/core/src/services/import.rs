@@ -51,65 +51,100 @@ struct Pending<T> {
     field_names: bool,
 }
 
+/// What the import loop needs to know of a kind of posting.
 trait Importable: Sized {
+    type Stored;
     fn external_id(&self) -> &str;
-    async fn write_batch(
+    fn stored_external_id(stored: &Self::Stored) -> &str;
+    async fn find_existing(
         conn: &impl sea_orm::ConnectionTrait,
-        batch: &[Pending<Self>],
+        ids: &[String],
+    ) -> CoreResult<Vec<Self::Stored>>;
+    async fn upsert(
+        conn: &impl sea_orm::ConnectionTrait,
+        input: &Self,
+        existing: Option<Self::Stored>,
         status_on_create: Status,
-    ) -> CoreResult<Vec<UpsertOutcome>>;
+    ) -> CoreResult<UpsertOutcome>;
 }
 
 impl Importable for NeedInput {
+    type Stored = crate::entities::need::Model;
+
     fn external_id(&self) -> &str {
         &self.external_id
     }
 
-    async fn write_batch(
+    fn stored_external_id(stored: &Self::Stored) -> &str {
+        &stored.external_id
+    }
+
+    async fn find_existing(
         conn: &impl sea_orm::ConnectionTrait,
-        batch: &[Pending<Self>],
+        ids: &[String],
+    ) -> CoreResult<Vec<Self::Stored>> {
+        postings::needs_by_external_ids(conn, ids).await
+    }
+
+    async fn upsert(
+        conn: &impl sea_orm::ConnectionTrait,
+        input: &Self,
+        existing: Option<Self::Stored>,
         status_on_create: Status,
-    ) -> CoreResult<Vec<UpsertOutcome>> {
-        let ids: Vec<String> = batch.iter().map(|p| p.input.external_id.clone()).collect();
-        let mut existing: HashMap<String, _> = postings::needs_by_external_ids(conn, &ids)
-            .await?
-            .into_iter()
-            .map(|m| (m.external_id.clone(), m))
-            .collect();
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for p in batch {
-            let current = existing.remove(&p.input.external_id);
-            outcomes.push(postings::upsert_need(conn, &p.input, current, status_on_create).await?);
-        }
-        Ok(outcomes)
+    ) -> CoreResult<UpsertOutcome> {
+        postings::upsert_need(conn, input, existing, status_on_create).await
     }
 }
 
 impl Importable for AchievementInput {
+    type Stored = crate::entities::achievement::Model;
+
     fn external_id(&self) -> &str {
         &self.external_id
     }
 
-    async fn write_batch(
-        conn: &impl sea_orm::ConnectionTrait,
-        batch: &[Pending<Self>],
-        status_on_create: Status,
-    ) -> CoreResult<Vec<UpsertOutcome>> {
-        let ids: Vec<String> = batch.iter().map(|p| p.input.external_id.clone()).collect();
-        let mut existing: HashMap<String, _> = postings::achievements_by_external_ids(conn, &ids)
-            .await?
-            .into_iter()
-            .map(|m| (m.external_id.clone(), m))
-            .collect();
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for p in batch {
-            let current = existing.remove(&p.input.external_id);
-            outcomes.push(
-                postings::upsert_achievement(conn, &p.input, current, status_on_create).await?,
-            );
-        }
-        Ok(outcomes)
+    fn stored_external_id(stored: &Self::Stored) -> &str {
+        &stored.external_id
     }
+
+    async fn find_existing(
+        conn: &impl sea_orm::ConnectionTrait,
+        ids: &[String],
+    ) -> CoreResult<Vec<Self::Stored>> {
+        postings::achievements_by_external_ids(conn, ids).await
+    }
+
+    async fn upsert(
+        conn: &impl sea_orm::ConnectionTrait,
+        input: &Self,
+        existing: Option<Self::Stored>,
+        status_on_create: Status,
+    ) -> CoreResult<UpsertOutcome> {
+        postings::upsert_achievement(conn, input, existing, status_on_create).await
+    }
+}
+
+/// Writes a batch: one query for the rows that exist already, then one upsert per row.
+async fn write_batch<T: Importable>(
+    conn: &impl sea_orm::ConnectionTrait,
+    batch: &[Pending<T>],
+    status_on_create: Status,
+) -> CoreResult<Vec<UpsertOutcome>> {
+    let ids: Vec<String> = batch
+        .iter()
+        .map(|p| p.input.external_id().to_owned())
+        .collect();
+    let mut existing: HashMap<String, T::Stored> = T::find_existing(conn, &ids)
+        .await?
+        .into_iter()
+        .map(|m| (T::stored_external_id(&m).to_owned(), m))
+        .collect();
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for p in batch {
+        let current = existing.remove(p.input.external_id());
+        outcomes.push(T::upsert(conn, &p.input, current, status_on_create).await?);
+    }
+    Ok(outcomes)
 }
 
 /// Imports a need list. Rows imported this way are on the bureau's behalf and so are
@@ -229,7 +264,7 @@ async fn run<T: Importable>(
 
     for batch in pending.chunks(BATCH_ROWS) {
         let txn = db.begin().await?;
-        match T::write_batch(&txn, batch, status_on_create).await {
+        match write_batch::<T>(&txn, batch, status_on_create).await {
             Ok(outcomes) => {
                 txn.commit().await?;
                 outcomes.into_iter().for_each(|o| report.count(o));
@@ -254,7 +289,7 @@ async fn write_rows_one_by_one<T: Importable>(
 ) -> CoreResult<()> {
     for pending in batch {
         let txn = db.begin().await?;
-        match T::write_batch(&txn, std::slice::from_ref(pending), status_on_create).await {
+        match write_batch::<T>(&txn, std::slice::from_ref(pending), status_on_create).await {
             Ok(outcomes) => {
                 txn.commit().await?;
                 outcomes.into_iter().for_each(|o| report.count(o));
