@@ -177,16 +177,21 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
 
     let limit = request.limit.clamp(1, MAX_PAGE_SIZE);
     let top = TopDocs::with_limit(limit).and_offset(request.offset);
-    let addresses: Vec<(f32, DocAddress)> = if request.sort == SortOrder::Newest || !has_text {
-        let newest: Vec<(Option<i64>, DocAddress)> = searcher.search(
-            &*query,
-            &top.order_by_fast_field::<i64>("updated", Order::Desc),
-        )?;
-        newest.into_iter().map(|(_, a)| (0.0, a)).collect()
-    } else {
-        searcher.search(&*query, &top.order_by_score())?
-    };
-    let total = searcher.search(&*query, &Count)?;
+    // The page and the total come from one pass over the matches.
+    let (addresses, total): (Vec<(f32, DocAddress)>, usize) =
+        if request.sort == SortOrder::Newest || !has_text {
+            let by_date = top.order_by_fast_field::<i64>("updated", Order::Desc);
+            let (newest, total) = searcher.search(&*query, &(by_date, Count))?;
+            (
+                newest
+                    .into_iter()
+                    .map(|(_, a): (Option<i64>, DocAddress)| (0.0, a))
+                    .collect(),
+                total,
+            )
+        } else {
+            searcher.search(&*query, &(top.order_by_score(), Count))?
+        };
     let facets = facets(index, &*query)?;
 
     let body_snippets = text
