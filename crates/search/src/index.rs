@@ -106,7 +106,14 @@ impl SearchIndex {
         Self::from_index(Index::create_in_ram(schema), fields, SegmentMode::Search)
     }
 
-    fn from_index(index: Index, fields: Fields, mode: SegmentMode) -> SearchResult<SearchIndex> {
+    fn from_index(
+        mut index: Index,
+        fields: Fields,
+        mode: SegmentMode,
+    ) -> SearchResult<SearchIndex> {
+        // Segments are searched in parallel: a slow query finishes sooner on an idle core,
+        // and under load the pool is no larger than the machine.
+        index.set_default_multithread_executor()?;
         index
             .tokenizers()
             .register(JIEBA_ANALYZER, Analyzer::jieba(mode));

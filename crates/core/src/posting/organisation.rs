@@ -90,7 +90,7 @@ impl OrgKind {
 
 /// An organisation as named in a list row: matched to an existing one by USCC first,
 /// then by name, and created (unverified) when unknown.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrgRef {
     pub name: String,
     pub uscc: Option<Uscc>,

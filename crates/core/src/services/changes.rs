@@ -27,6 +27,30 @@ pub async fn record(conn: &impl ConnectionTrait, kind: PostingKind, id: i64) -> 
     Ok(())
 }
 
+/// Appends one change per posting, in one statement.
+///
+/// # Errors
+/// Fails on a database error.
+pub async fn record_many(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    ids: &[i64],
+) -> CoreResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    change::Entity::insert_many(ids.iter().map(|id| change::ActiveModel {
+        entity: Set(kind.code().to_owned()),
+        entity_id: Set(*id),
+        at: Set(now),
+        ..Default::default()
+    }))
+    .exec(conn)
+    .await?;
+    Ok(())
+}
+
 /// The changes after `after_seq`, oldest first, at most `limit`.
 ///
 /// # Errors

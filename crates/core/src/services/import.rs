@@ -12,7 +12,8 @@ use crate::lists::RowProblem;
 use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, NEED_COLUMNS};
 use crate::lists::read::{RawList, RawRow};
 use crate::lists::rows::{achievement_from_row, need_from_row, unknown_headers};
-use crate::posting::{AchievementInput, NeedInput, PostingKind, Status};
+use crate::posting::{AchievementInput, NeedInput, OrgRef, PostingKind, Status};
+use crate::services::changes;
 use crate::services::postings::{self, UpsertOutcome};
 use crate::{CoreError, CoreResult};
 
@@ -53,22 +54,26 @@ struct Pending<T> {
 
 /// What the import loop needs to know of a kind of posting.
 trait Importable: Sized {
+    const KIND: PostingKind;
     type Stored;
+    fn organisation(&self) -> Option<&OrgRef>;
     fn external_id(&self) -> &str;
     fn stored_external_id(stored: &Self::Stored) -> &str;
     async fn find_existing(
         conn: &impl sea_orm::ConnectionTrait,
         ids: &[String],
     ) -> CoreResult<Vec<Self::Stored>>;
-    async fn upsert(
+    async fn write(
         conn: &impl sea_orm::ConnectionTrait,
         input: &Self,
         existing: Option<Self::Stored>,
         status_on_create: Status,
+        org_id: Option<i64>,
     ) -> CoreResult<UpsertOutcome>;
 }
 
 impl Importable for NeedInput {
+    const KIND: PostingKind = PostingKind::Need;
     type Stored = crate::entities::need::Model;
 
     fn external_id(&self) -> &str {
@@ -79,6 +84,10 @@ impl Importable for NeedInput {
         &stored.external_id
     }
 
+    fn organisation(&self) -> Option<&OrgRef> {
+        self.organisation.as_ref()
+    }
+
     async fn find_existing(
         conn: &impl sea_orm::ConnectionTrait,
         ids: &[String],
@@ -86,17 +95,19 @@ impl Importable for NeedInput {
         postings::needs_by_external_ids(conn, ids).await
     }
 
-    async fn upsert(
+    async fn write(
         conn: &impl sea_orm::ConnectionTrait,
         input: &Self,
         existing: Option<Self::Stored>,
         status_on_create: Status,
+        org_id: Option<i64>,
     ) -> CoreResult<UpsertOutcome> {
-        postings::upsert_need(conn, input, existing, status_on_create).await
+        postings::write_need(conn, input, existing, status_on_create, org_id).await
     }
 }
 
 impl Importable for AchievementInput {
+    const KIND: PostingKind = PostingKind::Achievement;
     type Stored = crate::entities::achievement::Model;
 
     fn external_id(&self) -> &str {
@@ -107,6 +118,10 @@ impl Importable for AchievementInput {
         &stored.external_id
     }
 
+    fn organisation(&self) -> Option<&OrgRef> {
+        self.organisation.as_ref()
+    }
+
     async fn find_existing(
         conn: &impl sea_orm::ConnectionTrait,
         ids: &[String],
@@ -114,17 +129,19 @@ impl Importable for AchievementInput {
         postings::achievements_by_external_ids(conn, ids).await
     }
 
-    async fn upsert(
+    async fn write(
         conn: &impl sea_orm::ConnectionTrait,
         input: &Self,
         existing: Option<Self::Stored>,
         status_on_create: Status,
+        org_id: Option<i64>,
     ) -> CoreResult<UpsertOutcome> {
-        postings::upsert_achievement(conn, input, existing, status_on_create).await
+        postings::write_achievement(conn, input, existing, status_on_create, org_id).await
     }
 }
 
-/// Writes a batch: one query for the rows that exist already, then one upsert per row.
+/// Writes a batch: one query for the rows that exist already, each organisation resolved
+/// once however many rows name it, one write per row and one append to the change log.
 async fn write_batch<T: Importable>(
     conn: &impl sea_orm::ConnectionTrait,
     batch: &[Pending<T>],
@@ -139,11 +156,25 @@ async fn write_batch<T: Importable>(
         .into_iter()
         .map(|m| (T::stored_external_id(&m).to_owned(), m))
         .collect();
+    let mut org_ids: HashMap<&OrgRef, Option<i64>> = HashMap::new();
     let mut outcomes = Vec::with_capacity(batch.len());
     for p in batch {
+        let org_id = match p.input.organisation() {
+            Some(org) => match org_ids.get(org) {
+                Some(id) => *id,
+                None => {
+                    let id = postings::org_id_of(conn, Some(org)).await?;
+                    org_ids.insert(org, id);
+                    id
+                }
+            },
+            None => None,
+        };
         let current = existing.remove(p.input.external_id());
-        outcomes.push(T::upsert(conn, &p.input, current, status_on_create).await?);
+        outcomes.push(T::write(conn, &p.input, current, status_on_create, org_id).await?);
     }
+    let changed: Vec<i64> = outcomes.iter().filter_map(|o| o.changed_id()).collect();
+    changes::record_many(conn, T::KIND, &changed).await?;
     Ok(outcomes)
 }
 

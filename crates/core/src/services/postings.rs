@@ -25,6 +25,16 @@ pub enum UpsertOutcome {
     Unchanged(i64),
 }
 
+impl UpsertOutcome {
+    /// The posting's id when the write changed it (and so must reach the change log).
+    pub fn changed_id(self) -> Option<i64> {
+        match self {
+            UpsertOutcome::Created(id) | UpsertOutcome::Updated(id) => Some(id),
+            UpsertOutcome::Unchanged(_) => None,
+        }
+    }
+}
+
 fn join_codes<'a>(codes: impl IntoIterator<Item = &'a str>) -> String {
     codes.into_iter().collect::<Vec<_>>().join(",")
 }
@@ -137,7 +147,7 @@ fn blank_achievement(status: Status) -> achievement::Model {
 }
 
 /// Resolves the organisation an input names, if any.
-async fn org_id_of(
+pub async fn org_id_of(
     conn: &impl ConnectionTrait,
     org: Option<&crate::posting::OrgRef>,
 ) -> CoreResult<Option<i64>> {
@@ -159,7 +169,26 @@ pub async fn upsert_need(
     status_on_create: Status,
 ) -> CoreResult<UpsertOutcome> {
     let org_id = org_id_of(conn, input.organisation.as_ref()).await?;
-    let outcome = match existing {
+    let outcome = write_need(conn, input, existing, status_on_create, org_id).await?;
+    if let Some(id) = outcome.changed_id() {
+        changes::record(conn, PostingKind::Need, id).await?;
+    }
+    Ok(outcome)
+}
+
+/// Writes the need for an organisation already resolved, without recording the change:
+/// for callers that resolve and record for many rows at once.
+///
+/// # Errors
+/// Database errors.
+pub async fn write_need(
+    conn: &impl ConnectionTrait,
+    input: &NeedInput,
+    existing: Option<need::Model>,
+    status_on_create: Status,
+    org_id: Option<i64>,
+) -> CoreResult<UpsertOutcome> {
+    Ok(match existing {
         Some(existing) => {
             let mut next = existing.clone();
             apply_need(&mut next, input, org_id);
@@ -178,11 +207,7 @@ pub async fn upsert_need(
             active.id = NotSet;
             UpsertOutcome::Created(active.insert(conn).await?.id)
         }
-    };
-    let (UpsertOutcome::Created(id) | UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id)) =
-        outcome;
-    changes::record(conn, PostingKind::Need, id).await?;
-    Ok(outcome)
+    })
 }
 
 /// Creates the achievement with `input.external_id`, or updates it in place.
@@ -196,7 +221,26 @@ pub async fn upsert_achievement(
     status_on_create: Status,
 ) -> CoreResult<UpsertOutcome> {
     let org_id = org_id_of(conn, input.organisation.as_ref()).await?;
-    let outcome = match existing {
+    let outcome = write_achievement(conn, input, existing, status_on_create, org_id).await?;
+    if let Some(id) = outcome.changed_id() {
+        changes::record(conn, PostingKind::Achievement, id).await?;
+    }
+    Ok(outcome)
+}
+
+/// Writes the achievement for an organisation already resolved, without recording the change:
+/// for callers that resolve and record for many rows at once.
+///
+/// # Errors
+/// Database errors.
+pub async fn write_achievement(
+    conn: &impl ConnectionTrait,
+    input: &AchievementInput,
+    existing: Option<achievement::Model>,
+    status_on_create: Status,
+    org_id: Option<i64>,
+) -> CoreResult<UpsertOutcome> {
+    Ok(match existing {
         Some(existing) => {
             let mut next = existing.clone();
             apply_achievement(&mut next, input, org_id);
@@ -215,11 +259,7 @@ pub async fn upsert_achievement(
             active.id = NotSet;
             UpsertOutcome::Created(active.insert(conn).await?.id)
         }
-    };
-    let (UpsertOutcome::Created(id) | UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id)) =
-        outcome;
-    changes::record(conn, PostingKind::Achievement, id).await?;
-    Ok(outcome)
+    })
 }
 
 /// Existing needs by external id, for one batch of an import.
