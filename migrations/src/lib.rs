@@ -4,12 +4,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261130_000001_core;
+mod m20261201_000001_accounts;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261130_000001_core::Migration)]
+        vec![
+            Box::new(m20261130_000001_core::Migration),
+            Box::new(m20261201_000001_accounts::Migration),
+        ]
     }
 }

@@ -22,6 +22,14 @@ pub enum CoreError {
         reason: String,
     },
 
+    /// The record exists already (an email that is taken, a duplicate request).
+    #[error("conflict: {0}")]
+    Conflict(String),
+
+    /// The person acting may not do this to this record.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+
     /// A record that was asked for by identifier does not exist.
     #[error("{what} not found: {id}")]
     NotFound { what: &'static str, id: String },
@@ -51,6 +59,7 @@ pub enum CoreError {
 pub enum ErrorKind {
     Invalid,
     Conflict,
+    Forbidden,
     NotFound,
     Internal,
 }
@@ -69,7 +78,8 @@ impl CoreError {
             CoreError::Invalid { .. }
             | CoreError::ListFile { .. }
             | CoreError::RowsRejected { .. } => ErrorKind::Invalid,
-            CoreError::IllegalTransition { .. } => ErrorKind::Conflict,
+            CoreError::IllegalTransition { .. } | CoreError::Conflict(_) => ErrorKind::Conflict,
+            CoreError::Forbidden(_) => ErrorKind::Forbidden,
             CoreError::NotFound { .. } => ErrorKind::NotFound,
             CoreError::Db(_) | CoreError::Io(_) | CoreError::Internal(_) => ErrorKind::Internal,
         }

@@ -1,6 +1,7 @@
 //! techmatch-core: domain types, validation, state machines, list import/export and
 //! services over sea-orm. Nothing here knows about HTTP or the search index.
 
+pub mod accounts;
 pub mod db;
 pub mod domain;
 pub mod entities;

@@ -60,6 +60,9 @@ pub enum Command {
     /// Manage organisations.
     #[command(subcommand)]
     Org(commands::org::OrgCommand),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
     /// Measure match quality on the csl-dev corpus (MRR@10, nDCG@10, Recall@10/50).
     Eval(commands::eval::EvalArgs),
     /// Measure import throughput, index size, match latency and memory on synthetic data.

@@ -2,6 +2,7 @@
 
 mod catch_up;
 mod cli_lists;
+mod platform;
 mod serve;
 
 use std::path::{Path, PathBuf};
@@ -53,4 +54,56 @@ pub fn http_client() -> reqwest::Client {
         .cookie_store(true)
         .build()
         .unwrap_or_else(|e| panic!("http client: {e}"))
+}
+
+/// A `techmatch serve` process on an ephemeral port, killed when dropped.
+pub struct Server {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// Starts `techmatch serve --demo` on the data directory's SQLite database.
+pub fn start(data: &Path) -> Server {
+    start_on(data, None)
+}
+
+/// Starts `techmatch serve --demo` with the database at `database_url` (or the data
+/// directory's SQLite file) and waits until it announces its address.
+pub fn start_on(data: &Path, database_url: Option<&str>) -> Server {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut command = techmatch(data);
+    if let Some(url) = database_url {
+        command.arg("--database-url").arg(url);
+    }
+    let mut child = command
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start techmatch serve: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut base = None;
+    for line in BufReader::new(stdout).lines() {
+        let Ok(line) = line else { break };
+        if let Some(url) = line.strip_prefix("techmatch: ") {
+            base = Some(url.trim_end_matches('/').to_owned());
+            break;
+        }
+    }
+    let base = base.unwrap_or_else(|| panic!("the server did not announce its address"));
+    Server { child, base }
 }

@@ -1,41 +1,6 @@
 //! `techmatch serve --demo`: a real server on an ephemeral port, through real HTTP.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
-
-use super::techmatch;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(data: &std::path::Path) -> Server {
-    let mut child = techmatch(data)
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut base = None;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        if let Some(url) = line.strip_prefix("techmatch: ") {
-            base = Some(url.trim_end_matches('/').to_owned());
-            break;
-        }
-    }
-    let base = base.unwrap_or_else(|| panic!("the server did not announce its address"));
-    Server { child, base }
-}
+use super::start;
 
 #[tokio::test]
 async fn the_demo_platform_serves_search_matches_and_health() {

@@ -1,6 +1,9 @@
 //! sea-orm entities: the rows as stored. Domain rules live in `services`, not here.
 
 pub mod achievement;
+pub mod audit;
 pub mod change;
 pub mod need;
 pub mod organisation;
+pub mod session;
+pub mod user;

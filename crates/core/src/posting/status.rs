@@ -167,6 +167,48 @@ pub enum Action {
 }
 
 impl Action {
+    /// The stable code used in the API and the audit log.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Action::Submit => "submit",
+            Action::Recall => "recall",
+            Action::Approve => "approve",
+            Action::Reject { .. } => "reject",
+            Action::Revise => "revise",
+            Action::Resubmit => "resubmit",
+            Action::Close => "close",
+            Action::Withdraw => "withdraw",
+        }
+    }
+
+    /// Whether the bureau takes this action (the owner takes all others).
+    pub fn is_moderation(&self) -> bool {
+        matches!(self, Action::Approve | Action::Reject { .. })
+    }
+
+    /// Parses an action an owner or moderator asks for; a rejection needs its reason.
+    pub fn parse(code: &str, reason: Option<&str>, note: &str) -> Result<Action, CoreError> {
+        Ok(match code.trim() {
+            "submit" => Action::Submit,
+            "recall" => Action::Recall,
+            "approve" => Action::Approve,
+            "reject" => Action::Reject {
+                reason: RejectReason::from_code(reason.unwrap_or("").trim())?,
+                note: note.trim().to_owned(),
+            },
+            "close" => Action::Close,
+            "withdraw" => Action::Withdraw,
+            other => {
+                return Err(CoreError::invalid(
+                    "action",
+                    format!(
+                        "未知操作「{other}」，可选：submit、recall、approve、reject、close、withdraw"
+                    ),
+                ));
+            }
+        })
+    }
+
     pub fn label(&self) -> &'static str {
         match self {
             Action::Submit => "提交审核",

@@ -36,6 +36,18 @@ pub struct PostingView {
     pub org_name: Option<String>,
     pub confidential: bool,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// The owning organisation: what decides who may edit the posting. Never serialised:
+    /// it would identify the enterprise behind a confidential need.
+    #[serde(skip)]
+    pub org_id: Option<i64>,
+    /// Why the bureau rejected it (the fixed reason's label) and its note.
+    pub reject_reason: Option<&'static str>,
+    pub reject_note: Option<String>,
+    /// A need's deadline.
+    pub deadline: Option<chrono::NaiveDate>,
+    /// An achievement's patent numbers (normalised) and team lead.
+    pub patents: Vec<String>,
+    pub team_lead: Option<String>,
 }
 
 /// Looks a stored cooperation mode code up.
@@ -54,6 +66,11 @@ fn codes<T: Copy>(stored: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
         .filter(|c| !c.is_empty())
         .filter_map(parse)
         .collect()
+}
+
+fn reject_label(code: Option<&str>) -> Option<&'static str> {
+    code.and_then(|c| super::status::RejectReason::from_code(c).ok())
+        .map(|r| r.label())
 }
 
 impl PostingView {
@@ -81,6 +98,12 @@ impl PostingView {
             org_name: if model.confidential { None } else { org_name },
             confidential: model.confidential,
             updated_at: model.updated_at,
+            org_id: model.org_id,
+            reject_reason: reject_label(model.reject_reason.as_deref()),
+            reject_note: model.reject_note.clone(),
+            deadline: model.deadline,
+            patents: Vec::new(),
+            team_lead: None,
         }
     }
 
@@ -107,6 +130,17 @@ impl PostingView {
             org_name,
             confidential: false,
             updated_at: model.updated_at,
+            org_id: model.org_id,
+            reject_reason: reject_label(model.reject_reason.as_deref()),
+            reject_note: model.reject_note.clone(),
+            deadline: None,
+            patents: model
+                .patents
+                .split(',')
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            team_lead: model.team_lead.clone(),
         }
     }
 }

@@ -1,8 +1,12 @@
 //! Services: one module per aggregate, functions over `&impl ConnectionTrait` so that the
 //! caller decides whether they run inside a transaction.
 
+pub mod audit;
 pub mod changes;
 pub mod export;
 pub mod import;
 pub mod organisations;
 pub mod postings;
+pub mod sessions;
+pub mod users;
+pub mod workflow;

@@ -360,5 +360,11 @@ fn need_from_query(task: &str, query: &str) -> PostingView {
         org_name: None,
         confidential: false,
         updated_at: Utc::now(),
+        org_id: None,
+        reject_reason: None,
+        reject_note: None,
+        deadline: None,
+        patents: Vec::new(),
+        team_lead: None,
     }
 }

@@ -10,6 +10,7 @@ pub mod search;
 pub mod serve;
 pub mod status;
 mod synth;
+pub mod user;
 
 use std::process::ExitCode;
 
@@ -47,6 +48,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Status => status::run(&app).await,
         Command::Org(command) => org::run(&app, command).await,
+        Command::User(command) => user::run(&app, command).await,
         Command::Eval(_) | Command::Bench(_) => Ok(ExitCode::SUCCESS),
     }
 }

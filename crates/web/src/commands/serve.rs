@@ -10,6 +10,9 @@ use techmatch_core::services::import::{import_achievements, import_needs};
 use techmatch_core::services::postings;
 
 use crate::app::App;
+use techmatch_core::accounts::Role;
+use techmatch_core::posting::OrgKind;
+use techmatch_core::services::users;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -62,5 +65,59 @@ pub async fn load_demo(app: &App) -> anyhow::Result<()> {
         "已载入演示数据：{} 条技术需求，{} 条科技成果",
         n.created, a.created
     );
+    add_demo_accounts(app).await
+}
+
+/// The password of every demo account: the demo is for trying the platform out on one's
+/// own machine, never for a deployment with real data.
+pub const DEMO_PASSWORD: &str = "demo-password";
+
+/// One account per everyday role, on organisations that own demo postings, so that each
+/// side's pages have something to show.
+const DEMO_ACCOUNTS: &[(&str, &str, Role, &str, OrgKind)] = &[
+    (
+        "admin@demo.techmatch",
+        "县科技局管理员",
+        Role::Admin,
+        "晋阳县科学技术局",
+        OrgKind::Bureau,
+    ),
+    (
+        "moderator@demo.techmatch",
+        "县科技局审核员",
+        Role::Moderator,
+        "晋阳县科学技术局",
+        OrgKind::Bureau,
+    ),
+    (
+        "enterprise@demo.techmatch",
+        "华钙纳米 张经理",
+        Role::Enterprise,
+        "晋阳县华钙纳米材料有限公司",
+        OrgKind::Enterprise,
+    ),
+    (
+        "researcher@demo.techmatch",
+        "津沽材料研究院 李研究员",
+        Role::Researcher,
+        "津沽材料研究院",
+        OrgKind::Institute,
+    ),
+];
+
+async fn add_demo_accounts(app: &App) -> anyhow::Result<()> {
+    for (email, name, role, org, org_kind) in DEMO_ACCOUNTS {
+        let organisation = users::org_ref(org, *org_kind, None)?;
+        super::user::add(
+            app,
+            (*email).to_owned(),
+            (*name).to_owned(),
+            *role,
+            Some(organisation),
+            DEMO_PASSWORD.to_owned(),
+        )
+        .await?;
+        println!("演示账号：{email} / {DEMO_PASSWORD}（{}）", role.label());
+    }
     Ok(())
 }

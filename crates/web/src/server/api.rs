@@ -1,17 +1,17 @@
 //! The JSON API under `/api/v1`.
 
-use std::sync::Arc;
-
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use techmatch_core::posting::PostingKind;
-use techmatch_core::services::{changes, postings};
+use techmatch_core::CoreError;
+use techmatch_core::posting::{PostingKind, PostingView, Status};
+use techmatch_core::services::{changes, postings, workflow};
 use techmatch_search::search::SortOrder;
 use techmatch_search::{MatchOptions, SearchRequest, find_matches, search as run_search};
 
-use super::WebError;
+use super::auth::Viewer;
+use super::{AppState, WebError};
 use crate::app::App;
 
 /// Query parameters of a search.
@@ -61,7 +61,7 @@ impl SearchParams {
 }
 
 pub async fn search(
-    State(app): State<Arc<App>>,
+    State(app): State<AppState>,
     Query(params): Query<SearchParams>,
 ) -> Result<Json<Value>, WebError> {
     let request = params.to_request(&app)?;
@@ -70,21 +70,48 @@ pub async fn search(
 }
 
 pub async fn need_matches(
-    State(app): State<Arc<App>>,
+    State(app): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    matches(&app, PostingKind::Need, &id).await
+    matches(&app, &viewer, PostingKind::Need, &id).await
 }
 
 pub async fn achievement_matches(
-    State(app): State<Arc<App>>,
+    State(app): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    matches(&app, PostingKind::Achievement, &id).await
+    matches(&app, &viewer, PostingKind::Achievement, &id).await
 }
 
-async fn matches(app: &App, kind: PostingKind, id: &str) -> Result<Json<Value>, WebError> {
+/// A posting by external id, if the viewer may see it: published postings are public,
+/// others only to their owners and the bureau (anyone else is told it does not exist).
+pub async fn visible_posting(
+    app: &App,
+    viewer: &Viewer,
+    kind: PostingKind,
+    id: &str,
+) -> Result<PostingView, WebError> {
     let view = postings::view_by_external_id(&app.db, kind, id).await?;
+    if view.status == Status::Published || workflow::may_see_unpublished(viewer.user(), &view) {
+        Ok(view)
+    } else {
+        Err(CoreError::NotFound {
+            what: kind.label(),
+            id: id.to_owned(),
+        }
+        .into())
+    }
+}
+
+async fn matches(
+    app: &App,
+    viewer: &Viewer,
+    kind: PostingKind,
+    id: &str,
+) -> Result<Json<Value>, WebError> {
+    let view = visible_posting(app, viewer, kind, id).await?;
     let options = MatchOptions {
         top: 20,
         ..Default::default()
@@ -94,7 +121,7 @@ async fn matches(app: &App, kind: PostingKind, id: &str) -> Result<Json<Value>, 
 }
 
 /// Health: the database answers and how far the index is behind it.
-pub async fn health(State(app): State<Arc<App>>) -> Result<Json<Value>, WebError> {
+pub async fn health(State(app): State<AppState>) -> Result<Json<Value>, WebError> {
     let head = changes::head(&app.db).await?;
     let position = app.index.applied_seq();
     Ok(Json(json!({

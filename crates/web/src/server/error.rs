@@ -1,8 +1,11 @@
 //! The one mapping from errors to HTTP responses. 5xx details are logged, never sent.
+//! The API answers JSON (`{"error": {"code", "message"}}`); pages answer the same status
+//! with an HTML page, through [`PageError`].
 
+use askama::Template;
 use axum::Json;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use techmatch_core::{CoreError, ErrorKind};
 use techmatch_search::SearchError;
@@ -15,33 +18,95 @@ pub enum WebError {
     Search(#[from] SearchError),
     #[error("task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    /// A page that needs a login; `next` is where to return afterwards.
+    #[error("login required")]
+    LoginRequired { next: String },
+    #[error("not logged in")]
+    Unauthenticated,
+    #[error("CSRF token missing or wrong")]
+    Csrf,
+    #[error("too many login attempts")]
+    TooManyAttempts,
+    #[error("wrong email or password")]
+    BadCredentials,
+    #[error("account suspended")]
+    Suspended,
+    #[error("malformed form: {0}")]
+    BadForm(String),
 }
 
 impl WebError {
-    fn kind(&self) -> ErrorKind {
+    /// Status, stable code and the Chinese message people see.
+    pub fn describe(&self) -> (StatusCode, &'static str, String) {
         match self {
-            WebError::Core(e) => e.kind(),
-            WebError::Search(e) => e.kind(),
-            WebError::Join(_) => ErrorKind::Internal,
+            WebError::LoginRequired { .. } | WebError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "请先登录".to_owned(),
+            ),
+            WebError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "请求校验失败，请刷新页面后重试".to_owned(),
+            ),
+            WebError::TooManyAttempts => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "登录尝试过于频繁，请一分钟后再试".to_owned(),
+            ),
+            WebError::BadCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                "邮箱或密码不正确".to_owned(),
+            ),
+            WebError::Suspended => (
+                StatusCode::FORBIDDEN,
+                "suspended",
+                "该账号已被停用，请联系科技局".to_owned(),
+            ),
+            WebError::BadForm(detail) => (
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("表单内容无法识别：{detail}"),
+            ),
+            _ => self.describe_kind(),
         }
     }
-}
 
-impl IntoResponse for WebError {
-    fn into_response(self) -> Response {
-        let (status, code, message) = match self.kind() {
-            ErrorKind::Invalid => (
+    fn describe_kind(&self) -> (StatusCode, &'static str, String) {
+        let kind = match self {
+            WebError::Core(e) => e.kind(),
+            WebError::Search(e) => e.kind(),
+            _ => ErrorKind::Internal,
+        };
+        match (kind, self) {
+            (ErrorKind::Invalid, WebError::Core(CoreError::Invalid { reason, .. })) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid", reason.clone())
+            }
+            (ErrorKind::Invalid, _) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
                 self.to_string(),
             ),
-            ErrorKind::Conflict => (StatusCode::CONFLICT, "conflict", self.to_string()),
-            ErrorKind::NotFound => (
+            (ErrorKind::Conflict, WebError::Core(CoreError::Conflict(message))) => {
+                (StatusCode::CONFLICT, "conflict", message.clone())
+            }
+            (ErrorKind::Conflict, WebError::Core(CoreError::IllegalTransition { reason, .. })) => {
+                (StatusCode::CONFLICT, "illegal_transition", reason.clone())
+            }
+            (ErrorKind::Conflict, _) => (StatusCode::CONFLICT, "conflict", self.to_string()),
+            (ErrorKind::Forbidden, WebError::Core(CoreError::Forbidden(message))) => {
+                (StatusCode::FORBIDDEN, "forbidden", message.clone())
+            }
+            (ErrorKind::Forbidden, _) => {
+                (StatusCode::FORBIDDEN, "forbidden", "没有权限".to_owned())
+            }
+            (ErrorKind::NotFound, _) => (
                 StatusCode::NOT_FOUND,
                 "not_found",
                 "未找到该记录".to_owned(),
             ),
-            ErrorKind::Internal => {
+            (ErrorKind::Internal, _) => {
                 tracing::error!(error = %self, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -49,11 +114,70 @@ impl IntoResponse for WebError {
                     "服务器内部错误，请稍后再试".to_owned(),
                 )
             }
-        };
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = self.describe();
         (
             status,
             Json(json!({ "error": { "code": code, "message": message } })),
         )
             .into_response()
     }
+}
+
+/// An error on a page: the same status as the API would give, as HTML; a page that needs
+/// a login redirects to it instead.
+#[derive(Debug)]
+pub struct PageError(pub WebError);
+
+impl<E: Into<WebError>> From<E> for PageError {
+    fn from(error: E) -> Self {
+        PageError(error.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: u16,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let WebError::LoginRequired { next } = &self.0 {
+            let target = format!("/login?next={}", urlencode(next));
+            return Redirect::to(&target).into_response();
+        }
+        let (status, _, message) = self.0.describe();
+        let page = ErrorPage {
+            status: status.as_u16(),
+            message,
+        };
+        match page.render() {
+            Ok(html) => (
+                status,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                html,
+            )
+                .into_response(),
+            Err(_) => status.into_response(),
+        }
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -1,33 +1,91 @@
 //! The web server: pages, the JSON API and the index follower.
 
+mod account_api;
+mod account_pages;
 mod api;
+pub mod auth;
+mod bureau_pages;
 mod error;
+mod forms;
+mod nav;
 mod pages;
+mod workspace_api;
+mod workspace_pages;
 
 use std::net::SocketAddr;
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::services::ServeDir;
 
 use crate::app::App;
 
-pub use error::WebError;
+pub use error::{PageError, WebError};
+
+/// What every request handler shares: the platform and the server's own state.
+pub struct Shared {
+    pub app: App,
+    pub login_limiter: auth::LoginLimiter,
+}
+
+impl Deref for Shared {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+pub type AppState = Arc<Shared>;
 
 /// How often the server applies database changes to its index. Short enough that a
 /// posting is searchable within a second or two of being written by any process.
 const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
 
 /// Builds the router over a shared platform; the tests build the same one.
-pub fn router(app: Arc<App>) -> Router {
+///
+/// Who may use a route is decided by its extractor: `PageUser`/`ApiUser` require a
+/// login, and the services refuse what the user's role may not do (403).
+pub fn router(state: AppState) -> Router {
     let static_dir = std::env::var("TECHMATCH_STATIC_DIR")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/static").to_owned());
     Router::new()
+        // Public pages.
         .route("/", get(pages::home))
         .route("/needs/{id}", get(pages::need))
         .route("/achievements/{id}", get(pages::achievement))
+        // Accounts.
+        .route(
+            "/login",
+            get(account_pages::login_form).post(account_pages::login),
+        )
+        .route("/logout", post(account_pages::logout))
+        .route(
+            "/register",
+            get(account_pages::register_form).post(account_pages::register),
+        )
+        // An organisation's own postings.
+        .route("/me", get(workspace_pages::dashboard))
+        .route(
+            "/me/new",
+            get(workspace_pages::new_form).post(workspace_pages::create),
+        )
+        .route("/me/postings/{id}", get(workspace_pages::show))
+        .route(
+            "/me/postings/{id}/edit",
+            get(workspace_pages::edit_form).post(workspace_pages::edit),
+        )
+        .route("/me/postings/{id}/action", post(workspace_pages::act))
+        // The bureau.
+        .route("/bureau/queue", get(bureau_pages::queue))
+        .route("/bureau/{kind}/{id}/decide", post(bureau_pages::decide))
+        .route("/bureau/audit", get(bureau_pages::audit))
+        .route("/bureau/users", get(bureau_pages::users))
+        .route("/bureau/users/{id}/suspend", post(bureau_pages::suspend))
+        // The JSON API.
         .route("/healthz", get(api::health))
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/needs/{id}/matches", get(api::need_matches))
@@ -35,8 +93,30 @@ pub fn router(app: Arc<App>) -> Router {
             "/api/v1/achievements/{id}/matches",
             get(api::achievement_matches),
         )
+        .route("/api/v1/users", post(account_api::register))
+        .route(
+            "/api/v1/session",
+            post(account_api::login).delete(account_api::logout),
+        )
+        .route("/api/v1/me", get(account_api::me))
+        .route(
+            "/api/v1/me/postings",
+            get(workspace_api::own).post(workspace_api::create),
+        )
+        .route(
+            "/api/v1/me/postings/{id}",
+            get(workspace_api::show).put(workspace_api::edit),
+        )
+        .route("/api/v1/me/postings/{id}/actions", post(workspace_api::act))
+        .route("/api/v1/moderation/queue", get(workspace_api::queue))
+        .route(
+            "/api/v1/moderation/{kind}/{id}",
+            post(workspace_api::decide),
+        )
+        .route("/api/v1/audit", get(workspace_api::audit))
         .nest_service("/static", ServeDir::new(static_dir))
-        .with_state(app)
+        .layer(axum::middleware::from_fn(auth::ensure_csrf_cookie))
+        .with_state(state)
 }
 
 /// Serves until SIGINT or SIGTERM, then finishes in-flight requests and stops.
@@ -44,13 +124,17 @@ pub fn router(app: Arc<App>) -> Router {
 /// # Errors
 /// Fails when the address cannot be bound.
 pub async fn serve(app: App, bind: SocketAddr) -> anyhow::Result<()> {
-    let app = Arc::new(app);
+    let app: AppState = Arc::new(Shared {
+        app,
+        login_limiter: auth::LoginLimiter::default(),
+    });
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let local = listener.local_addr()?;
     tracing::info!(address = %local, "techmatch is listening");
     println!("techmatch: http://{local}/");
     let follower = tokio::spawn(follow_changes(app.clone()));
-    axum::serve(listener, router(app.clone()))
+    let service = router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     follower.abort();
@@ -61,7 +145,7 @@ pub async fn serve(app: App, bind: SocketAddr) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn follow_changes(app: Arc<App>) {
+async fn follow_changes(app: AppState) {
     let mut tick = tokio::time::interval(FOLLOW_INTERVAL);
     loop {
         tick.tick().await;

@@ -1,22 +1,22 @@
 //! Server-rendered pages.
 
-use std::sync::Arc;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use techmatch_core::posting::{PostingKind, PostingView};
-use techmatch_core::services::postings;
 use techmatch_search::search::SearchResults;
 use techmatch_search::{Match, MatchOptions, find_matches, search as run_search};
 
-use super::WebError;
-use super::api::SearchParams;
+use super::api::{SearchParams, visible_posting};
+use super::auth::Viewer;
+use super::nav::Nav;
+use super::{AppState, PageError};
 use crate::app::App;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
 pub struct HomePage {
+    pub nav: Nav,
     pub q: String,
     pub kind: &'static str,
     pub industry: String,
@@ -29,19 +29,22 @@ pub struct HomePage {
 #[derive(Template, WebTemplate)]
 #[template(path = "posting.html")]
 pub struct PostingPage {
+    pub nav: Nav,
     pub posting: PostingView,
     pub matches: Vec<Match>,
     pub counterpart_path: &'static str,
 }
 
 pub async fn home(
-    State(app): State<Arc<App>>,
+    State(app): State<AppState>,
+    viewer: Viewer,
     Query(params): Query<SearchParams>,
-) -> Result<HomePage, WebError> {
+) -> Result<HomePage, PageError> {
     let request = params.to_request(&app)?;
     let results = run_search(&app.index, &request)?;
     let pages = results.total.div_ceil(request.limit).max(1);
     Ok(HomePage {
+        nav: Nav::of(&viewer),
         q: params.q.clone().unwrap_or_default(),
         kind: match request.kind {
             PostingKind::Need => "needs",
@@ -61,27 +64,35 @@ pub async fn home(
 }
 
 pub async fn need(
-    State(app): State<Arc<App>>,
+    State(app): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<PostingPage, WebError> {
-    posting_page(&app, PostingKind::Need, &id).await
+) -> Result<PostingPage, PageError> {
+    posting_page(&app, &viewer, PostingKind::Need, &id).await
 }
 
 pub async fn achievement(
-    State(app): State<Arc<App>>,
+    State(app): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
-) -> Result<PostingPage, WebError> {
-    posting_page(&app, PostingKind::Achievement, &id).await
+) -> Result<PostingPage, PageError> {
+    posting_page(&app, &viewer, PostingKind::Achievement, &id).await
 }
 
-async fn posting_page(app: &App, kind: PostingKind, id: &str) -> Result<PostingPage, WebError> {
-    let posting = postings::view_by_external_id(&app.db, kind, id).await?;
+async fn posting_page(
+    app: &App,
+    viewer: &Viewer,
+    kind: PostingKind,
+    id: &str,
+) -> Result<PostingPage, PageError> {
+    let posting = visible_posting(app, viewer, kind, id).await?;
     let options = MatchOptions {
         top: 10,
         ..Default::default()
     };
     let matches = find_matches(&app.index, &posting, &options)?;
     Ok(PostingPage {
+        nav: Nav::of(viewer),
         counterpart_path: match kind {
             PostingKind::Need => "achievements",
             PostingKind::Achievement => "needs",

@@ -1,0 +1,215 @@
+//! Users: registration, appointment by the bureau, authentication and suspension.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::Serialize;
+
+use crate::accounts::{Role, normalise_email, password};
+use crate::entities::user;
+use crate::posting::{OrgKind, OrgRef};
+use crate::services::organisations;
+use crate::{CoreError, CoreResult};
+
+/// A user as the rest of the platform sees them: never the password hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_id: Option<i64>,
+    pub suspended: bool,
+}
+
+impl TryFrom<user::Model> for User {
+    type Error = CoreError;
+
+    fn try_from(m: user::Model) -> CoreResult<User> {
+        Ok(User {
+            role: Role::parse(&m.role)?,
+            id: m.id,
+            email: m.email,
+            display_name: m.display_name,
+            org_id: m.org_id,
+            suspended: m.suspended,
+        })
+    }
+}
+
+/// What a new user says about themselves.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The organisation the user acts for; created unverified when unknown.
+    pub organisation: Option<OrgRef>,
+}
+
+/// Validates a new user's fields; the password is hashed separately because hashing is
+/// slow and belongs off the async executor.
+///
+/// # Errors
+/// `Invalid` naming the first field that is wrong.
+pub fn check(new: &NewUser) -> CoreResult<String> {
+    let email = normalise_email(&new.email)?;
+    password::check_new(&new.password)?;
+    let name = new.display_name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(CoreError::invalid(
+            "display_name",
+            "请填写姓名（不超过 100 字）",
+        ));
+    }
+    match (&new.organisation, new.role.org_kinds()) {
+        (None, kinds) if !kinds.is_empty() && new.role.posts().is_some() => {
+            return Err(CoreError::invalid("org_name", "请填写所在单位名称"));
+        }
+        (Some(org), kinds) if !kinds.contains(&org.kind) => {
+            return Err(CoreError::invalid(
+                "org_kind",
+                format!("{}不能属于{}", new.role.label(), org.kind.label()),
+            ));
+        }
+        _ => {}
+    }
+    Ok(email)
+}
+
+/// Stores a user whose fields [`check`] accepted, with the given argon2 hash.
+///
+/// # Errors
+/// `Conflict` when the email is taken; `Invalid` when the organisation contradicts the
+/// register; database errors.
+pub async fn create(
+    conn: &impl ConnectionTrait,
+    new: &NewUser,
+    password_hash: String,
+) -> CoreResult<User> {
+    let email = check(new)?;
+    if find_by_email(conn, &email).await?.is_some() {
+        return Err(CoreError::Conflict(format!("邮箱 {email} 已注册")));
+    }
+    let org_id = match &new.organisation {
+        Some(org) => Some(organisations::resolve(conn, org).await?),
+        None => None,
+    };
+    let model = user::ActiveModel {
+        email: Set(email),
+        display_name: Set(new.display_name.trim().to_owned()),
+        password_hash: Set(password_hash),
+        role: Set(new.role.code().to_owned()),
+        org_id: Set(org_id),
+        suspended: Set(false),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    User::try_from(model)
+}
+
+async fn find_by_email(
+    conn: &impl ConnectionTrait,
+    email: &str,
+) -> CoreResult<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(conn)
+        .await?)
+}
+
+/// The stored hash of an active user's password, for the caller to verify off the
+/// executor. `None` for an unknown address; suspension is reported after verification
+/// so that it reveals nothing to someone who does not know the password.
+///
+/// # Errors
+/// Database errors.
+pub async fn credentials(
+    conn: &impl ConnectionTrait,
+    email: &str,
+) -> CoreResult<Option<(User, String)>> {
+    let Ok(email) = normalise_email(email) else {
+        return Ok(None);
+    };
+    match find_by_email(conn, &email).await? {
+        Some(model) => {
+            let hash = model.password_hash.clone();
+            Ok(Some((User::try_from(model)?, hash)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// # Errors
+/// `NotFound` for an unknown id.
+pub async fn get(conn: &impl ConnectionTrait, id: i64) -> CoreResult<User> {
+    let model = user::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| CoreError::NotFound {
+            what: "用户",
+            id: id.to_string(),
+        })?;
+    User::try_from(model)
+}
+
+/// Every user, newest first, for the bureau's user list.
+///
+/// # Errors
+/// Database errors.
+pub async fn all(conn: &impl ConnectionTrait) -> CoreResult<Vec<User>> {
+    user::Entity::find()
+        .order_by_desc(user::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+}
+
+/// Suspends or reinstates a user. A suspended user's sessions stop working at once
+/// because every request re-reads the user.
+///
+/// # Errors
+/// `NotFound` for an unknown id.
+pub async fn set_suspended(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    suspended: bool,
+) -> CoreResult<User> {
+    let model = user::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| CoreError::NotFound {
+            what: "用户",
+            id: id.to_string(),
+        })?;
+    let mut active: user::ActiveModel = model.into();
+    active.suspended = Set(suspended);
+    User::try_from(active.update(conn).await?)
+}
+
+/// The organisation reference a registration form describes.
+pub fn org_ref(name: &str, kind: OrgKind, uscc: Option<&str>) -> CoreResult<OrgRef> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(CoreError::invalid("org_name", "请填写所在单位名称"));
+    }
+    let uscc = match uscc.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(code) => Some(
+            crate::domain::Uscc::parse(code)
+                .map_err(|reason| CoreError::invalid("org_uscc", reason.to_string()))?,
+        ),
+        None => None,
+    };
+    Ok(OrgRef {
+        name: name.to_owned(),
+        uscc,
+        uscc_check_failure: None,
+        kind,
+    })
+}

@@ -1,0 +1,340 @@
+//! Postings as people handle them on the platform: an organisation's users create and
+//! edit their own postings and move them through the lifecycle; the bureau moderates.
+//! Every decision is checked against the actor and lands in the audit log.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::entities::{achievement, need};
+use crate::posting::{
+    AchievementInput, Action, NeedInput, PostingKind, PostingView, Status, status,
+};
+use crate::services::postings::{self, UpsertOutcome};
+use crate::services::users::User;
+use crate::services::{audit, changes, sessions};
+use crate::{CoreError, CoreResult};
+
+/// A fresh external id for a posting made on the platform rather than imported.
+fn new_external_id(kind: PostingKind) -> String {
+    let prefix = match kind {
+        PostingKind::Need => "WN",
+        PostingKind::Achievement => "WA",
+    };
+    format!(
+        "{prefix}-{}",
+        &sessions::random_token()[..12].to_uppercase()
+    )
+}
+
+/// Whether `actor` may create and manage postings of `kind` at all.
+fn check_poster(actor: &User, kind: PostingKind) -> CoreResult<i64> {
+    match (actor.role.posts(), actor.org_id) {
+        (Some(k), Some(org)) if k == kind => Ok(org),
+        _ => Err(CoreError::Forbidden(format!(
+            "{}不能发布{}",
+            actor.role.label(),
+            kind.label()
+        ))),
+    }
+}
+
+/// Loads a posting and checks that `actor` may take `action` on it: its owners for their
+/// own actions, bureau staff for moderation.
+async fn authorized_view(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    kind: PostingKind,
+    id: i64,
+    moderation: bool,
+) -> CoreResult<PostingView> {
+    let view = postings::views_by_ids(conn, kind, &[id])
+        .await?
+        .pop()
+        .ok_or_else(|| CoreError::NotFound {
+            what: kind.label(),
+            id: id.to_string(),
+        })?;
+    let allowed = if moderation {
+        actor.role.is_bureau()
+    } else {
+        check_poster(actor, kind).is_ok_and(|org| view.org_id == Some(org))
+    };
+    if allowed {
+        Ok(view)
+    } else if moderation {
+        Err(CoreError::Forbidden("只有科技局审核员可以审核".to_owned()))
+    } else {
+        Err(CoreError::Forbidden(format!(
+            "只能操作本单位发布的{}",
+            kind.label()
+        )))
+    }
+}
+
+async fn audit_action(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    kind: PostingKind,
+    id: i64,
+    action: &Action,
+) -> CoreResult<()> {
+    let (reason, note) = match action {
+        Action::Reject { reason, note } => (Some(reason.code()), Some(note.as_str())),
+        _ => (None, None),
+    };
+    let code = format!("{}.{}", kind.code(), action.code());
+    audit::record(
+        conn,
+        audit::Record {
+            actor_user_id: Some(actor.id),
+            action: &code,
+            entity: kind.code(),
+            entity_id: id,
+            reason,
+            detail: note.filter(|n| !n.is_empty()),
+        },
+    )
+    .await
+}
+
+/// Creates a draft need for the actor's enterprise. Returns its id.
+///
+/// # Errors
+/// `Forbidden` unless the actor is an enterprise user with an organisation.
+pub async fn create_need(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    input: &NeedInput,
+) -> CoreResult<i64> {
+    let org = check_poster(actor, PostingKind::Need)?;
+    let mut input = input.clone();
+    input.external_id = new_external_id(PostingKind::Need);
+    let outcome = postings::write_need(conn, &input, None, Status::Draft, Some(org)).await?;
+    finish_create(conn, actor, PostingKind::Need, outcome).await
+}
+
+/// Creates a draft achievement for the actor's institution. Returns its id.
+///
+/// # Errors
+/// `Forbidden` unless the actor is a researcher with an organisation.
+pub async fn create_achievement(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    input: &AchievementInput,
+) -> CoreResult<i64> {
+    let org = check_poster(actor, PostingKind::Achievement)?;
+    let mut input = input.clone();
+    input.external_id = new_external_id(PostingKind::Achievement);
+    let outcome = postings::write_achievement(conn, &input, None, Status::Draft, Some(org)).await?;
+    finish_create(conn, actor, PostingKind::Achievement, outcome).await
+}
+
+async fn finish_create(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    kind: PostingKind,
+    outcome: UpsertOutcome,
+) -> CoreResult<i64> {
+    let (UpsertOutcome::Created(id) | UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id)) =
+        outcome;
+    changes::record(conn, kind, id).await?;
+    let code = format!("{}.create", kind.code());
+    audit::record(
+        conn,
+        audit::Record {
+            actor_user_id: Some(actor.id),
+            action: &code,
+            entity: kind.code(),
+            entity_id: id,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// What an edit does to the lifecycle: a draft stays a draft, a rejected posting becomes
+/// a draft again, a published one goes back to review so the public never sees
+/// unmoderated text. Anything else refuses with the lifecycle's reason.
+fn action_for_edit(current: Status) -> CoreResult<Option<Action>> {
+    let action = match current {
+        Status::Draft => return Ok(None),
+        Status::Published => Action::Resubmit,
+        _ => Action::Revise,
+    };
+    status::transition(current, &action)?;
+    Ok(Some(action))
+}
+
+/// Replaces the content of one of the actor's needs. Returns its new status.
+///
+/// # Errors
+/// `Forbidden` for someone else's need; `IllegalTransition` when it cannot be edited now.
+pub async fn edit_need(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    input: &NeedInput,
+) -> CoreResult<Status> {
+    let view = authorized_view(conn, actor, PostingKind::Need, id, false).await?;
+    let follow_up = action_for_edit(view.status)?;
+    let existing = need::Entity::find_by_id(id).one(conn).await?;
+    let mut input = input.clone();
+    input.external_id = view.external_id.clone();
+    postings::write_need(conn, &input, existing, view.status, view.org_id).await?;
+    finish_edit(conn, actor, PostingKind::Need, id, view.status, follow_up).await
+}
+
+/// Replaces the content of one of the actor's achievements. Returns its new status.
+///
+/// # Errors
+/// As [`edit_need`].
+pub async fn edit_achievement(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    input: &AchievementInput,
+) -> CoreResult<Status> {
+    let view = authorized_view(conn, actor, PostingKind::Achievement, id, false).await?;
+    let follow_up = action_for_edit(view.status)?;
+    let existing = achievement::Entity::find_by_id(id).one(conn).await?;
+    let mut input = input.clone();
+    input.external_id = view.external_id.clone();
+    postings::write_achievement(conn, &input, existing, view.status, view.org_id).await?;
+    finish_edit(
+        conn,
+        actor,
+        PostingKind::Achievement,
+        id,
+        view.status,
+        follow_up,
+    )
+    .await
+}
+
+async fn finish_edit(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    kind: PostingKind,
+    id: i64,
+    current: Status,
+    follow_up: Option<Action>,
+) -> CoreResult<Status> {
+    match follow_up {
+        Some(action) => {
+            audit_action(conn, actor, kind, id, &action).await?;
+            postings::apply_action(conn, kind, id, &action).await
+        }
+        None => {
+            changes::record(conn, kind, id).await?;
+            Ok(current)
+        }
+    }
+}
+
+/// Takes a lifecycle action on a posting: the owner's own actions or the bureau's
+/// moderation. Returns the new status.
+///
+/// # Errors
+/// `Forbidden` when the actor may not; `IllegalTransition` when the lifecycle forbids it.
+pub async fn act(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    kind: PostingKind,
+    id: i64,
+    action: &Action,
+) -> CoreResult<Status> {
+    if matches!(action, Action::Revise | Action::Resubmit) {
+        return Err(CoreError::invalid("action", "修改请通过编辑完成"));
+    }
+    authorized_view(conn, actor, kind, id, action.is_moderation()).await?;
+    let to = postings::apply_action(conn, kind, id, action).await?;
+    audit_action(conn, actor, kind, id, action).await?;
+    Ok(to)
+}
+
+/// The postings of the actor's organisation, newest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn own_postings(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+) -> CoreResult<Vec<PostingView>> {
+    let (Some(kind), Some(org)) = (actor.role.posts(), actor.org_id) else {
+        return Ok(Vec::new());
+    };
+    let ids: Vec<i64> = match kind {
+        PostingKind::Need => need::Entity::find()
+            .filter(need::Column::OrgId.eq(org))
+            .order_by_desc(need::Column::Id)
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect(),
+        PostingKind::Achievement => achievement::Entity::find()
+            .filter(achievement::Column::OrgId.eq(org))
+            .order_by_desc(achievement::Column::Id)
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect(),
+    };
+    sorted_views(conn, kind, &ids).await
+}
+
+/// The moderation queue: postings waiting for review, oldest first, needs then
+/// achievements.
+///
+/// # Errors
+/// `Forbidden` unless the actor is bureau staff.
+pub async fn review_queue(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+) -> CoreResult<Vec<PostingView>> {
+    if !actor.role.is_bureau() {
+        return Err(CoreError::Forbidden(
+            "只有科技局审核员可以查看审核队列".to_owned(),
+        ));
+    }
+    let pending = Status::PendingReview.code();
+    let needs: Vec<i64> = need::Entity::find()
+        .filter(need::Column::Status.eq(pending))
+        .order_by_asc(need::Column::UpdatedAt)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let achievements: Vec<i64> = achievement::Entity::find()
+        .filter(achievement::Column::Status.eq(pending))
+        .order_by_asc(achievement::Column::UpdatedAt)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let mut queue = sorted_views(conn, PostingKind::Need, &needs).await?;
+    queue.extend(sorted_views(conn, PostingKind::Achievement, &achievements).await?);
+    Ok(queue)
+}
+
+/// Views in the order of `ids`.
+async fn sorted_views(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    ids: &[i64],
+) -> CoreResult<Vec<PostingView>> {
+    let mut views = postings::views_by_ids(conn, kind, ids).await?;
+    views.sort_by_key(|v| ids.iter().position(|id| *id == v.id));
+    Ok(views)
+}
+
+/// Whether `actor` may see a posting that is not published: its owners and the bureau.
+pub fn may_see_unpublished(actor: Option<&User>, view: &PostingView) -> bool {
+    actor.is_some_and(|a| {
+        a.role.is_bureau()
+            || (a.role.posts() == Some(view.kind) && a.org_id.is_some() && a.org_id == view.org_id)
+    })
+}

@@ -1,0 +1,155 @@
+//! Accounts over JSON, and the steps pages and API share: registration and login.
+
+use std::net::IpAddr;
+use std::sync::LazyLock;
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use techmatch_core::CoreError;
+use techmatch_core::accounts::{Role, password};
+use techmatch_core::posting::OrgKind;
+use techmatch_core::services::sessions;
+use techmatch_core::services::users::{self, NewUser, User};
+
+use super::auth::{ClientIp, SESSION_COOKIE, Viewer, expired_session_cookie, session_cookie};
+use super::{AppState, WebError};
+
+/// A registration, from the form or as JSON.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Registration {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub display_name: String,
+    /// `enterprise` or `researcher`: other roles are appointed by the bureau.
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub org_name: String,
+    #[serde(default)]
+    pub org_kind: String,
+    #[serde(default)]
+    pub org_uscc: String,
+}
+
+/// Registers a self-service user (enterprise or researcher) and their organisation,
+/// created unverified when the platform does not know it yet.
+pub async fn create_user(app: &AppState, form: &Registration) -> Result<User, WebError> {
+    let role = Role::parse(&form.role)?;
+    if !role.may_self_register() {
+        return Err(CoreError::Forbidden(format!("{}账号由科技局开通", role.label())).into());
+    }
+    let org_kind = if form.org_kind.trim().is_empty() {
+        OrgKind::guess_from_name(&form.org_name)
+    } else {
+        OrgKind::parse(&form.org_kind)?
+    };
+    let organisation = users::org_ref(&form.org_name, org_kind, Some(&form.org_uscc))?;
+    let new = NewUser {
+        email: form.email.clone(),
+        password: form.password.clone(),
+        display_name: form.display_name.clone(),
+        role,
+        organisation: Some(organisation),
+    };
+    users::check(&new)?;
+    let secret = form.password.clone();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&secret)).await??;
+    Ok(users::create(&app.db, &new, hash).await?)
+}
+
+/// Checks a password and starts a session; returns the cookie's token.
+pub async fn authenticate(
+    app: &AppState,
+    email: &str,
+    secret: &str,
+    client: Option<IpAddr>,
+) -> Result<String, WebError> {
+    app.login_limiter.check(email, client)?;
+    let found = users::credentials(&app.db, email).await?;
+    let (user, stored) = match found {
+        Some((user, stored)) => (Some(user), stored),
+        // Verify against a dummy so an unknown address takes as long as a wrong password.
+        None => (None, DUMMY_HASH.clone()),
+    };
+    let secret = secret.to_owned();
+    let matches = tokio::task::spawn_blocking(move || password::verify(&secret, &stored)).await?;
+    match user {
+        Some(user) if matches && user.suspended => Err(WebError::Suspended),
+        Some(user) if matches => Ok(sessions::start(&app.db, user.id).await?),
+        _ => Err(WebError::BadCredentials),
+    }
+}
+
+/// A real hash of a password nobody has, verified when the email is unknown.
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| password::hash("no account has this password").unwrap_or_default());
+
+#[derive(Debug, Deserialize)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+/// The user and the CSRF token JSON clients send in `X-CSRF-Token`.
+fn me_json(user: &User, csrf: &str) -> serde_json::Value {
+    json!({ "user": user, "csrf_token": csrf })
+}
+
+pub async fn register(
+    State(app): State<AppState>,
+    jar: CookieJar,
+    Json(form): Json<Registration>,
+) -> Result<Response, WebError> {
+    let user = create_user(&app, &form).await?;
+    let token = sessions::start(&app.db, user.id).await?;
+    let session = sessions::find(&app.db, &token)
+        .await?
+        .ok_or_else(|| CoreError::Internal("new session vanished".to_owned()))?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        jar.add(session_cookie(token)),
+        Json(me_json(&user, &session.csrf_token)),
+    )
+        .into_response())
+}
+
+pub async fn login(
+    State(app): State<AppState>,
+    ClientIp(client): ClientIp,
+    jar: CookieJar,
+    Json(credentials): Json<Credentials>,
+) -> Result<Response, WebError> {
+    let token = authenticate(&app, &credentials.email, &credentials.password, client).await?;
+    let session = sessions::find(&app.db, &token)
+        .await?
+        .ok_or(WebError::Unauthenticated)?;
+    Ok((
+        jar.add(session_cookie(token)),
+        Json(me_json(&session.user, &session.csrf_token)),
+    )
+        .into_response())
+}
+
+/// Logging out needs no CSRF token: the worst a forged request can do is log someone out.
+pub async fn logout(State(app): State<AppState>, jar: CookieJar) -> Result<Response, WebError> {
+    if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+        sessions::end(&app.db, &token).await?;
+    }
+    Ok((
+        jar.add(expired_session_cookie()),
+        axum::http::StatusCode::NO_CONTENT,
+    )
+        .into_response())
+}
+
+pub async fn me(viewer: Viewer) -> Result<Json<serde_json::Value>, WebError> {
+    let session = viewer.session.ok_or(WebError::Unauthenticated)?;
+    Ok(Json(me_json(&session.user, &session.csrf_token)))
+}

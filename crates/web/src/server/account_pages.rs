@@ -1,0 +1,151 @@
+//! Login, logout and registration pages.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+use techmatch_core::accounts::Role;
+use techmatch_core::posting::OrgKind;
+
+use super::account_api::{self, Registration};
+use super::auth::{ClientIp, CsrfForm, Viewer, expired_session_cookie, session_cookie};
+use super::nav::Nav;
+use super::{AppState, PageError, WebError};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub nav: Nav,
+    pub next: String,
+    pub email: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NextParam {
+    pub next: Option<String>,
+}
+
+/// Only local paths are followed after login, so a link cannot send people elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") => path.to_owned(),
+        _ => "/me".to_owned(),
+    }
+}
+
+pub async fn login_form(viewer: Viewer, Query(params): Query<NextParam>) -> LoginPage {
+    LoginPage {
+        nav: Nav::of(&viewer),
+        next: safe_next(params.next.as_deref()),
+        email: String::new(),
+        error: None,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    pub email: String,
+    pub password: String,
+    pub next: Option<String>,
+}
+
+pub async fn login(
+    State(app): State<AppState>,
+    ClientIp(client): ClientIp,
+    jar: CookieJar,
+    CsrfForm { viewer, form }: CsrfForm<LoginForm>,
+) -> Result<Response, PageError> {
+    let next = safe_next(form.next.as_deref());
+    match account_api::authenticate(&app, &form.email, &form.password, client).await {
+        Ok(token) => Ok((jar.add(session_cookie(token)), Redirect::to(&next)).into_response()),
+        Err(
+            error @ (WebError::BadCredentials | WebError::Suspended | WebError::TooManyAttempts),
+        ) => {
+            let (status, _, message) = error.describe();
+            let page = LoginPage {
+                nav: Nav::of(&viewer),
+                next,
+                email: form.email,
+                error: Some(message),
+            };
+            Ok((status, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Empty {}
+
+pub async fn logout(
+    State(app): State<AppState>,
+    jar: CookieJar,
+    CsrfForm { .. }: CsrfForm<Empty>,
+) -> Result<Response, PageError> {
+    if let Some(token) = jar
+        .get(super::auth::SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+    {
+        techmatch_core::services::sessions::end(&app.db, &token).await?;
+    }
+    Ok((jar.add(expired_session_cookie()), Redirect::to("/")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "register.html")]
+pub struct RegisterPage {
+    pub nav: Nav,
+    pub form: Registration,
+    pub error: Option<String>,
+    pub org_kinds: Vec<(&'static str, &'static str)>,
+}
+
+fn org_kinds() -> Vec<(&'static str, &'static str)> {
+    [OrgKind::Enterprise, OrgKind::University, OrgKind::Institute]
+        .iter()
+        .map(|k| (k.code(), k.label()))
+        .collect()
+}
+
+pub async fn register_form(viewer: Viewer) -> RegisterPage {
+    RegisterPage {
+        nav: Nav::of(&viewer),
+        form: Registration {
+            role: Role::Enterprise.code().to_owned(),
+            org_kind: OrgKind::Enterprise.code().to_owned(),
+            ..Registration::default()
+        },
+        error: None,
+        org_kinds: org_kinds(),
+    }
+}
+
+pub async fn register(
+    State(app): State<AppState>,
+    jar: CookieJar,
+    CsrfForm { viewer, form }: CsrfForm<Registration>,
+) -> Result<Response, PageError> {
+    match account_api::create_user(&app, &form).await {
+        Ok(user) => {
+            let token = techmatch_core::services::sessions::start(&app.db, user.id).await?;
+            Ok((jar.add(session_cookie(token)), Redirect::to("/me")).into_response())
+        }
+        Err(error @ WebError::Core(_)) if error.describe().0.is_client_error() => {
+            let (status, _, message) = error.describe();
+            let page = RegisterPage {
+                nav: Nav::of(&viewer),
+                form: Registration {
+                    password: String::new(),
+                    ..form
+                },
+                error: Some(message),
+                org_kinds: org_kinds(),
+            };
+            Ok((status, page).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,262 @@
+//! Who is asking: the session cookie, CSRF tokens and the login rate limit.
+//!
+//! Pages and the API share one session (an HttpOnly, SameSite=Lax cookie naming a row of
+//! the sessions table). Every state-changing form carries a CSRF token: the session's own
+//! when someone is logged in, otherwise the double-submit `tm_csrf` cookie's. JSON requests
+//! authenticated by the cookie send the session's token in `X-CSRF-Token`.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use techmatch_core::services::sessions::{self, Session};
+use techmatch_core::services::users::User;
+
+use super::{AppState, PageError, WebError};
+
+pub const SESSION_COOKIE: &str = "tm_session";
+pub const CSRF_COOKIE: &str = "tm_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The cookie that keeps someone logged in.
+pub fn session_cookie(token: String) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::days(sessions::LIFETIME_DAYS))
+        .build()
+}
+
+/// The cookie that ends a session in the browser.
+pub fn expired_session_cookie() -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::ZERO)
+        .build()
+}
+
+/// The anonymous visitor's CSRF token, set by [`ensure_csrf_cookie`].
+#[derive(Debug, Clone)]
+pub struct AnonymousCsrf(pub String);
+
+/// Gives every visitor a `tm_csrf` cookie so that forms shown before login (login,
+/// registration) can be protected by double submission.
+pub async fn ensure_csrf_cookie(mut request: Request, next: Next) -> Response {
+    let jar = CookieJar::from_headers(request.headers());
+    let existing = jar
+        .get(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() == 64);
+    let (token, fresh) = match existing {
+        Some(token) => (token, false),
+        None => (sessions::random_token(), true),
+    };
+    request
+        .extensions_mut()
+        .insert(AnonymousCsrf(token.clone()));
+    let mut response = next.run(request).await;
+    if fresh {
+        let cookie = Cookie::build((CSRF_COOKIE, token))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .build();
+        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// Whoever is asking, logged in or not.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub session: Option<Session>,
+    /// The token forms must echo: the session's, or the anonymous cookie's.
+    pub csrf: String,
+}
+
+impl Viewer {
+    pub fn user(&self) -> Option<&User> {
+        self.session.as_ref().map(|s| &s.user)
+    }
+}
+
+async fn session_of(parts: &Parts, state: &AppState) -> Result<Option<Session>, WebError> {
+    let jar = CookieJar::from_headers(&parts.headers);
+    match jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+        Some(token) if !token.is_empty() => Ok(sessions::find(&state.db, &token).await?),
+        _ => Ok(None),
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let session = session_of(parts, state).await?;
+        let csrf = match &session {
+            Some(s) => s.csrf_token.clone(),
+            None => parts
+                .extensions
+                .get::<AnonymousCsrf>()
+                .map(|a| a.0.clone())
+                .unwrap_or_default(),
+        };
+        Ok(Viewer { session, csrf })
+    }
+}
+
+/// A logged-in user, for pages: anyone else is sent to the login page.
+#[derive(Debug, Clone)]
+pub struct PageUser(pub Session);
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        match session_of(parts, state).await? {
+            Some(session) => Ok(PageUser(session)),
+            None => Err(PageError(WebError::LoginRequired {
+                next: parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_else(|| "/".to_owned()),
+            })),
+        }
+    }
+}
+
+/// A logged-in user, for the JSON API: anyone else gets 401. A request that changes
+/// something must carry the session's CSRF token in `X-CSRF-Token`.
+#[derive(Debug, Clone)]
+pub struct ApiUser(pub User);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let session = session_of(parts, state)
+            .await?
+            .ok_or(WebError::Unauthenticated)?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe && !header_matches(&parts.headers, &session.csrf_token) {
+            return Err(WebError::Csrf);
+        }
+        Ok(ApiUser(session.user))
+    }
+}
+
+fn header_matches(headers: &HeaderMap, expected: &str) -> bool {
+    headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| constant_time_eq(v.as_bytes(), expected.as_bytes()))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[derive(Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A submitted form whose CSRF token has been checked, with the viewer who sent it.
+pub struct CsrfForm<T> {
+    pub viewer: Viewer,
+    pub form: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, WebError> {
+        let (mut parts, body) = request.into_parts();
+        let viewer = Viewer::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| WebError::BadForm("表单内容过大".to_owned()))?;
+        let sent: CsrfField =
+            serde_html_form::from_bytes(&bytes).map_err(|e| WebError::BadForm(e.to_string()))?;
+        if viewer.csrf.is_empty() || !constant_time_eq(sent.csrf.as_bytes(), viewer.csrf.as_bytes())
+        {
+            return Err(WebError::Csrf);
+        }
+        let form =
+            serde_html_form::from_bytes(&bytes).map_err(|e| WebError::BadForm(e.to_string()))?;
+        Ok(CsrfForm { viewer, form })
+    }
+}
+
+/// Forms are small; uploads go through multipart with their own limit.
+const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// Login attempts allowed per email address and per client address, per minute.
+const ATTEMPTS_PER_EMAIL: u32 = 5;
+const ATTEMPTS_PER_CLIENT: u32 = 30;
+
+/// Slows down password guessing: a burst of attempts for one account, or from one
+/// client, is refused for a while. Per process; several web nodes each keep their own.
+pub struct LoginLimiter {
+    by_email: DefaultKeyedRateLimiter<String>,
+    by_client: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl Default for LoginLimiter {
+    fn default() -> Self {
+        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
+        LoginLimiter {
+            by_email: RateLimiter::keyed(quota(ATTEMPTS_PER_EMAIL)),
+            by_client: RateLimiter::keyed(quota(ATTEMPTS_PER_CLIENT)),
+        }
+    }
+}
+
+impl LoginLimiter {
+    /// Counts one attempt; refuses when either budget is spent.
+    pub fn check(&self, email: &str, client: Option<IpAddr>) -> Result<(), WebError> {
+        let email_ok = self
+            .by_email
+            .check_key(&email.trim().to_lowercase())
+            .is_ok();
+        let client_ok = client.is_none_or(|ip| self.by_client.check_key(&ip).is_ok());
+        if email_ok && client_ok {
+            Ok(())
+        } else {
+            Err(WebError::TooManyAttempts)
+        }
+    }
+}
+
+/// The client's address, when the server was started with connection info.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}

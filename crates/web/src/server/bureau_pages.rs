@@ -1,0 +1,155 @@
+//! The bureau's pages: the moderation queue, users and the audit log.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use techmatch_core::CoreError;
+use techmatch_core::posting::{Action, PostingView, RejectReason};
+use techmatch_core::services::audit::{self, AuditEntry};
+use techmatch_core::services::users::{self, User};
+use techmatch_core::services::{sessions, workflow};
+
+use super::auth::{CsrfForm, PageUser, Viewer};
+use super::nav::Nav;
+use super::workspace_api::{kind_of_path, take_action};
+use super::{AppState, PageError, WebError};
+
+fn bureau(page_user: &PageUser) -> Result<(&User, Nav), WebError> {
+    let user = &page_user.0.user;
+    if !user.role.is_bureau() {
+        return Err(CoreError::Forbidden("只有科技局工作人员可以访问".to_owned()).into());
+    }
+    let viewer = Viewer {
+        session: Some(page_user.0.clone()),
+        csrf: page_user.0.csrf_token.clone(),
+    };
+    Ok((user, Nav::of(&viewer)))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "queue.html")]
+pub struct QueuePage {
+    pub nav: Nav,
+    pub postings: Vec<PostingView>,
+    pub reasons: Vec<(&'static str, &'static str)>,
+}
+
+pub async fn queue(
+    State(app): State<AppState>,
+    page_user: PageUser,
+) -> Result<QueuePage, PageError> {
+    let (user, nav) = bureau(&page_user)?;
+    Ok(QueuePage {
+        nav,
+        postings: workflow::review_queue(&app.db, user).await?,
+        reasons: RejectReason::ALL
+            .iter()
+            .map(|r| (r.code(), r.label()))
+            .collect(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DecisionForm {
+    pub action: String,
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn decide(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path((kind, id)): Path<(String, i64)>,
+    CsrfForm { form, .. }: CsrfForm<DecisionForm>,
+) -> Result<Response, PageError> {
+    let (user, _) = bureau(&page_user)?;
+    let kind = kind_of_path(&kind)?;
+    let action = Action::parse(&form.action, form.reason.as_deref(), &form.note)?;
+    if !action.is_moderation() {
+        return Err(CoreError::invalid("action", "审核只能是通过或驳回").into());
+    }
+    take_action(&app, user, kind, id, &action).await?;
+    Ok(Redirect::to("/bureau/queue").into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    pub nav: Nav,
+    pub entries: Vec<AuditEntry>,
+}
+
+pub async fn audit(
+    State(app): State<AppState>,
+    page_user: PageUser,
+) -> Result<AuditPage, PageError> {
+    let (_, nav) = bureau(&page_user)?;
+    Ok(AuditPage {
+        nav,
+        entries: audit::recent(&app.db, 200).await?,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "users.html")]
+pub struct UsersPage {
+    pub nav: Nav,
+    pub users: Vec<User>,
+}
+
+pub async fn users(
+    State(app): State<AppState>,
+    page_user: PageUser,
+) -> Result<UsersPage, PageError> {
+    let (_, nav) = bureau(&page_user)?;
+    Ok(UsersPage {
+        nav,
+        users: users::all(&app.db).await?,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SuspendForm {
+    /// `true` to suspend, `false` to reinstate.
+    pub suspended: bool,
+}
+
+/// Suspends or reinstates a user; a suspended user's sessions end at once. Bureau staff
+/// cannot suspend themselves (the platform would lose its last moderator that way).
+pub async fn suspend(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<SuspendForm>,
+) -> Result<Response, PageError> {
+    let (actor, _) = bureau(&page_user)?;
+    if actor.id == id {
+        return Err(CoreError::invalid("user", "不能停用自己的账号").into());
+    }
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    users::set_suspended(&txn, id, form.suspended).await?;
+    if form.suspended {
+        sessions::end_all(&txn, id).await?;
+    }
+    audit::record(
+        &txn,
+        audit::Record {
+            actor_user_id: Some(actor.id),
+            action: if form.suspended {
+                "user.suspend"
+            } else {
+                "user.reinstate"
+            },
+            entity: "user",
+            entity_id: id,
+            ..Default::default()
+        },
+    )
+    .await?;
+    txn.commit().await.map_err(CoreError::from)?;
+    Ok(Redirect::to("/bureau/users").into_response())
+}

@@ -1,0 +1,31 @@
+//! What the page header needs to know about the viewer.
+
+use super::auth::Viewer;
+
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub user_name: Option<String>,
+    pub role_label: &'static str,
+    pub is_bureau: bool,
+    pub can_post: bool,
+    /// The token every form on the page must send back.
+    pub csrf: String,
+}
+
+impl Nav {
+    pub fn of(viewer: &Viewer) -> Nav {
+        match viewer.user() {
+            Some(user) => Nav {
+                user_name: Some(user.display_name.clone()),
+                role_label: user.role.label(),
+                is_bureau: user.role.is_bureau(),
+                can_post: user.role.posts().is_some(),
+                csrf: viewer.csrf.clone(),
+            },
+            None => Nav {
+                csrf: viewer.csrf.clone(),
+                ..Nav::default()
+            },
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! An organisation's own postings and the bureau's moderation, over JSON. The pages in
+//! `workspace_pages` and `bureau_pages` call the same functions.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use techmatch_core::CoreError;
+use techmatch_core::posting::{Action, PostingKind, PostingView, Status};
+use techmatch_core::services::users::User;
+use techmatch_core::services::{audit, postings, workflow};
+use techmatch_search::{Match, MatchOptions, find_matches};
+
+use super::auth::ApiUser;
+use super::forms::{PostingForm, describe};
+use super::{AppState, WebError};
+use crate::app::App;
+
+/// The kind of posting a user creates, or 403.
+pub fn own_kind(user: &User) -> Result<PostingKind, WebError> {
+    user.role
+        .posts()
+        .ok_or_else(|| CoreError::Forbidden(format!("{}没有自己的发布", user.role.label())).into())
+}
+
+/// Parses a form into the input of the user's kind and creates or edits the posting in
+/// one transaction. Returns the posting's id and status.
+pub async fn save(
+    app: &App,
+    user: &User,
+    existing: Option<i64>,
+    form: &PostingForm,
+) -> Result<(i64, Status), WebError> {
+    let kind = own_kind(user)?;
+    let invalid = |problems: Vec<techmatch_core::lists::RowProblem>| -> WebError {
+        CoreError::invalid("form", describe(kind, &problems).join("；")).into()
+    };
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    let saved = match (kind, existing) {
+        (PostingKind::Need, None) => {
+            let input = form.need(&app.industries).map_err(invalid)?;
+            let id = workflow::create_need(&txn, user, &input).await?;
+            (id, Status::Draft)
+        }
+        (PostingKind::Need, Some(id)) => {
+            let input = form.need(&app.industries).map_err(invalid)?;
+            (id, workflow::edit_need(&txn, user, id, &input).await?)
+        }
+        (PostingKind::Achievement, None) => {
+            let input = form.achievement(&app.industries).map_err(invalid)?;
+            let id = workflow::create_achievement(&txn, user, &input).await?;
+            (id, Status::Draft)
+        }
+        (PostingKind::Achievement, Some(id)) => {
+            let input = form.achievement(&app.industries).map_err(invalid)?;
+            (
+                id,
+                workflow::edit_achievement(&txn, user, id, &input).await?,
+            )
+        }
+    };
+    txn.commit().await.map_err(CoreError::from)?;
+    Ok(saved)
+}
+
+/// Takes a lifecycle action in one transaction (the change and its audit entry).
+pub async fn take_action(
+    app: &App,
+    user: &User,
+    kind: PostingKind,
+    id: i64,
+    action: &Action,
+) -> Result<Status, WebError> {
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    let to = workflow::act(&txn, user, kind, id, action).await?;
+    txn.commit().await.map_err(CoreError::from)?;
+    Ok(to)
+}
+
+/// One of the user's own postings with its matches (even before it is published, so
+/// that an enterprise sees what its need would find).
+pub async fn own_posting(
+    app: &App,
+    user: &User,
+    id: i64,
+) -> Result<(PostingView, Vec<Match>), WebError> {
+    let kind = own_kind(user)?;
+    let view = postings::views_by_ids(&app.db, kind, &[id])
+        .await?
+        .pop()
+        .filter(|v| v.org_id.is_some() && v.org_id == user.org_id)
+        .ok_or_else(|| CoreError::NotFound {
+            what: kind.label(),
+            id: id.to_string(),
+        })?;
+    let options = MatchOptions {
+        top: 10,
+        ..Default::default()
+    };
+    let matches = find_matches(&app.index, &view, &options)?;
+    Ok((view, matches))
+}
+
+fn posting_json(view: &PostingView) -> Value {
+    json!({
+        "id": view.id,
+        "kind": view.kind,
+        "external_id": view.external_id,
+        "title": view.title,
+        "status": view.status,
+        "status_label": view.status.label(),
+        "reject_reason": view.reject_reason,
+        "reject_note": view.reject_note,
+        "posting": view,
+    })
+}
+
+pub async fn own(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Value>, WebError> {
+    own_kind(&user)?;
+    let views = workflow::own_postings(&app.db, &user).await?;
+    Ok(Json(
+        json!({ "postings": views.iter().map(posting_json).collect::<Vec<_>>() }),
+    ))
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Json(form): Json<PostingForm>,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    let (id, status) = save(&app, &user, None, &form).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "status": status })),
+    ))
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, WebError> {
+    let (view, matches) = own_posting(&app, &user, id).await?;
+    let mut body = posting_json(&view);
+    body["matches"] = json!(matches);
+    Ok(Json(body))
+}
+
+pub async fn edit(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(form): Json<PostingForm>,
+) -> Result<Json<Value>, WebError> {
+    let (id, status) = save(&app, &user, Some(id), &form).await?;
+    Ok(Json(json!({ "id": id, "status": status })))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ActionBody {
+    pub action: String,
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn act(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<ActionBody>,
+) -> Result<Json<Value>, WebError> {
+    let kind = own_kind(&user)?;
+    let action = Action::parse(&body.action, body.reason.as_deref(), &body.note)?;
+    if action.is_moderation() {
+        return Err(CoreError::Forbidden("审核请由科技局在审核队列中进行".to_owned()).into());
+    }
+    let status = take_action(&app, &user, kind, id, &action).await?;
+    Ok(Json(json!({ "id": id, "status": status })))
+}
+
+pub async fn queue(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Value>, WebError> {
+    let views = workflow::review_queue(&app.db, &user).await?;
+    Ok(Json(
+        json!({ "postings": views.iter().map(posting_json).collect::<Vec<_>>() }),
+    ))
+}
+
+/// `needs` / `achievements` in a path.
+pub fn kind_of_path(segment: &str) -> Result<PostingKind, WebError> {
+    match segment {
+        "needs" | "need" => Ok(PostingKind::Need),
+        "achievements" | "achievement" => Ok(PostingKind::Achievement),
+        other => Err(CoreError::NotFound {
+            what: "栏目",
+            id: other.to_owned(),
+        }
+        .into()),
+    }
+}
+
+pub async fn decide(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((kind, id)): Path<(String, i64)>,
+    Json(body): Json<ActionBody>,
+) -> Result<Json<Value>, WebError> {
+    let kind = kind_of_path(&kind)?;
+    let action = Action::parse(&body.action, body.reason.as_deref(), &body.note)?;
+    if !action.is_moderation() {
+        return Err(CoreError::invalid("action", "审核只能是 approve 或 reject").into());
+    }
+    let status = take_action(&app, &user, kind, id, &action).await?;
+    Ok(Json(json!({ "id": id, "status": status })))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AuditParams {
+    pub limit: Option<u64>,
+}
+
+pub async fn audit(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(params): Query<AuditParams>,
+) -> Result<Json<Value>, WebError> {
+    if !user.role.is_bureau() {
+        return Err(CoreError::Forbidden("只有科技局可以查看审计日志".to_owned()).into());
+    }
+    let entries = audit::recent(&app.db, params.limit.unwrap_or(100).min(1000)).await?;
+    Ok(Json(json!({ "entries": entries })))
+}

@@ -1,0 +1,590 @@
+//! The platform people use: accounts, roles, posting, moderation, matches, CSRF and the
+//! login rate limit, through a real `techmatch serve` on SQLite and on PostgreSQL.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use techmatch_core::testing::{TestDb, on_each_backend};
+
+use super::{Server, start_on};
+
+const DEMO_PASSWORD: &str = "demo-password";
+const MODERATOR: &str = "moderator@demo.techmatch";
+
+/// A browser-like client: its own cookie jar, no automatic redirects (so that a redirect
+/// to the login page can be asserted), and the CSRF token of its session.
+struct Client {
+    http: reqwest::Client,
+    csrf: String,
+}
+
+fn client() -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("http client: {e}"));
+    Client {
+        http,
+        csrf: String::new(),
+    }
+}
+
+impl Client {
+    async fn send(
+        &self,
+        server: &Server,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, server.url(path));
+        if !self.csrf.is_empty() {
+            request = request.header("X-CSRF-Token", &self.csrf);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    async fn get(&self, server: &Server, path: &str) -> (StatusCode, Value) {
+        self.send(server, reqwest::Method::GET, path, None).await
+    }
+
+    async fn post(&self, server: &Server, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(server, reqwest::Method::POST, path, Some(body))
+            .await
+    }
+
+    async fn login(server: &Server, email: &str, password: &str) -> Client {
+        let mut client = client();
+        let (status, body) = client
+            .post(
+                server,
+                "/api/v1/session",
+                json!({ "email": email, "password": password }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "login {email}: {body}");
+        client.csrf = body["csrf_token"].as_str().unwrap_or_default().to_owned();
+        client
+    }
+
+    async fn register(server: &Server, email: &str, role: &str, org: &str) -> Client {
+        let mut client = client();
+        let (status, body) = client
+            .post(
+                server,
+                "/api/v1/users",
+                json!({
+                    "email": email,
+                    "password": "a-good-password",
+                    "display_name": "测试用户",
+                    "role": role,
+                    "org_name": org,
+                }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "register {email}: {body}");
+        client.csrf = body["csrf_token"].as_str().unwrap_or_default().to_owned();
+        client
+    }
+
+    /// Fetches a page and returns its HTML and the CSRF token of its first form.
+    async fn page(&self, server: &Server, path: &str) -> (StatusCode, String, String) {
+        let response = self
+            .http
+            .get(server.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let status = response.status();
+        let html = response.text().await.unwrap_or_default();
+        let token = html
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_owned();
+        (status, html, token)
+    }
+
+    async fn form(&self, server: &Server, path: &str, fields: &[(&str, &str)]) -> StatusCode {
+        self.http
+            .post(server.url(path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .status()
+    }
+}
+
+/// Runs a platform test against a fresh server on each database backend.
+async fn on_each_platform<F, Fut>(test: F)
+where
+    F: Fn(Server) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    on_each_backend(|db: TestDb| {
+        let test = &test;
+        async move {
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            let server = start_on(&dir.path().join("data"), Some(&db.url));
+            test(server).await;
+            drop(dir);
+            db
+        }
+    })
+    .await;
+}
+
+fn need_body(title: &str) -> Value {
+    json!({
+        "title": title,
+        "body": "现有碳化法纳米碳酸钙产品团聚明显，需要湿法表面改性技术，提高活化度和分散性，降低吸油值。",
+        "keywords": "纳米碳酸钙，表面改性，分散性",
+        "industry": "新材料",
+        "trl": "中试",
+        "price": "50-200",
+        "modes": ["技术转让", "合作开发"],
+    })
+}
+
+/// Polls until the search finds `title` among published needs: the index follows the
+/// database within a second or so.
+async fn searchable(anonymous: &Client, server: &Server, title: &str) -> bool {
+    for _ in 0..40 {
+        let path = format!("/api/v1/search?kind=needs&q={title}");
+        let (_, found) = anonymous.get(server, &path).await;
+        let hits = found["hits"].as_array().cloned().unwrap_or_default();
+        if hits.iter().any(|h| h["title"] == title) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_need_goes_from_registration_through_moderation_to_search_and_matches() {
+    on_each_platform(|server| async move {
+        let anonymous = client();
+        let enterprise = Client::register(
+            &server,
+            "boss@calcium.example.cn",
+            "enterprise",
+            "晋阳县测试钙业有限公司",
+        )
+        .await;
+
+        // A form-less JSON write without the session's CSRF token is refused.
+        let mut forged = Client::login(&server, "boss@calcium.example.cn", "a-good-password").await;
+        forged.csrf.clear();
+        let (status, body) = forged
+            .post(&server, "/api/v1/me/postings", need_body("伪造"))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(body["error"]["code"], "csrf");
+
+        // Invalid input is refused with the field named, and nothing is created.
+        let mut bad = need_body("预算写错的需求");
+        bad["price"] = json!("很多");
+        let (status, body) = enterprise.post(&server, "/api/v1/me/postings", bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("预算"),
+            "the field is named in Chinese: {body}"
+        );
+
+        let title = "纳米碳酸钙湿法表面改性技术攻关";
+        let (status, created) = enterprise
+            .post(&server, "/api/v1/me/postings", need_body(title))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        assert_eq!(created["status"], "draft");
+        let id = created["id"].as_i64().unwrap_or_default();
+        let (_, own) = enterprise.get(&server, "/api/v1/me/postings").await;
+        assert_eq!(own["postings"].as_array().map(Vec::len), Some(1), "{own}");
+        let external = own["postings"][0]["external_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+
+        // A draft is invisible to the public.
+        let (status, _) = anonymous
+            .get(&server, &format!("/api/v1/needs/{external}/matches"))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let (status, body) = enterprise
+            .post(
+                &server,
+                &format!("/api/v1/me/postings/{id}/actions"),
+                json!({"action": "submit"}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["status"].clone()),
+            (StatusCode::OK, json!("pending_review")),
+            "{body}"
+        );
+
+        // Nobody but the bureau moderates; the owner cannot approve its own need.
+        let researcher = Client::register(
+            &server,
+            "li@institute.example.cn",
+            "researcher",
+            "测试材料研究院",
+        )
+        .await;
+        for outsider in [&enterprise, &researcher] {
+            let (status, _) = outsider
+                .post(
+                    &server,
+                    &format!("/api/v1/moderation/needs/{id}"),
+                    json!({"action": "approve"}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN);
+        }
+        // Nor may another organisation touch it.
+        let rival =
+            Client::register(&server, "rival@other.example.cn", "enterprise", "别家公司").await;
+        let (status, _) = rival
+            .post(
+                &server,
+                &format!("/api/v1/me/postings/{id}/actions"),
+                json!({"action": "recall"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // The moderator works through the pages: log in by form, see the queue, approve.
+        let moderator = client();
+        let (_, _, token) = moderator.page(&server, "/login").await;
+        let status = moderator
+            .form(
+                &server,
+                "/login",
+                &[
+                    ("csrf", &token),
+                    ("email", MODERATOR),
+                    ("password", DEMO_PASSWORD),
+                    ("next", "/bureau/queue"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, queue, token) = moderator.page(&server, "/bureau/queue").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(queue.contains(title), "the need waits in the queue");
+        // A form without the CSRF token changes nothing.
+        let status = moderator
+            .form(
+                &server,
+                &format!("/bureau/needs/{id}/decide"),
+                &[("action", "approve")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let status = moderator
+            .form(
+                &server,
+                &format!("/bureau/needs/{id}/decide"),
+                &[("csrf", &token), ("action", "approve")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+
+        // Published: searchable by anyone, with matches explained to its owner.
+        assert!(
+            searchable(&anonymous, &server, title).await,
+            "the approved need is searchable"
+        );
+        let (status, mine) = enterprise
+            .get(&server, &format!("/api/v1/me/postings/{id}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(mine["status"], "published");
+        let best = &mine["matches"][0];
+        assert!(
+            best["title"].as_str().unwrap_or("").contains("碳酸钙"),
+            "{best}"
+        );
+        assert!(best["factors"].as_array().is_some_and(|f| !f.is_empty()));
+        assert!(
+            best["matched_terms"]
+                .as_array()
+                .is_some_and(|t| !t.is_empty())
+        );
+
+        // Every moderation action is in the audit log, with who did it.
+        let bureau = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let (_, log) = bureau.get(&server, "/api/v1/audit").await;
+        let entries = log["entries"].as_array().cloned().unwrap_or_default();
+        assert!(
+            entries.iter().any(|e| e["action"] == "need.approve"
+                && e["entity_id"] == id
+                && e["actor_user_id"].is_i64()),
+            "{log}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_rejection_reaches_the_owner_and_illegal_steps_are_refused_with_the_reason() {
+    on_each_platform(|server| async move {
+        let enterprise = Client::register(
+            &server,
+            "owner@reject.example.cn",
+            "enterprise",
+            "驳回测试有限公司",
+        )
+        .await;
+        let (_, created) = enterprise
+            .post(
+                &server,
+                "/api/v1/me/postings",
+                need_body("描述过于简单的需求"),
+            )
+            .await;
+        let id = created["id"].as_i64().unwrap_or_default();
+
+        // Closing a draft is not a step the lifecycle has.
+        let (status, body) = enterprise
+            .post(
+                &server,
+                &format!("/api/v1/me/postings/{id}/actions"),
+                json!({"action": "close"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("草稿"),
+            "{body}"
+        );
+
+        enterprise
+            .post(
+                &server,
+                &format!("/api/v1/me/postings/{id}/actions"),
+                json!({"action": "submit"}),
+            )
+            .await;
+        let bureau = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        // "Other" needs its explanation.
+        let (status, _) = bureau
+            .post(
+                &server,
+                &format!("/api/v1/moderation/needs/{id}"),
+                json!({"action": "reject", "reason": "other"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, body) = bureau
+            .post(
+                &server,
+                &format!("/api/v1/moderation/needs/{id}"),
+                json!({"action": "reject", "reason": "incomplete", "note": "请补充技术指标"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        let (_, mine) = enterprise
+            .get(&server, &format!("/api/v1/me/postings/{id}"))
+            .await;
+        assert_eq!(mine["status"], "rejected");
+        assert_eq!(mine["reject_reason"], "信息不完整");
+        assert_eq!(mine["reject_note"], "请补充技术指标");
+
+        // Editing a rejected need makes it a draft again, ready to resubmit.
+        let request = enterprise
+            .http
+            .put(server.url(&format!("/api/v1/me/postings/{id}")))
+            .header("X-CSRF-Token", &enterprise.csrf)
+            .json(&need_body("补充了指标的需求"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(request.status(), StatusCode::OK);
+        let (_, mine) = enterprise
+            .get(&server, &format!("/api/v1/me/postings/{id}"))
+            .await;
+        assert_eq!(
+            (mine["status"].clone(), mine["title"].clone()),
+            (json!("draft"), json!("补充了指标的需求"))
+        );
+    })
+    .await;
+}
+
+/// Who may use which route: anyone else gets 401/403 (or the login page), never data.
+#[tokio::test]
+async fn every_route_admits_only_its_roles() {
+    on_each_platform(|server| async move {
+        let anonymous = client();
+        let enterprise = Client::login(&server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
+        let researcher = Client::login(&server, "researcher@demo.techmatch", DEMO_PASSWORD).await;
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let admin = Client::login(&server, "admin@demo.techmatch", DEMO_PASSWORD).await;
+        let who = [
+            ("anonymous", &anonymous),
+            ("enterprise", &enterprise),
+            ("researcher", &researcher),
+            ("moderator", &moderator),
+            ("admin", &admin),
+        ];
+        // Expected status per role, in the order of `who`.
+        const LOGIN: u16 = 303;
+        let routes: &[(&str, [u16; 5])] = &[
+            ("/", [200, 200, 200, 200, 200]),
+            ("/me", [LOGIN, 200, 200, 403, 403]),
+            ("/me/new", [LOGIN, 200, 200, 403, 403]),
+            ("/bureau/queue", [LOGIN, 403, 403, 200, 200]),
+            ("/bureau/audit", [LOGIN, 403, 403, 200, 200]),
+            ("/bureau/users", [LOGIN, 403, 403, 200, 200]),
+            ("/api/v1/me", [401, 200, 200, 200, 200]),
+            ("/api/v1/me/postings", [401, 200, 200, 403, 403]),
+            ("/api/v1/moderation/queue", [401, 403, 403, 200, 200]),
+            ("/api/v1/audit", [401, 403, 403, 200, 200]),
+        ];
+        for (path, expected) in routes {
+            for ((role, client), want) in who.iter().zip(expected) {
+                let (status, body) = client.get(&server, path).await;
+                assert_eq!(status.as_u16(), *want, "GET {path} as {role}: {body}");
+                if *want == LOGIN {
+                    let response = client
+                        .http
+                        .get(server.url(path))
+                        .send()
+                        .await
+                        .unwrap_or_else(|e| panic!("{e}"));
+                    let location = response
+                        .headers()
+                        .get("location")
+                        .and_then(|l| l.to_str().ok())
+                        .unwrap_or("");
+                    assert!(location.starts_with("/login?next="), "{path}: {location}");
+                }
+            }
+        }
+        // Writes: who may create a posting, and of which kind.
+        let creators: [(&Client, u16); 5] = [
+            (&anonymous, 401),
+            (&enterprise, 201),
+            (&researcher, 201),
+            (&moderator, 403),
+            (&admin, 403),
+        ];
+        for (client, want) in creators {
+            let mut body = need_body("权限测试");
+            // Valid for either kind: a budget of 100 万元 or an asking price of 100 万元.
+            body["price"] = json!("100");
+            let (status, body) = client.post(&server, "/api/v1/me/postings", body).await;
+            assert_eq!(status.as_u16(), want, "{body}");
+        }
+        // A researcher's posting is an achievement, an enterprise's a need.
+        let (_, own) = researcher.get(&server, "/api/v1/me/postings").await;
+        assert!(own["postings"].as_array().is_some_and(|p| {
+            p.iter()
+                .any(|p| p["kind"] == "achievement" && p["title"] == "权限测试")
+        }));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn logins_are_rate_limited_and_suspension_ends_sessions() {
+    on_each_platform(|server| async move {
+        let victim =
+            Client::register(&server, "victim@example.cn", "enterprise", "受害者公司").await;
+        let attacker = client();
+        let mut statuses = Vec::new();
+        for _ in 0..7 {
+            let (status, _) = attacker
+                .post(
+                    &server,
+                    "/api/v1/session",
+                    json!({"email": "victim@example.cn", "password": "guess-guess"}),
+                )
+                .await;
+            statuses.push(status.as_u16());
+        }
+        assert_eq!(
+            &statuses[..5],
+            &[401; 5],
+            "wrong passwords are refused: {statuses:?}"
+        );
+        assert!(
+            statuses[5..].iter().all(|s| *s == 429),
+            "then the account is protected: {statuses:?}"
+        );
+
+        // The bureau suspends the user: the running session stops working at once.
+        let (status, _) = victim.get(&server, "/api/v1/me").await;
+        assert_eq!(status, StatusCode::OK);
+        let admin = client();
+        let (_, _, token) = admin.page(&server, "/login").await;
+        admin
+            .form(
+                &server,
+                "/login",
+                &[
+                    ("csrf", &token),
+                    ("email", "admin@demo.techmatch"),
+                    ("password", DEMO_PASSWORD),
+                ],
+            )
+            .await;
+        let (_, users, token) = admin.page(&server, "/bureau/users").await;
+        // Users are listed newest first, and the victim registered last.
+        assert!(users.contains("victim@example.cn"));
+        let id = users
+            .split("/bureau/users/")
+            .nth(1)
+            .and_then(|chunk| chunk.split('/').next())
+            .unwrap_or_default()
+            .to_owned();
+        let status = admin
+            .form(
+                &server,
+                &format!("/bureau/users/{id}/suspend"),
+                &[("csrf", &token), ("suspended", "true")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, _) = victim.get(&server, "/api/v1/me").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (_, log) = Client::login(&server, MODERATOR, DEMO_PASSWORD)
+            .await
+            .get(&server, "/api/v1/audit")
+            .await;
+        assert!(
+            log["entries"]
+                .as_array()
+                .is_some_and(|e| e.iter().any(|e| e["action"] == "user.suspend"))
+        );
+    })
+    .await;
+}
