@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261130_000001_core;
 mod m20261201_000001_accounts;
+mod m20261201_000002_contacts;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261130_000001_core::Migration),
             Box::new(m20261201_000001_accounts::Migration),
+            Box::new(m20261201_000002_contacts::Migration),
         ]
     }
 }

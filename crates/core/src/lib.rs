@@ -2,6 +2,7 @@
 //! services over sea-orm. Nothing here knows about HTTP or the search index.
 
 pub mod accounts;
+pub mod contact;
 pub mod db;
 pub mod domain;
 pub mod entities;

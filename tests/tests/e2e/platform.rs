@@ -468,6 +468,8 @@ async fn every_route_admits_only_its_roles() {
             ("/api/v1/me/postings", [401, 200, 200, 403, 403]),
             ("/api/v1/moderation/queue", [401, 403, 403, 200, 200]),
             ("/api/v1/audit", [401, 403, 403, 200, 200]),
+            ("/contacts", [LOGIN, 200, 200, 200, 200]),
+            ("/api/v1/contacts", [401, 200, 200, 200, 200]),
         ];
         for (path, expected) in routes {
             for ((role, client), want) in who.iter().zip(expected) {
@@ -585,6 +587,130 @@ async fn logins_are_rate_limited_and_suspension_ends_sessions() {
                 .as_array()
                 .is_some_and(|e| e.iter().any(|e| e["action"] == "user.suspend"))
         );
+    })
+    .await;
+}
+
+/// Publishes a need for `enterprise` through the moderator; returns its id and external id.
+async fn published_need(server: &Server, enterprise: &Client, body: Value) -> (i64, String) {
+    let (status, created) = enterprise.post(server, "/api/v1/me/postings", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().unwrap_or_default();
+    enterprise
+        .post(
+            server,
+            &format!("/api/v1/me/postings/{id}/actions"),
+            json!({"action": "submit"}),
+        )
+        .await;
+    let bureau = Client::login(server, MODERATOR, DEMO_PASSWORD).await;
+    let (status, body) = bureau
+        .post(
+            server,
+            &format!("/api/v1/moderation/needs/{id}"),
+            json!({"action": "approve"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, mine) = enterprise
+        .get(server, &format!("/api/v1/me/postings/{id}"))
+        .await;
+    (
+        id,
+        mine["external_id"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_contact_leads_to_a_deal_and_a_confidential_enterprise_stays_anonymous_until_it_accepts()
+{
+    on_each_platform(|server| async move {
+        let org = "保密测试新材料有限公司";
+        let enterprise = Client::register(&server, "secret@enterprise.example.cn", "enterprise", org).await;
+        let mut body = need_body("保密的纳米碳酸钙改性需求");
+        body["confidential"] = json!("on");
+        let (need_id, external) = published_need(&server, &enterprise, body).await;
+
+        // The public never learns who is behind a confidential need.
+        let anonymous = client();
+        assert!(searchable(&anonymous, &server, "保密的纳米碳酸钙改性需求").await);
+        let (_, found) = anonymous.get(&server, "/api/v1/search?kind=needs&q=保密的纳米碳酸钙改性需求").await;
+        assert!(!found.to_string().contains(org), "{found}");
+        let page = anonymous
+            .http
+            .get(server.url(&format!("/needs/{external}")))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(page.contains("保密的纳米碳酸钙改性需求") && !page.contains(org));
+
+        // A researcher asks from one of the institute's published achievements.
+        let researcher = Client::login(&server, "researcher@demo.techmatch", DEMO_PASSWORD).await;
+        let (_, own) = researcher.get(&server, "/api/v1/me/postings").await;
+        let achievement_id = own["postings"]
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["status"] == "published"))
+            .and_then(|p| p["id"].as_i64())
+            .unwrap_or_else(|| panic!("the demo researcher has published achievements: {own}"));
+        let request = json!({"need_id": need_id, "achievement_id": achievement_id, "message": "我院的改性技术可能适用，希望进一步交流。"});
+        let (status, created) = researcher.post(&server, "/api/v1/contacts", request.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let contact = created["id"].as_i64().unwrap_or_default();
+        let (status, _) = researcher.post(&server, "/api/v1/contacts", request).await;
+        assert_eq!(status, StatusCode::CONFLICT, "one contact per pair");
+
+        let path = format!("/api/v1/contacts/{contact}");
+        let (_, seen) = researcher.get(&server, &path).await;
+        assert_eq!(seen["status"], "requested");
+        assert!(seen["need"]["org_name"].is_null(), "still anonymous: {seen}");
+        // The asking side cannot answer its own request, and nobody talks before acceptance.
+        let (status, body) = researcher.post(&server, &format!("{path}/actions"), json!({"action": "accept"})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let (status, _) = researcher.post(&server, &format!("{path}/messages"), json!({"body": "在吗？"})).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        // Outsiders do not even learn that the contact exists.
+        let outsider = Client::register(&server, "nosy@other.example.cn", "enterprise", "好奇公司").await;
+        let (status, _) = outsider.get(&server, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let (_, list) = enterprise.get(&server, "/api/v1/contacts").await;
+        assert_eq!(list["contacts"][0]["id"], contact, "{list}");
+        let (status, body) = enterprise.post(&server, &format!("{path}/actions"), json!({"action": "accept"})).await;
+        assert_eq!((status, body["status"].clone()), (StatusCode::OK, json!("accepted")), "{body}");
+        let (_, seen) = researcher.get(&server, &path).await;
+        assert_eq!(seen["need"]["org_name"], org, "accepted: the enterprise is known");
+
+        for (who, text) in [(&researcher, "请提供样品指标。"), (&enterprise, "样品下周寄出。")] {
+            let (status, _) = who.post(&server, &format!("{path}/messages"), json!({"body": text})).await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+        let (status, _) = enterprise.post(&server, &format!("{path}/actions"), json!({"action": "negotiate"})).await;
+        assert_eq!(status, StatusCode::OK);
+
+        // The technology amount cannot exceed the contract amount.
+        let deal = |technology: &str| {
+            json!({"action": "sign", "deal": {
+                "contract_type": "技术开发", "contract_amount": "120",
+                "technology_amount": technology, "researcher_share_percent": "70"}})
+        };
+        let (status, body) = enterprise.post(&server, &format!("{path}/actions"), deal("150")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, body) = enterprise.post(&server, &format!("{path}/actions"), deal("100")).await;
+        assert_eq!((status, body["status"].clone()), (StatusCode::OK, json!("signed")), "{body}");
+
+        let (_, done) = researcher.get(&server, &path).await;
+        assert_eq!(done["deal"]["contract_type"], "development");
+        assert_eq!(done["deal"]["contract_amount_yuan"], 1_200_000);
+        assert_eq!(done["deal"]["technology_amount_yuan"], 1_000_000);
+        assert_eq!(done["deal"]["researcher_share_percent"], 70);
+        assert_eq!(done["messages"].as_array().map(Vec::len), Some(2));
+        let (status, _) = researcher
+            .post(&server, &format!("{path}/actions"), json!({"action": "close", "close_reason": "反悔"}))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "a signed contact is final");
     })
     .await;
 }

@@ -3,6 +3,9 @@
 pub mod achievement;
 pub mod audit;
 pub mod change;
+pub mod contact;
+pub mod contact_message;
+pub mod deal;
 pub mod need;
 pub mod organisation;
 pub mod session;

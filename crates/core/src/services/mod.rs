@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod changes;
+pub mod contacts;
 pub mod export;
 pub mod import;
 pub mod organisations;

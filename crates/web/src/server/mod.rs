@@ -5,6 +5,8 @@ mod account_pages;
 mod api;
 pub mod auth;
 mod bureau_pages;
+mod contacts_api;
+mod contacts_pages;
 mod error;
 mod forms;
 mod nav;
@@ -79,6 +81,14 @@ pub fn router(state: AppState) -> Router {
             get(workspace_pages::edit_form).post(workspace_pages::edit),
         )
         .route("/me/postings/{id}/action", post(workspace_pages::act))
+        // 对接.
+        .route(
+            "/contacts",
+            get(contacts_pages::list).post(contacts_pages::create),
+        )
+        .route("/contacts/{id}", get(contacts_pages::show))
+        .route("/contacts/{id}/action", post(contacts_pages::act))
+        .route("/contacts/{id}/messages", post(contacts_pages::message))
         // The bureau.
         .route("/bureau/queue", get(bureau_pages::queue))
         .route("/bureau/{kind}/{id}/decide", post(bureau_pages::decide))
@@ -114,6 +124,16 @@ pub fn router(state: AppState) -> Router {
             post(workspace_api::decide),
         )
         .route("/api/v1/audit", get(workspace_api::audit))
+        .route(
+            "/api/v1/contacts",
+            get(contacts_api::list).post(contacts_api::create),
+        )
+        .route("/api/v1/contacts/{id}", get(contacts_api::show))
+        .route("/api/v1/contacts/{id}/actions", post(contacts_api::act))
+        .route(
+            "/api/v1/contacts/{id}/messages",
+            post(contacts_api::message),
+        )
         .nest_service("/static", ServeDir::new(static_dir))
         .layer(axum::middleware::from_fn(auth::ensure_csrf_cookie))
         .with_state(state)

@@ -29,3 +29,10 @@ impl Nav {
         }
     }
 }
+
+/// On a page listing matches for one's own posting: the posting contacts start from.
+#[derive(Debug, Clone, Copy)]
+pub struct ContactFrom {
+    pub is_need: bool,
+    pub id: i64,
+}

@@ -9,7 +9,7 @@ use techmatch_search::{Match, MatchOptions, find_matches, search as run_search};
 
 use super::api::{SearchParams, visible_posting};
 use super::auth::Viewer;
-use super::nav::Nav;
+use super::nav::{ContactFrom, Nav};
 use super::{AppState, PageError};
 use crate::app::App;
 
@@ -30,6 +30,7 @@ pub struct HomePage {
 #[template(path = "posting.html")]
 pub struct PostingPage {
     pub nav: Nav,
+    pub contact_from: Option<ContactFrom>,
     pub posting: PostingView,
     pub matches: Vec<Match>,
     pub counterpart_path: &'static str,
@@ -93,6 +94,7 @@ async fn posting_page(
     let matches = find_matches(&app.index, &posting, &options)?;
     Ok(PostingPage {
         nav: Nav::of(viewer),
+        contact_from: None,
         counterpart_path: match kind {
             PostingKind::Need => "achievements",
             PostingKind::Achievement => "needs",

@@ -12,7 +12,7 @@ use techmatch_search::Match;
 
 use super::auth::{CsrfForm, PageUser, Viewer};
 use super::forms::PostingForm;
-use super::nav::Nav;
+use super::nav::{ContactFrom, Nav};
 use super::workspace_api::{own_kind, own_posting, save, take_action};
 use super::{AppState, PageError, WebError};
 
@@ -130,6 +130,7 @@ pub async fn create(
 #[template(path = "my_posting.html")]
 pub struct MyPostingPage {
     pub nav: Nav,
+    pub contact_from: Option<ContactFrom>,
     pub posting: PostingView,
     pub matches: Vec<Match>,
     pub counterpart_path: &'static str,
@@ -160,6 +161,10 @@ pub async fn show(
     let (posting, matches) = own_posting(&app, &page_user.0.user, id).await?;
     Ok(MyPostingPage {
         nav: Nav::of(&viewer_of(&page_user)),
+        contact_from: (!posting.status.is_final()).then_some(ContactFrom {
+            is_need: posting.kind == PostingKind::Need,
+            id: posting.id,
+        }),
         actions: owner_actions(posting.status),
         editable: !matches!(posting.status, Status::PendingReview) && !posting.status.is_final(),
         counterpart_path: match posting.kind {

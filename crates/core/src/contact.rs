@@ -1,0 +1,346 @@
+//! 对接: from a match to a deal. One side (the enterprise behind a need, or the
+//! institution behind an achievement) asks to get in touch; the other accepts or
+//! declines; accepted contacts negotiate and end in a signed deal or are closed with a
+//! reason.
+//!
+//! ```text
+//! requested ──accept──▶ accepted ──negotiate──▶ negotiating ──sign──▶ signed
+//!     │                    │                        │
+//!     └──decline──▶ declined └─────────close─────────┴──▶ closed
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Wan;
+use crate::posting::PostingKind;
+use crate::{CoreError, CoreResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactStatus {
+    Requested,
+    Declined,
+    Accepted,
+    Negotiating,
+    Signed,
+    Closed,
+}
+
+impl ContactStatus {
+    pub const ALL: [ContactStatus; 6] = [
+        ContactStatus::Requested,
+        ContactStatus::Declined,
+        ContactStatus::Accepted,
+        ContactStatus::Negotiating,
+        ContactStatus::Signed,
+        ContactStatus::Closed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ContactStatus::Requested => "requested",
+            ContactStatus::Declined => "declined",
+            ContactStatus::Accepted => "accepted",
+            ContactStatus::Negotiating => "negotiating",
+            ContactStatus::Signed => "signed",
+            ContactStatus::Closed => "closed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ContactStatus::Requested => "待回应",
+            ContactStatus::Declined => "已婉拒",
+            ContactStatus::Accepted => "已接受",
+            ContactStatus::Negotiating => "洽谈中",
+            ContactStatus::Signed => "已签约",
+            ContactStatus::Closed => "未成交关闭",
+        }
+    }
+
+    /// # Errors
+    /// An unknown stored code is a broken invariant.
+    pub fn from_code(code: &str) -> CoreResult<ContactStatus> {
+        ContactStatus::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or_else(|| CoreError::Internal(format!("unknown contact status {code}")))
+    }
+
+    /// Whether the two sides know each other: messages may be exchanged and a
+    /// confidential enterprise's name is shown to the other side.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            ContactStatus::Accepted | ContactStatus::Negotiating | ContactStatus::Signed
+        )
+    }
+}
+
+/// Something one side does to a contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactAction {
+    Accept,
+    Decline,
+    Negotiate,
+    Sign,
+    Close,
+}
+
+impl ContactAction {
+    pub fn code(self) -> &'static str {
+        match self {
+            ContactAction::Accept => "accept",
+            ContactAction::Decline => "decline",
+            ContactAction::Negotiate => "negotiate",
+            ContactAction::Sign => "sign",
+            ContactAction::Close => "close",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ContactAction::Accept => "接受",
+            ContactAction::Decline => "婉拒",
+            ContactAction::Negotiate => "进入洽谈",
+            ContactAction::Sign => "登记签约",
+            ContactAction::Close => "关闭（未成交）",
+        }
+    }
+
+    /// # Errors
+    /// `Invalid` for an unknown action.
+    pub fn parse(code: &str) -> CoreResult<ContactAction> {
+        [
+            ContactAction::Accept,
+            ContactAction::Decline,
+            ContactAction::Negotiate,
+            ContactAction::Sign,
+            ContactAction::Close,
+        ]
+        .into_iter()
+        .find(|a| a.code() == code.trim())
+        .ok_or_else(|| {
+            CoreError::invalid(
+                "action",
+                format!("未知操作「{code}」，可选：accept、decline、negotiate、sign、close"),
+            )
+        })
+    }
+}
+
+/// Computes the next state, or refuses naming both states. `by_receiver` says whether
+/// the actor is the side that was asked (only it may accept or decline).
+///
+/// # Errors
+/// `IllegalTransition` with the reason.
+pub fn transition(
+    from: ContactStatus,
+    action: ContactAction,
+    by_receiver: bool,
+) -> CoreResult<ContactStatus> {
+    use ContactStatus::*;
+    let to = match (from, action) {
+        (Requested, ContactAction::Accept | ContactAction::Decline) if !by_receiver => {
+            return Err(refusal(from, action, "只有被邀请的一方可以接受或婉拒"));
+        }
+        (Requested, ContactAction::Accept) => Accepted,
+        (Requested, ContactAction::Decline) => Declined,
+        (Accepted, ContactAction::Negotiate) => Negotiating,
+        (Accepted | Negotiating, ContactAction::Sign) => Signed,
+        (Accepted | Negotiating, ContactAction::Close) => Closed,
+        (Requested, _) => return Err(refusal(from, action, "对方尚未接受对接意向")),
+        (Declined | Signed | Closed, _) => return Err(refusal(from, action, "对接已结束")),
+        _ => return Err(refusal(from, action, "当前状态不能进行此操作")),
+    };
+    Ok(to)
+}
+
+fn refusal(from: ContactStatus, action: ContactAction, reason: &str) -> CoreError {
+    CoreError::IllegalTransition {
+        from: from.label().to_owned(),
+        to: action.label().to_owned(),
+        reason: format!("「{}」状态下不能{}：{reason}", from.label(), action.label()),
+    }
+}
+
+/// Which side of a contact a posting kind is.
+pub fn side_label(kind: PostingKind) -> &'static str {
+    match kind {
+        PostingKind::Need => "需求方",
+        PostingKind::Achievement => "成果方",
+    }
+}
+
+/// The contract types of China's technology contract registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractType {
+    Development,
+    Transfer,
+    Licence,
+    Consulting,
+    Service,
+}
+
+impl ContractType {
+    pub const ALL: [ContractType; 5] = [
+        ContractType::Development,
+        ContractType::Transfer,
+        ContractType::Licence,
+        ContractType::Consulting,
+        ContractType::Service,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ContractType::Development => "development",
+            ContractType::Transfer => "transfer",
+            ContractType::Licence => "licence",
+            ContractType::Consulting => "consulting",
+            ContractType::Service => "service",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ContractType::Development => "技术开发",
+            ContractType::Transfer => "技术转让",
+            ContractType::Licence => "技术许可",
+            ContractType::Consulting => "技术咨询",
+            ContractType::Service => "技术服务",
+        }
+    }
+
+    /// Parses a code or a label.
+    ///
+    /// # Errors
+    /// `Invalid` naming the accepted types.
+    pub fn parse(text: &str) -> CoreResult<ContractType> {
+        let text = text.trim();
+        ContractType::ALL
+            .into_iter()
+            .find(|t| t.code() == text || t.label() == text)
+            .ok_or_else(|| {
+                let labels: Vec<&str> = ContractType::ALL.iter().map(|t| t.label()).collect();
+                CoreError::invalid(
+                    "contract_type",
+                    format!("未知合同类型「{text}」，可选：{}", labels.join("、")),
+                )
+            })
+    }
+}
+
+/// A signed deal as recorded: the figures that feed the bureau's statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deal {
+    pub contract_type: ContractType,
+    pub contract_amount: Wan,
+    /// 技术交易额: the contract amount minus non-technical costs (equipment, materials).
+    pub technology_amount: Wan,
+    /// The researchers' share of the revenue, in percent.
+    pub researcher_share_percent: u8,
+}
+
+impl Deal {
+    /// Parses and checks a deal as typed in a form or sent as JSON.
+    ///
+    /// # Errors
+    /// `Invalid` naming the field.
+    pub fn parse(
+        contract_type: &str,
+        contract_amount: &str,
+        technology_amount: &str,
+        researcher_share_percent: &str,
+    ) -> CoreResult<Deal> {
+        let contract_type = ContractType::parse(contract_type)?;
+        let amount = |field: &'static str, text: &str| {
+            Wan::parse(text).map_err(|e| match e {
+                CoreError::Invalid { reason, .. } => CoreError::invalid(field, reason),
+                other => other,
+            })
+        };
+        let contract_amount = amount("contract_amount", contract_amount)?;
+        let technology_amount = amount("technology_amount", technology_amount)?;
+        if contract_amount.yuan() <= 0 {
+            return Err(CoreError::invalid("contract_amount", "合同金额必须大于 0"));
+        }
+        if technology_amount.yuan() > contract_amount.yuan() {
+            return Err(CoreError::invalid(
+                "technology_amount",
+                "技术交易额不能超过合同金额（技术交易额 = 合同金额 − 设备、材料等非技术性费用）",
+            ));
+        }
+        let share = researcher_share_percent.trim().trim_end_matches('%');
+        let researcher_share_percent =
+            share
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= 100)
+                .ok_or_else(|| {
+                    CoreError::invalid(
+                        "researcher_share_percent",
+                        "科研人员收益比例应为 0–100 的整数",
+                    )
+                })?;
+        Ok(Deal {
+            contract_type,
+            contract_amount,
+            technology_amount,
+            researcher_share_percent,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_transition_is_decided() {
+        use ContactAction::*;
+        use ContactStatus::*;
+        let actions = [Accept, Decline, Negotiate, Sign, Close];
+        for from in ContactStatus::ALL {
+            for action in actions {
+                for by_receiver in [true, false] {
+                    let got = transition(from, action, by_receiver).ok();
+                    let want = match (from, action, by_receiver) {
+                        (Requested, Accept, true) => Some(Accepted),
+                        (Requested, Decline, true) => Some(Declined),
+                        (Accepted, Negotiate, _) => Some(Negotiating),
+                        (Accepted | Negotiating, Sign, _) => Some(Signed),
+                        (Accepted | Negotiating, Close, _) => Some(Closed),
+                        _ => None,
+                    };
+                    assert_eq!(got, want, "{from:?} {action:?} receiver={by_receiver}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_state() {
+        let Err(CoreError::IllegalTransition { reason, .. }) =
+            transition(ContactStatus::Requested, ContactAction::Accept, false)
+        else {
+            panic!("the asking side cannot accept its own request");
+        };
+        assert!(
+            reason.contains("待回应") && reason.contains("被邀请"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn deals_check_their_figures() {
+        let deal = Deal::parse("技术开发", "120", "100", "70%").unwrap();
+        assert_eq!(deal.contract_amount.yuan(), 1_200_000);
+        assert_eq!(deal.technology_amount.yuan(), 1_000_000);
+        assert_eq!(deal.researcher_share_percent, 70);
+        assert!(Deal::parse("技术开发", "100", "120", "50").is_err());
+        assert!(Deal::parse("买卖", "100", "100", "50").is_err());
+        assert!(Deal::parse("技术服务", "100", "100", "101").is_err());
+        assert!(Deal::parse("技术服务", "0", "0", "0").is_err());
+    }
+}

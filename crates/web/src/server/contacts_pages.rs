@@ -1,0 +1,136 @@
+//! 对接 pages: the list of an organisation's contacts and one contact's conversation.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use techmatch_core::contact::ContractType;
+use techmatch_core::services::contacts::{self, ContactView};
+
+use super::auth::{CsrfForm, PageUser, Viewer};
+use super::contacts_api::{ActionBody, DealBody, RequestBody, send_request, take_action};
+use super::nav::Nav;
+use super::{AppState, PageError};
+
+fn nav_of(page_user: &PageUser) -> Nav {
+    Nav::of(&Viewer {
+        session: Some(page_user.0.clone()),
+        csrf: page_user.0.csrf_token.clone(),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "contacts.html")]
+pub struct ContactsPage {
+    pub nav: Nav,
+    pub contacts: Vec<ContactView>,
+}
+
+pub async fn list(
+    State(app): State<AppState>,
+    page_user: PageUser,
+) -> Result<ContactsPage, PageError> {
+    Ok(ContactsPage {
+        nav: nav_of(&page_user),
+        contacts: contacts::list(&app.db, &page_user.0.user).await?,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "contact.html")]
+pub struct ContactPage {
+    pub nav: Nav,
+    pub contact: ContactView,
+    pub actions: Vec<(&'static str, &'static str)>,
+    pub contract_types: Vec<(&'static str, &'static str)>,
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<ContactPage, PageError> {
+    let contact = contacts::get(&app.db, &page_user.0.user, id).await?;
+    Ok(ContactPage {
+        nav: nav_of(&page_user),
+        actions: contact.actions(),
+        contract_types: ContractType::ALL
+            .iter()
+            .map(|t| (t.code(), t.label()))
+            .collect(),
+        contact,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RequestForm {
+    pub need_id: i64,
+    pub achievement_id: i64,
+    #[serde(default)]
+    pub message: String,
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    CsrfForm { form, .. }: CsrfForm<RequestForm>,
+) -> Result<Response, PageError> {
+    let body = RequestBody {
+        need_id: form.need_id,
+        achievement_id: form.achievement_id,
+        message: form.message,
+    };
+    let id = send_request(&app, &page_user.0.user, &body).await?;
+    Ok(Redirect::to(&format!("/contacts/{id}")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ActionForm {
+    pub action: String,
+    pub close_reason: Option<String>,
+    #[serde(default)]
+    pub contract_type: String,
+    #[serde(default)]
+    pub contract_amount: String,
+    #[serde(default)]
+    pub technology_amount: String,
+    #[serde(default)]
+    pub researcher_share_percent: String,
+}
+
+pub async fn act(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<ActionForm>,
+) -> Result<Response, PageError> {
+    let body = ActionBody {
+        action: form.action,
+        close_reason: form.close_reason,
+        deal: Some(DealBody {
+            contract_type: form.contract_type,
+            contract_amount: form.contract_amount,
+            technology_amount: form.technology_amount,
+            researcher_share_percent: form.researcher_share_percent,
+        }),
+    };
+    take_action(&app, &page_user.0.user, id, &body).await?;
+    Ok(Redirect::to(&format!("/contacts/{id}")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MessageForm {
+    #[serde(default)]
+    pub body: String,
+}
+
+pub async fn message(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<MessageForm>,
+) -> Result<Response, PageError> {
+    contacts::post_message(&app.db, &page_user.0.user, id, &form.body).await?;
+    Ok(Redirect::to(&format!("/contacts/{id}")).into_response())
+}
