@@ -461,13 +461,16 @@ async fn every_route_admits_only_its_roles() {
             ("/", [200, 200, 200, 200, 200]),
             ("/me", [LOGIN, 200, 200, 403, 403]),
             ("/me/new", [LOGIN, 200, 200, 403, 403]),
+            ("/me/upload", [LOGIN, 200, 200, 403, 403]),
             ("/bureau/queue", [LOGIN, 403, 403, 200, 200]),
             ("/bureau/audit", [LOGIN, 403, 403, 200, 200]),
             ("/bureau/users", [LOGIN, 403, 403, 200, 200]),
+            ("/bureau/orgs", [LOGIN, 403, 403, 200, 200]),
             ("/api/v1/me", [401, 200, 200, 200, 200]),
             ("/api/v1/me/postings", [401, 200, 200, 403, 403]),
             ("/api/v1/moderation/queue", [401, 403, 403, 200, 200]),
             ("/api/v1/audit", [401, 403, 403, 200, 200]),
+            ("/api/v1/organisations", [401, 403, 403, 200, 200]),
             ("/contacts", [LOGIN, 200, 200, 200, 200]),
             ("/api/v1/contacts", [401, 200, 200, 200, 200]),
         ];
@@ -711,6 +714,175 @@ async fn a_contact_leads_to_a_deal_and_a_confidential_enterprise_stays_anonymous
             .post(&server, &format!("{path}/actions"), json!({"action": "close", "close_reason": "反悔"}))
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "a signed contact is final");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_bureau_verifies_organisations_by_their_credit_code() {
+    on_each_platform(|server| async move {
+        let enterprise = Client::register(
+            &server,
+            "new@verify.example.cn",
+            "enterprise",
+            "核验测试有限公司",
+        )
+        .await;
+        Client::register(
+            &server,
+            "other@verify.example.cn",
+            "enterprise",
+            "另一家核验测试公司",
+        )
+        .await;
+        let bureau = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let (_, listed) = bureau.get(&server, "/api/v1/organisations").await;
+        let id_of = |name: &str| {
+            listed["organisations"]
+                .as_array()
+                .and_then(|orgs| orgs.iter().find(|o| o["name"] == name))
+                .and_then(|o| o["id"].as_i64())
+                .unwrap_or_else(|| panic!("{name} is listed: {listed}"))
+        };
+        let (first, second) = (id_of("核验测试有限公司"), id_of("另一家核验测试公司"));
+        let verify = |id: i64, body: Value| {
+            let bureau = &bureau;
+            let server = &server;
+            async move {
+                bureau
+                    .post(server, &format!("/api/v1/organisations/{id}/verify"), body)
+                    .await
+            }
+        };
+
+        // Only the bureau verifies.
+        let (status, _) = enterprise
+            .post(
+                &server,
+                &format!("/api/v1/organisations/{first}/verify"),
+                json!({"uscc": "91350100M000100Y43"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // A code failing the GB 32100 check needs an explicit reason.
+        let failing = "91350100M000100Y44";
+        let (status, body) = verify(first, json!({"uscc": failing})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("未通过校验"),
+            "{body}"
+        );
+        let (status, body) = verify(
+            first,
+            json!({"uscc": failing, "accept_reason": "已向市场监管局电话核实"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        // A valid code verifies at once, but only for one organisation.
+        let (status, body) = verify(second, json!({"uscc": "91350100M000100Y43"})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, _) = verify(first, json!({"uscc": "91350100M000100Y43"})).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+
+        let (_, listed) = bureau.get(&server, "/api/v1/organisations").await;
+        let verified: Vec<&Value> = listed["organisations"]
+            .as_array()
+            .map(|orgs| orgs.iter().filter(|o| o["verified"] == true).collect())
+            .unwrap_or_default();
+        assert!(
+            verified
+                .iter()
+                .any(|o| o["id"] == first && o["uscc_check_failure"].is_string())
+        );
+        assert!(
+            verified
+                .iter()
+                .any(|o| o["id"] == second && o["uscc_check_failure"].is_null())
+        );
+        let (_, log) = bureau.get(&server, "/api/v1/audit").await;
+        assert!(log["entries"].as_array().is_some_and(|e| {
+            e.iter()
+                .any(|e| e["action"] == "org.verify" && e["detail"] == "已向市场监管局电话核实")
+        }));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_uploaded_list_lands_in_the_moderation_queue_with_a_row_report() {
+    on_each_platform(|server| async move {
+        let enterprise = Client::register(
+            &server,
+            "lists@upload.example.cn",
+            "enterprise",
+            "上传测试有限公司",
+        )
+        .await;
+        let csv = "需求编号,需求名称,需求描述,预算(万元)\n\
+                   U1,粉煤灰制备陶粒技术,利用电厂粉煤灰制备轻质陶粒,50-100\n\
+                   U2,煤矸石综合利用,煤矸石发电与建材利用,很多钱\n\
+                   U3,透水砖配方优化,提高自洁式透水砖强度,30\n";
+        let upload = |bytes: &'static str| {
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.as_bytes()).file_name("需求清单.csv"),
+            );
+            enterprise
+                .http
+                .post(server.url("/api/v1/me/postings/import"))
+                .header("X-CSRF-Token", &enterprise.csrf)
+                .multipart(form)
+                .send()
+        };
+        let response = upload(csv).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(response.status(), StatusCode::OK);
+        let report: Value = response.json().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(report["created"], 2, "{report}");
+        assert_eq!(report["problems"][0]["row"], 3, "{report}");
+        assert_eq!(report["problems"][0]["column"], "预算(万元)", "{report}");
+
+        let (_, own) = enterprise.get(&server, "/api/v1/me/postings").await;
+        let postings = own["postings"].as_array().cloned().unwrap_or_default();
+        assert_eq!(postings.len(), 2);
+        assert!(
+            postings.iter().all(|p| p["status"] == "pending_review"),
+            "{own}"
+        );
+        let bureau = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let (_, queue) = bureau.get(&server, "/api/v1/moderation/queue").await;
+        assert!(queue.to_string().contains("粉煤灰制备陶粒技术"));
+
+        // Uploading again cannot overwrite (nor bypass moderation): the rows are reported.
+        let again: Value = upload(csv)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again["created"], 0, "{again}");
+        assert_eq!(
+            again["problems"].as_array().map(Vec::len),
+            Some(3),
+            "{again}"
+        );
+
+        // A file that is not what its name says is one clear error.
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(b"not a spreadsheet".to_vec()).file_name("清单.xlsx"),
+        );
+        let response = enterprise
+            .http
+            .post(server.url("/api/v1/me/postings/import"))
+            .header("X-CSRF-Token", &enterprise.csrf)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     })
     .await;
 }

@@ -44,6 +44,36 @@ impl ImportReport {
     }
 }
 
+/// On whose behalf a list is imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportScope {
+    /// The bureau (command line): rows name their organisations and are published at once;
+    /// a row whose id exists updates it in place.
+    Bureau,
+    /// An organisation's user uploading its own list: every row belongs to that
+    /// organisation and goes to the moderation queue. Ids are the organisation's own, so
+    /// they are kept apart from every other list's; a row whose id exists already is
+    /// reported (edit it on its page), because an upload must not bypass moderation.
+    Organisation(i64),
+}
+
+impl ImportScope {
+    fn status_on_create(self) -> Status {
+        match self {
+            ImportScope::Bureau => Status::Published,
+            ImportScope::Organisation(_) => Status::PendingReview,
+        }
+    }
+
+    /// The external id a row's own id is stored under.
+    fn external_id(self, id: &str) -> String {
+        match self {
+            ImportScope::Bureau => id.to_owned(),
+            ImportScope::Organisation(org) => format!("O{org}-{id}"),
+        }
+    }
+}
+
 /// A validated row waiting to be written, with its row number for the report.
 struct Pending<T> {
     row: usize,
@@ -58,6 +88,7 @@ trait Importable: Sized {
     type Stored;
     fn organisation(&self) -> Option<&OrgRef>;
     fn external_id(&self) -> &str;
+    fn set_external_id(&mut self, id: String);
     fn stored_external_id(stored: &Self::Stored) -> &str;
     async fn find_existing(
         conn: &impl sea_orm::ConnectionTrait,
@@ -78,6 +109,10 @@ impl Importable for NeedInput {
 
     fn external_id(&self) -> &str {
         &self.external_id
+    }
+
+    fn set_external_id(&mut self, id: String) {
+        self.external_id = id;
     }
 
     fn stored_external_id(stored: &Self::Stored) -> &str {
@@ -114,6 +149,10 @@ impl Importable for AchievementInput {
         &self.external_id
     }
 
+    fn set_external_id(&mut self, id: String) {
+        self.external_id = id;
+    }
+
     fn stored_external_id(stored: &Self::Stored) -> &str {
         &stored.external_id
     }
@@ -145,7 +184,7 @@ impl Importable for AchievementInput {
 async fn write_batch<T: Importable>(
     conn: &impl sea_orm::ConnectionTrait,
     batch: &[Pending<T>],
-    status_on_create: Status,
+    scope: ImportScope,
 ) -> CoreResult<Vec<UpsertOutcome>> {
     let ids: Vec<String> = batch
         .iter()
@@ -159,8 +198,17 @@ async fn write_batch<T: Importable>(
     let mut org_ids: HashMap<&OrgRef, Option<i64>> = HashMap::new();
     let mut outcomes = Vec::with_capacity(batch.len());
     for p in batch {
-        let org_id = match p.input.organisation() {
-            Some(org) => match org_ids.get(org) {
+        let current = existing.remove(p.input.external_id());
+        if let (ImportScope::Organisation(_), Some(_)) = (scope, &current) {
+            return Err(CoreError::invalid(
+                "id",
+                "该编号的发布已存在；上传只能新增，修改请在发布页面上进行",
+            ));
+        }
+        let org_id = match (scope, p.input.organisation()) {
+            (ImportScope::Organisation(org), _) => Some(org),
+            (ImportScope::Bureau, None) => None,
+            (ImportScope::Bureau, Some(org)) => match org_ids.get(org) {
                 Some(id) => *id,
                 None => {
                     let id = postings::org_id_of(conn, Some(org)).await?;
@@ -168,10 +216,8 @@ async fn write_batch<T: Importable>(
                     id
                 }
             },
-            None => None,
         };
-        let current = existing.remove(p.input.external_id());
-        outcomes.push(T::write(conn, &p.input, current, status_on_create, org_id).await?);
+        outcomes.push(T::write(conn, &p.input, current, scope.status_on_create(), org_id).await?);
     }
     let changed: Vec<i64> = outcomes.iter().filter_map(|o| o.changed_id()).collect();
     changes::record_many(conn, T::KIND, &changed).await?;
@@ -188,6 +234,19 @@ pub async fn import_needs(
     list: RawList,
     industries: &IndustryCatalogue,
 ) -> CoreResult<ImportReport> {
+    import_needs_as(db, list, industries, ImportScope::Bureau).await
+}
+
+/// Imports a list of needs on behalf of `scope` (see [`ImportScope`]).
+///
+/// # Errors
+/// Only for failures of the database as a whole; bad rows land in the report.
+pub async fn import_needs_as(
+    db: &DatabaseConnection,
+    list: RawList,
+    industries: &IndustryCatalogue,
+    scope: ImportScope,
+) -> CoreResult<ImportReport> {
     let ignored = unknown_headers(NEED_COLUMNS, &list.rows)
         .into_iter()
         .map(str::to_owned)
@@ -203,15 +262,7 @@ pub async fn import_needs(
             )
         })
         .collect();
-    run(
-        db,
-        NEED_COLUMNS,
-        parsed,
-        list.problems,
-        ignored,
-        Status::Published,
-    )
-    .await
+    run(db, NEED_COLUMNS, parsed, list.problems, ignored, scope).await
 }
 
 /// Imports an achievement list, published at once (see [`import_needs`]).
@@ -222,6 +273,19 @@ pub async fn import_achievements(
     db: &DatabaseConnection,
     list: RawList,
     industries: &IndustryCatalogue,
+) -> CoreResult<ImportReport> {
+    import_achievements_as(db, list, industries, ImportScope::Bureau).await
+}
+
+/// Imports a list of achievements on behalf of `scope` (see [`ImportScope`]).
+///
+/// # Errors
+/// Only for failures of the database as a whole; bad rows land in the report.
+pub async fn import_achievements_as(
+    db: &DatabaseConnection,
+    list: RawList,
+    industries: &IndustryCatalogue,
+    scope: ImportScope,
 ) -> CoreResult<ImportReport> {
     let ignored = unknown_headers(ACHIEVEMENT_COLUMNS, &list.rows)
         .into_iter()
@@ -244,7 +308,7 @@ pub async fn import_achievements(
         parsed,
         list.problems,
         ignored,
-        Status::Published,
+        scope,
     )
     .await
 }
@@ -260,7 +324,7 @@ async fn run<T: Importable>(
     parsed: Vec<(usize, bool, Result<T, Vec<RowProblem>>)>,
     read_problems: Vec<RowProblem>,
     ignored_columns: Vec<String>,
-    status_on_create: Status,
+    scope: ImportScope,
 ) -> CoreResult<ImportReport> {
     let mut report = ImportReport {
         rows: parsed.len() + read_problems.len(),
@@ -273,7 +337,7 @@ async fn run<T: Importable>(
     for (row, field_names, result) in parsed {
         match result {
             Err(problems) => report.problems.extend(problems),
-            Ok(input) => {
+            Ok(mut input) => {
                 if let Some(first) = seen.get(input.external_id()) {
                     report.problems.push(RowProblem {
                         row,
@@ -284,6 +348,8 @@ async fn run<T: Importable>(
                     continue;
                 }
                 seen.insert(input.external_id().to_owned(), row);
+                let stored_id = scope.external_id(input.external_id());
+                input.set_external_id(stored_id);
                 pending.push(Pending {
                     row,
                     input,
@@ -295,7 +361,7 @@ async fn run<T: Importable>(
 
     for batch in pending.chunks(BATCH_ROWS) {
         let txn = db.begin().await?;
-        match write_batch::<T>(&txn, batch, status_on_create).await {
+        match write_batch::<T>(&txn, batch, scope).await {
             Ok(outcomes) => {
                 txn.commit().await?;
                 outcomes.into_iter().for_each(|o| report.count(o));
@@ -303,7 +369,7 @@ async fn run<T: Importable>(
             Err(batch_error) => {
                 txn.rollback().await?;
                 tracing::debug!(error = %batch_error, "batch failed, retrying row by row");
-                write_rows_one_by_one(db, columns, batch, status_on_create, &mut report).await?;
+                write_rows_one_by_one(db, columns, batch, scope, &mut report).await?;
             }
         }
     }
@@ -315,12 +381,12 @@ async fn write_rows_one_by_one<T: Importable>(
     db: &DatabaseConnection,
     columns: &[Column],
     batch: &[Pending<T>],
-    status_on_create: Status,
+    scope: ImportScope,
     report: &mut ImportReport,
 ) -> CoreResult<()> {
     for pending in batch {
         let txn = db.begin().await?;
-        match write_batch::<T>(&txn, std::slice::from_ref(pending), status_on_create).await {
+        match write_batch::<T>(&txn, std::slice::from_ref(pending), scope).await {
             Ok(outcomes) => {
                 txn.commit().await?;
                 outcomes.into_iter().for_each(|o| report.count(o));

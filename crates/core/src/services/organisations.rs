@@ -165,3 +165,95 @@ pub async fn names_by_id(
     }
     Ok(names)
 }
+
+/// An organisation as the bureau's verification list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OrgSummary {
+    pub id: i64,
+    pub name: String,
+    pub kind: OrgKind,
+    pub uscc: Option<String>,
+    /// Why the registered code fails the GB 32100 check, when it does.
+    pub uscc_check_failure: Option<String>,
+    pub verified: bool,
+}
+
+/// Every organisation, unverified first, then by name.
+///
+/// # Errors
+/// Database errors.
+pub async fn list(conn: &impl ConnectionTrait) -> CoreResult<Vec<OrgSummary>> {
+    use sea_orm::QueryOrder;
+    let mut all: Vec<OrgSummary> = organisation::Entity::find()
+        .order_by_asc(organisation::Column::Name)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| OrgSummary {
+            kind: OrgKind::parse(&m.kind).unwrap_or(OrgKind::Enterprise),
+            id: m.id,
+            name: m.name,
+            uscc: m.uscc,
+            uscc_check_failure: m.uscc_check_failure,
+            verified: m.verified,
+        })
+        .collect();
+    all.sort_by_key(|o| o.verified);
+    Ok(all)
+}
+
+/// The bureau verifies an organisation against its USCC. A code that passes the
+/// GB 32100 check verifies it; a failing code only with an explicit acceptance reason,
+/// which is recorded with who accepted it.
+///
+/// # Errors
+/// `Invalid` for a malformed code, or a failing one without a reason; `Conflict` when
+/// the code belongs to another organisation; `NotFound` for an unknown id.
+pub async fn verify(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    code: &str,
+    accepted_by: &str,
+    accept_reason: Option<&str>,
+) -> CoreResult<()> {
+    let found = organisation::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| CoreError::NotFound {
+            what: "单位",
+            id: id.to_string(),
+        })?;
+    let (uscc, failure) = Uscc::parse_lenient(code)?;
+    let reason = accept_reason.map(str::trim).filter(|r| !r.is_empty());
+    if let (Some(failure), None) = (&failure, reason) {
+        return Err(CoreError::invalid(
+            "org_uscc",
+            format!(
+                "统一社会信用代码 {uscc} 未通过校验（{failure}）；如已向登记机关核实无误，请填写接受理由"
+            ),
+        ));
+    }
+    let holder = organisation::Entity::find()
+        .filter(organisation::Column::Uscc.eq(uscc.as_str()))
+        .one(conn)
+        .await?;
+    if let Some(holder) = holder
+        && holder.id != id
+    {
+        return Err(CoreError::Conflict(format!(
+            "代码 {uscc} 已属于单位「{}」",
+            holder.name
+        )));
+    }
+    let mut active: organisation::ActiveModel = found.into();
+    active.uscc = Set(Some(uscc.as_str().to_owned()));
+    if failure.is_some() {
+        active.uscc_accepted_by = Set(Some(accepted_by.to_owned()));
+        active.uscc_accepted_reason = Set(reason.map(str::to_owned));
+        active.uscc_accepted_at = Set(Some(Utc::now()));
+    }
+    active.uscc_check_failure = Set(failure);
+    active.verified = Set(true);
+    active.update(conn).await?;
+    Ok(())
+}

@@ -29,10 +29,22 @@ pub struct NextParam {
 }
 
 /// Only local paths are followed after login, so a link cannot send people elsewhere.
+/// An empty value means "the user's own start page", decided once we know who it is.
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(path) if path.starts_with('/') && !path.starts_with("//") => path.to_owned(),
-        _ => "/me".to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Where each role starts: its own postings, the bureau's queue, or the public pages.
+fn start_page(role: Role) -> &'static str {
+    if role.posts().is_some() {
+        "/me"
+    } else if role.is_bureau() {
+        "/bureau/queue"
+    } else {
+        "/"
     }
 }
 
@@ -60,7 +72,15 @@ pub async fn login(
 ) -> Result<Response, PageError> {
     let next = safe_next(form.next.as_deref());
     match account_api::authenticate(&app, &form.email, &form.password, client).await {
-        Ok(token) => Ok((jar.add(session_cookie(token)), Redirect::to(&next)).into_response()),
+        Ok(token) => {
+            let target = if next.is_empty() {
+                let session = techmatch_core::services::sessions::find(&app.db, &token).await?;
+                session.map_or("/", |s| start_page(s.user.role)).to_owned()
+            } else {
+                next
+            };
+            Ok((jar.add(session_cookie(token)), Redirect::to(&target)).into_response())
+        }
         Err(
             error @ (WebError::BadCredentials | WebError::Suspended | WebError::TooManyAttempts),
         ) => {

@@ -167,6 +167,15 @@ fn header_matches(headers: &HeaderMap, expected: &str) -> bool {
         .is_some_and(|v| constant_time_eq(v.as_bytes(), expected.as_bytes()))
 }
 
+/// Checks a token sent in a form field that a plain form extractor cannot see (multipart).
+pub fn check_csrf(expected: &str, sent: &str) -> Result<(), WebError> {
+    if !expected.is_empty() && constant_time_eq(expected.as_bytes(), sent.as_bytes()) {
+        Ok(())
+    } else {
+        Err(WebError::Csrf)
+    }
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -10,7 +10,7 @@ use techmatch_core::CoreError;
 use techmatch_core::posting::{Action, PostingView, RejectReason};
 use techmatch_core::services::audit::{self, AuditEntry};
 use techmatch_core::services::users::{self, User};
-use techmatch_core::services::{sessions, workflow};
+use techmatch_core::services::{organisations, sessions, workflow};
 
 use super::auth::{CsrfForm, PageUser, Viewer};
 use super::nav::Nav;
@@ -152,4 +152,76 @@ pub async fn suspend(
     .await?;
     txn.commit().await.map_err(CoreError::from)?;
     Ok(Redirect::to("/bureau/users").into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "orgs.html")]
+pub struct OrgsPage {
+    pub nav: Nav,
+    pub orgs: Vec<organisations::OrgSummary>,
+}
+
+pub async fn orgs(State(app): State<AppState>, page_user: PageUser) -> Result<OrgsPage, PageError> {
+    let (_, nav) = bureau(&page_user)?;
+    Ok(OrgsPage {
+        nav,
+        orgs: organisations::list(&app.db).await?,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VerifyForm {
+    #[serde(default)]
+    pub uscc: String,
+    pub accept_reason: Option<String>,
+}
+
+/// Verifies an organisation and records it in the audit log, in one transaction.
+pub async fn verify_org(
+    app: &AppState,
+    actor: &User,
+    id: i64,
+    form: &VerifyForm,
+) -> Result<(), WebError> {
+    if !actor.role.is_bureau() {
+        return Err(CoreError::Forbidden("只有科技局可以核验单位".to_owned()).into());
+    }
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    organisations::verify(
+        &txn,
+        id,
+        &form.uscc,
+        &actor.email,
+        form.accept_reason.as_deref(),
+    )
+    .await?;
+    audit::record(
+        &txn,
+        audit::Record {
+            actor_user_id: Some(actor.id),
+            action: "org.verify",
+            entity: "organisation",
+            entity_id: id,
+            reason: None,
+            detail: form
+                .accept_reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty()),
+        },
+    )
+    .await?;
+    txn.commit().await.map_err(CoreError::from)?;
+    Ok(())
+}
+
+pub async fn verify(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<VerifyForm>,
+) -> Result<Response, PageError> {
+    let (actor, _) = bureau(&page_user)?;
+    verify_org(&app, actor, id, &form).await?;
+    Ok(Redirect::to("/bureau/orgs").into_response())
 }

@@ -11,6 +11,7 @@ mod error;
 mod forms;
 mod nav;
 mod pages;
+mod upload;
 mod workspace_api;
 mod workspace_pages;
 
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tower_http::services::ServeDir;
 
@@ -75,6 +77,12 @@ pub fn router(state: AppState) -> Router {
             "/me/new",
             get(workspace_pages::new_form).post(workspace_pages::create),
         )
+        .route(
+            "/me/upload",
+            get(upload::form)
+                .post(upload::submit)
+                .layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BYTES)),
+        )
         .route("/me/postings/{id}", get(workspace_pages::show))
         .route(
             "/me/postings/{id}/edit",
@@ -95,6 +103,8 @@ pub fn router(state: AppState) -> Router {
         .route("/bureau/audit", get(bureau_pages::audit))
         .route("/bureau/users", get(bureau_pages::users))
         .route("/bureau/users/{id}/suspend", post(bureau_pages::suspend))
+        .route("/bureau/orgs", get(bureau_pages::orgs))
+        .route("/bureau/orgs/{id}/verify", post(bureau_pages::verify))
         // The JSON API.
         .route("/healthz", get(api::health))
         .route("/api/v1/search", get(api::search))
@@ -114,6 +124,10 @@ pub fn router(state: AppState) -> Router {
             get(workspace_api::own).post(workspace_api::create),
         )
         .route(
+            "/api/v1/me/postings/import",
+            post(upload::api).layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BYTES)),
+        )
+        .route(
             "/api/v1/me/postings/{id}",
             get(workspace_api::show).put(workspace_api::edit),
         )
@@ -124,6 +138,11 @@ pub fn router(state: AppState) -> Router {
             post(workspace_api::decide),
         )
         .route("/api/v1/audit", get(workspace_api::audit))
+        .route("/api/v1/organisations", get(workspace_api::orgs))
+        .route(
+            "/api/v1/organisations/{id}/verify",
+            post(workspace_api::verify_org),
+        )
         .route(
             "/api/v1/contacts",
             get(contacts_api::list).post(contacts_api::create),

@@ -238,3 +238,25 @@ pub async fn audit(
     let entries = audit::recent(&app.db, params.limit.unwrap_or(100).min(1000)).await?;
     Ok(Json(json!({ "entries": entries })))
 }
+
+pub async fn orgs(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Value>, WebError> {
+    if !user.role.is_bureau() {
+        return Err(CoreError::Forbidden("只有科技局可以查看单位核验列表".to_owned()).into());
+    }
+    Ok(Json(
+        json!({ "organisations": techmatch_core::services::organisations::list(&app.db).await? }),
+    ))
+}
+
+pub async fn verify_org(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(form): Json<super::bureau_pages::VerifyForm>,
+) -> Result<Json<Value>, WebError> {
+    super::bureau_pages::verify_org(&app, &user, id, &form).await?;
+    Ok(Json(json!({ "id": id, "verified": true })))
+}
