@@ -70,3 +70,59 @@ async fn the_demo_platform_serves_search_matches_and_health() {
     let body: serde_json::Value = missing.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
 }
+
+#[tokio::test]
+async fn the_api_is_described_by_an_openapi_document_with_an_offline_docs_page() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let server = start(&dir.path().join("data"));
+    let client = super::http_client();
+    let document: serde_json::Value = client
+        .get(server.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(document["openapi"], "3.1.0");
+    for path in [
+        "/api/v1/session",
+        "/api/v1/me/postings",
+        "/api/v1/me/postings/{id}/actions",
+        "/api/v1/moderation/{kind}/{id}",
+        "/api/v1/contacts/{id}/actions",
+        "/api/v1/search",
+    ] {
+        assert!(document["paths"][path].is_object(), "{path} is documented");
+    }
+    assert!(document["components"]["schemas"]["ErrorBody"].is_object());
+
+    let page = client
+        .get(server.url("/api/v1/docs/"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(page.status().is_success());
+    let html = page.text().await.unwrap_or_default();
+    // Everything the page loads comes from this server.
+    for attribute in ["src=\"", "href=\""] {
+        for reference in html.split(attribute).skip(1) {
+            assert!(
+                !reference.starts_with("http"),
+                "external reference: {reference:.60}"
+            );
+        }
+    }
+    let initializer = client
+        .get(server.url("/api/v1/docs/swagger-initializer.js"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        initializer.contains("\"validatorUrl\": \"none\""),
+        "{initializer}"
+    );
+}

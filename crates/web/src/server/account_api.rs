@@ -16,10 +16,11 @@ use techmatch_core::services::sessions;
 use techmatch_core::services::users::{self, NewUser, User};
 
 use super::auth::{ClientIp, SESSION_COOKIE, Viewer, expired_session_cookie, session_cookie};
+use super::error::ErrorBody;
 use super::{AppState, WebError};
 
 /// A registration, from the form or as JSON.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct Registration {
     #[serde(default)]
     pub email: String,
@@ -91,7 +92,7 @@ pub async fn authenticate(
 static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| password::hash("no account has this password").unwrap_or_default());
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct Credentials {
     pub email: String,
     pub password: String,
@@ -102,6 +103,11 @@ fn me_json(user: &User, csrf: &str) -> serde_json::Value {
     json!({ "user": user, "csrf_token": csrf })
 }
 
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = Registration,
+    responses((status = 201, description = "已注册并登录：用户与 csrf_token"),
+        (status = 403, description = "该角色不能自行注册", body = ErrorBody),
+        (status = 409, description = "邮箱已注册", body = ErrorBody),
+        (status = 422, description = "字段不合格", body = ErrorBody)))]
 pub async fn register(
     State(app): State<AppState>,
     jar: CookieJar,
@@ -120,6 +126,10 @@ pub async fn register(
         .into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = Credentials,
+    responses((status = 200, description = "已登录：设置会话 Cookie，返回用户与 csrf_token"),
+        (status = 401, description = "邮箱或密码不正确", body = ErrorBody),
+        (status = 429, description = "登录尝试过于频繁", body = ErrorBody)))]
 pub async fn login(
     State(app): State<AppState>,
     ClientIp(client): ClientIp,
@@ -137,6 +147,8 @@ pub async fn login(
         .into_response())
 }
 
+#[utoipa::path(delete, path = "/api/v1/session", tag = "accounts",
+    responses((status = 204, description = "已退出")))]
 /// Logging out needs no CSRF token: the worst a forged request can do is log someone out.
 pub async fn logout(State(app): State<AppState>, jar: CookieJar) -> Result<Response, WebError> {
     if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
@@ -149,6 +161,8 @@ pub async fn logout(State(app): State<AppState>, jar: CookieJar) -> Result<Respo
         .into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, description = "当前用户与 csrf_token"), (status = 401, description = "未登录", body = ErrorBody)))]
 pub async fn me(viewer: Viewer) -> Result<Json<serde_json::Value>, WebError> {
     let session = viewer.session.ok_or(WebError::Unauthenticated)?;
     Ok(Json(me_json(&session.user, &session.csrf_token)))

@@ -11,6 +11,7 @@ use techmatch_search::search::SortOrder;
 use techmatch_search::{MatchOptions, SearchRequest, find_matches, search as run_search};
 
 use super::auth::Viewer;
+use super::error::ErrorBody;
 use super::{AppState, WebError};
 use crate::app::App;
 
@@ -60,6 +61,11 @@ impl SearchParams {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/search", tag = "public",
+    params(("kind" = Option<String>, Query, description = "needs 或 achievements（默认）"), ("q" = Option<String>, Query, description = "检索词"),
+        ("industry" = Option<String>, Query), ("min_trl" = Option<u8>, Query), ("mode" = Option<String>, Query), ("province" = Option<String>, Query),
+        ("page" = Option<usize>, Query), ("per_page" = Option<usize>, Query), ("sort" = Option<String>, Query, description = "relevance 或 newest")),
+    responses((status = 200, description = "结果、分面、高亮摘要")))]
 pub async fn search(
     State(app): State<AppState>,
     Query(params): Query<SearchParams>,
@@ -69,6 +75,8 @@ pub async fn search(
     Ok(Json(json!(results)))
 }
 
+#[utoipa::path(get, path = "/api/v1/needs/{id}/matches", tag = "public", params(("id" = String, Path, description = "需求的外部编号")),
+    responses((status = 200, description = "推荐的科技成果及解释"), (status = 404, description = "不存在或未发布", body = ErrorBody)))]
 pub async fn need_matches(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -77,6 +85,8 @@ pub async fn need_matches(
     matches(&app, &viewer, PostingKind::Need, &id).await
 }
 
+#[utoipa::path(get, path = "/api/v1/achievements/{id}/matches", tag = "public", params(("id" = String, Path, description = "成果的外部编号")),
+    responses((status = 200, description = "推荐的技术需求及解释"), (status = 404, description = "不存在或未发布", body = ErrorBody)))]
 pub async fn achievement_matches(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -121,6 +131,7 @@ async fn matches(
 }
 
 /// Health: the database answers and how far the index is behind it.
+#[utoipa::path(get, path = "/healthz", tag = "public", responses((status = 200, description = "数据库与索引状态")))]
 pub async fn health(State(app): State<AppState>) -> Result<Json<Value>, WebError> {
     let head = changes::head(&app.db).await?;
     let position = app.index.applied_seq();

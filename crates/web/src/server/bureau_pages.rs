@@ -169,7 +169,7 @@ pub async fn orgs(State(app): State<AppState>, page_user: PageUser) -> Result<Or
     })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct VerifyForm {
     #[serde(default)]
     pub uscc: String,

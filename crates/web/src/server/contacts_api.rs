@@ -12,10 +12,12 @@ use techmatch_core::services::contacts;
 use techmatch_core::services::users::User;
 
 use super::auth::ApiUser;
+use super::error::ErrorBody;
 use super::{AppState, WebError};
 use crate::app::App;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = ContactRequest)]
 pub struct RequestBody {
     pub need_id: i64,
     pub achievement_id: i64,
@@ -23,7 +25,8 @@ pub struct RequestBody {
     pub message: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = Deal)]
 pub struct DealBody {
     #[serde(default)]
     pub contract_type: String,
@@ -35,14 +38,16 @@ pub struct DealBody {
     pub researcher_share_percent: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = ContactAction)]
 pub struct ActionBody {
     pub action: String,
     pub close_reason: Option<String>,
     pub deal: Option<DealBody>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = ContactMessage)]
 pub struct MessageBody {
     #[serde(default)]
     pub body: String,
@@ -80,6 +85,8 @@ pub async fn take_action(
     Ok(status)
 }
 
+#[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = RequestBody,
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 201, description = "已发出对接意向"), (status = 404, description = "对方发布不存在或未发布", body = ErrorBody), (status = 409, description = "这对需求与成果已有对接", body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -92,6 +99,8 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts",
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "本单位参与的对接（科技局：全部）")))]
 pub async fn list(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -101,6 +110,8 @@ pub async fn list(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = i64, Path, description = "对接编号")),
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "对接、消息与合同登记"), (status = 404, description = "不存在或不是对接方", body = ErrorBody)))]
 pub async fn show(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -109,6 +120,8 @@ pub async fn show(
     Ok(Json(json!(contacts::get(&app.db, &user, id).await?)))
 }
 
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/actions", tag = "contacts", params(("id" = i64, Path, description = "对接编号")), request_body = ActionBody,
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "新的状态"), (status = 409, description = "当前状态不能进行此操作", body = ErrorBody), (status = 422, description = "缺少原因或合同信息不合格", body = ErrorBody)))]
 pub async fn act(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -119,6 +132,8 @@ pub async fn act(
     Ok(Json(json!({ "id": id, "status": status })))
 }
 
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/messages", tag = "contacts", params(("id" = i64, Path, description = "对接编号")), request_body = MessageBody,
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 201, description = "已发送"), (status = 409, description = "对方接受前不能发送", body = ErrorBody)))]
 pub async fn message(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,

@@ -118,6 +118,22 @@ impl WebError {
     }
 }
 
+/// The JSON of every API error.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable: `invalid`, `conflict`, `illegal_transition`, `forbidden`, `not_found`,
+    /// `unauthenticated`, `csrf`, `rate_limited`, `bad_credentials`, `suspended`,
+    /// `bad_request`, `internal`.
+    pub code: String,
+    /// For people, in Chinese.
+    pub message: String,
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, code, message) = self.describe();

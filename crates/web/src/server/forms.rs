@@ -11,7 +11,7 @@ use techmatch_core::posting::{AchievementInput, NeedInput, PostingKind, PostingV
 
 /// The fields of a need or achievement form (and of the JSON API's posting body). Which
 /// fields apply depends on the kind; the others are ignored.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct PostingForm {
     #[serde(default)]
     pub title: String,

@@ -10,6 +10,7 @@ mod contacts_pages;
 mod error;
 mod forms;
 mod nav;
+mod openapi;
 mod pages;
 mod upload;
 mod workspace_api;
@@ -152,6 +153,17 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/contacts/{id}/messages",
             post(contacts_api::message),
+        )
+        .merge(
+            utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs")
+                .url(
+                    "/api/v1/openapi.json",
+                    <openapi::ApiDoc as utoipa::OpenApi>::openapi(),
+                )
+                // Swagger UI would otherwise ask validator.swagger.io about the document.
+                .config(
+                    utoipa_swagger_ui::Config::from("/api/v1/openapi.json").validator_url("none"),
+                ),
         )
         .nest_service("/static", ServeDir::new(static_dir))
         .layer(axum::middleware::from_fn(auth::ensure_csrf_cookie))

@@ -17,6 +17,7 @@ use techmatch_core::services::import::{
 use techmatch_core::services::users::User;
 
 use super::auth::{ApiUser, PageUser, check_csrf};
+use super::error::ErrorBody;
 use super::nav::Nav;
 use super::workspace_api::own_kind;
 use super::{AppState, PageError, WebError};
@@ -118,6 +119,11 @@ pub async fn submit(
 }
 
 /// `POST /api/v1/me/postings/import`: multipart with a `file` field; answers the report.
+#[utoipa::path(post, path = "/api/v1/me/postings/import", tag = "postings",
+    request_body(content_type = "multipart/form-data", description = "file：CSV、XLSX 或 JSONL 清单"),
+    responses((status = 200, description = "逐行导入报告（rows、created、problems）"),
+        (status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权", body = ErrorBody),
+        (status = 422, description = "文件无法读取", body = ErrorBody)))]
 pub async fn api(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,

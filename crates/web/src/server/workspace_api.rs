@@ -14,6 +14,7 @@ use techmatch_core::services::{audit, postings, workflow};
 use techmatch_search::{Match, MatchOptions, find_matches};
 
 use super::auth::ApiUser;
+use super::error::ErrorBody;
 use super::forms::{PostingForm, describe};
 use super::{AppState, WebError};
 use crate::app::App;
@@ -117,6 +118,8 @@ fn posting_json(view: &PostingView) -> Value {
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/me/postings", tag = "postings",
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "本单位的发布")))]
 pub async fn own(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -128,6 +131,8 @@ pub async fn own(
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/me/postings", tag = "postings", request_body = PostingForm,
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 201, description = "已创建草稿：id 与 status"), (status = 422, description = "字段不合格（逐项说明）", body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -140,6 +145,8 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/me/postings/{id}", tag = "postings", params(("id" = i64, Path, description = "发布编号")),
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "发布及其推荐匹配（含解释）"), (status = 404, description = "不存在或不属于本单位", body = ErrorBody)))]
 pub async fn show(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -151,6 +158,8 @@ pub async fn show(
     Ok(Json(body))
 }
 
+#[utoipa::path(put, path = "/api/v1/me/postings/{id}", tag = "postings", params(("id" = i64, Path, description = "发布编号")), request_body = PostingForm,
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "已保存：新的 status"), (status = 409, description = "当前状态不能修改", body = ErrorBody), (status = 422, description = "字段不合格", body = ErrorBody)))]
 pub async fn edit(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -161,7 +170,7 @@ pub async fn edit(
     Ok(Json(json!({ "id": id, "status": status })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ActionBody {
     pub action: String,
     pub reason: Option<String>,
@@ -169,6 +178,8 @@ pub struct ActionBody {
     pub note: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/me/postings/{id}/actions", tag = "postings", params(("id" = i64, Path, description = "发布编号")), request_body = ActionBody,
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "新的 status"), (status = 409, description = "生命周期不允许，说明原因", body = ErrorBody)))]
 pub async fn act(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -184,6 +195,8 @@ pub async fn act(
     Ok(Json(json!({ "id": id, "status": status })))
 }
 
+#[utoipa::path(get, path = "/api/v1/moderation/queue", tag = "bureau",
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "待审核的发布")))]
 pub async fn queue(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -207,6 +220,9 @@ pub fn kind_of_path(segment: &str) -> Result<PostingKind, WebError> {
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/moderation/{kind}/{id}", tag = "bureau",
+    params(("kind" = String, Path, description = "needs 或 achievements"), ("id" = i64, Path, description = "发布编号")), request_body = ActionBody,
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "新的 status"), (status = 409, description = "生命周期不允许", body = ErrorBody), (status = 422, description = "驳回理由缺失", body = ErrorBody)))]
 pub async fn decide(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -227,6 +243,8 @@ pub struct AuditParams {
     pub limit: Option<u64>,
 }
 
+#[utoipa::path(get, path = "/api/v1/audit", tag = "bureau", params(("limit" = Option<u64>, Query, description = "条数，默认 100，最多 1000")),
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "审计日志，最新在前")))]
 pub async fn audit(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -239,6 +257,8 @@ pub async fn audit(
     Ok(Json(json!({ "entries": entries })))
 }
 
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "bureau",
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "单位列表，未核验在前")))]
 pub async fn orgs(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -251,6 +271,8 @@ pub async fn orgs(
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/verify", tag = "bureau", params(("id" = i64, Path, description = "单位编号")), request_body = super::bureau_pages::VerifyForm,
+    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "已核验"), (status = 409, description = "代码已属于其他单位", body = ErrorBody), (status = 422, description = "代码不合格或缺少接受理由", body = ErrorBody)))]
 pub async fn verify_org(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
