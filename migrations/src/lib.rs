@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261130_000001_core;
 mod m20261201_000001_accounts;
 mod m20261201_000002_contacts;
+mod m20261201_000003_api_tokens;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_core::Migration),
             Box::new(m20261201_000001_accounts::Migration),
             Box::new(m20261201_000002_contacts::Migration),
+            Box::new(m20261201_000003_api_tokens::Migration),
         ]
     }
 }

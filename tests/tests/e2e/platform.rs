@@ -886,3 +886,70 @@ async fn an_uploaded_list_lands_in_the_moderation_queue_with_a_row_report() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_personal_api_token_acts_for_its_user_until_revoked() {
+    on_each_platform(|server| async move {
+        let enterprise = Client::register(
+            &server,
+            "erp@token.example.cn",
+            "enterprise",
+            "令牌测试有限公司",
+        )
+        .await;
+        let (status, created) = enterprise
+            .post(&server, "/api/v1/me/tokens", json!({"name": "ERP 同步"}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let token = created["token"].as_str().unwrap_or_default().to_owned();
+        let token_id = created["info"]["id"].as_i64().unwrap_or_default();
+        assert!(token.starts_with("tm_"));
+        let (_, listed) = enterprise.get(&server, "/api/v1/me/tokens").await;
+        assert!(
+            !listed.to_string().contains(&token),
+            "the token is shown only once"
+        );
+
+        // A program with the token: no cookie, no CSRF token, the user's own rights.
+        let program = client();
+        let with = |request: reqwest::RequestBuilder| request.bearer_auth(&token);
+        let response = with(program.http.post(server.url("/api/v1/me/postings")))
+            .json(&need_body("令牌创建的需求"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let response = with(program.http.get(server.url("/api/v1/moderation/queue")))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "a token has its user's role, no more"
+        );
+        let wrong = program
+            .http
+            .get(server.url("/api/v1/me/postings"))
+            .bearer_auth("tm_0000")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+
+        let revoked = enterprise
+            .http
+            .delete(server.url(&format!("/api/v1/me/tokens/{token_id}")))
+            .header("X-CSRF-Token", &enterprise.csrf)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
+        let response = with(program.http.get(server.url("/api/v1/me/postings")))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    })
+    .await;
+}

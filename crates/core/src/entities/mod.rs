@@ -1,6 +1,7 @@
 //! sea-orm entities: the rows as stored. Domain rules live in `services`, not here.
 
 pub mod achievement;
+pub mod api_token;
 pub mod audit;
 pub mod change;
 pub mod contact;

@@ -12,8 +12,8 @@ use serde_json::json;
 use techmatch_core::CoreError;
 use techmatch_core::accounts::{Role, password};
 use techmatch_core::posting::OrgKind;
-use techmatch_core::services::sessions;
 use techmatch_core::services::users::{self, NewUser, User};
+use techmatch_core::services::{api_tokens, sessions};
 
 use super::auth::{ClientIp, SESSION_COOKIE, Viewer, expired_session_cookie, session_cookie};
 use super::error::ErrorBody;
@@ -166,4 +166,47 @@ pub async fn logout(State(app): State<AppState>, jar: CookieJar) -> Result<Respo
 pub async fn me(viewer: Viewer) -> Result<Json<serde_json::Value>, WebError> {
     let session = viewer.session.ok_or(WebError::Unauthenticated)?;
     Ok(Json(me_json(&session.user, &session.csrf_token)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct NewToken {
+    /// What the token is for, e.g. 「ERP 同步」.
+    pub name: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts",
+    responses((status = 200, description = "本人的 API 令牌（不含令牌本身）"), (status = 401, description = "未登录", body = ErrorBody)))]
+pub async fn tokens(
+    State(app): State<AppState>,
+    super::auth::ApiUser(user): super::auth::ApiUser,
+) -> Result<Json<serde_json::Value>, WebError> {
+    Ok(Json(
+        json!({ "tokens": api_tokens::list(&app.db, &user).await? }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = NewToken,
+    responses((status = 201, description = "新令牌：token 只在此时返回一次，请求时放在 Authorization: Bearer 头中"),
+        (status = 401, description = "未登录", body = ErrorBody), (status = 422, description = "名称不合格", body = ErrorBody)))]
+pub async fn create_token(
+    State(app): State<AppState>,
+    super::auth::ApiUser(user): super::auth::ApiUser,
+    Json(body): Json<NewToken>,
+) -> Result<(axum::http::StatusCode, Json<serde_json::Value>), WebError> {
+    let (info, token) = api_tokens::create(&app.db, &user, &body.name).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({ "token": token, "info": info })),
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts", params(("id" = i64, Path, description = "令牌编号")),
+    responses((status = 204, description = "已吊销"), (status = 404, description = "没有这个令牌", body = ErrorBody)))]
+pub async fn revoke_token(
+    State(app): State<AppState>,
+    super::auth::ApiUser(user): super::auth::ApiUser,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<axum::http::StatusCode, WebError> {
+    api_tokens::revoke(&app.db, &user, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

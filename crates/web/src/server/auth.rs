@@ -18,6 +18,7 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use techmatch_core::services::api_tokens;
 use techmatch_core::services::sessions::{self, Session};
 use techmatch_core::services::users::User;
 
@@ -140,8 +141,9 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
-/// A logged-in user, for the JSON API: anyone else gets 401. A request that changes
-/// something must carry the session's CSRF token in `X-CSRF-Token`.
+/// A logged-in user, for the JSON API: by personal token (`Authorization: Bearer tm_…`)
+/// or by session cookie; anyone else gets 401. A cookie request that changes something
+/// must carry the session's CSRF token in `X-CSRF-Token`.
 #[derive(Debug, Clone)]
 pub struct ApiUser(pub User);
 
@@ -149,6 +151,13 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        // A personal API token needs no CSRF token: a browser never sends it by itself.
+        if let Some(token) = bearer_token(&parts.headers) {
+            return api_tokens::authenticate(&state.db, token)
+                .await?
+                .map(ApiUser)
+                .ok_or(WebError::Unauthenticated);
+        }
         let session = session_of(parts, state)
             .await?
             .ok_or(WebError::Unauthenticated)?;
@@ -158,6 +167,14 @@ impl FromRequestParts<AppState> for ApiUser {
         }
         Ok(ApiUser(session.user))
     }
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
 }
 
 fn header_matches(headers: &HeaderMap, expected: &str) -> bool {

@@ -121,6 +121,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/me", get(account_api::me))
         .route(
+            "/api/v1/me/tokens",
+            get(account_api::tokens).post(account_api::create_token),
+        )
+        .route(
+            "/api/v1/me/tokens/{id}",
+            axum::routing::delete(account_api::revoke_token),
+        )
+        .route(
             "/api/v1/me/postings",
             get(workspace_api::own).post(workspace_api::create),
         )

@@ -11,13 +11,16 @@ use super::{account_api, api, contacts_api, upload, workspace_api};
 #[openapi(
     info(
         title = "techmatch 科技供需对接平台 API",
-        description = "与页面相同的权限规则：会话 Cookie（tm_session）登录；以 Cookie 认证的写请求须在 X-CSRF-Token 头中带上登录或 /api/v1/me 返回的 csrf_token。错误为 {\"error\": {\"code\", \"message\"}}。"
+        description = "与页面相同的权限规则：个人 API 令牌（Authorization: Bearer tm_…，见 /api/v1/me/tokens）或会话 Cookie（tm_session）；以 Cookie 认证的写请求须在 X-CSRF-Token 头中带上登录或 /api/v1/me 返回的 csrf_token。错误为 {\"error\": {\"code\", \"message\"}}。"
     ),
     paths(
         account_api::register,
         account_api::login,
         account_api::logout,
         account_api::me,
+        account_api::tokens,
+        account_api::create_token,
+        account_api::revoke_token,
         workspace_api::own,
         workspace_api::create,
         workspace_api::show,
@@ -58,6 +61,12 @@ impl utoipa::Modify for SessionCookie {
         components.add_security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("tm_session"))),
+        );
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(utoipa::openapi::security::Http::new(
+                utoipa::openapi::security::HttpAuthScheme::Bearer,
+            )),
         );
     }
 }
