@@ -7,6 +7,7 @@ mod m20261130_000001_core;
 mod m20261201_000001_accounts;
 mod m20261201_000002_contacts;
 mod m20261201_000003_api_tokens;
+mod m20261201_000004_password_resets;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_accounts::Migration),
             Box::new(m20261201_000002_contacts::Migration),
             Box::new(m20261201_000003_api_tokens::Migration),
+            Box::new(m20261201_000004_password_resets::Migration),
         ]
     }
 }

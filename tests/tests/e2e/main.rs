@@ -5,6 +5,7 @@ mod catch_up;
 mod cli_lists;
 mod platform;
 mod serve;
+mod smtp;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -84,9 +85,15 @@ pub fn start(data: &Path) -> Server {
 /// Starts `techmatch serve --demo` with the database at `database_url` (or the data
 /// directory's SQLite file) and waits until it announces its address.
 pub fn start_on(data: &Path, database_url: Option<&str>) -> Server {
+    start_with(data, database_url, &[])
+}
+
+/// As [`start_on`], with extra environment (for example the SMTP server to use).
+pub fn start_with(data: &Path, database_url: Option<&str>, env: &[(&str, String)]) -> Server {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
     let mut command = techmatch(data);
+    command.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
     if let Some(url) = database_url {
         command.arg("--database-url").arg(url);
     }

@@ -953,3 +953,101 @@ async fn a_personal_api_token_acts_for_its_user_until_revoked() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_an_emailed_link() {
+    let (port, inbox) = super::smtp::start().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let server = super::start_with(
+        &dir.path().join("data"),
+        None,
+        &[("TECHMATCH_SMTP_URL", format!("smtp://127.0.0.1:{port}"))],
+    );
+    let signed_in = Client::register(
+        &server,
+        "forgetful@example.cn",
+        "enterprise",
+        "健忘有限公司",
+    )
+    .await;
+
+    let visitor = client();
+    let (_, _, token) = visitor.page(&server, "/password/forgot").await;
+    for email in ["nobody@example.cn", "forgetful@example.cn"] {
+        let response = visitor
+            .http
+            .post(server.url("/password/forgot"))
+            .form(&[("csrf", token.as_str()), ("email", email)])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(response.status(), StatusCode::OK);
+        let page = response.text().await.unwrap_or_default();
+        assert!(
+            page.contains("如果该邮箱已注册"),
+            "the same answer for any address"
+        );
+    }
+    let mail = inbox.wait_for(|m| m.contains("forgetful@example.cn")).await;
+    // The body is base64 after the blank line that ends the headers, as mail clients see it.
+    let encoded: String = mail
+        .split("\n\n")
+        .nth(1)
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    let decoded = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded)
+        .unwrap_or_else(|e| panic!("mail body: {e}: {mail}"));
+    let text = String::from_utf8_lossy(&decoded).into_owned();
+    assert!(text.contains("重置"), "{text}");
+    let link = text
+        .split(&server.base)
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(|path| path.to_owned())
+        .unwrap_or_else(|| panic!("no link in the mail: {mail}"));
+    assert!(link.starts_with("/password/reset?token="), "{link}");
+
+    let (status, _, csrf) = visitor.page(&server, &link).await;
+    assert_eq!(status, StatusCode::OK);
+    let reset_token = link.trim_start_matches("/password/reset?token=");
+    let short = visitor
+        .form(
+            &server,
+            "/password/reset",
+            &[
+                ("csrf", &csrf),
+                ("token", reset_token),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(short, StatusCode::UNPROCESSABLE_ENTITY);
+    let done = visitor
+        .form(
+            &server,
+            "/password/reset",
+            &[
+                ("csrf", &csrf),
+                ("token", reset_token),
+                ("password", "a-new-password"),
+            ],
+        )
+        .await;
+    assert_eq!(done, StatusCode::SEE_OTHER);
+
+    // The new password works, the old one does not, old sessions are over, the link is spent.
+    let (status, _) = signed_in.get(&server, "/api/v1/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    Client::login(&server, "forgetful@example.cn", "a-new-password").await;
+    let (status, _) = client()
+        .post(
+            &server,
+            "/api/v1/session",
+            json!({"email": "forgetful@example.cn", "password": "a-good-password"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = visitor.page(&server, &link).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

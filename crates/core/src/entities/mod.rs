@@ -9,5 +9,6 @@ pub mod contact_message;
 pub mod deal;
 pub mod need;
 pub mod organisation;
+pub mod password_reset;
 pub mod session;
 pub mod user;

@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod export;
 pub mod import;
 pub mod organisations;
+pub mod password_resets;
 pub mod postings;
 pub mod sessions;
 pub mod users;

@@ -22,6 +22,21 @@ pub struct ServeArgs {
     /// Load the demo dataset when the database holds no postings yet.
     #[arg(long)]
     pub demo: bool,
+    /// SMTP server for outgoing mail, e.g. smtps://user:pass@smtp.example.cn or
+    /// smtp://127.0.0.1:25 for a local relay.
+    #[arg(long, env = "TECHMATCH_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of outgoing mail.
+    #[arg(
+        long,
+        env = "TECHMATCH_MAIL_FROM",
+        default_value = "科技供需对接平台 <noreply@techmatch.invalid>"
+    )]
+    pub mail_from: String,
+    /// The address people use to reach the platform, for links in mails
+    /// (default: http:// and the bound address).
+    #[arg(long, env = "TECHMATCH_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// The demo dataset, compiled in so that the binary needs no files next to it.
@@ -32,7 +47,12 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.demo {
         load_demo(&app).await?;
     }
-    crate::server::serve(app, args.bind).await?;
+    let options = crate::server::ServerOptions {
+        smtp_url: args.smtp_url,
+        mail_from: args.mail_from,
+        public_url: args.public_url,
+    };
+    crate::server::serve(app, args.bind, options).await?;
     Ok(ExitCode::SUCCESS)
 }
 

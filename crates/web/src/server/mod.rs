@@ -9,9 +9,11 @@ mod contacts_api;
 mod contacts_pages;
 mod error;
 mod forms;
+mod mail;
 mod nav;
 mod openapi;
 mod pages;
+mod password_pages;
 mod upload;
 mod workspace_api;
 mod workspace_pages;
@@ -34,6 +36,19 @@ pub use error::{PageError, WebError};
 pub struct Shared {
     pub app: App,
     pub login_limiter: auth::LoginLimiter,
+    /// `None` when no SMTP server is configured.
+    pub mailer: Option<mail::Mailer>,
+    /// The address people reach the platform at, for links in mails (no trailing `/`).
+    pub public_url: String,
+}
+
+/// How the server reaches the outside world.
+#[derive(Debug, Clone, Default)]
+pub struct ServerOptions {
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Defaults to `http://` and the bound address.
+    pub public_url: Option<String>,
 }
 
 impl Deref for Shared {
@@ -68,6 +83,14 @@ pub fn router(state: AppState) -> Router {
             get(account_pages::login_form).post(account_pages::login),
         )
         .route("/logout", post(account_pages::logout))
+        .route(
+            "/password/forgot",
+            get(password_pages::forgot_form).post(password_pages::forgot),
+        )
+        .route(
+            "/password/reset",
+            get(password_pages::reset_form).post(password_pages::reset),
+        )
         .route(
             "/register",
             get(account_pages::register_form).post(account_pages::register),
@@ -182,13 +205,28 @@ pub fn router(state: AppState) -> Router {
 ///
 /// # Errors
 /// Fails when the address cannot be bound.
-pub async fn serve(app: App, bind: SocketAddr) -> anyhow::Result<()> {
+pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    let local = listener.local_addr()?;
+    let mailer = match &options.smtp_url {
+        Some(url) => Some(mail::Mailer::new(url, &options.mail_from)?),
+        None => {
+            tracing::warn!("no --smtp-url: mails (password reset links) cannot be sent");
+            None
+        }
+    };
+    let public_url = options
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"))
+        .trim_end_matches('/')
+        .to_owned();
     let app: AppState = Arc::new(Shared {
         app,
         login_limiter: auth::LoginLimiter::default(),
+        mailer,
+        public_url,
     });
-    let listener = tokio::net::TcpListener::bind(bind).await?;
-    let local = listener.local_addr()?;
     tracing::info!(address = %local, "techmatch is listening");
     println!("techmatch: http://{local}/");
     let follower = tokio::spawn(follow_changes(app.clone()));

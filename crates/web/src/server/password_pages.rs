@@ -1,0 +1,123 @@
+//! Forgotten passwords: a reset link by email, then a new password.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use techmatch_core::CoreError;
+use techmatch_core::accounts::password;
+use techmatch_core::services::password_resets;
+
+use super::auth::{CsrfForm, Viewer};
+use super::nav::Nav;
+use super::{AppState, PageError, WebError};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password_forgot.html")]
+pub struct ForgotPage {
+    pub nav: Nav,
+    pub sent: bool,
+}
+
+pub async fn forgot_form(viewer: Viewer) -> ForgotPage {
+    ForgotPage {
+        nav: Nav::of(&viewer),
+        sent: false,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ForgotForm {
+    #[serde(default)]
+    pub email: String,
+}
+
+/// Answers the same whether or not the address is registered; the mail goes out in the
+/// background so that the answer's timing does not tell either.
+pub async fn forgot(
+    State(app): State<AppState>,
+    CsrfForm { viewer, form }: CsrfForm<ForgotForm>,
+) -> Result<ForgotPage, PageError> {
+    if let Some((user, token)) = password_resets::issue(&app.db, &form.email).await? {
+        let link = format!("{}/password/reset?token={token}", app.public_url);
+        let state = app.clone();
+        tokio::spawn(async move {
+            let Some(mailer) = &state.mailer else {
+                tracing::warn!(
+                    "no SMTP server configured (--smtp-url): password reset mail not sent"
+                );
+                return;
+            };
+            let body = format!(
+                "{}，您好：\n\n有人（希望是您本人）申请重置科技供需对接平台的登录密码。请在 {} 分钟内打开下面的链接设置新密码：\n\n{link}\n\n如果不是您本人操作，请忽略本邮件，您的密码不会改变。\n",
+                user.display_name,
+                password_resets::VALID_MINUTES
+            );
+            if let Err(error) = mailer.send(&user.email, "重置登录密码", body).await {
+                tracing::warn!(%error, "password reset mail failed");
+            }
+        });
+    }
+    Ok(ForgotPage {
+        nav: Nav::of(&viewer),
+        sent: true,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password_reset.html")]
+pub struct ResetPage {
+    pub nav: Nav,
+    pub token: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenParam {
+    #[serde(default)]
+    pub token: String,
+}
+
+pub async fn reset_form(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<TokenParam>,
+) -> Result<ResetPage, PageError> {
+    password_resets::check(&app.db, &params.token).await?;
+    Ok(ResetPage {
+        nav: Nav::of(&viewer),
+        token: params.token,
+        error: None,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+pub async fn reset(
+    State(app): State<AppState>,
+    CsrfForm { viewer, form }: CsrfForm<ResetForm>,
+) -> Result<Response, PageError> {
+    if let Err(CoreError::Invalid { reason, .. }) =
+        password_resets::check_new_password(&form.password)
+    {
+        let page = ResetPage {
+            nav: Nav::of(&viewer),
+            token: form.token,
+            error: Some(reason),
+        };
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let secret = form.password.clone();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&secret))
+        .await
+        .map_err(WebError::from)??;
+    password_resets::complete(&app.db, &form.token, hash).await?;
+    Ok(Redirect::to("/login").into_response())
+}
