@@ -1051,3 +1051,88 @@ async fn a_forgotten_password_is_reset_by_an_emailed_link() {
     let (status, _, _) = visitor.page(&server, &link).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn an_administrator_appoints_a_moderator_who_sets_a_password_by_link() {
+    on_each_platform(|server| async move {
+        let page_login = |email: &'static str| {
+            let server = &server;
+            async move {
+                let browser = client();
+                let (_, _, token) = browser.page(server, "/login").await;
+                browser
+                    .form(
+                        server,
+                        "/login",
+                        &[
+                            ("csrf", &token),
+                            ("email", email),
+                            ("password", DEMO_PASSWORD),
+                        ],
+                    )
+                    .await;
+                browser
+            }
+        };
+        let appoint = [
+            ("email", "new.moderator@kjj.example.cn"),
+            ("name", "新审核员"),
+            ("role", "moderator"),
+            ("org", "晋阳县科学技术局"),
+        ];
+
+        // A moderator is not an administrator.
+        let moderator = page_login(MODERATOR).await;
+        let (_, _, token) = moderator.page(&server, "/bureau/users").await;
+        let mut fields = vec![("csrf", token.as_str())];
+        fields.extend(appoint);
+        assert_eq!(
+            moderator
+                .form(&server, "/bureau/users/appoint", &fields)
+                .await,
+            StatusCode::FORBIDDEN
+        );
+
+        let admin = page_login("admin@demo.techmatch").await;
+        let (_, _, token) = admin.page(&server, "/bureau/users").await;
+        let mut fields = vec![("csrf", token.as_str())];
+        fields.extend(appoint);
+        let response = admin
+            .http
+            .post(server.url("/bureau/users/appoint"))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(response.status(), StatusCode::OK);
+        let html = response.text().await.unwrap_or_default();
+        let link = html
+            .split(&server.base)
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .unwrap_or_else(|| panic!("the page shows the link: {html}"))
+            .to_owned();
+
+        let newcomer = client();
+        let (status, _, csrf) = newcomer.page(&server, &link).await;
+        assert_eq!(status, StatusCode::OK, "{link}");
+        let token = link.trim_start_matches("/password/reset?token=");
+        let status = newcomer
+            .form(
+                &server,
+                "/password/reset",
+                &[
+                    ("csrf", &csrf),
+                    ("token", token),
+                    ("password", "moderate-well"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let appointed =
+            Client::login(&server, "new.moderator@kjj.example.cn", "moderate-well").await;
+        let (status, _) = appointed.get(&server, "/api/v1/moderation/queue").await;
+        assert_eq!(status, StatusCode::OK);
+    })
+    .await;
+}

@@ -225,3 +225,93 @@ pub async fn verify(
     verify_org(&app, actor, id, &form).await?;
     Ok(Redirect::to("/bureau/orgs").into_response())
 }
+
+#[derive(Debug, Deserialize)]
+pub struct AppointForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub role: String,
+    /// The organisation (bureau staff: the bureau; brokers: their agency).
+    #[serde(default)]
+    pub org: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "appointed.html")]
+pub struct AppointedPage {
+    pub nav: Nav,
+    pub user: User,
+    /// Where the new user sets a password; also mailed when SMTP is configured.
+    pub link: String,
+}
+
+/// Bureau administrators appoint moderators, administrators, experts and brokers. The new
+/// user gets no password from anyone: they set one through a single-use link, which is
+/// mailed to them and shown to the administrator to hand over if mail is not set up.
+pub async fn appoint(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    CsrfForm { form, .. }: CsrfForm<AppointForm>,
+) -> Result<AppointedPage, PageError> {
+    let (actor, nav) = bureau(&page_user)?;
+    if actor.role != techmatch_core::accounts::Role::Admin {
+        return Err(CoreError::Forbidden("只有科技局管理员可以开通账号".to_owned()).into());
+    }
+    let role = techmatch_core::accounts::Role::parse(&form.role)?;
+    if role.may_self_register() {
+        return Err(CoreError::invalid("role", "企业用户和科研人员请自行注册").into());
+    }
+    let organisation = match (form.org.trim(), role.org_kinds().first()) {
+        ("", _) | (_, None) => None,
+        (name, Some(kind)) => Some(users::org_ref(name, *kind, None)?),
+    };
+    let new = users::NewUser {
+        email: form.email.clone(),
+        // Never used: replaced through the link before the account can log in.
+        password: sessions::random_token(),
+        display_name: form.name.clone(),
+        role,
+        organisation,
+    };
+    users::check(&new)?;
+    let secret = new.password.clone();
+    let hash =
+        tokio::task::spawn_blocking(move || techmatch_core::accounts::password::hash(&secret))
+            .await
+            .map_err(WebError::from)??;
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    let user = users::create(&txn, &new, hash).await?;
+    let (_, token) = techmatch_core::services::password_resets::issue(&txn, &user.email)
+        .await?
+        .ok_or_else(|| CoreError::Internal("new user has no reset token".to_owned()))?;
+    audit::record(
+        &txn,
+        audit::Record {
+            actor_user_id: Some(actor.id),
+            action: "user.appoint",
+            entity: "user",
+            entity_id: user.id,
+            reason: Some(role.code()),
+            detail: None,
+        },
+    )
+    .await?;
+    txn.commit().await.map_err(CoreError::from)?;
+    let link = format!("{}/password/reset?token={token}", app.public_url);
+    if let Some(mailer) = &app.mailer {
+        let body = format!(
+            "{}，您好：\n\n科技局已为您开通科技供需对接平台的{}账号（{}）。请在 {} 分钟内打开下面的链接设置密码：\n\n{link}\n",
+            user.display_name,
+            role.label(),
+            user.email,
+            techmatch_core::services::password_resets::VALID_MINUTES
+        );
+        if let Err(error) = mailer.send(&user.email, "开通账号：请设置密码", body).await {
+            tracing::warn!(%error, "appointment mail failed; the administrator has the link");
+        }
+    }
+    Ok(AppointedPage { nav, user, link })
+}

@@ -126,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .route("/bureau/{kind}/{id}/decide", post(bureau_pages::decide))
         .route("/bureau/audit", get(bureau_pages::audit))
         .route("/bureau/users", get(bureau_pages::users))
+        .route("/bureau/users/appoint", post(bureau_pages::appoint))
         .route("/bureau/users/{id}/suspend", post(bureau_pages::suspend))
         .route("/bureau/orgs", get(bureau_pages::orgs))
         .route("/bureau/orgs/{id}/verify", post(bureau_pages::verify))
