@@ -8,6 +8,7 @@ mod m20261201_000001_accounts;
 mod m20261201_000002_contacts;
 mod m20261201_000003_api_tokens;
 mod m20261201_000004_password_resets;
+mod m20261201_000005_membership;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_contacts::Migration),
             Box::new(m20261201_000003_api_tokens::Migration),
             Box::new(m20261201_000004_password_resets::Migration),
+            Box::new(m20261201_000005_membership::Migration),
         ]
     }
 }

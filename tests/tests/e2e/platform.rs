@@ -566,9 +566,9 @@ async fn logins_are_rate_limited_and_suspension_ends_sessions() {
         // Users are listed newest first, and the victim registered last.
         assert!(users.contains("victim@example.cn"));
         let id = users
-            .split("/bureau/users/")
-            .nth(1)
-            .and_then(|chunk| chunk.split('/').next())
+            .split("/suspend\"")
+            .next()
+            .and_then(|before| before.rsplit("/bureau/users/").next())
             .unwrap_or_default()
             .to_owned();
         let status = admin
@@ -849,6 +849,13 @@ async fn an_uploaded_list_lands_in_the_moderation_queue_with_a_row_report() {
         assert_eq!(postings.len(), 2);
         assert!(
             postings.iter().all(|p| p["status"] == "pending_review"),
+            "{own}"
+        );
+        // Public ids are random: they must not tie a (possibly confidential) need to its uploader.
+        assert!(
+            postings.iter().all(|p| p["external_id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("WN-") && !id.contains("U1"))),
             "{own}"
         );
         let bureau = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
@@ -1133,6 +1140,73 @@ async fn an_administrator_appoints_a_moderator_who_sets_a_password_by_link() {
             Client::login(&server, "new.moderator@kjj.example.cn", "moderate-well").await;
         let (status, _) = appointed.get(&server, "/api/v1/moderation/queue").await;
         assert_eq!(status, StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn registering_for_a_known_organisation_waits_for_the_bureau() {
+    on_each_platform(|server| async move {
+        // Anyone can type a company's name: the demo enterprise already exists.
+        let impostor = Client::register(
+            &server,
+            "impostor@example.cn",
+            "enterprise",
+            "晋阳县华钙纳米材料有限公司",
+        )
+        .await;
+        let (status, body) = impostor.get(&server, "/api/v1/me/postings").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("确认"),
+            "{body}"
+        );
+        let (status, _) = impostor
+            .post(&server, "/api/v1/me/postings", need_body("冒名需求"))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (_, contacts) = impostor.get(&server, "/api/v1/contacts").await;
+        assert_eq!(contacts["contacts"].as_array().map(Vec::len), Some(0));
+
+        // The bureau confirms the membership (after checking, say, by phone).
+        let moderator = client();
+        let (_, _, token) = moderator.page(&server, "/login").await;
+        moderator
+            .form(
+                &server,
+                "/login",
+                &[
+                    ("csrf", &token),
+                    ("email", MODERATOR),
+                    ("password", DEMO_PASSWORD),
+                ],
+            )
+            .await;
+        let (_, users, token) = moderator.page(&server, "/bureau/users").await;
+        assert!(users.contains("单位归属待确认"));
+        let id = users
+            .split("/confirm-membership")
+            .next()
+            .and_then(|before| before.rsplit("/bureau/users/").next())
+            .unwrap_or_default()
+            .to_owned();
+        let status = moderator
+            .form(
+                &server,
+                &format!("/bureau/users/{id}/confirm-membership"),
+                &[("csrf", &token)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, own) = impostor.get(&server, "/api/v1/me/postings").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            own["postings"].as_array().is_some_and(|p| !p.is_empty()),
+            "the company's needs: {own}"
+        );
     })
     .await;
 }

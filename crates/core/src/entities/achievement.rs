@@ -31,6 +31,9 @@ pub struct Model {
     pub reject_reason: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub reject_note: Option<String>,
+    /// `{org}:{row id}` for a posting an organisation uploaded: its own list id, kept
+    /// out of the public external id.
+    pub source_key: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -14,6 +14,9 @@ pub struct Model {
     pub role: String,
     pub org_id: Option<i64>,
     pub suspended: bool,
+    /// False while the bureau has not confirmed that the user belongs to an organisation
+    /// which existed before they registered.
+    pub org_confirmed: bool,
     pub created_at: DateTimeUtc,
 }
 

@@ -94,6 +94,9 @@ impl ContactView {
 
 /// The side `actor` speaks for in a pair of postings, if any.
 fn side_of(actor: &User, need: &PostingView, achievement: &PostingView) -> Option<PostingKind> {
+    if !actor.org_confirmed {
+        return None;
+    }
     let org = actor.org_id?;
     match actor.role.posts()? {
         PostingKind::Need if need.org_id == Some(org) => Some(PostingKind::Need),
@@ -139,6 +142,16 @@ pub async fn request(
         PostingKind::Need => &achievement_view,
         PostingKind::Achievement => &need_view,
     };
+    let own = match side {
+        PostingKind::Need => &need_view,
+        PostingKind::Achievement => &achievement_view,
+    };
+    if own.status != Status::Published {
+        return Err(CoreError::invalid(
+            "posting",
+            "只能从已发布（审核通过）的发布发起对接",
+        ));
+    }
     if counterpart.status != Status::Published {
         return Err(CoreError::NotFound {
             what: counterpart.kind.label(),
@@ -427,7 +440,8 @@ async fn to_view(
 pub async fn list(conn: &impl ConnectionTrait, actor: &User) -> CoreResult<Vec<ContactView>> {
     let mut query = contact_entity::Entity::find().order_by_desc(contact_entity::Column::UpdatedAt);
     if !actor.role.is_bureau() {
-        let (Some(kind), Some(org)) = (actor.role.posts(), actor.org_id) else {
+        let (Some(kind), Some(org), true) = (actor.role.posts(), actor.org_id, actor.org_confirmed)
+        else {
             return Ok(Vec::new());
         };
         let condition = match kind {

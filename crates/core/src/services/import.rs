@@ -65,11 +65,23 @@ impl ImportScope {
         }
     }
 
-    /// The external id a row's own id is stored under.
-    fn external_id(self, id: &str) -> String {
+    /// The external id a row is stored under, and for an organisation's upload the
+    /// private key of its own row id: the public id is random, so that it says nothing
+    /// about who uploaded it (a confidential need must not be linkable to the others).
+    fn ids(self, kind: PostingKind, row_id: &str) -> (String, Option<String>) {
         match self {
-            ImportScope::Bureau => id.to_owned(),
-            ImportScope::Organisation(org) => format!("O{org}-{id}"),
+            ImportScope::Bureau => (row_id.to_owned(), None),
+            ImportScope::Organisation(org) => {
+                let prefix = match kind {
+                    PostingKind::Need => "WN",
+                    PostingKind::Achievement => "WA",
+                };
+                let random = crate::services::sessions::random_token();
+                (
+                    format!("{prefix}-{}", random[..12].to_uppercase()),
+                    Some(format!("{org}:{row_id}")),
+                )
+            }
         }
     }
 }
@@ -80,6 +92,8 @@ struct Pending<T> {
     input: T,
     /// Whether the file names columns by English field name, for the report.
     field_names: bool,
+    /// An organisation's own row id (see [`ImportScope::ids`]).
+    source_key: Option<String>,
 }
 
 /// What the import loop needs to know of a kind of posting.
@@ -195,11 +209,20 @@ async fn write_batch<T: Importable>(
         .into_iter()
         .map(|m| (T::stored_external_id(&m).to_owned(), m))
         .collect();
+    let keys: Vec<String> = batch.iter().filter_map(|p| p.source_key.clone()).collect();
+    let uploaded_before = if keys.is_empty() {
+        Default::default()
+    } else {
+        postings::existing_source_keys(conn, T::KIND, &keys).await?
+    };
     let mut org_ids: HashMap<&OrgRef, Option<i64>> = HashMap::new();
     let mut outcomes = Vec::with_capacity(batch.len());
     for p in batch {
         let current = existing.remove(p.input.external_id());
-        if let (ImportScope::Organisation(_), Some(_)) = (scope, &current) {
+        if p.source_key
+            .as_ref()
+            .is_some_and(|k| uploaded_before.contains(k))
+        {
             return Err(CoreError::invalid(
                 "id",
                 "该编号的发布已存在；上传只能新增，修改请在发布页面上进行",
@@ -217,7 +240,11 @@ async fn write_batch<T: Importable>(
                 }
             },
         };
-        outcomes.push(T::write(conn, &p.input, current, scope.status_on_create(), org_id).await?);
+        let outcome = T::write(conn, &p.input, current, scope.status_on_create(), org_id).await?;
+        if let (Some(key), UpsertOutcome::Created(id)) = (&p.source_key, outcome) {
+            postings::set_source_key(conn, T::KIND, id, key).await?;
+        }
+        outcomes.push(outcome);
     }
     let changed: Vec<i64> = outcomes.iter().filter_map(|o| o.changed_id()).collect();
     changes::record_many(conn, T::KIND, &changed).await?;
@@ -348,12 +375,13 @@ async fn run<T: Importable>(
                     continue;
                 }
                 seen.insert(input.external_id().to_owned(), row);
-                let stored_id = scope.external_id(input.external_id());
+                let (stored_id, source_key) = scope.ids(T::KIND, input.external_id());
                 input.set_external_id(stored_id);
                 pending.push(Pending {
                     row,
                     input,
                     field_names,
+                    source_key,
                 });
             }
         }

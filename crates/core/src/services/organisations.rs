@@ -73,6 +73,27 @@ pub async fn resolve(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<i6
     }
 }
 
+/// The organisation a reference names, if the platform knows it (by USCC, then by
+/// name), without creating or changing anything.
+///
+/// # Errors
+/// Database errors.
+pub async fn find_existing(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<Option<i64>> {
+    if let Some(uscc) = &org.uscc
+        && let Some(found) = organisation::Entity::find()
+            .filter(organisation::Column::Uscc.eq(uscc.as_str()))
+            .one(conn)
+            .await?
+    {
+        return Ok(Some(found.id));
+    }
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Name.eq(org.name.as_str()))
+        .one(conn)
+        .await?
+        .map(|found| found.id))
+}
+
 fn unaccepted(uscc: &Uscc, failure: &str) -> CoreError {
     CoreError::invalid(
         "org_uscc",

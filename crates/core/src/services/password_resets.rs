@@ -76,6 +76,11 @@ pub async fn complete(
         .exec(conn)
         .await?;
     sessions::end_all(conn, user_id).await?;
+    // A reset is what someone does after a leak: programs must be set up again too.
+    crate::entities::api_token::Entity::delete_many()
+        .filter(crate::entities::api_token::Column::UserId.eq(user_id))
+        .exec(conn)
+        .await?;
     Ok(())
 }
 

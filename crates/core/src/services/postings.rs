@@ -115,6 +115,7 @@ fn blank_need(status: Status) -> need::Model {
         status: status.code().to_owned(),
         reject_reason: None,
         reject_note: None,
+        source_key: None,
         created_at: now,
         updated_at: now,
     }
@@ -141,6 +142,7 @@ fn blank_achievement(status: Status) -> achievement::Model {
         status: status.code().to_owned(),
         reject_reason: None,
         reject_note: None,
+        source_key: None,
         created_at: now,
         updated_at: now,
     }
@@ -509,4 +511,67 @@ pub fn stored_coop_modes(stored: &str) -> Vec<CoopMode> {
 /// Parses stored transfer mode codes back into modes, for exports.
 pub fn stored_transfer_modes(stored: &str) -> Vec<TransferMode> {
     stored.split(',').filter_map(transfer_from_code).collect()
+}
+
+/// Records the uploading organisation's own row id of a posting (see `source_key`).
+///
+/// # Errors
+/// Database errors.
+pub async fn set_source_key(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    id: i64,
+    key: &str,
+) -> CoreResult<()> {
+    match kind {
+        PostingKind::Need => {
+            need::Entity::update_many()
+                .col_expr(
+                    need::Column::SourceKey,
+                    sea_orm::sea_query::Expr::value(key),
+                )
+                .filter(need::Column::Id.eq(id))
+                .exec(conn)
+                .await?;
+        }
+        PostingKind::Achievement => {
+            achievement::Entity::update_many()
+                .col_expr(
+                    achievement::Column::SourceKey,
+                    sea_orm::sea_query::Expr::value(key),
+                )
+                .filter(achievement::Column::Id.eq(id))
+                .exec(conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Which of `keys` an organisation has uploaded before.
+///
+/// # Errors
+/// Database errors.
+pub async fn existing_source_keys(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    keys: &[String],
+) -> CoreResult<std::collections::HashSet<String>> {
+    let keys = keys.iter().cloned();
+    Ok(match kind {
+        PostingKind::Need => need::Entity::find()
+            .filter(need::Column::SourceKey.is_in(keys))
+            .all(conn)
+            .await?
+            .into_iter()
+            .filter_map(|m| m.source_key)
+            .collect(),
+        PostingKind::Achievement => achievement::Entity::find()
+            .filter(achievement::Column::SourceKey.is_in(keys))
+            .all(conn)
+            .await?
+            .into_iter()
+            .filter_map(|m| m.source_key)
+            .collect(),
+    })
 }

@@ -21,6 +21,8 @@ pub struct User {
     pub role: Role,
     pub org_id: Option<i64>,
     pub suspended: bool,
+    /// Whether the user may act for `org_id` (see [`create`]).
+    pub org_confirmed: bool,
 }
 
 impl TryFrom<user::Model> for User {
@@ -34,6 +36,7 @@ impl TryFrom<user::Model> for User {
             display_name: m.display_name,
             org_id: m.org_id,
             suspended: m.suspended,
+            org_confirmed: m.org_confirmed,
         })
     }
 }
@@ -81,6 +84,11 @@ pub fn check(new: &NewUser) -> CoreResult<String> {
 
 /// Stores a user whose fields [`check`] accepted, with the given argon2 hash.
 ///
+/// Someone registering for an organisation the platform already knows is not trusted to
+/// act for it: anyone can type a company's name. Unless `vouched` (the bureau creates the
+/// account), membership waits for the bureau's confirmation, and the registration
+/// changes nothing about the organisation itself.
+///
 /// # Errors
 /// `Conflict` when the email is taken; `Invalid` when the organisation contradicts the
 /// register; database errors.
@@ -88,14 +96,18 @@ pub async fn create(
     conn: &impl ConnectionTrait,
     new: &NewUser,
     password_hash: String,
+    vouched: bool,
 ) -> CoreResult<User> {
     let email = check(new)?;
     if find_by_email(conn, &email).await?.is_some() {
         return Err(CoreError::Conflict(format!("邮箱 {email} 已注册")));
     }
-    let org_id = match &new.organisation {
-        Some(org) => Some(organisations::resolve(conn, org).await?),
-        None => None,
+    let (org_id, org_confirmed) = match &new.organisation {
+        Some(org) => match organisations::find_existing(conn, org).await? {
+            Some(existing) => (Some(existing), vouched),
+            None => (Some(organisations::resolve(conn, org).await?), true),
+        },
+        None => (None, true),
     };
     let model = user::ActiveModel {
         email: Set(email),
@@ -104,6 +116,7 @@ pub async fn create(
         role: Set(new.role.code().to_owned()),
         org_id: Set(org_id),
         suspended: Set(false),
+        org_confirmed: Set(org_confirmed),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -212,4 +225,21 @@ pub fn org_ref(name: &str, kind: OrgKind, uscc: Option<&str>) -> CoreResult<OrgR
         uscc_check_failure: None,
         kind,
     })
+}
+
+/// The bureau confirms that a user belongs to their organisation.
+///
+/// # Errors
+/// `NotFound` for an unknown id.
+pub async fn confirm_membership(conn: &impl ConnectionTrait, id: i64) -> CoreResult<User> {
+    let model = user::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| CoreError::NotFound {
+            what: "用户",
+            id: id.to_string(),
+        })?;
+    let mut active: user::ActiveModel = model.into();
+    active.org_confirmed = Set(true);
+    User::try_from(active.update(conn).await?)
 }

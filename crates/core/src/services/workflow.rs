@@ -27,6 +27,11 @@ fn new_external_id(kind: PostingKind) -> String {
 
 /// Whether `actor` may create and manage postings of `kind` at all.
 fn check_poster(actor: &User, kind: PostingKind) -> CoreResult<i64> {
+    if actor.org_id.is_some() && !actor.org_confirmed {
+        return Err(CoreError::Forbidden(
+            "您所在单位已在平台登记，需科技局确认您的单位归属后才能以单位名义操作".to_owned(),
+        ));
+    }
     match (actor.role.posts(), actor.org_id) {
         (Some(k), Some(org)) if k == kind => Ok(org),
         _ => Err(CoreError::Forbidden(format!(
@@ -260,9 +265,10 @@ pub async fn own_postings(
     conn: &impl ConnectionTrait,
     actor: &User,
 ) -> CoreResult<Vec<PostingView>> {
-    let (Some(kind), Some(org)) = (actor.role.posts(), actor.org_id) else {
+    let Some(kind) = actor.role.posts() else {
         return Ok(Vec::new());
     };
+    let org = check_poster(actor, kind)?;
     let ids: Vec<i64> = match kind {
         PostingKind::Need => need::Entity::find()
             .filter(need::Column::OrgId.eq(org))
@@ -335,6 +341,9 @@ async fn sorted_views(
 pub fn may_see_unpublished(actor: Option<&User>, view: &PostingView) -> bool {
     actor.is_some_and(|a| {
         a.role.is_bureau()
-            || (a.role.posts() == Some(view.kind) && a.org_id.is_some() && a.org_id == view.org_id)
+            || (a.role.posts() == Some(view.kind)
+                && a.org_confirmed
+                && a.org_id.is_some()
+                && a.org_id == view.org_id)
     })
 }

@@ -119,5 +119,6 @@ pub async fn add(
     users::check(&new)?;
     let plain = new.password.clone();
     let hash = tokio::task::spawn_blocking(move || password::hash(&plain)).await??;
-    Ok(users::create(&app.db, &new, hash).await?)
+    // The command line is the bureau: it vouches for the membership.
+    Ok(users::create(&app.db, &new, hash, true).await?)
 }

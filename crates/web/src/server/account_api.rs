@@ -62,7 +62,7 @@ pub async fn create_user(app: &AppState, form: &Registration) -> Result<User, We
     users::check(&new)?;
     let secret = form.password.clone();
     let hash = tokio::task::spawn_blocking(move || password::hash(&secret)).await??;
-    Ok(users::create(&app.db, &new, hash).await?)
+    Ok(users::create(&app.db, &new, hash, false).await?)
 }
 
 /// Checks a password and starts a session; returns the cookie's token.
@@ -190,9 +190,14 @@ pub async fn tokens(
         (status = 401, description = "未登录", body = ErrorBody), (status = 422, description = "名称不合格", body = ErrorBody)))]
 pub async fn create_token(
     State(app): State<AppState>,
+    headers: axum::http::HeaderMap,
     super::auth::ApiUser(user): super::auth::ApiUser,
     Json(body): Json<NewToken>,
 ) -> Result<(axum::http::StatusCode, Json<serde_json::Value>), WebError> {
+    // A stolen token must not be able to mint its own successors.
+    if headers.contains_key(axum::http::header::AUTHORIZATION) {
+        return Err(CoreError::Forbidden("请登录后创建令牌，不能用令牌创建令牌".to_owned()).into());
+    }
     let (info, token) = api_tokens::create(&app.db, &user, &body.name).await?;
     Ok((
         axum::http::StatusCode::CREATED,

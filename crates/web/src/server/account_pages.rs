@@ -32,7 +32,15 @@ pub struct NextParam {
 /// An empty value means "the user's own start page", decided once we know who it is.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") => path.to_owned(),
+        // Browsers read `/\\host` and `/<tab>/host` as another site: only plain local paths.
+        Some(path)
+            if path.starts_with('/')
+                && !path[1..].starts_with(['/', '\\'])
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
         _ => String::new(),
     }
 }

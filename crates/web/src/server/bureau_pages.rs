@@ -130,6 +130,14 @@ pub async fn suspend(
     if actor.id == id {
         return Err(CoreError::invalid("user", "不能停用自己的账号").into());
     }
+    // Otherwise one moderator could lock every administrator out.
+    if users::get(&app.db, id).await?.role.is_bureau()
+        && actor.role != techmatch_core::accounts::Role::Admin
+    {
+        return Err(
+            CoreError::Forbidden("只有科技局管理员可以停用科技局工作人员".to_owned()).into(),
+        );
+    }
     let txn = app.db.begin().await.map_err(CoreError::from)?;
     users::set_suspended(&txn, id, form.suspended).await?;
     if form.suspended {
@@ -283,7 +291,7 @@ pub async fn appoint(
             .await
             .map_err(WebError::from)??;
     let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let user = users::create(&txn, &new, hash).await?;
+    let user = users::create(&txn, &new, hash, true).await?;
     let (_, token) = techmatch_core::services::password_resets::issue(&txn, &user.email)
         .await?
         .ok_or_else(|| CoreError::Internal("new user has no reset token".to_owned()))?;
@@ -314,4 +322,30 @@ pub async fn appoint(
         }
     }
     Ok(AppointedPage { nav, user, link })
+}
+
+/// Confirms that a user who registered for an organisation the platform already knew
+/// really belongs to it (checked by the bureau, for example by phone).
+pub async fn confirm_membership(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { .. }: CsrfForm<super::account_pages::Empty>,
+) -> Result<Response, PageError> {
+    let (actor, _) = bureau(&page_user)?;
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    users::confirm_membership(&txn, id).await?;
+    audit::record(
+        &txn,
+        audit::Record {
+            actor_user_id: Some(actor.id),
+            action: "user.confirm_membership",
+            entity: "user",
+            entity_id: id,
+            ..Default::default()
+        },
+    )
+    .await?;
+    txn.commit().await.map_err(CoreError::from)?;
+    Ok(Redirect::to("/bureau/users").into_response())
 }

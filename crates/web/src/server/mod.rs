@@ -128,6 +128,10 @@ pub fn router(state: AppState) -> Router {
         .route("/bureau/users", get(bureau_pages::users))
         .route("/bureau/users/appoint", post(bureau_pages::appoint))
         .route("/bureau/users/{id}/suspend", post(bureau_pages::suspend))
+        .route(
+            "/bureau/users/{id}/confirm-membership",
+            post(bureau_pages::confirm_membership),
+        )
         .route("/bureau/orgs", get(bureau_pages::orgs))
         .route("/bureau/orgs/{id}/verify", post(bureau_pages::verify))
         // The JSON API.

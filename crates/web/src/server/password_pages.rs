@@ -4,6 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use techmatch_core::CoreError;
 use techmatch_core::accounts::password;
@@ -118,6 +119,8 @@ pub async fn reset(
     let hash = tokio::task::spawn_blocking(move || password::hash(&secret))
         .await
         .map_err(WebError::from)??;
-    password_resets::complete(&app.db, &form.token, hash).await?;
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    password_resets::complete(&txn, &form.token, hash).await?;
+    txn.commit().await.map_err(CoreError::from)?;
     Ok(Redirect::to("/login").into_response())
 }
