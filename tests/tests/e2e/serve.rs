@@ -26,6 +26,13 @@ async fn the_demo_platform_serves_search_matches_and_health() {
         .await
         .unwrap();
     assert!(home.status().is_success());
+    assert_eq!(
+        home.headers()
+            .get("x-frame-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("DENY"),
+        "no other site may frame the pages"
+    );
     let page = home.text().await.unwrap();
     assert!(
         page.contains("科技供需对接平台") && page.contains("技术需求"),

@@ -2,9 +2,10 @@
 //! actions, and reading them back as [`PostingView`]s.
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::domain::{AskingPrice, CoopMode, TransferMode};
@@ -317,13 +318,24 @@ pub async fn apply_action(
                 .one(conn)
                 .await?
                 .ok_or_else(|| not_found(kind, id))?;
-            let to = status::transition(Status::from_code(&model.status)?, action)?;
-            let mut active: need::ActiveModel = model.into();
-            active.status = Set(to.code().to_owned());
-            active.reject_reason = Set(reason.map(|r| r.code().to_owned()));
-            active.reject_note = Set(note);
-            active.updated_at = Set(now);
-            active.update(conn).await?;
+            let from = model.status.clone();
+            let to = status::transition(Status::from_code(&from)?, action)?;
+            // Only if nobody changed the status meanwhile (two moderators deciding at once).
+            let changed = need::Entity::update_many()
+                .col_expr(need::Column::Status, Expr::value(to.code()))
+                .col_expr(
+                    need::Column::RejectReason,
+                    Expr::value(reason.map(|r| r.code().to_owned())),
+                )
+                .col_expr(need::Column::RejectNote, Expr::value(note))
+                .col_expr(need::Column::UpdatedAt, Expr::value(now))
+                .filter(need::Column::Id.eq(id))
+                .filter(need::Column::Status.eq(from))
+                .exec(conn)
+                .await?;
+            if changed.rows_affected == 0 {
+                return Err(changed_meanwhile());
+            }
             to
         }
         PostingKind::Achievement => {
@@ -331,18 +343,33 @@ pub async fn apply_action(
                 .one(conn)
                 .await?
                 .ok_or_else(|| not_found(kind, id))?;
-            let to = status::transition(Status::from_code(&model.status)?, action)?;
-            let mut active: achievement::ActiveModel = model.into();
-            active.status = Set(to.code().to_owned());
-            active.reject_reason = Set(reason.map(|r| r.code().to_owned()));
-            active.reject_note = Set(note);
-            active.updated_at = Set(now);
-            active.update(conn).await?;
+            let from = model.status.clone();
+            let to = status::transition(Status::from_code(&from)?, action)?;
+            // Only if nobody changed the status meanwhile (two moderators deciding at once).
+            let changed = achievement::Entity::update_many()
+                .col_expr(achievement::Column::Status, Expr::value(to.code()))
+                .col_expr(
+                    achievement::Column::RejectReason,
+                    Expr::value(reason.map(|r| r.code().to_owned())),
+                )
+                .col_expr(achievement::Column::RejectNote, Expr::value(note))
+                .col_expr(achievement::Column::UpdatedAt, Expr::value(now))
+                .filter(achievement::Column::Id.eq(id))
+                .filter(achievement::Column::Status.eq(from))
+                .exec(conn)
+                .await?;
+            if changed.rows_affected == 0 {
+                return Err(changed_meanwhile());
+            }
             to
         }
     };
     changes::record(conn, kind, id).await?;
     Ok(to)
+}
+
+fn changed_meanwhile() -> CoreError {
+    CoreError::Conflict("该发布的状态刚被他人更改，请刷新后重试".to_owned())
 }
 
 fn not_found(kind: PostingKind, id: impl ToString) -> CoreError {
@@ -526,20 +553,14 @@ pub async fn set_source_key(
     match kind {
         PostingKind::Need => {
             need::Entity::update_many()
-                .col_expr(
-                    need::Column::SourceKey,
-                    sea_orm::sea_query::Expr::value(key),
-                )
+                .col_expr(need::Column::SourceKey, Expr::value(key))
                 .filter(need::Column::Id.eq(id))
                 .exec(conn)
                 .await?;
         }
         PostingKind::Achievement => {
             achievement::Entity::update_many()
-                .col_expr(
-                    achievement::Column::SourceKey,
-                    sea_orm::sea_query::Expr::value(key),
-                )
+                .col_expr(achievement::Column::SourceKey, Expr::value(key))
                 .filter(achievement::Column::Id.eq(id))
                 .exec(conn)
                 .await?;

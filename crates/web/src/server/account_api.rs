@@ -120,7 +120,10 @@ pub async fn register(
         .ok_or_else(|| CoreError::Internal("new session vanished".to_owned()))?;
     Ok((
         axum::http::StatusCode::CREATED,
-        jar.add(session_cookie(token)),
+        jar.add(session_cookie(
+            token,
+            app.public_url.starts_with("https://"),
+        )),
         Json(me_json(&user, &session.csrf_token)),
     )
         .into_response())
@@ -141,7 +144,10 @@ pub async fn login(
         .await?
         .ok_or(WebError::Unauthenticated)?;
     Ok((
-        jar.add(session_cookie(token)),
+        jar.add(session_cookie(
+            token,
+            app.public_url.starts_with("https://"),
+        )),
         Json(me_json(&session.user, &session.csrf_token)),
     )
         .into_response())

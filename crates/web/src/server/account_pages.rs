@@ -87,7 +87,14 @@ pub async fn login(
             } else {
                 next
             };
-            Ok((jar.add(session_cookie(token)), Redirect::to(&target)).into_response())
+            Ok((
+                jar.add(session_cookie(
+                    token,
+                    app.public_url.starts_with("https://"),
+                )),
+                Redirect::to(&target),
+            )
+                .into_response())
         }
         Err(
             error @ (WebError::BadCredentials | WebError::Suspended | WebError::TooManyAttempts),
@@ -159,7 +166,14 @@ pub async fn register(
     match account_api::create_user(&app, &form).await {
         Ok(user) => {
             let token = techmatch_core::services::sessions::start(&app.db, user.id).await?;
-            Ok((jar.add(session_cookie(token)), Redirect::to("/me")).into_response())
+            Ok((
+                jar.add(session_cookie(
+                    token,
+                    app.public_url.starts_with("https://"),
+                )),
+                Redirect::to("/me"),
+            )
+                .into_response())
         }
         Err(error @ WebError::Core(_)) if error.describe().0.is_client_error() => {
             let (status, _, message) = error.describe();

@@ -28,10 +28,12 @@ pub const SESSION_COOKIE: &str = "tm_session";
 pub const CSRF_COOKIE: &str = "tm_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// The cookie that keeps someone logged in.
-pub fn session_cookie(token: String) -> Cookie<'static> {
+/// The cookie that keeps someone logged in; `Secure` when the platform is reached over
+/// HTTPS, so that the session never travels in clear text.
+pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, token))
         .path("/")
+        .secure(secure)
         .http_only(true)
         .same_site(SameSite::Lax)
         .max_age(cookie::time::Duration::days(sessions::LIFETIME_DAYS))
@@ -210,9 +212,10 @@ pub struct CsrfForm<T> {
 }
 
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
-    type Rejection = WebError;
+    // Forms belong to pages: a stale form gets the HTML error page, not JSON.
+    type Rejection = PageError;
 
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, WebError> {
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, PageError> {
         let (mut parts, body) = request.into_parts();
         let viewer = Viewer::from_request_parts(&mut parts, state).await?;
         let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
@@ -222,7 +225,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             serde_html_form::from_bytes(&bytes).map_err(|e| WebError::BadForm(e.to_string()))?;
         if viewer.csrf.is_empty() || !constant_time_eq(sent.csrf.as_bytes(), viewer.csrf.as_bytes())
         {
-            return Err(WebError::Csrf);
+            return Err(WebError::Csrf.into());
         }
         let form =
             serde_html_form::from_bytes(&bytes).map_err(|e| WebError::BadForm(e.to_string()))?;
@@ -255,6 +258,12 @@ impl Default for LoginLimiter {
 }
 
 impl LoginLimiter {
+    /// Drops the state of keys whose budget has refilled, so memory stays bounded.
+    pub fn forget_old(&self) {
+        self.by_email.retain_recent();
+        self.by_client.retain_recent();
+    }
+
     /// Counts one attempt; refuses when either budget is spent.
     pub fn check(&self, email: &str, client: Option<IpAddr>) -> Result<(), WebError> {
         let email_ok = self

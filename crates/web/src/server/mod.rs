@@ -203,6 +203,16 @@ pub fn router(state: AppState) -> Router {
         )
         .nest_service("/static", ServeDir::new(static_dir))
         .layer(axum::middleware::from_fn(auth::ensure_csrf_cookie))
+        // No other site may frame these pages: one-click moderation buttons must not be
+        // clickable through a disguised frame.
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::X_FRAME_OPTIONS,
+            axum::http::HeaderValue::from_static("DENY"),
+        ))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::HeaderName::from_static("content-security-policy"),
+            axum::http::HeaderValue::from_static("frame-ancestors 'none'"),
+        ))
         .with_state(state)
 }
 
@@ -251,6 +261,7 @@ async fn follow_changes(app: AppState) {
     let mut tick = tokio::time::interval(FOLLOW_INTERVAL);
     loop {
         tick.tick().await;
+        app.login_limiter.forget_old();
         if let Err(error) = app.catch_up().await {
             tracing::warn!(%error, "index catch-up failed, retrying");
         }

@@ -38,8 +38,11 @@ pub struct ForgotForm {
 /// background so that the answer's timing does not tell either.
 pub async fn forgot(
     State(app): State<AppState>,
+    super::auth::ClientIp(client): super::auth::ClientIp,
     CsrfForm { viewer, form }: CsrfForm<ForgotForm>,
 ) -> Result<ForgotPage, PageError> {
+    // The login budget also bounds reset mails: nobody can flood an inbox from here.
+    app.login_limiter.check(&form.email, client)?;
     if let Some((user, token)) = password_resets::issue(&app.db, &form.email).await? {
         let link = format!("{}/password/reset?token={token}", app.public_url);
         let state = app.clone();
