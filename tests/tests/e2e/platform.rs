@@ -943,6 +943,14 @@ async fn a_personal_api_token_acts_for_its_user_until_revoked() {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        let me: Value = with(program.http.get(server.url("/api/v1/me")))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(me["user"]["email"], "erp@token.example.cn", "{me}");
 
         let revoked = enterprise
             .http

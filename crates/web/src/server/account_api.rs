@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
+use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use techmatch_core::CoreError;
@@ -62,7 +63,11 @@ pub async fn create_user(app: &AppState, form: &Registration) -> Result<User, We
     users::check(&new)?;
     let secret = form.password.clone();
     let hash = tokio::task::spawn_blocking(move || password::hash(&secret)).await??;
-    Ok(users::create(&app.db, &new, hash, false).await?)
+    // The organisation and the user appear together or not at all.
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    let user = users::create(&txn, &new, hash, false).await?;
+    txn.commit().await.map_err(CoreError::from)?;
+    Ok(user)
 }
 
 /// Checks a password and starts a session; returns the cookie's token.
@@ -169,9 +174,13 @@ pub async fn logout(State(app): State<AppState>, jar: CookieJar) -> Result<Respo
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
     responses((status = 200, description = "当前用户与 csrf_token"), (status = 401, description = "未登录", body = ErrorBody)))]
-pub async fn me(viewer: Viewer) -> Result<Json<serde_json::Value>, WebError> {
-    let session = viewer.session.ok_or(WebError::Unauthenticated)?;
-    Ok(Json(me_json(&session.user, &session.csrf_token)))
+pub async fn me(
+    viewer: Viewer,
+    super::auth::ApiUser(user): super::auth::ApiUser,
+) -> Result<Json<serde_json::Value>, WebError> {
+    // A program using a personal token has no session and needs no CSRF token.
+    let csrf = viewer.session.map(|s| s.csrf_token).unwrap_or_default();
+    Ok(Json(me_json(&user, &csrf)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

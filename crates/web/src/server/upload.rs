@@ -66,12 +66,32 @@ async fn import(app: &AppState, user: &User, upload: &Upload) -> Result<ImportRe
     let format = ListFormat::from_path(Path::new(&upload.file_name))?;
     let list = read_list_bytes(format, &upload.file_name, &upload.bytes)?;
     let scope = ImportScope::Organisation(org);
-    Ok(match kind {
+    let report = match kind {
         PostingKind::Need => import_needs_as(&app.db, list, &app.industries, scope).await?,
         PostingKind::Achievement => {
             import_achievements_as(&app.db, list, &app.industries, scope).await?
         }
-    })
+    };
+    let detail = format!(
+        "{}：{} 行，新增 {}，未导入 {}",
+        upload.file_name,
+        report.rows,
+        report.created,
+        report.problems.len()
+    );
+    techmatch_core::services::audit::record(
+        &app.db,
+        techmatch_core::services::audit::Record {
+            actor_user_id: Some(user.id),
+            action: &format!("{}.upload", kind.code()),
+            entity: "organisation",
+            entity_id: org,
+            reason: None,
+            detail: Some(&detail),
+        },
+    )
+    .await?;
+    Ok(report)
 }
 
 #[derive(Template, WebTemplate)]
