@@ -4,6 +4,7 @@
 //! or started the contact.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -271,13 +272,23 @@ pub async fn act(
         .insert(conn)
         .await?;
     }
-    let mut active: contact_entity::ActiveModel = model.into();
-    active.status = Set(to.code().to_owned());
+    // Only if the other side did not move the contact meanwhile.
+    let mut update = contact_entity::Entity::update_many()
+        .col_expr(contact_entity::Column::Status, Expr::value(to.code()))
+        .col_expr(contact_entity::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(contact_entity::Column::Id.eq(id))
+        .filter(contact_entity::Column::Status.eq(from.code()));
     if action == ContactAction::Close {
-        active.close_reason = Set(reason.map(str::to_owned));
+        update = update.col_expr(
+            contact_entity::Column::CloseReason,
+            Expr::value(reason.map(str::to_owned)),
+        );
     }
-    active.updated_at = Set(Utc::now());
-    active.update(conn).await?;
+    if update.exec(conn).await?.rows_affected == 0 {
+        return Err(CoreError::Conflict(
+            "对接状态刚被对方更改，请刷新后重试".to_owned(),
+        ));
+    }
     record(
         conn,
         actor,

@@ -74,6 +74,20 @@ impl WebError {
     }
 
     fn describe_kind(&self) -> (StatusCode, &'static str, String) {
+        // Two requests racing for the same unique value (an email, a contact pair): the
+        // loser is told it exists, not that the server failed.
+        if let WebError::Core(CoreError::Db(db)) = self
+            && matches!(
+                db.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            )
+        {
+            return (
+                StatusCode::CONFLICT,
+                "conflict",
+                "该记录已存在（可能刚被他人创建），请刷新后重试".to_owned(),
+            );
+        }
         let kind = match self {
             WebError::Core(e) => e.kind(),
             WebError::Search(e) => e.kind(),
