@@ -126,18 +126,101 @@ const DEMO_ACCOUNTS: &[(&str, &str, Role, &str, OrgKind)] = &[
 ];
 
 async fn add_demo_accounts(app: &App) -> anyhow::Result<()> {
+    let mut created = Vec::new();
     for (email, name, role, org, org_kind) in DEMO_ACCOUNTS {
         let organisation = users::org_ref(org, *org_kind, None)?;
-        super::user::add(
-            app,
-            (*email).to_owned(),
-            (*name).to_owned(),
-            *role,
-            Some(organisation),
-            DEMO_PASSWORD.to_owned(),
-        )
-        .await?;
+        created.push(
+            super::user::add(
+                app,
+                (*email).to_owned(),
+                (*name).to_owned(),
+                *role,
+                Some(organisation),
+                DEMO_PASSWORD.to_owned(),
+            )
+            .await?,
+        );
         println!("演示账号：{email} / {DEMO_PASSWORD}（{}）", role.label());
     }
+    let enterprise = created.iter().find(|u| u.role == Role::Enterprise);
+    let researcher = created.iter().find(|u| u.role == Role::Researcher);
+    if let (Some(enterprise), Some(researcher)) = (enterprise, researcher) {
+        add_demo_activity(app, enterprise, researcher).await?;
+    }
+    Ok(())
+}
+
+/// Something for each side to act on at once: a need waiting in the bureau's queue, and a
+/// researcher's contact request waiting for the enterprise's answer.
+async fn add_demo_activity(
+    app: &App,
+    enterprise: &users::User,
+    researcher: &users::User,
+) -> anyhow::Result<()> {
+    use techmatch_core::lists::read::{Cell, RawRow};
+    use techmatch_core::posting::{Action, Status};
+    use techmatch_core::services::{contacts, workflow};
+
+    let text = |field: &str, value: &str| (field.to_owned(), Cell::Text(value.to_owned()));
+    let row = RawRow {
+        row: 1,
+        cells: vec![
+            text("id", "demo-pending"),
+            text("title", "碳化尾气二氧化碳回收提纯利用"),
+            text(
+                "description",
+                "碳化工序尾气中二氧化碳浓度约30%，直接排放。希望引进变压吸附或膜分离提纯技术，回收的二氧化碳返回碳化塔使用，降低石灰窑负荷和碳排放。",
+            ),
+            text("keywords", "二氧化碳回收，变压吸附，碳化尾气"),
+            text("industry", "节能环保"),
+            text("budget", "80-150"),
+        ],
+    };
+    let input = techmatch_core::lists::rows::need_from_row(&row, &app.industries)
+        .map_err(|problems| anyhow::anyhow!("demo need rejected: {problems:?}"))?;
+    let need = workflow::create_need(&app.db, enterprise, &input).await?;
+    workflow::act(
+        &app.db,
+        enterprise,
+        PostingKind::Need,
+        need,
+        &Action::Submit,
+    )
+    .await?;
+
+    // The request pairs the researcher's achievement that best matches one of the
+    // enterprise's published needs, so that the demo conversation makes sense.
+    let own_needs = workflow::own_postings(&app.db, enterprise).await?;
+    let achievements: std::collections::HashSet<i64> = workflow::own_postings(&app.db, researcher)
+        .await?
+        .into_iter()
+        .filter(|v| v.status == Status::Published)
+        .map(|v| v.id)
+        .collect();
+    let options = techmatch_search::MatchOptions {
+        top: 50,
+        ..Default::default()
+    };
+    let mut best: Option<(f32, i64, i64)> = None;
+    for need in own_needs.iter().filter(|v| v.status == Status::Published) {
+        for found in techmatch_search::find_matches(&app.index, need, &options)? {
+            if achievements.contains(&found.id)
+                && best.is_none_or(|(score, ..)| found.score > score)
+            {
+                best = Some((found.score, need.id, found.id));
+            }
+        }
+    }
+    if let Some((_, need, achievement)) = best {
+        contacts::request(
+            &app.db,
+            researcher,
+            need,
+            achievement,
+            "我院这项成果与贵公司的需求很接近，已有中试经验，希望进一步交流技术指标和合作方式。",
+        )
+        .await?;
+    }
+    app.catch_up().await?;
     Ok(())
 }
