@@ -122,6 +122,25 @@ impl Client {
         (status, html, token)
     }
 
+    /// Logs in through the login page, as a person with a browser does.
+    async fn page_login(server: &Server, email: &str) -> Client {
+        let browser = client();
+        let (_, _, token) = browser.page(server, "/login").await;
+        let status = browser
+            .form(
+                server,
+                "/login",
+                &[
+                    ("csrf", &token),
+                    ("email", email),
+                    ("password", DEMO_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "login of {email}");
+        browser
+    }
+
     async fn form(&self, server: &Server, path: &str, fields: &[(&str, &str)]) -> StatusCode {
         self.http
             .post(server.url(path))
@@ -131,6 +150,16 @@ impl Client {
             .unwrap_or_else(|e| panic!("{path}: {e}"))
             .status()
     }
+}
+
+/// The id of the first user on the bureau's user page whose row has a form posting to
+/// `/bureau/users/{id}{action}`.
+fn first_user_with(page: &str, action: &str) -> String {
+    page.split(action)
+        .next()
+        .and_then(|before| before.rsplit("/bureau/users/").next())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Runs a platform test against a fresh server on each database backend.
@@ -549,28 +578,11 @@ async fn logins_are_rate_limited_and_suspension_ends_sessions() {
         // The bureau suspends the user: the running session stops working at once.
         let (status, _) = victim.get(&server, "/api/v1/me").await;
         assert_eq!(status, StatusCode::OK);
-        let admin = client();
-        let (_, _, token) = admin.page(&server, "/login").await;
-        admin
-            .form(
-                &server,
-                "/login",
-                &[
-                    ("csrf", &token),
-                    ("email", "admin@demo.techmatch"),
-                    ("password", DEMO_PASSWORD),
-                ],
-            )
-            .await;
+        let admin = Client::page_login(&server, "admin@demo.techmatch").await;
         let (_, users, token) = admin.page(&server, "/bureau/users").await;
         // Users are listed newest first, and the victim registered last.
         assert!(users.contains("victim@example.cn"));
-        let id = users
-            .split("/suspend\"")
-            .next()
-            .and_then(|before| before.rsplit("/bureau/users/").next())
-            .unwrap_or_default()
-            .to_owned();
+        let id = first_user_with(&users, "/suspend\"");
         let status = admin
             .form(
                 &server,
@@ -1070,25 +1082,6 @@ async fn a_forgotten_password_is_reset_by_an_emailed_link() {
 #[tokio::test]
 async fn an_administrator_appoints_a_moderator_who_sets_a_password_by_link() {
     on_each_platform(|server| async move {
-        let page_login = |email: &'static str| {
-            let server = &server;
-            async move {
-                let browser = client();
-                let (_, _, token) = browser.page(server, "/login").await;
-                browser
-                    .form(
-                        server,
-                        "/login",
-                        &[
-                            ("csrf", &token),
-                            ("email", email),
-                            ("password", DEMO_PASSWORD),
-                        ],
-                    )
-                    .await;
-                browser
-            }
-        };
         let appoint = [
             ("email", "new.moderator@kjj.example.cn"),
             ("name", "新审核员"),
@@ -1097,7 +1090,7 @@ async fn an_administrator_appoints_a_moderator_who_sets_a_password_by_link() {
         ];
 
         // A moderator is not an administrator.
-        let moderator = page_login(MODERATOR).await;
+        let moderator = Client::page_login(&server, MODERATOR).await;
         let (_, _, token) = moderator.page(&server, "/bureau/users").await;
         let mut fields = vec![("csrf", token.as_str())];
         fields.extend(appoint);
@@ -1108,7 +1101,7 @@ async fn an_administrator_appoints_a_moderator_who_sets_a_password_by_link() {
             StatusCode::FORBIDDEN
         );
 
-        let admin = page_login("admin@demo.techmatch").await;
+        let admin = Client::page_login(&server, "admin@demo.techmatch").await;
         let (_, _, token) = admin.page(&server, "/bureau/users").await;
         let mut fields = vec![("csrf", token.as_str())];
         fields.extend(appoint);
@@ -1180,27 +1173,10 @@ async fn registering_for_a_known_organisation_waits_for_the_bureau() {
         assert_eq!(contacts["contacts"].as_array().map(Vec::len), Some(0));
 
         // The bureau confirms the membership (after checking, say, by phone).
-        let moderator = client();
-        let (_, _, token) = moderator.page(&server, "/login").await;
-        moderator
-            .form(
-                &server,
-                "/login",
-                &[
-                    ("csrf", &token),
-                    ("email", MODERATOR),
-                    ("password", DEMO_PASSWORD),
-                ],
-            )
-            .await;
+        let moderator = Client::page_login(&server, MODERATOR).await;
         let (_, users, token) = moderator.page(&server, "/bureau/users").await;
         assert!(users.contains("单位归属待确认"));
-        let id = users
-            .split("/confirm-membership")
-            .next()
-            .and_then(|before| before.rsplit("/bureau/users/").next())
-            .unwrap_or_default()
-            .to_owned();
+        let id = first_user_with(&users, "/confirm-membership");
         let status = moderator
             .form(
                 &server,
