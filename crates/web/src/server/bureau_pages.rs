@@ -12,7 +12,7 @@ use techmatch_core::services::audit::{self, AuditEntry};
 use techmatch_core::services::users::{self, User};
 use techmatch_core::services::{organisations, sessions, workflow};
 
-use super::auth::{CsrfForm, PageUser, Viewer};
+use super::auth::{CsrfForm, PageUser};
 use super::nav::Nav;
 use super::workspace_api::{kind_of_path, take_action};
 use super::{AppState, PageError, WebError};
@@ -22,11 +22,7 @@ fn bureau(page_user: &PageUser) -> Result<(&User, Nav), WebError> {
     if !user.role.is_bureau() {
         return Err(CoreError::Forbidden("只有科技局工作人员可以访问".to_owned()).into());
     }
-    let viewer = Viewer {
-        session: Some(page_user.0.clone()),
-        csrf: page_user.0.csrf_token.clone(),
-    };
-    Ok((user, Nav::of(&viewer)))
+    Ok((user, Nav::of_user(page_user)))
 }
 
 #[derive(Template, WebTemplate)]

@@ -8,17 +8,10 @@ use serde::Deserialize;
 use techmatch_core::contact::ContractType;
 use techmatch_core::services::contacts::{self, ContactView};
 
-use super::auth::{CsrfForm, PageUser, Viewer};
+use super::auth::{CsrfForm, PageUser};
 use super::contacts_api::{ActionBody, DealBody, RequestBody, send_request, take_action};
 use super::nav::Nav;
 use super::{AppState, PageError};
-
-fn nav_of(page_user: &PageUser) -> Nav {
-    Nav::of(&Viewer {
-        session: Some(page_user.0.clone()),
-        csrf: page_user.0.csrf_token.clone(),
-    })
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "contacts.html")]
@@ -32,7 +25,7 @@ pub async fn list(
     page_user: PageUser,
 ) -> Result<ContactsPage, PageError> {
     Ok(ContactsPage {
-        nav: nav_of(&page_user),
+        nav: Nav::of_user(&page_user),
         contacts: contacts::list(&app.db, &page_user.0.user).await?,
     })
 }
@@ -53,7 +46,7 @@ pub async fn show(
 ) -> Result<ContactPage, PageError> {
     let contact = contacts::get(&app.db, &page_user.0.user, id).await?;
     Ok(ContactPage {
-        nav: nav_of(&page_user),
+        nav: Nav::of_user(&page_user),
         actions: contact.actions(),
         contract_types: ContractType::ALL
             .iter()

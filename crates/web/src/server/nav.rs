@@ -1,6 +1,6 @@
 //! What the page header needs to know about the viewer.
 
-use super::auth::Viewer;
+use super::auth::{PageUser, Viewer};
 
 #[derive(Debug, Clone, Default)]
 pub struct Nav {
@@ -13,6 +13,14 @@ pub struct Nav {
 }
 
 impl Nav {
+    /// The header of a page that required a login.
+    pub fn of_user(page_user: &PageUser) -> Nav {
+        Nav::of(&Viewer {
+            session: Some(page_user.0.clone()),
+            csrf: page_user.0.csrf_token.clone(),
+        })
+    }
+
     pub fn of(viewer: &Viewer) -> Nav {
         match viewer.user() {
             Some(user) => Nav {

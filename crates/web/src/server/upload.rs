@@ -106,10 +106,7 @@ pub struct UploadPage {
 fn page(page_user: &PageUser) -> Result<UploadPage, WebError> {
     let kind = own_kind(&page_user.0.user)?;
     Ok(UploadPage {
-        nav: Nav::of(&super::auth::Viewer {
-            session: Some(page_user.0.clone()),
-            csrf: page_user.0.csrf_token.clone(),
-        }),
+        nav: Nav::of_user(page_user),
         kind_label: kind.label(),
         report: None,
         error: None,

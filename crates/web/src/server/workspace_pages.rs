@@ -10,18 +10,11 @@ use techmatch_core::posting::{Action, PostingKind, PostingView, Status};
 use techmatch_core::services::workflow;
 use techmatch_search::Match;
 
-use super::auth::{CsrfForm, PageUser, Viewer};
+use super::auth::{CsrfForm, PageUser};
 use super::forms::PostingForm;
 use super::nav::{ContactFrom, Nav};
 use super::workspace_api::{own_kind, own_posting, save, take_action};
 use super::{AppState, PageError, WebError};
-
-fn viewer_of(page_user: &PageUser) -> Viewer {
-    Viewer {
-        session: Some(page_user.0.clone()),
-        csrf: page_user.0.csrf_token.clone(),
-    }
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "me.html")]
@@ -38,7 +31,7 @@ pub async fn dashboard(
     let user = &page_user.0.user;
     let kind = own_kind(user)?;
     Ok(DashboardPage {
-        nav: Nav::of(&viewer_of(&page_user)),
+        nav: Nav::of_user(&page_user),
         kind_label: kind.label(),
         postings: workflow::own_postings(&app.db, user).await?,
     })
@@ -67,7 +60,7 @@ fn form_page(
 ) -> Result<FormPage, WebError> {
     let kind = own_kind(&page_user.0.user)?;
     Ok(FormPage {
-        nav: Nav::of(&viewer_of(page_user)),
+        nav: Nav::of_user(page_user),
         is_need: kind == PostingKind::Need,
         kind_label: kind.label(),
         action,
@@ -160,7 +153,7 @@ pub async fn show(
 ) -> Result<MyPostingPage, PageError> {
     let (posting, matches) = own_posting(&app, &page_user.0.user, id).await?;
     Ok(MyPostingPage {
-        nav: Nav::of(&viewer_of(&page_user)),
+        nav: Nav::of_user(&page_user),
         contact_from: (!posting.status.is_final()).then_some(ContactFrom {
             is_need: posting.kind == PostingKind::Need,
             id: posting.id,
