@@ -9,6 +9,8 @@ mod m20261201_000002_contacts;
 mod m20261201_000003_api_tokens;
 mod m20261201_000004_password_resets;
 mod m20261201_000005_membership;
+mod m20261201_000006_brokers;
+mod m20261201_000007_settings;
 
 pub struct Migrator;
 
@@ -22,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_api_tokens::Migration),
             Box::new(m20261201_000004_password_resets::Migration),
             Box::new(m20261201_000005_membership::Migration),
+            Box::new(m20261201_000006_brokers::Migration),
+            Box::new(m20261201_000007_settings::Migration),
         ]
     }
 }

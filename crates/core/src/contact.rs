@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::Wan;
 use crate::posting::PostingKind;
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, t};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -47,14 +47,14 @@ impl ContactStatus {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            ContactStatus::Requested => "待回应",
-            ContactStatus::Declined => "已婉拒",
-            ContactStatus::Accepted => "已接受",
-            ContactStatus::Negotiating => "洽谈中",
-            ContactStatus::Signed => "已签约",
-            ContactStatus::Closed => "未成交关闭",
+            ContactStatus::Requested => t!("contact-status-requested"),
+            ContactStatus::Declined => t!("contact-status-declined"),
+            ContactStatus::Accepted => t!("contact-status-accepted"),
+            ContactStatus::Negotiating => t!("contact-status-negotiating"),
+            ContactStatus::Signed => t!("contact-status-signed"),
+            ContactStatus::Closed => t!("contact-status-closed"),
         }
     }
 
@@ -98,13 +98,13 @@ impl ContactAction {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            ContactAction::Accept => "接受",
-            ContactAction::Decline => "婉拒",
-            ContactAction::Negotiate => "进入洽谈",
-            ContactAction::Sign => "登记签约",
-            ContactAction::Close => "关闭（未成交）",
+            ContactAction::Accept => t!("contact-action-accept"),
+            ContactAction::Decline => t!("contact-action-decline"),
+            ContactAction::Negotiate => t!("contact-action-negotiate"),
+            ContactAction::Sign => t!("contact-action-sign"),
+            ContactAction::Close => t!("contact-action-close"),
         }
     }
 
@@ -120,12 +120,7 @@ impl ContactAction {
         ]
         .into_iter()
         .find(|a| a.code() == code.trim())
-        .ok_or_else(|| {
-            CoreError::invalid(
-                "action",
-                format!("未知操作「{code}」，可选：accept、decline、negotiate、sign、close"),
-            )
-        })
+        .ok_or_else(|| CoreError::invalid("action", t!("contact-action-unknown", code = code)))
     }
 }
 
@@ -142,33 +137,37 @@ pub fn transition(
     use ContactStatus::*;
     let to = match (from, action) {
         (Requested, ContactAction::Accept | ContactAction::Decline) if !by_receiver => {
-            return Err(refusal(from, action, "只有被邀请的一方可以接受或婉拒"));
+            return Err(refusal(from, action, t!("contact-refused-not-receiver")));
         }
         (Requested, ContactAction::Accept) => Accepted,
         (Requested, ContactAction::Decline) => Declined,
         (Accepted, ContactAction::Negotiate) => Negotiating,
         (Accepted | Negotiating, ContactAction::Sign) => Signed,
         (Accepted | Negotiating, ContactAction::Close) => Closed,
-        (Requested, _) => return Err(refusal(from, action, "对方尚未接受对接意向")),
-        (Declined | Signed | Closed, _) => return Err(refusal(from, action, "对接已结束")),
-        _ => return Err(refusal(from, action, "当前状态不能进行此操作")),
+        (Requested, _) => return Err(refusal(from, action, t!("contact-refused-not-accepted"))),
+        (Declined | Signed | Closed, _) => {
+            return Err(refusal(from, action, t!("contact-refused-finished")));
+        }
+        _ => return Err(refusal(from, action, t!("contact-refused-other"))),
     };
     Ok(to)
 }
 
-fn refusal(from: ContactStatus, action: ContactAction, reason: &str) -> CoreError {
+fn refusal(from: ContactStatus, action: ContactAction, why: String) -> CoreError {
+    let (s, a) = (from.label(), action.label());
+    let reason = t!("contact-refused", status = &s, action = &a, reason = why);
     CoreError::IllegalTransition {
-        from: from.label().to_owned(),
-        to: action.label().to_owned(),
-        reason: format!("「{}」状态下不能{}：{reason}", from.label(), action.label()),
+        from: s,
+        to: a,
+        reason,
     }
 }
 
 /// Which side of a contact a posting kind is.
-pub fn side_label(kind: PostingKind) -> &'static str {
+pub fn side_label(kind: PostingKind) -> String {
     match kind {
-        PostingKind::Need => "需求方",
-        PostingKind::Achievement => "成果方",
+        PostingKind::Need => t!("contact-side-need"),
+        PostingKind::Achievement => t!("contact-side-achievement"),
     }
 }
 
@@ -202,13 +201,13 @@ impl ContractType {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            ContractType::Development => "技术开发",
-            ContractType::Transfer => "技术转让",
-            ContractType::Licence => "技术许可",
-            ContractType::Consulting => "技术咨询",
-            ContractType::Service => "技术服务",
+            ContractType::Development => t!("contract-type-development"),
+            ContractType::Transfer => t!("contract-type-transfer"),
+            ContractType::Licence => t!("contract-type-licence"),
+            ContractType::Consulting => t!("contract-type-consulting"),
+            ContractType::Service => t!("contract-type-service"),
         }
     }
 
@@ -222,11 +221,10 @@ impl ContractType {
             .into_iter()
             .find(|t| t.code() == text || t.label() == text)
             .ok_or_else(|| {
-                let labels: Vec<&str> = ContractType::ALL.iter().map(|t| t.label()).collect();
-                CoreError::invalid(
-                    "contract_type",
-                    format!("未知合同类型「{text}」，可选：{}", labels.join("、")),
-                )
+                let labels: Vec<String> = ContractType::ALL.iter().map(|t| t.label()).collect();
+                let choices = labels.join(&t!("list-separator"));
+                let reason = t!("contract-type-unknown", text = text, choices = choices);
+                CoreError::invalid("contract_type", reason)
             })
     }
 }
@@ -263,12 +261,15 @@ impl Deal {
         let contract_amount = amount("contract_amount", contract_amount)?;
         let technology_amount = amount("technology_amount", technology_amount)?;
         if contract_amount.yuan() <= 0 {
-            return Err(CoreError::invalid("contract_amount", "合同金额必须大于 0"));
+            return Err(CoreError::invalid(
+                "contract_amount",
+                t!("deal-amount-not-positive"),
+            ));
         }
         if technology_amount.yuan() > contract_amount.yuan() {
             return Err(CoreError::invalid(
                 "technology_amount",
-                "技术交易额不能超过合同金额（技术交易额 = 合同金额 − 设备、材料等非技术性费用）",
+                t!("deal-technology-amount-too-large"),
             ));
         }
         let share = researcher_share_percent.trim().trim_end_matches('%');
@@ -278,10 +279,7 @@ impl Deal {
                 .ok()
                 .filter(|p| *p <= 100)
                 .ok_or_else(|| {
-                    CoreError::invalid(
-                        "researcher_share_percent",
-                        "科研人员收益比例应为 0–100 的整数",
-                    )
+                    CoreError::invalid("researcher_share_percent", t!("deal-share-out-of-range"))
                 })?;
         Ok(Deal {
             contract_type,

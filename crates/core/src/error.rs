@@ -32,7 +32,7 @@ pub enum CoreError {
 
     /// A record that was asked for by identifier does not exist.
     #[error("{what} not found: {id}")]
-    NotFound { what: &'static str, id: String },
+    NotFound { what: String, id: String },
 
     /// A list file as a whole cannot be read (wrong format, not the extension it claims, unreadable).
     #[error("cannot read list file {path}: {reason}")]

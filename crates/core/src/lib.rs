@@ -7,6 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod i18n;
 pub mod lists;
 pub mod posting;
 pub mod services;

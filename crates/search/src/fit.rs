@@ -2,6 +2,7 @@
 //! and penalties on top of text relevance, each of which an explanation can show.
 
 use serde::Serialize;
+use techmatch_core::t;
 
 /// The facts compared for one candidate; `None` where either side does not say.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,10 +31,10 @@ pub struct HardFilters {
 pub struct Factor {
     /// Stable identifier: `text`, `industry`, `maturity`, `price`, `mode`, `region`.
     pub code: &'static str,
-    pub label: &'static str,
+    pub label: String,
     /// Points this factor adds to (or, when negative, takes from) the score.
     pub contribution: f32,
-    pub detail: &'static str,
+    pub detail: String,
 }
 
 /// Relative bonuses (and penalties) of each factor, as fractions of the text score.
@@ -103,38 +104,59 @@ pub fn assess(facts: &FitFacts, weights: &FitWeights, hard: &HardFilters) -> Fit
 pub fn explain(facts: &FitFacts, weights: &FitWeights, text_score: f32) -> Vec<Factor> {
     let mut factors = vec![Factor {
         code: "text",
-        label: "文本相关度",
+        label: t!("match-factor-text"),
         contribution: text_score,
-        detail: "需求与成果的标题、描述、关键词的词语重合程度（BM25）",
+        detail: t!("match-explain-text"),
     }];
-    let described: [(&str, &str, [&str; 2]); 5] = [
-        ("industry", "领域", ["所属领域相同", "所属领域不同"]),
-        (
-            "maturity",
-            "技术成熟度",
-            ["成熟度达到需求要求", "成熟度低于需求要求"],
-        ),
-        ("price", "价格", ["意向价格在预算之内", "意向价格超出预算"]),
-        ("mode", "合作方式", ["合作方式有交集", "合作方式没有交集"]),
-        ("region", "地区", ["位于同一省份", "位于不同省份"]),
-    ];
-    for ((fact, (good, bad)), (code, label, details)) in
-        each(facts, weights).into_iter().zip(described)
-    {
+    let codes = ["industry", "maturity", "price", "mode", "region"];
+    for ((fact, (good, bad)), code) in each(facts, weights).into_iter().zip(codes) {
         let Some(fact) = fact else { continue };
-        let (share, detail) = if fact {
-            (good, details[0])
-        } else {
-            (bad, details[1])
-        };
+        let (label, detail) = described(code, fact);
         factors.push(Factor {
             code,
             label,
-            contribution: text_score * share,
+            contribution: text_score * if fact { good } else { bad },
             detail,
         });
     }
     factors
+}
+
+/// The label of the factor `code` and what its fact being `fact` means.
+fn described(code: &str, fact: bool) -> (String, String) {
+    match (code, fact) {
+        ("industry", true) => (
+            t!("match-factor-industry"),
+            t!("match-explain-industry-same"),
+        ),
+        ("industry", false) => (
+            t!("match-factor-industry"),
+            t!("match-explain-industry-different"),
+        ),
+        ("maturity", true) => (
+            t!("match-factor-maturity"),
+            t!("match-explain-maturity-enough"),
+        ),
+        ("maturity", false) => (
+            t!("match-factor-maturity"),
+            t!("match-explain-maturity-too-low"),
+        ),
+        ("price", true) => (
+            t!("match-factor-price"),
+            t!("match-explain-price-within-budget"),
+        ),
+        ("price", false) => (
+            t!("match-factor-price"),
+            t!("match-explain-price-over-budget"),
+        ),
+        ("mode", true) => (t!("match-factor-mode"), t!("match-explain-mode-overlap")),
+        ("mode", false) => (t!("match-factor-mode"), t!("match-explain-mode-no-overlap")),
+        (_, true) => (t!("match-factor-region"), t!("match-explain-region-same")),
+        (_, false) => (
+            t!("match-factor-region"),
+            t!("match-explain-region-different"),
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Schema};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
-use techmatch_core::posting::{PostingKind, PostingView};
+use techmatch_core::posting::{PostingKind, PostingView, join_keywords};
 use techmatch_core::services::{changes, postings};
 
 use crate::error::{SearchError, SearchResult};
@@ -326,7 +326,7 @@ impl SearchIndex {
         doc.add_text(f.kind, view.kind.code());
         doc.add_i64(f.db_id, view.id);
         doc.add_text(f.external_id, &view.external_id);
-        let keywords = view.keywords.join("；");
+        let keywords = join_keywords(&view.keywords);
         for (words, bigrams, text) in [
             (f.title, f.title_bigram, view.title.as_str()),
             (f.body, f.body_bigram, view.body.as_str()),

@@ -2,11 +2,13 @@
 //! configuration they were opened with.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use techmatch_core::db;
 use techmatch_core::domain::IndustryCatalogue;
+use techmatch_core::services::settings;
 use techmatch_search::{SearchIndex, SyncReport};
 
 /// The opened platform.
@@ -15,8 +17,12 @@ pub struct App {
     pub db: DatabaseConnection,
     /// Derived from `db`; caught up on open.
     pub index: SearchIndex,
-    /// The industries postings may name (configurable through `industries.json`).
-    pub industries: IndustryCatalogue,
+    /// The industry catalogue when the administrator has not set one: the deployment's
+    /// `industries.json`, else the built-in catalogue.
+    pub default_industries: IndustryCatalogue,
+    /// The catalogue in force (the administrator's setting, else the default),
+    /// refreshed from the database by [`App::reload_industries`].
+    industries: RwLock<Arc<IndustryCatalogue>>,
     pub data_dir: PathBuf,
 }
 
@@ -38,11 +44,15 @@ impl App {
             .context("cannot open the database")?;
         let index =
             SearchIndex::open(&data_dir.join("index")).context("cannot open the search index")?;
-        let industries = load_industries(data_dir)?;
+        let default_industries = load_industries(data_dir)?;
+        let in_force = settings::industries(&db, &default_industries)
+            .await
+            .context("the industry catalogue in the settings does not validate")?;
         let app = App {
             db,
             index,
-            industries,
+            industries: RwLock::new(Arc::new(in_force)),
+            default_industries,
             data_dir: data_dir.to_owned(),
         };
         let report = app.catch_up().await?;
@@ -55,6 +65,32 @@ impl App {
             );
         }
         Ok(app)
+    }
+
+    /// The industry catalogue postings are filed under.
+    pub fn industries(&self) -> Arc<IndustryCatalogue> {
+        // A poisoned lock only means a writer panicked between two whole values.
+        self.industries
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Re-reads the catalogue from the settings, after this process or another node
+    /// changed it.
+    ///
+    /// # Errors
+    /// Database errors, or a stored catalogue that does not validate.
+    pub async fn reload_industries(&self) -> anyhow::Result<()> {
+        let fresh = settings::industries(&self.db, &self.default_industries).await?;
+        let mut slot = self
+            .industries
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slot.all() != fresh.all() {
+            *slot = Arc::new(fresh);
+        }
+        Ok(())
     }
 
     /// Applies pending database changes to the index. When another process (a running

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use techmatch_core::t;
 
 use crate::commands;
 
@@ -11,7 +12,7 @@ use crate::commands;
 #[command(
     name = "techmatch",
     version,
-    about = "科技供需对接平台 techmatch: technology supply-demand matchmaking"
+    about = t!("cli-about")
 )]
 pub struct Cli {
     #[command(flatten)]

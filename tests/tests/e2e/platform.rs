@@ -9,6 +9,8 @@ use techmatch_core::testing::{TestDb, on_each_backend};
 
 use super::{Server, start_on};
 
+mod brokers;
+
 const DEMO_PASSWORD: &str = "demo-password";
 const MODERATOR: &str = "moderator@demo.techmatch";
 
@@ -495,6 +497,12 @@ async fn every_route_admits_only_its_roles() {
             ("/bureau/audit", [LOGIN, 403, 403, 200, 200]),
             ("/bureau/users", [LOGIN, 403, 403, 200, 200]),
             ("/bureau/orgs", [LOGIN, 403, 403, 200, 200]),
+            ("/bureau/brokers", [LOGIN, 403, 403, 200, 200]),
+            ("/bureau/settings", [LOGIN, 403, 403, 403, 200]),
+            ("/me/acting", [LOGIN, 403, 403, 403, 403]),
+            ("/api/v1/settings", [401, 403, 403, 403, 200]),
+            ("/api/v1/me/assignments", [401, 403, 403, 403, 403]),
+            ("/api/v1/brokers/1/assignments", [401, 403, 403, 200, 200]),
             ("/api/v1/me", [401, 200, 200, 200, 200]),
             ("/api/v1/me/postings", [401, 200, 200, 403, 403]),
             ("/api/v1/moderation/queue", [401, 403, 403, 200, 200]),

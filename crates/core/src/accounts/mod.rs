@@ -7,7 +7,7 @@ pub mod role;
 
 pub use role::Role;
 
-use crate::CoreError;
+use crate::{CoreError, t};
 
 /// Normalises and checks an email address: trimmed, lower-case, one `@` with something
 /// on both sides and a dot in the domain. Deliverability is proven by the emailed link
@@ -26,7 +26,7 @@ pub fn normalise_email(email: &str) -> Result<String, CoreError> {
     if valid {
         Ok(email)
     } else {
-        Err(CoreError::invalid("email", "邮箱地址格式不正确"))
+        Err(CoreError::invalid("email", t!("email-invalid")))
     }
 }
 

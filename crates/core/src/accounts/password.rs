@@ -3,7 +3,7 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 
-use crate::CoreError;
+use crate::{CoreError, t};
 
 pub const MIN_LENGTH: usize = 8;
 const MAX_LENGTH: usize = 128;
@@ -14,13 +14,13 @@ pub fn check_new(password: &str) -> Result<(), CoreError> {
     if length < MIN_LENGTH {
         return Err(CoreError::invalid(
             "password",
-            format!("密码至少 {MIN_LENGTH} 位"),
+            t!("password-too-short", min = MIN_LENGTH),
         ));
     }
     if length > MAX_LENGTH {
         return Err(CoreError::invalid(
             "password",
-            format!("密码最多 {MAX_LENGTH} 位"),
+            t!("password-too-long", max = MAX_LENGTH),
         ));
     }
     Ok(())

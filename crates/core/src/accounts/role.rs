@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::CoreError;
 use crate::posting::{OrgKind, PostingKind};
+use crate::{CoreError, t};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -44,14 +44,14 @@ impl Role {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            Role::Enterprise => "企业用户",
-            Role::Researcher => "科研人员",
-            Role::Moderator => "科技局审核员",
-            Role::Admin => "科技局管理员",
-            Role::Expert => "评审专家",
-            Role::Broker => "技术经理人",
+            Role::Enterprise => t!("role-enterprise"),
+            Role::Researcher => t!("role-researcher"),
+            Role::Moderator => t!("role-moderator"),
+            Role::Admin => t!("role-admin"),
+            Role::Expert => t!("role-expert"),
+            Role::Broker => t!("role-broker"),
         }
     }
 
@@ -63,10 +63,9 @@ impl Role {
             .find(|r| r.code() == text || r.label() == text)
             .ok_or_else(|| {
                 let codes: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
-                CoreError::invalid(
-                    "role",
-                    format!("未知角色「{text}」，可选：{}", codes.join("、")),
-                )
+                let choices = codes.join(&t!("list-separator"));
+                let reason = t!("role-unknown", text = text, choices = choices);
+                CoreError::invalid("role", reason)
             })
     }
 
@@ -109,7 +108,7 @@ mod tests {
     fn roles_round_trip_and_unknown_roles_are_refused() {
         for role in Role::ALL {
             assert_eq!(Role::parse(role.code()).unwrap(), role);
-            assert_eq!(Role::parse(role.label()).unwrap(), role);
+            assert_eq!(Role::parse(&role.label()).unwrap(), role);
         }
         assert!(Role::parse("root").is_err());
     }

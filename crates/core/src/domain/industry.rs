@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::text::lookup_key;
-use crate::CoreError;
+use crate::{CoreError, t};
 
 const FIELD: &str = "industry";
 
@@ -230,14 +230,17 @@ impl IndustryCatalogue {
     pub fn new(industries: Vec<Industry>) -> Result<IndustryCatalogue, CoreError> {
         const CATALOGUE_FIELD: &str = "industry_catalogue";
         if industries.is_empty() {
-            return Err(CoreError::invalid(CATALOGUE_FIELD, "产业目录不能为空"));
+            return Err(CoreError::invalid(
+                CATALOGUE_FIELD,
+                t!("industry-catalogue-empty"),
+            ));
         }
         let mut by_key: HashMap<String, usize> = HashMap::new();
         for (index, industry) in industries.iter().enumerate() {
             if industry.code.trim().is_empty() || industry.name.trim().is_empty() {
                 return Err(CoreError::invalid(
                     CATALOGUE_FIELD,
-                    format!("产业目录第 {} 项缺少代码或名称", index + 1),
+                    t!("industry-catalogue-incomplete", position = index + 1),
                 ));
             }
             let keys = std::iter::once(&industry.code)
@@ -246,20 +249,14 @@ impl IndustryCatalogue {
             for key_text in keys {
                 let key = lookup_key(key_text);
                 if key.is_empty() {
-                    return Err(CoreError::invalid(
-                        CATALOGUE_FIELD,
-                        format!("产业“{}”有空白的别名", industry.name),
-                    ));
+                    let reason = t!("industry-catalogue-blank-alias", name = &industry.name);
+                    return Err(CoreError::invalid(CATALOGUE_FIELD, reason));
                 }
                 match by_key.insert(key, index) {
                     Some(other) if other != index => {
-                        return Err(CoreError::invalid(
-                            CATALOGUE_FIELD,
-                            format!(
-                                "“{key_text}”同时指向产业“{}”和“{}”，名称、别名和代码不能重复",
-                                industries[other].name, industry.name
-                            ),
-                        ));
+                        let (k, a, b) = (key_text, &industries[other].name, &industry.name);
+                        let reason = t!("industry-name-clash", key = k, first = a, second = b);
+                        return Err(CoreError::invalid(CATALOGUE_FIELD, reason));
                     }
                     _ => {}
                 }
@@ -277,14 +274,9 @@ impl IndustryCatalogue {
     /// the entries are ambiguous (see [`IndustryCatalogue::new`]).
     pub fn from_json(json: &str) -> Result<IndustryCatalogue, CoreError> {
         let industries: Vec<Industry> = serde_json::from_str(json).map_err(|error| {
-            CoreError::invalid(
-                "industry_catalogue",
-                format!(
-                    "产业目录应为 JSON 数组，每项包含 code、name 和 aliases；第 {} 行第 {} 列附近有误",
-                    error.line(),
-                    error.column()
-                ),
-            )
+            let (line, column) = (error.line(), error.column());
+            let reason = t!("industry-catalogue-json", line = line, column = column);
+            CoreError::invalid("industry_catalogue", reason)
         })?;
         IndustryCatalogue::new(industries)
     }
@@ -301,10 +293,11 @@ impl IndustryCatalogue {
             .and_then(|&index| self.industries.get(index))
             .ok_or_else(|| {
                 let names: Vec<&str> = self.industries.iter().map(|i| i.name.as_str()).collect();
+                let choices = names.join(&t!("list-separator"));
                 let reason = if key.is_empty() {
-                    format!("产业不能为空，可选：{}", names.join("、"))
+                    t!("industry-empty", choices = choices)
                 } else {
-                    format!("未知的产业“{}”，可选：{}", input.trim(), names.join("、"))
+                    t!("industry-unknown", text = input.trim(), choices = choices)
                 };
                 CoreError::invalid(FIELD, reason)
             })

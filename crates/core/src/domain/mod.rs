@@ -15,6 +15,7 @@ mod uscc;
 
 pub use industry::{Industry, IndustryCatalogue};
 pub use modes::{CoopMode, TransferMode, compatible, compatible_masks};
+pub(crate) use money::budget_list_text;
 pub use money::{AskingPrice, BudgetRange, Wan};
 pub use patent::{PatentKind, PatentNo};
 pub use region::Region;

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::text::lookup_key;
-use crate::CoreError;
+use crate::{CoreError, t};
 
 /// Characters separating the items of a mode list; '/' is among them, which is
 /// why the label "技术服务/咨询" is taken out before splitting.
@@ -107,12 +107,14 @@ impl CoopMode {
             | "技术服务与咨询"
             | "service" => CoopMode::Service,
             _ => {
-                return Err(unknown(
-                    "coop_mode",
-                    "合作方式",
-                    input,
-                    &Self::ALL.map(Self::label),
-                ));
+                let input = input.trim();
+                let choices = Self::ALL.map(Self::label).join(&t!("list-separator"));
+                let reason = if input.is_empty() {
+                    t!("coop-mode-empty", choices = choices)
+                } else {
+                    t!("coop-mode-unknown", text = input, choices = choices)
+                };
+                return Err(CoreError::invalid("coop_mode", reason));
             }
         };
         Ok(mode)
@@ -212,12 +214,14 @@ impl TransferMode {
             }
             "其他" | "其它" | "other" => TransferMode::Other,
             _ => {
-                return Err(unknown(
-                    "transfer_mode",
-                    "转化方式",
-                    input,
-                    &Self::ALL.map(Self::label),
-                ));
+                let input = input.trim();
+                let choices = Self::ALL.map(Self::label).join(&t!("list-separator"));
+                let reason = if input.is_empty() {
+                    t!("transfer-mode-empty", choices = choices)
+                } else {
+                    t!("transfer-mode-unknown", text = input, choices = choices)
+                };
+                return Err(CoreError::invalid("transfer_mode", reason));
             }
         };
         Ok(mode)
@@ -294,16 +298,6 @@ pub fn compatible_masks(need_mask: u64, offer_mask: u64) -> bool {
         .filter(|need| need_mask & need.bit() != 0)
         .fold(0, |mask, need| mask | need.compatible_offer_mask());
     acceptable_offers & offer_mask != 0
-}
-
-fn unknown(field: &'static str, what: &str, input: &str, labels: &[&str]) -> CoreError {
-    let input = input.trim();
-    let reason = if input.is_empty() {
-        format!("{what}不能为空，可选：{}", labels.join("、"))
-    } else {
-        format!("未知的{what}“{input}”，可选：{}", labels.join("、"))
-    };
-    CoreError::invalid(field, reason)
 }
 
 fn parse_items<T: PartialEq>(

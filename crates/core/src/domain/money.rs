@@ -6,7 +6,7 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::text::to_half_width;
-use crate::CoreError;
+use crate::{CoreError, t};
 
 const YUAN_PER_WAN: i64 = 10_000;
 
@@ -19,8 +19,6 @@ const UNITS: [(&str, i64, u32); 5] = [
     ("亿", 100_000_000, 8),
     ("元", 1, 0),
 ];
-
-const AMOUNT_HINT: &str = "应为以万元计的金额，如 50、50.5、1,000、50万元、500000元、0.5亿";
 
 /// An amount of money, stored exactly in yuan and shown in 万元.
 ///
@@ -48,7 +46,7 @@ impl Wan {
     /// Returns [`CoreError::Invalid`] for negative amounts.
     pub fn from_yuan(yuan: i64) -> Result<Wan, CoreError> {
         if yuan < 0 {
-            return Err(CoreError::invalid("amount", "金额不能为负数"));
+            return Err(CoreError::invalid("amount", t!("amount-negative")));
         }
         Ok(Wan(yuan))
     }
@@ -81,17 +79,17 @@ impl AmountError {
     fn describe(self, text: &str) -> String {
         let text = text.trim();
         match self {
-            AmountError::Empty => format!("金额不能为空，{AMOUNT_HINT}"),
-            AmountError::Negative => format!("“{text}”是负数，金额不能为负数"),
-            AmountError::Malformed => format!("“{text}”不是有效的金额，{AMOUNT_HINT}"),
-            AmountError::TooManyDecimals(0) => {
-                format!("“{text}”以元为单位时不能有小数：金额精确到元")
+            AmountError::Empty => t!("amount-empty"),
+            AmountError::Negative => t!("amount-negative-text", text = text),
+            AmountError::Malformed => t!("amount-malformed", text = text),
+            AmountError::TooManyDecimals(0) => t!("amount-yuan-fraction", text = text),
+            AmountError::TooManyDecimals(4) => {
+                t!("amount-too-many-decimals-wan", text = text, places = 4)
             }
             AmountError::TooManyDecimals(places) => {
-                let unit = if places == 4 { "万元" } else { "亿元" };
-                format!("“{text}”小数位太多：按{unit}计最多 {places} 位小数（精确到元）")
+                t!("amount-too-many-decimals-yi", text = text, places = places)
             }
-            AmountError::TooLarge => format!("“{text}”太大，超出了可以记录的范围"),
+            AmountError::TooLarge => t!("amount-too-large", text = text),
         }
     }
 
@@ -264,8 +262,6 @@ pub struct BudgetRange {
     max: Option<Wan>,
 }
 
-const BUDGET_HINT: &str = "预算应为以万元计的金额或范围，如 100、50-100、50至100万元、100以内、不超过100、50以上、≥50、不限";
-
 /// Words that bound the budget from above when written before the amount.
 const MAX_PREFIXES: [&str; 8] = ["≤", "≦", "<=", "<", "不超过", "不高于", "最多", "至多"];
 /// Words that bound the budget from below when written before the amount.
@@ -284,10 +280,11 @@ impl BudgetRange {
     /// Returns [`CoreError::Invalid`] when `min` is greater than `max`.
     pub fn new(min: Option<Wan>, max: Option<Wan>) -> Result<BudgetRange, CoreError> {
         match (min, max) {
-            (Some(low), Some(high)) if low > high => Err(CoreError::invalid(
-                "budget",
-                format!("预算下限 {low} 万元大于上限 {high} 万元"),
-            )),
+            (Some(low), Some(high)) if low > high => {
+                let (low, high) = (low.to_string(), high.to_string());
+                let reason = t!("budget-reversed", low = low, high = high);
+                Err(CoreError::invalid("budget", reason))
+            }
             _ => Ok(BudgetRange { min, max }),
         }
     }
@@ -307,10 +304,7 @@ impl BudgetRange {
             .filter(|c| !c.is_whitespace())
             .collect();
         if compact.is_empty() {
-            return Err(CoreError::invalid(
-                "budget",
-                format!("预算不能为空；{BUDGET_HINT}"),
-            ));
+            return Err(CoreError::invalid("budget", t!("budget-empty")));
         }
         if UNBOUNDED.contains(&compact.as_str()) {
             return Ok(BudgetRange::default());
@@ -367,12 +361,24 @@ fn parse_budget_amount(text: &str, input: &str) -> Result<Wan, CoreError> {
     amount_in_yuan(text).map(Wan).map_err(|error| {
         let reason = match error {
             AmountError::Empty | AmountError::Malformed => {
-                format!("“{}”不是有效的预算；{BUDGET_HINT}", input.trim())
+                t!("budget-malformed", text = input.trim())
             }
             specific => specific.describe(text),
         };
         CoreError::invalid("budget", reason)
     })
+}
+
+/// Writes a budget's ends, already in 万元, the way lists state budgets and
+/// [`BudgetRange::parse`] reads them back: "50-100", "100以内", "50以上"; `None` when
+/// neither end is set.
+pub(crate) fn budget_list_text(min: Option<&str>, max: Option<&str>) -> Option<String> {
+    match (min, max) {
+        (Some(min), Some(max)) => Some(format!("{min}-{max}")),
+        (None, Some(max)) => Some(format!("{max}{}", MAX_SUFFIXES[0])),
+        (Some(min), None) => Some(format!("{min}{}", MIN_SUFFIXES[0])),
+        (None, None) => None,
+    }
 }
 
 fn strip_any_prefix<'a>(text: &'a str, prefixes: &[&str]) -> Option<&'a str> {
@@ -463,7 +469,7 @@ impl AskingPrice {
             .map(AskingPrice::Amount)
             .map_err(|error| match error {
                 CoreError::Invalid { reason, .. } => {
-                    CoreError::invalid("asking_price", format!("{reason}；价格待商定时填写“面议”"))
+                    CoreError::invalid("asking_price", t!("asking-price-invalid", reason = reason))
                 }
                 other => other,
             })

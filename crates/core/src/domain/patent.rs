@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::text::to_half_width;
-use crate::CoreError;
+use crate::{CoreError, t};
 
 const FIELD: &str = "patent_no";
 
@@ -17,9 +17,6 @@ const WEIGHTS_OLD: [u32; 8] = [2, 3, 4, 5, 6, 7, 8, 9];
 /// A run of at most this many whitespace-separated tokens is tried as one number
 /// by [`PatentNo::parse_list`]; "ZL 2007 1 0308494 . X" has six.
 const MAX_TOKENS_PER_NUMBER: usize = 8;
-
-const FORMAT_HINT: &str = "专利申请号应为 12 位数字加 1 位校验位（如 200710308494.X），\
-                           或 2003 年 10 月以前的 8 位数字加 1 位校验位（如 93100001.7）";
 
 /// The kind of protection applied for, encoded by the digit after the year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -101,7 +98,7 @@ impl PatentNo {
             .or_else(|| compact.strip_prefix("CN"))
             .unwrap_or(&compact);
         if without_prefix.is_empty() {
-            return Err(CoreError::invalid(FIELD, "专利申请号不能为空"));
+            return Err(CoreError::invalid(FIELD, t!("patent-empty")));
         }
 
         let last = without_prefix.chars().count() - 1;
@@ -112,16 +109,13 @@ impl PatentNo {
         {
             return Err(CoreError::invalid(
                 FIELD,
-                format!("含有“{c}”，除最后的校验位可为 X 外只能是数字；{FORMAT_HINT}"),
+                t!("patent-bad-character", character = c.to_string()),
             ));
         }
         if matches!(without_prefix.len(), 8 | 12)
             && without_prefix.bytes().all(|b| b.is_ascii_digit())
         {
-            return Err(CoreError::invalid(
-                FIELD,
-                format!("缺少最后一位校验位；{FORMAT_HINT}"),
-            ));
+            return Err(CoreError::invalid(FIELD, t!("patent-missing-check")));
         }
         let (number, check) = split_check(without_prefix)?;
         let digits = number.as_bytes();
@@ -131,26 +125,21 @@ impl PatentNo {
             other => {
                 return Err(CoreError::invalid(
                     FIELD,
-                    format!("校验位前有 {other} 位数字；{FORMAT_HINT}"),
+                    t!("patent-wrong-length", count = other),
                 ));
             }
         };
         let kind = PatentKind::from_digit(type_digit).ok_or_else(|| {
             CoreError::invalid(
                 FIELD,
-                format!(
-                    "年份后的类型位“{}”不对，应为 1（发明）、2（实用新型）、3（外观设计）、\
-                     8（PCT发明）或 9（PCT实用新型）",
-                    type_digit as char
-                ),
+                t!("patent-bad-type", digit = (type_digit as char).to_string()),
             )
         })?;
         let expected = check_char(digits, weights);
         if check != expected {
-            return Err(CoreError::invalid(
-                FIELD,
-                format!("校验位应为 {expected}，实为 {check}"),
-            ));
+            let (expected, actual) = (expected.to_string(), check.to_string());
+            let reason = t!("patent-bad-check", expected = expected, actual = actual);
+            return Err(CoreError::invalid(FIELD, reason));
         }
         Ok(PatentNo {
             canonical: format!("{number}.{check}"),
@@ -180,11 +169,13 @@ impl PatentNo {
             while start < tokens.len() {
                 item_count += 1;
                 let (number, used) = parse_run(&tokens[start..]).map_err(|(text, error)| {
-                    let reason = match error {
+                    let why = match error {
                         CoreError::Invalid { reason, .. } => reason,
                         other => other.to_string(),
                     };
-                    CoreError::invalid(FIELD, format!("第 {item_count} 项“{text}”：{reason}"))
+                    let n = item_count;
+                    let reason = t!("patent-list-item", position = n, text = text, reason = why);
+                    CoreError::invalid(FIELD, reason)
                 })?;
                 if !numbers.contains(&number) {
                     numbers.push(number);
@@ -214,21 +205,15 @@ impl PatentNo {
 /// Splits off the check character, with or without a dot before it.
 fn split_check(text: &str) -> Result<(&str, char), CoreError> {
     let Some(check) = text.chars().next_back() else {
-        return Err(CoreError::invalid(FIELD, "专利申请号不能为空"));
+        return Err(CoreError::invalid(FIELD, t!("patent-empty")));
     };
     if check == '.' {
-        return Err(CoreError::invalid(
-            FIELD,
-            format!("小数点后缺少校验位；{FORMAT_HINT}"),
-        ));
+        return Err(CoreError::invalid(FIELD, t!("patent-dot-without-check")));
     }
     let number = &text[..text.len() - check.len_utf8()];
     let number = number.strip_suffix('.').unwrap_or(number);
     if number.contains('.') {
-        return Err(CoreError::invalid(
-            FIELD,
-            format!("小数点只能在最后一位校验位之前；{FORMAT_HINT}"),
-        ));
+        return Err(CoreError::invalid(FIELD, t!("patent-misplaced-dot")));
     }
     Ok((number, check))
 }
@@ -240,9 +225,7 @@ fn parse_year_current(digits: &[u8]) -> Result<u16, CoreError> {
     if year < 2003 {
         return Err(CoreError::invalid(
             FIELD,
-            format!(
-                "12 位申请号自 2003 年起使用，年份 {year} 不对；更早的申请号为 8 位数字加校验位"
-            ),
+            t!("patent-year-too-early", year = year),
         ));
     }
     Ok(year)
@@ -257,7 +240,7 @@ fn parse_year_old(digits: &[u8]) -> Result<u16, CoreError> {
         0..=3 => Ok(2000 + short),
         _ => Err(CoreError::invalid(
             FIELD,
-            format!("8 位申请号的年份应在 85 到 03 之间（1985 至 2003 年），实为 {short:02}"),
+            t!("patent-old-year-out-of-range", year = format!("{short:02}")),
         )),
     }
 }

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::text::to_half_width;
-use crate::CoreError;
+use crate::{CoreError, t};
 
 const FIELD: &str = "region";
 
@@ -130,7 +130,7 @@ impl Region {
             .filter(|c| !c.is_whitespace())
             .collect();
         if text.is_empty() {
-            return Err(CoreError::invalid(FIELD, "地区不能为空"));
+            return Err(CoreError::invalid(FIELD, t!("region-empty")));
         }
         if text.bytes().all(|b| b.is_ascii_digit()) {
             return Region::from_code(&text);
@@ -155,20 +155,16 @@ impl Region {
         if digits.len() != 6 {
             return Err(CoreError::invalid(
                 FIELD,
-                format!("行政区划代码应为 6 位数字，实为 {} 位", digits.len()),
+                t!("region-code-length", count = digits.len()),
             ));
         }
         let index = PROVINCES
             .iter()
             .position(|p| p.code[..2] == digits[..2])
             .ok_or_else(|| {
-                CoreError::invalid(
-                    FIELD,
-                    format!(
-                        "行政区划代码“{digits}”的前两位 {} 不是省级代码",
-                        &digits[..2]
-                    ),
-                )
+                let prefix = &digits[..2];
+                let reason = t!("region-code-not-province", code = digits, prefix = prefix);
+                CoreError::invalid(FIELD, reason)
             })?;
         let province = &PROVINCES[index];
         // Without a county table only the province's own code has a known name;

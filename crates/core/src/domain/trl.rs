@@ -6,12 +6,9 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::text::to_half_width;
-use crate::CoreError;
+use crate::{CoreError, t};
 
 const FIELD: &str = "trl";
-
-const ACCEPTED: &str =
-    "应为 1 到 9 级，如 7、TRL 7、7级、第七级，或阶段名：实验室、小试、中试、产业化";
 
 /// Stage labels alone, read as the lowest level of the stage: a submitter who
 /// only names the stage has not claimed more, so matching must not assume more.
@@ -45,7 +42,7 @@ impl Trl {
         } else {
             Err(CoreError::invalid(
                 FIELD,
-                format!("技术就绪度{ACCEPTED}，实为 {level}"),
+                t!("trl-out-of-range", level = level),
             ))
         }
     }
@@ -64,17 +61,9 @@ impl Trl {
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();
-        let invalid = || {
-            CoreError::invalid(
-                FIELD,
-                format!("“{}”不是技术就绪度：{ACCEPTED}", input.trim()),
-            )
-        };
+        let invalid = || CoreError::invalid(FIELD, t!("trl-malformed", text = input.trim()));
         if compact.is_empty() {
-            return Err(CoreError::invalid(
-                FIELD,
-                format!("技术就绪度不能为空：{ACCEPTED}"),
-            ));
+            return Err(CoreError::invalid(FIELD, t!("trl-empty")));
         }
         if let Some(&(_, level)) = STAGES.iter().find(|(label, _)| *label == compact) {
             return Ok(Trl(level));
@@ -100,7 +89,7 @@ impl Trl {
                 let value: u32 = rest.parse().map_err(|_| invalid())?;
                 return Err(CoreError::invalid(
                     FIELD,
-                    format!("技术就绪度{ACCEPTED}，实为 {value}"),
+                    t!("trl-out-of-range", level = value),
                 ));
             }
             _ => None,
@@ -126,7 +115,7 @@ impl Trl {
 
     /// Describes the level for people, e.g. "7级（中试）".
     pub fn describe(self) -> String {
-        format!("{}级（{}）", self.0, self.stage_label())
+        t!("trl-describe", level = self.0, stage = self.stage_label())
     }
 }
 

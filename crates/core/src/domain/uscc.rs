@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::text::to_half_width;
-use crate::CoreError;
+use crate::{CoreError, t};
 
 const FIELD: &str = "uscc";
 const LEN: usize = 18;
@@ -61,45 +61,48 @@ impl Uscc {
     pub fn parse_lenient(input: &str) -> Result<(Uscc, Option<String>), CoreError> {
         let normalised = to_half_width(input).trim().to_ascii_uppercase();
         if normalised.is_empty() {
-            return Err(CoreError::invalid(FIELD, "统一社会信用代码不能为空"));
+            return Err(CoreError::invalid(FIELD, t!("uscc-empty")));
         }
         let char_count = normalised.chars().count();
         if char_count != LEN {
             return Err(CoreError::invalid(
                 FIELD,
-                format!("统一社会信用代码应为 18 位，实为 {char_count} 位"),
+                t!("uscc-length", count = char_count),
             ));
         }
         let mut values = [0u32; LEN];
         for (index, c) in normalised.chars().enumerate() {
             values[index] = alphabet_value(c).ok_or_else(|| {
-                CoreError::invalid(
-                    FIELD,
-                    format!(
-                        "第 {} 位“{c}”不是允许的字符：只能是数字和大写字母，且不使用 I、O、S、V、Z",
-                        index + 1
-                    ),
-                )
+                let (n, ch) = (index + 1, c.to_string());
+                let reason = t!("uscc-bad-character", position = n, character = ch);
+                CoreError::invalid(FIELD, reason)
             })?;
         }
 
-        let mut failures = Vec::new();
         let bytes = normalised.as_bytes();
+        // Both characters are in the alphabet, which is ASCII.
+        let pair = |expected: u8, actual: u8| {
+            (
+                char::from(expected).to_string(),
+                char::from(actual).to_string(),
+            )
+        };
         let expected_org_check = org_check_char(&bytes[8..16]);
-        if bytes[16] != expected_org_check {
-            failures.push(format!(
-                "组织机构代码校验码（第 17 位）应为 {}，实为 {}",
-                expected_org_check as char, bytes[16] as char
-            ));
-        }
+        let org_failure = (bytes[16] != expected_org_check).then(|| {
+            let (expected, actual) = pair(expected_org_check, bytes[16]);
+            t!("uscc-org-check-wrong", expected = expected, actual = actual)
+        });
         let expected_check = check_char(&values);
-        if bytes[17] != expected_check {
-            failures.push(format!(
-                "校验码（第 18 位）应为 {}，实为 {}",
-                expected_check as char, bytes[17] as char
-            ));
-        }
-        let failure = (!failures.is_empty()).then(|| failures.join("；"));
+        let check_failure = (bytes[17] != expected_check).then(|| {
+            let (expected, actual) = pair(expected_check, bytes[17]);
+            t!("uscc-check-wrong", expected = expected, actual = actual)
+        });
+        let failure = match (org_failure, check_failure) {
+            (Some(org), Some(check)) => {
+                Some(t!("uscc-both-checks-wrong", org_check = org, check = check))
+            }
+            (org, check) => org.or(check),
+        };
         Ok((Uscc(normalised), failure))
     }
 

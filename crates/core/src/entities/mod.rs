@@ -3,6 +3,7 @@
 pub mod achievement;
 pub mod api_token;
 pub mod audit;
+pub mod broker_assignment;
 pub mod change;
 pub mod contact;
 pub mod contact_message;
@@ -11,4 +12,5 @@ pub mod need;
 pub mod organisation;
 pub mod password_reset;
 pub mod session;
+pub mod setting;
 pub mod user;

@@ -1,5 +1,9 @@
 //! The columns of the two lists: English field names (JSONL and the API), the Chinese
-//! header written on export, and the other headers people use in their spreadsheets.
+//! header written on export, and the other headers people use in their spreadsheets;
+//! and the words people write in the cells (yes and no, dates, separators between
+//! items, kinds of organisation), which the parsers accept and exports write.
+
+use crate::posting::OrgKind;
 
 /// One column of a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +160,54 @@ pub const ACHIEVEMENT_COLUMNS: &[Column] = &[
     col("region", "所在地区", &["地区", "区域", "所在地"]),
     col("status", "状态", &[]),
 ];
+
+/// How several items are joined in one cell (modes, JSON arrays shown as text).
+pub const ITEM_SEPARATOR: &str = "、";
+/// How several patent numbers are joined in one cell.
+pub const PATENT_SEPARATOR: &str = "，";
+/// How keywords are joined in a cell, and in storage.
+pub const KEYWORD_SEPARATOR: &str = "；";
+/// What people put between keywords: Chinese and Latin commas and semicolons, and the
+/// enumeration comma (white space separates them too).
+pub const KEYWORD_SEPARATORS: [char; 5] = ['，', ',', '；', ';', '、'];
+
+/// Yes and no as exports write them.
+pub const FLAG_YES: &str = "是";
+pub const FLAG_NO: &str = "否";
+/// Every spelling of yes and of no a yes/no cell accepts (compared in lower case).
+pub const FLAG_YES_WORDS: [&str; 7] = ["是", "保密", "y", "yes", "true", "1", "√"];
+pub const FLAG_NO_WORDS: [&str; 8] = ["否", "公开", "不保密", "n", "no", "false", "0", ""];
+
+/// What people write between year, month and day (2026/12/31, 2026.12.31,
+/// 2026年12月31日), and the day's suffix.
+pub const DATE_SEPARATORS: [char; 4] = ['/', '.', '年', '月'];
+pub const DATE_DAY_SUFFIX: char = '日';
+
+/// The words that name a kind of organisation, besides its code and label.
+pub const ORG_KIND_WORDS: &[(&str, OrgKind)] = &[
+    ("企业", OrgKind::Enterprise),
+    ("公司", OrgKind::Enterprise),
+    ("company", OrgKind::Enterprise),
+    ("高校", OrgKind::University),
+    ("大学", OrgKind::University),
+    ("高等院校", OrgKind::University),
+    ("科研院所", OrgKind::Institute),
+    ("研究院所", OrgKind::Institute),
+    ("研究所", OrgKind::Institute),
+    ("研究院", OrgKind::Institute),
+    ("主管部门", OrgKind::Bureau),
+    ("政府部门", OrgKind::Bureau),
+    ("科技局", OrgKind::Bureau),
+    ("服务机构", OrgKind::Agency),
+    ("中介机构", OrgKind::Agency),
+    ("技术转移机构", OrgKind::Agency),
+];
+
+/// Parts of an organisation's name that tell its kind, for rows that do not say.
+pub const UNIVERSITY_NAME_PARTS: [&str; 3] = ["大学", "学院", "学校"];
+pub const INSTITUTE_NAME_PARTS: [&str; 5] = ["研究院", "研究所", "科学院", "研究中心", "实验室"];
+pub const BUREAU_NAME_ENDINGS: [&str; 2] = ["科技局", "委员会"];
+pub const BUREAU_NAME_PARTS: [&str; 1] = ["人民政府"];
 
 /// Normalises a header so that `预算（万元）`, `预算(万元)` and ` 预算 (万元) ` are one.
 fn normalise(header: &str) -> String {

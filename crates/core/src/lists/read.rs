@@ -20,6 +20,7 @@ use encoding_rs::{Encoding, GB18030};
 
 use crate::error::CoreError;
 use crate::lists::RowProblem;
+use crate::t;
 
 /// The highest row (or line) number a list may use; larger files are refused
 /// before they exhaust memory.
@@ -27,8 +28,6 @@ pub const MAX_ROWS: usize = 1_000_000;
 
 /// How much of an offending value a [`RowProblem`] quotes.
 const PROBLEM_VALUE_CHARS: usize = 80;
-
-const SUPPORTED_EXTENSIONS: &str = "只支持 .csv、.xlsx、.jsonl（或 .ndjson）文件";
 
 /// The file formats a list can arrive in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,13 +53,9 @@ impl ListFormat {
             Some("csv") => return Ok(ListFormat::Csv),
             Some("xlsx") => return Ok(ListFormat::Xlsx),
             Some("jsonl" | "ndjson") => return Ok(ListFormat::Jsonl),
-            Some("xls") => {
-                format!(
-                    "不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx；{SUPPORTED_EXTENSIONS}"
-                )
-            }
-            Some(other) => format!("不支持扩展名为 .{other} 的文件，{SUPPORTED_EXTENSIONS}"),
-            None => format!("文件没有扩展名，无法判断格式，{SUPPORTED_EXTENSIONS}"),
+            Some("xls") => t!("list-xls-unsupported"),
+            Some(other) => t!("list-extension-unsupported", extension = other),
+            None => t!("list-extension-missing"),
         };
         Err(list_file(&path.display().to_string(), reason))
     }
@@ -143,24 +138,21 @@ fn list_file(name: &str, reason: impl Into<String>) -> CoreError {
     }
 }
 
-fn io_reason(error: &std::io::Error) -> &'static str {
+fn io_reason(error: &std::io::Error) -> String {
     match error.kind() {
-        std::io::ErrorKind::NotFound => "文件不存在",
-        std::io::ErrorKind::PermissionDenied => "没有读取这个文件的权限",
-        std::io::ErrorKind::IsADirectory => "这是一个文件夹，不是文件",
-        _ => "无法读取文件",
+        std::io::ErrorKind::NotFound => t!("list-file-not-found"),
+        std::io::ErrorKind::PermissionDenied => t!("list-file-permission-denied"),
+        std::io::ErrorKind::IsADirectory => t!("list-file-is-directory"),
+        _ => t!("list-file-unreadable"),
     }
 }
 
 fn too_many_rows(name: &str) -> CoreError {
-    list_file(
-        name,
-        format!("文件超过 {MAX_ROWS} 行，请拆分成几个较小的文件再上传"),
-    )
+    list_file(name, t!("list-file-too-many-rows", max = MAX_ROWS))
 }
 
 fn empty_file(name: &str) -> CoreError {
-    list_file(name, "文件里没有任何内容")
+    list_file(name, t!("list-file-empty"))
 }
 
 fn excerpt(value: &str) -> String {
@@ -183,7 +175,7 @@ enum Found {
 type ColumnLabel = fn(usize) -> String;
 
 fn column_number(column: usize) -> String {
-    format!("第 {} 列", column + 1)
+    t!("list-column", column = column + 1)
 }
 
 fn column_letter(column: usize) -> String {
@@ -196,7 +188,8 @@ fn column_letter(column: usize) -> String {
         rest = (rest - 1) / 26;
     }
     letters.reverse();
-    format!("第 {} 列", letters.into_iter().collect::<String>())
+    let column: String = letters.into_iter().collect();
+    t!("list-column", column = column)
 }
 
 /// Refuses a header row that names the same column twice, since its cells could not be told apart.
@@ -207,14 +200,9 @@ fn check_headers(name: &str, headers: &[String], label: ColumnLabel) -> Result<(
             continue;
         }
         if let Some(first) = seen.insert(header, column) {
-            return Err(list_file(
-                name,
-                format!(
-                    "表头“{header}”出现了两次（{}和{}），每一列的表头必须不同",
-                    label(first),
-                    label(column)
-                ),
-            ));
+            let (a, b) = (label(first), label(column));
+            let reason = t!("list-header-twice", header = header, first = a, second = b);
+            return Err(list_file(name, reason));
         }
     }
     Ok(())
@@ -241,7 +229,7 @@ fn assemble(
                     row,
                     column: None,
                     value: excerpt(&shown),
-                    reason: format!("{}有内容，但这一列没有表头", label(column)),
+                    reason: t!("list-cell-without-header", column = label(column)),
                 });
             }
             (Some(header), Found::Text(text)) => cells.push((header.clone(), Cell::Text(text))),
@@ -291,7 +279,7 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Rows, CoreError> {
             Ok(false) => break,
             Err(error) => {
                 tracing::debug!(path = %name, %error, "csv record unreadable");
-                return Err(list_file(name, "CSV 内容有格式错误，无法读取"));
+                return Err(list_file(name, t!("list-csv-malformed")));
             }
         }
         let Some(position) = record.position() else {
@@ -328,15 +316,12 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Rows, CoreError> {
             return Err(too_many_rows(name));
         }
         if last_filled >= headers.len() {
+            let (cells, width) = (last_filled + 1, headers.len());
             problems.push(RowProblem {
                 row,
                 column: None,
                 value: excerpt(&fields[..=last_filled].join(&char::from(delimiter).to_string())),
-                reason: format!(
-                    "该行有 {} 列，表头只有 {} 列，请检查内容里是否有没加引号的分隔符",
-                    last_filled + 1,
-                    headers.len()
-                ),
+                reason: t!("list-csv-too-many-cells", cells = cells, headers = width),
             });
             continue;
         }
@@ -388,17 +373,9 @@ fn line_breaks(gap: &[u8]) -> usize {
 /// Decodes CSV bytes: a BOM wins, then UTF-8, then GB18030 (what Chinese Excel writes as "CSV").
 fn decode_csv_text(name: &str, bytes: &[u8]) -> Result<String, CoreError> {
     if bytes.starts_with(b"PK\x03\x04") {
-        return Err(list_file(
-            name,
-            "这是一个 Excel（XLSX）或压缩文件，不是 CSV；如果是 Excel 文件，请把扩展名改为 .xlsx",
-        ));
+        return Err(list_file(name, t!("list-csv-is-zip")));
     }
-    let unknown_encoding = || {
-        list_file(
-            name,
-            "无法识别文件的文字编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再上传",
-        )
-    };
+    let unknown_encoding = || list_file(name, t!("list-csv-unknown-encoding"));
     let text: Cow<'_, str> = if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_length..]);
         if had_errors {
@@ -415,7 +392,7 @@ fn decode_csv_text(name: &str, bytes: &[u8]) -> Result<String, CoreError> {
         text
     };
     if text.contains('\0') {
-        return Err(list_file(name, "文件包含二进制内容，不是文本格式的 CSV"));
+        return Err(list_file(name, t!("list-csv-binary")));
     }
     Ok(text.into_owned())
 }
@@ -448,14 +425,11 @@ fn detect_delimiter(header_line: &str) -> u8 {
 fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Rows, CoreError> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|error| {
         tracing::debug!(path = %name, %error, "not an xlsx workbook");
-        list_file(
-            name,
-            format!("不是有效的 XLSX 文件：{}", not_xlsx_reason(bytes, &error)),
-        )
+        list_file(name, not_xlsx_reason(bytes, &error))
     })?;
     let broken = |error: XlsxError| {
         tracing::debug!(path = %name, %error, "xlsx worksheet unreadable");
-        list_file(name, "不是有效的 XLSX 文件：工作表内容已损坏，无法读取")
+        list_file(name, t!("list-xlsx-sheet-corrupt"))
     };
     let Some(sheet) = workbook
         .sheets_metadata()
@@ -463,7 +437,7 @@ fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Rows, CoreError> {
         .find(|sheet| sheet.typ == SheetType::WorkSheet)
         .map(|sheet| sheet.name.clone())
     else {
-        return Err(list_file(name, "工作簿里没有工作表"));
+        return Err(list_file(name, t!("list-xlsx-no-sheet")));
     };
 
     // Only non-empty cells are kept, so memory follows the content, not the declared sheet size.
@@ -495,14 +469,9 @@ fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Rows, CoreError> {
         match value {
             Found::Text(text) => headers[column] = text,
             Found::Unreadable { shown, .. } => {
-                return Err(list_file(
-                    name,
-                    format!(
-                        "表头（第 {} 行{}）是错误值 {shown}，请改成列名",
-                        header_row + 1,
-                        column_letter(column)
-                    ),
-                ));
+                let (r, c) = (header_row + 1, column_letter(column));
+                let reason = t!("list-xlsx-header-error", row = r, column = c, value = shown);
+                return Err(list_file(name, reason));
             }
         }
     }
@@ -521,20 +490,20 @@ fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Rows, CoreError> {
 }
 
 /// Explains, from the first bytes, what a file that claims to be XLSX really is.
-fn not_xlsx_reason(bytes: &[u8], error: &XlsxError) -> &'static str {
+fn not_xlsx_reason(bytes: &[u8], error: &XlsxError) -> String {
     const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
     if matches!(error, XlsxError::Password) {
-        "文件设置了密码，请取消密码后再上传"
+        t!("list-xlsx-password")
     } else if bytes.is_empty() {
-        "文件是空的"
+        t!("list-xlsx-empty")
     } else if bytes.starts_with(OLE_MAGIC) {
-        "看起来是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx"
+        t!("list-xlsx-is-xls")
     } else if bytes.starts_with(b"PK") {
-        "压缩包里没有 Excel 工作簿，文件可能已损坏或不是 Excel 文件"
+        t!("list-xlsx-no-workbook")
     } else if std::str::from_utf8(bytes).is_ok() || !GB18030.decode_without_bom_handling(bytes).1 {
-        "内容是纯文本（可能是 CSV），请把扩展名改为 .csv，或在 Excel 中另存为 .xlsx"
+        t!("list-xlsx-plain-text")
     } else {
-        "文件已损坏或不是 Excel 文件"
+        t!("list-xlsx-corrupt")
     }
 }
 
@@ -563,7 +532,7 @@ fn xlsx_value(value: &DataRef<'_>) -> Option<Found> {
         DataRef::Error(error) => {
             return Some(Found::Unreadable {
                 shown: error.to_string(),
-                reason: format!("单元格是错误值 {error}（通常是公式出错），请改成正确的内容"),
+                reason: t!("list-xlsx-cell-error", value = error.to_string()),
             });
         }
     };
@@ -629,10 +598,7 @@ fn iso_datetime_text(text: &str) -> String {
 fn read_jsonl(name: &str, bytes: &[u8]) -> Result<Rows, CoreError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return Err(list_file(
-            name,
-            "文件不是 UTF-8 编码的文本，无法按 JSONL（每行一个 JSON 对象）读取",
-        ));
+        return Err(list_file(name, t!("list-jsonl-not-utf8")));
     };
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -655,8 +621,7 @@ fn read_jsonl(name: &str, bytes: &[u8]) -> Result<Rows, CoreError> {
                     row,
                     column: None,
                     value: excerpt(line),
-                    reason: "这一行不是 JSON 对象，每行应是一个以 { 开头、以 } 结尾的对象"
-                        .to_owned(),
+                    reason: t!("list-jsonl-not-object"),
                 });
                 continue;
             }
@@ -665,10 +630,7 @@ fn read_jsonl(name: &str, bytes: &[u8]) -> Result<Rows, CoreError> {
                     row,
                     column: None,
                     value: excerpt(line),
-                    reason: format!(
-                        "这一行不是有效的 JSON（第 {} 个字符附近有错误）",
-                        error.column()
-                    ),
+                    reason: t!("list-jsonl-malformed", column = error.column()),
                 });
                 continue;
             }
@@ -684,14 +646,14 @@ fn read_jsonl(name: &str, bytes: &[u8]) -> Result<Rows, CoreError> {
                     row,
                     column: None,
                     value: excerpt(line),
-                    reason: "有一个字段名是空的".to_owned(),
+                    reason: t!("list-jsonl-empty-key"),
                 }),
                 Ok(Some(_)) if cells.iter().any(|(name, _)| name == key) => {
                     row_problems.push(RowProblem {
                         row,
                         column: Some(key.to_owned()),
                         value: excerpt(line),
-                        reason: format!("字段“{key}”出现了两次"),
+                        reason: t!("list-jsonl-duplicate-key", key = key),
                     });
                 }
                 Ok(Some(cell)) => cells.push((key.to_owned(), cell)),
@@ -713,10 +675,7 @@ fn read_jsonl(name: &str, bytes: &[u8]) -> Result<Rows, CoreError> {
         return Err(empty_file(name));
     }
     if objects == 0 {
-        return Err(list_file(
-            name,
-            "没有任何一行是 JSON 对象，文件可能不是 JSONL 格式（每行一个 JSON 对象）",
-        ));
+        return Err(list_file(name, t!("list-jsonl-no-objects")));
     }
     Ok((rows, problems))
 }
@@ -795,19 +754,14 @@ fn json_value(key: &str, value: serde_json::Value) -> Result<Option<Cell>, (Stri
                     None => {
                         return Err((
                             Value::Array(items.clone()).to_string(),
-                            format!(
-                                "“{key}”的列表里只能放文字、数字或真假值，不能再嵌套对象或列表"
-                            ),
+                            t!("list-jsonl-nested-list", key = key),
                         ));
                     }
                 }
             }
             Ok((!texts.is_empty()).then_some(Cell::List(texts)))
         }
-        Value::Object(_) => Err((
-            value.to_string(),
-            format!("“{key}”的值是嵌套的对象，只支持文字、数字、真假值或文字列表"),
-        )),
+        Value::Object(_) => Err((value.to_string(), t!("list-jsonl-nested-object", key = key))),
         scalar => Ok(json_scalar(&scalar).flatten().map(Cell::Text)),
     }
 }

@@ -5,15 +5,18 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::CoreError;
 use crate::domain::{
     AskingPrice, BudgetRange, CoopMode, IndustryCatalogue, PatentNo, Region, TransferMode, Trl,
     Uscc,
 };
 use crate::lists::RowProblem;
-use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, NEED_COLUMNS};
+use crate::lists::columns::{
+    self, ACHIEVEMENT_COLUMNS, Column, DATE_DAY_SUFFIX, DATE_SEPARATORS, FLAG_NO_WORDS,
+    FLAG_YES_WORDS, ITEM_SEPARATOR, NEED_COLUMNS, PATENT_SEPARATOR,
+};
 use crate::lists::read::{Cell, RawRow};
 use crate::posting::{AchievementInput, NeedInput, OrgKind, OrgRef, split_keywords};
+use crate::{CoreError, t};
 
 const MAX_TITLE_CHARS: usize = 300;
 const MAX_TEXT_CHARS: usize = 20_000;
@@ -63,7 +66,7 @@ impl<'r> Fields<'r> {
     fn text(&self, field: &'static str) -> Option<String> {
         self.cells.get(field).map(|(_, cell)| match cell {
             Cell::Text(t) => t.trim().to_owned(),
-            Cell::List(items) => items.join("、"),
+            Cell::List(items) => items.join(ITEM_SEPARATOR),
         })
     }
 
@@ -103,7 +106,7 @@ impl<'r> Fields<'r> {
             self.problem(
                 field,
                 &format!("{shown}…"),
-                format!("内容过长：{len} 字，最多 {max} 字"),
+                t!("row-text-too-long", length = len, max = max),
             );
         }
         text
@@ -112,7 +115,7 @@ impl<'r> Fields<'r> {
     fn title(&mut self) -> String {
         let title = self.bounded_text("title", MAX_TITLE_CHARS);
         if title.is_empty() {
-            self.problem("title", "", "名称不能为空");
+            self.problem("title", "", t!("row-title-empty"));
         }
         title
     }
@@ -120,7 +123,7 @@ impl<'r> Fields<'r> {
     fn external_id(&mut self, kind: &str, title: &str, org: Option<&OrgRef>) -> String {
         match self.text("id").filter(|id| !id.is_empty()) {
             Some(id) if id.chars().count() > MAX_ID_CHARS => {
-                self.problem("id", &id, format!("编号过长，最多 {MAX_ID_CHARS} 个字符"));
+                self.problem("id", &id, t!("row-id-too-long", max = MAX_ID_CHARS));
                 id
             }
             Some(id) => id,
@@ -154,11 +157,7 @@ impl<'r> Fields<'r> {
             }),
             None => {
                 if let Some(text) = uscc_text {
-                    self.problem(
-                        "org_name",
-                        &text,
-                        "填写了统一社会信用代码时，单位名称不能为空",
-                    );
+                    self.problem("org_name", &text, t!("row-org-name-missing"));
                 }
                 None
             }
@@ -199,13 +198,16 @@ fn derived_id(kind: &str, title: &str, org: &str) -> String {
 
 /// Parses a yes/no cell in the ways spreadsheets spell it.
 pub fn parse_flag(text: &str) -> Result<bool, CoreError> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "是" | "保密" | "y" | "yes" | "true" | "1" | "√" => Ok(true),
-        "否" | "公开" | "不保密" | "n" | "no" | "false" | "0" | "" => Ok(false),
-        other => Err(CoreError::invalid(
+    let word = text.trim().to_ascii_lowercase();
+    if FLAG_YES_WORDS.contains(&word.as_str()) {
+        Ok(true)
+    } else if FLAG_NO_WORDS.contains(&word.as_str()) {
+        Ok(false)
+    } else {
+        Err(CoreError::invalid(
             "flag",
-            format!("无法识别「{other}」，请填写「是」或「否」"),
-        )),
+            t!("row-flag-unknown", text = word),
+        ))
     }
 }
 
@@ -214,22 +216,12 @@ pub fn parse_flag(text: &str) -> Result<bool, CoreError> {
 pub fn parse_date(text: &str) -> Result<NaiveDate, CoreError> {
     let date_part = text.trim().split([' ', 'T']).next().unwrap_or("");
     let normalised: String = date_part
-        .trim_end_matches('日')
+        .trim_end_matches(DATE_DAY_SUFFIX)
         .chars()
-        .map(|c| {
-            if matches!(c, '/' | '.' | '年' | '月') {
-                '-'
-            } else {
-                c
-            }
-        })
+        .map(|c| if DATE_SEPARATORS.contains(&c) { '-' } else { c })
         .collect();
-    NaiveDate::parse_from_str(&normalised, "%Y-%m-%d").map_err(|_| {
-        CoreError::invalid(
-            "date",
-            format!("无法识别日期「{}」，请写成 2026-12-31", text.trim()),
-        )
-    })
+    NaiveDate::parse_from_str(&normalised, "%Y-%m-%d")
+        .map_err(|_| CoreError::invalid("date", t!("row-date-unknown", text = text.trim())))
 }
 
 /// Maps one raw row to a need, or to all the problems found in it.
@@ -246,7 +238,9 @@ pub fn need_from_row(
     let keywords = f.items("keywords", split_keywords);
     let budget = f.parse("budget", BudgetRange::parse);
     let deadline = f.parse("deadline", parse_date);
-    let coop_text = f.items("coop_modes", |t| vec![t.to_owned()]).join("、");
+    let coop_text = f
+        .items("coop_modes", |t| vec![t.to_owned()])
+        .join(ITEM_SEPARATOR);
     let coop_modes = if coop_text.is_empty() {
         Vec::new()
     } else {
@@ -290,7 +284,9 @@ pub fn achievement_from_row(
     let keywords = f.items("keywords", split_keywords);
     let field = f.parse("field", |t| industries.resolve(t).map(|i| i.name.clone()));
     let trl = f.parse("trl", Trl::parse);
-    let patent_text = f.items("patents", |t| vec![t.to_owned()]).join("，");
+    let patent_text = f
+        .items("patents", |t| vec![t.to_owned()])
+        .join(PATENT_SEPARATOR);
     let patents = if patent_text.is_empty() {
         Vec::new()
     } else {
@@ -302,7 +298,9 @@ pub fn achievement_from_row(
             }
         }
     };
-    let modes_text = f.items("transfer_modes", |t| vec![t.to_owned()]).join("、");
+    let modes_text = f
+        .items("transfer_modes", |t| vec![t.to_owned()])
+        .join(ITEM_SEPARATOR);
     let transfer_modes = if modes_text.is_empty() {
         Vec::new()
     } else {

@@ -9,6 +9,9 @@ pub mod view;
 
 use serde::{Deserialize, Serialize};
 
+use crate::lists::columns::KEYWORD_SEPARATORS;
+use crate::t;
+
 pub use achievement::AchievementInput;
 pub use need::NeedInput;
 pub use organisation::{OrgKind, OrgRef};
@@ -39,24 +42,22 @@ impl PostingKind {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            PostingKind::Need => "技术需求",
-            PostingKind::Achievement => "科技成果",
+            PostingKind::Need => t!("posting-kind-need"),
+            PostingKind::Achievement => t!("posting-kind-achievement"),
         }
     }
 }
 
 /// Separator of keywords in storage; the importer splits on it, so no keyword holds it.
-pub const KEYWORD_SEPARATOR: &str = "；";
+pub use crate::lists::columns::KEYWORD_SEPARATOR;
 
 /// Splits a keyword cell the way people write them: on Chinese and Latin commas,
 /// semicolons, the enumeration comma and white space.
 pub fn split_keywords(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for part in
-        text.split(|c: char| matches!(c, '，' | ',' | '；' | ';' | '、') || c.is_whitespace())
-    {
+    for part in text.split(|c: char| KEYWORD_SEPARATORS.contains(&c) || c.is_whitespace()) {
         let part = part.trim();
         if !part.is_empty() && !out.iter().any(|k| k == part) {
             out.push(part.to_owned());

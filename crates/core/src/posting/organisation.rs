@@ -2,8 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::CoreError;
 use crate::domain::Uscc;
+use crate::lists::columns::{
+    BUREAU_NAME_ENDINGS, BUREAU_NAME_PARTS, INSTITUTE_NAME_PARTS, ORG_KIND_WORDS,
+    UNIVERSITY_NAME_PARTS,
+};
+use crate::{CoreError, t};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -34,37 +38,33 @@ impl OrgKind {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            OrgKind::Enterprise => "企业",
-            OrgKind::University => "高校",
-            OrgKind::Institute => "科研院所",
-            OrgKind::Bureau => "主管部门",
-            OrgKind::Agency => "服务机构",
+            OrgKind::Enterprise => t!("org-kind-enterprise"),
+            OrgKind::University => t!("org-kind-university"),
+            OrgKind::Institute => t!("org-kind-institute"),
+            OrgKind::Bureau => t!("org-kind-bureau"),
+            OrgKind::Agency => t!("org-kind-agency"),
         }
     }
 
     /// Parses a code, a label or a common synonym.
     pub fn parse(text: &str) -> Result<OrgKind, CoreError> {
         let text = text.trim();
-        let found = match text {
-            "企业" | "公司" | "enterprise" | "company" => Some(OrgKind::Enterprise),
-            "高校" | "大学" | "高等院校" | "university" => Some(OrgKind::University),
-            "科研院所" | "研究院所" | "研究所" | "研究院" | "institute" => {
-                Some(OrgKind::Institute)
-            }
-            "主管部门" | "政府部门" | "科技局" | "bureau" => Some(OrgKind::Bureau),
-            "服务机构" | "中介机构" | "技术转移机构" | "agency" => {
-                Some(OrgKind::Agency)
-            }
-            _ => None,
-        };
+        let found = OrgKind::ALL
+            .into_iter()
+            .find(|k| k.code() == text || k.label() == text)
+            .or_else(|| {
+                ORG_KIND_WORDS
+                    .iter()
+                    .find(|(word, _)| *word == text)
+                    .map(|(_, kind)| *kind)
+            });
         found.ok_or_else(|| {
-            let labels: Vec<&str> = OrgKind::ALL.iter().map(|k| k.label()).collect();
-            CoreError::invalid(
-                "org_kind",
-                format!("未知单位类型「{text}」，可选：{}", labels.join("、")),
-            )
+            let labels: Vec<String> = OrgKind::ALL.iter().map(|k| k.label()).collect();
+            let choices = labels.join(&t!("list-separator"));
+            let reason = t!("org-kind-unknown", text = text, choices = choices);
+            CoreError::invalid("org_kind", reason)
         })
     }
 
@@ -72,14 +72,12 @@ impl OrgKind {
     /// Universities and institutes name themselves by what they are, so the guess is
     /// reliable for them; everything else is taken to be an enterprise.
     pub fn guess_from_name(name: &str) -> OrgKind {
-        if name.contains("大学") || name.contains("学院") || name.contains("学校") {
+        if UNIVERSITY_NAME_PARTS.iter().any(|w| name.contains(w)) {
             OrgKind::University
-        } else if ["研究院", "研究所", "科学院", "研究中心", "实验室"]
-            .iter()
-            .any(|w| name.contains(w))
-        {
+        } else if INSTITUTE_NAME_PARTS.iter().any(|w| name.contains(w)) {
             OrgKind::Institute
-        } else if name.ends_with("科技局") || name.contains("人民政府") || name.ends_with("委员会")
+        } else if BUREAU_NAME_ENDINGS.iter().any(|w| name.ends_with(w))
+            || BUREAU_NAME_PARTS.iter().any(|w| name.contains(w))
         {
             OrgKind::Bureau
         } else {

@@ -14,7 +14,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::CoreError;
+use crate::{CoreError, t};
 
 /// Where a posting stands in moderation and publication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -51,14 +51,14 @@ impl Status {
     }
 
     /// The label people see.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            Status::Draft => "草稿",
-            Status::PendingReview => "待审核",
-            Status::Published => "已发布",
-            Status::Closed => "已关闭",
-            Status::Withdrawn => "已撤回",
-            Status::Rejected => "已驳回",
+            Status::Draft => t!("status-draft"),
+            Status::PendingReview => t!("status-pending-review"),
+            Status::Published => t!("status-published"),
+            Status::Closed => t!("status-closed"),
+            Status::Withdrawn => t!("status-withdrawn"),
+            Status::Rejected => t!("status-rejected"),
         }
     }
 
@@ -67,7 +67,7 @@ impl Status {
         Status::ALL
             .into_iter()
             .find(|s| s.code() == code)
-            .ok_or_else(|| CoreError::invalid("status", format!("未知状态「{code}」")))
+            .ok_or_else(|| CoreError::invalid("status", t!("status-unknown", code = code)))
     }
 
     /// Whether nothing can happen to a posting in this state any more.
@@ -78,7 +78,8 @@ impl Status {
 
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}（{}）", self.label(), self.code())
+        let (label, code) = (self.label(), self.code());
+        f.write_str(&t!("status-with-code", label = label, code = code))
     }
 }
 
@@ -119,15 +120,15 @@ impl RejectReason {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            RejectReason::Incomplete => "信息不完整",
-            RejectReason::Inaccurate => "内容不实或无法核实",
-            RejectReason::Duplicate => "重复发布",
-            RejectReason::OutOfScope => "不属于技术需求或科技成果",
-            RejectReason::Prohibited => "含违规或敏感内容",
-            RejectReason::IdentityMismatch => "发布主体信息不符",
-            RejectReason::Other => "其他",
+            RejectReason::Incomplete => t!("reject-reason-incomplete"),
+            RejectReason::Inaccurate => t!("reject-reason-inaccurate"),
+            RejectReason::Duplicate => t!("reject-reason-duplicate"),
+            RejectReason::OutOfScope => t!("reject-reason-out-of-scope"),
+            RejectReason::Prohibited => t!("reject-reason-prohibited"),
+            RejectReason::IdentityMismatch => t!("reject-reason-identity-mismatch"),
+            RejectReason::Other => t!("reject-reason-other"),
         }
     }
 
@@ -136,11 +137,10 @@ impl RejectReason {
             .into_iter()
             .find(|r| r.code() == code || r.label() == code)
             .ok_or_else(|| {
-                let accepted: Vec<&str> = RejectReason::ALL.iter().map(|r| r.label()).collect();
-                CoreError::invalid(
-                    "reject_reason",
-                    format!("未知驳回理由「{code}」，可选：{}", accepted.join("、")),
-                )
+                let accepted: Vec<String> = RejectReason::ALL.iter().map(|r| r.label()).collect();
+                let choices = accepted.join(&t!("list-separator"));
+                let reason = t!("reject-reason-unknown", code = code, choices = choices);
+                CoreError::invalid("reject_reason", reason)
             })
     }
 }
@@ -201,24 +201,22 @@ impl Action {
             other => {
                 return Err(CoreError::invalid(
                     "action",
-                    format!(
-                        "未知操作「{other}」，可选：submit、recall、approve、reject、close、withdraw"
-                    ),
+                    t!("posting-action-unknown", code = other),
                 ));
             }
         })
     }
 
-    pub fn label(&self) -> &'static str {
+    pub fn label(&self) -> String {
         match self {
-            Action::Submit => "提交审核",
-            Action::Recall => "撤回修改",
-            Action::Approve => "审核通过",
-            Action::Reject { .. } => "驳回",
-            Action::Revise => "修改",
-            Action::Resubmit => "修改后重新提交",
-            Action::Close => "关闭",
-            Action::Withdraw => "撤回",
+            Action::Submit => t!("posting-action-submit"),
+            Action::Recall => t!("posting-action-recall"),
+            Action::Approve => t!("posting-action-approve"),
+            Action::Reject { .. } => t!("posting-action-reject"),
+            Action::Revise => t!("posting-action-revise"),
+            Action::Resubmit => t!("posting-action-resubmit"),
+            Action::Close => t!("posting-action-close"),
+            Action::Withdraw => t!("posting-action-withdraw"),
         }
     }
 }
@@ -235,7 +233,7 @@ pub fn transition(from: Status, action: &Action) -> Result<Status, CoreError> {
             if *reason == RejectReason::Other && note.trim().is_empty() {
                 return Err(CoreError::invalid(
                     "reject_note",
-                    "驳回理由为「其他」时必须填写说明",
+                    t!("reject-note-required"),
                 ));
             }
             Rejected
@@ -245,10 +243,11 @@ pub fn transition(from: Status, action: &Action) -> Result<Status, CoreError> {
         (Published, Action::Close) => Closed,
         (Draft | PendingReview | Published | Rejected, Action::Withdraw) => Withdrawn,
         (from, action) => {
+            let (status, act) = (from.label(), action.label());
             return Err(CoreError::IllegalTransition {
                 from: from.to_string(),
-                to: action.label().to_owned(),
-                reason: format!("「{}」状态下不能「{}」", from.label(), action.label()),
+                reason: t!("posting-refused", status = status, action = &act),
+                to: act,
             });
         }
     };
@@ -317,7 +316,7 @@ mod tests {
                     ) => {
                         assert!(f.contains(from.code()), "error names the source state: {f}");
                         assert!(
-                            reason.contains(from.label()) && reason.contains(action.label()),
+                            reason.contains(&from.label()) && reason.contains(&action.label()),
                             "{reason}"
                         );
                     }
@@ -367,7 +366,7 @@ mod tests {
         }
         for r in RejectReason::ALL {
             assert_eq!(RejectReason::from_code(r.code()).ok(), Some(r));
-            assert_eq!(RejectReason::from_code(r.label()).ok(), Some(r));
+            assert_eq!(RejectReason::from_code(&r.label()).ok(), Some(r));
         }
         assert!(Status::from_code("archived").is_err());
     }

@@ -41,7 +41,7 @@ pub struct PostingView {
     #[serde(skip)]
     pub org_id: Option<i64>,
     /// Why the bureau rejected it (the fixed reason's label) and its note.
-    pub reject_reason: Option<&'static str>,
+    pub reject_reason: Option<String>,
     pub reject_note: Option<String>,
     /// A need's deadline.
     pub deadline: Option<chrono::NaiveDate>,
@@ -68,7 +68,7 @@ fn codes<T: Copy>(stored: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
         .collect()
 }
 
-fn reject_label(code: Option<&str>) -> Option<&'static str> {
+fn reject_label(code: Option<&str>) -> Option<String> {
     code.and_then(|c| super::status::RejectReason::from_code(c).ok())
         .map(|r| r.label())
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::entities::api_token;
 use crate::services::sessions::{random_token, token_hash};
 use crate::services::users::{self, User};
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, t};
 
 /// What every token starts with, so that it is recognisable in logs and secret scanners.
 pub const PREFIX: &str = "tm_";
@@ -35,10 +35,7 @@ pub async fn create(
 ) -> CoreResult<(TokenInfo, String)> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(CoreError::invalid(
-            "name",
-            "请为令牌起一个名字（不超过 100 字）",
-        ));
+        return Err(CoreError::invalid("name", t!("api-token-name-invalid")));
     }
     let token = format!("{PREFIX}{}", random_token());
     let saved = api_token::ActiveModel {
@@ -90,7 +87,7 @@ pub async fn revoke(conn: &impl ConnectionTrait, user: &User, id: i64) -> CoreRe
         .await?;
     if deleted.rows_affected == 0 {
         return Err(CoreError::NotFound {
-            what: "令牌",
+            what: t!("what-token"),
             id: id.to_string(),
         });
     }

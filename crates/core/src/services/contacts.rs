@@ -16,7 +16,7 @@ use crate::entities::{contact as contact_entity, contact_message, deal, need};
 use crate::posting::{PostingKind, PostingView, Status};
 use crate::services::users::User;
 use crate::services::{audit, organisations, postings};
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, t};
 
 /// The longest message accepted, in characters.
 const MAX_MESSAGE_CHARS: usize = 2_000;
@@ -43,7 +43,7 @@ pub struct MessageView {
 #[derive(Debug, Clone, Serialize)]
 pub struct DealView {
     pub contract_type: &'static str,
-    pub contract_type_label: &'static str,
+    pub contract_type_label: String,
     pub contract_amount_yuan: i64,
     pub technology_amount_yuan: i64,
     pub researcher_share_percent: i16,
@@ -54,7 +54,7 @@ pub struct DealView {
 pub struct ContactView {
     pub id: i64,
     pub status: ContactStatus,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub need: Party,
     pub achievement: Party,
     pub initiator_side: PostingKind,
@@ -70,7 +70,7 @@ pub struct ContactView {
 
 impl ContactView {
     /// The actions the viewer may take now: (code, label).
-    pub fn actions(&self) -> Vec<(&'static str, &'static str)> {
+    pub fn actions(&self) -> Vec<(&'static str, String)> {
         let Some(side) = self.viewer_side else {
             return Vec::new();
         };
@@ -99,7 +99,7 @@ fn side_of(actor: &User, need: &PostingView, achievement: &PostingView) -> Optio
         return None;
     }
     let org = actor.org_id?;
-    match actor.role.posts()? {
+    match actor.posts()? {
         PostingKind::Need if need.org_id == Some(org) => Some(PostingKind::Need),
         PostingKind::Achievement if achievement.org_id == Some(org) => {
             Some(PostingKind::Achievement)
@@ -138,7 +138,7 @@ pub async fn request(
     let need_view = posting(conn, PostingKind::Need, need_id).await?;
     let achievement_view = posting(conn, PostingKind::Achievement, achievement_id).await?;
     let side = side_of(actor, &need_view, &achievement_view)
-        .ok_or_else(|| CoreError::Forbidden("只能从本单位发布的需求或成果发起对接".to_owned()))?;
+        .ok_or_else(|| CoreError::Forbidden(t!("contact-request-not-own")))?;
     let counterpart = match side {
         PostingKind::Need => &achievement_view,
         PostingKind::Achievement => &need_view,
@@ -150,7 +150,7 @@ pub async fn request(
     if own.status != Status::Published {
         return Err(CoreError::invalid(
             "posting",
-            "只能从已发布（审核通过）的发布发起对接",
+            t!("contact-request-not-published"),
         ));
     }
     if counterpart.status != Status::Published {
@@ -163,7 +163,7 @@ pub async fn request(
     if message.is_empty() || message.chars().count() > MAX_MESSAGE_CHARS {
         return Err(CoreError::invalid(
             "message",
-            format!("请填写对接说明（不超过 {MAX_MESSAGE_CHARS} 字）"),
+            t!("contact-request-message-invalid", max = MAX_MESSAGE_CHARS),
         ));
     }
     let existing = contact_entity::Entity::find()
@@ -172,10 +172,8 @@ pub async fn request(
         .one(conn)
         .await?;
     if let Some(existing) = existing {
-        return Err(CoreError::Conflict(format!(
-            "这对需求与成果已有对接（编号 {}）",
-            existing.id
-        )));
+        let reason = t!("contact-request-exists", id = existing.id);
+        return Err(CoreError::Conflict(reason));
     }
     let now = Utc::now();
     let created = contact_entity::ActiveModel {
@@ -225,7 +223,7 @@ async fn load(
         .one(conn)
         .await?
         .ok_or_else(|| CoreError::NotFound {
-            what: "对接",
+            what: t!("what-contact"),
             id: id.to_string(),
         })?;
     let need_view = posting(conn, PostingKind::Need, model.need_id).await?;
@@ -248,17 +246,20 @@ pub async fn act(
 ) -> CoreResult<ContactStatus> {
     let (model, need_view, achievement_view) = load(conn, id).await?;
     let side = side_of(actor, &need_view, &achievement_view)
-        .ok_or_else(|| CoreError::Forbidden("只有对接双方可以操作".to_owned()))?;
+        .ok_or_else(|| CoreError::Forbidden(t!("contact-act-not-party")))?;
     let initiator = PostingKind::from_code(&model.initiator_side)
         .ok_or_else(|| CoreError::Internal("unknown contact side".to_owned()))?;
     let from = ContactStatus::from_code(&model.status)?;
     let to = contact::transition(from, action, side != initiator)?;
     let reason = close_reason.map(str::trim).filter(|r| !r.is_empty());
     if action == ContactAction::Close && reason.is_none() {
-        return Err(CoreError::invalid("close_reason", "请说明未成交的原因"));
+        return Err(CoreError::invalid(
+            "close_reason",
+            t!("contact-close-reason-required"),
+        ));
     }
     if action == ContactAction::Sign {
-        let deal = signed.ok_or_else(|| CoreError::invalid("deal", "签约需登记合同信息"))?;
+        let deal = signed.ok_or_else(|| CoreError::invalid("deal", t!("contact-deal-required")))?;
         deal::ActiveModel {
             contact_id: Set(id),
             contract_type: Set(deal.contract_type.code().to_owned()),
@@ -285,9 +286,7 @@ pub async fn act(
         );
     }
     if update.exec(conn).await?.rows_affected == 0 {
-        return Err(CoreError::Conflict(
-            "对接状态刚被对方更改，请刷新后重试".to_owned(),
-        ));
+        return Err(CoreError::Conflict(t!("contact-changed-meanwhile")));
     }
     record(
         conn,
@@ -312,23 +311,20 @@ pub async fn post_message(
 ) -> CoreResult<()> {
     let (model, need_view, achievement_view) = load(conn, id).await?;
     side_of(actor, &need_view, &achievement_view)
-        .ok_or_else(|| CoreError::Forbidden("只有对接双方可以发送消息".to_owned()))?;
+        .ok_or_else(|| CoreError::Forbidden(t!("contact-message-not-party")))?;
     let status = ContactStatus::from_code(&model.status)?;
     if !status.is_open() {
         return Err(CoreError::IllegalTransition {
-            from: status.label().to_owned(),
-            to: "发送消息".to_owned(),
-            reason: format!(
-                "「{}」状态下不能发送消息：对方接受对接意向后才能交流",
-                status.label()
-            ),
+            from: status.label(),
+            to: t!("contact-message-action"),
+            reason: t!("contact-message-not-open", status = status.label()),
         });
     }
     let body = body.trim();
     if body.is_empty() || body.chars().count() > MAX_MESSAGE_CHARS {
         return Err(CoreError::invalid(
             "body",
-            format!("消息不能为空，且不超过 {MAX_MESSAGE_CHARS} 字"),
+            t!("contact-message-invalid", max = MAX_MESSAGE_CHARS),
         ));
     }
     contact_message::ActiveModel {
@@ -352,7 +348,7 @@ pub async fn get(conn: &impl ConnectionTrait, actor: &User, id: i64) -> CoreResu
     let side = side_of(actor, &need_view, &achievement_view);
     if side.is_none() && !actor.role.is_bureau() {
         return Err(CoreError::NotFound {
-            what: "对接",
+            what: t!("what-contact"),
             id: id.to_string(),
         });
     }
@@ -451,7 +447,7 @@ async fn to_view(
 pub async fn list(conn: &impl ConnectionTrait, actor: &User) -> CoreResult<Vec<ContactView>> {
     let mut query = contact_entity::Entity::find().order_by_desc(contact_entity::Column::UpdatedAt);
     if !actor.role.is_bureau() {
-        let (Some(kind), Some(org), true) = (actor.role.posts(), actor.org_id, actor.org_confirmed)
+        let (Some(kind), Some(org), true) = (actor.posts(), actor.org_id, actor.org_confirmed)
         else {
             return Ok(Vec::new());
         };

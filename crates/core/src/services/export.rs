@@ -6,13 +6,15 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Map, Value, json};
 
-use crate::domain::{Trl, Wan};
+use crate::domain::{AskingPrice, Trl, Wan, budget_list_text};
 use crate::entities::{achievement, need, organisation};
-use crate::lists::columns::{ACHIEVEMENT_COLUMNS, Column, NEED_COLUMNS};
+use crate::lists::columns::{
+    ACHIEVEMENT_COLUMNS, Column, FLAG_NO, FLAG_YES, ITEM_SEPARATOR, NEED_COLUMNS,
+};
 use crate::lists::write::{TableFormat, write_table};
-use crate::posting::{PostingKind, Status, stored_keywords};
+use crate::posting::{KEYWORD_SEPARATOR, PostingKind, Status, stored_keywords};
 use crate::services::postings::{stored_coop_modes, stored_transfer_modes};
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, t};
 
 /// The file formats an export can take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +32,7 @@ impl ExportFormat {
             "jsonl" | "ndjson" => Ok(ExportFormat::Jsonl),
             other => Err(CoreError::invalid(
                 "format",
-                format!("不支持的格式「{other}」，可选：csv、xlsx、jsonl"),
+                t!("export-format-unknown", format = other),
             )),
         }
     }
@@ -50,12 +52,7 @@ fn text(value: impl Into<String>) -> Value {
 }
 
 fn budget_text(min: Option<i64>, max: Option<i64>) -> Option<String> {
-    match (min, max) {
-        (Some(min), Some(max)) => Some(format!("{}-{}", wan(min), wan(max))),
-        (None, Some(max)) => Some(format!("{}以内", wan(max))),
-        (Some(min), None) => Some(format!("{}以上", wan(min))),
-        (None, None) => None,
-    }
+    budget_list_text(min.map(wan).as_deref(), max.map(wan).as_deref())
 }
 
 fn need_record(m: &need::Model, orgs: &HashMap<i64, organisation::Model>) -> Record {
@@ -92,12 +89,12 @@ fn need_record(m: &need::Model, orgs: &HashMap<i64, organisation::Model>) -> Rec
     }
     r.push((
         "confidential",
-        text(if m.confidential { "是" } else { "否" }),
+        text(if m.confidential { FLAG_YES } else { FLAG_NO }),
     ));
     push_org(&mut r, org, false);
     r.push((
         "status",
-        text(Status::from_code(&m.status).map_or(m.status.clone(), |s| s.label().to_owned())),
+        text(Status::from_code(&m.status).map_or(m.status.clone(), |s| s.label())),
     ));
     r
 }
@@ -134,7 +131,7 @@ fn achievement_record(m: &achievement::Model, orgs: &HashMap<i64, organisation::
         r.push(("transfer_modes", json!(modes)));
     }
     if m.price_negotiable {
-        r.push(("price", text("面议")));
+        r.push(("price", text(AskingPrice::Negotiable.to_string())));
     } else if let Some(price) = m.price_yuan {
         r.push(("price", text(wan(price))));
     }
@@ -147,7 +144,7 @@ fn achievement_record(m: &achievement::Model, orgs: &HashMap<i64, organisation::
     }
     r.push((
         "status",
-        text(Status::from_code(&m.status).map_or(m.status.clone(), |s| s.label().to_owned())),
+        text(Status::from_code(&m.status).map_or(m.status.clone(), |s| s.label())),
     ));
     r
 }
@@ -173,7 +170,11 @@ fn cell_text(field: &str, value: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Array(items) => {
             let parts: Vec<String> = items.iter().map(|v| cell_text(field, v)).collect();
-            parts.join(if field == "keywords" { "；" } else { "、" })
+            parts.join(if field == "keywords" {
+                KEYWORD_SEPARATOR
+            } else {
+                ITEM_SEPARATOR
+            })
         }
         Value::Null => String::new(),
         other => other.to_string(),
@@ -255,7 +256,7 @@ pub async fn export(
             } else {
                 TableFormat::Xlsx
             };
-            write_table(table, kind.label(), &headers, &rows)
+            write_table(table, &kind.label(), &headers, &rows)
         }
     }
 }

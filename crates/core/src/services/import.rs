@@ -15,7 +15,7 @@ use crate::lists::rows::{achievement_from_row, need_from_row, unknown_headers};
 use crate::posting::{AchievementInput, NeedInput, OrgRef, PostingKind, Status};
 use crate::services::changes;
 use crate::services::postings::{self, UpsertOutcome};
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, t};
 
 /// Rows written per transaction: large enough to amortise the commit, small enough that
 /// a killed import loses little work and readers are not starved.
@@ -223,10 +223,7 @@ async fn write_batch<T: Importable>(
             .as_ref()
             .is_some_and(|k| uploaded_before.contains(k))
         {
-            return Err(CoreError::invalid(
-                "id",
-                "该编号的发布已存在；上传只能新增，修改请在发布页面上进行",
-            ));
+            return Err(CoreError::invalid("id", t!("import-upload-exists")));
         }
         let org_id = match (scope, p.input.organisation()) {
             (ImportScope::Organisation(org), _) => Some(org),
@@ -370,7 +367,7 @@ async fn run<T: Importable>(
                         row,
                         column: Some(columns::display_name(columns, "id", field_names)),
                         value: input.external_id().to_owned(),
-                        reason: format!("编号与第 {first} 行重复"),
+                        reason: t!("import-duplicate-id", row = *first),
                     });
                     continue;
                 }
@@ -447,7 +444,7 @@ fn row_problem<T>(
             row,
             column: None,
             value: String::new(),
-            reason: format!("保存失败：{db}"),
+            reason: t!("import-save-failed", error = db.to_string()),
         }),
         other => Err(other),
     }

@@ -3,6 +3,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod brokers;
 pub mod changes;
 pub mod contacts;
 pub mod export;
@@ -11,5 +12,6 @@ pub mod organisations;
 pub mod password_resets;
 pub mod postings;
 pub mod sessions;
+pub mod settings;
 pub mod users;
 pub mod workflow;

@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use crate::domain::Uscc;
 use crate::entities::organisation;
 use crate::posting::{OrgKind, OrgRef};
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, t};
 
 /// Finds the organisation a row refers to, creating it (unverified) when unknown.
 ///
@@ -41,13 +41,11 @@ pub async fn resolve(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<i6
     match (by_name, &org.uscc) {
         (Some(found), None) => Ok(found.id),
         (Some(found), Some(uscc)) => match &found.uscc {
-            Some(registered) if registered != uscc.as_str() => Err(CoreError::invalid(
-                "org_uscc",
-                format!(
-                    "单位「{}」已登记统一社会信用代码 {registered}，与本行的 {uscc} 不一致",
-                    org.name
-                ),
-            )),
+            Some(held) if held != uscc.as_str() => {
+                let (name, uscc) = (&org.name, uscc.as_str());
+                let reason = t!("org-uscc-mismatch", name = name, held = held, uscc = uscc);
+                Err(CoreError::invalid("org_uscc", reason))
+            }
             Some(_) => Ok(found.id),
             None => {
                 let id = found.id;
@@ -95,11 +93,10 @@ pub async fn find_existing(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreRes
 }
 
 fn unaccepted(uscc: &Uscc, failure: &str) -> CoreError {
+    let uscc = uscc.as_str();
     CoreError::invalid(
         "org_uscc",
-        format!(
-            "统一社会信用代码 {uscc} 未通过校验（{failure}）；如确认登记无误，请由科技局先确认该代码（techmatch org accept-uscc）"
-        ),
+        t!("org-uscc-unaccepted", uscc = uscc, failure = failure),
     )
 }
 
@@ -121,7 +118,7 @@ pub async fn accept_uscc(
     if reason.trim().is_empty() || accepted_by.trim().is_empty() {
         return Err(CoreError::invalid(
             "reason",
-            "确认校验未通过的代码时，必须写明确认人和理由",
+            t!("org-accept-uscc-reason-required"),
         ));
     }
     let holder = organisation::Entity::find()
@@ -131,10 +128,8 @@ pub async fn accept_uscc(
     if let Some(holder) = &holder
         && holder.name != name
     {
-        return Err(CoreError::invalid(
-            "org_uscc",
-            format!("代码 {uscc} 已属于单位「{}」", holder.name),
-        ));
+        let reason = t!("org-uscc-taken", uscc = uscc.as_str(), name = &holder.name);
+        return Err(CoreError::invalid("org_uscc", reason));
     }
     let existing = organisation::Entity::find()
         .filter(organisation::Column::Name.eq(name))
@@ -241,18 +236,15 @@ pub async fn verify(
         .one(conn)
         .await?
         .ok_or_else(|| CoreError::NotFound {
-            what: "单位",
+            what: t!("what-organisation"),
             id: id.to_string(),
         })?;
     let (uscc, failure) = Uscc::parse_lenient(code)?;
     let reason = accept_reason.map(str::trim).filter(|r| !r.is_empty());
     if let (Some(failure), None) = (&failure, reason) {
-        return Err(CoreError::invalid(
-            "org_uscc",
-            format!(
-                "统一社会信用代码 {uscc} 未通过校验（{failure}）；如已向登记机关核实无误，请填写接受理由"
-            ),
-        ));
+        let code = uscc.as_str();
+        let message = t!("org-verify-needs-reason", uscc = code, failure = failure);
+        return Err(CoreError::invalid("org_uscc", message));
     }
     let holder = organisation::Entity::find()
         .filter(organisation::Column::Uscc.eq(uscc.as_str()))
@@ -261,10 +253,8 @@ pub async fn verify(
     if let Some(holder) = holder
         && holder.id != id
     {
-        return Err(CoreError::Conflict(format!(
-            "代码 {uscc} 已属于单位「{}」",
-            holder.name
-        )));
+        let reason = t!("org-uscc-taken", uscc = uscc.as_str(), name = &holder.name);
+        return Err(CoreError::Conflict(reason));
     }
     let mut active: organisation::ActiveModel = found.into();
     active.uscc = Set(Some(uscc.as_str().to_owned()));

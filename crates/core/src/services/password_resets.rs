@@ -8,7 +8,7 @@ use crate::accounts::password;
 use crate::entities::{password_reset, user};
 use crate::services::sessions::{self, random_token, token_hash};
 use crate::services::users::{self, User};
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, t};
 
 /// How long an emailed link works.
 pub const VALID_MINUTES: i64 = 60;
@@ -37,7 +37,7 @@ pub async fn issue(conn: &impl ConnectionTrait, email: &str) -> CoreResult<Optio
 }
 
 fn expired() -> CoreError {
-    CoreError::invalid("token", "重置链接无效或已过期，请重新申请")
+    CoreError::invalid("token", t!("password-reset-expired"))
 }
 
 /// Whether a token is still usable, for showing the form.

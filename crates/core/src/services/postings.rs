@@ -16,7 +16,7 @@ use crate::posting::{
     join_keywords, status,
 };
 use crate::services::{changes, organisations};
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, t};
 
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,7 +369,7 @@ pub async fn apply_action(
 }
 
 fn changed_meanwhile() -> CoreError {
-    CoreError::Conflict("该发布的状态刚被他人更改，请刷新后重试".to_owned())
+    CoreError::Conflict(t!("posting-changed-meanwhile"))
 }
 
 fn not_found(kind: PostingKind, id: impl ToString) -> CoreError {

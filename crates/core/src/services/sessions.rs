@@ -6,9 +6,10 @@ use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
-use crate::CoreResult;
 use crate::entities::session;
+use crate::services::brokers::{self, Assignment};
 use crate::services::users::{self, User};
+use crate::{CoreError, CoreResult};
 
 /// How long a session lasts without a new login.
 pub const LIFETIME_DAYS: i64 = 14;
@@ -32,8 +33,11 @@ pub fn token_hash(token: &str) -> String {
 /// A live session: who, and the token every state-changing form must echo.
 #[derive(Debug, Clone)]
 pub struct Session {
+    /// The user; for a broker acting for an organisation, already as its member.
     pub user: User,
     pub csrf_token: String,
+    /// The organisation a broker's session acts for.
+    pub acting: Option<Assignment>,
 }
 
 /// Starts a session for `user_id`; returns the token for the cookie.
@@ -49,6 +53,7 @@ pub async fn start(conn: &impl ConnectionTrait, user_id: i64) -> CoreResult<Stri
         csrf_token: Set(random_token()),
         created_at: Set(now),
         expires_at: Set(now + Duration::days(LIFETIME_DAYS)),
+        acting_org_id: Set(None),
     }
     .insert(conn)
     .await?;
@@ -76,9 +81,19 @@ pub async fn find(conn: &impl ConnectionTrait, token: &str) -> CoreResult<Option
     if user.suspended {
         return Ok(None);
     }
+    // An assignment removed since the broker chose it simply ends the acting.
+    let (user, acting) = match found.acting_org_id {
+        Some(org_id) => match brokers::act_for(conn, user.clone(), org_id).await {
+            Ok((acting_user, assignment)) => (acting_user, Some(assignment)),
+            Err(CoreError::Forbidden(_)) => (user, None),
+            Err(other) => return Err(other),
+        },
+        None => (user, None),
+    };
     Ok(Some(Session {
         user,
         csrf_token: found.csrf_token,
+        acting,
     }))
 }
 

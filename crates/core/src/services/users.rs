@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use crate::accounts::{Role, normalise_email, password};
 use crate::entities::user;
-use crate::posting::{OrgKind, OrgRef};
+use crate::posting::{OrgKind, OrgRef, PostingKind};
 use crate::services::organisations;
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, t};
 
 /// A user as the rest of the platform sees them: never the password hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,6 +23,17 @@ pub struct User {
     pub suspended: bool,
     /// Whether the user may act for `org_id` (see [`create`]).
     pub org_confirmed: bool,
+    /// Set while a technology broker acts for one of the organisations assigned to
+    /// them (see `services::brokers`): `org_id` is then that organisation and this is
+    /// the kind of posting it publishes.
+    pub acting_as: Option<PostingKind>,
+}
+
+impl User {
+    /// The kind of posting this user creates and manages for `org_id`, if any.
+    pub fn posts(&self) -> Option<PostingKind> {
+        self.acting_as.or(self.role.posts())
+    }
 }
 
 impl TryFrom<user::Model> for User {
@@ -37,6 +48,7 @@ impl TryFrom<user::Model> for User {
             org_id: m.org_id,
             suspended: m.suspended,
             org_confirmed: m.org_confirmed,
+            acting_as: None,
         })
     }
 }
@@ -62,20 +74,16 @@ pub fn check(new: &NewUser) -> CoreResult<String> {
     password::check_new(&new.password)?;
     let name = new.display_name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(CoreError::invalid(
-            "display_name",
-            "请填写姓名（不超过 100 字）",
-        ));
+        return Err(CoreError::invalid("display_name", t!("user-name-invalid")));
     }
     match (&new.organisation, new.role.org_kinds()) {
         (None, kinds) if !kinds.is_empty() && new.role.posts().is_some() => {
-            return Err(CoreError::invalid("org_name", "请填写所在单位名称"));
+            return Err(CoreError::invalid("org_name", t!("user-org-name-missing")));
         }
         (Some(org), kinds) if !kinds.contains(&org.kind) => {
-            return Err(CoreError::invalid(
-                "org_kind",
-                format!("{}不能属于{}", new.role.label(), org.kind.label()),
-            ));
+            let (role, kind) = (new.role.label(), org.kind.label());
+            let reason = t!("user-role-org-kind-mismatch", role = role, kind = kind);
+            return Err(CoreError::invalid("org_kind", reason));
         }
         _ => {}
     }
@@ -100,7 +108,8 @@ pub async fn create(
 ) -> CoreResult<User> {
     let email = check(new)?;
     if find_by_email(conn, &email).await?.is_some() {
-        return Err(CoreError::Conflict(format!("邮箱 {email} 已注册")));
+        let reason = t!("user-email-taken", email = email.as_str());
+        return Err(CoreError::Conflict(reason));
     }
     let (org_id, org_confirmed) = match &new.organisation {
         Some(org) => match organisations::find_existing(conn, org).await? {
@@ -164,7 +173,7 @@ pub async fn get(conn: &impl ConnectionTrait, id: i64) -> CoreResult<User> {
         .one(conn)
         .await?
         .ok_or_else(|| CoreError::NotFound {
-            what: "用户",
+            what: t!("what-user"),
             id: id.to_string(),
         })?;
     User::try_from(model)
@@ -198,7 +207,7 @@ pub async fn set_suspended(
         .one(conn)
         .await?
         .ok_or_else(|| CoreError::NotFound {
-            what: "用户",
+            what: t!("what-user"),
             id: id.to_string(),
         })?;
     let mut active: user::ActiveModel = model.into();
@@ -210,7 +219,7 @@ pub async fn set_suspended(
 pub fn org_ref(name: &str, kind: OrgKind, uscc: Option<&str>) -> CoreResult<OrgRef> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(CoreError::invalid("org_name", "请填写所在单位名称"));
+        return Err(CoreError::invalid("org_name", t!("user-org-name-missing")));
     }
     let uscc = match uscc.map(str::trim).filter(|u| !u.is_empty()) {
         Some(code) => Some(
@@ -236,7 +245,7 @@ pub async fn confirm_membership(conn: &impl ConnectionTrait, id: i64) -> CoreRes
         .one(conn)
         .await?
         .ok_or_else(|| CoreError::NotFound {
-            what: "用户",
+            what: t!("what-user"),
             id: id.to_string(),
         })?;
     let mut active: user::ActiveModel = model.into();

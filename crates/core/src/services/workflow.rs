@@ -11,7 +11,7 @@ use crate::posting::{
 use crate::services::postings::{self, UpsertOutcome};
 use crate::services::users::User;
 use crate::services::{audit, changes, sessions};
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, t};
 
 /// A fresh external id for a posting made on the platform rather than imported.
 fn new_external_id(kind: PostingKind) -> String {
@@ -28,17 +28,15 @@ fn new_external_id(kind: PostingKind) -> String {
 /// Whether `actor` may create and manage postings of `kind` at all.
 fn check_poster(actor: &User, kind: PostingKind) -> CoreResult<i64> {
     if actor.org_id.is_some() && !actor.org_confirmed {
-        return Err(CoreError::Forbidden(
-            "您所在单位已在平台登记，需科技局确认您的单位归属后才能以单位名义操作".to_owned(),
-        ));
+        return Err(CoreError::Forbidden(t!("workflow-org-unconfirmed")));
     }
-    match (actor.role.posts(), actor.org_id) {
+    match (actor.posts(), actor.org_id) {
         (Some(k), Some(org)) if k == kind => Ok(org),
-        _ => Err(CoreError::Forbidden(format!(
-            "{}不能发布{}",
-            actor.role.label(),
-            kind.label()
-        ))),
+        _ => {
+            let (role, kind) = (actor.role.label(), kind.label());
+            let reason = t!("workflow-role-cannot-post", role = role, kind = kind);
+            Err(CoreError::Forbidden(reason))
+        }
     }
 }
 
@@ -66,12 +64,10 @@ async fn authorized_view(
     if allowed {
         Ok(view)
     } else if moderation {
-        Err(CoreError::Forbidden("只有科技局审核员可以审核".to_owned()))
+        Err(CoreError::Forbidden(t!("workflow-moderators-only")))
     } else {
-        Err(CoreError::Forbidden(format!(
-            "只能操作本单位发布的{}",
-            kind.label()
-        )))
+        let reason = t!("workflow-own-postings-only", kind = kind.label());
+        Err(CoreError::Forbidden(reason))
     }
 }
 
@@ -249,7 +245,7 @@ pub async fn act(
     action: &Action,
 ) -> CoreResult<Status> {
     if matches!(action, Action::Revise | Action::Resubmit) {
-        return Err(CoreError::invalid("action", "修改请通过编辑完成"));
+        return Err(CoreError::invalid("action", t!("workflow-edit-to-revise")));
     }
     authorized_view(conn, actor, kind, id, action.is_moderation()).await?;
     let to = postings::apply_action(conn, kind, id, action).await?;
@@ -265,7 +261,7 @@ pub async fn own_postings(
     conn: &impl ConnectionTrait,
     actor: &User,
 ) -> CoreResult<Vec<PostingView>> {
-    let Some(kind) = actor.role.posts() else {
+    let Some(kind) = actor.posts() else {
         return Ok(Vec::new());
     };
     let org = check_poster(actor, kind)?;
@@ -300,9 +296,7 @@ pub async fn review_queue(
     actor: &User,
 ) -> CoreResult<Vec<PostingView>> {
     if !actor.role.is_bureau() {
-        return Err(CoreError::Forbidden(
-            "只有科技局审核员可以查看审核队列".to_owned(),
-        ));
+        return Err(CoreError::Forbidden(t!("workflow-queue-moderators-only")));
     }
     let pending = Status::PendingReview.code();
     let needs: Vec<i64> = need::Entity::find()
@@ -341,7 +335,7 @@ async fn sorted_views(
 pub fn may_see_unpublished(actor: Option<&User>, view: &PostingView) -> bool {
     actor.is_some_and(|a| {
         a.role.is_bureau()
-            || (a.role.posts() == Some(view.kind)
+            || (a.posts() == Some(view.kind)
                 && a.org_confirmed
                 && a.org_id.is_some()
                 && a.org_id == view.org_id)

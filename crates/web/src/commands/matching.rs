@@ -7,6 +7,7 @@ use anyhow::bail;
 use clap::{Args, ValueEnum};
 use techmatch_core::posting::{PostingKind, PostingView, Status};
 use techmatch_core::services::postings;
+use techmatch_core::t;
 use techmatch_search::fit::HardFilters;
 use techmatch_search::{Match, MatchOptions, find_matches};
 
@@ -97,52 +98,71 @@ pub async fn run(app: &App, args: MatchArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print_matches(view: &PostingView, matches: &[Match]) {
-    println!(
-        "{}「{}」（{}）的匹配结果：{} 条",
-        view.kind.label(),
-        view.title,
-        view.external_id,
-        matches.len()
+    let heading = t!(
+        "cli-match-heading",
+        kind = view.kind.label(),
+        title = view.title.as_str(),
+        id = view.external_id.as_str(),
+        count = matches.len()
     );
+    println!("{heading}");
     if view.status != Status::Published {
-        println!(
-            "注意：该{}当前状态为「{}」",
-            view.kind.label(),
-            view.status.label()
-        );
+        let (kind, status) = (view.kind.label(), view.status.label());
+        let note = t!("cli-match-not-published", kind = kind, status = status);
+        println!("{note}");
     }
     for (rank, m) in matches.iter().enumerate() {
         println!();
-        println!(
-            "{:>2}. [{:.3}] {}（{}）{}",
-            rank + 1,
-            m.score,
-            m.title,
-            m.external_id,
-            m.org_name
-                .as_deref()
-                .map(|o| format!(" — {o}"))
-                .unwrap_or_default()
-        );
+        let rank = format!("{:>2}", rank + 1);
+        let score = format!("{:.3}", m.score);
+        let (title, id) = (m.title.as_str(), m.external_id.as_str());
+        let item = match m.org_name.as_deref() {
+            Some(organisation) => t!(
+                "cli-match-item-with-organisation",
+                rank = rank,
+                score = score,
+                title = title,
+                id = id,
+                organisation = organisation
+            ),
+            None => t!(
+                "cli-match-item",
+                rank = rank,
+                score = score,
+                title = title,
+                id = id
+            ),
+        };
+        println!("{item}");
         let factors: Vec<String> = m
             .factors
             .iter()
-            .map(|f| format!("{} {:+.3}（{}）", f.label, f.contribution, f.detail))
+            .map(|f| {
+                let contribution = format!("{:+.3}", f.contribution);
+                t!(
+                    "cli-match-factor",
+                    label = f.label.as_str(),
+                    contribution = contribution,
+                    detail = f.detail.as_str()
+                )
+            })
             .collect();
-        println!("    得分构成：{}", factors.join("；"));
+        let factors = factors.join(&t!("separator-semicolon"));
+        println!("    {}", t!("cli-match-factors", factors = factors));
         if !m.matched_terms.is_empty() {
             let terms: Vec<String> = m
                 .matched_terms
                 .iter()
                 .map(|t| {
                     if t.partial {
-                        format!("{}（部分）", t.term)
+                        t!("cli-match-partial-term", term = t.term.as_str())
                     } else {
                         t.term.clone()
                     }
                 })
                 .collect();
-            println!("    匹配词：{}", terms.join("、"));
+            let terms = terms.join(&t!("list-separator"));
+            println!("    {}", t!("cli-match-terms", terms = terms));
         }
     }
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use techmatch_core::posting::OrgKind;
 use techmatch_core::services::organisations;
+use techmatch_core::t;
 
 use crate::app::App;
 
@@ -40,7 +41,8 @@ pub async fn run(app: &App, command: OrgCommand) -> anyhow::Result<ExitCode> {
         } => {
             let kind = OrgKind::parse(&kind)?;
             let id = organisations::accept_uscc(&app.db, &name, kind, &code, &by, &reason).await?;
-            println!("已确认单位「{name}」的统一社会信用代码 {code}（单位编号 {id}）");
+            let done = t!("cli-org-uscc-accepted", name = name, code = code, id = id);
+            println!("{done}");
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Args;
+use techmatch_core::t;
 use techmatch_search::search::SortOrder;
 use techmatch_search::{SearchRequest, search};
 
@@ -39,7 +40,7 @@ pub struct SearchArgs {
 pub fn run(app: &App, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let mut request = SearchRequest::new(args.list.posting_kind(), args.text);
     if let Some(industry) = args.industry {
-        request.industry = Some(app.industries.resolve(&industry)?.name.clone());
+        request.industry = Some(app.industries().resolve(&industry)?.name.clone());
     }
     request.min_trl = args.min_trl;
     request.mode = args.mode;
@@ -56,18 +57,13 @@ pub fn run(app: &App, args: SearchArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&results)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("共 {} 条结果", results.total);
+    println!("{}", t!("cli-search-total", total = results.total));
     for (i, hit) in results.hits.iter().enumerate() {
-        println!(
-            "{:>3}. {}（{}）",
-            request.offset + i + 1,
-            hit.title,
-            hit.external_id
-        );
-        println!(
-            "     {}",
-            hit.snippet_html.replace("<b>", "【").replace("</b>", "】")
-        );
+        let rank = format!("{:>3}", request.offset + i + 1);
+        let (title, id) = (hit.title.as_str(), hit.external_id.as_str());
+        let line = t!("cli-search-hit", rank = rank, title = title, id = id);
+        println!("{line}");
+        println!("     {}", plain_snippet(&hit.snippet_html));
     }
     let industries: Vec<String> = results
         .facets
@@ -76,7 +72,36 @@ pub fn run(app: &App, args: SearchArgs) -> anyhow::Result<ExitCode> {
         .map(|(k, n)| format!("{k} {n}"))
         .collect();
     if !industries.is_empty() {
-        println!("领域：{}", industries.join("，"));
+        let industries = industries.join(&t!("separator-comma"));
+        println!("{}", t!("cli-search-industries", industries = industries));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A snippet's `<b>` highlights as marks a terminal can show.
+fn plain_snippet(html: &str) -> String {
+    let mut plain = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<b>") {
+        plain.push_str(&rest[..start]);
+        let marked = &rest[start + "<b>".len()..];
+        let end = marked.find("</b>").unwrap_or(marked.len());
+        plain.push_str(&t!("cli-search-highlight", term = &marked[..end]));
+        rest = marked.get(end + "</b>".len()..).unwrap_or("");
+    }
+    plain.push_str(rest);
+    plain
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn highlights_become_corner_brackets() {
+        assert_eq!(
+            super::plain_snippet("纳米<b>碳酸钙</b>表面<b>改性</b>。"),
+            "纳米【碳酸钙】表面【改性】。"
+        );
+        assert_eq!(super::plain_snippet("无高亮"), "无高亮");
+        assert_eq!(super::plain_snippet("未闭合<b>标记"), "未闭合【标记】");
+    }
 }

@@ -13,6 +13,7 @@ use crate::app::App;
 use techmatch_core::accounts::Role;
 use techmatch_core::posting::OrgKind;
 use techmatch_core::services::users;
+use techmatch_core::t;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -30,7 +31,7 @@ pub struct ServeArgs {
     #[arg(
         long,
         env = "TECHMATCH_MAIL_FROM",
-        default_value = "科技供需对接平台 <noreply@techmatch.invalid>"
+        default_value_t = t!("mail-default-sender")
     )]
     pub mail_from: String,
     /// The address people use to reach the platform, for links in mails
@@ -73,18 +74,20 @@ pub async fn load_demo(app: &App) -> anyhow::Result<()> {
         "demo/achievements.jsonl",
         DEMO_ACHIEVEMENTS.as_bytes(),
     )?;
-    let a = import_achievements(&app.db, achievements, &app.industries).await?;
-    let n = import_needs(&app.db, needs, &app.industries).await?;
+    let a = import_achievements(&app.db, achievements, &app.industries()).await?;
+    let n = import_needs(&app.db, needs, &app.industries()).await?;
     anyhow::ensure!(
         a.problems.is_empty() && n.problems.is_empty(),
         "demo data rejected: {:?}",
         a.problems.iter().chain(&n.problems).next()
     );
     app.catch_up().await?;
-    println!(
-        "已载入演示数据：{} 条技术需求，{} 条科技成果",
-        n.created, a.created
+    let loaded = t!(
+        "cli-demo-loaded",
+        needs = n.created,
+        achievements = a.created
     );
+    println!("{loaded}");
     add_demo_accounts(app).await
 }
 
@@ -93,57 +96,80 @@ pub async fn load_demo(app: &App) -> anyhow::Result<()> {
 pub const DEMO_PASSWORD: &str = "demo-password";
 
 /// One account per everyday role, on organisations that own demo postings, so that each
-/// side's pages have something to show.
-const DEMO_ACCOUNTS: &[(&str, &str, Role, &str, OrgKind)] = &[
-    (
-        "admin@demo.techmatch",
-        "县科技局管理员",
-        Role::Admin,
-        "晋阳县科学技术局",
-        OrgKind::Bureau,
-    ),
-    (
-        "moderator@demo.techmatch",
-        "县科技局审核员",
-        Role::Moderator,
-        "晋阳县科学技术局",
-        OrgKind::Bureau,
-    ),
-    (
-        "enterprise@demo.techmatch",
-        "华钙纳米 张经理",
-        Role::Enterprise,
-        "晋阳县华钙纳米材料有限公司",
-        OrgKind::Enterprise,
-    ),
-    (
-        "researcher@demo.techmatch",
-        "津沽材料研究院 李研究员",
-        Role::Researcher,
-        "津沽材料研究院",
-        OrgKind::Institute,
-    ),
-];
+/// side's pages have something to show: (email, name, role, organisation, its kind).
+fn demo_accounts() -> [(&'static str, String, Role, String, OrgKind); 5] {
+    [
+        (
+            "admin@demo.techmatch",
+            t!("demo-admin-name"),
+            Role::Admin,
+            t!("demo-bureau-organisation"),
+            OrgKind::Bureau,
+        ),
+        (
+            "moderator@demo.techmatch",
+            t!("demo-moderator-name"),
+            Role::Moderator,
+            t!("demo-bureau-organisation"),
+            OrgKind::Bureau,
+        ),
+        (
+            "enterprise@demo.techmatch",
+            t!("demo-enterprise-name"),
+            Role::Enterprise,
+            t!("demo-enterprise-organisation"),
+            OrgKind::Enterprise,
+        ),
+        (
+            "researcher@demo.techmatch",
+            t!("demo-researcher-name"),
+            Role::Researcher,
+            t!("demo-researcher-organisation"),
+            OrgKind::Institute,
+        ),
+        (
+            "broker@demo.techmatch",
+            t!("demo-broker-name"),
+            Role::Broker,
+            t!("demo-broker-organisation"),
+            OrgKind::Agency,
+        ),
+    ]
+}
 
 async fn add_demo_accounts(app: &App) -> anyhow::Result<()> {
     let mut created = Vec::new();
-    for (email, name, role, org, org_kind) in DEMO_ACCOUNTS {
-        let organisation = users::org_ref(org, *org_kind, None)?;
+    for (email, name, role, org, org_kind) in demo_accounts() {
+        let organisation = users::org_ref(&org, org_kind, None)?;
         created.push(
             super::user::add(
                 app,
-                (*email).to_owned(),
-                (*name).to_owned(),
-                *role,
+                email.to_owned(),
+                name,
+                role,
                 Some(organisation),
                 DEMO_PASSWORD.to_owned(),
             )
             .await?,
         );
-        println!("演示账号：{email} / {DEMO_PASSWORD}（{}）", role.label());
+        let account = t!(
+            "cli-demo-account",
+            email = email,
+            password = DEMO_PASSWORD,
+            role = role.label()
+        );
+        println!("{account}");
     }
     let enterprise = created.iter().find(|u| u.role == Role::Enterprise);
     let researcher = created.iter().find(|u| u.role == Role::Researcher);
+    let admin = created.iter().find(|u| u.role == Role::Admin);
+    let broker = created.iter().find(|u| u.role == Role::Broker);
+    // The demo broker serves the demo enterprise.
+    if let (Some(admin), Some(broker), Some(org)) =
+        (admin, broker, enterprise.and_then(|e| e.org_id))
+    {
+        techmatch_core::services::brokers::assign(&app.db, admin, broker.id, org).await?;
+    }
     if let (Some(enterprise), Some(researcher)) = (enterprise, researcher) {
         add_demo_activity(app, enterprise, researcher).await?;
     }
@@ -166,17 +192,15 @@ async fn add_demo_activity(
         row: 1,
         cells: vec![
             text("id", "demo-pending"),
-            text("title", "碳化尾气二氧化碳回收提纯利用"),
-            text(
-                "description",
-                "碳化工序尾气中二氧化碳浓度约30%，直接排放。希望引进变压吸附或膜分离提纯技术，回收的二氧化碳返回碳化塔使用，降低石灰窑负荷和碳排放。",
-            ),
-            text("keywords", "二氧化碳回收，变压吸附，碳化尾气"),
-            text("industry", "节能环保"),
+            text("title", &t!("demo-pending-need-title")),
+            text("description", &t!("demo-pending-need-description")),
+            text("keywords", &t!("demo-pending-need-keywords")),
+            // 节能环保, by its code in the built-in industry catalogue.
+            text("industry", "sei-07"),
             text("budget", "80-150"),
         ],
     };
-    let input = techmatch_core::lists::rows::need_from_row(&row, &app.industries)
+    let input = techmatch_core::lists::rows::need_from_row(&row, &app.industries())
         .map_err(|problems| anyhow::anyhow!("demo need rejected: {problems:?}"))?;
     let need = workflow::create_need(&app.db, enterprise, &input).await?;
     workflow::act(
@@ -217,7 +241,7 @@ async fn add_demo_activity(
             researcher,
             need,
             achievement,
-            "我院这项成果与贵公司的需求很接近，已有中试经验，希望进一步交流技术指标和合作方式。",
+            &t!("demo-contact-message"),
         )
         .await?;
     }

@@ -8,6 +8,7 @@ use clap::Subcommand;
 use techmatch_core::accounts::{Role, password};
 use techmatch_core::posting::OrgKind;
 use techmatch_core::services::users::{self, NewUser};
+use techmatch_core::t;
 
 use crate::app::App;
 
@@ -58,7 +59,7 @@ pub async fn run(app: &App, command: UserCommand) -> anyhow::Result<ExitCode> {
                 line.trim_end_matches(['\r', '\n']).to_owned()
             } else {
                 std::env::var(PASSWORD_ENV).map_err(|_| {
-                    anyhow::anyhow!("请通过环境变量 {PASSWORD_ENV} 或 --password-stdin 提供密码")
+                    anyhow::anyhow!(t!("cli-user-password-missing", variable = PASSWORD_ENV))
                 })?
             };
             let role = Role::parse(&role)?;
@@ -73,15 +74,13 @@ pub async fn run(app: &App, command: UserCommand) -> anyhow::Result<ExitCode> {
                 None => None,
             };
             let user = add(app, email, name, role, organisation, secret).await?;
-            println!(
-                "已创建用户 {}（{}，编号 {}）",
-                user.email,
-                user.role.label(),
-                user.id
-            );
+            let (email, role, id) = (user.email.as_str(), user.role.label(), user.id);
+            let created = t!("cli-user-created", email = email, role = role, id = id);
+            println!("{created}");
             Ok(ExitCode::SUCCESS)
         }
         UserCommand::List => {
+            let suspended = format!("\t{}", t!("cli-user-suspended"));
             for user in users::all(&app.db).await? {
                 println!(
                     "{}\t{}\t{}\t{}{}",
@@ -89,7 +88,11 @@ pub async fn run(app: &App, command: UserCommand) -> anyhow::Result<ExitCode> {
                     user.email,
                     user.display_name,
                     user.role.code(),
-                    if user.suspended { "\t已停用" } else { "" }
+                    if user.suspended {
+                        suspended.as_str()
+                    } else {
+                        ""
+                    }
                 );
             }
             Ok(ExitCode::SUCCESS)

@@ -10,11 +10,11 @@ use axum_extra::extract::CookieJar;
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use techmatch_core::CoreError;
 use techmatch_core::accounts::{Role, password};
 use techmatch_core::posting::OrgKind;
 use techmatch_core::services::users::{self, NewUser, User};
-use techmatch_core::services::{api_tokens, sessions};
+use techmatch_core::services::{api_tokens, sessions, settings};
+use techmatch_core::{CoreError, t};
 
 use super::auth::{ClientIp, SESSION_COOKIE, Viewer, expired_session_cookie, session_cookie};
 use super::error::ErrorBody;
@@ -43,9 +43,14 @@ pub struct Registration {
 /// Registers a self-service user (enterprise or researcher) and their organisation,
 /// created unverified when the platform does not know it yet.
 pub async fn create_user(app: &AppState, form: &Registration) -> Result<User, WebError> {
+    if !settings::registration_open(&app.db).await? {
+        return Err(CoreError::Forbidden(t!("settings-registration-closed")).into());
+    }
     let role = Role::parse(&form.role)?;
     if !role.may_self_register() {
-        return Err(CoreError::Forbidden(format!("{}账号由科技局开通", role.label())).into());
+        return Err(
+            CoreError::Forbidden(t!("account-error-appointed-role", role = role.label())).into(),
+        );
     }
     let org_kind = if form.org_kind.trim().is_empty() {
         OrgKind::guess_from_name(&form.org_name)
@@ -109,10 +114,10 @@ fn me_json(user: &User, csrf: &str) -> serde_json::Value {
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = Registration,
-    responses((status = 201, description = "已注册并登录：用户与 csrf_token"),
-        (status = 403, description = "该角色不能自行注册", body = ErrorBody),
-        (status = 409, description = "邮箱已注册", body = ErrorBody),
-        (status = 422, description = "字段不合格", body = ErrorBody)))]
+    responses((status = 201, description = "Registered and logged in: the user and the csrf_token"),
+        (status = 403, description = "This role cannot register itself", body = ErrorBody),
+        (status = 409, description = "The email is already registered", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn register(
     State(app): State<AppState>,
     jar: CookieJar,
@@ -135,9 +140,9 @@ pub async fn register(
 }
 
 #[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = Credentials,
-    responses((status = 200, description = "已登录：设置会话 Cookie，返回用户与 csrf_token"),
-        (status = 401, description = "邮箱或密码不正确", body = ErrorBody),
-        (status = 429, description = "登录尝试过于频繁", body = ErrorBody)))]
+    responses((status = 200, description = "Logged in: sets the session cookie, returns the user and the csrf_token"),
+        (status = 401, description = "Wrong email or password", body = ErrorBody),
+        (status = 429, description = "Too many login attempts", body = ErrorBody)))]
 pub async fn login(
     State(app): State<AppState>,
     ClientIp(client): ClientIp,
@@ -159,7 +164,7 @@ pub async fn login(
 }
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "accounts",
-    responses((status = 204, description = "已退出")))]
+    responses((status = 204, description = "Logged out")))]
 /// Logging out needs no CSRF token: the worst a forged request can do is log someone out.
 pub async fn logout(State(app): State<AppState>, jar: CookieJar) -> Result<Response, WebError> {
     if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
@@ -173,7 +178,7 @@ pub async fn logout(State(app): State<AppState>, jar: CookieJar) -> Result<Respo
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
-    responses((status = 200, description = "当前用户与 csrf_token"), (status = 401, description = "未登录", body = ErrorBody)))]
+    responses((status = 200, description = "The current user and the csrf_token"), (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub async fn me(
     viewer: Viewer,
     super::auth::ApiUser(user): super::auth::ApiUser,
@@ -185,12 +190,12 @@ pub async fn me(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewToken {
-    /// What the token is for, e.g. 「ERP 同步」.
+    /// What the token is for, e.g. "ERP sync".
     pub name: String,
 }
 
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts",
-    responses((status = 200, description = "本人的 API 令牌（不含令牌本身）"), (status = 401, description = "未登录", body = ErrorBody)))]
+    responses((status = 200, description = "The user's own API tokens (without the tokens themselves)"), (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub async fn tokens(
     State(app): State<AppState>,
     super::auth::ApiUser(user): super::auth::ApiUser,
@@ -201,8 +206,8 @@ pub async fn tokens(
 }
 
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = NewToken,
-    responses((status = 201, description = "新令牌：token 只在此时返回一次，请求时放在 Authorization: Bearer 头中"),
-        (status = 401, description = "未登录", body = ErrorBody), (status = 422, description = "名称不合格", body = ErrorBody)))]
+    responses((status = 201, description = "The new token: `token` is returned only this once; send it in the Authorization: Bearer header"),
+        (status = 401, description = "Not logged in", body = ErrorBody), (status = 422, description = "Invalid name", body = ErrorBody)))]
 pub async fn create_token(
     State(app): State<AppState>,
     headers: axum::http::HeaderMap,
@@ -211,7 +216,7 @@ pub async fn create_token(
 ) -> Result<(axum::http::StatusCode, Json<serde_json::Value>), WebError> {
     // A stolen token must not be able to mint its own successors.
     if headers.contains_key(axum::http::header::AUTHORIZATION) {
-        return Err(CoreError::Forbidden("请登录后创建令牌，不能用令牌创建令牌".to_owned()).into());
+        return Err(CoreError::Forbidden(t!("account-error-token-by-token")).into());
     }
     let (info, token) = api_tokens::create(&app.db, &user, &body.name).await?;
     Ok((
@@ -220,8 +225,8 @@ pub async fn create_token(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts", params(("id" = i64, Path, description = "令牌编号")),
-    responses((status = 204, description = "已吊销"), (status = 404, description = "没有这个令牌", body = ErrorBody)))]
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts", params(("id" = i64, Path, description = "Token id")),
+    responses((status = 204, description = "Revoked"), (status = 404, description = "No such token", body = ErrorBody)))]
 pub async fn revoke_token(
     State(app): State<AppState>,
     super::auth::ApiUser(user): super::auth::ApiUser,

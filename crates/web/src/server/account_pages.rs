@@ -11,6 +11,7 @@ use techmatch_core::posting::OrgKind;
 
 use super::account_api::{self, Registration};
 use super::auth::{ClientIp, CsrfForm, Viewer, expired_session_cookie, session_cookie};
+use super::i18n::filters;
 use super::nav::Nav;
 use super::{AppState, PageError, WebError};
 
@@ -135,10 +136,10 @@ pub struct RegisterPage {
     pub nav: Nav,
     pub form: Registration,
     pub error: Option<String>,
-    pub org_kinds: Vec<(&'static str, &'static str)>,
+    pub org_kinds: Vec<(&'static str, String)>,
 }
 
-fn org_kinds() -> Vec<(&'static str, &'static str)> {
+fn org_kinds() -> Vec<(&'static str, String)> {
     [OrgKind::Enterprise, OrgKind::University, OrgKind::Institute]
         .iter()
         .map(|k| (k.code(), k.label()))

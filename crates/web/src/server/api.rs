@@ -42,7 +42,7 @@ impl SearchParams {
     pub fn to_request(&self, app: &App) -> Result<SearchRequest, WebError> {
         let mut request = SearchRequest::new(self.kind(), self.q.clone().unwrap_or_default());
         if let Some(industry) = self.industry.as_deref().filter(|i| !i.is_empty()) {
-            request.industry = Some(app.industries.resolve(industry)?.name.clone());
+            request.industry = Some(app.industries().resolve(industry)?.name.clone());
         }
         request.min_trl = self.min_trl.filter(|t| (1..=9).contains(t));
         request.mode = self.mode.clone().filter(|m| !m.is_empty());
@@ -62,10 +62,10 @@ impl SearchParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/search", tag = "public",
-    params(("kind" = Option<String>, Query, description = "needs 或 achievements（默认）"), ("q" = Option<String>, Query, description = "检索词"),
+    params(("kind" = Option<String>, Query, description = "needs or achievements (default)"), ("q" = Option<String>, Query, description = "Words to search for"),
         ("industry" = Option<String>, Query), ("min_trl" = Option<u8>, Query), ("mode" = Option<String>, Query), ("province" = Option<String>, Query),
-        ("page" = Option<usize>, Query), ("per_page" = Option<usize>, Query), ("sort" = Option<String>, Query, description = "relevance 或 newest")),
-    responses((status = 200, description = "结果、分面、高亮摘要")))]
+        ("page" = Option<usize>, Query), ("per_page" = Option<usize>, Query), ("sort" = Option<String>, Query, description = "relevance or newest")),
+    responses((status = 200, description = "Results, facets and highlighted snippets")))]
 pub async fn search(
     State(app): State<AppState>,
     Query(params): Query<SearchParams>,
@@ -75,8 +75,8 @@ pub async fn search(
     Ok(Json(json!(results)))
 }
 
-#[utoipa::path(get, path = "/api/v1/needs/{id}/matches", tag = "public", params(("id" = String, Path, description = "需求的外部编号")),
-    responses((status = 200, description = "推荐的科技成果及解释"), (status = 404, description = "不存在或未发布", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/needs/{id}/matches", tag = "public", params(("id" = String, Path, description = "The need's external id")),
+    responses((status = 200, description = "Recommended achievements, with explanations"), (status = 404, description = "Does not exist or is not published", body = ErrorBody)))]
 pub async fn need_matches(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -85,8 +85,8 @@ pub async fn need_matches(
     matches(&app, &viewer, PostingKind::Need, &id).await
 }
 
-#[utoipa::path(get, path = "/api/v1/achievements/{id}/matches", tag = "public", params(("id" = String, Path, description = "成果的外部编号")),
-    responses((status = 200, description = "推荐的技术需求及解释"), (status = 404, description = "不存在或未发布", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/achievements/{id}/matches", tag = "public", params(("id" = String, Path, description = "The achievement's external id")),
+    responses((status = 200, description = "Recommended needs, with explanations"), (status = 404, description = "Does not exist or is not published", body = ErrorBody)))]
 pub async fn achievement_matches(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -108,7 +108,7 @@ pub async fn visible_posting(
         Ok(view)
     } else {
         Err(CoreError::NotFound {
-            what: kind.label(),
+            what: kind.label().to_owned(),
             id: id.to_owned(),
         }
         .into())
@@ -131,7 +131,7 @@ async fn matches(
 }
 
 /// Health: the database answers and how far the index is behind it.
-#[utoipa::path(get, path = "/healthz", tag = "public", responses((status = 200, description = "数据库与索引状态")))]
+#[utoipa::path(get, path = "/healthz", tag = "public", responses((status = 200, description = "State of the database and the index")))]
 pub async fn health(State(app): State<AppState>) -> Result<Json<Value>, WebError> {
     let head = changes::head(&app.db).await?;
     let position = app.index.applied_seq();

@@ -18,9 +18,10 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use techmatch_core::services::api_tokens;
 use techmatch_core::services::sessions::{self, Session};
 use techmatch_core::services::users::User;
+use techmatch_core::services::{api_tokens, brokers};
+use techmatch_core::t;
 
 use super::{AppState, PageError, WebError};
 
@@ -155,10 +156,15 @@ impl FromRequestParts<AppState> for ApiUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
         // A personal API token needs no CSRF token: a browser never sends it by itself.
         if let Some(token) = bearer_token(&parts.headers) {
-            return api_tokens::authenticate(&state.db, token)
+            let user = api_tokens::authenticate(&state.db, token)
                 .await?
-                .map(ApiUser)
-                .ok_or(WebError::Unauthenticated);
+                .ok_or(WebError::Unauthenticated)?;
+            // A token has no session to remember a broker's choice: each request
+            // names the organisation it acts for.
+            return match acting_org_header(&parts.headers)? {
+                Some(org_id) => Ok(ApiUser(brokers::act_for(&state.db, user, org_id).await?.0)),
+                None => Ok(ApiUser(user)),
+            };
         }
         let session = session_of(parts, state)
             .await?
@@ -168,6 +174,21 @@ impl FromRequestParts<AppState> for ApiUser {
             return Err(WebError::Csrf);
         }
         Ok(ApiUser(session.user))
+    }
+}
+
+/// The header in which a broker's API token request names the organisation it acts for.
+pub const ACTING_ORG_HEADER: &str = "x-acting-org";
+
+fn acting_org_header(headers: &HeaderMap) -> Result<Option<i64>, WebError> {
+    match headers.get(ACTING_ORG_HEADER) {
+        None => Ok(None),
+        Some(value) => value
+            .to_str()
+            .ok()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .map(Some)
+            .ok_or_else(|| WebError::BadForm(ACTING_ORG_HEADER.to_owned())),
     }
 }
 
@@ -220,7 +241,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         let viewer = Viewer::from_request_parts(&mut parts, state).await?;
         let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
             .await
-            .map_err(|_| WebError::BadForm("表单内容过大".to_owned()))?;
+            .map_err(|_| WebError::BadForm(t!("api-error-form-too-large")))?;
         let sent: CsrfField =
             serde_html_form::from_bytes(&bytes).map_err(|e| WebError::BadForm(e.to_string()))?;
         if viewer.csrf.is_empty() || !constant_time_eq(sent.csrf.as_bytes(), viewer.csrf.as_bytes())

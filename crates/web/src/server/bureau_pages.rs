@@ -6,13 +6,14 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
-use techmatch_core::CoreError;
 use techmatch_core::posting::{Action, PostingView, RejectReason};
 use techmatch_core::services::audit::{self, AuditEntry};
 use techmatch_core::services::users::{self, User};
 use techmatch_core::services::{organisations, sessions, workflow};
+use techmatch_core::{CoreError, t};
 
 use super::auth::{CsrfForm, PageUser};
+use super::i18n::filters;
 use super::nav::Nav;
 use super::workspace_api::{kind_of_path, take_action};
 use super::{AppState, PageError, WebError};
@@ -20,7 +21,7 @@ use super::{AppState, PageError, WebError};
 fn bureau(page_user: &PageUser) -> Result<(&User, Nav), WebError> {
     let user = &page_user.0.user;
     if !user.role.is_bureau() {
-        return Err(CoreError::Forbidden("只有科技局工作人员可以访问".to_owned()).into());
+        return Err(CoreError::Forbidden(t!("bureau-error-staff-only")).into());
     }
     Ok((user, Nav::of_user(page_user)))
 }
@@ -30,7 +31,7 @@ fn bureau(page_user: &PageUser) -> Result<(&User, Nav), WebError> {
 pub struct QueuePage {
     pub nav: Nav,
     pub postings: Vec<PostingView>,
-    pub reasons: Vec<(&'static str, &'static str)>,
+    pub reasons: Vec<(&'static str, String)>,
 }
 
 pub async fn queue(
@@ -66,7 +67,7 @@ pub async fn decide(
     let kind = kind_of_path(&kind)?;
     let action = Action::parse(&form.action, form.reason.as_deref(), &form.note)?;
     if !action.is_moderation() {
-        return Err(CoreError::invalid("action", "审核只能是通过或驳回").into());
+        return Err(CoreError::invalid("action", t!("bureau-error-decision-choice")).into());
     }
     take_action(&app, user, kind, id, &action).await?;
     Ok(Redirect::to("/bureau/queue").into_response())
@@ -124,15 +125,13 @@ pub async fn suspend(
 ) -> Result<Response, PageError> {
     let (actor, _) = bureau(&page_user)?;
     if actor.id == id {
-        return Err(CoreError::invalid("user", "不能停用自己的账号").into());
+        return Err(CoreError::invalid("user", t!("bureau-error-suspend-self")).into());
     }
     // Otherwise one moderator could lock every administrator out.
     if users::get(&app.db, id).await?.role.is_bureau()
         && actor.role != techmatch_core::accounts::Role::Admin
     {
-        return Err(
-            CoreError::Forbidden("只有科技局管理员可以停用科技局工作人员".to_owned()).into(),
-        );
+        return Err(CoreError::Forbidden(t!("bureau-error-suspend-staff")).into());
     }
     let txn = app.db.begin().await.map_err(CoreError::from)?;
     users::set_suspended(&txn, id, form.suspended).await?;
@@ -188,7 +187,7 @@ pub async fn verify_org(
     form: &VerifyForm,
 ) -> Result<(), WebError> {
     if !actor.role.is_bureau() {
-        return Err(CoreError::Forbidden("只有科技局可以核验单位".to_owned()).into());
+        return Err(CoreError::Forbidden(t!("bureau-error-verify-organisation")).into());
     }
     let txn = app.db.begin().await.map_err(CoreError::from)?;
     organisations::verify(
@@ -262,11 +261,11 @@ pub async fn appoint(
 ) -> Result<AppointedPage, PageError> {
     let (actor, nav) = bureau(&page_user)?;
     if actor.role != techmatch_core::accounts::Role::Admin {
-        return Err(CoreError::Forbidden("只有科技局管理员可以开通账号".to_owned()).into());
+        return Err(CoreError::Forbidden(t!("bureau-error-appoint-admin-only")).into());
     }
     let role = techmatch_core::accounts::Role::parse(&form.role)?;
     if role.may_self_register() {
-        return Err(CoreError::invalid("role", "企业用户和科研人员请自行注册").into());
+        return Err(CoreError::invalid("role", t!("bureau-error-appoint-self-service")).into());
     }
     let organisation = match (form.org.trim(), role.org_kinds().first()) {
         ("", _) | (_, None) => None,
@@ -306,14 +305,18 @@ pub async fn appoint(
     txn.commit().await.map_err(CoreError::from)?;
     let link = format!("{}/password/reset?token={token}", app.public_url);
     if let Some(mailer) = &app.mailer {
-        let body = format!(
-            "{}，您好：\n\n科技局已为您开通科技供需对接平台的{}账号（{}）。请在 {} 分钟内打开下面的链接设置密码：\n\n{link}\n",
-            user.display_name,
-            role.label(),
-            user.email,
-            techmatch_core::services::password_resets::VALID_MINUTES
+        let minutes = techmatch_core::services::password_resets::VALID_MINUTES;
+        let mut body = t!(
+            "mail-appoint-body",
+            name = user.display_name.as_str(),
+            role = role.label(),
+            email = user.email.as_str(),
+            minutes = minutes,
+            link = link.as_str()
         );
-        if let Err(error) = mailer.send(&user.email, "开通账号：请设置密码", body).await {
+        body.push('\n');
+        let subject = t!("mail-appoint-subject");
+        if let Err(error) = mailer.send(&user.email, &subject, body).await {
             tracing::warn!(%error, "appointment mail failed; the administrator has the link");
         }
     }

@@ -86,7 +86,7 @@ pub async fn take_action(
 }
 
 #[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = RequestBody,
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 201, description = "已发出对接意向"), (status = 404, description = "对方发布不存在或未发布", body = ErrorBody), (status = 409, description = "这对需求与成果已有对接", body = ErrorBody)))]
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 201, description = "Contact request sent"), (status = 404, description = "The other posting does not exist or is not published", body = ErrorBody), (status = 409, description = "This need and achievement already have a contact", body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -100,7 +100,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts",
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "本单位参与的对接（科技局：全部）")))]
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Contacts of the user's organisation (the bureau: all)")))]
 pub async fn list(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -110,8 +110,8 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = i64, Path, description = "对接编号")),
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "对接、消息与合同登记"), (status = 404, description = "不存在或不是对接方", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = i64, Path, description = "Contact id")),
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The contact, its messages and the registered contract"), (status = 404, description = "Does not exist, or the user is not a party", body = ErrorBody)))]
 pub async fn show(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -120,8 +120,8 @@ pub async fn show(
     Ok(Json(json!(contacts::get(&app.db, &user, id).await?)))
 }
 
-#[utoipa::path(post, path = "/api/v1/contacts/{id}/actions", tag = "contacts", params(("id" = i64, Path, description = "对接编号")), request_body = ActionBody,
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "新的状态"), (status = 409, description = "当前状态不能进行此操作", body = ErrorBody), (status = 422, description = "缺少原因或合同信息不合格", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/actions", tag = "contacts", params(("id" = i64, Path, description = "Contact id")), request_body = ActionBody,
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The new status"), (status = 409, description = "Not possible in the current status", body = ErrorBody), (status = 422, description = "Reason missing or contract details invalid", body = ErrorBody)))]
 pub async fn act(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -132,8 +132,8 @@ pub async fn act(
     Ok(Json(json!({ "id": id, "status": status })))
 }
 
-#[utoipa::path(post, path = "/api/v1/contacts/{id}/messages", tag = "contacts", params(("id" = i64, Path, description = "对接编号")), request_body = MessageBody,
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 201, description = "已发送"), (status = 409, description = "对方接受前不能发送", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/messages", tag = "contacts", params(("id" = i64, Path, description = "Contact id")), request_body = MessageBody,
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 201, description = "Sent"), (status = 409, description = "Not possible before the other side accepts", body = ErrorBody)))]
 pub async fn message(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,

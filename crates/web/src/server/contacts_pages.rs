@@ -10,6 +10,7 @@ use techmatch_core::services::contacts::{self, ContactView};
 
 use super::auth::{CsrfForm, PageUser};
 use super::contacts_api::{ActionBody, DealBody, RequestBody, send_request, take_action};
+use super::i18n::filters;
 use super::nav::Nav;
 use super::{AppState, PageError};
 
@@ -35,8 +36,8 @@ pub async fn list(
 pub struct ContactPage {
     pub nav: Nav,
     pub contact: ContactView,
-    pub actions: Vec<(&'static str, &'static str)>,
-    pub contract_types: Vec<(&'static str, &'static str)>,
+    pub actions: Vec<(&'static str, String)>,
+    pub contract_types: Vec<(&'static str, String)>,
 }
 
 pub async fn show(

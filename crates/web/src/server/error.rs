@@ -2,12 +2,13 @@
 //! The API answers JSON (`{"error": {"code", "message"}}`); pages answer the same status
 //! with an HTML page, through [`PageError`].
 
+use super::i18n::filters;
 use askama::Template;
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
-use techmatch_core::{CoreError, ErrorKind};
+use techmatch_core::{CoreError, ErrorKind, t};
 use techmatch_search::SearchError;
 
 #[derive(Debug, thiserror::Error)]
@@ -42,32 +43,28 @@ impl WebError {
             WebError::LoginRequired { .. } | WebError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
-                "请先登录".to_owned(),
+                t!("api-error-unauthenticated"),
             ),
-            WebError::Csrf => (
-                StatusCode::FORBIDDEN,
-                "csrf",
-                "请求校验失败，请刷新页面后重试".to_owned(),
-            ),
+            WebError::Csrf => (StatusCode::FORBIDDEN, "csrf", t!("api-error-csrf")),
             WebError::TooManyAttempts => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
-                "登录尝试过于频繁，请一分钟后再试".to_owned(),
+                t!("api-error-rate-limited"),
             ),
             WebError::BadCredentials => (
                 StatusCode::UNAUTHORIZED,
                 "bad_credentials",
-                "邮箱或密码不正确".to_owned(),
+                t!("api-error-bad-credentials"),
             ),
             WebError::Suspended => (
                 StatusCode::FORBIDDEN,
                 "suspended",
-                "该账号已被停用，请联系科技局".to_owned(),
+                t!("api-error-suspended"),
             ),
             WebError::BadForm(detail) => (
                 StatusCode::BAD_REQUEST,
                 "bad_request",
-                format!("表单内容无法识别：{detail}"),
+                t!("api-error-bad-request", detail = detail.as_str()),
             ),
             _ => self.describe_kind(),
         }
@@ -85,7 +82,7 @@ impl WebError {
             return (
                 StatusCode::CONFLICT,
                 "conflict",
-                "该记录已存在（可能刚被他人创建），请刷新后重试".to_owned(),
+                t!("api-error-conflict-exists"),
             );
         }
         let kind = match self {
@@ -112,20 +109,22 @@ impl WebError {
             (ErrorKind::Forbidden, WebError::Core(CoreError::Forbidden(message))) => {
                 (StatusCode::FORBIDDEN, "forbidden", message.clone())
             }
-            (ErrorKind::Forbidden, _) => {
-                (StatusCode::FORBIDDEN, "forbidden", "没有权限".to_owned())
-            }
+            (ErrorKind::Forbidden, _) => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                t!("api-error-forbidden"),
+            ),
             (ErrorKind::NotFound, _) => (
                 StatusCode::NOT_FOUND,
                 "not_found",
-                "未找到该记录".to_owned(),
+                t!("api-error-not-found"),
             ),
             (ErrorKind::Internal, _) => {
                 tracing::error!(error = %self, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
-                    "服务器内部错误，请稍后再试".to_owned(),
+                    t!("api-error-internal"),
                 )
             }
         }

@@ -2,12 +2,13 @@
 //! row, so that a form and a spreadsheet can never disagree about what is valid.
 
 use serde::{Deserialize, Serialize};
-use techmatch_core::domain::IndustryCatalogue;
+use techmatch_core::domain::{AskingPrice, IndustryCatalogue};
 use techmatch_core::lists::RowProblem;
 use techmatch_core::lists::columns::{self, ACHIEVEMENT_COLUMNS, NEED_COLUMNS};
 use techmatch_core::lists::read::{Cell, RawRow};
 use techmatch_core::lists::rows::{achievement_from_row, need_from_row};
 use techmatch_core::posting::{AchievementInput, NeedInput, PostingKind, PostingView};
+use techmatch_core::t;
 
 /// The fields of a need or achievement form (and of the JSON API's posting body). Which
 /// fields apply depends on the kind; the others are ignored.
@@ -64,7 +65,7 @@ impl PostingForm {
                     .confidential
                     .as_deref()
                     .is_some_and(|v| !v.is_empty() && v != "false");
-                text("confidential", if confidential { "是" } else { "否" });
+                text("confidential", if confidential { "true" } else { "false" });
             }
             PostingKind::Achievement => {
                 text("abstract", &self.body);
@@ -119,13 +120,15 @@ impl PostingForm {
                 (Some(low), None) => low,
                 (None, None) => String::new(),
             },
-            PostingKind::Achievement if view.price_negotiable => "面议".to_owned(),
+            PostingKind::Achievement if view.price_negotiable => {
+                AskingPrice::Negotiable.to_string()
+            }
             PostingKind::Achievement => wan(view.price_min_yuan).unwrap_or_default(),
         };
         PostingForm {
             title: view.title.clone(),
             body: view.body.clone(),
-            keywords: view.keywords.join("，"),
+            keywords: view.keywords.join(&t!("separator-comma")),
             industry: view.industry.clone().unwrap_or_default(),
             trl: view.trl.map(|t| t.to_string()).unwrap_or_default(),
             price,
@@ -136,7 +139,7 @@ impl PostingForm {
                 .clone()
                 .or_else(|| view.region_name.clone())
                 .unwrap_or_default(),
-            patents: view.patents.join("，"),
+            patents: view.patents.join(&t!("separator-comma")),
             team_lead: view.team_lead.clone().unwrap_or_default(),
             confidential: view.confidential.then(|| "on".to_owned()),
         }
@@ -168,7 +171,8 @@ pub fn describe(kind: PostingKind, problems: &[RowProblem]) -> Vec<String> {
                     || column.clone(),
                     |c| columns::display_name(columns, c.field, false),
                 );
-                format!("{label}：{}", p.reason)
+                let reason = p.reason.as_str();
+                t!("posting-form-problem", field = label, reason = reason)
             }
             None => p.reason.clone(),
         })

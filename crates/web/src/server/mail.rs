@@ -38,3 +38,35 @@ impl Mailer {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use techmatch_core::t;
+
+    #[test]
+    fn mail_bodies_keep_their_paragraphs() {
+        let mut reset = t!(
+            "mail-reset-body",
+            name = "王工",
+            minutes = 60,
+            link = "https://example.cn/password/reset?token=x"
+        );
+        reset.push('\n');
+        assert_eq!(
+            reset,
+            "王工，您好：\n\n有人（希望是您本人）申请重置科技供需对接平台的登录密码。请在 60 分钟内打开下面的链接设置新密码：\n\nhttps://example.cn/password/reset?token=x\n\n如果不是您本人操作，请忽略本邮件，您的密码不会改变。\n"
+        );
+        let appoint = t!(
+            "mail-appoint-body",
+            name = "王工",
+            role = "专家",
+            email = "w@example.cn",
+            minutes = 60,
+            link = "L"
+        );
+        assert_eq!(
+            appoint,
+            "王工，您好：\n\n科技局已为您开通科技供需对接平台的专家账号（w@example.cn）。请在 60 分钟内打开下面的链接设置密码：\n\nL"
+        );
+    }
+}

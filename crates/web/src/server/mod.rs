@@ -4,16 +4,19 @@ mod account_api;
 mod account_pages;
 mod api;
 pub mod auth;
+mod broker_pages;
 mod bureau_pages;
 mod contacts_api;
 mod contacts_pages;
 mod error;
 mod forms;
+mod i18n;
 mod mail;
 mod nav;
 mod openapi;
 mod pages;
 mod password_pages;
+mod settings_pages;
 mod upload;
 mod workspace_api;
 mod workspace_pages;
@@ -132,6 +135,23 @@ pub fn router(state: AppState) -> Router {
             "/bureau/users/{id}/confirm-membership",
             post(bureau_pages::confirm_membership),
         )
+        .route("/bureau/brokers", get(broker_pages::list))
+        .route(
+            "/bureau/brokers/{id}/assignments",
+            post(broker_pages::assign),
+        )
+        .route(
+            "/bureau/brokers/{id}/assignments/{org_id}/remove",
+            post(broker_pages::unassign),
+        )
+        .route(
+            "/bureau/settings",
+            get(settings_pages::show).post(settings_pages::save),
+        )
+        .route(
+            "/me/acting",
+            get(broker_pages::acting_page).post(broker_pages::choose_acting),
+        )
         .route("/bureau/orgs", get(bureau_pages::orgs))
         .route("/bureau/orgs/{id}/verify", post(bureau_pages::verify))
         // The JSON API.
@@ -179,6 +199,26 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/organisations/{id}/verify",
             post(workspace_api::verify_org),
+        )
+        .route(
+            "/api/v1/me/assignments",
+            get(broker_pages::api_own_assignments),
+        )
+        .route(
+            "/api/v1/me/acting",
+            axum::routing::put(broker_pages::api_choose_acting),
+        )
+        .route(
+            "/api/v1/brokers/{id}/assignments",
+            get(broker_pages::api_assignments).post(broker_pages::api_assign),
+        )
+        .route(
+            "/api/v1/brokers/{id}/assignments/{org_id}",
+            axum::routing::delete(broker_pages::api_unassign),
+        )
+        .route(
+            "/api/v1/settings",
+            get(settings_pages::api_show).put(settings_pages::api_change),
         )
         .route(
             "/api/v1/contacts",
@@ -264,6 +304,10 @@ async fn follow_changes(app: AppState) {
         app.login_limiter.forget_old();
         if let Err(error) = app.catch_up().await {
             tracing::warn!(%error, "index catch-up failed, retrying");
+        }
+        // Another node may have changed the catalogue; this node follows within a tick.
+        if let Err(error) = app.reload_industries().await {
+            tracing::warn!(%error, "cannot reload the industry catalogue, retrying");
         }
     }
 }

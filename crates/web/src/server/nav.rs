@@ -1,12 +1,20 @@
 //! What the page header needs to know about the viewer.
 
+use techmatch_core::accounts::Role;
+
 use super::auth::{PageUser, Viewer};
 
 #[derive(Debug, Clone, Default)]
 pub struct Nav {
     pub user_name: Option<String>,
-    pub role_label: &'static str,
+    pub role_label: String,
     pub is_bureau: bool,
+    /// Only administrators change the settings.
+    pub is_admin: bool,
+    /// For a broker: whether they have organisations to act for, and which one the
+    /// session acts for now.
+    pub is_broker: bool,
+    pub acting_org: Option<String>,
     pub can_post: bool,
     /// The token every form on the page must send back.
     pub csrf: String,
@@ -27,7 +35,14 @@ impl Nav {
                 user_name: Some(user.display_name.clone()),
                 role_label: user.role.label(),
                 is_bureau: user.role.is_bureau(),
-                can_post: user.role.posts().is_some(),
+                is_admin: user.role == Role::Admin,
+                is_broker: user.role == Role::Broker,
+                acting_org: viewer
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.acting.as_ref())
+                    .map(|a| a.org_name.clone()),
+                can_post: user.posts().is_some(),
                 csrf: viewer.csrf.clone(),
             },
             None => Nav {

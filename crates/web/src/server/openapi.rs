@@ -5,13 +5,13 @@
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 
-use super::{account_api, api, contacts_api, upload, workspace_api};
+use super::{account_api, api, broker_pages, contacts_api, settings_pages, upload, workspace_api};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
-        title = "techmatch 科技供需对接平台 API",
-        description = "与页面相同的权限规则：个人 API 令牌（Authorization: Bearer tm_…，见 /api/v1/me/tokens）或会话 Cookie（tm_session）；以 Cookie 认证的写请求须在 X-CSRF-Token 头中带上登录或 /api/v1/me 返回的 csrf_token。错误为 {\"error\": {\"code\", \"message\"}}。"
+        title = "techmatch technology supply-demand platform API",
+        description = "The same permission rules as the pages. Authenticate with a personal API token (Authorization: Bearer tm_…, see /api/v1/me/tokens) or the session cookie (tm_session); write requests authenticated by cookie must send the csrf_token returned by login or /api/v1/me in the X-CSRF-Token header. Errors are {\"error\": {\"code\", \"message\"}}, the message in Chinese for people."
     ),
     paths(
         account_api::register,
@@ -37,6 +37,13 @@ use super::{account_api, api, contacts_api, upload, workspace_api};
         contacts_api::show,
         contacts_api::act,
         contacts_api::message,
+        broker_pages::api_own_assignments,
+        broker_pages::api_choose_acting,
+        broker_pages::api_assignments,
+        broker_pages::api_assign,
+        broker_pages::api_unassign,
+        settings_pages::api_show,
+        settings_pages::api_change,
         api::search,
         api::need_matches,
         api::achievement_matches,
@@ -44,11 +51,12 @@ use super::{account_api, api, contacts_api, upload, workspace_api};
     ),
     modifiers(&SessionCookie),
     tags(
-        (name = "accounts", description = "注册、登录、会话"),
-        (name = "postings", description = "本单位的技术需求或科技成果"),
-        (name = "bureau", description = "科技局：审核、单位核验、审计日志"),
-        (name = "contacts", description = "对接：意向、消息、签约"),
-        (name = "public", description = "公开检索与匹配"),
+        (name = "accounts", description = "Registration, login, sessions"),
+        (name = "postings", description = "The needs or achievements of the user's organisation"),
+        (name = "bureau", description = "The bureau: moderation, verifying organisations, audit log"),
+        (name = "brokers", description = "Technology brokers acting for assigned organisations (session: PUT /api/v1/me/acting; token: X-Acting-Org header)"),
+        (name = "contacts", description = "Contacts: requests, messages, contracts"),
+        (name = "public", description = "Public search and matching"),
     )
 )]
 pub struct ApiDoc;

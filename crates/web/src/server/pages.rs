@@ -9,6 +9,7 @@ use techmatch_search::{Match, MatchOptions, find_matches, search as run_search};
 
 use super::api::{SearchParams, visible_posting};
 use super::auth::Viewer;
+use super::i18n::filters;
 use super::nav::{ContactFrom, Nav};
 use super::{AppState, PageError};
 use crate::app::App;
@@ -53,7 +54,7 @@ pub async fn home(
         },
         industry: request.industry.clone().unwrap_or_default(),
         industries: app
-            .industries
+            .industries()
             .all()
             .iter()
             .map(|i| i.name.clone())

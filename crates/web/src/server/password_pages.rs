@@ -6,11 +6,12 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
-use techmatch_core::CoreError;
 use techmatch_core::accounts::password;
 use techmatch_core::services::password_resets;
+use techmatch_core::{CoreError, t};
 
 use super::auth::{CsrfForm, Viewer};
+use super::i18n::filters;
 use super::nav::Nav;
 use super::{AppState, PageError, WebError};
 
@@ -53,12 +54,15 @@ pub async fn forgot(
                 );
                 return;
             };
-            let body = format!(
-                "{}，您好：\n\n有人（希望是您本人）申请重置科技供需对接平台的登录密码。请在 {} 分钟内打开下面的链接设置新密码：\n\n{link}\n\n如果不是您本人操作，请忽略本邮件，您的密码不会改变。\n",
-                user.display_name,
-                password_resets::VALID_MINUTES
+            let mut body = t!(
+                "mail-reset-body",
+                name = user.display_name.as_str(),
+                minutes = password_resets::VALID_MINUTES,
+                link = link.as_str()
             );
-            if let Err(error) = mailer.send(&user.email, "重置登录密码", body).await {
+            body.push('\n');
+            let subject = t!("mail-reset-subject");
+            if let Err(error) = mailer.send(&user.email, &subject, body).await {
                 tracing::warn!(%error, "password reset mail failed");
             }
         });

@@ -8,16 +8,17 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
 use axum::extract::{Multipart, State};
-use techmatch_core::CoreError;
 use techmatch_core::lists::read::{ListFormat, read_list_bytes};
 use techmatch_core::posting::PostingKind;
 use techmatch_core::services::import::{
     ImportReport, ImportScope, import_achievements_as, import_needs_as,
 };
 use techmatch_core::services::users::User;
+use techmatch_core::{CoreError, t};
 
 use super::auth::{ApiUser, PageUser, check_csrf};
 use super::error::ErrorBody;
+use super::i18n::filters;
 use super::nav::Nav;
 use super::workspace_api::own_kind;
 use super::{AppState, PageError, WebError};
@@ -50,9 +51,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
         }
     }
     if upload.bytes.is_empty() {
-        return Err(
-            CoreError::invalid("file", "请选择要上传的清单文件（CSV、XLSX 或 JSONL）").into(),
-        );
+        return Err(CoreError::invalid("file", t!("upload-error-no-file")).into());
     }
     Ok(upload)
 }
@@ -62,22 +61,22 @@ async fn import(app: &AppState, user: &User, upload: &Upload) -> Result<ImportRe
     let kind = own_kind(user)?;
     let org = user
         .org_id
-        .ok_or_else(|| CoreError::Forbidden("账号未关联单位，不能上传清单".to_owned()))?;
+        .ok_or_else(|| CoreError::Forbidden(t!("upload-error-no-organisation")))?;
     let format = ListFormat::from_path(Path::new(&upload.file_name))?;
     let list = read_list_bytes(format, &upload.file_name, &upload.bytes)?;
     let scope = ImportScope::Organisation(org);
     let report = match kind {
-        PostingKind::Need => import_needs_as(&app.db, list, &app.industries, scope).await?,
+        PostingKind::Need => import_needs_as(&app.db, list, &app.industries(), scope).await?,
         PostingKind::Achievement => {
-            import_achievements_as(&app.db, list, &app.industries, scope).await?
+            import_achievements_as(&app.db, list, &app.industries(), scope).await?
         }
     };
-    let detail = format!(
-        "{}：{} 行，新增 {}，未导入 {}",
-        upload.file_name,
-        report.rows,
-        report.created,
-        report.problems.len()
+    let detail = t!(
+        "upload-audit-detail",
+        file = upload.file_name.as_str(),
+        rows = report.rows,
+        created = report.created,
+        rejected = report.problems.len()
     );
     techmatch_core::services::audit::record(
         &app.db,
@@ -98,7 +97,7 @@ async fn import(app: &AppState, user: &User, upload: &Upload) -> Result<ImportRe
 #[template(path = "upload.html")]
 pub struct UploadPage {
     pub nav: Nav,
-    pub kind_label: &'static str,
+    pub kind_label: String,
     pub report: Option<ImportReport>,
     pub error: Option<String>,
 }
@@ -137,10 +136,10 @@ pub async fn submit(
 
 /// `POST /api/v1/me/postings/import`: multipart with a `file` field; answers the report.
 #[utoipa::path(post, path = "/api/v1/me/postings/import", tag = "postings",
-    request_body(content_type = "multipart/form-data", description = "file：CSV、XLSX 或 JSONL 清单"),
-    responses((status = 200, description = "逐行导入报告（rows、created、problems）"),
-        (status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权", body = ErrorBody),
-        (status = 422, description = "文件无法读取", body = ErrorBody)))]
+    request_body(content_type = "multipart/form-data", description = "file: a list as CSV, XLSX or JSONL"),
+    responses((status = 200, description = "Import report, row by row (rows, created, problems)"),
+        (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed", body = ErrorBody),
+        (status = 422, description = "The file cannot be read", body = ErrorBody)))]
 pub async fn api(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,

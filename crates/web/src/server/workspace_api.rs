@@ -7,10 +7,10 @@ use axum::http::StatusCode;
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use techmatch_core::CoreError;
 use techmatch_core::posting::{Action, PostingKind, PostingView, Status};
 use techmatch_core::services::users::User;
 use techmatch_core::services::{audit, postings, workflow};
+use techmatch_core::{CoreError, t};
 use techmatch_search::{Match, MatchOptions, find_matches};
 
 use super::auth::ApiUser;
@@ -21,9 +21,10 @@ use crate::app::App;
 
 /// The kind of posting a user creates, or 403.
 pub fn own_kind(user: &User) -> Result<PostingKind, WebError> {
-    user.role
-        .posts()
-        .ok_or_else(|| CoreError::Forbidden(format!("{}没有自己的发布", user.role.label())).into())
+    user.posts().ok_or_else(|| {
+        let role = user.role.label();
+        CoreError::Forbidden(t!("posting-error-no-own-postings", role = role)).into()
+    })
 }
 
 /// Parses a form into the input of the user's kind and creates or edits the posting in
@@ -36,26 +37,30 @@ pub async fn save(
 ) -> Result<(i64, Status), WebError> {
     let kind = own_kind(user)?;
     let invalid = |problems: Vec<techmatch_core::lists::RowProblem>| -> WebError {
-        CoreError::invalid("form", describe(kind, &problems).join("；")).into()
+        CoreError::invalid(
+            "form",
+            describe(kind, &problems).join(&t!("separator-semicolon")),
+        )
+        .into()
     };
     let txn = app.db.begin().await.map_err(CoreError::from)?;
     let saved = match (kind, existing) {
         (PostingKind::Need, None) => {
-            let input = form.need(&app.industries).map_err(invalid)?;
+            let input = form.need(&app.industries()).map_err(invalid)?;
             let id = workflow::create_need(&txn, user, &input).await?;
             (id, Status::Draft)
         }
         (PostingKind::Need, Some(id)) => {
-            let input = form.need(&app.industries).map_err(invalid)?;
+            let input = form.need(&app.industries()).map_err(invalid)?;
             (id, workflow::edit_need(&txn, user, id, &input).await?)
         }
         (PostingKind::Achievement, None) => {
-            let input = form.achievement(&app.industries).map_err(invalid)?;
+            let input = form.achievement(&app.industries()).map_err(invalid)?;
             let id = workflow::create_achievement(&txn, user, &input).await?;
             (id, Status::Draft)
         }
         (PostingKind::Achievement, Some(id)) => {
-            let input = form.achievement(&app.industries).map_err(invalid)?;
+            let input = form.achievement(&app.industries()).map_err(invalid)?;
             (
                 id,
                 workflow::edit_achievement(&txn, user, id, &input).await?,
@@ -93,7 +98,7 @@ pub async fn own_posting(
         .pop()
         .filter(|v| v.org_id.is_some() && v.org_id == user.org_id)
         .ok_or_else(|| CoreError::NotFound {
-            what: kind.label(),
+            what: kind.label().to_owned(),
             id: id.to_string(),
         })?;
     let options = MatchOptions {
@@ -119,7 +124,7 @@ fn posting_json(view: &PostingView) -> Value {
 }
 
 #[utoipa::path(get, path = "/api/v1/me/postings", tag = "postings",
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "本单位的发布")))]
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Postings of the user's organisation")))]
 pub async fn own(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -132,7 +137,7 @@ pub async fn own(
 }
 
 #[utoipa::path(post, path = "/api/v1/me/postings", tag = "postings", request_body = PostingForm,
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 201, description = "已创建草稿：id 与 status"), (status = 422, description = "字段不合格（逐项说明）", body = ErrorBody)))]
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 201, description = "Draft created: id and status"), (status = 422, description = "Invalid fields (each explained)", body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -145,8 +150,8 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/me/postings/{id}", tag = "postings", params(("id" = i64, Path, description = "发布编号")),
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "发布及其推荐匹配（含解释）"), (status = 404, description = "不存在或不属于本单位", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/me/postings/{id}", tag = "postings", params(("id" = i64, Path, description = "Posting id")),
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The posting and its recommended matches (with explanations)"), (status = 404, description = "Does not exist or belongs to another organisation", body = ErrorBody)))]
 pub async fn show(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -158,8 +163,8 @@ pub async fn show(
     Ok(Json(body))
 }
 
-#[utoipa::path(put, path = "/api/v1/me/postings/{id}", tag = "postings", params(("id" = i64, Path, description = "发布编号")), request_body = PostingForm,
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "已保存：新的 status"), (status = 409, description = "当前状态不能修改", body = ErrorBody), (status = 422, description = "字段不合格", body = ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/me/postings/{id}", tag = "postings", params(("id" = i64, Path, description = "Posting id")), request_body = PostingForm,
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Saved: the new status"), (status = 409, description = "Cannot be edited in the current status", body = ErrorBody), (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn edit(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -178,8 +183,8 @@ pub struct ActionBody {
     pub note: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/me/postings/{id}/actions", tag = "postings", params(("id" = i64, Path, description = "发布编号")), request_body = ActionBody,
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "新的 status"), (status = 409, description = "生命周期不允许，说明原因", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/me/postings/{id}/actions", tag = "postings", params(("id" = i64, Path, description = "Posting id")), request_body = ActionBody,
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The new status"), (status = 409, description = "Not allowed by the lifecycle; the reason is given", body = ErrorBody)))]
 pub async fn act(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -189,14 +194,14 @@ pub async fn act(
     let kind = own_kind(&user)?;
     let action = Action::parse(&body.action, body.reason.as_deref(), &body.note)?;
     if action.is_moderation() {
-        return Err(CoreError::Forbidden("审核请由科技局在审核队列中进行".to_owned()).into());
+        return Err(CoreError::Forbidden(t!("posting-error-moderation-in-queue")).into());
     }
     let status = take_action(&app, &user, kind, id, &action).await?;
     Ok(Json(json!({ "id": id, "status": status })))
 }
 
 #[utoipa::path(get, path = "/api/v1/moderation/queue", tag = "bureau",
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "待审核的发布")))]
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Postings waiting for moderation")))]
 pub async fn queue(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -213,7 +218,7 @@ pub fn kind_of_path(segment: &str) -> Result<PostingKind, WebError> {
         "needs" | "need" => Ok(PostingKind::Need),
         "achievements" | "achievement" => Ok(PostingKind::Achievement),
         other => Err(CoreError::NotFound {
-            what: "栏目",
+            what: t!("what-section"),
             id: other.to_owned(),
         }
         .into()),
@@ -221,8 +226,8 @@ pub fn kind_of_path(segment: &str) -> Result<PostingKind, WebError> {
 }
 
 #[utoipa::path(post, path = "/api/v1/moderation/{kind}/{id}", tag = "bureau",
-    params(("kind" = String, Path, description = "needs 或 achievements"), ("id" = i64, Path, description = "发布编号")), request_body = ActionBody,
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "新的 status"), (status = 409, description = "生命周期不允许", body = ErrorBody), (status = 422, description = "驳回理由缺失", body = ErrorBody)))]
+    params(("kind" = String, Path, description = "needs or achievements"), ("id" = i64, Path, description = "Posting id")), request_body = ActionBody,
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The new status"), (status = 409, description = "Not allowed by the lifecycle", body = ErrorBody), (status = 422, description = "Reason for rejection missing", body = ErrorBody)))]
 pub async fn decide(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -232,7 +237,7 @@ pub async fn decide(
     let kind = kind_of_path(&kind)?;
     let action = Action::parse(&body.action, body.reason.as_deref(), &body.note)?;
     if !action.is_moderation() {
-        return Err(CoreError::invalid("action", "审核只能是 approve 或 reject").into());
+        return Err(CoreError::invalid("action", t!("bureau-error-decision-code")).into());
     }
     let status = take_action(&app, &user, kind, id, &action).await?;
     Ok(Json(json!({ "id": id, "status": status })))
@@ -243,36 +248,36 @@ pub struct AuditParams {
     pub limit: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/audit", tag = "bureau", params(("limit" = Option<u64>, Query, description = "条数，默认 100，最多 1000")),
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "审计日志，最新在前")))]
+#[utoipa::path(get, path = "/api/v1/audit", tag = "bureau", params(("limit" = Option<u64>, Query, description = "Number of entries: 100 by default, at most 1000")),
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The audit log, newest first")))]
 pub async fn audit(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Query(params): Query<AuditParams>,
 ) -> Result<Json<Value>, WebError> {
     if !user.role.is_bureau() {
-        return Err(CoreError::Forbidden("只有科技局可以查看审计日志".to_owned()).into());
+        return Err(CoreError::Forbidden(t!("bureau-error-audit-log")).into());
     }
     let entries = audit::recent(&app.db, params.limit.unwrap_or(100).min(1000)).await?;
     Ok(Json(json!({ "entries": entries })))
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "bureau",
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "单位列表，未核验在前")))]
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Organisations, unverified first")))]
 pub async fn orgs(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<Value>, WebError> {
     if !user.role.is_bureau() {
-        return Err(CoreError::Forbidden("只有科技局可以查看单位核验列表".to_owned()).into());
+        return Err(CoreError::Forbidden(t!("bureau-error-organisation-list")).into());
     }
     Ok(Json(
         json!({ "organisations": techmatch_core::services::organisations::list(&app.db).await? }),
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/verify", tag = "bureau", params(("id" = i64, Path, description = "单位编号")), request_body = super::bureau_pages::VerifyForm,
-    responses((status = 401, description = "未登录", body = ErrorBody), (status = 403, description = "角色无权或 CSRF 校验失败", body = ErrorBody), (status = 200, description = "已核验"), (status = 409, description = "代码已属于其他单位", body = ErrorBody), (status = 422, description = "代码不合格或缺少接受理由", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/verify", tag = "bureau", params(("id" = i64, Path, description = "Organisation id")), request_body = super::bureau_pages::VerifyForm,
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Verified"), (status = 409, description = "The code belongs to another organisation", body = ErrorBody), (status = 422, description = "Invalid code, or the reason for accepting it is missing", body = ErrorBody)))]
 pub async fn verify_org(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,

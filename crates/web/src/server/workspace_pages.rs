@@ -5,13 +5,16 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use techmatch_core::accounts::Role;
 use techmatch_core::domain::{CoopMode, TransferMode};
 use techmatch_core::posting::{Action, PostingKind, PostingView, Status};
 use techmatch_core::services::workflow;
+use techmatch_core::t;
 use techmatch_search::Match;
 
 use super::auth::{CsrfForm, PageUser};
 use super::forms::PostingForm;
+use super::i18n::filters;
 use super::nav::{ContactFrom, Nav};
 use super::workspace_api::{own_kind, own_posting, save, take_action};
 use super::{AppState, PageError, WebError};
@@ -20,21 +23,26 @@ use super::{AppState, PageError, WebError};
 #[template(path = "me.html")]
 pub struct DashboardPage {
     pub nav: Nav,
-    pub kind_label: &'static str,
+    pub kind_label: String,
     pub postings: Vec<PostingView>,
 }
 
 pub async fn dashboard(
     State(app): State<AppState>,
     page_user: PageUser,
-) -> Result<DashboardPage, PageError> {
+) -> Result<Response, PageError> {
     let user = &page_user.0.user;
+    // A broker first chooses which assigned organisation to act for.
+    if user.role == Role::Broker && user.acting_as.is_none() {
+        return Ok(Redirect::to("/me/acting").into_response());
+    }
     let kind = own_kind(user)?;
     Ok(DashboardPage {
         nav: Nav::of_user(&page_user),
         kind_label: kind.label(),
         postings: workflow::own_postings(&app.db, user).await?,
-    })
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -42,7 +50,7 @@ pub async fn dashboard(
 pub struct FormPage {
     pub nav: Nav,
     pub is_need: bool,
-    pub kind_label: &'static str,
+    pub kind_label: String,
     /// Where the form posts to.
     pub action: String,
     pub form: PostingForm,
@@ -67,7 +75,7 @@ fn form_page(
         form,
         errors,
         industries: app
-            .industries
+            .industries()
             .all()
             .iter()
             .map(|i| i.name.clone())
@@ -103,7 +111,10 @@ async fn save_or_show(
     match save(app, &page_user.0.user, existing, &form).await {
         Ok((id, _)) => Ok(Redirect::to(&format!("/me/postings/{id}")).into_response()),
         Err(WebError::Core(techmatch_core::CoreError::Invalid { reason, .. })) => {
-            let errors = reason.split('；').map(str::to_owned).collect();
+            let errors = reason
+                .split(t!("separator-semicolon").as_str())
+                .map(str::to_owned)
+                .collect();
             let page = form_page(app, page_user, action, form, errors)?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
@@ -128,12 +139,12 @@ pub struct MyPostingPage {
     pub matches: Vec<Match>,
     pub counterpart_path: &'static str,
     /// Lifecycle actions the owner may take now: (code, label).
-    pub actions: Vec<(&'static str, &'static str)>,
+    pub actions: Vec<(&'static str, String)>,
     pub editable: bool,
 }
 
 /// The owner's actions that the lifecycle allows from `status`.
-fn owner_actions(status: Status) -> Vec<(&'static str, &'static str)> {
+fn owner_actions(status: Status) -> Vec<(&'static str, String)> {
     [
         Action::Submit,
         Action::Recall,
@@ -215,7 +226,9 @@ pub async fn act(
     let kind = own_kind(user)?;
     let action = Action::parse(&form.action, None, "")?;
     if action.is_moderation() {
-        return Err(techmatch_core::CoreError::Forbidden("审核请由科技局进行".to_owned()).into());
+        return Err(
+            techmatch_core::CoreError::Forbidden(t!("posting-error-moderation-by-bureau")).into(),
+        );
     }
     take_action(&app, user, kind, id, &action).await?;
     Ok(Redirect::to(&format!("/me/postings/{id}")).into_response())

@@ -1,0 +1,266 @@
+//! Settings the bureau administrator changes while the platform runs: the industry
+//! catalogue postings are filed under, whether organisations may register themselves,
+//! and the yearly technology-transaction target the bureau reports against.
+//!
+//! Each setting is one row of JSON in `settings`, so every node of a deployment reads
+//! the same values from the database; a missing row means the built-in default.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::Role;
+use crate::domain::{Industry, IndustryCatalogue, Wan};
+use crate::entities::{achievement, need, setting};
+use crate::services::audit;
+use crate::services::users::User;
+use crate::{CoreError, CoreResult, t};
+
+const INDUSTRIES: &str = "industries";
+const REGISTRATION_OPEN: &str = "registration_open";
+const YEARLY_TARGET_YUAN: &str = "yearly_target_yuan";
+
+/// The yearly 技术交易额 target when the bureau has not set one: 2,000 万元.
+const DEFAULT_YEARLY_TARGET_YUAN: i64 = 20_000_000;
+
+/// All settings with their current values.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub industries: Vec<Industry>,
+    pub registration_open: bool,
+    pub yearly_target: Wan,
+}
+
+/// What the administrator submits; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsChange {
+    pub industries: Option<Vec<Industry>>,
+    pub registration_open: Option<bool>,
+    pub yearly_target: Option<Wan>,
+}
+
+async fn stored<T: for<'de> Deserialize<'de>>(
+    conn: &impl ConnectionTrait,
+    key: &str,
+) -> CoreResult<Option<T>> {
+    let Some(row) = setting::Entity::find_by_id(key).one(conn).await? else {
+        return Ok(None);
+    };
+    serde_json::from_str(&row.value)
+        .map(Some)
+        .map_err(|e| CoreError::Internal(format!("setting {key} does not parse: {e}")))
+}
+
+async fn store(
+    conn: &impl ConnectionTrait,
+    key: &str,
+    value: &impl Serialize,
+    by: i64,
+) -> CoreResult<()> {
+    let value = serde_json::to_string(value)
+        .map_err(|e| CoreError::Internal(format!("setting {key} does not serialise: {e}")))?;
+    let row = setting::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(value),
+        updated_by: Set(Some(by)),
+        updated_at: Set(Utc::now()),
+    };
+    if setting::Entity::find_by_id(key).one(conn).await?.is_some() {
+        row.update(conn).await?;
+    } else {
+        row.insert(conn).await?;
+    }
+    Ok(())
+}
+
+/// The industry catalogue in force: the administrator's, else `fallback` (the
+/// deployment's `industries.json` or the built-in one).
+///
+/// # Errors
+/// Database errors, or a stored catalogue that no longer validates.
+pub async fn industries(
+    conn: &impl ConnectionTrait,
+    fallback: &IndustryCatalogue,
+) -> CoreResult<IndustryCatalogue> {
+    match stored::<Vec<Industry>>(conn, INDUSTRIES).await? {
+        Some(entries) => IndustryCatalogue::new(entries),
+        None => Ok(fallback.clone()),
+    }
+}
+
+/// Every setting's current value.
+///
+/// # Errors
+/// Database errors.
+pub async fn current(
+    conn: &impl ConnectionTrait,
+    fallback_industries: &IndustryCatalogue,
+) -> CoreResult<Settings> {
+    let yearly_target_yuan = stored::<i64>(conn, YEARLY_TARGET_YUAN)
+        .await?
+        .unwrap_or(DEFAULT_YEARLY_TARGET_YUAN);
+    Ok(Settings {
+        industries: industries(conn, fallback_industries).await?.all().to_vec(),
+        registration_open: stored(conn, REGISTRATION_OPEN).await?.unwrap_or(true),
+        yearly_target: Wan::from_yuan(yearly_target_yuan)?,
+    })
+}
+
+/// Whether enterprises and researchers may register themselves.
+///
+/// # Errors
+/// Database errors.
+pub async fn registration_open(conn: &impl ConnectionTrait) -> CoreResult<bool> {
+    Ok(stored(conn, REGISTRATION_OPEN).await?.unwrap_or(true))
+}
+
+/// How many needs and achievements are filed under the industry named `name`.
+async fn postings_filed_under(conn: &impl ConnectionTrait, name: &str) -> CoreResult<u64> {
+    use sea_orm::PaginatorTrait;
+    let needs = need::Entity::find()
+        .filter(need::Column::Industry.eq(name))
+        .count(conn)
+        .await?;
+    let achievements = achievement::Entity::find()
+        .filter(achievement::Column::Field.eq(name))
+        .count(conn)
+        .await?;
+    Ok(needs + achievements)
+}
+
+/// The administrator changes settings. Everything is checked before anything is
+/// written, and every change lands in the audit log.
+///
+/// # Errors
+/// `Forbidden` unless `actor` is a bureau administrator; `Invalid` for an ambiguous
+/// catalogue, a negative target, or a catalogue that drops an industry postings are
+/// still filed under (keep its name, or make it an alias of the industry that
+/// replaces it).
+pub async fn change(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    fallback_industries: &IndustryCatalogue,
+    change: &SettingsChange,
+) -> CoreResult<Settings> {
+    if actor.role != Role::Admin {
+        return Err(CoreError::Forbidden(t!("settings-admin-only")));
+    }
+    if let Some(entries) = &change.industries {
+        let new = IndustryCatalogue::new(entries.clone())?;
+        let old = industries(conn, fallback_industries).await?;
+        for dropped in old.all().iter().filter(|i| new.resolve(&i.name).is_err()) {
+            let in_use = postings_filed_under(conn, &dropped.name).await?;
+            if in_use > 0 {
+                return Err(CoreError::invalid(
+                    "industries",
+                    t!(
+                        "settings-industry-in-use",
+                        name = dropped.name.as_str(),
+                        count = in_use
+                    ),
+                ));
+            }
+        }
+    }
+    if change.yearly_target.is_some_and(|w| w.yuan() < 0) {
+        return Err(CoreError::invalid(
+            "yearly_target",
+            t!("settings-target-negative"),
+        ));
+    }
+    let mut changed = Vec::new();
+    if let Some(entries) = &change.industries {
+        store(conn, INDUSTRIES, entries, actor.id).await?;
+        changed.push(INDUSTRIES);
+    }
+    if let Some(open) = change.registration_open {
+        store(conn, REGISTRATION_OPEN, &open, actor.id).await?;
+        changed.push(REGISTRATION_OPEN);
+    }
+    if let Some(target) = change.yearly_target {
+        store(conn, YEARLY_TARGET_YUAN, &target.yuan(), actor.id).await?;
+        changed.push(YEARLY_TARGET_YUAN);
+    }
+    if !changed.is_empty() {
+        let detail = changed.join(",");
+        audit::record(
+            conn,
+            audit::Record {
+                actor_user_id: Some(actor.id),
+                action: "settings.change",
+                entity: "settings",
+                entity_id: 0,
+                detail: Some(&detail),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    current(conn, fallback_industries).await
+}
+
+/// Parses the catalogue as the settings page shows it: one industry per line,
+/// `code | name | alias, alias`.
+///
+/// # Errors
+/// `Invalid` naming the line that lacks a code or a name.
+pub fn parse_industry_lines(text: &str) -> CoreResult<Vec<Industry>> {
+    let mut industries = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        // Full-width ｜ and the Chinese list separators are what a Chinese keyboard types.
+        let mut parts = line.split(['|', '\u{FF5C}']).map(str::trim);
+        let (code, name) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        if code.is_empty() || name.is_empty() {
+            return Err(CoreError::invalid(
+                "industries",
+                t!("settings-industry-line", line = number + 1),
+            ));
+        }
+        let aliases = parts
+            .next()
+            .unwrap_or("")
+            .split([',', '\u{FF0C}', '\u{3001}'])
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned)
+            .collect();
+        industries.push(Industry {
+            code: code.to_owned(),
+            name: name.to_owned(),
+            aliases,
+        });
+    }
+    Ok(industries)
+}
+
+/// The catalogue in the line format of [`parse_industry_lines`].
+pub fn industry_lines(industries: &[Industry]) -> String {
+    industries
+        .iter()
+        .map(|i| format!("{} | {} | {}", i.code, i.name, i.aliases.join(", ")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn industry_lines_round_trip() {
+        let catalogue = IndustryCatalogue::default();
+        let text = industry_lines(catalogue.all());
+        let parsed = parse_industry_lines(&text).unwrap();
+        assert_eq!(parsed, catalogue.all());
+    }
+
+    #[test]
+    fn a_line_without_a_name_is_refused_by_number() {
+        let error = parse_industry_lines("c-1 | 煤层气\n\nc-2 |  | 别名").unwrap_err();
+        assert!(error.to_string().contains('3'), "{error}");
+    }
+}

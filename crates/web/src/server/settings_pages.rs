@@ -1,0 +1,187 @@
+//! The settings page and API of the bureau administrator
+//! (`techmatch_core::services::settings`).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use techmatch_core::accounts::Role;
+use techmatch_core::domain::{Industry, Wan};
+use techmatch_core::services::settings::{self, Settings, SettingsChange};
+use techmatch_core::services::users::User;
+use techmatch_core::{CoreError, t};
+
+use super::auth::{ApiUser, CsrfForm, PageUser};
+use super::i18n::filters;
+use super::nav::Nav;
+use super::{AppState, PageError, WebError};
+
+fn require_admin(user: &User) -> Result<(), WebError> {
+    if user.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden(t!("settings-admin-only")).into())
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "settings.html")]
+pub struct SettingsPage {
+    pub nav: Nav,
+    pub industry_lines: String,
+    pub registration_open: bool,
+    pub yearly_target_wan: String,
+    pub error: Option<String>,
+    pub saved: bool,
+}
+
+impl SettingsPage {
+    fn of(nav: Nav, settings: &Settings) -> SettingsPage {
+        SettingsPage {
+            nav,
+            industry_lines: settings::industry_lines(&settings.industries),
+            registration_open: settings.registration_open,
+            yearly_target_wan: settings.yearly_target.to_string(),
+            error: None,
+            saved: false,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ShowQuery {
+    /// Set by the redirect after a successful save.
+    pub saved: Option<String>,
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Query(query): Query<ShowQuery>,
+) -> Result<SettingsPage, PageError> {
+    require_admin(&page_user.0.user)?;
+    let current = settings::current(&app.db, &app.default_industries).await?;
+    Ok(SettingsPage {
+        saved: query.saved.is_some(),
+        ..SettingsPage::of(Nav::of_user(&page_user), &current)
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SettingsForm {
+    pub industries: String,
+    /// A checkbox: present when ticked.
+    pub registration_open: Option<String>,
+    pub yearly_target_wan: String,
+}
+
+/// Checks and stores a change in one transaction; nothing is written when any part
+/// is refused.
+async fn apply(app: &AppState, user: &User, change: &SettingsChange) -> Result<Settings, WebError> {
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    let saved = settings::change(&txn, user, &app.default_industries, change).await?;
+    txn.commit().await.map_err(CoreError::from)?;
+    if let Err(error) = app.reload_industries().await {
+        // The change is committed; the follower loop retries the reload.
+        tracing::warn!(%error, "cannot reload the industry catalogue");
+    }
+    Ok(saved)
+}
+
+pub async fn save(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    CsrfForm { form, .. }: CsrfForm<SettingsForm>,
+) -> Result<Response, PageError> {
+    let user = &page_user.0.user;
+    require_admin(user)?;
+    let change = settings::parse_industry_lines(&form.industries).and_then(|industries| {
+        Ok(SettingsChange {
+            industries: Some(industries),
+            registration_open: Some(form.registration_open.is_some()),
+            yearly_target: Some(Wan::parse(&form.yearly_target_wan)?),
+        })
+    });
+    match change {
+        Ok(change) => match apply(&app, user, &change).await {
+            Ok(_) => Ok(Redirect::to("/bureau/settings?saved=1").into_response()),
+            Err(WebError::Core(error)) if error.kind() == techmatch_core::ErrorKind::Invalid => {
+                Ok(refused(&page_user, form, &error).into_response())
+            }
+            Err(other) => Err(other.into()),
+        },
+        Err(error) => Ok(refused(&page_user, form, &error).into_response()),
+    }
+}
+
+/// The form again with what was typed and why it was refused.
+fn refused(page_user: &PageUser, form: SettingsForm, error: &CoreError) -> SettingsPage {
+    let reason = match error {
+        CoreError::Invalid { reason, .. } => reason.clone(),
+        other => other.to_string(),
+    };
+    SettingsPage {
+        nav: Nav::of_user(page_user),
+        industry_lines: form.industries,
+        registration_open: form.registration_open.is_some(),
+        yearly_target_wan: form.yearly_target_wan,
+        error: Some(reason),
+        saved: false,
+    }
+}
+
+fn settings_json(settings: &Settings) -> Value {
+    json!({
+        "industries": settings.industries,
+        "registration_open": settings.registration_open,
+        "yearly_target_wan": settings.yearly_target.to_string(),
+    })
+}
+
+/// `GET /api/v1/settings` (administrator).
+#[utoipa::path(get, path = "/api/v1/settings", tag = "bureau",
+    responses((status = 200, description = "The industry catalogue, whether self-registration is open, the yearly technology-transaction target in 10k yuan"), (status = 401, description = "Not logged in", body = super::error::ErrorBody), (status = 403, description = "Not a bureau administrator", body = super::error::ErrorBody)))]
+pub async fn api_show(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Value>, WebError> {
+    require_admin(&user)?;
+    let current = settings::current(&app.db, &app.default_industries).await?;
+    Ok(Json(settings_json(&current)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SettingsBody {
+    /// One entry per industry: {"code", "name", "aliases"}.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub industries: Option<Vec<Industry>>,
+    pub registration_open: Option<bool>,
+    /// In 万元, as text so that "2000", "2,000" and "0.2亿" all work.
+    pub yearly_target_wan: Option<String>,
+}
+
+/// `PUT /api/v1/settings` (administrator): fields left out keep their values.
+#[utoipa::path(put, path = "/api/v1/settings", tag = "bureau", request_body = SettingsBody,
+    responses((status = 200, description = "The settings as saved"), (status = 401, description = "Not logged in", body = super::error::ErrorBody), (status = 403, description = "Not a bureau administrator", body = super::error::ErrorBody), (status = 422, description = "An ambiguous catalogue, one dropping an industry still in use, or a bad amount; nothing was changed", body = super::error::ErrorBody)))]
+pub async fn api_change(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Json(body): Json<SettingsBody>,
+) -> Result<Json<Value>, WebError> {
+    require_admin(&user)?;
+    let change = SettingsChange {
+        industries: body.industries,
+        registration_open: body.registration_open,
+        yearly_target: body
+            .yearly_target_wan
+            .as_deref()
+            .map(Wan::parse)
+            .transpose()?,
+    };
+    let saved = apply(&app, &user, &change).await?;
+    Ok(Json(settings_json(&saved)))
+}
