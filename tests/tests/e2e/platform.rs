@@ -479,37 +479,43 @@ async fn every_route_admits_only_its_roles() {
         let researcher = Client::login(&server, "researcher@demo.techmatch", DEMO_PASSWORD).await;
         let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
         let admin = Client::login(&server, "admin@demo.techmatch", DEMO_PASSWORD).await;
+        // A broker acting for nobody: assigned organisations are tested in `brokers`.
+        let broker = Client::login(&server, "broker@demo.techmatch", DEMO_PASSWORD).await;
         let who = [
             ("anonymous", &anonymous),
             ("enterprise", &enterprise),
             ("researcher", &researcher),
             ("moderator", &moderator),
             ("admin", &admin),
+            ("broker", &broker),
         ];
         // Expected status per role, in the order of `who`.
         const LOGIN: u16 = 303;
-        let routes: &[(&str, [u16; 5])] = &[
-            ("/", [200, 200, 200, 200, 200]),
-            ("/me", [LOGIN, 200, 200, 403, 403]),
-            ("/me/new", [LOGIN, 200, 200, 403, 403]),
-            ("/me/upload", [LOGIN, 200, 200, 403, 403]),
-            ("/bureau/queue", [LOGIN, 403, 403, 200, 200]),
-            ("/bureau/audit", [LOGIN, 403, 403, 200, 200]),
-            ("/bureau/users", [LOGIN, 403, 403, 200, 200]),
-            ("/bureau/orgs", [LOGIN, 403, 403, 200, 200]),
-            ("/bureau/brokers", [LOGIN, 403, 403, 200, 200]),
-            ("/bureau/settings", [LOGIN, 403, 403, 403, 200]),
-            ("/me/acting", [LOGIN, 403, 403, 403, 403]),
-            ("/api/v1/settings", [401, 403, 403, 403, 200]),
-            ("/api/v1/me/assignments", [401, 403, 403, 403, 403]),
-            ("/api/v1/brokers/1/assignments", [401, 403, 403, 200, 200]),
-            ("/api/v1/me", [401, 200, 200, 200, 200]),
-            ("/api/v1/me/postings", [401, 200, 200, 403, 403]),
-            ("/api/v1/moderation/queue", [401, 403, 403, 200, 200]),
-            ("/api/v1/audit", [401, 403, 403, 200, 200]),
-            ("/api/v1/organisations", [401, 403, 403, 200, 200]),
-            ("/contacts", [LOGIN, 200, 200, 200, 200]),
-            ("/api/v1/contacts", [401, 200, 200, 200, 200]),
+        let routes: &[(&str, [u16; 6])] = &[
+            ("/", [200, 200, 200, 200, 200, 200]),
+            ("/me", [LOGIN, 200, 200, 403, 403, LOGIN]),
+            ("/me/new", [LOGIN, 200, 200, 403, 403, 403]),
+            ("/me/upload", [LOGIN, 200, 200, 403, 403, 403]),
+            ("/bureau/queue", [LOGIN, 403, 403, 200, 200, 403]),
+            ("/bureau/audit", [LOGIN, 403, 403, 200, 200, 403]),
+            ("/bureau/users", [LOGIN, 403, 403, 200, 200, 403]),
+            ("/bureau/orgs", [LOGIN, 403, 403, 200, 200, 403]),
+            ("/bureau/brokers", [LOGIN, 403, 403, 200, 200, 403]),
+            ("/bureau/settings", [LOGIN, 403, 403, 403, 200, 403]),
+            ("/me/acting", [LOGIN, 403, 403, 403, 403, 200]),
+            ("/api/v1/settings", [401, 403, 403, 403, 200, 403]),
+            ("/api/v1/me/assignments", [401, 403, 403, 403, 403, 200]),
+            (
+                "/api/v1/brokers/1/assignments",
+                [401, 403, 403, 200, 200, 403],
+            ),
+            ("/api/v1/me", [401, 200, 200, 200, 200, 200]),
+            ("/api/v1/me/postings", [401, 200, 200, 403, 403, 403]),
+            ("/api/v1/moderation/queue", [401, 403, 403, 200, 200, 403]),
+            ("/api/v1/audit", [401, 403, 403, 200, 200, 403]),
+            ("/api/v1/organisations", [401, 403, 403, 200, 200, 403]),
+            ("/contacts", [LOGIN, 200, 200, 200, 200, 200]),
+            ("/api/v1/contacts", [401, 200, 200, 200, 200, 200]),
         ];
         for (path, expected) in routes {
             for ((role, client), want) in who.iter().zip(expected) {
@@ -527,17 +533,27 @@ async fn every_route_admits_only_its_roles() {
                         .get("location")
                         .and_then(|l| l.to_str().ok())
                         .unwrap_or("");
-                    assert!(location.starts_with("/login?next="), "{path}: {location}");
+                    // A broker who acts for nobody yet is sent to choose an organisation.
+                    let expected = if *role == "broker" {
+                        "/me/acting"
+                    } else {
+                        "/login?next="
+                    };
+                    assert!(
+                        location.starts_with(expected),
+                        "{path} as {role}: {location}"
+                    );
                 }
             }
         }
         // Writes: who may create a posting, and of which kind.
-        let creators: [(&Client, u16); 5] = [
+        let creators: [(&Client, u16); 6] = [
             (&anonymous, 401),
             (&enterprise, 201),
             (&researcher, 201),
             (&moderator, 403),
             (&admin, 403),
+            (&broker, 403),
         ];
         for (client, want) in creators {
             let mut body = need_body("权限测试");
