@@ -37,7 +37,6 @@ posting-form-problem = { $field }：{ $reason }
 ## Upload (server/upload.rs)
 
 upload-error-no-file = 请选择要上传的清单文件（CSV、XLSX 或 JSONL）
-upload-error-no-organisation = 账号未关联单位，不能上传清单
 # The audit log's note about an uploaded list.
 upload-audit-detail = { $file }：{ $rows } 行，新增 { $created }，未导入 { $rejected }
 

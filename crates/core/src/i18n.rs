@@ -46,6 +46,14 @@ const ZH_CN: &[(&str, &str)] = &[
     ("web.ftl", include_str!("../../../i18n/zh-CN/web.ftl")),
     ("pages.ftl", include_str!("../../../i18n/zh-CN/pages.ftl")),
     ("admin.ftl", include_str!("../../../i18n/zh-CN/admin.ftl")),
+    (
+        "challenge.ftl",
+        include_str!("../../../i18n/zh-CN/challenge.ftl"),
+    ),
+    (
+        "selection.ftl",
+        include_str!("../../../i18n/zh-CN/selection.ftl"),
+    ),
 ];
 
 /// All messages of one locale.

@@ -2,6 +2,7 @@
 //! services over sea-orm. Nothing here knows about HTTP or the search index.
 
 pub mod accounts;
+pub mod challenge;
 pub mod contact;
 pub mod db;
 pub mod domain;

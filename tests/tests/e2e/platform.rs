@@ -1195,6 +1195,32 @@ async fn registering_for_a_known_organisation_waits_for_the_bureau() {
         assert_eq!(status, StatusCode::FORBIDDEN);
         let (_, contacts) = impostor.get(&server, "/api/v1/contacts").await;
         assert_eq!(contacts["contacts"].as_array().map(Vec::len), Some(0));
+        // Nor read the company's unpublished postings by id, nor upload a list in its name.
+        let real = Client::login(&server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
+        let (_, theirs) = real.get(&server, "/api/v1/me/postings").await;
+        let pending = theirs["postings"]
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["status"] == "pending_review"))
+            .and_then(|p| p["id"].as_i64())
+            .unwrap_or_else(|| panic!("the demo's pending need: {theirs}"));
+        let (status, _) = impostor
+            .get(&server, &format!("/api/v1/me/postings/{pending}"))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let list = "编号,需求名称,需求描述\nX-1,冒名上传,冒名上传的需求描述文字足够长\n";
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(list.as_bytes().to_vec()).file_name("needs.csv"),
+        );
+        let response = impostor
+            .http
+            .post(server.url("/api/v1/me/postings/import"))
+            .header("X-CSRF-Token", &impostor.csrf)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
 
         // The bureau confirms the membership (after checking, say, by phone).
         let moderator = Client::page_login(&server, MODERATOR).await;

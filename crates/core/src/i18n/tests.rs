@@ -45,7 +45,8 @@ fn rust_sources() -> Vec<PathBuf> {
     for krate in ["crates/core/src", "crates/search/src", "crates/web/src"] {
         files_under(&root.join(krate), "rs", &mut found);
     }
-    found.retain(|p| !p.ends_with("i18n/tests.rs"));
+    // `tests.rs` files are test modules (`#[cfg(test)] mod tests;`).
+    found.retain(|p| !p.ends_with("tests.rs"));
     found
 }
 
@@ -234,4 +235,153 @@ fn arguments_are_filled_in_without_isolation_marks() {
 #[test]
 fn a_missing_key_shows_itself_rather_than_nothing() {
     assert_eq!(super::text("no-such-message"), "no-such-message");
+}
+
+/// The `$variables` a message uses.
+fn message_variables(source: &str, key: &str) -> Option<BTreeSet<String>> {
+    let lines: Vec<&str> = source.lines().collect();
+    let start = lines
+        .iter()
+        .position(|line| line.split_once(" =").is_some_and(|(id, _)| id == key))?;
+    // The message: its first line and the indented lines that continue it, blank lines
+    // included when an indented line follows them.
+    let mut end = start + 1;
+    let mut last = start + 1;
+    while end < lines.len() && (lines[end].is_empty() || lines[end].starts_with(' ')) {
+        end += 1;
+        if lines[end - 1].starts_with(' ') {
+            last = end;
+        }
+    }
+    let text = lines[start..last].join("\n");
+    Some(
+        text.split('$')
+            .skip(1)
+            .map(|rest| {
+                rest.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// The comma-separated pieces of an argument list, from just after its opening
+/// parenthesis to the matching closing one.
+fn top_level_pieces(text: &str) -> Vec<String> {
+    let (mut depth, mut in_string, mut previous) = (0usize, false, ' ');
+    let (mut pieces, mut piece) = (Vec::new(), String::new());
+    for c in text.chars() {
+        if in_string {
+            in_string = !(c == '"' && previous != '\\');
+        } else if c == '"' {
+            in_string = true;
+        } else if matches!(c, '(' | '[' | '{') {
+            depth += 1;
+        } else if matches!(c, ')' | ']' | '}') {
+            if depth == 0 {
+                break;
+            }
+            depth -= 1;
+        } else if c == ',' && depth == 0 {
+            pieces.push(std::mem::take(&mut piece));
+            previous = c;
+            continue;
+        }
+        piece.push(c);
+        previous = c;
+    }
+    pieces.push(piece);
+    pieces
+        .into_iter()
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The argument names of each `t!("key", name = …)` call.
+fn macro_arguments(text: &str, found: &mut Vec<(String, BTreeSet<String>)>) {
+    const MARKER: &str = "t!(";
+    for (at, _) in text.match_indices(MARKER) {
+        let called_t = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        if !called_t || !text[at + MARKER.len()..].trim_start().starts_with('"') {
+            continue;
+        }
+        let pieces = top_level_pieces(&text[at + MARKER.len()..]);
+        let Some(key) = pieces.first().map(|k| k.trim_matches('"').to_owned()) else {
+            continue;
+        };
+        let names = pieces[1..]
+            .iter()
+            .filter_map(|p| p.split_once('=').map(|(name, _)| name.trim().to_owned()))
+            .collect();
+        found.push((key, names));
+    }
+}
+
+/// The argument names of each `"key"|t1("name", …)` / `t2("name", …, "name", …)` filter.
+fn filter_arguments(text: &str, found: &mut Vec<(String, BTreeSet<String>)>) {
+    for (filter, name_positions) in [("\"|t1(", &[0][..]), ("\"|t2(", &[0, 2][..])] {
+        for (at, _) in text.match_indices(filter) {
+            let Some(key_start) = text[..at].rfind('"') else {
+                continue;
+            };
+            let key = text[key_start + 1..at].to_owned();
+            let pieces = top_level_pieces(&text[at + filter.len()..]);
+            let names = name_positions
+                .iter()
+                .filter_map(|i| pieces.get(*i))
+                .map(|n| n.trim_matches('"').to_owned())
+                .collect();
+            found.push((key, names));
+        }
+    }
+}
+
+#[test]
+fn every_call_passes_exactly_the_arguments_its_message_uses() {
+    let catalogue: String = ZH_CN
+        .iter()
+        .map(|(_, source)| *source)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut calls = Vec::new();
+    for path in rust_sources() {
+        macro_arguments(
+            &std::fs::read_to_string(&path).unwrap_or_default(),
+            &mut calls,
+        );
+    }
+    for path in templates() {
+        let source = std::fs::read_to_string(&path).unwrap_or_default();
+        filter_arguments(&source, &mut calls);
+        let mut plain = BTreeSet::new();
+        template_keys(&source, &mut plain);
+        for key in plain {
+            if !source.contains(&format!("\"{key}\"|t1("))
+                && !source.contains(&format!("\"{key}\"|t2("))
+            {
+                calls.push((key, BTreeSet::new()));
+            }
+        }
+    }
+    assert!(
+        calls.len() > 100,
+        "the scanner found only {} calls",
+        calls.len()
+    );
+    let mut mismatches = Vec::new();
+    for (key, passed) in calls {
+        if let Some(used) = message_variables(&catalogue, &key)
+            && used != passed
+        {
+            mismatches.push(format!(
+                "{key}: message uses {used:?}, call passes {passed:?}"
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }

@@ -85,7 +85,8 @@ pub async fn find(conn: &impl ConnectionTrait, token: &str) -> CoreResult<Option
     let (user, acting) = match found.acting_org_id {
         Some(org_id) => match brokers::act_for(conn, user.clone(), org_id).await {
             Ok((acting_user, assignment)) => (acting_user, Some(assignment)),
-            Err(CoreError::Forbidden(_)) => (user, None),
+            // The organisation may also have been merged away since.
+            Err(CoreError::Forbidden(_) | CoreError::NotFound { .. }) => (user, None),
             Err(other) => return Err(other),
         },
         None => (user, None),

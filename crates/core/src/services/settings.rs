@@ -6,14 +6,16 @@
 //! the same values from the database; a missing row means the built-in default.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::Role;
 use crate::domain::{Industry, IndustryCatalogue, Wan};
 use crate::entities::{achievement, need, setting};
-use crate::services::audit;
+use crate::posting::PostingKind;
 use crate::services::users::User;
+use crate::services::{audit, changes};
 use crate::{CoreError, CoreResult, t};
 
 const INDUSTRIES: &str = "industries";
@@ -65,11 +67,19 @@ async fn store(
         updated_by: Set(Some(by)),
         updated_at: Set(Utc::now()),
     };
-    if setting::Entity::find_by_id(key).one(conn).await?.is_some() {
-        row.update(conn).await?;
-    } else {
-        row.insert(conn).await?;
-    }
+    // One statement, so two first saves at once cannot both try to insert.
+    setting::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(setting::Column::Key)
+                .update_columns([
+                    setting::Column::Value,
+                    setting::Column::UpdatedBy,
+                    setting::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec(conn)
+        .await?;
     Ok(())
 }
 
@@ -128,6 +138,53 @@ async fn postings_filed_under(conn: &impl ConnectionTrait, name: &str) -> CoreRe
     Ok(needs + achievements)
 }
 
+/// Files every posting under an industry that the new catalogue knows only as an alias
+/// under its new canonical name, so that filters, facets and matching see one industry.
+async fn rename_filed_industries(
+    conn: &impl ConnectionTrait,
+    old: &IndustryCatalogue,
+    new: &IndustryCatalogue,
+) -> CoreResult<()> {
+    for industry in old.all() {
+        let Ok(renamed) = new.resolve(&industry.name) else {
+            continue;
+        };
+        if renamed.name == industry.name {
+            continue;
+        }
+        let needs: Vec<i64> = need::Entity::find()
+            .select_only()
+            .column(need::Column::Id)
+            .filter(need::Column::Industry.eq(industry.name.as_str()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        need::Entity::update_many()
+            .col_expr(need::Column::Industry, Expr::value(renamed.name.clone()))
+            .filter(need::Column::Industry.eq(industry.name.as_str()))
+            .exec(conn)
+            .await?;
+        changes::record_many(conn, PostingKind::Need, &needs).await?;
+        let achievements: Vec<i64> = achievement::Entity::find()
+            .select_only()
+            .column(achievement::Column::Id)
+            .filter(achievement::Column::Field.eq(industry.name.as_str()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        achievement::Entity::update_many()
+            .col_expr(
+                achievement::Column::Field,
+                Expr::value(renamed.name.clone()),
+            )
+            .filter(achievement::Column::Field.eq(industry.name.as_str()))
+            .exec(conn)
+            .await?;
+        changes::record_many(conn, PostingKind::Achievement, &achievements).await?;
+    }
+    Ok(())
+}
+
 /// The administrator changes settings. Everything is checked before anything is
 /// written, and every change lands in the audit log.
 ///
@@ -145,9 +202,12 @@ pub async fn change(
     if actor.role != Role::Admin {
         return Err(CoreError::Forbidden(t!("settings-admin-only")));
     }
-    if let Some(entries) = &change.industries {
-        let new = IndustryCatalogue::new(entries.clone())?;
-        let old = industries(conn, fallback_industries).await?;
+    let old = industries(conn, fallback_industries).await?;
+    let new = match &change.industries {
+        Some(entries) => Some(IndustryCatalogue::new(entries.clone())?),
+        None => None,
+    };
+    if let Some(new) = &new {
         for dropped in old.all().iter().filter(|i| new.resolve(&i.name).is_err()) {
             let in_use = postings_filed_under(conn, &dropped.name).await?;
             if in_use > 0 {
@@ -169,8 +229,9 @@ pub async fn change(
         ));
     }
     let mut changed = Vec::new();
-    if let Some(entries) = &change.industries {
+    if let (Some(entries), Some(new)) = (&change.industries, &new) {
         store(conn, INDUSTRIES, entries, actor.id).await?;
+        rename_filed_industries(conn, &old, new).await?;
         changed.push(INDUSTRIES);
     }
     if let Some(open) = change.registration_open {

@@ -25,8 +25,13 @@ fn new_external_id(kind: PostingKind) -> String {
     )
 }
 
-/// Whether `actor` may create and manage postings of `kind` at all.
-fn check_poster(actor: &User, kind: PostingKind) -> CoreResult<i64> {
+/// Whether `actor` may create and manage postings of `kind` at all; returns the
+/// organisation they act for.
+///
+/// # Errors
+/// `Forbidden` for a role that does not post `kind`, or a membership the bureau has not
+/// confirmed yet.
+pub fn check_poster(actor: &User, kind: PostingKind) -> CoreResult<i64> {
     if actor.org_id.is_some() && !actor.org_confirmed {
         return Err(CoreError::Forbidden(t!("workflow-org-unconfirmed")));
     }

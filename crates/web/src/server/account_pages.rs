@@ -50,6 +50,8 @@ fn safe_next(next: Option<&str>) -> String {
 fn start_page(role: Role) -> &'static str {
     if role.posts().is_some() {
         "/me"
+    } else if role == Role::Broker {
+        "/me/acting"
     } else if role.is_bureau() {
         "/bureau/queue"
     } else {

@@ -14,6 +14,7 @@ use techmatch_core::services::import::{
     ImportReport, ImportScope, import_achievements_as, import_needs_as,
 };
 use techmatch_core::services::users::User;
+use techmatch_core::services::workflow;
 use techmatch_core::{CoreError, t};
 
 use super::auth::{ApiUser, PageUser, check_csrf};
@@ -59,9 +60,8 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
 /// Imports an uploaded list for the user's organisation.
 async fn import(app: &AppState, user: &User, upload: &Upload) -> Result<ImportReport, WebError> {
     let kind = own_kind(user)?;
-    let org = user
-        .org_id
-        .ok_or_else(|| CoreError::Forbidden(t!("upload-error-no-organisation")))?;
+    // The same check as a single posting: an unconfirmed member imports nothing.
+    let org = workflow::check_poster(user, kind)?;
     let format = ListFormat::from_path(Path::new(&upload.file_name))?;
     let list = read_list_bytes(format, &upload.file_name, &upload.bytes)?;
     let scope = ImportScope::Organisation(org);

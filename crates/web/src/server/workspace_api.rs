@@ -96,7 +96,7 @@ pub async fn own_posting(
     let view = postings::views_by_ids(&app.db, kind, &[id])
         .await?
         .pop()
-        .filter(|v| v.org_id.is_some() && v.org_id == user.org_id)
+        .filter(|v| workflow::may_see_unpublished(Some(user), v))
         .ok_or_else(|| CoreError::NotFound {
             what: kind.label().to_owned(),
             id: id.to_string(),

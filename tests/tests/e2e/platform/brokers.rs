@@ -218,6 +218,39 @@ async fn the_administrator_changes_settings_that_take_effect_at_once() {
             .await;
         assert_eq!(mine["posting"]["industry"], "光伏玻璃", "{mine}");
 
+        // Renaming an industry (its old name kept as an alias) refiles its postings.
+        for industry in industries.iter_mut() {
+            if industry["name"] == "新材料" {
+                industry["name"] = json!("先进材料");
+                if let Some(aliases) = industry["aliases"].as_array_mut() {
+                    aliases.push(json!("新材料"));
+                }
+            }
+        }
+        let (status, saved) = put(
+            &admin,
+            &server,
+            "/api/v1/settings",
+            json!({"industries": industries}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        let mut refiled = false;
+        for _ in 0..40 {
+            let (_, found) = enterprise
+                .get(&server, "/api/v1/search?kind=achievements&industry=新材料")
+                .await;
+            refiled = found["total"].as_u64().unwrap_or(0) > 0
+                && found["hits"].as_array().is_some_and(|hits| {
+                    hits.iter().all(|h| h["industry"] == "先进材料")
+                });
+            if refiled {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(refiled, "achievements filed under 新材料 are now under 先进材料");
+
         // Nobody can register while registration is closed.
         let (status, body) = super::client()
             .post(

@@ -1,0 +1,129 @@
+# 揭榜挂帅: the lifecycle of challenges, bids and milestones.
+
+## Who acts (challenge/mod.rs)
+
+challenge-actor-publisher = 发榜单位
+challenge-actor-bureau = 科技局
+challenge-actor-expert = 评审专家
+challenge-actor-bidder = 揭榜单位
+challenge-actor-system = 系统
+
+## Challenge lifecycle (challenge/lifecycle.rs)
+
+challenge-status-draft = 草稿
+challenge-status-under-review = 待审核
+challenge-status-open = 揭榜中
+challenge-status-unfilled = 流榜
+challenge-status-selection = 评审中
+challenge-status-publicity = 公示中
+challenge-status-awarded = 已确定揭榜方
+challenge-status-in-execution = 攻关中
+challenge-status-accepted = 已验收
+challenge-status-failed = 验收未通过
+challenge-status-terminated = 已终止
+challenge-status-withdrawn = 已撤榜
+challenge-status-closed = 已关闭
+
+challenge-action-submit = 提交审核
+challenge-action-approve = 审核通过并发布
+challenge-action-reject = 退回修改
+challenge-action-close-bidding = 截止揭榜
+challenge-action-declare-unfilled = 宣布流榜
+challenge-action-republish = 重新发布
+challenge-action-close = 关闭榜单
+challenge-action-propose-winners = 确定拟揭榜方并公示
+challenge-action-revoke-publicity = 撤回公示
+challenge-action-award = 公示期满，确定揭榜方
+challenge-action-start-execution = 签订任务书，开始攻关
+challenge-action-accept = 验收通过
+challenge-action-fail = 验收不通过
+challenge-action-terminate = 终止
+challenge-action-withdraw = 撤榜
+challenge-action-unknown = 未知操作「{ $code }」，可选：{ $choices }
+
+challenge-actor-refused = { $actor }不能{ $action }
+challenge-refused = 「{ $status }」状态下不能{ $action }：{ $reason }
+challenge-refused-reason-missing = 请填写理由
+challenge-refused-deadline-passed = 揭榜截止时间已过，请先修改截止时间
+challenge-refused-deadline-not-reached = 揭榜截止时间未到
+challenge-refused-formal-review-pending = 还有揭榜申报未完成形式审查（包括退回补正的申报）
+challenge-refused-valid-bids-exist = 已有通过形式审查的申报，不能流榜
+challenge-refused-new-deadline = 请设定晚于当前时间的新揭榜截止时间
+challenge-refused-no-valid-bid = 没有通过形式审查的申报
+challenge-refused-no-experts = 尚未指派评审专家
+challenge-refused-scores-missing = 还有 { $count } 份专家评分未提交
+challenge-refused-winner-count = 拟揭榜方应为 1 至 { $max } 个
+challenge-refused-publicity-running = 公示期尚未结束
+challenge-refused-objections-open = 还有 { $count } 条异议未答复
+challenge-refused-task-book-missing = 请先登记协议和任务书
+challenge-refused-acceptance-pending = 还有揭榜方的验收尚未完成
+challenge-refused-nobody-accepted = 没有揭榜方通过验收
+challenge-refused-someone-accepted = 已有揭榜方通过验收
+challenge-refused-final = 榜单已结束
+challenge-refused-not-now = 当前状态不能进行此操作
+
+## Bid lifecycle (challenge/bid.rs)
+
+bid-status-draft = 草稿
+bid-status-submitted = 已提交
+bid-status-returned = 退回补正
+bid-status-not-accepted = 不予受理
+bid-status-in-expert-review = 专家评审中
+bid-status-shortlisted = 拟揭榜（公示中）
+bid-status-not-selected = 未入选
+bid-status-awarded = 揭榜成功
+bid-status-not-awarded = 未获确定
+bid-status-in-execution = 攻关中
+bid-status-dropped-out = 已淘汰
+bid-status-accepted = 验收通过
+bid-status-acceptance-failed = 验收未通过
+bid-status-withdrawn = 已撤回
+
+bid-action-submit = 提交申报
+bid-action-withdraw = 撤回申报
+bid-action-pass-formal-review = 形式审查通过
+bid-action-return-for-correction = 退回补正
+bid-action-reject-formally = 不予受理
+bid-action-resubmit = 补正后重新提交
+bid-action-shortlist = 列为拟揭榜方
+bid-action-not-select = 未入选
+bid-action-reconsider = 重新评审
+bid-action-award = 确定为揭榜方
+bid-action-deny-award = 不予确定
+bid-action-start-execution = 开始攻关
+bid-action-drop-out = 淘汰
+bid-action-pass-acceptance = 验收通过
+bid-action-fail-acceptance = 验收不通过
+bid-action-unknown = 未知操作「{ $code }」，可选：{ $choices }
+
+bid-actor-refused = { $actor }不能{ $action }
+bid-refused = 申报「{ $status }」时不能{ $action }：{ $reason }
+bid-refused-reason-missing = 请逐项填写理由
+bid-refused-challenge-not-open = 榜单不在揭榜期
+bid-refused-deadline-passed = 揭榜截止时间已过
+bid-refused-pledge-missing = 请先签署诚信承诺书
+bid-refused-withdraw-after-deadline = 揭榜截止后不能撤回已提交的申报
+bid-refused-review-before-deadline = 形式审查在揭榜截止后进行
+bid-refused-correction-closed = 榜单已不在评审阶段，不能再补正
+bid-refused-milestones-open = 还有里程碑未通过
+bid-refused-not-now = 当前状态不能进行此操作
+
+## Milestones (challenge/milestone.rs)
+
+milestone-status-pending = 未到期
+milestone-status-reported = 已报告，待审核
+milestone-status-passed = 已通过（拨付资金）
+milestone-status-rectification = 整改中
+milestone-status-failed = 未通过
+
+milestone-action-report = 报告进展
+milestone-action-pass = 通过并拨付
+milestone-action-order-rectification = 责令整改
+milestone-action-fail = 判定未通过
+milestone-action-unknown = 未知操作「{ $code }」，可选：{ $choices }
+milestone-actor-refused = { $actor }不能{ $action }
+milestone-refused = 里程碑「{ $status }」时不能{ $action }：{ $reason }
+milestone-refused-evidence-missing = 请附上证明材料
+milestone-refused-reason-missing = 请填写理由
+milestone-refused-decided = 该里程碑已有结论
+milestone-refused-not-reported = 揭榜方尚未报告进展
