@@ -127,3 +127,55 @@ milestone-refused-evidence-missing = 请附上证明材料
 milestone-refused-reason-missing = 请填写理由
 milestone-refused-decided = 该里程碑已有结论
 milestone-refused-not-reported = 揭榜方尚未报告进展
+
+## Challenges as stored (services/challenges.rs)
+
+what-challenge = 榜单
+what-bid = 揭榜申报
+what-objection = 异议
+what-milestone = 里程碑
+challenge-kind-government = 政府榜
+challenge-kind-enterprise = 企业榜
+challenge-field-length = 必填，不超过 { $max } 字
+challenge-metrics-missing = 请至少填写一项量化验收指标
+challenge-reward-negative = 榜单金额不能为负数
+challenge-completion-range = 完成期限应为 1 至 { $max } 个月
+challenge-winners-range = 非赛马制榜单只确定 1 个揭榜方；赛马制榜单可确定 2 至 { $max } 个
+challenge-confidentiality-unknown = 保密级别应为 public（公开）或 restricted（仅登录用户可见）
+challenge-criterion-plan = 技术方案
+challenge-criterion-team = 团队能力
+challenge-criterion-budget = 经费合理性
+challenge-publish-refused = 只有企业和科技局可以发布榜单
+challenge-publish-no-organisation = 需以已确认的单位身份发布榜单
+challenge-publisher-only = 只有发榜单位可以修改榜单
+challenge-edit-not-draft = 只有草稿可以修改
+challenge-changed-meanwhile = 记录已被他人更新，请刷新后重试
+challenge-action-dedicated = 该操作有专门的入口
+challenge-bureau-only = 只有科技局工作人员可以进行此操作
+challenge-criteria-frozen = 专家已开始评分，评审指标不能再修改
+challenge-not-an-expert = { $name } 不是评审专家
+challenge-expert-already = 该专家已在评审组中
+challenge-winner-not-candidate = 申报 #{ $bid } 不在专家评审中，不能列为拟揭榜方
+challenge-objection-closed = 只能在公示期内提出异议
+challenge-objection-reason = 请写明异议理由（不超过 5000 字）
+challenge-objection-answer = 请填写答复
+challenge-objection-answered = 该异议已答复
+challenge-award-nobody = 至少要确定一个揭榜方
+challenge-task-book-invalid = 请填写协议编号、起止日期（结束晚于开始）和经费总额
+
+## Bids as stored (services/bids.rs)
+
+bid-budget-positive = 申报经费应大于 0
+bid-milestones-count = 请填写 1 至 { $max } 个里程碑
+bid-milestone-incomplete = 第 { $number } 个里程碑缺少名称、考核指标或金额
+bid-milestone-order = 第 { $number } 个里程碑的日期应晚于前一个
+bid-achievement-unknown = 平台上没有编号为 { $id } 的科技成果
+bid-no-organisation = 需以已确认的单位身份揭榜
+bid-own-challenge = 发榜单位不能揭自己的榜
+bid-one-per-organisation = 每个单位对同一榜单只能有一份申报，请修改已有申报
+bid-bidder-only = 只有揭榜单位可以进行此操作
+bid-not-editable = 只有草稿或退回补正的申报可以修改
+bid-formal-item = { $item }：{ $reason }
+bid-not-in-expert-review = 该申报不在专家评审阶段
+bid-not-in-execution = 该申报不在攻关阶段
+bid-dropped-at-milestone = 里程碑「{ $milestone }」未通过，按赛马规则淘汰

@@ -11,6 +11,7 @@ mod m20261201_000004_password_resets;
 mod m20261201_000005_membership;
 mod m20261201_000006_brokers;
 mod m20261201_000007_settings;
+mod m20261202_000001_challenges;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_membership::Migration),
             Box::new(m20261201_000006_brokers::Migration),
             Box::new(m20261201_000007_settings::Migration),
+            Box::new(m20261202_000001_challenges::Migration),
         ]
     }
 }

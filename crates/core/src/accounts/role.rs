@@ -90,7 +90,14 @@ impl Role {
             Role::Researcher => &[OrgKind::University, OrgKind::Institute, OrgKind::Enterprise],
             Role::Moderator | Role::Admin => &[OrgKind::Bureau],
             Role::Broker => &[OrgKind::Agency],
-            Role::Expert => &[],
+            // Experts come from anywhere, or from no organisation at all; the one they
+            // work for decides their conflicts of interest.
+            Role::Expert => &[
+                OrgKind::University,
+                OrgKind::Institute,
+                OrgKind::Enterprise,
+                OrgKind::Agency,
+            ],
         }
     }
 

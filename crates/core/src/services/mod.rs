@@ -3,7 +3,9 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod bids;
 pub mod brokers;
+pub mod challenges;
 pub mod changes;
 pub mod contacts;
 pub mod export;

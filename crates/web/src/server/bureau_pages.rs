@@ -269,7 +269,17 @@ pub async fn appoint(
     }
     let organisation = match (form.org.trim(), role.org_kinds().first()) {
         ("", _) | (_, None) => None,
-        (name, Some(kind)) => Some(users::org_ref(name, *kind, None)?),
+        (name, Some(first)) => {
+            // An expert may come from a university, an institute or a company: the
+            // name usually says which.
+            let guessed = techmatch_core::posting::OrgKind::guess_from_name(name);
+            let kind = if role.org_kinds().contains(&guessed) {
+                guessed
+            } else {
+                *first
+            };
+            Some(users::org_ref(name, kind, None)?)
+        }
     };
     let new = users::NewUser {
         email: form.email.clone(),

@@ -1,0 +1,21 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "expert_scores")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub challenge_id: i64,
+    pub bid_id: i64,
+    pub expert_user_id: i64,
+    #[sea_orm(column_type = "Text")]
+    pub scores: String,
+    #[sea_orm(column_type = "Text")]
+    pub comment: String,
+    pub submitted_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

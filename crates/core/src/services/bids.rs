@@ -1,0 +1,857 @@
+//! Bids (揭榜申报) on challenges: drafting, submitting and withdrawing by the bidding
+//! organisation, the bureau's formal review, the experts' score sheets, and the
+//! milestones and final acceptance of the winners.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, SqlErr,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::challenge::Actor;
+use crate::challenge::bid::{self as lifecycle, BidAction, BidFacts, BidStatus};
+use crate::challenge::lifecycle::ChallengeStatus;
+use crate::challenge::milestone::{self, MilestoneAction, MilestoneStatus};
+use crate::challenge::scoring::{self, BidParties, Criteria, Expert, Score, ScoreSheet};
+use crate::domain::PatentNo;
+use crate::entities::{achievement, bid, bid_milestone, challenge, challenge_expert, expert_score};
+use crate::posting::OrgKind;
+use crate::services::challenges::{self, record_event};
+use crate::services::organisations;
+use crate::services::users::{self, User};
+use crate::{CoreError, CoreResult, t};
+
+/// A consortium member (联合体成员) as the bidder names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberInput {
+    pub name: String,
+    #[serde(default)]
+    pub uscc: Option<String>,
+}
+
+/// One milestone of the plan: what will be shown, by when, for which tranche.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MilestoneInput {
+    pub title: String,
+    pub metrics: String,
+    pub due: DateTime<Utc>,
+    pub amount_yuan: i64,
+}
+
+/// The content of a bid.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct BidInput {
+    #[serde(default)]
+    pub consortium: Vec<MemberInput>,
+    pub team_leader: String,
+    pub team: String,
+    pub technical_plan: String,
+    pub budget_yuan: i64,
+    pub existing_base: String,
+    /// Patent numbers, checked (CN…, ZL…).
+    #[serde(default)]
+    pub patents: Vec<String>,
+    /// Ids of achievements on the platform the bid builds on.
+    #[serde(default)]
+    pub achievement_ids: Vec<i64>,
+    pub milestones: Vec<MilestoneInput>,
+    /// The signed integrity pledge (诚信承诺).
+    #[serde(default)]
+    pub pledge: bool,
+}
+
+const MAX_MILESTONES: usize = 12;
+
+impl BidInput {
+    /// # Errors
+    /// `Invalid` naming the first field that is wrong.
+    pub fn check(&self) -> CoreResult<()> {
+        for (field, value, max) in [
+            ("team_leader", self.team_leader.as_str(), 100),
+            ("team", self.team.as_str(), 5_000),
+            ("technical_plan", self.technical_plan.as_str(), 50_000),
+            ("existing_base", self.existing_base.as_str(), 10_000),
+        ] {
+            let chars = value.trim().chars().count();
+            if chars == 0 || chars > max {
+                return Err(CoreError::invalid(
+                    field,
+                    t!("challenge-field-length", max = max),
+                ));
+            }
+        }
+        if self.budget_yuan <= 0 {
+            return Err(CoreError::invalid("budget", t!("bid-budget-positive")));
+        }
+        if self.milestones.is_empty() || self.milestones.len() > MAX_MILESTONES {
+            return Err(CoreError::invalid(
+                "milestones",
+                t!("bid-milestones-count", max = MAX_MILESTONES),
+            ));
+        }
+        let mut previous: Option<DateTime<Utc>> = None;
+        for (index, m) in self.milestones.iter().enumerate() {
+            let number = index + 1;
+            if m.title.trim().is_empty() || m.metrics.trim().is_empty() || m.amount_yuan < 0 {
+                return Err(CoreError::invalid(
+                    "milestones",
+                    t!("bid-milestone-incomplete", number = number),
+                ));
+            }
+            if previous.is_some_and(|p| m.due <= p) {
+                return Err(CoreError::invalid(
+                    "milestones",
+                    t!("bid-milestone-order", number = number),
+                ));
+            }
+            previous = Some(m.due);
+        }
+        for patent in &self.patents {
+            PatentNo::parse(patent)?;
+        }
+        Ok(())
+    }
+}
+
+/// A consortium member as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub org_id: i64,
+    pub name: String,
+}
+
+fn not_found(id: i64) -> CoreError {
+    CoreError::NotFound {
+        what: t!("what-bid"),
+        id: id.to_string(),
+    }
+}
+
+/// Loads a bid row.
+///
+/// # Errors
+/// `NotFound`.
+pub async fn model(conn: &impl ConnectionTrait, id: i64) -> CoreResult<bid::Model> {
+    bid::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| not_found(id))
+}
+
+/// The consortium of a stored bid.
+///
+/// # Errors
+/// A stored value that does not parse is a broken invariant.
+pub fn consortium(row: &bid::Model) -> CoreResult<Vec<Member>> {
+    serde_json::from_str(&row.consortium)
+        .map_err(|e| CoreError::Internal(format!("bid consortium does not parse: {e}")))
+}
+
+/// The organisations behind a bid, for conflicts of interest.
+///
+/// # Errors
+/// As [`consortium`].
+pub fn parties(row: &bid::Model) -> CoreResult<BidParties> {
+    let mut orgs = vec![row.lead_org_id];
+    orgs.extend(consortium(row)?.into_iter().map(|m| m.org_id));
+    Ok(BidParties { bid: row.id, orgs })
+}
+
+/// Whether `actor` speaks for the bid's lead organisation.
+pub fn is_bidder(actor: &User, row: &bid::Model) -> bool {
+    actor.org_confirmed && actor.org_id == Some(row.lead_org_id)
+}
+
+async fn members(conn: &impl ConnectionTrait, input: &BidInput) -> CoreResult<String> {
+    let mut members = Vec::new();
+    for member in &input.consortium {
+        let name = member.name.trim();
+        if name.is_empty() {
+            continue;
+        }
+        let org = users::org_ref(name, OrgKind::guess_from_name(name), member.uscc.as_deref())?;
+        members.push(Member {
+            org_id: organisations::resolve(conn, &org).await?,
+            name: name.to_owned(),
+        });
+    }
+    serde_json::to_string(&members).map_err(|e| CoreError::Internal(e.to_string()))
+}
+
+async fn check_achievements(conn: &impl ConnectionTrait, ids: &[i64]) -> CoreResult<()> {
+    for id in ids {
+        if achievement::Entity::find_by_id(*id)
+            .one(conn)
+            .await?
+            .is_none()
+        {
+            return Err(CoreError::invalid(
+                "achievement_ids",
+                t!("bid-achievement-unknown", id = *id),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn content(input: &BidInput, consortium: String, now: DateTime<Utc>) -> bid::ActiveModel {
+    let patents: Vec<String> = input
+        .patents
+        .iter()
+        .filter_map(|p| PatentNo::parse(p).ok())
+        .map(|p| p.to_string())
+        .collect();
+    let achievements: Vec<String> = input.achievement_ids.iter().map(i64::to_string).collect();
+    bid::ActiveModel {
+        consortium: Set(consortium),
+        team_leader: Set(input.team_leader.trim().to_owned()),
+        team: Set(input.team.trim().to_owned()),
+        technical_plan: Set(input.technical_plan.trim().to_owned()),
+        budget_yuan: Set(input.budget_yuan),
+        existing_base: Set(input.existing_base.trim().to_owned()),
+        patents: Set(patents.join("\n")),
+        achievement_ids: Set(achievements.join(",")),
+        pledge_signed_at: Set(input.pledge.then_some(now)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+async fn replace_milestones(
+    conn: &impl ConnectionTrait,
+    bid_id: i64,
+    input: &BidInput,
+) -> CoreResult<()> {
+    bid_milestone::Entity::delete_many()
+        .filter(bid_milestone::Column::BidId.eq(bid_id))
+        .exec(conn)
+        .await?;
+    for (index, m) in input.milestones.iter().enumerate() {
+        bid_milestone::ActiveModel {
+            bid_id: Set(bid_id),
+            seq: Set(i32::try_from(index + 1).unwrap_or(i32::MAX)),
+            title: Set(m.title.trim().to_owned()),
+            metrics: Set(m.metrics.trim().to_owned()),
+            due_date: Set(m.due),
+            amount_yuan: Set(m.amount_yuan),
+            status: Set(MilestoneStatus::Pending.code().to_owned()),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A new draft bid of the actor's organisation on an open challenge. Returns its id.
+///
+/// # Errors
+/// `Forbidden` without a confirmed organisation or for the publisher itself;
+/// `IllegalTransition` when the call is not open; `Conflict` for a second bid of the
+/// same organisation; `Invalid` content.
+pub async fn create(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    challenge_id: i64,
+    input: &BidInput,
+    now: DateTime<Utc>,
+) -> CoreResult<i64> {
+    challenges::settle(conn, challenge_id, now).await?;
+    let found = challenges::model(conn, challenge_id).await?;
+    let org = match (actor.org_id, actor.org_confirmed, actor.role.is_bureau()) {
+        (Some(org), true, false) => org,
+        _ => return Err(CoreError::Forbidden(t!("bid-no-organisation"))),
+    };
+    if org == found.publisher_org_id {
+        return Err(CoreError::Forbidden(t!("bid-own-challenge")));
+    }
+    if found.status != ChallengeStatus::Open.code() || now >= found.bid_deadline {
+        return Err(CoreError::IllegalTransition {
+            from: found.status,
+            to: "bid".to_owned(),
+            reason: t!("bid-refused-challenge-not-open"),
+        });
+    }
+    input.check()?;
+    check_achievements(conn, &input.achievement_ids).await?;
+    let consortium = members(conn, input).await?;
+    let saved = bid::ActiveModel {
+        challenge_id: Set(challenge_id),
+        lead_org_id: Set(org),
+        created_by: Set(actor.id),
+        status: Set(BidStatus::Draft.code().to_owned()),
+        created_at: Set(now),
+        ..content(input, consortium, now)
+    }
+    .insert(conn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            CoreError::Conflict(t!("bid-one-per-organisation"))
+        }
+        _ => CoreError::from(e),
+    })?;
+    replace_milestones(conn, saved.id, input).await?;
+    record_event(
+        conn,
+        challenge_id,
+        Some(saved.id),
+        Some(actor),
+        "bid.create",
+        None,
+        now,
+    )
+    .await?;
+    Ok(saved.id)
+}
+
+/// The bidder rewrites a draft or a bid returned for correction.
+///
+/// # Errors
+/// `Forbidden` for anyone but the bidder; `IllegalTransition` when not editable.
+pub async fn edit(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    input: &BidInput,
+    now: DateTime<Utc>,
+) -> CoreResult<()> {
+    let row = model(conn, id).await?;
+    if !is_bidder(actor, &row) {
+        return Err(CoreError::Forbidden(t!("bid-bidder-only")));
+    }
+    let status = BidStatus::from_code(&row.status)?;
+    if !status.is_editable() {
+        return Err(CoreError::IllegalTransition {
+            from: row.status,
+            to: "edit".to_owned(),
+            reason: t!("bid-not-editable"),
+        });
+    }
+    input.check()?;
+    check_achievements(conn, &input.achievement_ids).await?;
+    let consortium = members(conn, input).await?;
+    let changed = bid::Entity::update_many()
+        .set(content(input, consortium, now))
+        .filter(bid::Column::Id.eq(id))
+        .filter(bid::Column::Status.eq(status.code()))
+        .exec(conn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(CoreError::Conflict(t!("challenge-changed-meanwhile")));
+    }
+    replace_milestones(conn, id, input).await?;
+    record_event(
+        conn,
+        row.challenge_id,
+        Some(id),
+        Some(actor),
+        "bid.edit",
+        None,
+        now,
+    )
+    .await
+}
+
+async fn facts(
+    conn: &impl ConnectionTrait,
+    row: &bid::Model,
+    now: DateTime<Utc>,
+    reason_given: bool,
+) -> CoreResult<BidFacts> {
+    let found = challenges::model(conn, row.challenge_id).await?;
+    let open_milestones = bid_milestone::Entity::find()
+        .filter(bid_milestone::Column::BidId.eq(row.id))
+        .filter(bid_milestone::Column::Status.ne(MilestoneStatus::Passed.code()))
+        .count(conn)
+        .await?;
+    Ok(BidFacts {
+        now,
+        bid_deadline: found.bid_deadline,
+        challenge: ChallengeStatus::from_code(&found.status)?,
+        pledge_signed: row.pledge_signed_at.is_some(),
+        reason_given,
+        milestones_passed: open_milestones == 0,
+    })
+}
+
+async fn apply(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    row: &bid::Model,
+    action: BidAction,
+    as_actor: Actor,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> CoreResult<BidStatus> {
+    let from = BidStatus::from_code(&row.status)?;
+    let facts = facts(conn, row, now, reason.is_some()).await?;
+    let to = lifecycle::transition(from, action, as_actor, &facts)?;
+    let mut update = bid::Entity::update_many()
+        .col_expr(bid::Column::Status, Expr::value(to.code()))
+        .col_expr(bid::Column::UpdatedAt, Expr::value(now));
+    if let Some(reason) = reason {
+        update = update.col_expr(bid::Column::StatusReason, Expr::value(reason));
+    }
+    if to == BidStatus::Submitted {
+        update = update.col_expr(bid::Column::SubmittedAt, Expr::value(now));
+    }
+    let changed = update
+        .filter(bid::Column::Id.eq(row.id))
+        .filter(bid::Column::Status.eq(from.code()))
+        .exec(conn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(CoreError::Conflict(t!("challenge-changed-meanwhile")));
+    }
+    let code = format!("bid.{}", action.code());
+    record_event(
+        conn,
+        row.challenge_id,
+        Some(row.id),
+        Some(actor),
+        &code,
+        reason,
+        now,
+    )
+    .await?;
+    Ok(to)
+}
+
+/// The bidder submits, resubmits after correction, or withdraws.
+///
+/// # Errors
+/// `Forbidden` for anyone but the bidder or for a bureau action; the lifecycle's
+/// refusals otherwise.
+pub async fn act(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    action: BidAction,
+    now: DateTime<Utc>,
+) -> CoreResult<BidStatus> {
+    let row = model(conn, id).await?;
+    challenges::settle(conn, row.challenge_id, now).await?;
+    if !is_bidder(actor, &row) {
+        return Err(CoreError::Forbidden(t!("bid-bidder-only")));
+    }
+    apply(conn, actor, &row, action, Actor::Bidder, None, now).await
+}
+
+/// A bureau step on a bid that the challenge's own steps take (shortlisting, award,
+/// start of execution).
+///
+/// # Errors
+/// The lifecycle's refusals.
+pub async fn bureau_step(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    action: BidAction,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> CoreResult<()> {
+    let row = model(conn, id).await?;
+    apply(conn, actor, &row, action, Actor::Bureau, reason, now).await?;
+    Ok(())
+}
+
+/// The formal review's outcome, with a reason per item (e.g. 联合体协议: 缺少盖章).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum FormalDecision {
+    Pass,
+    Return { items: Vec<(String, String)> },
+    Reject { items: Vec<(String, String)> },
+}
+
+/// The bureau's formal review (形式审查) of a submitted bid.
+///
+/// # Errors
+/// `Forbidden` unless bureau; `Invalid` when a return or rejection has no item; the
+/// lifecycle's refusals.
+pub async fn formal_review(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    decision: &FormalDecision,
+    now: DateTime<Utc>,
+) -> CoreResult<BidStatus> {
+    if !actor.role.is_bureau() {
+        return Err(CoreError::Forbidden(t!("challenge-bureau-only")));
+    }
+    let row = model(conn, id).await?;
+    challenges::settle(conn, row.challenge_id, now).await?;
+    let (action, items) = match decision {
+        FormalDecision::Pass => (BidAction::PassFormalReview, None),
+        FormalDecision::Return { items } => (BidAction::ReturnForCorrection, Some(items)),
+        FormalDecision::Reject { items } => (BidAction::RejectFormally, Some(items)),
+    };
+    let reasons = items.map(|items| {
+        items
+            .iter()
+            .filter(|(item, reason)| !item.trim().is_empty() && !reason.trim().is_empty())
+            .map(|(item, reason)| {
+                t!(
+                    "bid-formal-item",
+                    item = item.trim(),
+                    reason = reason.trim()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let reason = reasons.as_deref().filter(|r| !r.is_empty());
+    let to = apply(conn, actor, &row, action, Actor::Bureau, reason, now).await?;
+    let json = serde_json::to_string(decision).map_err(|e| CoreError::Internal(e.to_string()))?;
+    bid::Entity::update_many()
+        .col_expr(bid::Column::FormalReview, Expr::value(json))
+        .filter(bid::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(to)
+}
+
+/// The ids of a challenge's bids in `status`.
+///
+/// # Errors
+/// Database errors.
+pub async fn with_status(
+    conn: &impl ConnectionTrait,
+    challenge_id: i64,
+    status: BidStatus,
+) -> CoreResult<Vec<i64>> {
+    Ok(bid::Entity::find()
+        .filter(bid::Column::ChallengeId.eq(challenge_id))
+        .filter(bid::Column::Status.eq(status.code()))
+        .order_by_asc(bid::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|b| b.id)
+        .collect())
+}
+
+/// The ids of the bids the experts score.
+///
+/// # Errors
+/// Database errors.
+pub async fn in_expert_review(
+    conn: &impl ConnectionTrait,
+    challenge_id: i64,
+) -> CoreResult<Vec<i64>> {
+    with_status(conn, challenge_id, BidStatus::InExpertReview).await
+}
+
+/// After the 公示 was revoked, every shortlisted or unselected bid returns to review.
+///
+/// # Errors
+/// Database errors.
+pub async fn reconsider_all(
+    conn: &impl ConnectionTrait,
+    challenge_id: i64,
+    now: DateTime<Utc>,
+) -> CoreResult<()> {
+    bid::Entity::update_many()
+        .col_expr(
+            bid::Column::Status,
+            Expr::value(BidStatus::InExpertReview.code()),
+        )
+        .col_expr(bid::Column::UpdatedAt, Expr::value(now))
+        .filter(bid::Column::ChallengeId.eq(challenge_id))
+        .filter(
+            bid::Column::Status
+                .is_in([BidStatus::Shortlisted.code(), BidStatus::NotSelected.code()]),
+        )
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// An expert submits their score sheet for a bid: final once submitted.
+///
+/// # Errors
+/// `Forbidden` for an expert not on the panel or with a conflict of interest;
+/// `Conflict` for a second sheet; `Invalid` scores; `IllegalTransition` when the bid is
+/// not in expert review.
+pub async fn score(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    scores: &[(String, String)],
+    comment: &str,
+    now: DateTime<Utc>,
+) -> CoreResult<()> {
+    let row = model(conn, id).await?;
+    let found = challenges::model(conn, row.challenge_id).await?;
+    if row.status != BidStatus::InExpertReview.code()
+        || found.status != ChallengeStatus::Selection.code()
+    {
+        return Err(CoreError::IllegalTransition {
+            from: row.status,
+            to: "score".to_owned(),
+            reason: t!("bid-not-in-expert-review"),
+        });
+    }
+    let panel: Vec<Expert> = challenge_expert::Entity::find()
+        .filter(challenge_expert::Column::ChallengeId.eq(row.challenge_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|e| Expert {
+            id: e.expert_user_id,
+            org: e.expert_org_id,
+        })
+        .collect();
+    let submitted: Vec<(i64, i64)> = expert_score::Entity::find()
+        .filter(expert_score::Column::BidId.eq(id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| (s.expert_user_id, s.bid_id))
+        .collect();
+    scoring::check_may_score(actor.id, &panel, &parties(&row)?, &submitted)?;
+    let criteria = challenges::criteria_of(&found)?;
+    let sheet = ScoreSheet::parse(&criteria, actor.id, id, scores, comment)?;
+    let tenths: Vec<u16> = sheet.scores().iter().map(|s| s.tenths()).collect();
+    expert_score::ActiveModel {
+        challenge_id: Set(row.challenge_id),
+        bid_id: Set(id),
+        expert_user_id: Set(actor.id),
+        scores: Set(serde_json::to_string(&tenths).map_err(|e| CoreError::Internal(e.to_string()))?),
+        comment: Set(sheet.comment().to_owned()),
+        submitted_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            CoreError::Conflict(t!("scoring-already-submitted"))
+        }
+        _ => CoreError::from(e),
+    })?;
+    record_event(
+        conn,
+        row.challenge_id,
+        Some(id),
+        Some(actor),
+        "bid.score",
+        None,
+        now,
+    )
+    .await
+}
+
+/// Every submitted sheet of a challenge, checked against its criteria.
+///
+/// # Errors
+/// A stored sheet that no longer fits the criteria is a broken invariant.
+pub async fn score_sheets(
+    conn: &impl ConnectionTrait,
+    challenge_id: i64,
+    criteria: &Criteria,
+) -> CoreResult<Vec<ScoreSheet>> {
+    let rows = expert_score::Entity::find()
+        .filter(expert_score::Column::ChallengeId.eq(challenge_id))
+        .all(conn)
+        .await?;
+    let mut sheets = Vec::with_capacity(rows.len());
+    for row in rows {
+        let tenths: Vec<u16> = serde_json::from_str(&row.scores)
+            .map_err(|e| CoreError::Internal(format!("score sheet does not parse: {e}")))?;
+        let mut scores = Vec::with_capacity(tenths.len());
+        for (criterion, value) in criteria.criteria().iter().zip(tenths) {
+            scores.push((criterion.name.clone(), Score::from_tenths(value)?));
+        }
+        sheets.push(ScoreSheet::new(
+            criteria,
+            row.expert_user_id,
+            row.bid_id,
+            &scores,
+            &row.comment,
+        )?);
+    }
+    Ok(sheets)
+}
+
+/// The milestones of a bid, in order.
+///
+/// # Errors
+/// Database errors.
+pub async fn milestones(
+    conn: &impl ConnectionTrait,
+    bid_id: i64,
+) -> CoreResult<Vec<bid_milestone::Model>> {
+    Ok(bid_milestone::Entity::find()
+        .filter(bid_milestone::Column::BidId.eq(bid_id))
+        .order_by_asc(bid_milestone::Column::Seq)
+        .all(conn)
+        .await?)
+}
+
+/// What someone does to a milestone, with its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MilestoneStep {
+    pub action: MilestoneAction,
+    /// The report (bidder) or the reason (bureau).
+    pub text: String,
+    /// The evidence of a report: what was measured, by whom, where the documents are.
+    pub evidence: String,
+}
+
+/// The winner reports a milestone, or the bureau decides on it. A failed milestone
+/// drops the team out (in a 赛马 call the others continue); the challenge ends when no
+/// team is left working.
+///
+/// # Errors
+/// `Forbidden` for the wrong person; the lifecycle's refusals; `IllegalTransition` when
+/// the bid is not in execution.
+pub async fn milestone_step(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    milestone_id: i64,
+    step: &MilestoneStep,
+    now: DateTime<Utc>,
+) -> CoreResult<MilestoneStatus> {
+    let found = bid_milestone::Entity::find_by_id(milestone_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| CoreError::NotFound {
+            what: t!("what-milestone"),
+            id: milestone_id.to_string(),
+        })?;
+    let row = model(conn, found.bid_id).await?;
+    if row.status != BidStatus::InExecution.code() {
+        return Err(CoreError::IllegalTransition {
+            from: row.status,
+            to: "milestone".to_owned(),
+            reason: t!("bid-not-in-execution"),
+        });
+    }
+    let as_actor = if step.action == MilestoneAction::Report {
+        if !is_bidder(actor, &row) {
+            return Err(CoreError::Forbidden(t!("bid-bidder-only")));
+        }
+        Actor::Bidder
+    } else if actor.role.is_bureau() {
+        Actor::Bureau
+    } else {
+        return Err(CoreError::Forbidden(t!("challenge-bureau-only")));
+    };
+    let text = step.text.trim();
+    let from = MilestoneStatus::from_code(&found.status)?;
+    let to = milestone::transition(
+        from,
+        step.action,
+        as_actor,
+        !step.evidence.trim().is_empty(),
+        !text.is_empty(),
+    )?;
+    let mut update = bid_milestone::Entity::update_many()
+        .col_expr(bid_milestone::Column::Status, Expr::value(to.code()));
+    update = if step.action == MilestoneAction::Report {
+        update
+            .col_expr(bid_milestone::Column::Report, Expr::value(text))
+            .col_expr(
+                bid_milestone::Column::Evidence,
+                Expr::value(step.evidence.trim()),
+            )
+            .col_expr(bid_milestone::Column::ReportedAt, Expr::value(now))
+    } else {
+        update
+            .col_expr(bid_milestone::Column::DecisionReason, Expr::value(text))
+            .col_expr(bid_milestone::Column::DecidedBy, Expr::value(actor.id))
+            .col_expr(bid_milestone::Column::DecidedAt, Expr::value(now))
+    };
+    let changed = update
+        .filter(bid_milestone::Column::Id.eq(milestone_id))
+        .filter(bid_milestone::Column::Status.eq(from.code()))
+        .exec(conn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(CoreError::Conflict(t!("challenge-changed-meanwhile")));
+    }
+    let code = format!("milestone.{}", step.action.code());
+    let detail = format!("{}#{}", found.seq, found.title);
+    record_event(
+        conn,
+        row.challenge_id,
+        Some(row.id),
+        Some(actor),
+        &code,
+        Some(&detail),
+        now,
+    )
+    .await?;
+    if to == MilestoneStatus::Failed {
+        let reason = t!("bid-dropped-at-milestone", milestone = found.title.as_str());
+        apply(
+            conn,
+            actor,
+            &row,
+            BidAction::DropOut,
+            Actor::Bureau,
+            Some(&reason),
+            now,
+        )
+        .await?;
+        challenges::conclude_if_done(conn, actor, row.challenge_id, now).await?;
+    }
+    Ok(to)
+}
+
+/// The bureau's final acceptance (验收) of a winner's result.
+///
+/// # Errors
+/// `Forbidden` unless bureau; the lifecycle's refusals (e.g. milestones still open).
+pub async fn final_acceptance(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    passed: bool,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> CoreResult<BidStatus> {
+    if !actor.role.is_bureau() {
+        return Err(CoreError::Forbidden(t!("challenge-bureau-only")));
+    }
+    let row = model(conn, id).await?;
+    let action = if passed {
+        BidAction::PassAcceptance
+    } else {
+        BidAction::FailAcceptance
+    };
+    let reason = Some(reason.trim()).filter(|r| !r.is_empty());
+    let to = apply(conn, actor, &row, action, Actor::Bureau, reason, now).await?;
+    challenges::conclude_if_done(conn, actor, row.challenge_id, now).await?;
+    Ok(to)
+}
+
+/// The bids of a challenge, oldest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn of_challenge(
+    conn: &impl ConnectionTrait,
+    challenge_id: i64,
+) -> CoreResult<Vec<bid::Model>> {
+    Ok(bid::Entity::find()
+        .filter(bid::Column::ChallengeId.eq(challenge_id))
+        .order_by_asc(bid::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// The challenge a bid belongs to.
+///
+/// # Errors
+/// `NotFound`.
+pub async fn challenge_of(
+    conn: &impl ConnectionTrait,
+    row: &bid::Model,
+) -> CoreResult<challenge::Model> {
+    challenges::model(conn, row.challenge_id).await
+}
