@@ -54,6 +54,7 @@ const ZH_CN: &[(&str, &str)] = &[
         "selection.ftl",
         include_str!("../../../i18n/zh-CN/selection.ftl"),
     ),
+    ("record.ftl", include_str!("../../../i18n/zh-CN/record.ftl")),
 ];
 
 /// All messages of one locale.

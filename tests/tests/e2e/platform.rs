@@ -10,12 +10,14 @@ use techmatch_core::testing::{TestDb, on_each_backend};
 use super::{Server, start_on};
 
 mod brokers;
+mod challenges;
 
 const DEMO_PASSWORD: &str = "demo-password";
 const MODERATOR: &str = "moderator@demo.techmatch";
 
 /// A browser-like client: its own cookie jar, no automatic redirects (so that a redirect
 /// to the login page can be asserted), and the CSRF token of its session.
+#[derive(Clone)]
 struct Client {
     http: reqwest::Client,
     csrf: String,

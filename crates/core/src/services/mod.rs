@@ -5,6 +5,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod bids;
 pub mod brokers;
+pub mod challenge_record;
 pub mod challenges;
 pub mod changes;
 pub mod contacts;

@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// (default: http:// and the bound address).
     #[arg(long, env = "TECHMATCH_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Tests only: read the current time from this file (an RFC 3339 timestamp) so that
+    /// deadlines can be crossed without waiting.
+    #[arg(long, env = "TECHMATCH_CLOCK_FILE", hide = true)]
+    pub clock_file: Option<std::path::PathBuf>,
 }
 
 /// The demo dataset, compiled in so that the binary needs no files next to it.
@@ -52,6 +56,9 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
         smtp_url: args.smtp_url,
         mail_from: args.mail_from,
         public_url: args.public_url,
+        clock: args
+            .clock_file
+            .map_or(crate::clock::Clock::System, crate::clock::Clock::File),
     };
     crate::server::serve(app, args.bind, options).await?;
     Ok(ExitCode::SUCCESS)

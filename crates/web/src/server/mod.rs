@@ -6,6 +6,7 @@ mod api;
 pub mod auth;
 mod broker_pages;
 mod bureau_pages;
+mod challenges_api;
 mod contacts_api;
 mod contacts_pages;
 mod error;
@@ -32,6 +33,7 @@ use axum::routing::{get, post};
 use tower_http::services::ServeDir;
 
 use crate::app::App;
+use crate::clock::Clock;
 
 pub use error::{PageError, WebError};
 
@@ -43,6 +45,8 @@ pub struct Shared {
     pub mailer: Option<mail::Mailer>,
     /// The address people reach the platform at, for links in mails (no trailing `/`).
     pub public_url: String,
+    /// What deadlines are decided by.
+    pub clock: Clock,
 }
 
 /// How the server reaches the outside world.
@@ -52,6 +56,7 @@ pub struct ServerOptions {
     pub mail_from: String,
     /// Defaults to `http://` and the bound address.
     pub public_url: Option<String>,
+    pub clock: Clock,
 }
 
 impl Deref for Shared {
@@ -220,6 +225,74 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/settings",
             get(settings_pages::api_show).put(settings_pages::api_change),
         )
+        // 揭榜挂帅.
+        .route(
+            "/api/v1/challenges",
+            get(challenges_api::list).post(challenges_api::create),
+        )
+        .route(
+            "/api/v1/challenges/{id}",
+            get(challenges_api::show).put(challenges_api::edit),
+        )
+        .route("/api/v1/challenges/{id}/actions", post(challenges_api::act))
+        .route(
+            "/api/v1/challenges/{id}/criteria",
+            axum::routing::put(challenges_api::set_criteria),
+        )
+        .route(
+            "/api/v1/challenges/{id}/experts",
+            post(challenges_api::assign_expert),
+        )
+        .route(
+            "/api/v1/challenges/{id}/ranking",
+            get(challenges_api::ranking),
+        )
+        .route(
+            "/api/v1/challenges/{id}/record.xlsx",
+            get(challenges_api::selection_record),
+        )
+        .route(
+            "/api/v1/challenges/{id}/winners",
+            post(challenges_api::propose_winners),
+        )
+        .route(
+            "/api/v1/challenges/{id}/objections",
+            post(challenges_api::object),
+        )
+        .route(
+            "/api/v1/objections/{id}/answer",
+            post(challenges_api::answer_objection),
+        )
+        .route("/api/v1/challenges/{id}/award", post(challenges_api::award))
+        .route(
+            "/api/v1/challenges/{id}/execution",
+            post(challenges_api::start_execution),
+        )
+        .route(
+            "/api/v1/challenges/{id}/bids",
+            post(challenges_api::create_bid),
+        )
+        .route(
+            "/api/v1/bids/{id}",
+            get(challenges_api::show_bid).put(challenges_api::edit_bid),
+        )
+        .route(
+            "/api/v1/bids/{id}/actions",
+            post(challenges_api::act_on_bid),
+        )
+        .route(
+            "/api/v1/bids/{id}/formal-review",
+            post(challenges_api::formal_review),
+        )
+        .route("/api/v1/bids/{id}/scores", post(challenges_api::score))
+        .route(
+            "/api/v1/bids/{id}/acceptance",
+            post(challenges_api::final_acceptance),
+        )
+        .route(
+            "/api/v1/milestones/{id}/steps",
+            post(challenges_api::milestone_step),
+        )
         .route(
             "/api/v1/contacts",
             get(contacts_api::list).post(contacts_api::create),
@@ -281,6 +354,7 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
         login_limiter: auth::LoginLimiter::default(),
         mailer,
         public_url,
+        clock: options.clock.clone(),
     });
     tracing::info!(address = %local, "techmatch is listening");
     println!("techmatch: http://{local}/");
@@ -304,6 +378,11 @@ async fn follow_changes(app: AppState) {
         app.login_limiter.forget_old();
         if let Err(error) = app.catch_up().await {
             tracing::warn!(%error, "index catch-up failed, retrying");
+        }
+        // Deadlines pass by themselves: bidding closes, 流榜 is declared.
+        let now = app.clock.now();
+        if let Err(error) = techmatch_core::services::challenges::settle_all(&app.db, now).await {
+            tracing::warn!(%error, "settling challenge deadlines failed, retrying");
         }
         // Another node may have changed the catalogue; this node follows within a tick.
         if let Err(error) = app.reload_industries().await {

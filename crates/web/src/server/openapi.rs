@@ -5,7 +5,10 @@
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 
-use super::{account_api, api, broker_pages, contacts_api, settings_pages, upload, workspace_api};
+use super::{
+    account_api, api, broker_pages, challenges_api, contacts_api, settings_pages, upload,
+    workspace_api,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -44,6 +47,28 @@ use super::{account_api, api, broker_pages, contacts_api, settings_pages, upload
         broker_pages::api_unassign,
         settings_pages::api_show,
         settings_pages::api_change,
+        challenges_api::list,
+        challenges_api::create,
+        challenges_api::show,
+        challenges_api::edit,
+        challenges_api::act,
+        challenges_api::set_criteria,
+        challenges_api::assign_expert,
+        challenges_api::ranking,
+        challenges_api::selection_record,
+        challenges_api::propose_winners,
+        challenges_api::object,
+        challenges_api::answer_objection,
+        challenges_api::award,
+        challenges_api::start_execution,
+        challenges_api::create_bid,
+        challenges_api::show_bid,
+        challenges_api::edit_bid,
+        challenges_api::act_on_bid,
+        challenges_api::formal_review,
+        challenges_api::score,
+        challenges_api::final_acceptance,
+        challenges_api::milestone_step,
         api::search,
         api::need_matches,
         api::achievement_matches,
@@ -55,6 +80,8 @@ use super::{account_api, api, broker_pages, contacts_api, settings_pages, upload
         (name = "postings", description = "The needs or achievements of the user's organisation"),
         (name = "bureau", description = "The bureau: moderation, verifying organisations, audit log"),
         (name = "brokers", description = "Technology brokers acting for assigned organisations (session: PUT /api/v1/me/acting; token: X-Acting-Org header)"),
+        (name = "challenges", description = "Open challenge calls (jiebang guashuai): publication, expert panel, public notice and objections, award, execution"),
+        (name = "bids", description = "Bids on open challenge calls: drafting, formal review, expert scores, milestones, acceptance"),
         (name = "contacts", description = "Contacts: requests, messages, contracts"),
         (name = "public", description = "Public search and matching"),
     )

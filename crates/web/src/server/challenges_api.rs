@@ -1,0 +1,870 @@
+//! 揭榜挂帅 over JSON: challenges, bids, expert review, the public notice, award, milestones and
+//! acceptance. Who may do what is decided in `techmatch_core::services::{challenges,
+//! bids}`; every change runs in one transaction, at the time of the server's clock.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use techmatch_core::challenge::bid::{BidAction, BidStatus};
+use techmatch_core::challenge::calendar::WorkCalendar;
+use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
+use techmatch_core::challenge::milestone::{MilestoneAction, MilestoneStatus};
+use techmatch_core::challenge::scoring::{Criteria, Criterion};
+use techmatch_core::domain::Wan;
+use techmatch_core::entities::{bid, challenge};
+use techmatch_core::services::bids::{
+    self, BidInput, FormalDecision, MemberInput, MilestoneInput, MilestoneStep,
+};
+use techmatch_core::services::challenges::{self, ActionInput, ChallengeInput, TaskBook};
+use techmatch_core::services::users::User;
+use techmatch_core::services::{challenge_record, organisations};
+use techmatch_core::{CoreError, t};
+
+use super::auth::{ApiUser, Viewer};
+use super::error::ErrorBody;
+use super::{AppState, WebError};
+
+async fn begin(app: &AppState) -> Result<DatabaseTransaction, WebError> {
+    Ok(app.db.begin().await.map_err(CoreError::from)?)
+}
+
+async fn commit(txn: DatabaseTransaction) -> Result<(), WebError> {
+    txn.commit().await.map_err(CoreError::from)?;
+    Ok(())
+}
+
+fn wan(field: &'static str, text: &str) -> Result<i64, WebError> {
+    Wan::parse(text).map(Wan::yuan).map_err(|e| match e {
+        CoreError::Invalid { reason, .. } => CoreError::invalid(field, reason).into(),
+        other => other.into(),
+    })
+}
+
+fn yuan_as_wan(yuan: i64) -> String {
+    Wan::from_yuan(yuan)
+        .map(|w| w.to_string())
+        .unwrap_or_default()
+}
+
+/// A challenge as the API takes it; amounts in 万元.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ChallengeBody {
+    pub title: String,
+    pub industry: Option<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub background: String,
+    pub problem: String,
+    /// Quantified acceptance metrics, at least one.
+    pub metrics: Vec<String>,
+    pub scenario: String,
+    pub final_user: String,
+    /// The enterprise's money, in 10k yuan.
+    pub reward_enterprise: String,
+    /// The fiscal subsidy, in 10k yuan.
+    pub reward_subsidy: String,
+    pub bid_deadline: DateTime<Utc>,
+    pub completion_months: u16,
+    pub eligibility: String,
+    #[serde(default)]
+    pub horse_race: bool,
+    #[serde(default = "one")]
+    pub max_winners: u8,
+    #[serde(default = "public")]
+    pub confidentiality: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+}
+
+fn one() -> u8 {
+    1
+}
+
+fn public() -> String {
+    "public".to_owned()
+}
+
+impl ChallengeBody {
+    fn input(&self, app: &AppState) -> Result<ChallengeInput, WebError> {
+        let industry = match self.industry.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() => Some(app.industries().resolve(name)?.name.clone()),
+            _ => None,
+        };
+        Ok(ChallengeInput {
+            title: self.title.clone(),
+            industry,
+            keywords: self.keywords.clone(),
+            background: self.background.clone(),
+            problem: self.problem.clone(),
+            metrics: self.metrics.clone(),
+            scenario: self.scenario.clone(),
+            final_user: self.final_user.clone(),
+            reward_enterprise_yuan: wan("reward_enterprise", &self.reward_enterprise)?,
+            reward_subsidy_yuan: wan("reward_subsidy", &self.reward_subsidy)?,
+            bid_deadline: self.bid_deadline,
+            completion_months: self.completion_months,
+            eligibility: self.eligibility.clone(),
+            horse_race: self.horse_race,
+            max_winners: self.max_winners,
+            confidentiality: self.confidentiality.clone(),
+            contact_name: self.contact_name.clone(),
+            contact_phone: self.contact_phone.clone(),
+        })
+    }
+}
+
+fn status_json(code: &str) -> (String, String) {
+    let label = ChallengeStatus::from_code(code)
+        .map(|s| s.label())
+        .unwrap_or_default();
+    (code.to_owned(), label)
+}
+
+fn challenge_json(c: &challenge::Model, publisher: &str) -> Value {
+    let (status, status_label) = status_json(&c.status);
+    json!({
+        "id": c.id,
+        "public_id": c.public_id,
+        "kind": c.kind,
+        "title": c.title,
+        "publisher": publisher,
+        "industry": c.industry,
+        "keywords": c.keywords.lines().collect::<Vec<_>>(),
+        "background": c.background,
+        "problem": c.problem,
+        "metrics": c.metrics.lines().collect::<Vec<_>>(),
+        "scenario": c.scenario,
+        "final_user": c.final_user,
+        "reward_enterprise_wan": yuan_as_wan(c.reward_enterprise_yuan),
+        "reward_subsidy_wan": yuan_as_wan(c.reward_subsidy_yuan),
+        "bid_deadline": c.bid_deadline,
+        "completion_months": c.completion_months,
+        "eligibility": c.eligibility,
+        "horse_race": c.horse_race,
+        "max_winners": c.max_winners,
+        "confidentiality": c.confidentiality,
+        "contact_name": c.contact_name,
+        "contact_phone": c.contact_phone,
+        "status": status,
+        "status_label": status_label,
+        "status_reason": c.status_reason,
+        "publicity_starts": c.publicity_starts,
+        "publicity_ends": c.publicity_ends,
+    })
+}
+
+async fn org_names(
+    app: &AppState,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, WebError> {
+    Ok(organisations::names_by_id(&app.db, ids).await?)
+}
+
+/// Whether `viewer` may see this challenge at all.
+fn may_see(viewer: Option<&User>, c: &challenge::Model) -> bool {
+    let public = ChallengeStatus::from_code(&c.status).is_ok_and(|s| s.is_public());
+    let restricted = c.confidentiality == "restricted";
+    let staff_or_publisher =
+        viewer.is_some_and(|v| v.role.is_bureau() || challenges::is_publisher(v, c));
+    staff_or_publisher || (public && (!restricted || viewer.is_some()))
+}
+
+#[utoipa::path(get, path = "/api/v1/challenges", tag = "challenges",
+    responses((status = 200, description = "The challenges the caller may see, newest first")))]
+pub async fn list(State(app): State<AppState>, viewer: Viewer) -> Result<Json<Value>, WebError> {
+    let all = challenges::list(&app.db, viewer.user()).await?;
+    let visible: Vec<&challenge::Model> =
+        all.iter().filter(|c| may_see(viewer.user(), c)).collect();
+    let names = org_names(&app, visible.iter().map(|c| c.publisher_org_id)).await?;
+    let items: Vec<Value> = visible
+        .iter()
+        .map(|c| challenge_json(c, names.get(&c.publisher_org_id).map_or("", String::as_str)))
+        .collect();
+    Ok(Json(json!({ "challenges": items })))
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges", tag = "challenges", request_body = ChallengeBody,
+    responses((status = 201, description = "A draft challenge of the caller's organisation"), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not an enterprise or the bureau", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody)))]
+pub async fn create(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Json(body): Json<ChallengeBody>,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    let input = body.input(&app)?;
+    let txn = begin(&app).await?;
+    let id = challenges::create(&txn, &user, &input, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+#[utoipa::path(put, path = "/api/v1/challenges/{id}", tag = "challenges", request_body = ChallengeBody, params(("id" = i64, Path)),
+    responses((status = 200, description = "Saved"), (status = 403, description = "Not the publisher", body = ErrorBody), (status = 409, description = "No longer a draft", body = ErrorBody)))]
+pub async fn edit(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<ChallengeBody>,
+) -> Result<Json<Value>, WebError> {
+    let input = body.input(&app)?;
+    let txn = begin(&app).await?;
+    challenges::edit(&txn, &user, id, &input, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(Json(json!({ "id": id })))
+}
+
+fn bid_json(b: &bid::Model, names: &HashMap<i64, String>) -> Value {
+    let status_label = BidStatus::from_code(&b.status)
+        .map(|s| s.label())
+        .unwrap_or_default();
+    json!({
+        "id": b.id,
+        "challenge_id": b.challenge_id,
+        "lead_org_id": b.lead_org_id,
+        "lead_org": names.get(&b.lead_org_id),
+        "consortium": bids::consortium(b).unwrap_or_default(),
+        "team_leader": b.team_leader,
+        "team": b.team,
+        "technical_plan": b.technical_plan,
+        "budget_wan": yuan_as_wan(b.budget_yuan),
+        "existing_base": b.existing_base,
+        "patents": b.patents.lines().collect::<Vec<_>>(),
+        "achievement_ids": b.achievement_ids.split(',').filter_map(|i| i.parse::<i64>().ok()).collect::<Vec<_>>(),
+        "pledge_signed": b.pledge_signed_at.is_some(),
+        "status": b.status,
+        "status_label": status_label,
+        "status_reason": b.status_reason,
+        "submitted_at": b.submitted_at,
+    })
+}
+
+/// Whether `user` may read a bid: its bidder, the bureau, or an expert of the panel
+/// once the bid is in expert review.
+async fn may_read_bid(app: &AppState, user: &User, b: &bid::Model) -> Result<bool, WebError> {
+    if user.role.is_bureau() || bids::is_bidder(user, b) {
+        return Ok(true);
+    }
+    let reviewed = b.status != BidStatus::Draft.code() && b.status != BidStatus::Withdrawn.code();
+    Ok(reviewed && challenges::is_panel_expert(&app.db, b.challenge_id, user).await?)
+}
+
+#[utoipa::path(get, path = "/api/v1/challenges/{id}", tag = "challenges", params(("id" = i64, Path)),
+    responses((status = 200, description = "The challenge, its timeline, the proposed winners during and after the public notice; for the bureau also every bid and objection; for a bidder its own bid"), (status = 404, description = "Unknown or not visible", body = ErrorBody)))]
+pub async fn show(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, WebError> {
+    challenges::settle(&app.db, id, app.clock.now()).await?;
+    let c = challenges::model(&app.db, id).await?;
+    let user = viewer.user();
+    if !may_see(user, &c) {
+        return Err(CoreError::NotFound {
+            what: t!("what-challenge"),
+            id: id.to_string(),
+        }
+        .into());
+    }
+    let all_bids = bids::of_challenge(&app.db, id).await?;
+    let mut org_ids: Vec<i64> = all_bids.iter().map(|b| b.lead_org_id).collect();
+    org_ids.push(c.publisher_org_id);
+    let names = org_names(&app, org_ids).await?;
+    let mut body = challenge_json(
+        &c,
+        names.get(&c.publisher_org_id).map_or("", String::as_str),
+    );
+    let winners: Vec<Value> = all_bids
+        .iter()
+        .filter(|b| {
+            matches!(
+                b.status.as_str(),
+                "shortlisted" | "awarded" | "in_execution" | "dropped_out" | "accepted" | "acceptance_failed"
+            )
+        })
+        .map(|b| json!({ "bid_id": b.id, "lead_org": names.get(&b.lead_org_id), "status": b.status }))
+        .collect();
+    body["winners"] = json!(winners);
+    let bureau = user.is_some_and(|u| u.role.is_bureau());
+    let mut visible_bids = Vec::new();
+    if let Some(user) = user {
+        for b in &all_bids {
+            if may_read_bid(&app, user, b).await? {
+                visible_bids.push(bid_json(b, &names));
+            }
+        }
+    }
+    body["bids"] = json!(visible_bids);
+    body["bid_count"] = json!(
+        all_bids
+            .iter()
+            .filter(|b| BidStatus::from_code(&b.status).is_ok_and(|s| s.counts_as_submitted()))
+            .count()
+    );
+    let objections = challenges::objections(&app.db, id).await?;
+    body["objection_count"] = json!(objections.len());
+    if bureau {
+        body["objections"] = json!(objections
+            .iter()
+            .map(|o| json!({ "id": o.id, "bid_id": o.bid_id, "reason": o.reason, "answer": o.answer, "upheld": o.upheld, "created_at": o.created_at }))
+            .collect::<Vec<_>>());
+        let criteria = challenges::criteria_of(&c)?;
+        body["criteria"] = json!(criteria.criteria());
+        body["drop_extremes"] = json!(c.drop_extremes);
+    }
+    let timeline: Vec<Value> = challenges::timeline(&app.db, id)
+        .await?
+        .into_iter()
+        .filter(|e| bureau || e.bid_id.is_none())
+        .map(|e| json!({ "action": e.action, "bid_id": e.bid_id, "detail": e.detail, "at": e.at }))
+        .collect();
+    body["timeline"] = json!(timeline);
+    Ok(Json(body))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct ChallengeActionBody {
+    /// submit, approve, reject, republish, close, declare_unfilled, withdraw,
+    /// terminate, revoke_publicity
+    pub action: String,
+    pub reason: Option<String>,
+    /// For `republish`.
+    pub new_bid_deadline: Option<DateTime<Utc>>,
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/actions", tag = "challenges", request_body = ChallengeActionBody, params(("id" = i64, Path)),
+    responses((status = 200, description = "The new status"), (status = 403, description = "Not allowed for the caller", body = ErrorBody), (status = 409, description = "Not allowed now, with the reason", body = ErrorBody)))]
+pub async fn act(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<ChallengeActionBody>,
+) -> Result<Json<Value>, WebError> {
+    let action = ChallengeAction::parse(&body.action)?;
+    let input = ActionInput {
+        reason: body.reason,
+        new_bid_deadline: body.new_bid_deadline,
+    };
+    let txn = begin(&app).await?;
+    let to = challenges::act(&txn, &user, id, action, &input, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(Json(
+        json!({ "status": to.code(), "status_label": to.label() }),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CriterionBody {
+    pub name: String,
+    pub weight: u32,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct CriteriaBody {
+    pub criteria: Vec<CriterionBody>,
+    /// Drop the highest and the lowest total (from three sheets on).
+    #[serde(default)]
+    pub drop_extremes: bool,
+}
+
+#[utoipa::path(put, path = "/api/v1/challenges/{id}/criteria", tag = "challenges", request_body = CriteriaBody, params(("id" = i64, Path)),
+    responses((status = 200, description = "Saved"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Scoring has begun", body = ErrorBody)))]
+pub async fn set_criteria(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<CriteriaBody>,
+) -> Result<Json<Value>, WebError> {
+    let criteria = Criteria::new(
+        body.criteria
+            .into_iter()
+            .map(|c| Criterion {
+                name: c.name,
+                weight: c.weight,
+            })
+            .collect(),
+    )?;
+    let txn = begin(&app).await?;
+    challenges::set_criteria(
+        &txn,
+        &user,
+        id,
+        &criteria,
+        body.drop_extremes,
+        app.clock.now(),
+    )
+    .await?;
+    commit(txn).await?;
+    Ok(Json(json!({ "criteria": criteria.criteria() })))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ExpertBody {
+    pub user_id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/experts", tag = "challenges", request_body = ExpertBody, params(("id" = i64, Path)),
+    responses((status = 201, description = "On the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Already on the panel", body = ErrorBody), (status = 422, description = "Not an expert", body = ErrorBody)))]
+pub async fn assign_expert(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<ExpertBody>,
+) -> Result<StatusCode, WebError> {
+    let txn = begin(&app).await?;
+    challenges::assign_expert(&txn, &user, id, body.user_id, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(StatusCode::CREATED)
+}
+
+#[utoipa::path(get, path = "/api/v1/challenges/{id}/ranking", tag = "challenges", params(("id" = i64, Path)),
+    responses((status = 200, description = "The ranking with each bid's mean, spread and outlier experts"), (status = 403, description = "Not bureau", body = ErrorBody)))]
+pub async fn ranking(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, WebError> {
+    if !user.role.is_bureau() {
+        return Err(CoreError::Forbidden(t!("challenge-bureau-only")).into());
+    }
+    Ok(Json(
+        json!({ "ranking": challenges::ranking(&app.db, id).await? }),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct WinnersBody {
+    pub bids: Vec<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/winners", tag = "challenges", request_body = WinnersBody, params(("id" = i64, Path)),
+    responses((status = 200, description = "The public notice is open until publicity_ends"), (status = 409, description = "Reviews or scores missing, or too many winners", body = ErrorBody)))]
+pub async fn propose_winners(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<WinnersBody>,
+) -> Result<Json<Value>, WebError> {
+    let txn = begin(&app).await?;
+    let ends = challenges::propose_winners(
+        &txn,
+        &user,
+        id,
+        &body.bids,
+        &WorkCalendar::weekends_only(),
+        app.clock.now(),
+    )
+    .await?;
+    commit(txn).await?;
+    Ok(Json(json!({ "publicity_ends": ends })))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ObjectionBody {
+    pub bid_id: Option<i64>,
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/objections", tag = "challenges", request_body = ObjectionBody, params(("id" = i64, Path)),
+    responses((status = 201, description = "Lodged"), (status = 409, description = "Not during the public notice", body = ErrorBody)))]
+pub async fn object(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<ObjectionBody>,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    let txn = begin(&app).await?;
+    let objection =
+        challenges::object(&txn, &user, id, body.bid_id, &body.reason, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": objection }))))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AnswerBody {
+    pub answer: String,
+    #[serde(default)]
+    pub upheld: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/objections/{id}/answer", tag = "challenges", request_body = AnswerBody, params(("id" = i64, Path)),
+    responses((status = 200, description = "Answered"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Already answered", body = ErrorBody)))]
+pub async fn answer_objection(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<AnswerBody>,
+) -> Result<StatusCode, WebError> {
+    let txn = begin(&app).await?;
+    challenges::answer_objection(&txn, &user, id, &body.answer, body.upheld, app.clock.now())
+        .await?;
+    commit(txn).await?;
+    Ok(StatusCode::OK)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct DeniedBody {
+    pub bid_id: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct AwardBody {
+    /// Shortlisted bids not awarded after an upheld objection.
+    #[serde(default)]
+    pub denied: Vec<DeniedBody>,
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/award", tag = "challenges", request_body = AwardBody, params(("id" = i64, Path)),
+    responses((status = 200, description = "Awarded"), (status = 409, description = "The public notice is running or objections are unanswered", body = ErrorBody)))]
+pub async fn award(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<AwardBody>,
+) -> Result<StatusCode, WebError> {
+    let denied: Vec<(i64, String)> = body
+        .denied
+        .into_iter()
+        .map(|d| (d.bid_id, d.reason))
+        .collect();
+    let txn = begin(&app).await?;
+    challenges::award(&txn, &user, id, &denied, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(StatusCode::OK)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TaskBookBody {
+    pub agreement_no: String,
+    pub signed_on: chrono::NaiveDate,
+    pub starts_on: chrono::NaiveDate,
+    pub ends_on: chrono::NaiveDate,
+    /// In 10k yuan.
+    pub total: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/execution", tag = "challenges", request_body = TaskBookBody, params(("id" = i64, Path)),
+    responses((status = 200, description = "The winners start work"), (status = 409, description = "Not awarded", body = ErrorBody)))]
+pub async fn start_execution(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<TaskBookBody>,
+) -> Result<StatusCode, WebError> {
+    let task_book = TaskBook {
+        agreement_no: body.agreement_no,
+        signed_on: body.signed_on,
+        starts_on: body.starts_on,
+        ends_on: body.ends_on,
+        total_yuan: wan("total", &body.total)?,
+    };
+    let txn = begin(&app).await?;
+    challenges::start_execution(&txn, &user, id, &task_book, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(StatusCode::OK)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MemberBody {
+    pub name: String,
+    pub uscc: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MilestoneBody {
+    pub title: String,
+    pub metrics: String,
+    pub due: DateTime<Utc>,
+    /// The funding tranche, in 10k yuan.
+    pub amount: String,
+}
+
+/// A bid as the API takes it; amounts in 万元.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct BidBody {
+    #[serde(default)]
+    pub consortium: Vec<MemberBody>,
+    pub team_leader: String,
+    pub team: String,
+    pub technical_plan: String,
+    /// In 10k yuan.
+    pub budget: String,
+    pub existing_base: String,
+    #[serde(default)]
+    pub patents: Vec<String>,
+    #[serde(default)]
+    pub achievement_ids: Vec<i64>,
+    pub milestones: Vec<MilestoneBody>,
+    /// The signed integrity pledge.
+    #[serde(default)]
+    pub pledge: bool,
+}
+
+impl BidBody {
+    fn input(self) -> Result<BidInput, WebError> {
+        let mut milestones = Vec::with_capacity(self.milestones.len());
+        for m in self.milestones {
+            milestones.push(MilestoneInput {
+                amount_yuan: wan("milestones", &m.amount)?,
+                title: m.title,
+                metrics: m.metrics,
+                due: m.due,
+            });
+        }
+        Ok(BidInput {
+            consortium: self
+                .consortium
+                .into_iter()
+                .map(|m| MemberInput {
+                    name: m.name,
+                    uscc: m.uscc,
+                })
+                .collect(),
+            team_leader: self.team_leader,
+            team: self.team,
+            technical_plan: self.technical_plan,
+            budget_yuan: wan("budget", &self.budget)?,
+            existing_base: self.existing_base,
+            patents: self.patents,
+            achievement_ids: self.achievement_ids,
+            milestones,
+            pledge: self.pledge,
+        })
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/bids", tag = "bids", request_body = BidBody, params(("id" = i64, Path)),
+    responses((status = 201, description = "A draft bid of the caller's organisation"), (status = 403, description = "No confirmed organisation, or the publisher", body = ErrorBody), (status = 409, description = "The call is not open, or the organisation has a bid already", body = ErrorBody)))]
+pub async fn create_bid(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<BidBody>,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    let input = body.input()?;
+    let txn = begin(&app).await?;
+    let bid_id = bids::create(&txn, &user, id, &input, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": bid_id }))))
+}
+
+#[utoipa::path(get, path = "/api/v1/bids/{id}", tag = "bids", params(("id" = i64, Path)),
+    responses((status = 200, description = "The bid with its milestones"), (status = 404, description = "Unknown, or not the caller's to see", body = ErrorBody)))]
+pub async fn show_bid(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, WebError> {
+    let b = bids::model(&app.db, id).await?;
+    if !may_read_bid(&app, &user, &b).await? {
+        return Err(CoreError::NotFound {
+            what: t!("what-bid"),
+            id: id.to_string(),
+        }
+        .into());
+    }
+    let names = org_names(&app, [b.lead_org_id]).await?;
+    let mut body = bid_json(&b, &names);
+    let now = app.clock.now();
+    let milestones: Vec<Value> = bids::milestones(&app.db, id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let status = MilestoneStatus::from_code(&m.status).ok();
+            json!({
+                "id": m.id,
+                "seq": m.seq,
+                "title": m.title,
+                "metrics": m.metrics,
+                "due": m.due_date,
+                "amount_wan": yuan_as_wan(m.amount_yuan),
+                "status": m.status,
+                "status_label": status.map(|s| s.label()),
+                "overdue": status.is_some_and(|s| s.is_overdue(m.due_date, now)),
+                "report": m.report,
+                "evidence": m.evidence,
+                "decision_reason": m.decision_reason,
+            })
+        })
+        .collect();
+    body["milestones"] = json!(milestones);
+    Ok(Json(body))
+}
+
+#[utoipa::path(put, path = "/api/v1/bids/{id}", tag = "bids", request_body = BidBody, params(("id" = i64, Path)),
+    responses((status = 200, description = "Saved"), (status = 403, description = "Not the bidder", body = ErrorBody), (status = 409, description = "Not a draft or returned bid", body = ErrorBody)))]
+pub async fn edit_bid(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<BidBody>,
+) -> Result<Json<Value>, WebError> {
+    let input = body.input()?;
+    let txn = begin(&app).await?;
+    bids::edit(&txn, &user, id, &input, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(Json(json!({ "id": id })))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct BidActionBody {
+    /// submit, withdraw or resubmit
+    pub action: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/bids/{id}/actions", tag = "bids", request_body = BidActionBody, params(("id" = i64, Path)),
+    responses((status = 200, description = "The new status"), (status = 403, description = "Not the bidder", body = ErrorBody), (status = 409, description = "Not allowed now (e.g. after the deadline), with the reason", body = ErrorBody)))]
+pub async fn act_on_bid(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<BidActionBody>,
+) -> Result<Json<Value>, WebError> {
+    let action = BidAction::parse(&body.action)?;
+    if !matches!(
+        action,
+        BidAction::Submit | BidAction::Withdraw | BidAction::Resubmit
+    ) {
+        return Err(CoreError::invalid("action", t!("challenge-action-dedicated")).into());
+    }
+    let txn = begin(&app).await?;
+    let to = bids::act(&txn, &user, id, action, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(Json(
+        json!({ "status": to.code(), "status_label": to.label() }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/bids/{id}/formal-review", tag = "bids", request_body = Object, params(("id" = i64, Path)),
+    responses((status = 200, description = "{\"decision\": \"pass\"} or {\"decision\": \"return\"|\"reject\", \"items\": [[item, reason], …]}"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Not allowed now", body = ErrorBody)))]
+pub async fn formal_review(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<FormalDecision>,
+) -> Result<Json<Value>, WebError> {
+    let txn = begin(&app).await?;
+    let to = bids::formal_review(&txn, &user, id, &body, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(Json(
+        json!({ "status": to.code(), "status_label": to.label() }),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ScoreBody {
+    /// `[[criterion, score], …]`, scores 0–100 with at most one decimal.
+    pub scores: Vec<(String, String)>,
+    pub comment: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/bids/{id}/scores", tag = "bids", request_body = ScoreBody, params(("id" = i64, Path)),
+    responses((status = 201, description = "The sheet is in; it is final"), (status = 403, description = "Not on the panel, or a conflict of interest", body = ErrorBody), (status = 409, description = "Already scored, or not in expert review", body = ErrorBody)))]
+pub async fn score(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<ScoreBody>,
+) -> Result<StatusCode, WebError> {
+    let txn = begin(&app).await?;
+    bids::score(
+        &txn,
+        &user,
+        id,
+        &body.scores,
+        &body.comment,
+        app.clock.now(),
+    )
+    .await?;
+    commit(txn).await?;
+    Ok(StatusCode::CREATED)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct AcceptanceBody {
+    pub passed: bool,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/bids/{id}/acceptance", tag = "bids", request_body = AcceptanceBody, params(("id" = i64, Path)),
+    responses((status = 200, description = "Decided; the challenge ends when no team is left working"), (status = 409, description = "Milestones still open", body = ErrorBody)))]
+pub async fn final_acceptance(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<AcceptanceBody>,
+) -> Result<Json<Value>, WebError> {
+    let txn = begin(&app).await?;
+    let to =
+        bids::final_acceptance(&txn, &user, id, body.passed, &body.reason, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(Json(
+        json!({ "status": to.code(), "status_label": to.label() }),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MilestoneStepBody {
+    /// report (bidder), pass, order_rectification or fail (bureau)
+    pub action: String,
+    /// The report, or the reason of a rectification or failure.
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub evidence: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/milestones/{id}/steps", tag = "bids", request_body = MilestoneStepBody, params(("id" = i64, Path)),
+    responses((status = 200, description = "The milestone's new status"), (status = 403, description = "Wrong person", body = ErrorBody), (status = 409, description = "Not allowed now", body = ErrorBody)))]
+pub async fn milestone_step(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<MilestoneStepBody>,
+) -> Result<Json<Value>, WebError> {
+    let step = MilestoneStep {
+        action: MilestoneAction::parse(&body.action)?,
+        text: body.text,
+        evidence: body.evidence,
+    };
+    let txn = begin(&app).await?;
+    let to = bids::milestone_step(&txn, &user, id, &step, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(Json(
+        json!({ "status": to.code(), "status_label": to.label() }),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/challenges/{id}/record.xlsx", tag = "challenges", params(("id" = i64, Path)),
+    responses((status = 200, description = "The selection record as XLSX: the challenge, bids, expert scores, ranking, public notice and objections, decisions", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, description = "Not bureau", body = ErrorBody)))]
+pub async fn selection_record(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, WebError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    if !user.role.is_bureau() {
+        return Err(CoreError::Forbidden(t!("challenge-bureau-only")).into());
+    }
+    let found = challenges::model(&app.db, id).await?;
+    let bytes = challenge_record::selection_record_xlsx(&app.db, id).await?;
+    let disposition = format!("attachment; filename=\"{}.xlsx\"", found.public_id);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
