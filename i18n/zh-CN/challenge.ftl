@@ -179,3 +179,20 @@ bid-formal-item = { $item }：{ $reason }
 bid-not-in-expert-review = 该申报不在专家评审阶段
 bid-not-in-execution = 该申报不在攻关阶段
 bid-dropped-at-milestone = 里程碑「{ $milestone }」未通过，按赛马规则淘汰
+
+## Likely solvers and invitations (server/challenge_solvers.rs)
+
+solvers-refused = 只有科技局和发榜单位可以查看推荐揭榜方并发出邀请
+solvers-not-open = 只能在揭榜期内邀请揭榜
+solvers-mail-subject = 邀请揭榜：{ $title }
+solvers-mail-body =
+    { $name }，您好：
+
+    您所在单位的科技成果与榜单「{ $title }」高度相关，诚邀贵团队揭榜。
+    揭榜截止时间（北京时间）：{ $deadline }
+    { $note }
+
+    榜单详情和申报入口：{ $link }
+
+    科技供需对接平台
+solvers-invited-detail = 邀请 { $invited } 位科研人员，已发送邮件 { $mailed } 封

@@ -6,6 +6,7 @@ mod api;
 pub mod auth;
 mod broker_pages;
 mod bureau_pages;
+mod challenge_solvers;
 mod challenges_api;
 mod contacts_api;
 mod contacts_pages;
@@ -246,6 +247,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/challenges/{id}/ranking",
             get(challenges_api::ranking),
+        )
+        .route(
+            "/api/v1/challenges/{id}/solvers",
+            get(challenge_solvers::list),
+        )
+        .route(
+            "/api/v1/challenges/{id}/invitations",
+            post(challenge_solvers::invite),
         )
         .route(
             "/api/v1/challenges/{id}/record.xlsx",

@@ -6,8 +6,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 
 use super::{
-    account_api, api, broker_pages, challenges_api, contacts_api, settings_pages, upload,
-    workspace_api,
+    account_api, api, broker_pages, challenge_solvers, challenges_api, contacts_api,
+    settings_pages, upload, workspace_api,
 };
 
 #[derive(OpenApi)]
@@ -56,6 +56,8 @@ use super::{
         challenges_api::assign_expert,
         challenges_api::ranking,
         challenges_api::selection_record,
+        challenge_solvers::list,
+        challenge_solvers::invite,
         challenges_api::propose_winners,
         challenges_api::object,
         challenges_api::answer_objection,

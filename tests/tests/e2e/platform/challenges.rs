@@ -419,3 +419,109 @@ async fn a_call_nobody_answers_is_unfilled_and_published_again() {
     })
     .await;
 }
+
+/// The publisher sees which achievements could solve its challenge, and why, and invites
+/// the researchers behind one of them by mail.
+#[tokio::test]
+async fn likely_solvers_are_proposed_and_invited_by_mail() {
+    let (port, inbox) = crate::smtp::start().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let clock = TestClock(dir.path().join("now.txt"));
+    clock.set(t0());
+    let env = [
+        ("TECHMATCH_SMTP_URL", format!("smtp://127.0.0.1:{port}")),
+        ("TECHMATCH_CLOCK_FILE", path_text(&clock.0)),
+    ];
+    let server = start_with(&dir.path().join("data"), None, &env);
+    let publisher = Client::login(&server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
+    let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+    let mut body = challenge_body(t0() + Duration::days(30), false);
+    body["title"] = json!("纳米碳酸钙湿法表面改性与分散技术");
+    body["problem"] =
+        json!("碳化法纳米碳酸钙团聚明显，需要湿法表面改性，提高活化度和分散性，降低吸油值。");
+    let (_, created) = publisher.post(&server, "/api/v1/challenges", body).await;
+    let id = id_of(&created);
+    for (who, action) in [(&publisher, "submit"), (&moderator, "approve")] {
+        let (status, _) = who
+            .post(
+                &server,
+                &format!("/api/v1/challenges/{id}/actions"),
+                json!({"action": action}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+
+    let researcher = Client::login(&server, "researcher@demo.techmatch", DEMO_PASSWORD).await;
+    let (status, _) = researcher
+        .get(&server, &format!("/api/v1/challenges/{id}/solvers"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only the publisher and the bureau"
+    );
+    let (status, solvers) = publisher
+        .get(&server, &format!("/api/v1/challenges/{id}/solvers"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{solvers}");
+    let achievements = solvers["achievements"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!achievements.is_empty(), "{solvers}");
+    assert!(
+        achievements[0]["title"]
+            .as_str()
+            .unwrap_or("")
+            .contains("碳酸钙"),
+        "the best solver is about the problem: {solvers}"
+    );
+    assert!(
+        achievements[0]["factors"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty()),
+        "explained"
+    );
+    assert!(
+        solvers["organisations"]
+            .as_array()
+            .is_some_and(|o| !o.is_empty())
+    );
+
+    // Invite the researchers of the demo institute through one of its achievements.
+    let theirs = achievements
+        .iter()
+        .find(|a| a["org_name"] == "津沽材料研究院")
+        .and_then(|a| a["id"].as_i64())
+        .unwrap_or_else(|| panic!("an achievement of the demo institute among {solvers}"));
+    let (status, invited) = publisher
+        .post(
+            &server,
+            &format!("/api/v1/challenges/{id}/invitations"),
+            json!({"achievement_ids": [theirs], "note": "欢迎组队揭榜"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{invited}");
+    assert_eq!(
+        (invited["invited"].as_u64(), invited["mailed"].as_u64()),
+        (Some(1), Some(1)),
+        "{invited}"
+    );
+    let mail = inbox
+        .wait_for(|m| m.contains("researcher@demo.techmatch"))
+        .await;
+    let encoded: String = mail
+        .split("\n\n")
+        .nth(1)
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    let decoded = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded)
+        .unwrap_or_else(|e| panic!("mail body: {e}: {mail}"));
+    let text = String::from_utf8_lossy(&decoded).into_owned();
+    assert!(
+        text.contains("诚邀") && text.contains(&format!("/challenges/{id}")),
+        "{text}"
+    );
+}

@@ -1,0 +1,224 @@
+//! Likely solvers of a challenge: the achievements that match it (the challenge read as
+//! a need, through the same matching and explanations as every need), the organisations
+//! and researchers behind them, and an invitation by mail to take the challenge up.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use techmatch_core::challenge::calendar::china_standard_time;
+use techmatch_core::challenge::lifecycle::ChallengeStatus;
+use techmatch_core::entities::challenge;
+use techmatch_core::posting::{PostingKind, PostingView, Status};
+use techmatch_core::services::users::User;
+use techmatch_core::services::{challenges, postings, users};
+use techmatch_core::{CoreError, accounts::Role, t};
+use techmatch_search::{Match, MatchOptions, find_matches};
+
+use super::auth::ApiUser;
+use super::error::ErrorBody;
+use super::{AppState, WebError};
+
+/// How many achievements are proposed.
+const SOLVERS: usize = 20;
+
+/// The challenge as the need it is: its problem, metrics and keywords are what a
+/// solver's achievement must answer; the whole reward is the budget.
+fn as_need(c: &challenge::Model) -> PostingView {
+    PostingView {
+        kind: PostingKind::Need,
+        id: c.id,
+        external_id: c.public_id.clone(),
+        title: c.title.clone(),
+        body: [
+            c.background.as_str(),
+            c.problem.as_str(),
+            c.metrics.as_str(),
+        ]
+        .join("\n"),
+        keywords: c.keywords.lines().map(str::to_owned).collect(),
+        industry: c.industry.clone(),
+        trl: None,
+        modes: Vec::new(),
+        mode_codes: Vec::new(),
+        modes_mask: 0,
+        price_min_yuan: None,
+        price_max_yuan: Some(c.reward_enterprise_yuan + c.reward_subsidy_yuan),
+        price_negotiable: false,
+        region_code: None,
+        region_name: None,
+        status: Status::Published,
+        org_name: None,
+        confidential: false,
+        updated_at: c.updated_at,
+        org_id: Some(c.publisher_org_id),
+        reject_reason: None,
+        reject_note: None,
+        deadline: None,
+        patents: Vec::new(),
+        team_lead: None,
+    }
+}
+
+fn check_may_recruit(user: &User, c: &challenge::Model) -> Result<(), WebError> {
+    if user.role.is_bureau() || challenges::is_publisher(user, c) {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden(t!("solvers-refused")).into())
+    }
+}
+
+/// The matching achievements with the views behind them (organisation, team lead).
+async fn solvers(
+    app: &AppState,
+    c: &challenge::Model,
+) -> Result<Vec<(Match, PostingView)>, WebError> {
+    let options = MatchOptions {
+        top: SOLVERS,
+        ..MatchOptions::default()
+    };
+    let found = find_matches(&app.index, &as_need(c), &options)?;
+    let ids: Vec<i64> = found.iter().map(|m| m.id).collect();
+    let views = postings::views_by_ids(&app.db, PostingKind::Achievement, &ids).await?;
+    Ok(found
+        .into_iter()
+        .filter_map(|m| {
+            let view = views.iter().find(|v| v.id == m.id)?.clone();
+            Some((m, view))
+        })
+        .collect())
+}
+
+#[utoipa::path(get, path = "/api/v1/challenges/{id}/solvers", tag = "challenges", params(("id" = i64, Path)),
+    responses((status = 200, description = "Matching achievements with explanations, and the organisations and researchers behind them"), (status = 403, description = "Neither the bureau nor the publisher", body = ErrorBody)))]
+pub async fn list(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, WebError> {
+    let c = challenges::model(&app.db, id).await?;
+    check_may_recruit(&user, &c)?;
+    let found = solvers(&app, &c).await?;
+    // Organisations ordered by their best match, each with its achievements.
+    let mut organisations: BTreeMap<String, (f32, Vec<i64>)> = BTreeMap::new();
+    let mut researchers: Vec<Value> = Vec::new();
+    for (m, view) in &found {
+        if let Some(name) = &view.org_name {
+            let entry = organisations
+                .entry(name.clone())
+                .or_insert((0.0, Vec::new()));
+            entry.0 = entry.0.max(m.score);
+            entry.1.push(m.id);
+        }
+        if let Some(lead) = view.team_lead.as_deref().filter(|l| !l.is_empty()) {
+            researchers.push(
+                json!({ "name": lead, "organisation": view.org_name, "achievement_id": m.id }),
+            );
+        }
+    }
+    let mut organisations: Vec<(String, (f32, Vec<i64>))> = organisations.into_iter().collect();
+    organisations.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+    Ok(Json(json!({
+        "achievements": found.iter().map(|(m, _)| m).collect::<Vec<_>>(),
+        "organisations": organisations
+            .into_iter()
+            .map(|(name, (score, achievements))| json!({ "name": name, "best_score": score, "achievement_ids": achievements }))
+            .collect::<Vec<_>>(),
+        "researchers": researchers,
+    })))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct InvitationBody {
+    /// Achievements from the solver list: their organisations' researchers are invited.
+    pub achievement_ids: Vec<i64>,
+    /// A personal note added to the mail.
+    #[serde(default)]
+    pub note: String,
+}
+
+fn beijing(time: DateTime<Utc>) -> String {
+    time.with_timezone(&china_standard_time())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/invitations", tag = "challenges", request_body = InvitationBody, params(("id" = i64, Path)),
+    responses((status = 200, description = "How many researchers were invited and mailed"), (status = 403, description = "Neither the bureau nor the publisher", body = ErrorBody), (status = 409, description = "The call is not open", body = ErrorBody)))]
+pub async fn invite(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<InvitationBody>,
+) -> Result<Json<Value>, WebError> {
+    let c = challenges::model(&app.db, id).await?;
+    check_may_recruit(&user, &c)?;
+    if c.status != ChallengeStatus::Open.code() {
+        return Err(CoreError::IllegalTransition {
+            from: c.status.clone(),
+            to: "invite".to_owned(),
+            reason: t!("solvers-not-open"),
+        }
+        .into());
+    }
+    let views =
+        postings::views_by_ids(&app.db, PostingKind::Achievement, &body.achievement_ids).await?;
+    let orgs: Vec<i64> = views
+        .iter()
+        .filter(|v| v.status == Status::Published)
+        .filter_map(|v| v.org_id)
+        .collect();
+    let invitees: Vec<User> = users::all(&app.db)
+        .await?
+        .into_iter()
+        .filter(|u| {
+            u.role == Role::Researcher
+                && !u.suspended
+                && u.org_confirmed
+                && u.org_id.is_some_and(|o| orgs.contains(&o))
+        })
+        .collect();
+    let link = format!("{}/challenges/{}", app.public_url, c.id);
+    let subject = t!("solvers-mail-subject", title = c.title.as_str());
+    let deadline = beijing(c.bid_deadline);
+    let mut mailed = 0usize;
+    if let Some(mailer) = &app.mailer {
+        for invitee in &invitees {
+            let text = t!(
+                "solvers-mail-body",
+                name = invitee.display_name.as_str(),
+                title = c.title.as_str(),
+                deadline = deadline.as_str(),
+                note = body.note.trim(),
+                link = link.as_str()
+            );
+            match mailer.send(&invitee.email, &subject, text).await {
+                Ok(()) => mailed += 1,
+                Err(error) => tracing::warn!(%error, to = %invitee.email, "invitation not sent"),
+            }
+        }
+    }
+    let detail = t!(
+        "solvers-invited-detail",
+        invited = invitees.len(),
+        mailed = mailed
+    );
+    challenges::record_event(
+        &app.db,
+        id,
+        None,
+        Some(&user),
+        "challenge.invite",
+        Some(&detail),
+        app.clock.now(),
+    )
+    .await?;
+    Ok(Json(json!({
+        "invited": invitees.len(),
+        "mailed": mailed,
+        "mail_configured": app.mailer.is_some(),
+    })))
+}
