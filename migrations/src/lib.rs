@@ -12,6 +12,7 @@ mod m20261201_000005_membership;
 mod m20261201_000006_brokers;
 mod m20261201_000007_settings;
 mod m20261202_000001_challenges;
+mod m20261202_000002_attachments;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_brokers::Migration),
             Box::new(m20261201_000007_settings::Migration),
             Box::new(m20261202_000001_challenges::Migration),
+            Box::new(m20261202_000002_attachments::Migration),
         ]
     }
 }

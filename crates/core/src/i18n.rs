@@ -55,6 +55,18 @@ const ZH_CN: &[(&str, &str)] = &[
         include_str!("../../../i18n/zh-CN/selection.ftl"),
     ),
     ("record.ftl", include_str!("../../../i18n/zh-CN/record.ftl")),
+    (
+        "challenge-pages.ftl",
+        include_str!("../../../i18n/zh-CN/challenge-pages.ftl"),
+    ),
+    (
+        "challenge-bureau.ftl",
+        include_str!("../../../i18n/zh-CN/challenge-bureau.ftl"),
+    ),
+    (
+        "attachments.ftl",
+        include_str!("../../../i18n/zh-CN/attachments.ftl"),
+    ),
 ];
 
 /// All messages of one locale.

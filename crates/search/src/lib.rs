@@ -9,6 +9,7 @@ pub mod fit;
 pub mod index;
 pub mod matching;
 pub mod query;
+pub mod rank;
 pub mod schema;
 pub mod search;
 pub mod tokenizer;

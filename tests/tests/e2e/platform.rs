@@ -9,7 +9,10 @@ use techmatch_core::testing::{TestDb, on_each_backend};
 
 use super::{Server, start_on};
 
+mod attachments;
 mod brokers;
+mod challenge_bureau;
+mod challenge_pages;
 mod challenges;
 
 const DEMO_PASSWORD: &str = "demo-password";

@@ -2,6 +2,7 @@
 
 pub mod achievement;
 pub mod api_token;
+pub mod attachment;
 pub mod audit;
 pub mod bid;
 pub mod bid_milestone;

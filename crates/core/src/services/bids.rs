@@ -164,6 +164,24 @@ pub fn is_bidder(actor: &User, row: &bid::Model) -> bool {
     actor.org_confirmed && actor.org_id == Some(row.lead_org_id)
 }
 
+/// Whether `actor` may read a bid: its bidder, the bureau, or an expert of the
+/// challenge's panel once the bid has been submitted (and not withdrawn).
+///
+/// # Errors
+/// Database errors.
+pub async fn may_read(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    row: &bid::Model,
+) -> CoreResult<bool> {
+    if actor.role.is_bureau() || is_bidder(actor, row) {
+        return Ok(true);
+    }
+    let submitted =
+        row.status != BidStatus::Draft.code() && row.status != BidStatus::Withdrawn.code();
+    Ok(submitted && challenges::is_panel_expert(conn, row.challenge_id, actor).await?)
+}
+
 async fn members(conn: &impl ConnectionTrait, input: &BidInput) -> CoreResult<String> {
     let mut members = Vec::new();
     for member in &input.consortium {
@@ -854,4 +872,92 @@ pub async fn challenge_of(
     row: &bid::Model,
 ) -> CoreResult<challenge::Model> {
     challenges::model(conn, row.challenge_id).await
+}
+
+/// An accepted result is registered as an achievement of the lead organisation in one
+/// step: a posting built from the challenge and the bid, sent to the bureau's review
+/// like any other. Returns the achievement's id.
+///
+/// # Errors
+/// `Forbidden` for anyone but a researcher of the lead organisation (or a broker acting
+/// for it); `IllegalTransition` before acceptance or when already registered.
+pub async fn register_as_achievement(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    now: DateTime<Utc>,
+) -> CoreResult<i64> {
+    use crate::domain::{TransferMode, Trl};
+    use crate::posting::{AchievementInput, Action, PostingKind};
+    use crate::services::workflow;
+
+    let row = model(conn, id).await?;
+    if !is_bidder(actor, &row) {
+        return Err(CoreError::Forbidden(t!("bid-bidder-only")));
+    }
+    if row.status != BidStatus::Accepted.code() {
+        return Err(CoreError::IllegalTransition {
+            from: row.status,
+            to: "register_achievement".to_owned(),
+            reason: t!("bid-register-not-accepted"),
+        });
+    }
+    let already = crate::entities::challenge_event::Entity::find()
+        .filter(crate::entities::challenge_event::Column::BidId.eq(id))
+        .filter(crate::entities::challenge_event::Column::Action.eq("bid.register_achievement"))
+        .count(conn)
+        .await?;
+    if already > 0 {
+        return Err(CoreError::Conflict(t!("bid-register-done")));
+    }
+    let found = challenges::model(conn, row.challenge_id).await?;
+    let metrics: Vec<&str> = found.metrics.lines().collect();
+    let summary = t!(
+        "bid-register-summary",
+        challenge = found.title.as_str(),
+        public_id = found.public_id.as_str(),
+        metrics = metrics.join("; "),
+        plan = row.technical_plan.as_str()
+    );
+    let input = AchievementInput {
+        external_id: String::new(),
+        title: t!("bid-register-title", challenge = found.title.as_str()),
+        summary,
+        keywords: found.keywords.lines().map(str::to_owned).collect(),
+        field: found.industry.clone(),
+        // Accepted against quantified metrics in the final user's scenario: a system
+        // proven in its operational environment.
+        trl: Some(Trl::new(7)?),
+        patents: row
+            .patents
+            .lines()
+            .filter_map(|p| PatentNo::parse(p).ok())
+            .collect(),
+        transfer_modes: vec![TransferMode::License, TransferMode::JointImplementation],
+        price: None,
+        organisation: None,
+        team_lead: Some(row.team_leader.clone()),
+        region: None,
+    };
+    let achievement = workflow::create_achievement(conn, actor, &input).await?;
+    workflow::act(
+        conn,
+        actor,
+        PostingKind::Achievement,
+        achievement,
+        &Action::Submit,
+    )
+    .await?;
+    let detail = achievement.to_string();
+    record_event(
+        conn,
+        row.challenge_id,
+        Some(id),
+        Some(actor),
+        "bid.register_achievement",
+        Some(&detail),
+        now,
+    )
+    .await?;
+    Ok(achievement)
 }

@@ -189,6 +189,16 @@ pub fn is_publisher(actor: &User, model: &challenge::Model) -> bool {
     actor.org_confirmed && actor.org_id == Some(model.publisher_org_id)
 }
 
+/// Whether `viewer` (`None`: the anonymous public) may see this challenge at all: the
+/// bureau and the publisher always; everyone else once it is published, a restricted
+/// challenge only when logged in.
+pub fn may_see(viewer: Option<&User>, model: &challenge::Model) -> bool {
+    let public = status_of(model).is_ok_and(ChallengeStatus::is_public);
+    let restricted = model.confidentiality == "restricted";
+    let staff_or_publisher = viewer.is_some_and(|v| v.role.is_bureau() || is_publisher(v, model));
+    staff_or_publisher || (public && (!restricted || viewer.is_some()))
+}
+
 /// The role `actor` plays for `action` on this challenge: the bureau when they are
 /// staff and the action is the bureau's, else the publisher when they are one.
 fn actor_for(actor: &User, model: &challenge::Model, action: ChallengeAction) -> Actor {
@@ -1122,4 +1132,29 @@ pub fn reward_wan(model: &challenge::Model) -> (Option<Wan>, Option<Wan>) {
         Wan::from_yuan(model.reward_enterprise_yuan).ok(),
         Wan::from_yuan(model.reward_subsidy_yuan).ok(),
     )
+}
+
+/// Seats on expert panels: a challenge's panel (`challenge_id`), the panels an expert
+/// sits on (`expert_id`), or both filters together; in the order they were assigned.
+/// Each seat keeps the organisation the expert worked for when assigned, which is what
+/// conflicts of interest are judged against.
+///
+/// # Errors
+/// Database errors.
+pub async fn panel_seats(
+    conn: &impl ConnectionTrait,
+    challenge_id: Option<i64>,
+    expert_id: Option<i64>,
+) -> CoreResult<Vec<challenge_expert::Model>> {
+    let mut query = challenge_expert::Entity::find();
+    if let Some(challenge_id) = challenge_id {
+        query = query.filter(challenge_expert::Column::ChallengeId.eq(challenge_id));
+    }
+    if let Some(expert_id) = expert_id {
+        query = query.filter(challenge_expert::Column::ExpertUserId.eq(expert_id));
+    }
+    Ok(query
+        .order_by_asc(challenge_expert::Column::Id)
+        .all(conn)
+        .await?)
 }

@@ -2,6 +2,7 @@
 //! caller decides whether they run inside a transaction.
 
 pub mod api_tokens;
+pub mod attachments;
 pub mod audit;
 pub mod bids;
 pub mod brokers;

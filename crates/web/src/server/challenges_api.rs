@@ -2,10 +2,10 @@
 //! acceptance. Who may do what is decided in `techmatch_core::services::{challenges,
 //! bids}`; every change runs in one transaction, at the time of the server's clock.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
@@ -25,6 +25,7 @@ use techmatch_core::services::challenges::{self, ActionInput, ChallengeInput, Ta
 use techmatch_core::services::users::User;
 use techmatch_core::services::{challenge_record, organisations};
 use techmatch_core::{CoreError, t};
+use techmatch_search::rank::{Document, rank};
 
 use super::auth::{ApiUser, Viewer};
 use super::error::ErrorBody;
@@ -166,27 +167,104 @@ async fn org_names(
     Ok(organisations::names_by_id(&app.db, ids).await?)
 }
 
-/// Whether `viewer` may see this challenge at all.
-fn may_see(viewer: Option<&User>, c: &challenge::Model) -> bool {
-    let public = ChallengeStatus::from_code(&c.status).is_ok_and(|s| s.is_public());
-    let restricted = c.confidentiality == "restricted";
-    let staff_or_publisher =
-        viewer.is_some_and(|v| v.role.is_bureau() || challenges::is_publisher(v, c));
-    staff_or_publisher || (public && (!restricted || viewer.is_some()))
+/// What a search of challenges asks for.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ChallengeQuery {
+    /// Words to search for in the title, keywords, problem and background.
+    pub q: Option<String>,
+    /// A status code, e.g. `open`.
+    pub status: Option<String>,
+    /// An industry name or alias.
+    pub industry: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/challenges", tag = "challenges",
-    responses((status = 200, description = "The challenges the caller may see, newest first")))]
-pub async fn list(State(app): State<AppState>, viewer: Viewer) -> Result<Json<Value>, WebError> {
-    let all = challenges::list(&app.db, viewer.user()).await?;
-    let visible: Vec<&challenge::Model> =
-        all.iter().filter(|c| may_see(viewer.user(), c)).collect();
-    let names = org_names(&app, visible.iter().map(|c| c.publisher_org_id)).await?;
-    let items: Vec<Value> = visible
+/// The challenges `viewer` may see that answer `query`: by relevance when there are
+/// words (Chinese segmentation and BM25, as for needs), else newest first; and the
+/// number of matching challenges per status and per industry, before those filters.
+pub(super) async fn find(
+    app: &AppState,
+    viewer: Option<&User>,
+    query: &ChallengeQuery,
+) -> Result<(Vec<challenge::Model>, Value), WebError> {
+    let mut found: Vec<challenge::Model> = challenges::list(&app.db, viewer)
+        .await?
+        .into_iter()
+        .filter(|c| challenges::may_see(viewer, c))
+        .collect();
+    if let Some(words) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let documents: Vec<Document<'_>> = found
+            .iter()
+            .map(|c| Document {
+                id: c.id,
+                fields: vec![
+                    (c.title.as_str(), 3.0),
+                    (c.keywords.as_str(), 2.0),
+                    (c.problem.as_str(), 1.0),
+                    (c.metrics.as_str(), 1.0),
+                    (c.background.as_str(), 0.5),
+                ],
+            })
+            .collect();
+        let order: Vec<i64> = rank(words, &documents)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        found.retain(|c| order.contains(&c.id));
+        found.sort_by_key(|c| order.iter().position(|id| *id == c.id));
+    }
+    let industry = match query.industry.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => Some(app.industries().resolve(name)?.name.clone()),
+        _ => None,
+    };
+    let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_industry: BTreeMap<String, usize> = BTreeMap::new();
+    for c in &found {
+        *by_status.entry(c.status.clone()).or_default() += 1;
+        if let Some(name) = &c.industry {
+            *by_industry.entry(name.clone()).or_default() += 1;
+        }
+    }
+    let status = query
+        .status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    found.retain(|c| {
+        status.is_none_or(|s| c.status == s)
+            && industry
+                .as_ref()
+                .is_none_or(|i| c.industry.as_ref() == Some(i))
+    });
+    let facets = json!({
+        "status": by_status
+            .into_iter()
+            .map(|(code, count)| {
+                let label = ChallengeStatus::from_code(&code).map(|s| s.label()).unwrap_or_default();
+                json!({ "code": code, "label": label, "count": count })
+            })
+            .collect::<Vec<_>>(),
+        "industry": by_industry
+            .into_iter()
+            .map(|(name, count)| json!({ "name": name, "count": count }))
+            .collect::<Vec<_>>(),
+    });
+    Ok((found, facets))
+}
+
+#[utoipa::path(get, path = "/api/v1/challenges", tag = "challenges", params(ChallengeQuery),
+    responses((status = 200, description = "The challenges the caller may see that answer the query (by relevance, else newest first), with status and industry facets")))]
+pub async fn list(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<ChallengeQuery>,
+) -> Result<Json<Value>, WebError> {
+    let (found, facets) = find(&app, viewer.user(), &query).await?;
+    let names = org_names(&app, found.iter().map(|c| c.publisher_org_id)).await?;
+    let items: Vec<Value> = found
         .iter()
         .map(|c| challenge_json(c, names.get(&c.publisher_org_id).map_or("", String::as_str)))
         .collect();
-    Ok(Json(json!({ "challenges": items })))
+    Ok(Json(json!({ "challenges": items, "facets": facets })))
 }
 
 #[utoipa::path(post, path = "/api/v1/challenges", tag = "challenges", request_body = ChallengeBody,
@@ -243,14 +321,9 @@ fn bid_json(b: &bid::Model, names: &HashMap<i64, String>) -> Value {
     })
 }
 
-/// Whether `user` may read a bid: its bidder, the bureau, or an expert of the panel
-/// once the bid is in expert review.
+/// Whether `user` may read a bid; the rule is [`bids::may_read`].
 async fn may_read_bid(app: &AppState, user: &User, b: &bid::Model) -> Result<bool, WebError> {
-    if user.role.is_bureau() || bids::is_bidder(user, b) {
-        return Ok(true);
-    }
-    let reviewed = b.status != BidStatus::Draft.code() && b.status != BidStatus::Withdrawn.code();
-    Ok(reviewed && challenges::is_panel_expert(&app.db, b.challenge_id, user).await?)
+    Ok(bids::may_read(&app.db, user, b).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/challenges/{id}", tag = "challenges", params(("id" = i64, Path)),
@@ -263,7 +336,7 @@ pub async fn show(
     challenges::settle(&app.db, id, app.clock.now()).await?;
     let c = challenges::model(&app.db, id).await?;
     let user = viewer.user();
-    if !may_see(user, &c) {
+    if !challenges::may_see(user, &c) {
         return Err(CoreError::NotFound {
             what: t!("what-challenge"),
             id: id.to_string(),
@@ -867,4 +940,20 @@ pub async fn selection_record(
         bytes,
     )
         .into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/bids/{id}/achievement", tag = "bids", params(("id" = i64, Path)),
+    responses((status = 201, description = "The accepted result is an achievement of the lead organisation, waiting for review"), (status = 403, description = "Not the bidder", body = ErrorBody), (status = 409, description = "Not accepted, or registered already", body = ErrorBody)))]
+pub async fn register_achievement(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    let txn = begin(&app).await?;
+    let achievement = bids::register_as_achievement(&txn, &user, id, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "achievement_id": achievement })),
+    ))
 }

@@ -3,9 +3,12 @@
 mod account_api;
 mod account_pages;
 mod api;
+mod attachments_api;
 pub mod auth;
 mod broker_pages;
 mod bureau_pages;
+mod challenge_bureau_pages;
+mod challenge_pages;
 mod challenge_solvers;
 mod challenges_api;
 mod contacts_api;
@@ -160,6 +163,84 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/bureau/orgs", get(bureau_pages::orgs))
         .route("/bureau/orgs/{id}/verify", post(bureau_pages::verify))
+        // 揭榜挂帅: the bureau's console and the experts' review.
+        .route("/bureau/challenges", get(challenge_bureau_pages::list))
+        .route(
+            "/bureau/challenges/{id}",
+            get(challenge_bureau_pages::console),
+        )
+        .route(
+            "/bureau/challenges/{id}/act",
+            post(challenge_bureau_pages::act),
+        )
+        .route(
+            "/bureau/challenges/{id}/experts",
+            post(challenge_bureau_pages::assign_expert),
+        )
+        .route(
+            "/bureau/challenges/{id}/criteria",
+            post(challenge_bureau_pages::set_criteria),
+        )
+        .route(
+            "/bureau/challenges/{id}/formal-review",
+            post(challenge_bureau_pages::formal_review),
+        )
+        .route(
+            "/bureau/challenges/{id}/winners",
+            post(challenge_bureau_pages::propose_winners),
+        )
+        .route(
+            "/bureau/challenges/{id}/objections",
+            post(challenge_bureau_pages::answer_objection),
+        )
+        .route(
+            "/bureau/challenges/{id}/award",
+            post(challenge_bureau_pages::award),
+        )
+        .route(
+            "/bureau/challenges/{id}/execution",
+            post(challenge_bureau_pages::start_execution),
+        )
+        .route(
+            "/bureau/challenges/{id}/milestones",
+            post(challenge_bureau_pages::milestone),
+        )
+        .route(
+            "/bureau/challenges/{id}/acceptance",
+            post(challenge_bureau_pages::acceptance),
+        )
+        .route("/expert", get(challenge_bureau_pages::expert_home))
+        .route(
+            "/bids/{id}/score",
+            get(challenge_bureau_pages::score_form).post(challenge_bureau_pages::score),
+        )
+        // 揭榜挂帅 pages of the public, the publisher and the bidder.
+        .route("/challenges", get(challenge_pages::list))
+        .route(
+            "/challenges/new",
+            get(challenge_pages::new_form).post(challenge_pages::create),
+        )
+        .route("/challenges/{id}", get(challenge_pages::show))
+        .route(
+            "/challenges/{id}/edit",
+            get(challenge_pages::edit_form).post(challenge_pages::edit),
+        )
+        .route("/challenges/{id}/action", post(challenge_pages::act))
+        .route("/challenges/{id}/objections", post(challenge_pages::object))
+        .route(
+            "/challenges/{id}/bid",
+            get(challenge_pages::new_bid_form).post(challenge_pages::create_bid),
+        )
+        .route("/bids/{id}", get(challenge_pages::show_bid))
+        .route(
+            "/bids/{id}/edit",
+            get(challenge_pages::edit_bid_form).post(challenge_pages::edit_bid),
+        )
+        .route("/bids/{id}/action", post(challenge_pages::act_on_bid))
+        .route(
+            "/milestones/{id}/report",
+            post(challenge_pages::report_milestone),
+        )
         // The JSON API.
         .route("/healthz", get(api::health))
         .route("/api/v1/search", get(api::search))
@@ -295,12 +376,33 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/bids/{id}/scores", post(challenges_api::score))
         .route(
+            "/api/v1/bids/{id}/achievement",
+            post(challenges_api::register_achievement),
+        )
+        .route(
             "/api/v1/bids/{id}/acceptance",
             post(challenges_api::final_acceptance),
         )
         .route(
             "/api/v1/milestones/{id}/steps",
             post(challenges_api::milestone_step),
+        )
+        // Attachments (附件) of challenges and bids: PDF and Office files, at most 20 MB.
+        .route(
+            "/api/v1/challenges/{id}/attachments",
+            get(attachments_api::list_of_challenge)
+                .post(attachments_api::upload_to_challenge)
+                .layer(DefaultBodyLimit::max(attachments_api::BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/bids/{id}/attachments",
+            get(attachments_api::list_of_bid)
+                .post(attachments_api::upload_to_bid)
+                .layer(DefaultBodyLimit::max(attachments_api::BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/attachments/{id}",
+            get(attachments_api::download).delete(attachments_api::delete),
         )
         .route(
             "/api/v1/contacts",

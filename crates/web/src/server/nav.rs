@@ -9,6 +9,8 @@ pub struct Nav {
     pub user_name: Option<String>,
     pub role_label: String,
     pub is_bureau: bool,
+    /// Experts see their review panels.
+    pub is_expert: bool,
     /// Only administrators change the settings.
     pub is_admin: bool,
     /// For a broker: whether they have organisations to act for, and which one the
@@ -35,6 +37,7 @@ impl Nav {
                 user_name: Some(user.display_name.clone()),
                 role_label: user.role.label(),
                 is_bureau: user.role.is_bureau(),
+                is_expert: user.role == Role::Expert,
                 is_admin: user.role == Role::Admin,
                 is_broker: user.role == Role::Broker,
                 acting_org: viewer

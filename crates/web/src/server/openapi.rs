@@ -6,8 +6,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 
 use super::{
-    account_api, api, broker_pages, challenge_solvers, challenges_api, contacts_api,
-    settings_pages, upload, workspace_api,
+    account_api, api, attachments_api, broker_pages, challenge_solvers, challenges_api,
+    contacts_api, settings_pages, upload, workspace_api,
 };
 
 #[derive(OpenApi)]
@@ -71,6 +71,13 @@ use super::{
         challenges_api::score,
         challenges_api::final_acceptance,
         challenges_api::milestone_step,
+        attachments_api::upload_to_challenge,
+        attachments_api::list_of_challenge,
+        attachments_api::upload_to_bid,
+        attachments_api::list_of_bid,
+        attachments_api::download,
+        attachments_api::delete,
+        challenges_api::register_achievement,
         api::search,
         api::need_matches,
         api::achievement_matches,
@@ -84,6 +91,7 @@ use super::{
         (name = "brokers", description = "Technology brokers acting for assigned organisations (session: PUT /api/v1/me/acting; token: X-Acting-Org header)"),
         (name = "challenges", description = "Open challenge calls (jiebang guashuai): publication, expert panel, public notice and objections, award, execution"),
         (name = "bids", description = "Bids on open challenge calls: drafting, formal review, expert scores, milestones, acceptance"),
+        (name = "attachments", description = "Attachments of challenges and bids: PDF, DOC, DOCX, XLS, XLSX, PPT, PPTX, at most 20 MB and 20 files each, served only to those who may see what they belong to"),
         (name = "contacts", description = "Contacts: requests, messages, contracts"),
         (name = "public", description = "Public search and matching"),
     )

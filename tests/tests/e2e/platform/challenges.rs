@@ -178,6 +178,12 @@ async fn a_horse_race_call_through_the_api() {
         }
         let (_, public) = anonymous.get(&server, &path("")).await;
         assert_eq!(public["status"], "open", "{public}");
+        // Searchable like needs: by its words, with facets.
+        let (_, found) = anonymous.get(&server, "/api/v1/challenges?q=连续碳化工艺").await;
+        assert_eq!(found["challenges"][0]["id"], id, "{found}");
+        assert!(found["facets"]["status"].as_array().is_some_and(|s| s.iter().any(|f| f["code"] == "open")), "{found}");
+        let (_, none) = anonymous.get(&server, "/api/v1/challenges?q=煤层气抽采").await;
+        assert_eq!(none["challenges"].as_array().map(Vec::len), Some(0), "{none}");
 
         // The panel: expert 1 works where the demo researcher does.
         let expert_1 = appoint_expert(&server, &admin, "e1@jingu.example.cn", "津沽材料研究院").await;
@@ -340,6 +346,23 @@ async fn a_horse_race_call_through_the_api() {
             .post(&server, &format!("/api/v1/bids/{b}/acceptance"), json!({"passed": true, "reason": "指标全部达到"}))
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
+        // The accepted result becomes an achievement of the institute in one step.
+        let (status, registered) = team_b
+            .post(&server, &format!("/api/v1/bids/{b}/achievement"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{registered}");
+        let (_, own) = team_b.get(&server, "/api/v1/me/postings").await;
+        assert!(
+            own["postings"].as_array().is_some_and(|p| p.iter().any(|p| {
+                p["id"] == registered["achievement_id"] && p["status"] == "pending_review"
+            })),
+            "{own}"
+        );
+        let (status, _) = team_b
+            .post(&server, &format!("/api/v1/bids/{b}/achievement"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "only once");
+
         // The bureau files the selection record.
         let response = moderator
             .http

@@ -1,0 +1,283 @@
+//! Attachments (附件) of challenges and bids over JSON: upload (multipart, field
+//! `file`), list, download and delete. Who may do what, the type check by content and
+//! the storage are in `techmatch_core::services::attachments`; here the multipart body
+//! is read and the file is served with headers that keep browsers from guessing.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::multipart::MultipartError;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use techmatch_core::entities::attachment;
+use techmatch_core::services::attachments::{self, MAX_ATTACHMENT_BYTES, Owner, Store};
+use techmatch_core::services::users::User;
+use techmatch_core::{CoreError, t};
+use tokio_util::io::ReaderStream;
+
+use super::auth::{ApiUser, Viewer};
+use super::error::ErrorBody;
+use super::{AppState, WebError};
+
+/// The body limit of the upload routes: one attachment and the multipart framing
+/// around it. A file just over the attachment limit still arrives whole and is refused
+/// by name; a body over this limit is cut off and refused the same way.
+pub const BODY_LIMIT: usize = MAX_ATTACHMENT_BYTES + 64 * 1024;
+
+fn store(app: &AppState) -> Store {
+    Store::under(&app.data_dir)
+}
+
+fn attachment_json(a: &attachment::Model) -> Value {
+    json!({
+        "id": a.id,
+        "owner_kind": a.owner_kind,
+        "owner_id": a.owner_id,
+        "file_name": a.file_name,
+        "content_type": a.content_type,
+        "size_bytes": a.size_bytes,
+        "sha256": a.sha256,
+        "uploaded_by": a.uploaded_by,
+        "created_at": a.created_at,
+        "url": format!("/api/v1/attachments/{}", a.id),
+    })
+}
+
+/// Reads the `file` field: its name as the client gave it and its bytes.
+async fn read_file(mut multipart: Multipart) -> Result<(String, Vec<u8>), WebError> {
+    let refuse = |error: MultipartError, file_name: &str| -> WebError {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            attachments::too_large(file_name).into()
+        } else {
+            WebError::BadForm(error.body_text())
+        }
+    };
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| refuse(e, ""))? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let file_name = field.file_name().unwrap_or_default().to_owned();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|e| refuse(e, &file_name))? {
+            if bytes.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
+                return Err(attachments::too_large(&file_name).into());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok((file_name, bytes));
+    }
+    Err(CoreError::invalid("file", t!("attachment-no-file")).into())
+}
+
+async fn upload(
+    app: &AppState,
+    user: &User,
+    owner: Owner,
+    multipart: Multipart,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    let (file_name, bytes) = read_file(multipart).await?;
+    let saved = attachments::upload(
+        &app.db,
+        &store(app),
+        user,
+        owner,
+        &file_name,
+        bytes,
+        app.clock.now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(attachment_json(&saved))))
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/attachments", tag = "attachments", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "file: a PDF, DOC, DOCX, XLS, XLSX, PPT or PPTX file of at most 20 MB; the type is checked by content and must agree with the extension"),
+    responses((status = 201, description = "The stored attachment"), (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Neither the publisher nor the bureau", body = ErrorBody), (status = 404, description = "Unknown, or not visible to the caller", body = ErrorBody),
+        (status = 409, description = "The publisher after publication", body = ErrorBody), (status = 422, description = "Refused file (type, size, 20 files at most), the message names it", body = ErrorBody)))]
+pub async fn upload_to_challenge(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    upload(&app, &user, Owner::challenge(id), multipart).await
+}
+
+#[utoipa::path(post, path = "/api/v1/bids/{id}/attachments", tag = "attachments", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", description = "file: a PDF, DOC, DOCX, XLS, XLSX, PPT or PPTX file of at most 20 MB; the type is checked by content and must agree with the extension"),
+    responses((status = 201, description = "The stored attachment"), (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the bidder", body = ErrorBody), (status = 404, description = "Unknown, or not readable by the caller", body = ErrorBody),
+        (status = 409, description = "The bid is neither a draft nor returned for correction", body = ErrorBody), (status = 422, description = "Refused file (type, size, 20 files at most), the message names it", body = ErrorBody)))]
+pub async fn upload_to_bid(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> Result<(StatusCode, Json<Value>), WebError> {
+    upload(&app, &user, Owner::bid(id), multipart).await
+}
+
+async fn list(app: &AppState, viewer: &Viewer, owner: Owner) -> Result<Json<Value>, WebError> {
+    let found = attachments::list(&app.db, viewer.user(), owner).await?;
+    let may_change = match viewer.user() {
+        Some(user) => match attachments::check_may_change(&app.db, user, owner).await {
+            Ok(_) => true,
+            Err(CoreError::Forbidden(_) | CoreError::Conflict(_) | CoreError::NotFound { .. }) => {
+                false
+            }
+            Err(other) => return Err(other.into()),
+        },
+        None => false,
+    };
+    let items: Vec<Value> = found.iter().map(attachment_json).collect();
+    Ok(Json(json!({
+        "attachments": items,
+        "may_change": may_change,
+        "max_files": attachments::MAX_ATTACHMENTS_PER_OWNER,
+        "max_bytes": MAX_ATTACHMENT_BYTES,
+    })))
+}
+
+#[utoipa::path(get, path = "/api/v1/challenges/{id}/attachments", tag = "attachments", params(("id" = i64, Path)),
+    responses((status = 200, description = "{attachments: [{id, file_name, content_type, size_bytes, sha256, created_at, url}], may_change, max_files, max_bytes}"),
+        (status = 404, description = "Unknown, or not visible to the caller", body = ErrorBody)))]
+pub async fn list_of_challenge(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, WebError> {
+    list(&app, &viewer, Owner::challenge(id)).await
+}
+
+#[utoipa::path(get, path = "/api/v1/bids/{id}/attachments", tag = "attachments", params(("id" = i64, Path)),
+    responses((status = 200, description = "{attachments: [{id, file_name, content_type, size_bytes, sha256, created_at, url}], may_change, max_files, max_bytes}"),
+        (status = 404, description = "Unknown, or not readable by the caller (also without login)", body = ErrorBody)))]
+pub async fn list_of_bid(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, WebError> {
+    list(&app, &viewer, Owner::bid(id)).await
+}
+
+/// RFC 5987 `attr-char`s pass; every other byte of the UTF-8 name is percent-encoded.
+fn percent_encode(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'!'
+            | b'#'
+            | b'$'
+            | b'&'
+            | b'+'
+            | b'-'
+            | b'.'
+            | b'^'
+            | b'_'
+            | b'`'
+            | b'|'
+            | b'~' => encoded.push(char::from(byte)),
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    encoded
+}
+
+/// The plain-ASCII name for clients that do not read `filename*`.
+fn ascii_fallback(name: &str) -> String {
+    let clean = |text: &str| -> String {
+        text.chars()
+            .map(|c| {
+                let plain = (c.is_ascii_graphic() || c == ' ')
+                    && !matches!(c, '"' | '\\' | '%' | ';' | ',');
+                if plain { c } else { '_' }
+            })
+            .collect()
+    };
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, extension)) => (stem, Some(extension)),
+        None => (name, None),
+    };
+    let stem = if stem.chars().any(|c| c.is_ascii_alphanumeric()) {
+        clean(stem)
+    } else {
+        "attachment".to_owned()
+    };
+    match extension {
+        Some(extension) => format!("{stem}.{}", clean(extension)),
+        None => stem,
+    }
+}
+
+fn content_disposition(name: &str) -> String {
+    format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        ascii_fallback(name),
+        percent_encode(name)
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "attachments", params(("id" = i64, Path)),
+    responses((status = 200, description = "The file, as a download (Content-Disposition: attachment), with the content type detected at upload"),
+        (status = 404, description = "Unknown, or not visible to the caller (also without login)", body = ErrorBody)))]
+pub async fn download(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let row = attachments::readable(&app.db, viewer.user(), id).await?;
+    let (file, length) = store(&app).open(&row.storage_key).await?;
+    let content_type = HeaderValue::from_str(&row.content_type)
+        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    let disposition = HeaderValue::from_str(&content_disposition(&row.file_name))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_LENGTH, HeaderValue::from(length)),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        Body::from_stream(ReaderStream::new(file)),
+    )
+        .into_response())
+}
+
+#[utoipa::path(delete, path = "/api/v1/attachments/{id}", tag = "attachments", params(("id" = i64, Path)),
+    responses((status = 204, description = "Removed"), (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the side that may change the attachments", body = ErrorBody), (status = 404, description = "Unknown, or not visible to the caller", body = ErrorBody),
+        (status = 409, description = "No longer changeable (published challenge, submitted bid)", body = ErrorBody)))]
+pub async fn delete(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, WebError> {
+    attachments::delete(&app.db, &store(&app), &user, id, app.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_encoded_for_both_kinds_of_client() {
+        assert_eq!(
+            content_disposition("技术方案 v2.pdf"),
+            "attachment; filename=\"____ v2.pdf\"; filename*=UTF-8''%E6%8A%80%E6%9C%AF%E6%96%B9%E6%A1%88%20v2.pdf"
+        );
+        assert_eq!(ascii_fallback("报告.docx"), "attachment.docx");
+        assert_eq!(ascii_fallback("a\"b;c.pdf"), "a_b_c.pdf");
+    }
+}

@@ -1,0 +1,1422 @@
+//! 揭榜挂帅 pages of the public, the publisher and the bidder: the list of challenges,
+//! one challenge with its timeline and the 公示, the publisher's form and actions, the
+//! bid form, and the bidder's view of its bid with its milestones.
+//!
+//! The bureau's and the experts' pages live in `challenge_bureau_pages`. Who may do
+//! what is decided in `techmatch_core::services::{challenges, bids}`; every change runs
+//! in one transaction at the time of the server's clock, as in `challenges_api`.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use sea_orm::{DatabaseTransaction, EntityTrait, TransactionTrait};
+use serde::Deserialize;
+use techmatch_core::accounts::Role;
+use techmatch_core::challenge::bid::{BidAction, BidStatus};
+use techmatch_core::challenge::calendar::{self, china_standard_time};
+use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
+use techmatch_core::challenge::milestone::{MilestoneAction, MilestoneStatus};
+use techmatch_core::domain::Wan;
+use techmatch_core::entities::{bid, bid_milestone, challenge};
+use techmatch_core::posting::PostingKind;
+use techmatch_core::services::bids::{self, BidInput, MemberInput, MilestoneInput, MilestoneStep};
+use techmatch_core::services::challenges::{self, ActionInput, ChallengeInput};
+use techmatch_core::services::organisations;
+use techmatch_core::services::users::User;
+use techmatch_core::{CoreError, t};
+
+use super::auth::{CsrfForm, PageUser, Viewer};
+use super::i18n::filters;
+use super::nav::Nav;
+use super::{AppState, PageError, WebError};
+
+/// How many milestone rows the bid form offers (the service accepts up to twelve; a
+/// bid with more is edited through the API).
+const MILESTONE_ROWS: usize = 4;
+
+async fn begin(app: &AppState) -> Result<DatabaseTransaction, WebError> {
+    Ok(app.db.begin().await.map_err(CoreError::from)?)
+}
+
+async fn commit(txn: DatabaseTransaction) -> Result<(), WebError> {
+    txn.commit().await.map_err(CoreError::from)?;
+    Ok(())
+}
+
+fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+fn challenge_not_found(id: i64) -> CoreError {
+    CoreError::NotFound {
+        what: t!("what-challenge"),
+        id: id.to_string(),
+    }
+}
+
+fn bid_not_found(id: i64) -> CoreError {
+    CoreError::NotFound {
+        what: t!("what-bid"),
+        id: id.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Formatting and parsing: Beijing time, 万元, one item per line.
+
+/// A moment as people in Beijing read it.
+fn beijing(at: DateTime<Utc>) -> String {
+    at.with_timezone(&china_standard_time())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// A moment as a `datetime-local` input shows it, in Beijing time.
+fn beijing_input(at: DateTime<Utc>) -> String {
+    at.with_timezone(&china_standard_time())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// The Beijing date of a moment, as a `date` input shows it.
+fn beijing_date(at: DateTime<Utc>) -> String {
+    at.with_timezone(&china_standard_time())
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// A `datetime-local` value (or `YYYY-MM-DD HH:MM`) read as Beijing time.
+fn parse_beijing(field: &'static str, text: &str) -> Result<DateTime<Utc>, CoreError> {
+    let text = text.trim().replace(' ', "T");
+    let invalid = || CoreError::invalid(field, t!("challenge-form-datetime-invalid"));
+    let naive = NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| invalid())?;
+    naive
+        .and_local_timezone(china_standard_time())
+        .single()
+        .map(|at| at.with_timezone(&Utc))
+        .ok_or_else(invalid)
+}
+
+/// A due date: the end of that day in Beijing.
+fn parse_due(number: usize, text: &str) -> Result<DateTime<Utc>, CoreError> {
+    let invalid = || CoreError::invalid("milestones", t!("bid-form-due-invalid", number = number));
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| invalid())?;
+    let end_of_day = NaiveTime::from_hms_opt(23, 59, 59).ok_or_else(invalid)?;
+    date.and_time(end_of_day)
+        .and_local_timezone(china_standard_time())
+        .single()
+        .map(|at| at.with_timezone(&Utc))
+        .ok_or_else(invalid)
+}
+
+/// An amount typed in 万元, as yuan; the error names `field`.
+fn wan(field: &'static str, text: &str) -> Result<i64, CoreError> {
+    Wan::parse(text).map(Wan::yuan).map_err(|e| match e {
+        CoreError::Invalid { reason, .. } => CoreError::invalid(field, reason),
+        other => other,
+    })
+}
+
+fn yuan_as_wan(yuan: i64) -> String {
+    Wan::from_yuan(yuan)
+        .map(|w| w.to_string())
+        .unwrap_or_default()
+}
+
+/// The non-empty lines of a text area, trimmed.
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Splits at an ASCII or a full-width comma.
+fn comma_parts(text: &str) -> impl Iterator<Item = &str> {
+    text.split([',', '\u{FF0C}'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+}
+
+/// The name a person knows a form field by, for error messages.
+fn field_label(field: &str) -> Option<String> {
+    Some(match field {
+        "title" => t!("challenge-form-title"),
+        "industry" => t!("challenge-form-industry"),
+        "background" => t!("challenge-form-background"),
+        "problem" => t!("challenge-form-problem-text"),
+        "metrics" => t!("challenge-form-metrics"),
+        "scenario" => t!("challenge-form-scenario"),
+        "final_user" => t!("challenge-form-final-user"),
+        "reward" | "reward_enterprise" => t!("challenge-form-reward-enterprise"),
+        "reward_subsidy" => t!("challenge-form-reward-subsidy"),
+        "bid_deadline" => t!("challenge-form-bid-deadline"),
+        "completion_months" => t!("challenge-form-completion-months"),
+        "eligibility" => t!("challenge-form-eligibility"),
+        "max_winners" => t!("challenge-form-max-winners"),
+        "confidentiality" => t!("challenge-form-confidentiality"),
+        "contact_name" => t!("challenge-form-contact-name"),
+        "contact_phone" => t!("challenge-form-contact-phone"),
+        "org_name" | "org_uscc" | "uscc" => t!("bid-form-consortium"),
+        "team_leader" => t!("bid-form-team-leader"),
+        "team" => t!("bid-form-team"),
+        "technical_plan" => t!("bid-form-technical-plan"),
+        "budget" => t!("bid-form-budget"),
+        "existing_base" => t!("bid-form-existing-base"),
+        "patent" | "patents" | "patent_no" => t!("bid-form-patents"),
+        "achievement_ids" => t!("bid-form-achievement-ids"),
+        "milestones" => t!("bid-form-milestones"),
+        _ => return None,
+    })
+}
+
+/// An invalid form becomes the message shown above it; any other error stays an error.
+fn form_problem(error: WebError) -> Result<String, WebError> {
+    match error {
+        WebError::Core(CoreError::Invalid { field, reason }) => Ok(match field_label(field) {
+            Some(label) => t!(
+                "challenge-form-field-problem",
+                field = label,
+                reason = reason
+            ),
+            None => reason,
+        }),
+        other => Err(other),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Views of a challenge.
+
+/// A challenge as the pages show it.
+#[derive(Debug, Clone)]
+pub struct ChallengeView {
+    pub id: i64,
+    pub public_id: String,
+    pub title: String,
+    pub publisher: String,
+    pub kind_label: String,
+    pub industry: Option<String>,
+    pub keywords: Vec<String>,
+    pub background: String,
+    pub problem: String,
+    pub metrics: Vec<String>,
+    pub scenario: String,
+    pub final_user: String,
+    pub reward_enterprise: String,
+    pub reward_subsidy: String,
+    pub reward_total: String,
+    pub deadline: String,
+    pub completion_months: i32,
+    pub eligibility: String,
+    pub horse_race: bool,
+    pub max_winners: i32,
+    pub restricted: bool,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub status_code: String,
+    pub status_label: String,
+    pub status_reason: Option<String>,
+}
+
+fn kind_label(code: &str) -> String {
+    if code == challenges::ChallengeKind::Government.code() {
+        challenges::ChallengeKind::Government.label()
+    } else {
+        challenges::ChallengeKind::Enterprise.label()
+    }
+}
+
+impl ChallengeView {
+    fn of(c: &challenge::Model, publisher: &str) -> ChallengeView {
+        ChallengeView {
+            id: c.id,
+            public_id: c.public_id.clone(),
+            title: c.title.clone(),
+            publisher: publisher.to_owned(),
+            kind_label: kind_label(&c.kind),
+            industry: c.industry.clone(),
+            keywords: lines(&c.keywords),
+            background: c.background.clone(),
+            problem: c.problem.clone(),
+            metrics: lines(&c.metrics),
+            scenario: c.scenario.clone(),
+            final_user: c.final_user.clone(),
+            reward_enterprise: yuan_as_wan(c.reward_enterprise_yuan),
+            reward_subsidy: yuan_as_wan(c.reward_subsidy_yuan),
+            reward_total: yuan_as_wan(c.reward_enterprise_yuan + c.reward_subsidy_yuan),
+            deadline: beijing(c.bid_deadline),
+            completion_months: c.completion_months,
+            eligibility: c.eligibility.clone(),
+            horse_race: c.horse_race,
+            max_winners: c.max_winners,
+            restricted: c.confidentiality == "restricted",
+            contact_name: c.contact_name.clone(),
+            contact_phone: c.contact_phone.clone(),
+            status_code: c.status.clone(),
+            status_label: ChallengeStatus::from_code(&c.status)
+                .map(ChallengeStatus::label)
+                .unwrap_or_default(),
+            status_reason: c.status_reason.clone(),
+        }
+    }
+}
+
+async fn org_names(
+    app: &AppState,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, WebError> {
+    Ok(organisations::names_by_id(&app.db, ids).await?)
+}
+
+/// Refuses someone who may not publish: only an enterprise user, a broker acting for an
+/// enterprise, or bureau staff, each with a confirmed organisation, may (the service
+/// decides the same when saving).
+fn check_may_publish(user: &User) -> Result<(), CoreError> {
+    let role = match user.role {
+        Role::Enterprise => true,
+        Role::Broker => user.acting_as == Some(PostingKind::Need),
+        other => other.is_bureau(),
+    };
+    if !role {
+        return Err(CoreError::Forbidden(t!("challenge-publish-refused")));
+    }
+    if !user.org_confirmed || user.org_id.is_none() {
+        return Err(CoreError::Forbidden(t!(
+            "challenge-publish-no-organisation"
+        )));
+    }
+    Ok(())
+}
+
+/// The statuses the list can be narrowed to: (query value, label).
+fn status_filters() -> Vec<(&'static str, String)> {
+    vec![
+        ("open", ChallengeStatus::Open.label()),
+        ("selection", ChallengeStatus::Selection.label()),
+        ("publicity", ChallengeStatus::Publicity.label()),
+        ("in_execution", ChallengeStatus::InExecution.label()),
+        ("ended", t!("challenges-filter-ended")),
+    ]
+}
+
+fn matches_filter(filter: &str, status: &str) -> bool {
+    let Ok(status) = ChallengeStatus::from_code(status) else {
+        return false;
+    };
+    match filter {
+        "open" => status == ChallengeStatus::Open,
+        "selection" => status == ChallengeStatus::Selection,
+        "publicity" => status == ChallengeStatus::Publicity,
+        "in_execution" => matches!(
+            status,
+            ChallengeStatus::Awarded | ChallengeStatus::InExecution
+        ),
+        "ended" => status.is_final(),
+        _ => true,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    #[serde(default)]
+    pub status: String,
+}
+
+/// One status filter link: (query value, label, whether it is the current one).
+pub type FilterLink = (&'static str, String, bool);
+
+#[derive(Template, WebTemplate)]
+#[template(path = "challenges.html")]
+pub struct ChallengesPage {
+    pub nav: Nav,
+    pub challenges: Vec<ChallengeView>,
+    pub filters: Vec<FilterLink>,
+    pub all_current: bool,
+    pub may_publish: bool,
+}
+
+pub async fn list(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<ListParams>,
+) -> Result<ChallengesPage, PageError> {
+    let user = viewer.user();
+    let filters = status_filters();
+    let filter = filters
+        .iter()
+        .find(|(code, _)| *code == params.status)
+        .map(|(code, _)| *code);
+    let all = challenges::list(&app.db, user).await?;
+    let visible: Vec<&challenge::Model> = all
+        .iter()
+        .filter(|c| challenges::may_see(user, c))
+        .filter(|c| filter.is_none_or(|f| matches_filter(f, &c.status)))
+        .collect();
+    let names = org_names(&app, visible.iter().map(|c| c.publisher_org_id)).await?;
+    Ok(ChallengesPage {
+        nav: Nav::of(&viewer),
+        challenges: visible
+            .iter()
+            .map(|c| {
+                let publisher = names.get(&c.publisher_org_id).map_or("", String::as_str);
+                ChallengeView::of(c, publisher)
+            })
+            .collect(),
+        filters: filters
+            .into_iter()
+            .map(|(code, label)| (code, label, Some(code) == filter))
+            .collect(),
+        all_current: filter.is_none(),
+        may_publish: user.is_some_and(|u| check_may_publish(u).is_ok()),
+    })
+}
+
+// ---------------------------------------------------------------------------------
+// One challenge.
+
+/// A proposed or awarded winner, as the 公示 names it.
+#[derive(Debug, Clone)]
+pub struct WinnerView {
+    pub bid_id: i64,
+    pub org: String,
+    pub status_label: String,
+}
+
+/// One entry of the public timeline.
+#[derive(Debug, Clone)]
+pub struct EventView {
+    pub at: String,
+    pub label: String,
+    pub detail: Option<String>,
+}
+
+/// A readable label for a timeline code such as `challenge.approve`.
+fn event_label(code: &str) -> String {
+    match code {
+        "challenge.create" => t!("challenge-event-create"),
+        "challenge.edit" => t!("challenge-event-edit"),
+        "challenge.objection" => t!("challenge-event-objection"),
+        "challenge.objection_upheld" => t!("challenge-event-objection-upheld"),
+        "challenge.objection_rejected" => t!("challenge-event-objection-rejected"),
+        "challenge.invite" => t!("challenge-event-invite"),
+        other => other
+            .strip_prefix("challenge.")
+            .and_then(|action| ChallengeAction::parse(action).ok())
+            .map_or_else(|| other.to_owned(), ChallengeAction::label),
+    }
+}
+
+/// What the publisher may do now.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PublisherActions {
+    pub edit: bool,
+    pub submit: bool,
+    pub withdraw: bool,
+    /// After 流榜: republish with a new deadline, or close.
+    pub after_unfilled: bool,
+}
+
+impl PublisherActions {
+    fn of(status: ChallengeStatus) -> PublisherActions {
+        use ChallengeStatus as S;
+        PublisherActions {
+            edit: status == S::Draft,
+            submit: status == S::Draft,
+            withdraw: matches!(
+                status,
+                S::Draft | S::UnderReview | S::Open | S::Unfilled | S::Selection | S::Publicity
+            ),
+            after_unfilled: status == S::Unfilled,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "challenge.html")]
+pub struct ChallengePage {
+    pub nav: Nav,
+    pub c: ChallengeView,
+    pub logged_in: bool,
+    /// During and after the 公示: the proposed or awarded winners.
+    pub show_winners: bool,
+    pub winners: Vec<WinnerView>,
+    pub publicity_ends: Option<String>,
+    /// The 公示 is running: anyone logged in may object.
+    pub publicity_open: bool,
+    /// A logged-in viewer during the 公示 may object.
+    pub may_object: bool,
+    pub objection_lodged: bool,
+    pub timeline: Vec<EventView>,
+    /// `Some` for the publisher.
+    pub publisher_actions: Option<PublisherActions>,
+    /// The deadline of a republished call, pre-filled a month ahead.
+    pub republish_default: String,
+    /// The viewer's organisation's bid on this challenge.
+    pub own_bid: Option<i64>,
+    pub may_bid: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowParams {
+    #[serde(default)]
+    pub objection: String,
+}
+
+/// Whether `user` may bid on the challenge now; the service checks the same.
+fn check_may_bid(user: &User, c: &challenge::Model, now: DateTime<Utc>) -> Result<(), CoreError> {
+    let org = match (user.org_id, user.org_confirmed, user.role.is_bureau()) {
+        (Some(org), true, false) => org,
+        _ => return Err(CoreError::Forbidden(t!("bid-no-organisation"))),
+    };
+    if org == c.publisher_org_id {
+        return Err(CoreError::Forbidden(t!("bid-own-challenge")));
+    }
+    if c.status != ChallengeStatus::Open.code() || now >= c.bid_deadline {
+        return Err(CoreError::IllegalTransition {
+            from: c.status.clone(),
+            to: "bid".to_owned(),
+            reason: t!("bid-refused-challenge-not-open"),
+        });
+    }
+    Ok(())
+}
+
+/// A challenge the viewer may see, settled by the clock first.
+async fn visible_challenge(
+    app: &AppState,
+    user: Option<&User>,
+    id: i64,
+) -> Result<challenge::Model, WebError> {
+    challenges::settle(&app.db, id, app.clock.now()).await?;
+    let c = challenges::model(&app.db, id).await?;
+    if !challenges::may_see(user, &c) {
+        return Err(challenge_not_found(id).into());
+    }
+    Ok(c)
+}
+
+pub async fn show(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(params): Query<ShowParams>,
+) -> Result<ChallengePage, PageError> {
+    let user = viewer.user();
+    let now = app.clock.now();
+    let c = visible_challenge(&app, user, id).await?;
+    let status = ChallengeStatus::from_code(&c.status)?;
+    let all_bids = bids::of_challenge(&app.db, id).await?;
+    let mut org_ids: Vec<i64> = all_bids.iter().map(|b| b.lead_org_id).collect();
+    org_ids.push(c.publisher_org_id);
+    let names = org_names(&app, org_ids).await?;
+    let show_winners = c.publicity_starts.is_some()
+        && matches!(
+            status,
+            ChallengeStatus::Publicity
+                | ChallengeStatus::Awarded
+                | ChallengeStatus::InExecution
+                | ChallengeStatus::Accepted
+                | ChallengeStatus::Failed
+                | ChallengeStatus::Terminated
+        );
+    let winners = all_bids
+        .iter()
+        .filter_map(|b| {
+            let status = BidStatus::from_code(&b.status).ok()?;
+            let winner = matches!(
+                status,
+                BidStatus::Shortlisted
+                    | BidStatus::Awarded
+                    | BidStatus::InExecution
+                    | BidStatus::DroppedOut
+                    | BidStatus::Accepted
+                    | BidStatus::AcceptanceFailed
+            );
+            winner.then(|| WinnerView {
+                bid_id: b.id,
+                org: names.get(&b.lead_org_id).cloned().unwrap_or_default(),
+                status_label: status.label(),
+            })
+        })
+        .collect();
+    let publicity_open = status == ChallengeStatus::Publicity
+        && c.publicity_ends
+            .is_some_and(|ends| calendar::is_open(now, ends));
+    let timeline = challenges::timeline(&app.db, id)
+        .await?
+        .into_iter()
+        .filter(|e| e.bid_id.is_none())
+        .map(|e| EventView {
+            at: beijing(e.at),
+            label: event_label(&e.action),
+            detail: e
+                .detail
+                .clone()
+                .filter(|_| e.action != "challenge.propose_winners"),
+        })
+        .collect();
+    let own_bid = user.and_then(|u| {
+        all_bids
+            .iter()
+            .find(|b| bids::is_bidder(u, b))
+            .map(|b| b.id)
+    });
+    let publisher = user.is_some_and(|u| challenges::is_publisher(u, &c));
+    Ok(ChallengePage {
+        nav: Nav::of(&viewer),
+        logged_in: user.is_some(),
+        show_winners,
+        winners,
+        publicity_ends: c.publicity_ends.map(beijing),
+        may_object: user.is_some() && publicity_open,
+        publicity_open,
+        objection_lodged: params.objection == "lodged",
+        timeline,
+        publisher_actions: publisher.then(|| PublisherActions::of(status)),
+        republish_default: beijing_input(now + chrono::Duration::days(30)),
+        may_bid: own_bid.is_none() && user.is_some_and(|u| check_may_bid(u, &c, now).is_ok()),
+        own_bid,
+        c: ChallengeView::of(
+            &c,
+            names.get(&c.publisher_org_id).map_or("", String::as_str),
+        ),
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ChallengeActionForm {
+    pub action: String,
+    pub reason: String,
+    /// For `republish`: `datetime-local`, Beijing time.
+    pub new_bid_deadline: String,
+}
+
+/// The publisher's actions: submit, withdraw, republish after 流榜, close.
+pub async fn act(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<ChallengeActionForm>,
+) -> Result<Response, PageError> {
+    use ChallengeAction as A;
+    let action = ChallengeAction::parse(&form.action)?;
+    if !matches!(action, A::Submit | A::Withdraw | A::Republish | A::Close) {
+        return Err(CoreError::invalid("action", t!("challenge-action-dedicated")).into());
+    }
+    let new_bid_deadline = match form.new_bid_deadline.trim() {
+        "" => None,
+        text if action == A::Republish => Some(parse_beijing("new_bid_deadline", text)?),
+        _ => None,
+    };
+    let input = ActionInput {
+        reason: Some(form.reason).filter(|r| !r.trim().is_empty()),
+        new_bid_deadline,
+    };
+    let txn = begin(&app).await?;
+    challenges::act(&txn, &page_user.0.user, id, action, &input, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(see_other(&format!("/challenges/{id}")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ObjectionForm {
+    /// A bid id, or empty for the 公示 as a whole.
+    pub bid_id: String,
+    pub reason: String,
+}
+
+pub async fn object(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<ObjectionForm>,
+) -> Result<Response, PageError> {
+    let bid_id = match form.bid_id.trim() {
+        "" => None,
+        text => Some(
+            text.parse::<i64>()
+                .map_err(|_| WebError::BadForm("bid_id".to_owned()))?,
+        ),
+    };
+    let txn = begin(&app).await?;
+    challenges::object(
+        &txn,
+        &page_user.0.user,
+        id,
+        bid_id,
+        &form.reason,
+        app.clock.now(),
+    )
+    .await?;
+    commit(txn).await?;
+    Ok(see_other(&format!(
+        "/challenges/{id}?objection=lodged#objection"
+    )))
+}
+
+// ---------------------------------------------------------------------------------
+// The publisher's form.
+
+/// The challenge form as typed; amounts in 万元, the deadline in Beijing time.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ChallengeForm {
+    pub title: String,
+    pub industry: String,
+    /// One per line.
+    pub keywords: String,
+    pub background: String,
+    pub problem: String,
+    /// One per line.
+    pub metrics: String,
+    pub scenario: String,
+    pub final_user: String,
+    pub reward_enterprise: String,
+    pub reward_subsidy: String,
+    pub bid_deadline: String,
+    pub completion_months: String,
+    pub eligibility: String,
+    pub horse_race: Option<String>,
+    pub max_winners: String,
+    pub confidentiality: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+}
+
+impl ChallengeForm {
+    fn blank() -> ChallengeForm {
+        ChallengeForm {
+            max_winners: "2".to_owned(),
+            confidentiality: "public".to_owned(),
+            ..ChallengeForm::default()
+        }
+    }
+
+    fn of(c: &challenge::Model) -> ChallengeForm {
+        ChallengeForm {
+            title: c.title.clone(),
+            industry: c.industry.clone().unwrap_or_default(),
+            keywords: c.keywords.clone(),
+            background: c.background.clone(),
+            problem: c.problem.clone(),
+            metrics: c.metrics.clone(),
+            scenario: c.scenario.clone(),
+            final_user: c.final_user.clone(),
+            reward_enterprise: yuan_as_wan(c.reward_enterprise_yuan),
+            reward_subsidy: yuan_as_wan(c.reward_subsidy_yuan),
+            bid_deadline: beijing_input(c.bid_deadline),
+            completion_months: c.completion_months.to_string(),
+            eligibility: c.eligibility.clone(),
+            horse_race: c.horse_race.then(|| "on".to_owned()),
+            // The field only counts for a 赛马 call, whose minimum is two.
+            max_winners: if c.horse_race { c.max_winners } else { 2 }.to_string(),
+            confidentiality: c.confidentiality.clone(),
+            contact_name: c.contact_name.clone(),
+            contact_phone: c.contact_phone.clone(),
+        }
+    }
+
+    fn input(&self, app: &AppState) -> Result<ChallengeInput, WebError> {
+        let industry = match self.industry.trim() {
+            "" => None,
+            name => Some(app.industries().resolve(name)?.name.clone()),
+        };
+        let horse_race = self.horse_race.is_some();
+        let number = |field: &'static str, text: &str| {
+            text.trim()
+                .parse::<u16>()
+                .map_err(|_| CoreError::invalid(field, t!("challenge-form-number-invalid")))
+        };
+        let max_winners = if horse_race {
+            u8::try_from(number("max_winners", &self.max_winners)?).map_err(|_| {
+                CoreError::invalid("max_winners", t!("challenge-form-number-invalid"))
+            })?
+        } else {
+            1
+        };
+        Ok(ChallengeInput {
+            title: self.title.clone(),
+            industry,
+            keywords: lines(&self.keywords),
+            background: self.background.clone(),
+            problem: self.problem.clone(),
+            metrics: lines(&self.metrics),
+            scenario: self.scenario.clone(),
+            final_user: self.final_user.clone(),
+            reward_enterprise_yuan: wan("reward_enterprise", &self.reward_enterprise)?,
+            reward_subsidy_yuan: wan("reward_subsidy", &self.reward_subsidy)?,
+            bid_deadline: parse_beijing("bid_deadline", &self.bid_deadline)?,
+            completion_months: number("completion_months", &self.completion_months)?,
+            eligibility: self.eligibility.clone(),
+            horse_race,
+            max_winners,
+            confidentiality: match self.confidentiality.trim() {
+                "" => "public".to_owned(),
+                other => other.to_owned(),
+            },
+            contact_name: self.contact_name.clone(),
+            contact_phone: self.contact_phone.clone(),
+        })
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "challenge_form.html")]
+pub struct ChallengeFormPage {
+    pub nav: Nav,
+    /// Where the form posts to.
+    pub action: String,
+    pub editing: bool,
+    pub form: ChallengeForm,
+    pub errors: Vec<String>,
+    pub industries: Vec<String>,
+}
+
+fn challenge_form_page(
+    app: &AppState,
+    page_user: &PageUser,
+    action: String,
+    form: ChallengeForm,
+    errors: Vec<String>,
+) -> ChallengeFormPage {
+    ChallengeFormPage {
+        nav: Nav::of_user(page_user),
+        editing: action.ends_with("/edit"),
+        action,
+        form,
+        errors,
+        industries: app
+            .industries()
+            .all()
+            .iter()
+            .map(|i| i.name.clone())
+            .collect(),
+    }
+}
+
+/// The publisher's draft, or the reason it cannot be edited.
+async fn own_draft(app: &AppState, user: &User, id: i64) -> Result<challenge::Model, WebError> {
+    let c = visible_challenge(app, Some(user), id).await?;
+    if !challenges::is_publisher(user, &c) {
+        return Err(CoreError::Forbidden(t!("challenge-publisher-only")).into());
+    }
+    if c.status != ChallengeStatus::Draft.code() {
+        return Err(CoreError::IllegalTransition {
+            from: c.status.clone(),
+            to: "edit".to_owned(),
+            reason: t!("challenge-edit-not-draft"),
+        }
+        .into());
+    }
+    Ok(c)
+}
+
+pub async fn new_form(
+    State(app): State<AppState>,
+    page_user: PageUser,
+) -> Result<ChallengeFormPage, PageError> {
+    check_may_publish(&page_user.0.user)?;
+    Ok(challenge_form_page(
+        &app,
+        &page_user,
+        "/challenges/new".to_owned(),
+        ChallengeForm::blank(),
+        Vec::new(),
+    ))
+}
+
+/// Saves the challenge form (a new draft, or the draft `existing`); a form with a
+/// mistake comes back with the message and everything typed, and nothing is saved.
+async fn save_challenge(
+    app: &AppState,
+    page_user: &PageUser,
+    existing: Option<i64>,
+    form: ChallengeForm,
+) -> Result<Response, PageError> {
+    let user = &page_user.0.user;
+    let saved: Result<i64, WebError> = async {
+        let input = form.input(app)?;
+        let txn = begin(app).await?;
+        let id = match existing {
+            Some(id) => {
+                challenges::edit(&txn, user, id, &input, app.clock.now()).await?;
+                id
+            }
+            None => challenges::create(&txn, user, &input, app.clock.now()).await?,
+        };
+        commit(txn).await?;
+        Ok(id)
+    }
+    .await;
+    match saved {
+        Ok(id) => Ok(see_other(&format!("/challenges/{id}"))),
+        Err(error) => {
+            let problem = form_problem(error)?;
+            let action = match existing {
+                Some(id) => format!("/challenges/{id}/edit"),
+                None => "/challenges/new".to_owned(),
+            };
+            let page = challenge_form_page(app, page_user, action, form, vec![problem]);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+pub async fn create(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    CsrfForm { form, .. }: CsrfForm<ChallengeForm>,
+) -> Result<Response, PageError> {
+    save_challenge(&app, &page_user, None, form).await
+}
+
+pub async fn edit_form(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<ChallengeFormPage, PageError> {
+    let c = own_draft(&app, &page_user.0.user, id).await?;
+    Ok(challenge_form_page(
+        &app,
+        &page_user,
+        format!("/challenges/{id}/edit"),
+        ChallengeForm::of(&c),
+        Vec::new(),
+    ))
+}
+
+pub async fn edit(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<ChallengeForm>,
+) -> Result<Response, PageError> {
+    save_challenge(&app, &page_user, Some(id), form).await
+}
+
+// ---------------------------------------------------------------------------------
+// The bid form.
+
+/// The bid form as typed. Milestones come as parallel lists, one entry per row.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct BidForm {
+    /// One member per line: `name` or `name,USCC`.
+    pub consortium: String,
+    pub team_leader: String,
+    pub team: String,
+    pub technical_plan: String,
+    /// In 万元.
+    pub budget: String,
+    pub existing_base: String,
+    /// One per line.
+    pub patents: String,
+    /// Comma separated.
+    pub achievement_ids: String,
+    pub milestone_title: Vec<String>,
+    pub milestone_metrics: Vec<String>,
+    /// `date` inputs: due at the end of that day, Beijing time.
+    pub milestone_due: Vec<String>,
+    /// In 万元.
+    pub milestone_amount: Vec<String>,
+    pub pledge: Option<String>,
+}
+
+/// One row of the milestone table, numbered from 1.
+#[derive(Debug, Clone, Default)]
+pub struct MilestoneRow {
+    pub number: usize,
+    pub title: String,
+    pub metrics: String,
+    pub due: String,
+    pub amount: String,
+}
+
+fn nth(values: &[String], index: usize) -> String {
+    values.get(index).cloned().unwrap_or_default()
+}
+
+impl BidForm {
+    fn of(b: &bid::Model, milestones: &[bid_milestone::Model]) -> BidForm {
+        BidForm {
+            consortium: bids::consortium(b)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| m.name)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            team_leader: b.team_leader.clone(),
+            team: b.team.clone(),
+            technical_plan: b.technical_plan.clone(),
+            budget: yuan_as_wan(b.budget_yuan),
+            existing_base: b.existing_base.clone(),
+            patents: b.patents.clone(),
+            achievement_ids: b.achievement_ids.replace(',', ", "),
+            milestone_title: milestones.iter().map(|m| m.title.clone()).collect(),
+            milestone_metrics: milestones.iter().map(|m| m.metrics.clone()).collect(),
+            milestone_due: milestones
+                .iter()
+                .map(|m| beijing_date(m.due_date))
+                .collect(),
+            milestone_amount: milestones
+                .iter()
+                .map(|m| yuan_as_wan(m.amount_yuan))
+                .collect(),
+            pledge: b.pledge_signed_at.map(|_| "on".to_owned()),
+        }
+    }
+
+    fn row_count(&self) -> usize {
+        [
+            self.milestone_title.len(),
+            self.milestone_metrics.len(),
+            self.milestone_due.len(),
+            self.milestone_amount.len(),
+            MILESTONE_ROWS,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(MILESTONE_ROWS)
+    }
+
+    /// The milestone rows to show, at least [`MILESTONE_ROWS`].
+    fn rows(&self) -> Vec<MilestoneRow> {
+        (0..self.row_count())
+            .map(|i| MilestoneRow {
+                number: i + 1,
+                title: nth(&self.milestone_title, i),
+                metrics: nth(&self.milestone_metrics, i),
+                due: nth(&self.milestone_due, i),
+                amount: nth(&self.milestone_amount, i),
+            })
+            .collect()
+    }
+
+    fn input(&self) -> Result<BidInput, CoreError> {
+        let consortium = lines(&self.consortium)
+            .iter()
+            .map(|line| {
+                let mut parts = comma_parts(line);
+                MemberInput {
+                    name: parts.next().unwrap_or_default().to_owned(),
+                    uscc: parts.next().map(str::to_owned),
+                }
+            })
+            .collect();
+        let mut achievement_ids = Vec::new();
+        for part in comma_parts(&self.achievement_ids) {
+            let id = part.parse::<i64>().map_err(|_| {
+                CoreError::invalid("achievement_ids", t!("bid-form-achievement-ids-invalid"))
+            })?;
+            achievement_ids.push(id);
+        }
+        let mut milestones = Vec::new();
+        for row in self.rows() {
+            let typed = [&row.title, &row.metrics, &row.due, &row.amount];
+            if typed.iter().all(|v| v.trim().is_empty()) {
+                continue;
+            }
+            let number = milestones.len() + 1;
+            milestones.push(MilestoneInput {
+                due: parse_due(number, &row.due)?,
+                amount_yuan: wan("milestones", &row.amount)?,
+                title: row.title,
+                metrics: row.metrics,
+            });
+        }
+        Ok(BidInput {
+            consortium,
+            team_leader: self.team_leader.clone(),
+            team: self.team.clone(),
+            technical_plan: self.technical_plan.clone(),
+            budget_yuan: wan("budget", &self.budget)?,
+            existing_base: self.existing_base.clone(),
+            patents: lines(&self.patents),
+            achievement_ids,
+            milestones,
+            pledge: self.pledge.is_some(),
+        })
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bid_form.html")]
+pub struct BidFormPage {
+    pub nav: Nav,
+    pub challenge_id: i64,
+    pub challenge_title: String,
+    /// Where the form posts to.
+    pub action: String,
+    pub form: BidForm,
+    pub milestones: Vec<MilestoneRow>,
+    pub errors: Vec<String>,
+}
+
+fn bid_form_page(
+    page_user: &PageUser,
+    c: &challenge::Model,
+    action: String,
+    form: BidForm,
+    errors: Vec<String>,
+) -> BidFormPage {
+    BidFormPage {
+        nav: Nav::of_user(page_user),
+        challenge_id: c.id,
+        challenge_title: c.title.clone(),
+        action,
+        milestones: form.rows(),
+        form,
+        errors,
+    }
+}
+
+/// The bid of the user's organisation on this challenge, if any.
+async fn own_bid_on(
+    app: &AppState,
+    user: &User,
+    challenge_id: i64,
+) -> Result<Option<i64>, WebError> {
+    Ok(bids::of_challenge(&app.db, challenge_id)
+        .await?
+        .iter()
+        .find(|b| bids::is_bidder(user, b))
+        .map(|b| b.id))
+}
+
+pub async fn new_bid_form(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let user = &page_user.0.user;
+    let c = visible_challenge(&app, Some(user), id).await?;
+    if let Some(existing) = own_bid_on(&app, user, id).await? {
+        return Ok(see_other(&format!("/bids/{existing}")));
+    }
+    check_may_bid(user, &c, app.clock.now())?;
+    Ok(bid_form_page(
+        &page_user,
+        &c,
+        format!("/challenges/{id}/bid"),
+        BidForm::default(),
+        Vec::new(),
+    )
+    .into_response())
+}
+
+/// Saves the bid form (a new draft on `challenge`, or the bid `existing`); a form with
+/// a mistake comes back with the message and everything typed, and nothing is saved.
+async fn save_bid(
+    app: &AppState,
+    page_user: &PageUser,
+    c: &challenge::Model,
+    existing: Option<i64>,
+    form: BidForm,
+) -> Result<Response, PageError> {
+    let user = &page_user.0.user;
+    let saved: Result<i64, WebError> = async {
+        let input = form.input()?;
+        let txn = begin(app).await?;
+        let id = match existing {
+            Some(id) => {
+                bids::edit(&txn, user, id, &input, app.clock.now()).await?;
+                id
+            }
+            None => bids::create(&txn, user, c.id, &input, app.clock.now()).await?,
+        };
+        commit(txn).await?;
+        Ok(id)
+    }
+    .await;
+    match saved {
+        Ok(id) => Ok(see_other(&format!("/bids/{id}"))),
+        Err(error) => {
+            let problem = form_problem(error)?;
+            let action = match existing {
+                Some(id) => format!("/bids/{id}/edit"),
+                None => format!("/challenges/{}/bid", c.id),
+            };
+            let page = bid_form_page(page_user, c, action, form, vec![problem]);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+pub async fn create_bid(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<BidForm>,
+) -> Result<Response, PageError> {
+    let c = visible_challenge(&app, Some(&page_user.0.user), id).await?;
+    save_bid(&app, &page_user, &c, None, form).await
+}
+
+/// The user's own bid that may still be changed, with its challenge.
+async fn own_editable_bid(
+    app: &AppState,
+    user: &User,
+    id: i64,
+) -> Result<(bid::Model, challenge::Model), WebError> {
+    let b = bids::model(&app.db, id).await?;
+    if !bids::is_bidder(user, &b) {
+        return Err(bid_not_found(id).into());
+    }
+    if !BidStatus::from_code(&b.status)?.is_editable() {
+        return Err(CoreError::IllegalTransition {
+            from: b.status.clone(),
+            to: "edit".to_owned(),
+            reason: t!("bid-not-editable"),
+        }
+        .into());
+    }
+    let c = challenges::model(&app.db, b.challenge_id).await?;
+    Ok((b, c))
+}
+
+pub async fn edit_bid_form(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<BidFormPage, PageError> {
+    let (b, c) = own_editable_bid(&app, &page_user.0.user, id).await?;
+    let milestones = bids::milestones(&app.db, id).await?;
+    Ok(bid_form_page(
+        &page_user,
+        &c,
+        format!("/bids/{id}/edit"),
+        BidForm::of(&b, &milestones),
+        Vec::new(),
+    ))
+}
+
+pub async fn edit_bid(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<BidForm>,
+) -> Result<Response, PageError> {
+    let (_, c) = own_editable_bid(&app, &page_user.0.user, id).await?;
+    save_bid(&app, &page_user, &c, Some(id), form).await
+}
+
+// ---------------------------------------------------------------------------------
+// The bidder's view of its bid.
+
+/// A bid as its page shows it.
+#[derive(Debug, Clone)]
+pub struct BidView {
+    pub id: i64,
+    pub lead_org: String,
+    pub consortium: Vec<String>,
+    pub team_leader: String,
+    pub team: String,
+    pub technical_plan: String,
+    pub budget: String,
+    pub existing_base: String,
+    pub patents: Vec<String>,
+    pub achievement_ids: Vec<String>,
+    pub pledge_signed_at: Option<String>,
+    pub submitted_at: Option<String>,
+    pub status_code: String,
+    pub status_label: String,
+    /// The formal review's items (one per line), or why the bid ended.
+    pub reasons: Vec<String>,
+    /// Whether the reasons are the formal review's.
+    pub formal_review: bool,
+}
+
+/// A milestone as the bid page shows it.
+#[derive(Debug, Clone)]
+pub struct MilestoneView {
+    pub id: i64,
+    pub title: String,
+    pub metrics: String,
+    pub due: String,
+    pub amount: String,
+    pub status_code: String,
+    pub status_label: String,
+    pub overdue: bool,
+    pub report: Option<String>,
+    pub evidence: Option<String>,
+    pub decision_reason: Option<String>,
+    pub may_report: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bid.html")]
+pub struct BidPage {
+    pub nav: Nav,
+    pub challenge_id: i64,
+    pub challenge_title: String,
+    pub b: BidView,
+    pub milestones: Vec<MilestoneView>,
+    /// After the award the milestones have a status of their own.
+    pub executing: bool,
+    pub is_bidder: bool,
+    pub editable: bool,
+    /// The bidder's actions now: (code, label).
+    pub actions: Vec<(&'static str, String)>,
+}
+
+/// The bidder's actions the bid's lifecycle allows now.
+fn bidder_actions(status: BidStatus, before_deadline: bool) -> Vec<(&'static str, String)> {
+    let allowed: &[BidAction] = match status {
+        BidStatus::Draft => &[BidAction::Submit, BidAction::Withdraw],
+        BidStatus::Returned => &[BidAction::Resubmit, BidAction::Withdraw],
+        BidStatus::Submitted if before_deadline => &[BidAction::Withdraw],
+        _ => &[],
+    };
+    allowed.iter().map(|a| (a.code(), a.label())).collect()
+}
+
+pub async fn show_bid(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<BidPage, PageError> {
+    let user = &page_user.0.user;
+    let b = bids::model(&app.db, id).await?;
+    if !bids::may_read(&app.db, user, &b).await? {
+        return Err(bid_not_found(id).into());
+    }
+    let now = app.clock.now();
+    challenges::settle(&app.db, b.challenge_id, now).await?;
+    let c = challenges::model(&app.db, b.challenge_id).await?;
+    let status = BidStatus::from_code(&b.status)?;
+    let is_bidder = bids::is_bidder(user, &b);
+    let executing = matches!(
+        status,
+        BidStatus::InExecution
+            | BidStatus::DroppedOut
+            | BidStatus::Accepted
+            | BidStatus::AcceptanceFailed
+    );
+    let names = org_names(&app, [b.lead_org_id]).await?;
+    let milestones = bids::milestones(&app.db, id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let m_status = MilestoneStatus::from_code(&m.status).ok();
+            MilestoneView {
+                id: m.id,
+                due: beijing_date(m.due_date),
+                amount: yuan_as_wan(m.amount_yuan),
+                status_label: m_status.map(MilestoneStatus::label).unwrap_or_default(),
+                overdue: executing && m_status.is_some_and(|s| s.is_overdue(m.due_date, now)),
+                may_report: is_bidder
+                    && status == BidStatus::InExecution
+                    && matches!(
+                        m_status,
+                        Some(MilestoneStatus::Pending | MilestoneStatus::Rectification)
+                    ),
+                status_code: m.status,
+                title: m.title,
+                metrics: m.metrics,
+                report: m.report,
+                evidence: m.evidence,
+                decision_reason: m.decision_reason,
+            }
+        })
+        .collect();
+    Ok(BidPage {
+        nav: Nav::of_user(&page_user),
+        challenge_id: c.id,
+        challenge_title: c.title.clone(),
+        milestones,
+        executing,
+        is_bidder,
+        editable: is_bidder && status.is_editable(),
+        actions: if is_bidder {
+            bidder_actions(status, now < c.bid_deadline)
+        } else {
+            Vec::new()
+        },
+        b: BidView {
+            id: b.id,
+            lead_org: names.get(&b.lead_org_id).cloned().unwrap_or_default(),
+            consortium: bids::consortium(&b)?.into_iter().map(|m| m.name).collect(),
+            team_leader: b.team_leader.clone(),
+            team: b.team.clone(),
+            technical_plan: b.technical_plan.clone(),
+            budget: yuan_as_wan(b.budget_yuan),
+            existing_base: b.existing_base.clone(),
+            patents: lines(&b.patents),
+            achievement_ids: comma_parts(&b.achievement_ids).map(str::to_owned).collect(),
+            pledge_signed_at: b.pledge_signed_at.map(beijing),
+            submitted_at: b.submitted_at.map(beijing),
+            status_code: b.status.clone(),
+            status_label: status.label(),
+            reasons: b.status_reason.as_deref().map(lines).unwrap_or_default(),
+            formal_review: matches!(status, BidStatus::Returned | BidStatus::NotAccepted),
+        },
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BidActionForm {
+    pub action: String,
+}
+
+/// The bidder submits, withdraws or resubmits.
+pub async fn act_on_bid(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<BidActionForm>,
+) -> Result<Response, PageError> {
+    let action = BidAction::parse(&form.action)?;
+    if !matches!(
+        action,
+        BidAction::Submit | BidAction::Withdraw | BidAction::Resubmit
+    ) {
+        return Err(CoreError::invalid("action", t!("challenge-action-dedicated")).into());
+    }
+    let txn = begin(&app).await?;
+    bids::act(&txn, &page_user.0.user, id, action, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(see_other(&format!("/bids/{id}")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ReportForm {
+    pub text: String,
+    pub evidence: String,
+}
+
+/// The winner reports a milestone.
+pub async fn report_milestone(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<ReportForm>,
+) -> Result<Response, PageError> {
+    let step = MilestoneStep {
+        action: MilestoneAction::Report,
+        text: form.text,
+        evidence: form.evidence,
+    };
+    let txn = begin(&app).await?;
+    bids::milestone_step(&txn, &page_user.0.user, id, &step, app.clock.now()).await?;
+    commit(txn).await?;
+    let bid_id = bid_milestone::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .map_err(CoreError::from)?
+        .map(|m| m.bid_id)
+        .ok_or_else(|| bid_not_found(id))?;
+    Ok(see_other(&format!("/bids/{bid_id}")))
+}
