@@ -63,3 +63,60 @@ nav-acting = 代理：{ $org }
 
 demo-broker-name = 晋阳县技术转移中心 赵经理
 demo-broker-organisation = 晋阳县技术转移中心
+
+## The demo's 揭榜挂帅 calls (commands/demo_challenges.rs)
+
+demo-challenge-bidder-name = { $org } 揭榜团队
+demo-challenge-org-north = 雁门理工学院
+demo-challenge-org-south = 汾河新材料研究院
+demo-challenge-eligibility = 国内高校、科研院所、企业均可揭榜，鼓励组成产学研联合体；须具备相关领域中试条件。
+demo-challenge-contact = 县科技局 成果转化科
+demo-challenge-team-leader = { $team } 负责人
+demo-challenge-team = { $team }：教授 2 人、副教授 3 人、工程师 4 人
+demo-challenge-plan = { $team } 拟采用“实验室配方优化—中试验证—产线改造”三步路线，在发榜企业现场建设示范线，分阶段完成考核指标。
+demo-challenge-base = 已有相关中试装置一套，授权发明专利 5 项。
+demo-challenge-milestone-1 = 中试验证
+demo-challenge-milestone-1-metrics = 中试线连续稳定运行 72 小时，关键指标达到榜单要求的 80%
+demo-challenge-milestone-2 = 产线示范与验收
+demo-challenge-milestone-2-metrics = 示范线全部指标达到榜单要求，第三方检测报告
+demo-challenge-comment = 技术路线清晰，团队有中试经验，经费安排基本合理。
+demo-challenge-report = 中试线已建成并连续运行 80 小时，关键指标达到要求。
+demo-challenge-evidence = 运行记录与县质检所检测报告（编号 JY-2026-117）
+
+demo-open-title = 煤矸石制备高强轻质陶粒关键技术
+demo-open-keyword = 煤矸石 陶粒 固废综合利用
+demo-open-background = 县内煤矿每年产生煤矸石约 120 万吨，堆存占地且有自燃风险；现有陶粒产品强度低、能耗高。
+demo-open-problem = 以煤矸石为主要原料（掺量不低于 70%）制备高强轻质陶粒，降低烧成温度和能耗。
+demo-open-metric-1 = 筒压强度 ≥ 6.5 MPa，堆积密度 ≤ 800 kg/m³
+demo-open-metric-2 = 烧成温度 ≤ 1150 ℃，单位产品综合能耗降低 20%
+demo-open-scenario = 年产 20 万立方米陶粒生产线
+demo-open-final-user = 晋阳县华钙纳米材料有限公司
+
+demo-publicity-title = 分散式风电机组智能运维与故障预警
+demo-publicity-keyword = 分散式风电 故障预警 智能运维
+demo-publicity-background = 县内分散式风电装机 120 MW，机组分散、运维人员少，故障停机损失大。
+demo-publicity-problem = 基于 SCADA 和振动数据的齿轮箱、发电机故障早期预警与运维调度系统。
+demo-publicity-metric-1 = 主要部件故障提前 7 天预警，准确率 ≥ 85%
+demo-publicity-metric-2 = 非计划停机时间降低 30%
+demo-publicity-scenario = 县域 6 个分散式风电场
+demo-publicity-final-user = 县能源局及风电场运营企业
+
+demo-execution-title = 镁合金大型薄壁压铸件一体化成型与缺陷控制
+demo-execution-keyword = 镁合金 压铸 缺陷控制
+demo-execution-background = 县镁铝合金压铸产业集群以中小件为主，大型薄壁件良品率低。
+demo-execution-problem = 开发大型薄壁镁合金压铸件的模具设计、真空压铸工艺与缺陷在线检测方法。
+demo-execution-metric-1 = 壁厚 ≤ 2.5 mm 的压铸件良品率 ≥ 92%
+demo-execution-metric-2 = 抗拉强度 ≥ 240 MPa，延伸率 ≥ 8%
+demo-execution-scenario = 新能源汽车电池壳体压铸生产线
+demo-execution-final-user = 县镁合金压铸产业联盟成员企业
+
+demo-unfilled-title = 通用航空低空智能巡检无人机系统
+demo-unfilled-keyword = 通用航空 无人机 巡检
+demo-unfilled-background = 县通用机场周边输电线路与林区巡检依赖人工，效率低、风险高。
+demo-unfilled-problem = 研制长航时、可自主避障的低空巡检无人机及数据处理平台。
+demo-unfilled-metric-1 = 续航 ≥ 4 小时，自主避障成功率 ≥ 99%
+demo-unfilled-metric-2 = 缺陷识别准确率 ≥ 90%
+demo-unfilled-scenario = 县域 500 公里输电线路与 3 万亩林区
+demo-unfilled-final-user = 县通用航空产业园
+demo-expert-name = 评审专家 周教授
+demo-expert-organisation = 三晋理工大学

@@ -62,12 +62,6 @@ challenge-page-withdraw-reason = 撤榜理由
 challenge-page-timeline = 榜单进程
 
 # Timeline entries that are not challenge actions
-challenge-event-create = 创建榜单
-challenge-event-edit = 修改榜单
-challenge-event-objection = 收到异议
-challenge-event-objection-upheld = 异议成立
-challenge-event-objection-rejected = 异议不成立
-challenge-event-invite = 邀请揭榜
 
 ## challenge_form.html: the publisher's form
 

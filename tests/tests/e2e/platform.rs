@@ -520,6 +520,11 @@ async fn every_route_admits_only_its_roles() {
             ("/api/v1/audit", [401, 403, 403, 200, 200, 403]),
             ("/api/v1/organisations", [401, 403, 403, 200, 200, 403]),
             ("/contacts", [LOGIN, 200, 200, 200, 200, 200]),
+            ("/challenges", [200, 200, 200, 200, 200, 200]),
+            ("/challenges/new", [LOGIN, 200, 403, 200, 200, 403]),
+            ("/bureau/challenges", [LOGIN, 403, 403, 200, 200, 403]),
+            ("/expert", [LOGIN, 403, 403, 403, 403, 403]),
+            ("/api/v1/challenges", [200, 200, 200, 200, 200, 200]),
             ("/api/v1/contacts", [401, 200, 200, 200, 200, 200]),
         ];
         for (path, expected) in routes {

@@ -40,3 +40,36 @@ impl Actor {
         }
     }
 }
+
+/// A readable label for a timeline code such as `challenge.approve` or `bid.score`: the
+/// lifecycle action's label where there is one, else the step's own, else the code.
+pub fn timeline_label(code: &str) -> String {
+    let action = match code.split_once('.') {
+        Some(("challenge", action)) => lifecycle::ChallengeAction::parse(action)
+            .ok()
+            .map(|a| a.label()),
+        Some(("bid", action)) => bid::BidAction::parse(action).ok().map(|a| a.label()),
+        Some(("milestone", action)) => milestone::MilestoneAction::parse(action)
+            .ok()
+            .map(|a| a.label()),
+        _ => None,
+    };
+    action.unwrap_or_else(|| match code {
+        "challenge.create" => t!("record-action-challenge-create"),
+        "challenge.edit" => t!("record-action-challenge-edit"),
+        "challenge.criteria" => t!("record-action-challenge-criteria"),
+        "challenge.publicity_days" => t!("record-action-challenge-publicity-days"),
+        "challenge.assign_expert" => t!("record-action-challenge-assign-expert"),
+        "challenge.objection" => t!("record-action-challenge-objection"),
+        "challenge.objection_upheld" => t!("record-action-challenge-objection-upheld"),
+        "challenge.objection_rejected" => t!("record-action-challenge-objection-rejected"),
+        "challenge.invite" => t!("record-action-challenge-invite"),
+        "bid.create" => t!("record-action-bid-create"),
+        "bid.edit" => t!("record-action-bid-edit"),
+        "bid.score" => t!("record-action-bid-score"),
+        "bid.register_achievement" => t!("record-action-bid-register-achievement"),
+        "attachment.upload" => t!("record-action-attachment-upload"),
+        "attachment.delete" => t!("record-action-attachment-delete"),
+        other => other.to_owned(),
+    })
+}

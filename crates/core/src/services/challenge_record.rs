@@ -16,8 +16,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use crate::challenge::Actor;
 use crate::challenge::bid::{BidAction, BidStatus};
 use crate::challenge::calendar::china_standard_time;
-use crate::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
-use crate::challenge::milestone::MilestoneAction;
+use crate::challenge::lifecycle::ChallengeStatus;
 use crate::challenge::scoring::ExpertId;
 use crate::domain::Wan;
 use crate::entities::{bid, challenge, challenge_event, expert_score, objection};
@@ -425,36 +424,6 @@ async fn objections_sheet(
     })
 }
 
-/// A readable label for a timeline action code ("challenge.submit"), or the code.
-fn action_label(code: &str) -> String {
-    let label = match code.split_once('.') {
-        Some(("challenge", action)) => ChallengeAction::parse(action).ok().map(|a| a.label()),
-        Some(("bid", action)) => BidAction::parse(action).ok().map(|a| a.label()),
-        Some(("milestone", action)) => MilestoneAction::parse(action).ok().map(|a| a.label()),
-        _ => None,
-    };
-    label
-        .or_else(|| other_action_label(code))
-        .unwrap_or_else(|| code.to_owned())
-}
-
-/// Labels of the timeline steps that are not lifecycle actions.
-fn other_action_label(code: &str) -> Option<String> {
-    Some(match code {
-        "challenge.create" => t!("record-action-challenge-create"),
-        "challenge.edit" => t!("record-action-challenge-edit"),
-        "challenge.criteria" => t!("record-action-challenge-criteria"),
-        "challenge.assign_expert" => t!("record-action-challenge-assign-expert"),
-        "challenge.objection" => t!("record-action-challenge-objection"),
-        "challenge.objection_upheld" => t!("record-action-challenge-objection-upheld"),
-        "challenge.objection_rejected" => t!("record-action-challenge-objection-rejected"),
-        "bid.create" => t!("record-action-bid-create"),
-        "bid.edit" => t!("record-action-bid-edit"),
-        "bid.score" => t!("record-action-bid-score"),
-        _ => return None,
-    })
-}
-
 /// The detail of a timeline entry, with the ids some actions record named.
 async fn event_detail(
     conn: &impl ConnectionTrait,
@@ -493,7 +462,7 @@ async fn timeline_sheet(
         rows.push(vec![
             Cell::time(Some(event.at)),
             Cell::Text(actor),
-            Cell::Text(action_label(&event.action)),
+            Cell::Text(crate::challenge::timeline_label(&event.action)),
             event
                 .bid_id
                 .map_or(Cell::Empty, |b| Cell::Text(names.bid(b))),

@@ -696,6 +696,59 @@ pub async fn set_criteria(
     record_event(conn, id, None, Some(actor), "challenge.criteria", None, now).await
 }
 
+/// The bureau sets how many working days the challenge's 公示 lasts (default 5), any
+/// time before it starts.
+///
+/// # Errors
+/// `Forbidden` unless bureau; `Invalid` outside 1–60 days; `IllegalTransition` once the
+/// 公示 has started.
+pub async fn set_publicity_days(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    working_days: u32,
+    now: DateTime<Utc>,
+) -> CoreResult<()> {
+    check_bureau(actor)?;
+    let days = calendar::check_working_days(working_days)?;
+    let found = model(conn, id).await?;
+    let status = status_of(&found)?;
+    let before_publicity = matches!(
+        status,
+        ChallengeStatus::Draft
+            | ChallengeStatus::UnderReview
+            | ChallengeStatus::Open
+            | ChallengeStatus::Unfilled
+            | ChallengeStatus::Selection
+    );
+    if !before_publicity {
+        return Err(CoreError::IllegalTransition {
+            from: found.status,
+            to: "publicity_days".to_owned(),
+            reason: t!("challenge-publicity-days-frozen"),
+        });
+    }
+    challenge::Entity::update_many()
+        .col_expr(
+            challenge::Column::PublicityWorkingDays,
+            Expr::value(i32::try_from(days).unwrap_or(i32::MAX)),
+        )
+        .filter(challenge::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    let detail = days.to_string();
+    record_event(
+        conn,
+        id,
+        None,
+        Some(actor),
+        "challenge.publicity_days",
+        Some(&detail),
+        now,
+    )
+    .await
+}
+
 /// The bureau puts an expert on the challenge's panel; their organisation now is what
 /// conflicts of interest are judged against.
 ///

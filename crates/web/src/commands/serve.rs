@@ -104,7 +104,7 @@ pub const DEMO_PASSWORD: &str = "demo-password";
 
 /// One account per everyday role, on organisations that own demo postings, so that each
 /// side's pages have something to show: (email, name, role, organisation, its kind).
-fn demo_accounts() -> [(&'static str, String, Role, String, OrgKind); 5] {
+fn demo_accounts() -> [(&'static str, String, Role, String, OrgKind); 6] {
     [
         (
             "admin@demo.techmatch",
@@ -133,6 +133,13 @@ fn demo_accounts() -> [(&'static str, String, Role, String, OrgKind); 5] {
             Role::Researcher,
             t!("demo-researcher-organisation"),
             OrgKind::Institute,
+        ),
+        (
+            "expert@demo.techmatch",
+            t!("demo-expert-name"),
+            Role::Expert,
+            t!("demo-expert-organisation"),
+            OrgKind::University,
         ),
         (
             "broker@demo.techmatch",
@@ -179,6 +186,18 @@ async fn add_demo_accounts(app: &App) -> anyhow::Result<()> {
     }
     if let (Some(enterprise), Some(researcher)) = (enterprise, researcher) {
         add_demo_activity(app, enterprise, researcher).await?;
+    }
+    let expert = created.iter().find(|u| u.role == Role::Expert);
+    if let (Some(admin), Some(enterprise), Some(researcher), Some(expert)) =
+        (admin, enterprise, researcher, expert)
+    {
+        let cast = super::demo_challenges::Cast {
+            admin,
+            enterprise,
+            researcher,
+            expert,
+        };
+        super::demo_challenges::load(app, &cast, chrono::Utc::now()).await?;
     }
     Ok(())
 }

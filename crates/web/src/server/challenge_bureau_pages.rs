@@ -19,7 +19,7 @@ use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Deserialize;
 use techmatch_core::accounts::Role;
 use techmatch_core::challenge::Actor;
-use techmatch_core::challenge::bid::{BidAction, BidStatus};
+use techmatch_core::challenge::bid::BidStatus;
 use techmatch_core::challenge::calendar::{WorkCalendar, china_standard_time};
 use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
 use techmatch_core::challenge::milestone::{MilestoneAction, MilestoneStatus};
@@ -160,29 +160,6 @@ fn reviewed_parties(bid_rows: &[bid::Model]) -> Result<Vec<BidParties>, WebError
         }
     }
     Ok(parties)
-}
-
-/// A label for a timeline action code ("challenge.submit"), or the code itself.
-fn action_label(code: &str) -> String {
-    let label = match code.split_once('.') {
-        Some(("challenge", action)) => ChallengeAction::parse(action).ok().map(|a| a.label()),
-        Some(("bid", action)) => BidAction::parse(action).ok().map(|a| a.label()),
-        Some(("milestone", action)) => MilestoneAction::parse(action).ok().map(|a| a.label()),
-        _ => None,
-    };
-    label.unwrap_or_else(|| match code {
-        "challenge.create" => t!("record-action-challenge-create"),
-        "challenge.edit" => t!("record-action-challenge-edit"),
-        "challenge.criteria" => t!("record-action-challenge-criteria"),
-        "challenge.assign_expert" => t!("record-action-challenge-assign-expert"),
-        "challenge.objection" => t!("record-action-challenge-objection"),
-        "challenge.objection_upheld" => t!("record-action-challenge-objection-upheld"),
-        "challenge.objection_rejected" => t!("record-action-challenge-objection-rejected"),
-        "bid.create" => t!("record-action-bid-create"),
-        "bid.edit" => t!("record-action-bid-edit"),
-        "bid.score" => t!("record-action-bid-score"),
-        other => other.to_owned(),
-    })
 }
 
 // ---------------------------------------------------------------------------------
@@ -715,7 +692,7 @@ fn event_row(e: &challenge_event::Model, names: &Names) -> EventRow {
         actor: e
             .actor_user_id
             .map_or_else(|| Actor::System.label(), |id| names.user(id)),
-        action: action_label(&e.action),
+        action: techmatch_core::challenge::timeline_label(&e.action),
         bid: e.bid_id.map(|b| names.bid(b)),
         detail,
     }

@@ -399,22 +399,6 @@ pub struct EventView {
     pub detail: Option<String>,
 }
 
-/// A readable label for a timeline code such as `challenge.approve`.
-fn event_label(code: &str) -> String {
-    match code {
-        "challenge.create" => t!("challenge-event-create"),
-        "challenge.edit" => t!("challenge-event-edit"),
-        "challenge.objection" => t!("challenge-event-objection"),
-        "challenge.objection_upheld" => t!("challenge-event-objection-upheld"),
-        "challenge.objection_rejected" => t!("challenge-event-objection-rejected"),
-        "challenge.invite" => t!("challenge-event-invite"),
-        other => other
-            .strip_prefix("challenge.")
-            .and_then(|action| ChallengeAction::parse(action).ok())
-            .map_or_else(|| other.to_owned(), ChallengeAction::label),
-    }
-}
-
 /// What the publisher may do now.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PublisherActions {
@@ -557,7 +541,7 @@ pub async fn show(
         .filter(|e| e.bid_id.is_none())
         .map(|e| EventView {
             at: beijing(e.at),
-            label: event_label(&e.action),
+            label: techmatch_core::challenge::timeline_label(&e.action),
             detail: e
                 .detail
                 .clone()

@@ -957,3 +957,23 @@ pub async fn register_achievement(
         Json(json!({ "achievement_id": achievement })),
     ))
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct PublicityBody {
+    /// Working days of the public notice, 1 to 60 (default 5).
+    pub working_days: u32,
+}
+
+#[utoipa::path(put, path = "/api/v1/challenges/{id}/publicity", tag = "challenges", request_body = PublicityBody, params(("id" = i64, Path)),
+    responses((status = 200, description = "Saved"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "The public notice has started", body = ErrorBody), (status = 422, description = "Out of range", body = ErrorBody)))]
+pub async fn set_publicity_days(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<PublicityBody>,
+) -> Result<Json<Value>, WebError> {
+    let txn = begin(&app).await?;
+    challenges::set_publicity_days(&txn, &user, id, body.working_days, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(Json(json!({ "working_days": body.working_days })))
+}

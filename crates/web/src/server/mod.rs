@@ -322,6 +322,10 @@ pub fn router(state: AppState) -> Router {
             axum::routing::put(challenges_api::set_criteria),
         )
         .route(
+            "/api/v1/challenges/{id}/publicity",
+            axum::routing::put(challenges_api::set_publicity_days),
+        )
+        .route(
             "/api/v1/challenges/{id}/experts",
             post(challenges_api::assign_expert),
         )

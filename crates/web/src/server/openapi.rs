@@ -53,6 +53,7 @@ use super::{
         challenges_api::edit,
         challenges_api::act,
         challenges_api::set_criteria,
+        challenges_api::set_publicity_days,
         challenges_api::assign_expert,
         challenges_api::ranking,
         challenges_api::selection_record,

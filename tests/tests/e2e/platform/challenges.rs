@@ -282,6 +282,11 @@ async fn a_horse_race_call_through_the_api() {
         let (_, ranking) = moderator.get(&server, &path("/ranking")).await;
         assert_eq!(ranking["ranking"].as_array().map(Vec::len), Some(3), "{ranking}");
         assert_eq!(ranking["ranking"][2]["bid"], d, "{ranking}");
+        // The 公示 lasts 5 working days unless the bureau says otherwise.
+        let (status, _) = put(&moderator, &server, &path("/publicity"), json!({"working_days": 0})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, _) = put(&moderator, &server, &path("/publicity"), json!({"working_days": 5})).await;
+        assert_eq!(status, StatusCode::OK);
         let (status, publicity) = moderator.post(&server, &path("/winners"), json!({"bids": [b, c]})).await;
         assert_eq!(status, StatusCode::OK, "{publicity}");
         let ends: DateTime<Utc> = serde_json::from_value(publicity["publicity_ends"].clone())
