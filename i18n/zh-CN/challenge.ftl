@@ -204,3 +204,4 @@ bid-register-done = 该揭榜成果已登记为科技成果
 bid-register-title = { $challenge }（揭榜挂帅成果）
 bid-register-summary = 本成果为揭榜挂帅榜单「{ $challenge }」（{ $public_id }）的攻关成果，已通过验收。验收指标：{ $metrics }。技术方案：{ $plan }
 challenge-publicity-days-frozen = 公示已开始，公示期不能再修改
+challenge-objection-bid = 异议只能针对本榜单公示中的拟揭榜方

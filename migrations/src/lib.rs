@@ -13,6 +13,8 @@ mod m20261201_000006_brokers;
 mod m20261201_000007_settings;
 mod m20261202_000001_challenges;
 mod m20261202_000002_attachments;
+mod m20261203_000001_outbox;
+mod m20261203_000002_challenge_published;
 
 pub struct Migrator;
 
@@ -30,6 +32,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_settings::Migration),
             Box::new(m20261202_000001_challenges::Migration),
             Box::new(m20261202_000002_attachments::Migration),
+            Box::new(m20261203_000001_outbox::Migration),
+            Box::new(m20261203_000002_challenge_published::Migration),
         ]
     }
 }

@@ -73,3 +73,28 @@ pub fn timeline_label(code: &str) -> String {
         other => other.to_owned(),
     })
 }
+
+/// Whether a timeline step is shown to the public: the stages of the call are public;
+/// who sits on the panel, why the bureau sent a draft back and everything about single
+/// bids are not.
+pub fn is_public_step(code: &str) -> bool {
+    matches!(
+        code,
+        "challenge.approve"
+            | "challenge.close_bidding"
+            | "challenge.declare_unfilled"
+            | "challenge.republish"
+            | "challenge.close"
+            | "challenge.propose_winners"
+            | "challenge.revoke_publicity"
+            | "challenge.award"
+            | "challenge.start_execution"
+            | "challenge.accept"
+            | "challenge.fail"
+            | "challenge.terminate"
+            | "challenge.withdraw"
+            // The challenge's own files are as public as the challenge.
+            | "attachment.upload"
+            | "attachment.delete"
+    )
+}

@@ -47,6 +47,8 @@ pub struct Model {
     pub task_book: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the bureau first published it; `None` for a challenge never published.
+    pub published_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

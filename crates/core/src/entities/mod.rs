@@ -18,6 +18,7 @@ pub mod expert_score;
 pub mod need;
 pub mod objection;
 pub mod organisation;
+pub mod outbox_entry;
 pub mod password_reset;
 pub mod session;
 pub mod setting;

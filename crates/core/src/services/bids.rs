@@ -199,12 +199,11 @@ async fn members(conn: &impl ConnectionTrait, input: &BidInput) -> CoreResult<St
 }
 
 async fn check_achievements(conn: &impl ConnectionTrait, ids: &[i64]) -> CoreResult<()> {
+    // Only published achievements: a bid must not reveal another organisation's drafts.
+    let published = crate::posting::Status::Published.code();
     for id in ids {
-        if achievement::Entity::find_by_id(*id)
-            .one(conn)
-            .await?
-            .is_none()
-        {
+        let found = achievement::Entity::find_by_id(*id).one(conn).await?;
+        if found.is_none_or(|a| a.status != published) {
             return Err(CoreError::invalid(
                 "achievement_ids",
                 t!("bid-achievement-unknown", id = *id),

@@ -193,7 +193,9 @@ pub fn is_publisher(actor: &User, model: &challenge::Model) -> bool {
 /// bureau and the publisher always; everyone else once it is published, a restricted
 /// challenge only when logged in.
 pub fn may_see(viewer: Option<&User>, model: &challenge::Model) -> bool {
-    let public = status_of(model).is_ok_and(ChallengeStatus::is_public);
+    // A challenge withdrawn before it was ever published stays private.
+    let public =
+        model.published_at.is_some() && status_of(model).is_ok_and(ChallengeStatus::is_public);
     let restricted = model.confidentiality == "restricted";
     let staff_or_publisher = viewer.is_some_and(|v| v.role.is_bureau() || is_publisher(v, model));
     staff_or_publisher || (public && (!restricted || viewer.is_some()))
@@ -308,7 +310,9 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> CoreResult<i64> {
     let kind = ChallengeKind::of(actor.role)
-        .filter(|_| actor.role != Role::Broker || actor.acting_as.is_some())
+        .filter(|_| {
+            actor.role != Role::Broker || actor.acting_as == Some(crate::posting::PostingKind::Need)
+        })
         .ok_or_else(|| CoreError::Forbidden(t!("challenge-publish-refused")))?;
     let org = match (actor.org_id, actor.org_confirmed) {
         (Some(org), true) => org,
@@ -523,9 +527,11 @@ async fn set_status(
     let mut update = challenge::Entity::update_many()
         .col_expr(challenge::Column::Status, Expr::value(to.code()))
         .col_expr(challenge::Column::UpdatedAt, Expr::value(now));
-    if let Some(reason) = reason {
-        update = update.col_expr(challenge::Column::StatusReason, Expr::value(reason));
-    }
+    // The reason belongs to this move only: an old rejection must not outlive it.
+    update = update.col_expr(
+        challenge::Column::StatusReason,
+        Expr::value(reason.map(str::to_owned)),
+    );
     let changed = update
         .filter(challenge::Column::Id.eq(id))
         .filter(challenge::Column::Status.eq(from.code()))
@@ -533,6 +539,15 @@ async fn set_status(
         .await?;
     if changed.rows_affected == 0 {
         return Err(CoreError::Conflict(t!("challenge-changed-meanwhile")));
+    }
+    if to == ChallengeStatus::Open && from == ChallengeStatus::UnderReview {
+        // The first publication is what makes the challenge public for good.
+        challenge::Entity::update_many()
+            .col_expr(challenge::Column::PublishedAt, Expr::value(now))
+            .filter(challenge::Column::Id.eq(id))
+            .filter(challenge::Column::PublishedAt.is_null())
+            .exec(conn)
+            .await?;
     }
     Ok(())
 }
@@ -935,6 +950,15 @@ pub async fn object(
             t!("challenge-objection-reason"),
         ));
     }
+    // An objection concerns one of this 公示's proposed winners, or the call as a whole.
+    if let Some(bid_id) = bid_id {
+        let concerned = bid::Entity::find_by_id(bid_id).one(conn).await?;
+        let proposed = concerned
+            .is_some_and(|b| b.challenge_id == id && b.status == BidStatus::Shortlisted.code());
+        if !proposed {
+            return Err(CoreError::invalid("bid_id", t!("challenge-objection-bid")));
+        }
+    }
     let saved = objection::ActiveModel {
         challenge_id: Set(id),
         bid_id: Set(bid_id),
@@ -1143,13 +1167,7 @@ pub async fn list(
         .order_by_desc(challenge::Column::Id)
         .all(conn)
         .await?;
-    Ok(all
-        .into_iter()
-        .filter(|c| {
-            let public = ChallengeStatus::from_code(&c.status).is_ok_and(|s| s.is_public());
-            public || viewer.is_some_and(|v| v.role.is_bureau() || is_publisher(v, c))
-        })
-        .collect())
+    Ok(all.into_iter().filter(|c| may_see(viewer, c)).collect())
 }
 
 /// The timeline of a challenge, oldest first.

@@ -13,6 +13,7 @@ pub mod contacts;
 pub mod export;
 pub mod import;
 pub mod organisations;
+pub mod outbox;
 pub mod password_resets;
 pub mod postings;
 pub mod sessions;

@@ -538,7 +538,7 @@ pub async fn show(
     let timeline = challenges::timeline(&app.db, id)
         .await?
         .into_iter()
-        .filter(|e| e.bid_id.is_none())
+        .filter(|e| e.bid_id.is_none() && techmatch_core::challenge::is_public_step(&e.action))
         .map(|e| EventView {
             at: beijing(e.at),
             label: techmatch_core::challenge::timeline_label(&e.action),

@@ -392,7 +392,9 @@ pub async fn show(
     let timeline: Vec<Value> = challenges::timeline(&app.db, id)
         .await?
         .into_iter()
-        .filter(|e| bureau || e.bid_id.is_none())
+        .filter(|e| {
+            bureau || (e.bid_id.is_none() && techmatch_core::challenge::is_public_step(&e.action))
+        })
         .map(|e| json!({ "action": e.action, "bid_id": e.bid_id, "detail": e.detail, "at": e.at }))
         .collect();
     body["timeline"] = json!(timeline);

@@ -296,6 +296,10 @@ async fn a_horse_race_call_through_the_api() {
         assert_eq!(notice["winners"].as_array().map(Vec::len), Some(2), "the 公示 is public: {notice}");
 
         // An objection must be answered; the award waits for the end of the 公示.
+        let (status, body) = team_d
+            .post(&server, &path("/objections"), json!({"bid_id": d, "reason": "针对未入选的申报"}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "only a proposed winner: {body}");
         let (status, objection) = team_d
             .post(&server, &path("/objections"), json!({"bid_id": c, "reason": "C 的联合体成员曾有失信记录"}))
             .await;
@@ -400,6 +404,27 @@ async fn a_call_nobody_answers_is_unfilled_and_published_again() {
     on_each_platform_with_clock(|server, clock| async move {
         let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
         let deadline = t0() + Duration::days(3);
+        // A draft withdrawn before it was ever published stays private.
+        let (_, draft) = moderator
+            .post(
+                &server,
+                "/api/v1/challenges",
+                challenge_body(deadline, false),
+            )
+            .await;
+        let draft = id_of(&draft);
+        let (status, _) = moderator
+            .post(
+                &server,
+                &format!("/api/v1/challenges/{draft}/actions"),
+                json!({"action": "withdraw", "reason": "重复发布"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = client()
+            .get(&server, &format!("/api/v1/challenges/{draft}"))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
         // A government list, published by the bureau.
         let (status, created) = moderator
             .post(

@@ -1,0 +1,299 @@
+//! The notification outbox.
+//!
+//! A notice is written in the same transaction as the change that causes it, under a
+//! (recipient, cause) key that makes a second copy impossible. Workers claim due
+//! notices atomically: on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so that several
+//! nodes never claim the same one; on SQLite with one `UPDATE … RETURNING`, which the
+//! database runs alone. A claim is recorded (attempt counted, claimant and time) before
+//! anything is sent. If the worker dies between sending and marking sent, the claim
+//! expires and the notice is sent again with the same Message-ID, which mail systems
+//! recognise as the same message; it is never lost. A failed delivery is retried with
+//! exponential backoff, and after [`MAX_ATTEMPTS`] the notice is dead-lettered for the
+//! bureau administrator, who can send it again.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement,
+};
+use sha2::{Digest, Sha256};
+
+use crate::accounts::Role;
+use crate::entities::outbox_entry;
+use crate::services::users::User;
+use crate::{CoreError, CoreResult, t};
+
+/// After this many failed attempts a notice is dead-lettered.
+pub const MAX_ATTEMPTS: i32 = 8;
+
+/// How long a claim holds: a notice claimed longer ago by a worker that has not
+/// reported is taken to be orphaned (the worker died) and claimed again.
+pub const CLAIM_LEASE_SECONDS: i64 = 300;
+
+/// The first retry waits this long; each further one twice as long, up to an hour.
+const FIRST_RETRY_SECONDS: i64 = 30;
+const LONGEST_RETRY_SECONDS: i64 = 3_600;
+
+/// What a notice is about: decides the preferences and digests that apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Moderation outcomes, 对接 requests and replies, 揭榜挂帅 stage changes.
+    Workflow,
+    MatchAlert,
+    SavedSearch,
+    Account,
+}
+
+impl NoticeKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            NoticeKind::Workflow => "workflow",
+            NoticeKind::MatchAlert => "match_alert",
+            NoticeKind::SavedSearch => "saved_search",
+            NoticeKind::Account => "account",
+        }
+    }
+}
+
+/// A mail to enqueue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub recipient_user_id: Option<i64>,
+    pub address: String,
+    pub kind: NoticeKind,
+    /// What caused it, e.g. `moderation:need:42:approve:1732950000`: with the recipient,
+    /// the key that makes a second copy impossible.
+    pub cause: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn message_id(dedup_key: &str) -> String {
+    let digest = Sha256::digest(dedup_key.as_bytes());
+    let mut random = [0u8; 6];
+    rand::rng().fill_bytes(&mut random);
+    let hex: String = digest[..10]
+        .iter()
+        .chain(random.iter())
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("<{hex}@techmatch.outbox>")
+}
+
+/// Enqueues a notice unless the same one (recipient and cause) exists. Returns whether
+/// it was new.
+///
+/// # Errors
+/// Database errors.
+pub async fn enqueue(
+    conn: &impl ConnectionTrait,
+    notice: &Notice,
+    now: DateTime<Utc>,
+) -> CoreResult<bool> {
+    let recipient = notice
+        .recipient_user_id
+        .map_or_else(|| notice.address.to_lowercase(), |id| format!("user:{id}"));
+    let dedup_key = format!("{recipient}|{}", notice.cause);
+    let row = outbox_entry::ActiveModel {
+        dedup_key: Set(dedup_key.clone()),
+        channel: Set("email".to_owned()),
+        recipient_user_id: Set(notice.recipient_user_id),
+        address: Set(notice.address.clone()),
+        kind: Set(notice.kind.code().to_owned()),
+        subject: Set(notice.subject.clone()),
+        body_text: Set(notice.text.clone()),
+        body_html: Set(notice.html.clone()),
+        message_id: Set(message_id(&dedup_key)),
+        status: Set("pending".to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    let inserted = outbox_entry::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(outbox_entry::Column::DedupKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    Ok(inserted > 0)
+}
+
+/// Claims up to `batch` due notices for `worker`: pending ones whose time has come,
+/// and ones whose claim has expired.
+///
+/// # Errors
+/// Database errors.
+pub async fn claim(
+    conn: &impl ConnectionTrait,
+    worker: &str,
+    batch: u64,
+    now: DateTime<Utc>,
+) -> CoreResult<Vec<outbox_entry::Model>> {
+    let expired = now - Duration::seconds(CLAIM_LEASE_SECONDS);
+    let backend = conn.get_database_backend();
+    let (sql, lock) = match backend {
+        DbBackend::Postgres => (
+            "UPDATE outbox SET status = 'sending', claimed_by = $1, claimed_at = $2, \
+             attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox WHERE \
+             (status = 'pending' AND next_attempt_at <= $2) OR \
+             (status = 'sending' AND claimed_at < $3) ORDER BY id LIMIT $4 \
+             FOR UPDATE SKIP LOCKED) RETURNING *",
+            true,
+        ),
+        _ => (
+            "UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_at = ?, \
+             attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox WHERE \
+             (status = 'pending' AND next_attempt_at <= ?) OR \
+             (status = 'sending' AND claimed_at < ?) ORDER BY id LIMIT ?) RETURNING *",
+            false,
+        ),
+    };
+    let limit = i64::try_from(batch).unwrap_or(i64::MAX);
+    let values: Vec<sea_orm::Value> = if lock {
+        vec![worker.into(), now.into(), expired.into(), limit.into()]
+    } else {
+        vec![
+            worker.into(),
+            now.into(),
+            now.into(),
+            expired.into(),
+            limit.into(),
+        ]
+    };
+    let mut claimed = outbox_entry::Entity::find()
+        .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
+        .all(conn)
+        .await?;
+    claimed.sort_by_key(|n| n.id);
+    Ok(claimed)
+}
+
+/// Marks a notice sent, if `worker` still holds its claim.
+///
+/// # Errors
+/// Database errors.
+pub async fn mark_sent(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    worker: &str,
+    now: DateTime<Utc>,
+) -> CoreResult<()> {
+    outbox_entry::Entity::update_many()
+        .col_expr(outbox_entry::Column::Status, "sent".into())
+        .col_expr(outbox_entry::Column::SentAt, now.into())
+        .col_expr(
+            outbox_entry::Column::LastError,
+            Option::<String>::None.into(),
+        )
+        .filter(outbox_entry::Column::Id.eq(id))
+        .filter(outbox_entry::Column::ClaimedBy.eq(worker))
+        .filter(outbox_entry::Column::Status.eq("sending"))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// How long to wait before the attempt after `attempts` failed ones.
+pub fn backoff(attempts: i32) -> Duration {
+    let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(0);
+    let seconds = FIRST_RETRY_SECONDS.saturating_mul(1_i64 << doublings);
+    Duration::seconds(seconds.min(LONGEST_RETRY_SECONDS))
+}
+
+/// Records a failed attempt: retried later, or dead-lettered after [`MAX_ATTEMPTS`].
+/// Returns whether it is dead.
+///
+/// # Errors
+/// Database errors.
+pub async fn mark_failed(
+    conn: &impl ConnectionTrait,
+    notice: &outbox_entry::Model,
+    worker: &str,
+    error: &str,
+    now: DateTime<Utc>,
+) -> CoreResult<bool> {
+    let dead = notice.attempts >= MAX_ATTEMPTS;
+    let status = if dead { "dead" } else { "pending" };
+    outbox_entry::Entity::update_many()
+        .col_expr(outbox_entry::Column::Status, status.into())
+        .col_expr(
+            outbox_entry::Column::NextAttemptAt,
+            (now + backoff(notice.attempts)).into(),
+        )
+        .col_expr(outbox_entry::Column::LastError, error.into())
+        .filter(outbox_entry::Column::Id.eq(notice.id))
+        .filter(outbox_entry::Column::ClaimedBy.eq(worker))
+        .filter(outbox_entry::Column::Status.eq("sending"))
+        .exec(conn)
+        .await?;
+    Ok(dead)
+}
+
+/// The dead-lettered notices, newest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn dead_letters(conn: &impl ConnectionTrait) -> CoreResult<Vec<outbox_entry::Model>> {
+    Ok(outbox_entry::Entity::find()
+        .filter(outbox_entry::Column::Status.eq("dead"))
+        .order_by_desc(outbox_entry::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// The administrator sends a dead-lettered notice again, from a fresh count.
+///
+/// # Errors
+/// `Forbidden` unless administrator; `NotFound` unless dead-lettered.
+pub async fn retry(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    now: DateTime<Utc>,
+) -> CoreResult<()> {
+    if actor.role != Role::Admin {
+        return Err(CoreError::Forbidden(t!("outbox-admin-only")));
+    }
+    let changed = outbox_entry::Entity::update_many()
+        .col_expr(outbox_entry::Column::Status, "pending".into())
+        .col_expr(outbox_entry::Column::Attempts, 0.into())
+        .col_expr(outbox_entry::Column::NextAttemptAt, now.into())
+        .filter(outbox_entry::Column::Id.eq(id))
+        .filter(outbox_entry::Column::Status.eq("dead"))
+        .exec(conn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(CoreError::NotFound {
+            what: t!("what-notice"),
+            id: id.to_string(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_twice_as_long_each_time_up_to_an_hour() {
+        let waits: Vec<i64> = (1..=9).map(|a| backoff(a).num_seconds()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        assert_eq!(backoff(0).num_seconds(), 30);
+    }
+
+    #[test]
+    fn message_ids_are_mail_message_ids_and_differ_per_notice() {
+        let a = message_id("user:1|x");
+        assert!(
+            a.starts_with('<') && a.ends_with("@techmatch.outbox>"),
+            "{a}"
+        );
+        assert_ne!(a, message_id("user:2|x"));
+    }
+}
