@@ -2,3 +2,26 @@
 
 outbox-admin-only = 只有科技局管理员可以重新发送通知
 what-notice = 通知
+
+## Moderation outcomes (server/notices.rs)
+
+notice-approved-subject = 您发布的{ $kind }「{ $title }」已通过审核
+notice-approved-body =
+    { $name }，您好：
+
+    您发布的{ $kind }「{ $title }」已通过科技局审核，现已公开发布，平台会为它推荐匹配的对象。
+
+    查看详情：{ $link }
+
+    科技供需对接平台
+notice-rejected-subject = 您发布的{ $kind }「{ $title }」未通过审核
+notice-rejected-body =
+    { $name }，您好：
+
+    您发布的{ $kind }「{ $title }」未通过科技局审核。
+    原因：{ $reason }
+    说明：{ $note }
+
+    修改后可重新提交：{ $link }
+
+    科技供需对接平台

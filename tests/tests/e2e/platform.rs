@@ -14,6 +14,7 @@ mod brokers;
 mod challenge_bureau;
 mod challenge_pages;
 mod challenges;
+mod notifications;
 
 const DEMO_PASSWORD: &str = "demo-password";
 const MODERATOR: &str = "moderator@demo.techmatch";

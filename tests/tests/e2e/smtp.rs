@@ -29,6 +29,16 @@ impl Inbox {
         }
         panic!("no such mail arrived within 10 s");
     }
+
+    /// How many received mails satisfy `wanted`.
+    pub fn count(&self, wanted: impl Fn(&str) -> bool) -> usize {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter(|m| wanted(m))
+            .count()
+    }
 }
 
 /// Starts the server; returns its port and the inbox.

@@ -252,3 +252,21 @@ pub async fn confirm_membership(conn: &impl ConnectionTrait, id: i64) -> CoreRes
     active.org_confirmed = Set(true);
     User::try_from(active.update(conn).await?)
 }
+
+/// The users who act for an organisation and should hear about it: confirmed members
+/// who are not suspended, by id.
+///
+/// # Errors
+/// Database errors.
+pub async fn members_of(conn: &impl ConnectionTrait, org_id: i64) -> CoreResult<Vec<User>> {
+    user::Entity::find()
+        .filter(user::Column::OrgId.eq(org_id))
+        .filter(user::Column::OrgConfirmed.eq(true))
+        .filter(user::Column::Suspended.eq(false))
+        .order_by_asc(user::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+}

@@ -6,6 +6,7 @@ mod challenges;
 mod import_lists;
 mod lifecycle;
 mod organisations;
+mod outbox;
 
 use techmatch_core::domain::IndustryCatalogue;
 use techmatch_core::lists::read::{ListFormat, RawList, read_list_bytes};

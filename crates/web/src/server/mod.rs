@@ -13,11 +13,13 @@ mod challenge_solvers;
 mod challenges_api;
 mod contacts_api;
 mod contacts_pages;
+pub mod delivery;
 mod error;
 mod forms;
 mod i18n;
 mod mail;
 mod nav;
+mod notices;
 mod openapi;
 mod pages;
 mod password_pages;
@@ -474,11 +476,20 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
     tracing::info!(address = %local, "techmatch is listening");
     println!("techmatch: http://{local}/");
     let follower = tokio::spawn(follow_changes(app.clone()));
+    let deliverer = delivery::Deliverer::new(
+        options.smtp_url.as_deref(),
+        &options.mail_from,
+        &app.data_dir,
+    )?;
+    let outbox_worker = tokio::spawn(deliverer.run(app.db.clone(), app.clock.clone()));
     let service = router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     follower.abort();
+    // A notice being sent when the worker stops keeps its claim, which expires: it is
+    // sent again (with the same Message-ID) by the next worker, never lost.
+    outbox_worker.abort();
     // A final catch-up so that nothing written before the stop waits for the next start.
     if let Err(error) = app.catch_up().await {
         tracing::warn!(%error, "final index catch-up failed; the next start will redo it");

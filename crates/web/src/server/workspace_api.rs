@@ -73,7 +73,7 @@ pub async fn save(
 
 /// Takes a lifecycle action in one transaction (the change and its audit entry).
 pub async fn take_action(
-    app: &App,
+    app: &super::Shared,
     user: &User,
     kind: PostingKind,
     id: i64,
@@ -81,6 +81,19 @@ pub async fn take_action(
 ) -> Result<Status, WebError> {
     let txn = app.db.begin().await.map_err(CoreError::from)?;
     let to = workflow::act(&txn, user, kind, id, action).await?;
+    if action.is_moderation() {
+        // Told in the same transaction: no outcome without its notice, and the reverse.
+        if let Some(view) = postings::views_by_ids(&txn, kind, &[id]).await?.pop() {
+            super::notices::posting_moderated(
+                &txn,
+                &app.public_url,
+                &view,
+                action,
+                app.clock.now(),
+            )
+            .await?;
+        }
+    }
     txn.commit().await.map_err(CoreError::from)?;
     Ok(to)
 }

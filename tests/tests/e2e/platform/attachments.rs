@@ -112,6 +112,8 @@ async fn upload_may_be_cut(
         .http
         .post(server.url(path))
         .header("X-CSRF-Token", &who.csrf)
+        // A connection the server cut must not be reused for the next request.
+        .header("Connection", "close")
         .multipart(reqwest::multipart::Form::new().part("file", part))
         .send()
         .await

@@ -1,0 +1,153 @@
+//! The outbox on real databases: one copy per (recipient, cause), claims that never
+//! overlap (also between concurrent workers), expiring claims, retries with backoff,
+//! dead letters and their retry.
+
+use std::collections::HashSet;
+
+use chrono::{Duration, TimeZone, Utc};
+use techmatch_core::accounts::Role;
+use techmatch_core::services::outbox::{
+    self, CLAIM_LEASE_SECONDS, MAX_ATTEMPTS, Notice, NoticeKind,
+};
+use techmatch_core::services::users::{self, NewUser};
+use techmatch_core::testing::on_each_backend;
+
+fn notice(n: usize) -> Notice {
+    Notice {
+        recipient_user_id: None,
+        address: format!("user{n}@example.cn"),
+        kind: NoticeKind::Workflow,
+        cause: format!("test:{n}"),
+        subject: "主题".to_owned(),
+        text: "正文".to_owned(),
+        html: "<p>正文</p>".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn one_copy_per_cause_and_claims_that_expire_retry_and_die() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let t0 = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
+        assert!(outbox::enqueue(conn, &notice(1), t0).await.unwrap());
+        assert!(
+            !outbox::enqueue(conn, &notice(1), t0).await.unwrap(),
+            "the same notice twice"
+        );
+
+        let first = outbox::claim(conn, "w1", 10, t0).await.unwrap();
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].attempts, 1, "the attempt is counted when claimed");
+        assert!(
+            outbox::claim(conn, "w2", 10, t0).await.unwrap().is_empty(),
+            "claimed once"
+        );
+
+        // w1 dies: after the lease w2 claims it again, with the same Message-ID.
+        let later = t0 + Duration::seconds(CLAIM_LEASE_SECONDS + 1);
+        let again = outbox::claim(conn, "w2", 10, later).await.unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].message_id, first[0].message_id);
+        outbox::mark_sent(conn, first[0].id, "w1", later)
+            .await
+            .unwrap();
+        let still: Vec<_> = outbox::claim(conn, "w3", 10, later + Duration::days(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            still.len(),
+            1,
+            "w1's late report does not count: w2 holds the claim"
+        );
+        outbox::mark_sent(conn, still[0].id, "w3", later)
+            .await
+            .unwrap();
+        assert!(
+            outbox::claim(conn, "w4", 10, later + Duration::days(2))
+                .await
+                .unwrap()
+                .is_empty(),
+            "sent"
+        );
+
+        // A failing notice waits longer each time, then is dead-lettered.
+        outbox::enqueue(conn, &notice(2), t0).await.unwrap();
+        let mut now = t0;
+        let mut dead = false;
+        for attempt in 1..=MAX_ATTEMPTS {
+            let claimed = outbox::claim(conn, "w", 10, now).await.unwrap();
+            assert_eq!(claimed.len(), 1, "attempt {attempt}");
+            assert!(outbox::claim(conn, "w", 10, now).await.unwrap().is_empty());
+            dead = outbox::mark_failed(conn, &claimed[0], "w", "550 refused", now)
+                .await
+                .unwrap();
+            assert!(
+                outbox::claim(conn, "w", 10, now).await.unwrap().is_empty(),
+                "backing off"
+            );
+            now += outbox::backoff(attempt);
+        }
+        assert!(dead);
+        let letters = outbox::dead_letters(conn).await.unwrap();
+        assert_eq!(letters.len(), 1);
+        assert_eq!(letters[0].last_error.as_deref(), Some("550 refused"));
+
+        let new = NewUser {
+            email: "admin@kjj.cn".to_owned(),
+            password: "a-good-password".to_owned(),
+            display_name: "管理员".to_owned(),
+            role: Role::Admin,
+            organisation: Some(
+                users::org_ref(
+                    "晋阳县科学技术局",
+                    techmatch_core::posting::OrgKind::Bureau,
+                    None,
+                )
+                .unwrap(),
+            ),
+        };
+        let admin = users::create(conn, &new, "x".to_owned(), true)
+            .await
+            .unwrap();
+        outbox::retry(conn, &admin, letters[0].id, now)
+            .await
+            .unwrap();
+        assert_eq!(
+            outbox::claim(conn, "w", 10, now).await.unwrap().len(),
+            1,
+            "sent again"
+        );
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_workers_never_claim_the_same_notice() {
+    on_each_backend(|db| async move {
+        let t0 = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
+        for n in 0..60 {
+            outbox::enqueue(&db.conn, &notice(n), t0).await.unwrap();
+        }
+        let worker = |name: &'static str| {
+            let conn = db.conn.clone();
+            tokio::spawn(async move {
+                let mut mine = Vec::new();
+                loop {
+                    let claimed = outbox::claim(&conn, name, 3, t0).await.unwrap();
+                    if claimed.is_empty() {
+                        break mine;
+                    }
+                    mine.extend(claimed.into_iter().map(|n| n.id));
+                }
+            })
+        };
+        let (a, b, c) = (worker("a"), worker("b"), worker("c"));
+        let (a, b, c) = (a.await.unwrap(), b.await.unwrap(), c.await.unwrap());
+        let all: HashSet<i64> = a.iter().chain(&b).chain(&c).copied().collect();
+        assert_eq!(all.len(), 60, "every notice claimed");
+        assert_eq!(a.len() + b.len() + c.len(), 60, "and none twice");
+        db
+    })
+    .await;
+}
