@@ -25,3 +25,18 @@ notice-rejected-body =
     修改后可重新提交：{ $link }
 
     科技供需对接平台
+
+## 对接 (server/notices.rs)
+
+notice-contact-request-subject = 新的对接意向：{ $need } ⇄ { $achievement }
+notice-contact-moved-subject = 对接{ $status }：{ $need }
+notice-contact-requested = 对方发来了对接意向，请查看并回应。
+notice-contact-moved = 对方已将对接更新为「{ $status }」。
+notice-contact-body =
+    { $name }，您好：
+
+    技术需求「{ $need }」与科技成果「{ $achievement }」的对接有新进展：{ $what }
+
+    查看详情：{ $link }
+
+    科技供需对接平台

@@ -71,6 +71,7 @@ const ZH_CN: &[(&str, &str)] = &[
         "attachments.ftl",
         include_str!("../../../i18n/zh-CN/attachments.ftl"),
     ),
+    ("outbox.ftl", include_str!("../../../i18n/zh-CN/outbox.ftl")),
 ];
 
 /// All messages of one locale.

@@ -40,6 +40,8 @@ pub struct Global {
 pub enum Command {
     /// Run the web platform.
     Serve(commands::serve::ServeArgs),
+    /// Deliver queued notices (mail) without serving pages; stops on SIGINT or SIGTERM.
+    Worker(commands::worker::WorkerArgs),
     /// Import a need or achievement list (CSV, XLSX or JSONL, by extension).
     Import {
         list: ListKind,

@@ -72,6 +72,12 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// Kills the process at once (SIGKILL, as dropping does), as a crash would: no
+    /// graceful shutdown, work in flight is left as it was.
+    pub fn kill(self) {
+        drop(self);
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

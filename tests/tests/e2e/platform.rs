@@ -15,6 +15,7 @@ mod challenge_bureau;
 mod challenge_pages;
 mod challenges;
 mod notifications;
+mod outbox_pages;
 
 const DEMO_PASSWORD: &str = "demo-password";
 const MODERATOR: &str = "moderator@demo.techmatch";

@@ -485,3 +485,21 @@ pub async fn list(conn: &impl ConnectionTrait, actor: &User) -> CoreResult<Vec<C
     }
     Ok(views)
 }
+
+/// The two postings of a contact and the side that asked, for telling each side what
+/// the other did.
+///
+/// # Errors
+/// `NotFound`.
+pub async fn sides(
+    conn: &impl ConnectionTrait,
+    id: i64,
+) -> CoreResult<(PostingView, PostingView, PostingKind)> {
+    let (model, need_view, achievement_view) = load(conn, id).await?;
+    let initiator = if model.initiator_side == PostingKind::Need.code() {
+        PostingKind::Need
+    } else {
+        PostingKind::Achievement
+    };
+    Ok((need_view, achievement_view, initiator))
+}

@@ -276,6 +276,62 @@ pub async fn retry(
     Ok(())
 }
 
+/// How many notices are in each state, for the bureau's view of the outbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct OutboxSummary {
+    pub pending: u64,
+    pub sending: u64,
+    pub sent: u64,
+    pub dead: u64,
+}
+
+/// Counts the notices per state.
+///
+/// # Errors
+/// Database errors.
+pub async fn summary(conn: &impl ConnectionTrait) -> CoreResult<OutboxSummary> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(String, i64)> = outbox_entry::Entity::find()
+        .select_only()
+        .column(outbox_entry::Column::Status)
+        .column_as(outbox_entry::Column::Id.count(), "n")
+        .group_by(outbox_entry::Column::Status)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut counts = OutboxSummary::default();
+    for (status, n) in rows {
+        let n = u64::try_from(n).unwrap_or(0);
+        match status.as_str() {
+            "pending" => counts.pending = n,
+            "sending" => counts.sending = n,
+            "sent" => counts.sent = n,
+            "dead" => counts.dead = n,
+            other => tracing::warn!(status = other, "unknown outbox status"),
+        }
+    }
+    Ok(counts)
+}
+
+/// The `limit` most recent notices in `status` (`pending`, `sending`, `sent`, `dead`),
+/// newest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn recent(
+    conn: &impl ConnectionTrait,
+    status: &str,
+    limit: u64,
+) -> CoreResult<Vec<outbox_entry::Model>> {
+    use sea_orm::QuerySelect;
+    Ok(outbox_entry::Entity::find()
+        .filter(outbox_entry::Column::Status.eq(status))
+        .order_by_desc(outbox_entry::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

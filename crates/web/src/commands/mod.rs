@@ -12,6 +12,7 @@ pub mod serve;
 pub mod status;
 mod synth;
 pub mod user;
+pub mod worker;
 
 use std::process::ExitCode;
 
@@ -28,6 +29,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Eval(args) => return eval::run(args).await,
         Command::Bench(args) => return bench::run(args).await,
+        // The worker needs the database only (see `worker::run`).
+        Command::Worker(args) => {
+            return worker::run(&global.data_dir, global.database_url.as_deref(), args).await;
+        }
         _ => {}
     }
     let app = App::open(&global.data_dir, global.database_url.as_deref()).await?;
@@ -50,6 +55,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Status => status::run(&app).await,
         Command::Org(command) => org::run(&app, command).await,
         Command::User(command) => user::run(&app, command).await,
-        Command::Eval(_) | Command::Bench(_) => Ok(ExitCode::SUCCESS),
+        Command::Eval(_) | Command::Bench(_) | Command::Worker(_) => Ok(ExitCode::SUCCESS),
     }
 }

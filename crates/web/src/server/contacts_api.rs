@@ -14,7 +14,6 @@ use techmatch_core::services::users::User;
 use super::auth::ApiUser;
 use super::error::ErrorBody;
 use super::{AppState, WebError};
-use crate::app::App;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[schema(as = ContactRequest)]
@@ -54,17 +53,24 @@ pub struct MessageBody {
 }
 
 /// Sends a contact request in one transaction with its audit entry.
-pub async fn send_request(app: &App, user: &User, body: &RequestBody) -> Result<i64, WebError> {
+pub async fn send_request(
+    app: &super::Shared,
+    user: &User,
+    body: &RequestBody,
+) -> Result<i64, WebError> {
     let txn = app.db.begin().await.map_err(CoreError::from)?;
     let id =
         contacts::request(&txn, user, body.need_id, body.achievement_id, &body.message).await?;
+    let event = super::notices::ContactEvent::Requested;
+    super::notices::contact_changed(&txn, &app.public_url, id, user, event, app.clock.now())
+        .await?;
     txn.commit().await.map_err(CoreError::from)?;
     Ok(id)
 }
 
 /// Applies an action (with the deal when signing) in one transaction.
 pub async fn take_action(
-    app: &App,
+    app: &super::Shared,
     user: &User,
     id: i64,
     body: &ActionBody,
@@ -81,6 +87,9 @@ pub async fn take_action(
     };
     let txn = app.db.begin().await.map_err(CoreError::from)?;
     let status = contacts::act(&txn, user, id, action, body.close_reason.as_deref(), deal).await?;
+    let event = super::notices::ContactEvent::Moved(status);
+    super::notices::contact_changed(&txn, &app.public_url, id, user, event, app.clock.now())
+        .await?;
     txn.commit().await.map_err(CoreError::from)?;
     Ok(status)
 }

@@ -21,6 +21,7 @@ mod mail;
 mod nav;
 mod notices;
 mod openapi;
+mod outbox_pages;
 mod pages;
 mod password_pages;
 mod settings_pages;
@@ -165,6 +166,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/bureau/orgs", get(bureau_pages::orgs))
         .route("/bureau/orgs/{id}/verify", post(bureau_pages::verify))
+        // Notifications: the administrator's view of the outbox and its mail files.
+        .route("/bureau/outbox", get(outbox_pages::show))
+        .route("/bureau/outbox/{id}/retry", post(outbox_pages::retry))
+        .route("/bureau/outbox/mail/{name}", get(outbox_pages::mail_file))
+        .route("/api/v1/outbox", get(outbox_pages::api_show))
+        .route("/api/v1/outbox/{id}/retry", post(outbox_pages::api_retry))
         // 揭榜挂帅: the bureau's console and the experts' review.
         .route("/bureau/challenges", get(challenge_bureau_pages::list))
         .route(
@@ -517,7 +524,8 @@ async fn follow_changes(app: AppState) {
     }
 }
 
-async fn shutdown_signal() {
+/// Resolves on SIGINT or SIGTERM: the server and `techmatch worker` stop on either.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(error) = tokio::signal::ctrl_c().await {
             tracing::warn!(%error, "cannot listen for ctrl-c");

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
+use techmatch_core::contact::ContactStatus;
 use techmatch_core::posting::{Action, PostingKind, PostingView};
+use techmatch_core::services::contacts;
 use techmatch_core::services::outbox::{self, Notice, NoticeKind};
 use techmatch_core::services::users::{self, User};
 use techmatch_core::{CoreResult, t};
@@ -147,6 +149,85 @@ pub async fn posting_moderated(
         action.code(),
         now.timestamp_micros()
     );
+    tell(conn, &members, &cause, &subject, text_for, &link, now).await
+}
+
+/// What happened to a 对接, for the other side.
+#[derive(Debug, Clone, Copy)]
+pub enum ContactEvent {
+    Requested,
+    Moved(ContactStatus),
+}
+
+/// Tells the other side of a 对接 what the actor's side did: a new request, or its
+/// acceptance, refusal, negotiation, signature or closing.
+///
+/// # Errors
+/// Database errors.
+pub async fn contact_changed(
+    conn: &impl ConnectionTrait,
+    base_url: &str,
+    id: i64,
+    actor: &User,
+    event: ContactEvent,
+    now: DateTime<Utc>,
+) -> CoreResult<()> {
+    let (need, achievement, initiator) = contacts::sides(conn, id).await?;
+    // The side to tell: for a request the side asked; afterwards the side that did not act.
+    let actor_side = if actor.org_id.is_some() && actor.org_id == need.org_id {
+        PostingKind::Need
+    } else {
+        PostingKind::Achievement
+    };
+    let told = match event {
+        ContactEvent::Requested => match initiator {
+            PostingKind::Need => &achievement,
+            PostingKind::Achievement => &need,
+        },
+        ContactEvent::Moved(_) => match actor_side {
+            PostingKind::Need => &achievement,
+            PostingKind::Achievement => &need,
+        },
+    };
+    let Some(org) = told.org_id else {
+        return Ok(());
+    };
+    let members: Vec<User> = users::members_of(conn, org)
+        .await?
+        .into_iter()
+        .filter(|u| u.posts() == Some(told.kind))
+        .collect();
+    let link = format!("{base_url}/contacts/{id}");
+    let (subject, cause, what) = match event {
+        ContactEvent::Requested => (
+            t!(
+                "notice-contact-request-subject",
+                need = need.title.as_str(),
+                achievement = achievement.title.as_str()
+            ),
+            format!("contact:{id}:requested"),
+            t!("notice-contact-requested"),
+        ),
+        ContactEvent::Moved(status) => (
+            t!(
+                "notice-contact-moved-subject",
+                status = status.label(),
+                need = need.title.as_str()
+            ),
+            format!("contact:{id}:{}", status.code()),
+            t!("notice-contact-moved", status = status.label()),
+        ),
+    };
+    let text_for = |u: &User| {
+        t!(
+            "notice-contact-body",
+            name = u.display_name.as_str(),
+            need = need.title.as_str(),
+            achievement = achievement.title.as_str(),
+            what = what.as_str(),
+            link = link.as_str()
+        )
+    };
     tell(conn, &members, &cause, &subject, text_for, &link, now).await
 }
 

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 
 use super::{
     account_api, api, attachments_api, broker_pages, challenge_solvers, challenges_api,
-    contacts_api, settings_pages, upload, workspace_api,
+    contacts_api, outbox_pages, settings_pages, upload, workspace_api,
 };
 
 #[derive(OpenApi)]
@@ -47,6 +47,8 @@ use super::{
         broker_pages::api_unassign,
         settings_pages::api_show,
         settings_pages::api_change,
+        outbox_pages::api_show,
+        outbox_pages::api_retry,
         challenges_api::list,
         challenges_api::create,
         challenges_api::show,

@@ -126,3 +126,263 @@ async fn without_a_mail_server_notices_are_written_as_files() {
         "{mail}"
     );
 }
+
+/// The other side of a 对接 hears of a request and of its acceptance.
+#[tokio::test]
+async fn both_sides_of_a_contact_are_told_what_the_other_did() {
+    let (port, inbox) = crate::smtp::start().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let env = [("TECHMATCH_SMTP_URL", format!("smtp://127.0.0.1:{port}"))];
+    let server = start_with(&dir.path().join("data"), None, &env);
+    let enterprise = Client::login(&server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
+    let (_, contacts) = enterprise.get(&server, "/api/v1/contacts").await;
+    let waiting = contacts["contacts"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["status"] == "requested"))
+        .and_then(|c| c["id"].as_i64())
+        .unwrap_or_else(|| panic!("the demo's waiting request in {contacts}"));
+    let (status, body) = enterprise
+        .post(
+            &server,
+            &format!("/api/v1/contacts/{waiting}/actions"),
+            json!({"action": "accept"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mail = inbox
+        .wait_for(|m| m.contains("researcher@demo.techmatch"))
+        .await;
+    let parts = decoded_parts(&mail);
+    assert!(
+        parts
+            .iter()
+            .any(|p| p.contains("已接受") && p.contains(&format!("/contacts/{waiting}"))),
+        "{parts:?}"
+    );
+    assert_eq!(
+        inbox.count(|m| m.contains("enterprise@demo.techmatch")),
+        0,
+        "the actor is not told"
+    );
+}
+
+/// Faults: a mail server that refuses for a while, a worker killed mid-delivery, and two
+/// workers on one PostgreSQL database. Time moves through the clock file, never by
+/// waiting for a retry delay.
+mod faults {
+    use std::io::{BufRead, BufReader};
+    use std::path::Path;
+    use std::process::{Child, Stdio};
+    use std::time::Duration;
+
+    use chrono::{DateTime, Utc};
+    use reqwest::StatusCode;
+    use serde_json::json;
+    use techmatch_core::services::outbox::{CLAIM_LEASE_SECONDS, backoff};
+    use techmatch_core::testing::{TestDb, on_each_backend};
+
+    use super::super::{Client, DEMO_PASSWORD, MODERATOR, need_body};
+    use super::{approve_the_pending_need, decoded_parts};
+    use crate::{Server, start_with, techmatch};
+
+    const ENTERPRISE: &str = "enterprise@demo.techmatch";
+
+    fn set_clock(file: &Path, now: DateTime<Utc>) {
+        std::fs::write(file, now.to_rfc3339()).unwrap_or_else(|e| panic!("clock: {e}"));
+    }
+
+    fn path_text(path: &Path) -> String {
+        path.to_string_lossy().into_owned()
+    }
+
+    /// A `techmatch worker` process, killed (SIGKILL) when dropped.
+    struct Worker(Child);
+
+    impl Drop for Worker {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    /// Starts `techmatch worker` and waits until it says it is delivering.
+    fn start_worker(data: &Path, database_url: Option<&str>, env: &[(&str, String)]) -> Worker {
+        let mut command = techmatch(data);
+        command.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
+        if let Some(url) = database_url {
+            command.arg("--database-url").arg(url);
+        }
+        let mut child = command
+            .arg("worker")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start techmatch worker: {e}"));
+        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let started = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .any(|line| line == "techmatch worker: delivering");
+        let worker = Worker(child);
+        assert!(started, "the worker did not start");
+        worker
+    }
+
+    /// Creates and submits one need per title as the demo enterprise.
+    async fn submitted_needs(server: &Server, titles: &[String]) -> Vec<i64> {
+        let enterprise = Client::login(server, ENTERPRISE, DEMO_PASSWORD).await;
+        let mut ids = Vec::new();
+        for title in titles {
+            let (status, created) = enterprise
+                .post(server, "/api/v1/me/postings", need_body(title))
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{created}");
+            let id = created["id"].as_i64().unwrap_or_default();
+            let (status, body) = enterprise
+                .post(
+                    server,
+                    &format!("/api/v1/me/postings/{id}/actions"),
+                    json!({"action": "submit"}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            ids.push(id);
+        }
+        ids
+    }
+
+    /// Approves the needs at even positions and rejects the others.
+    async fn moderate(server: &Server, ids: &[i64]) {
+        let moderator = Client::login(server, MODERATOR, DEMO_PASSWORD).await;
+        for (n, id) in ids.iter().enumerate() {
+            let action = if n % 2 == 0 {
+                json!({"action": "approve"})
+            } else {
+                json!({"action": "reject", "reason": "incomplete", "note": "请补充技术指标"})
+            };
+            let (status, body) = moderator
+                .post(server, &format!("/api/v1/moderation/needs/{id}"), action)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+    }
+
+    fn is_about(mail: &str, title: &str) -> bool {
+        mail.contains(ENTERPRISE) && decoded_parts(mail).iter().any(|p| p.contains(title))
+    }
+
+    /// Waits for one mail about each title, lets any duplicate arrive, then asserts one
+    /// copy each.
+    async fn each_arrives_once(inbox: &crate::smtp::Inbox, titles: &[String]) {
+        for title in titles {
+            inbox.wait_for(|m| is_about(m, title)).await;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        for title in titles {
+            assert_eq!(inbox.count(|m| is_about(m, title)), 1, "copies of {title}");
+        }
+        assert_eq!(inbox.count(|m| m.contains(ENTERPRISE)), titles.len());
+    }
+
+    fn titles(prefix: &str, n: usize) -> Vec<String> {
+        (1..=n)
+            .map(|i| format!("{prefix}纳米碳酸钙改性第{i}号"))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_refused_mail_is_retried_after_each_backoff_and_arrives_once() {
+        on_each_backend(|db: TestDb| async move {
+            let (port, inbox) = crate::smtp::start_refusing(2).await;
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            let clock = dir.path().join("now.txt");
+            let t0 = Utc::now();
+            set_clock(&clock, t0);
+            let env = [
+                ("TECHMATCH_SMTP_URL", format!("smtp://127.0.0.1:{port}")),
+                ("TECHMATCH_CLOCK_FILE", path_text(&clock)),
+            ];
+            let server = start_with(&dir.path().join("data"), Some(&db.url), &env);
+            let title = approve_the_pending_need(&server).await;
+            let mailed = |m: &str| is_about(m, &title);
+
+            // Refused once: nothing arrives, and no retry before the first backoff.
+            inbox.wait_refused(1).await;
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            assert_eq!((inbox.refused(), inbox.count(mailed)), (1, 0));
+
+            // Past 30 s: refused again; the next wait is 60 s from then.
+            let t1 = t0 + backoff(1) + chrono::Duration::seconds(1);
+            set_clock(&clock, t1);
+            inbox.wait_refused(2).await;
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            assert_eq!((inbox.refused(), inbox.count(mailed)), (2, 0));
+
+            // Past 60 s more: accepted, once.
+            set_clock(&clock, t1 + backoff(2) + chrono::Duration::seconds(1));
+            inbox.wait_for(mailed).await;
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            assert_eq!(inbox.count(mailed), 1);
+            assert_eq!(inbox.refused(), 2);
+            drop(server);
+            db
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn notices_outlive_a_killed_server_and_arrive_once_each() {
+        on_each_backend(|db: TestDb| async move {
+            let (port, inbox) = crate::smtp::start().await;
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            let data = dir.path().join("data");
+            let clock = dir.path().join("now.txt");
+            let t0 = Utc::now();
+            set_clock(&clock, t0);
+            let env = [
+                ("TECHMATCH_SMTP_URL", format!("smtp://127.0.0.1:{port}")),
+                ("TECHMATCH_CLOCK_FILE", path_text(&clock)),
+            ];
+            let server = start_with(&data, Some(&db.url), &env);
+            let titles = titles("崩溃", 5);
+            let ids = submitted_needs(&server, &titles).await;
+
+            // The mail server hangs: the worker claims notices and is killed mid-send,
+            // leaving claimed ones ("sending") and perhaps unclaimed ones behind.
+            inbox.hold(true);
+            moderate(&server, &ids).await;
+            inbox.wait_held().await;
+            server.kill();
+            inbox.hold(false);
+
+            // Another process on the same data: unclaimed notices go at once, claimed
+            // ones when their claim has expired.
+            let lease = chrono::Duration::seconds(CLAIM_LEASE_SECONDS + 1);
+            set_clock(&clock, t0 + lease);
+            let worker = start_worker(&data, Some(&db.url), &env);
+            each_arrives_once(&inbox, &titles).await;
+            drop(worker);
+            db
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn two_workers_on_one_postgresql_database_send_each_notice_once() {
+        let Some(db) = techmatch_core::testing::postgres().await else {
+            return;
+        };
+        let (port, inbox) = crate::smtp::start().await;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let env = [("TECHMATCH_SMTP_URL", format!("smtp://127.0.0.1:{port}"))];
+        let server = start_with(&dir.path().join("web"), Some(&db.url), &env);
+        let worker = start_worker(&dir.path().join("worker"), Some(&db.url), &env);
+        let titles = titles("并发", 20);
+        let ids = submitted_needs(&server, &titles).await;
+        moderate(&server, &ids).await;
+        each_arrives_once(&inbox, &titles).await;
+        drop(worker);
+        drop(server);
+        db.cleanup().await;
+    }
+}
