@@ -40,3 +40,15 @@ notice-contact-body =
     查看详情：{ $link }
 
     科技供需对接平台
+
+## 揭榜挂帅 steps (server/notices.rs)
+
+notice-challenge-subject = 揭榜挂帅「{ $title }」：{ $step }
+notice-challenge-body =
+    { $name }，您好：
+
+    揭榜挂帅榜单「{ $title }」有新进展：{ $step }。
+
+    查看详情：{ $link }
+
+    科技供需对接平台

@@ -307,6 +307,48 @@ pub fn industry_lines(industries: &[Industry]) -> String {
         .join("\n")
 }
 
+/// A position the platform keeps for itself, such as how far a follower has read a log;
+/// stored with the settings so that every node shares it.
+///
+/// # Errors
+/// Database errors.
+pub async fn cursor(conn: &impl ConnectionTrait, name: &str) -> CoreResult<Option<i64>> {
+    stored(conn, &format!("cursor.{name}")).await
+}
+
+/// Moves a cursor forward (never back: two nodes may race, the further one wins).
+///
+/// # Errors
+/// Database errors.
+pub async fn advance_cursor(
+    conn: &impl ConnectionTrait,
+    name: &str,
+    value: i64,
+    now: chrono::DateTime<Utc>,
+) -> CoreResult<()> {
+    if cursor(conn, name)
+        .await?
+        .is_some_and(|current| current >= value)
+    {
+        return Ok(());
+    }
+    let row = setting::ActiveModel {
+        key: Set(format!("cursor.{name}")),
+        value: Set(value.to_string()),
+        updated_by: Set(None),
+        updated_at: Set(now),
+    };
+    setting::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(setting::Column::Key)
+                .update_columns([setting::Column::Value, setting::Column::UpdatedAt])
+                .to_owned(),
+        )
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -480,6 +480,8 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
         public_url,
         clock: options.clock.clone(),
     });
+    // Sets where the 揭榜挂帅 notices start (the newest step so far) before anyone can act.
+    notices::challenge_events(&app.db, &app.public_url, app.clock.now()).await?;
     tracing::info!(address = %local, "techmatch is listening");
     println!("techmatch: http://{local}/");
     let follower = tokio::spawn(follow_changes(app.clone()));
@@ -516,6 +518,10 @@ async fn follow_changes(app: AppState) {
         let now = app.clock.now();
         if let Err(error) = techmatch_core::services::challenges::settle_all(&app.db, now).await {
             tracing::warn!(%error, "settling challenge deadlines failed, retrying");
+        }
+        // 揭榜挂帅 steps become notices for the people they concern.
+        if let Err(error) = notices::challenge_events(&app.db, &app.public_url, now).await {
+            tracing::warn!(%error, "turning challenge events into notices failed, retrying");
         }
         // Another node may have changed the catalogue; this node follows within a tick.
         if let Err(error) = app.reload_industries().await {

@@ -231,6 +231,151 @@ pub async fn contact_changed(
     tell(conn, &members, &cause, &subject, text_for, &link, now).await
 }
 
+/// How many timeline events one pass turns into notices.
+const EVENTS_PER_PASS: u64 = 200;
+
+/// Who hears of a 揭榜挂帅 step: the publisher for the call's own stages, the bidders
+/// when the stage concerns them all, the one bidder for steps on its bid, and the
+/// expert put on a panel.
+fn audience(action: &str) -> (bool, bool, bool) {
+    // (publisher, every bidder, the bid's own bidder)
+    match action {
+        "challenge.approve"
+        | "challenge.reject"
+        | "challenge.declare_unfilled"
+        | "challenge.republish" => (true, false, false),
+        "challenge.close_bidding"
+        | "challenge.propose_winners"
+        | "challenge.revoke_publicity"
+        | "challenge.award"
+        | "challenge.accept"
+        | "challenge.fail"
+        | "challenge.terminate"
+        | "challenge.withdraw"
+        | "challenge.close" => (true, true, false),
+        "challenge.start_execution" => (false, true, false),
+        "bid.pass_formal_review"
+        | "bid.return_for_correction"
+        | "bid.reject_formally"
+        | "bid.award"
+        | "bid.deny_award"
+        | "bid.not_select"
+        | "bid.shortlist"
+        | "milestone.pass"
+        | "milestone.order_rectification"
+        | "milestone.fail" => (false, false, true),
+        "bid.drop_out" | "bid.pass_acceptance" | "bid.fail_acceptance" => (true, false, true),
+        _ => (false, false, false),
+    }
+}
+
+/// Turns new 揭榜挂帅 timeline events into notices. The event row, written in the same
+/// transaction as the step, is the durable cause; turning it into notices is
+/// idempotent (one notice per recipient and event), so a pass that crashes or runs on
+/// two nodes at once never loses or doubles one. A platform that has never run this
+/// starts from its newest event: history is not mailed.
+///
+/// # Errors
+/// Database errors.
+pub async fn challenge_events(
+    conn: &impl ConnectionTrait,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> CoreResult<usize> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    use techmatch_core::entities::{challenge_event, challenge_expert};
+    use techmatch_core::services::{bids, challenges, settings};
+
+    const CURSOR: &str = "challenge_event_notices";
+    let newest = challenge_event::Entity::find()
+        .order_by_desc(challenge_event::Column::Id)
+        .one(conn)
+        .await?
+        .map_or(0, |e| e.id);
+    let Some(after) = settings::cursor(conn, CURSOR).await? else {
+        settings::advance_cursor(conn, CURSOR, newest, now).await?;
+        return Ok(0);
+    };
+    let events = challenge_event::Entity::find()
+        .filter(challenge_event::Column::Id.gt(after))
+        .order_by_asc(challenge_event::Column::Id)
+        .limit(EVENTS_PER_PASS)
+        .all(conn)
+        .await?;
+    let mut told = 0;
+    for event in &events {
+        let (publisher, every_bidder, own_bidder) = audience(&event.action);
+        let found = challenges::model(conn, event.challenge_id).await?;
+        let mut recipients: Vec<(User, String)> = Vec::new();
+        let challenge_link = format!("{base_url}/challenges/{}", found.id);
+        if publisher {
+            for user in users::members_of(conn, found.publisher_org_id).await? {
+                recipients.push((user, challenge_link.clone()));
+            }
+        }
+        let all_bids = bids::of_challenge(conn, found.id).await?;
+        for bid in &all_bids {
+            let concerned = (every_bidder && bid.submitted_at.is_some())
+                || (own_bidder && event.bid_id == Some(bid.id));
+            if concerned {
+                let link = format!("{base_url}/bids/{}", bid.id);
+                for user in users::members_of(conn, bid.lead_org_id).await? {
+                    recipients.push((user, link.clone()));
+                }
+            }
+        }
+        if event.action == "challenge.assign_expert" {
+            let experts = challenge_expert::Entity::find()
+                .filter(challenge_expert::Column::ChallengeId.eq(found.id))
+                .all(conn)
+                .await?;
+            let named: Option<i64> = event.detail.as_deref().and_then(|d| d.parse().ok());
+            for seat in experts.iter().filter(|e| Some(e.expert_user_id) == named) {
+                recipients.push((
+                    users::get(conn, seat.expert_user_id).await?,
+                    format!("{base_url}/expert"),
+                ));
+            }
+        }
+        let step = techmatch_core::challenge::timeline_label(&event.action);
+        let subject = t!(
+            "notice-challenge-subject",
+            title = found.title.as_str(),
+            step = step.as_str()
+        );
+        let cause = format!("challenge-event:{}", event.id);
+        for (user, link) in &recipients {
+            // The actor knows what they did.
+            if event.actor_user_id == Some(user.id) || user.suspended {
+                continue;
+            }
+            let text = t!(
+                "notice-challenge-body",
+                name = user.display_name.as_str(),
+                title = found.title.as_str(),
+                step = step.as_str(),
+                link = link.as_str()
+            );
+            let notice = Notice {
+                recipient_user_id: Some(user.id),
+                address: user.email.clone(),
+                kind: NoticeKind::Workflow,
+                cause: cause.clone(),
+                subject: subject.clone(),
+                html: html_of(&text, link),
+                text,
+            };
+            if outbox::enqueue(conn, &notice, now).await? {
+                told += 1;
+            }
+        }
+    }
+    if let Some(last) = events.last() {
+        settings::advance_cursor(conn, CURSOR, last.id, now).await?;
+    }
+    Ok(told)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -386,3 +386,55 @@ mod faults {
         db.cleanup().await;
     }
 }
+
+/// A 揭榜挂帅 step reaches the people it concerns: the publisher hears that the bureau
+/// published its call.
+#[tokio::test]
+async fn the_publisher_hears_that_its_challenge_was_published() {
+    let (port, inbox) = crate::smtp::start().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let env = [("TECHMATCH_SMTP_URL", format!("smtp://127.0.0.1:{port}"))];
+    let server = start_with(&dir.path().join("data"), None, &env);
+    let publisher = Client::login(&server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
+    let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+    let deadline = chrono::Utc::now() + chrono::Duration::days(30);
+    let (status, created) = publisher
+        .post(
+            &server,
+            "/api/v1/challenges",
+            json!({
+            "title": "粉煤灰提取氧化铝清洁工艺", "background": "粉煤灰堆存量大。",
+            "problem": "低能耗提取氧化铝。", "metrics": ["氧化铝回收率 ≥ 85%"],
+            "scenario": "年处理 10 万吨粉煤灰", "final_user": "县循环经济园区",
+            "reward_enterprise": "100", "reward_subsidy": "50", "bid_deadline": deadline,
+            "completion_months": 12, "eligibility": "不限", "contact_name": "李工",
+            "contact_phone": "0351-7654321"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().unwrap_or_default();
+    for (who, action) in [(&publisher, "submit"), (&moderator, "approve")] {
+        let (status, body) = who
+            .post(
+                &server,
+                &format!("/api/v1/challenges/{id}/actions"),
+                json!({"action": action}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let mail = inbox
+        .wait_for(|m| m.contains("enterprise@demo.techmatch"))
+        .await;
+    let parts = decoded_parts(&mail);
+    assert!(
+        parts
+            .iter()
+            .any(|p| p.contains("粉煤灰提取氧化铝清洁工艺")
+                && p.contains(&format!("/challenges/{id}"))),
+        "{parts:?}"
+    );
+    // The demo's history was not mailed, and nobody heard of the submission they made.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(inbox.count(|_| true), 1, "one mail only");
+}
