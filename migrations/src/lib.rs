@@ -15,6 +15,7 @@ mod m20261202_000001_challenges;
 mod m20261202_000002_attachments;
 mod m20261203_000001_outbox;
 mod m20261203_000002_challenge_published;
+mod m20261203_000003_notification_preferences;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000002_attachments::Migration),
             Box::new(m20261203_000001_outbox::Migration),
             Box::new(m20261203_000002_challenge_published::Migration),
+            Box::new(m20261203_000003_notification_preferences::Migration),
         ]
     }
 }

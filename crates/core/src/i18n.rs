@@ -72,6 +72,10 @@ const ZH_CN: &[(&str, &str)] = &[
         include_str!("../../../i18n/zh-CN/attachments.ftl"),
     ),
     ("outbox.ftl", include_str!("../../../i18n/zh-CN/outbox.ftl")),
+    (
+        "preferences.ftl",
+        include_str!("../../../i18n/zh-CN/preferences.ftl"),
+    ),
 ];
 
 /// All messages of one locale.

@@ -503,6 +503,7 @@ async fn every_route_admits_only_its_roles() {
             ("/me", [LOGIN, 200, 200, 403, 403, LOGIN]),
             ("/me/new", [LOGIN, 200, 200, 403, 403, 403]),
             ("/me/upload", [LOGIN, 200, 200, 403, 403, 403]),
+            ("/me/notifications", [LOGIN, 200, 200, 200, 200, 200]),
             ("/bureau/queue", [LOGIN, 403, 403, 200, 200, 403]),
             ("/bureau/audit", [LOGIN, 403, 403, 200, 200, 403]),
             ("/bureau/users", [LOGIN, 403, 403, 200, 200, 403]),

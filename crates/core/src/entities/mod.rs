@@ -16,6 +16,7 @@ pub mod contact_message;
 pub mod deal;
 pub mod expert_score;
 pub mod need;
+pub mod notification_preference;
 pub mod objection;
 pub mod organisation;
 pub mod outbox_entry;

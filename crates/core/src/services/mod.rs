@@ -16,6 +16,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod password_resets;
 pub mod postings;
+pub mod preferences;
 pub mod sessions;
 pub mod settings;
 pub mod users;

@@ -68,6 +68,9 @@ pub struct Notice {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The signed one-click unsubscribe URL the mail carries in its headers, if any
+    /// (see `services::preferences`).
+    pub unsubscribe_url: Option<String>,
 }
 
 fn message_id(dedup_key: &str) -> String {
@@ -82,8 +85,10 @@ fn message_id(dedup_key: &str) -> String {
     format!("<{hex}@techmatch.outbox>")
 }
 
-/// Enqueues a notice unless the same one (recipient and cause) exists. Returns whether
-/// it was new.
+/// Enqueues a notice unless the same one (recipient and cause) exists, or its
+/// recipient has switched its kind off. A kind the recipient takes as a daily or weekly
+/// digest is enqueued `held`: never claimed for sending alone. Returns whether it was
+/// enqueued.
 ///
 /// # Errors
 /// Database errors.
@@ -96,6 +101,17 @@ pub async fn enqueue(
         .recipient_user_id
         .map_or_else(|| notice.address.to_lowercase(), |id| format!("user:{id}"));
     let dedup_key = format!("{recipient}|{}", notice.cause);
+    let frequency = match notice.recipient_user_id {
+        Some(user_id) => {
+            crate::services::preferences::frequency(conn, user_id, notice.kind).await?
+        }
+        None => crate::services::preferences::Frequency::Immediate,
+    };
+    let status = match frequency {
+        crate::services::preferences::Frequency::Off => return Ok(false),
+        crate::services::preferences::Frequency::Immediate => "pending",
+        _ => "held",
+    };
     let row = outbox_entry::ActiveModel {
         dedup_key: Set(dedup_key.clone()),
         channel: Set("email".to_owned()),
@@ -106,10 +122,11 @@ pub async fn enqueue(
         body_text: Set(notice.text.clone()),
         body_html: Set(notice.html.clone()),
         message_id: Set(message_id(&dedup_key)),
-        status: Set("pending".to_owned()),
+        status: Set(status.to_owned()),
         attempts: Set(0),
         next_attempt_at: Set(now),
         created_at: Set(now),
+        unsubscribe_url: Set(notice.unsubscribe_url.clone()),
         ..Default::default()
     };
     let inserted = outbox_entry::Entity::insert(row)

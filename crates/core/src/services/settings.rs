@@ -349,6 +349,44 @@ pub async fn advance_cursor(
     Ok(())
 }
 
+/// A secret the platform keeps for itself, such as the key that signs unsubscribe
+/// links: 32 random bytes in hex, created on first use and the same on every node
+/// afterwards (the first insert wins; a racing one does nothing).
+///
+/// # Errors
+/// Database errors.
+pub async fn secret(
+    conn: &impl ConnectionTrait,
+    name: &str,
+    now: chrono::DateTime<Utc>,
+) -> CoreResult<String> {
+    use rand::RngCore;
+    let key = format!("secret.{name}");
+    if let Some(value) = stored::<String>(conn, &key).await? {
+        return Ok(value);
+    }
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let fresh: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let row = setting::ActiveModel {
+        key: Set(key.clone()),
+        value: Set(serde_json::Value::String(fresh).to_string()),
+        updated_by: Set(None),
+        updated_at: Set(now),
+    };
+    setting::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(setting::Column::Key)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    stored::<String>(conn, &key)
+        .await?
+        .ok_or_else(|| CoreError::Internal(format!("secret {name} was not stored")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ mod import_lists;
 mod lifecycle;
 mod organisations;
 mod outbox;
+mod preferences;
 
 use techmatch_core::domain::IndustryCatalogue;
 use techmatch_core::lists::read::{ListFormat, RawList, read_list_bytes};

@@ -21,6 +21,7 @@ fn notice(n: usize) -> Notice {
         subject: "主题".to_owned(),
         text: "正文".to_owned(),
         html: "<p>正文</p>".to_owned(),
+        unsubscribe_url: None,
     }
 }
 

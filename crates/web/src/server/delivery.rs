@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::DatabaseConnection;
@@ -66,7 +67,21 @@ impl Deliverer {
     }
 
     fn message(&self, notice: &outbox_entry::Model) -> anyhow::Result<Message> {
-        Ok(Message::builder()
+        let mut builder = Message::builder();
+        // RFC 8058 one-click unsubscribe: the mail client POSTs
+        // `List-Unsubscribe=One-Click` to the signed URL.
+        if let Some(url) = &notice.unsubscribe_url {
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        Ok(builder
             .from(self.from.clone())
             .to(notice
                 .address

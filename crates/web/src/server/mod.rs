@@ -24,6 +24,7 @@ mod openapi;
 mod outbox_pages;
 mod pages;
 mod password_pages;
+mod preferences_pages;
 mod settings_pages;
 mod upload;
 mod workspace_api;
@@ -172,6 +173,16 @@ pub fn router(state: AppState) -> Router {
         .route("/bureau/outbox/mail/{name}", get(outbox_pages::mail_file))
         .route("/api/v1/outbox", get(outbox_pages::api_show))
         .route("/api/v1/outbox/{id}/retry", post(outbox_pages::api_retry))
+        // Notification preferences, and the signed one-click unsubscribe link of every
+        // switchable mail (RFC 8058): no login and no CSRF form, the signature decides.
+        .route(
+            "/me/notifications",
+            get(preferences_pages::show).post(preferences_pages::save),
+        )
+        .route(
+            "/unsubscribe",
+            get(preferences_pages::confirm).post(preferences_pages::unsubscribe),
+        )
         // 揭榜挂帅: the bureau's console and the experts' review.
         .route("/bureau/challenges", get(challenge_bureau_pages::list))
         .route(

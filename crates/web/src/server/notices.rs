@@ -8,6 +8,7 @@ use techmatch_core::contact::ContactStatus;
 use techmatch_core::posting::{Action, PostingKind, PostingView};
 use techmatch_core::services::contacts;
 use techmatch_core::services::outbox::{self, Notice, NoticeKind};
+use techmatch_core::services::preferences;
 use techmatch_core::services::users::{self, User};
 use techmatch_core::{CoreResult, t};
 
@@ -47,12 +48,60 @@ pub fn html_of(text: &str, link: &str) -> String {
     )
 }
 
+/// A workflow notice for `user`, with the signed one-click unsubscribe link in its
+/// headers (see `Deliverer::message`) and as a last line of both bodies.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "every part of the notice is its own value"
+)]
+async fn workflow_notice(
+    conn: &impl ConnectionTrait,
+    base_url: &str,
+    user: &User,
+    cause: &str,
+    subject: &str,
+    text: String,
+    link: &str,
+    now: DateTime<Utc>,
+) -> CoreResult<Notice> {
+    let kind = NoticeKind::Workflow;
+    let unsubscribe_url = preferences::unsubscribe_url(conn, base_url, user.id, kind, now).await?;
+    let (text, html) = match &unsubscribe_url {
+        Some(url) => {
+            let line = t!("notice-unsubscribe-line", link = url.as_str());
+            let shown = escape(url);
+            let paragraph = format!(
+                "<p>{}</p></body>",
+                escape(&line).replace(&shown, &format!("<a href=\"{shown}\">{shown}</a>"))
+            );
+            let html = html_of(&text, link).replace("</body>", &paragraph);
+            (format!("{text}\n\n{line}"), html)
+        }
+        None => (text.clone(), html_of(&text, link)),
+    };
+    Ok(Notice {
+        recipient_user_id: Some(user.id),
+        address: user.email.clone(),
+        kind,
+        cause: cause.to_owned(),
+        subject: subject.to_owned(),
+        text,
+        html,
+        unsubscribe_url,
+    })
+}
+
 /// Writes a notice's text for one recipient.
 type TextFor<'a> = Box<dyn Fn(&User) -> String + Send + Sync + 'a>;
 
 /// Tells every member of `recipients` the same thing, once per recipient and cause.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "every part of the notice is its own value"
+)]
 async fn tell(
     conn: &impl ConnectionTrait,
+    base_url: &str,
     recipients: &[User],
     cause: &str,
     subject: &str,
@@ -62,15 +111,7 @@ async fn tell(
 ) -> CoreResult<()> {
     for user in recipients {
         let text = text_for(user);
-        let notice = Notice {
-            recipient_user_id: Some(user.id),
-            address: user.email.clone(),
-            kind: NoticeKind::Workflow,
-            cause: cause.to_owned(),
-            subject: subject.to_owned(),
-            html: html_of(&text, link),
-            text,
-        };
+        let notice = workflow_notice(conn, base_url, user, cause, subject, text, link, now).await?;
         outbox::enqueue(conn, &notice, now).await?;
     }
     Ok(())
@@ -149,7 +190,10 @@ pub async fn posting_moderated(
         action.code(),
         now.timestamp_micros()
     );
-    tell(conn, &members, &cause, &subject, text_for, &link, now).await
+    tell(
+        conn, base_url, &members, &cause, &subject, text_for, &link, now,
+    )
+    .await
 }
 
 /// What happened to a 对接, for the other side.
@@ -228,7 +272,10 @@ pub async fn contact_changed(
             link = link.as_str()
         )
     };
-    tell(conn, &members, &cause, &subject, text_for, &link, now).await
+    tell(
+        conn, base_url, &members, &cause, &subject, text_for, &link, now,
+    )
+    .await
 }
 
 /// How many timeline events one pass turns into notices.
@@ -356,15 +403,8 @@ pub async fn challenge_events(
                 step = step.as_str(),
                 link = link.as_str()
             );
-            let notice = Notice {
-                recipient_user_id: Some(user.id),
-                address: user.email.clone(),
-                kind: NoticeKind::Workflow,
-                cause: cause.clone(),
-                subject: subject.clone(),
-                html: html_of(&text, link),
-                text,
-            };
+            let notice =
+                workflow_notice(conn, base_url, user, &cause, &subject, text, link, now).await?;
             if outbox::enqueue(conn, &notice, now).await? {
                 told += 1;
             }

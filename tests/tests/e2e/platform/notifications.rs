@@ -438,3 +438,147 @@ async fn the_publisher_hears_that_its_challenge_was_published() {
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert_eq!(inbox.count(|_| true), 1, "one mail only");
 }
+
+/// The value of a mail header, its folded lines joined.
+fn header(mail: &str, name: &str) -> Option<String> {
+    let unfolded = mail
+        .replace("\r\n", "\n")
+        .replace("\n ", " ")
+        .replace("\n\t", " ");
+    let wanted = format!("{}:", name.to_lowercase());
+    unfolded
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .find(|l| l.to_lowercase().starts_with(&wanted))
+        .map(|l| l[wanted.len()..].trim().to_owned())
+}
+
+/// The value of `name` in a URL's query.
+fn query_param(url: &str, name: &str) -> String {
+    url.split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(&format!("{name}=")))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Whether the workflow select of the preferences page has `frequency` selected.
+fn workflow_choice_is(html: &str, frequency: &str) -> bool {
+    html.split("name=\"workflow\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .is_some_and(|select| select.contains(&format!("value=\"{frequency}\" selected")))
+}
+
+/// A workflow mail carries a signed one-click unsubscribe link (RFC 8058); posting it
+/// without any cookie switches workflow mails off for that user, a tampered signature
+/// changes nothing, and the preferences page shows the choice.
+#[tokio::test]
+async fn a_one_click_unsubscribe_link_switches_workflow_mails_off() {
+    const ENTERPRISE: &str = "enterprise@demo.techmatch";
+    let (port, inbox) = crate::smtp::start().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let env = [("TECHMATCH_SMTP_URL", format!("smtp://127.0.0.1:{port}"))];
+    let server = start_with(&dir.path().join("data"), None, &env);
+    approve_the_pending_need(&server).await;
+
+    let mail = inbox.wait_for(|m| m.contains(ENTERPRISE)).await;
+    let list = header(&mail, "List-Unsubscribe").unwrap_or_else(|| panic!("{mail}"));
+    assert_eq!(
+        header(&mail, "List-Unsubscribe-Post").as_deref(),
+        Some("List-Unsubscribe=One-Click"),
+        "{mail}"
+    );
+    let url = list
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_owned();
+    assert!(url.contains("/unsubscribe?u="), "{url}");
+    let parts = decoded_parts(&mail);
+    assert!(
+        parts.iter().all(|p| p.contains("/unsubscribe?u=")),
+        "both bodies carry the link: {parts:?}"
+    );
+    let (u, k, s) = (
+        query_param(&url, "u"),
+        query_param(&url, "k"),
+        query_param(&url, "s"),
+    );
+    assert_eq!(k, "workflow");
+
+    // The confirmation page needs no login.
+    let anonymous = super::client();
+    let (status, page, _) = anonymous
+        .page(&server, &format!("/unsubscribe?u={u}&k={k}&s={s}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("action=\"/unsubscribe\""), "{page}");
+
+    // A tampered signature, or another user's id, is refused and changes nothing.
+    let last = if s.ends_with('0') { "1" } else { "0" };
+    let tampered = format!("{}{last}", &s[..s.len() - 1]);
+    let refused = super::client()
+        .form(
+            &server,
+            "/unsubscribe",
+            &[("u", &u), ("k", &k), ("s", &tampered)],
+        )
+        .await;
+    assert_eq!(refused, StatusCode::NOT_FOUND);
+    let other_user = (u.parse::<i64>().unwrap_or_default() + 1).to_string();
+    let refused = super::client()
+        .form(
+            &server,
+            "/unsubscribe",
+            &[("u", &other_user), ("k", &k), ("s", &s)],
+        )
+        .await;
+    assert_eq!(refused, StatusCode::NOT_FOUND);
+    let browser = Client::page_login(&server, ENTERPRISE).await;
+    let (status, html, _) = browser.page(&server, "/me/notifications").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(workflow_choice_is(&html, "immediate"), "{html}");
+
+    // One click, as a mail client sends it: no cookie, no CSRF token.
+    let done = super::client()
+        .form(&server, "/unsubscribe", &[("u", &u), ("k", &k), ("s", &s)])
+        .await;
+    assert_eq!(done, StatusCode::OK);
+    let (_, html, _) = browser.page(&server, "/me/notifications").await;
+    assert!(workflow_choice_is(&html, "off"), "{html}");
+    assert!(html.contains("关闭"), "{html}");
+
+    // The enterprise's next approved need is not mailed to that user.
+    let title = "退订之后审核通过的纳米碳酸钙需求";
+    let enterprise = Client::login(&server, ENTERPRISE, DEMO_PASSWORD).await;
+    let (status, created) = enterprise
+        .post(&server, "/api/v1/me/postings", super::need_body(title))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().unwrap_or_default();
+    let (status, body) = enterprise
+        .post(
+            &server,
+            &format!("/api/v1/me/postings/{id}/actions"),
+            json!({"action": "submit"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+    let (status, body) = moderator
+        .post(
+            &server,
+            &format!("/api/v1/moderation/needs/{id}"),
+            json!({"action": "approve"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(
+        inbox.count(|m| m.contains(ENTERPRISE)),
+        1,
+        "no second workflow mail after unsubscribing"
+    );
+}
