@@ -52,3 +52,18 @@ notice-challenge-body =
     查看详情：{ $link }
 
     科技供需对接平台
+
+## Digests (services/digests.rs)
+
+digest-subject = 科技供需对接平台 { $period } 汇总：{ $count } 条通知
+digest-item = · { $subject }
+digest-body =
+    您好：
+
+    以下是汇总期间的 { $count } 条通知：
+
+    { $items }
+
+    登录平台查看详情：{ $link }
+
+    科技供需对接平台

@@ -10,6 +10,7 @@ pub mod challenge_record;
 pub mod challenges;
 pub mod changes;
 pub mod contacts;
+pub mod digests;
 pub mod export;
 pub mod import;
 pub mod organisations;

@@ -112,6 +112,19 @@ pub async fn enqueue(
         crate::services::preferences::Frequency::Immediate => "pending",
         _ => "held",
     };
+    insert(conn, notice, &dedup_key, status, now).await
+}
+
+/// Writes a notice with the given status unless its key exists. Returns whether it was
+/// new.
+pub(crate) async fn insert(
+    conn: &impl ConnectionTrait,
+    notice: &Notice,
+    dedup_key: &str,
+    status: &str,
+    now: DateTime<Utc>,
+) -> CoreResult<bool> {
+    let dedup_key = dedup_key.to_owned();
     let row = outbox_entry::ActiveModel {
         dedup_key: Set(dedup_key.clone()),
         channel: Set("email".to_owned()),
@@ -152,6 +165,28 @@ pub async fn claim(
     now: DateTime<Utc>,
 ) -> CoreResult<Vec<outbox_entry::Model>> {
     let expired = now - Duration::seconds(CLAIM_LEASE_SECONDS);
+    // Look before taking the write lock: an idle worker polls every second, and on
+    // SQLite an UPDATE, even one that changes nothing, would make a request's
+    // transaction that read before it fail to write.
+    let due = outbox_entry::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(
+                    sea_orm::Condition::all()
+                        .add(outbox_entry::Column::Status.eq("pending"))
+                        .add(outbox_entry::Column::NextAttemptAt.lte(now)),
+                )
+                .add(
+                    sea_orm::Condition::all()
+                        .add(outbox_entry::Column::Status.eq("sending"))
+                        .add(outbox_entry::Column::ClaimedAt.lt(expired)),
+                ),
+        )
+        .one(conn)
+        .await?;
+    if due.is_none() {
+        return Ok(Vec::new());
+    }
     let backend = conn.get_database_backend();
     let (sql, lock) = match backend {
         DbBackend::Postgres => (

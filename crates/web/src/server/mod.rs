@@ -534,6 +534,12 @@ async fn follow_changes(app: AppState) {
         if let Err(error) = notices::challenge_events(&app.db, &app.public_url, now).await {
             tracing::warn!(%error, "turning challenge events into notices failed, retrying");
         }
+        // Held notices go out as digests when their period is over.
+        if let Err(error) =
+            techmatch_core::services::digests::build_due(&app.db, &app.public_url, now).await
+        {
+            tracing::warn!(%error, "building digests failed, retrying");
+        }
         // Another node may have changed the catalogue; this node follows within a tick.
         if let Err(error) = app.reload_industries().await {
             tracing::warn!(%error, "cannot reload the industry catalogue, retrying");

@@ -582,3 +582,58 @@ async fn a_one_click_unsubscribe_link_switches_workflow_mails_off() {
         "no second workflow mail after unsubscribing"
     );
 }
+
+/// A user who chose a daily digest gets nothing at once, then one mail listing the day's
+/// notices after 08:00 Beijing time.
+#[tokio::test]
+async fn a_daily_digest_groups_the_held_notices_into_one_mail() {
+    let (port, inbox) = crate::smtp::start().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let clock = dir.path().join("now.txt");
+    let t0 = chrono::Utc::now();
+    std::fs::write(&clock, t0.to_rfc3339()).unwrap_or_else(|e| panic!("{e}"));
+    let env = [
+        ("TECHMATCH_SMTP_URL", format!("smtp://127.0.0.1:{port}")),
+        ("TECHMATCH_CLOCK_FILE", clock.to_string_lossy().into_owned()),
+    ];
+    let server = start_with(&dir.path().join("data"), None, &env);
+
+    let enterprise = Client::page_login(&server, "enterprise@demo.techmatch").await;
+    let (_, _, token) = enterprise.page(&server, "/me/notifications").await;
+    let status = enterprise
+        .form(
+            &server,
+            "/me/notifications",
+            &[("csrf", &token), ("workflow", "daily")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    let title = approve_the_pending_need(&server).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2000)).await;
+    assert_eq!(
+        inbox.count(|m| m.contains("enterprise@demo.techmatch")),
+        0,
+        "held for the digest"
+    );
+
+    // Two days later the period is over: one digest with the notice in it.
+    let later = t0 + chrono::Duration::days(2);
+    std::fs::write(&clock, later.to_rfc3339()).unwrap_or_else(|e| panic!("{e}"));
+    let mail = inbox
+        .wait_for(|m| m.contains("enterprise@demo.techmatch"))
+        .await;
+    let parts = decoded_parts(&mail);
+    assert!(
+        parts
+            .iter()
+            .any(|p| p.contains("1 条通知") && p.contains(&title)),
+        "{parts:?}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(
+        inbox.count(|m| m.contains("enterprise@demo.techmatch")),
+        1,
+        "one digest"
+    );
+}
