@@ -31,9 +31,12 @@ pub async fn connect(url: &str) -> CoreResult<DatabaseConnection> {
         .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
-        // One writer at a time is SQLite's rule; a small pool avoids lock contention
-        // while still letting readers proceed under WAL.
-        options.max_connections(4).min_connections(1);
+        // One connection: SQLite allows one writer, and a deferred transaction that read
+        // before another connection wrote fails to write (SQLITE_BUSY_SNAPSHOT) whatever
+        // the busy timeout. The server's background writers (outbox worker, followers)
+        // made that a visible, rare 500. Deployments that need concurrency use
+        // PostgreSQL.
+        options.max_connections(1).min_connections(1);
     } else {
         options.max_connections(16);
     }
