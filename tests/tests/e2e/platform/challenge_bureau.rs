@@ -5,56 +5,13 @@
 //! moderator proposes the winners, answers an objection, awards after the 公示, records
 //! the task book and decides a milestone. The publisher and the bidders use the JSON API.
 
-use std::path::{Path, PathBuf};
-
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use techmatch_core::testing::{TestDb, on_each_backend};
 
+use super::challenges::{on_each_platform_with_clock, t0};
 use super::{Client, DEMO_PASSWORD, MODERATOR, client};
-use crate::{Server, start_with};
-
-/// Monday 2026-12-07, 09:00 in Beijing.
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0)
-        .single()
-        .unwrap_or_else(|| panic!("a valid time"))
-}
-
-struct TestClock(PathBuf);
-
-impl TestClock {
-    fn set(&self, now: DateTime<Utc>) {
-        std::fs::write(&self.0, now.to_rfc3339()).unwrap_or_else(|e| panic!("clock: {e}"));
-    }
-}
-
-/// A fresh server per backend whose clock starts at [`t0`].
-async fn on_each_platform_with_clock<F, Fut>(test: F)
-where
-    F: Fn(Server, TestClock) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    on_each_backend(|db: TestDb| {
-        let test = &test;
-        async move {
-            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-            let clock = TestClock(dir.path().join("now.txt"));
-            clock.set(t0());
-            let env = [("TECHMATCH_CLOCK_FILE", path_text(&clock.0))];
-            let server = start_with(&dir.path().join("data"), Some(&db.url), &env);
-            test(server, clock).await;
-            drop(dir);
-            db
-        }
-    })
-    .await;
-}
-
-fn path_text(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
-}
+use crate::Server;
 
 fn challenge_body(deadline: DateTime<Utc>) -> Value {
     json!({

@@ -4,57 +4,15 @@
 //! logged-in user objects through the challenge page. The bureau's steps, which have
 //! pages of their own elsewhere, go through the JSON API here.
 
-use std::path::PathBuf;
-
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::json;
-use techmatch_core::testing::{TestDb, on_each_backend};
 
+use super::challenges::{on_each_platform_with_clock, t0};
 use super::{Client, DEMO_PASSWORD, MODERATOR, client};
-use crate::{Server, start_with};
+use crate::Server;
 
 const TITLE: &str = "高白度纳米碳酸钙连续碳化工艺";
-
-/// Monday 2026-12-07, 09:00 in Beijing.
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0)
-        .single()
-        .unwrap_or_else(|| panic!("a valid time"))
-}
-
-struct TestClock(PathBuf);
-
-impl TestClock {
-    fn set(&self, now: DateTime<Utc>) {
-        std::fs::write(&self.0, now.to_rfc3339()).unwrap_or_else(|e| panic!("clock: {e}"));
-    }
-}
-
-/// A fresh server per backend whose clock starts at [`t0`].
-async fn on_each_platform_with_clock<F, Fut>(test: F)
-where
-    F: Fn(Server, TestClock) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    on_each_backend(|db: TestDb| {
-        let test = &test;
-        async move {
-            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-            let clock = TestClock(dir.path().join("now.txt"));
-            clock.set(t0());
-            let env = [(
-                "TECHMATCH_CLOCK_FILE",
-                clock.0.to_string_lossy().into_owned(),
-            )];
-            let server = start_with(&dir.path().join("data"), Some(&db.url), &env);
-            test(server, clock).await;
-            drop(dir);
-            db
-        }
-    })
-    .await;
-}
 
 /// Posts a form as a browser does: the status, the redirect target and the page.
 async fn submit(

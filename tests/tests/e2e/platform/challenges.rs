@@ -15,22 +15,22 @@ use super::{Client, DEMO_PASSWORD, MODERATOR, client};
 use crate::{Server, start_with};
 
 /// Monday 2026-12-07, 09:00 in Beijing.
-fn t0() -> DateTime<Utc> {
+pub(super) fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0)
         .single()
         .unwrap_or_else(|| panic!("a valid time"))
 }
 
-struct TestClock(PathBuf);
+pub(super) struct TestClock(pub(super) PathBuf);
 
 impl TestClock {
-    fn set(&self, now: DateTime<Utc>) {
+    pub(super) fn set(&self, now: DateTime<Utc>) {
         std::fs::write(&self.0, now.to_rfc3339()).unwrap_or_else(|e| panic!("clock: {e}"));
     }
 }
 
 /// A fresh server per backend whose clock starts at [`t0`].
-async fn on_each_platform_with_clock<F, Fut>(test: F)
+pub(super) async fn on_each_platform_with_clock<F, Fut>(test: F)
 where
     F: Fn(Server, TestClock) -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -51,7 +51,7 @@ where
     .await;
 }
 
-fn path_text(path: &Path) -> String {
+pub(super) fn path_text(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
