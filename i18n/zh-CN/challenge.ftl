@@ -195,7 +195,7 @@ solvers-mail-body =
     榜单详情和申报入口：{ $link }
 
     科技供需对接平台
-solvers-invited-detail = 邀请 { $invited } 位科研人员，已发送邮件 { $mailed } 封
+solvers-invited-detail = 邀请 { $invited } 位科研人员，已通知 { $mailed } 位
 
 ## An accepted result becomes an achievement (services/bids.rs)
 

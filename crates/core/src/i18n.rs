@@ -76,6 +76,7 @@ const ZH_CN: &[(&str, &str)] = &[
         "preferences.ftl",
         include_str!("../../../i18n/zh-CN/preferences.ftl"),
     ),
+    ("alerts.ftl", include_str!("../../../i18n/zh-CN/alerts.ftl")),
 ];
 
 /// All messages of one locale.

@@ -64,6 +64,10 @@ pub struct Match {
     pub score: f32,
     pub factors: Vec<Factor>,
     pub matched_terms: Vec<MatchedTerm>,
+    /// How good the match is on an absolute scale of 0 to 100, comparable between
+    /// postings (the score is not: it grows with the length of the texts). It is the
+    /// share of what the posting asks for that the candidate covers, see [`strength`].
+    pub strength: u8,
 }
 
 /// The texts of a posting as query parts: the title weighs most, then keywords.
@@ -311,6 +315,7 @@ pub fn find_matches(
         let text_of = |field| fields.stored_text(&doc, field);
         let title = text_of(fields.title);
         let haystack = fields.full_text(&doc);
+        let hits = term_hits(&text.terms, &haystack);
         matches.push(Match {
             kind: target,
             id: doc
@@ -322,7 +327,15 @@ pub fn find_matches(
             title,
             score,
             factors: explain(&facts, &weights, score / (1.0 + bonus)),
-            matched_terms: matched_terms(&text.terms, &haystack),
+            strength: strength(&text.terms, &hits, bonus),
+            matched_terms: hits
+                .iter()
+                .take(MATCHED_TERMS_SHOWN)
+                .map(|(term, partial)| MatchedTerm {
+                    term: term.text.clone(),
+                    partial: *partial,
+                })
+                .collect(),
         });
     }
     let best_text = matches.iter().map(text_score).fold(0.0_f32, f32::max);
@@ -343,9 +356,20 @@ fn is_telling(word: &str) -> bool {
     word.chars().count() > 1 && !word.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
-/// The query's words found in a candidate, most important first; a word found only as
-/// some of its character pairs is marked partial.
-fn matched_terms(terms: &[QueryTerm], haystack: &str) -> Vec<MatchedTerm> {
+/// How many matched words an explanation lists.
+const MATCHED_TERMS_SHOWN: usize = 12;
+
+/// The words of the posting itself (not lent by feedback) that a reader would call a
+/// match: what an explanation lists and what [`strength`] measures against.
+fn own_telling_words(terms: &[QueryTerm]) -> impl Iterator<Item = &QueryTerm> {
+    terms
+        .iter()
+        .filter(|t| t.kind == TermKind::Word && !t.from_feedback && is_telling(&t.text))
+}
+
+/// The query's words found in a candidate, most important first, each with whether it
+/// was found only as some of its character pairs.
+fn term_hits<'t>(terms: &'t [QueryTerm], haystack: &str) -> Vec<(&'t QueryTerm, bool)> {
     let lowered = haystack.to_lowercase();
     let words: HashSet<String> = segment(haystack, SegmentMode::Search)
         .into_iter()
@@ -353,22 +377,78 @@ fn matched_terms(terms: &[QueryTerm], haystack: &str) -> Vec<MatchedTerm> {
         .collect();
     let pairs: HashSet<String> = bigrams(haystack).into_iter().map(|t| t.text).collect();
     let mut found = Vec::new();
-    for term in terms
-        .iter()
-        .filter(|t| t.kind == TermKind::Word && !t.from_feedback && is_telling(&t.text))
-    {
+    for term in own_telling_words(terms) {
         if words.contains(&term.text) || lowered.contains(&term.text) {
-            found.push(MatchedTerm {
-                term: term.text.clone(),
-                partial: false,
-            });
+            found.push((term, false));
         } else if bigrams(&term.text).iter().any(|g| pairs.contains(&g.text)) {
-            found.push(MatchedTerm {
-                term: term.text.clone(),
-                partial: true,
-            });
+            found.push((term, true));
         }
     }
-    found.truncate(12);
     found
+}
+
+/// The absolute quality of a match, 0 to 100: the share of the posting's own words,
+/// each weighted by its importance (how much the posting stresses it and how rare it
+/// is), that the candidate contains (a word found only in part counts half), times
+/// the structured fit (industry, maturity, price, mode, region) as `1 + bonus`.
+///
+/// Unlike the score, it does not grow with the length of the texts, so one threshold
+/// serves every posting: that is what match alerts compare with a user's threshold.
+pub fn strength(terms: &[QueryTerm], hits: &[(&QueryTerm, bool)], bonus: f32) -> u8 {
+    let asked: f32 = own_telling_words(terms).map(QueryTerm::importance).sum();
+    if asked <= 0.0 {
+        return 0;
+    }
+    let covered: f32 = hits
+        .iter()
+        .map(|(term, partial)| term.importance() * if *partial { 0.5 } else { 1.0 })
+        .sum();
+    let value = 100.0 * (covered / asked) * (1.0 + bonus).max(0.0);
+    // Clamped to 0..=100 first, so the cast cannot truncate.
+    value.clamp(0.0, 100.0).round() as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn term(text: &str, query_weight: f32, idf: f32, from_feedback: bool) -> QueryTerm {
+        QueryTerm {
+            text: text.to_owned(),
+            query_weight,
+            idf,
+            kind: TermKind::Word,
+            from_feedback,
+        }
+    }
+
+    #[test]
+    fn strength_is_the_weighted_share_of_the_postings_own_words_times_the_fit() {
+        let terms = vec![
+            term("镁合金", 2.0, 2.0, false),
+            term("压铸", 1.0, 2.0, false),
+            term("工艺", 1.0, 1.0, false),
+            // Lent by feedback, or a lone character: not what the posting asks for.
+            term("汽车", 5.0, 5.0, true),
+            term("镁", 5.0, 5.0, false),
+        ];
+        let whole_and_partial = [(&terms[0], false), (&terms[1], true)];
+        // (4 + 2 / 2) of 7.
+        assert_eq!(strength(&terms, &whole_and_partial, 0.0), 71);
+        assert_eq!(strength(&terms, &whole_and_partial, 0.2), 86);
+        assert_eq!(strength(&terms, &whole_and_partial, -2.0), 0);
+        let all = [(&terms[0], false), (&terms[1], false), (&terms[2], false)];
+        assert_eq!(strength(&terms, &all, 0.0), 100);
+        assert_eq!(strength(&terms, &all, 0.5), 100, "never above 100");
+        assert_eq!(strength(&terms, &[], 0.0), 0);
+        assert_eq!(strength(&terms[3..], &[], 0.0), 0, "nothing asked");
+    }
+
+    #[test]
+    fn hits_are_found_whole_or_in_part() {
+        let terms = vec![term("弹力面料", 1.0, 1.0, false), term("染色", 1.0, 1.0, false)];
+        let hits = term_hits(&terms, "高弹面料的数码印花工艺");
+        assert_eq!(hits.len(), 1);
+        assert_eq!((hits[0].0.text.as_str(), hits[0].1), ("弹力面料", true));
+    }
 }

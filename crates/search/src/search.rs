@@ -6,7 +6,7 @@ use serde::Serialize;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
@@ -44,6 +44,8 @@ pub struct SearchRequest {
     pub offset: usize,
     pub limit: usize,
     pub sort: SortOrder,
+    /// Only among these postings (by database id): saved searches test new postings.
+    pub only_ids: Option<Vec<i64>>,
 }
 
 impl SearchRequest {
@@ -60,6 +62,7 @@ impl SearchRequest {
             offset: 0,
             limit: 20,
             sort: SortOrder::Relevance,
+            only_ids: None,
         }
     }
 }
@@ -133,6 +136,10 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
     }
     if let Some(province) = &request.province {
         filters.push((Occur::Must, term_query(f.province, province)));
+    }
+    if let Some(ids) = &request.only_ids {
+        let terms = ids.iter().map(|id| Term::from_field_i64(f.db_id, *id));
+        filters.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
     }
     if let Some(min) = request.min_trl {
         let range = RangeQuery::new(

@@ -9,6 +9,7 @@ use techmatch_core::testing::{TestDb, on_each_backend};
 
 use super::{Server, start_on};
 
+mod alerts;
 mod attachments;
 mod brokers;
 mod challenge_bureau;
@@ -19,6 +20,41 @@ mod outbox_pages;
 
 const DEMO_PASSWORD: &str = "demo-password";
 const MODERATOR: &str = "moderator@demo.techmatch";
+
+/// The decoded text of every part of a MIME message (base64 or quoted-printable).
+fn decoded_parts(raw: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let raw = raw.replace("\r\n", "\n");
+    for section in raw.split("\n--") {
+        let Some((headers, body)) = section.split_once("\n\n") else {
+            continue;
+        };
+        let headers = headers.to_lowercase();
+        if headers.contains("content-transfer-encoding: base64") {
+            let compact: String = body
+                .lines()
+                .take_while(|l| !l.starts_with("--"))
+                .flat_map(|l| l.split_whitespace())
+                .collect();
+            if let Ok(bytes) =
+                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, compact)
+            {
+                parts.push(String::from_utf8_lossy(&bytes).into_owned());
+            }
+        } else if headers.contains("content-type: text/") {
+            parts.push(body.to_owned());
+        }
+    }
+    parts
+}
+
+/// The plain-text part of a mail, decoded.
+fn mail_text(raw: &str) -> String {
+    decoded_parts(raw)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no text part in {raw}"))
+}
 
 /// A browser-like client: its own cookie jar, no automatic redirects (so that a redirect
 /// to the login page can be asserted), and the CSRF token of its session.
@@ -1053,16 +1089,7 @@ async fn a_forgotten_password_is_reset_by_an_emailed_link() {
         );
     }
     let mail = inbox.wait_for(|m| m.contains("forgetful@example.cn")).await;
-    // The body is base64 after the blank line that ends the headers, as mail clients see it.
-    let encoded: String = mail
-        .split("\n\n")
-        .nth(1)
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect();
-    let decoded = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded)
-        .unwrap_or_else(|e| panic!("mail body: {e}: {mail}"));
-    let text = String::from_utf8_lossy(&decoded).into_owned();
+    let text = mail_text(&mail);
     assert!(text.contains("重置"), "{text}");
     let link = text
         .split(&server.base)

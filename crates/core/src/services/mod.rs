@@ -1,6 +1,7 @@
 //! Services: one module per aggregate, functions over `&impl ConnectionTrait` so that the
 //! caller decides whether they run inside a transaction.
 
+pub mod alerts;
 pub mod api_tokens;
 pub mod attachments;
 pub mod audit;

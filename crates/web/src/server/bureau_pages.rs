@@ -312,24 +312,30 @@ pub async fn appoint(
         },
     )
     .await?;
-    txn.commit().await.map_err(CoreError::from)?;
     let link = format!("{}/password/reset?token={token}", app.public_url);
-    if let Some(mailer) = &app.mailer {
-        let minutes = techmatch_core::services::password_resets::VALID_MINUTES;
-        let mut body = t!(
-            "mail-appoint-body",
-            name = user.display_name.as_str(),
-            role = role.label(),
-            email = user.email.as_str(),
-            minutes = minutes,
-            link = link.as_str()
-        );
-        body.push('\n');
-        let subject = t!("mail-appoint-subject");
-        if let Err(error) = mailer.send(&user.email, &subject, body).await {
-            tracing::warn!(%error, "appointment mail failed; the administrator has the link");
-        }
-    }
+    let now = app.clock.now();
+    let text = t!(
+        "mail-appoint-body",
+        name = user.display_name.as_str(),
+        role = role.label(),
+        email = user.email.as_str(),
+        minutes = techmatch_core::services::password_resets::VALID_MINUTES,
+        link = link.as_str()
+    );
+    let notice = super::notices::notice_for(
+        &txn,
+        &app.public_url,
+        &user,
+        techmatch_core::services::outbox::NoticeKind::Account,
+        &format!("appointment:{}", user.id),
+        &t!("mail-appoint-subject"),
+        text,
+        &link,
+        now,
+    )
+    .await?;
+    techmatch_core::services::outbox::enqueue(&txn, &notice, now).await?;
+    txn.commit().await.map_err(CoreError::from)?;
     Ok(AppointedPage { nav, user, link })
 }
 

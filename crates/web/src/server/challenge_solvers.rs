@@ -13,6 +13,8 @@ use techmatch_core::challenge::calendar::china_standard_time;
 use techmatch_core::challenge::lifecycle::ChallengeStatus;
 use techmatch_core::entities::challenge;
 use techmatch_core::posting::{PostingKind, PostingView, Status};
+use sea_orm::TransactionTrait;
+use techmatch_core::services::outbox::{self, NoticeKind};
 use techmatch_core::services::users::User;
 use techmatch_core::services::{challenges, postings, users};
 use techmatch_core::{CoreError, accounts::Role, t};
@@ -184,21 +186,33 @@ pub async fn invite(
     let link = format!("{}/challenges/{}", app.public_url, c.id);
     let subject = t!("solvers-mail-subject", title = c.title.as_str());
     let deadline = beijing(c.bid_deadline);
+    let now = app.clock.now();
+    let cause = format!("challenge-invitation:{}:{}", c.id, now.timestamp_micros());
     let mut mailed = 0usize;
-    if let Some(mailer) = &app.mailer {
-        for invitee in &invitees {
-            let text = t!(
-                "solvers-mail-body",
-                name = invitee.display_name.as_str(),
-                title = c.title.as_str(),
-                deadline = deadline.as_str(),
-                note = body.note.trim(),
-                link = link.as_str()
-            );
-            match mailer.send(&invitee.email, &subject, text).await {
-                Ok(()) => mailed += 1,
-                Err(error) => tracing::warn!(%error, to = %invitee.email, "invitation not sent"),
-            }
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    for invitee in &invitees {
+        let text = t!(
+            "solvers-mail-body",
+            name = invitee.display_name.as_str(),
+            title = c.title.as_str(),
+            deadline = deadline.as_str(),
+            note = body.note.trim(),
+            link = link.as_str()
+        );
+        let notice = super::notices::notice_for(
+            &txn,
+            &app.public_url,
+            invitee,
+            NoticeKind::Workflow,
+            &cause,
+            &subject,
+            text,
+            &link,
+            now,
+        )
+        .await?;
+        if outbox::enqueue(&txn, &notice, now).await? {
+            mailed += 1;
         }
     }
     let detail = t!(
@@ -207,18 +221,18 @@ pub async fn invite(
         mailed = mailed
     );
     challenges::record_event(
-        &app.db,
+        &txn,
         id,
         None,
         Some(&user),
         "challenge.invite",
         Some(&detail),
-        app.clock.now(),
+        now,
     )
     .await?;
+    txn.commit().await.map_err(CoreError::from)?;
     Ok(Json(json!({
         "invited": invitees.len(),
         "mailed": mailed,
-        "mail_configured": app.mailer.is_some(),
     })))
 }

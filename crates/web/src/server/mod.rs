@@ -2,6 +2,7 @@
 
 mod account_api;
 mod account_pages;
+mod alerts;
 mod api;
 mod attachments_api;
 pub mod auth;
@@ -17,7 +18,6 @@ pub mod delivery;
 mod error;
 mod forms;
 mod i18n;
-mod mail;
 mod nav;
 mod notices;
 mod openapi;
@@ -25,6 +25,7 @@ mod outbox_pages;
 mod pages;
 mod password_pages;
 mod preferences_pages;
+mod searches_pages;
 mod settings_pages;
 mod upload;
 mod workspace_api;
@@ -49,8 +50,6 @@ pub use error::{PageError, WebError};
 pub struct Shared {
     pub app: App,
     pub login_limiter: auth::LoginLimiter,
-    /// `None` when no SMTP server is configured.
-    pub mailer: Option<mail::Mailer>,
     /// The address people reach the platform at, for links in mails (no trailing `/`).
     pub public_url: String,
     /// What deadlines are decided by.
@@ -180,6 +179,11 @@ pub fn router(state: AppState) -> Router {
             get(preferences_pages::show).post(preferences_pages::save),
         )
         .route(
+            "/me/searches",
+            get(searches_pages::show).post(searches_pages::create),
+        )
+        .route("/me/searches/{id}/delete", post(searches_pages::delete))
+        .route(
             "/unsubscribe",
             get(preferences_pages::confirm).post(preferences_pages::unsubscribe),
         )
@@ -275,6 +279,18 @@ pub fn router(state: AppState) -> Router {
             post(account_api::login).delete(account_api::logout),
         )
         .route("/api/v1/me", get(account_api::me))
+        .route(
+            "/api/v1/me/notifications",
+            get(preferences_pages::api_show).put(preferences_pages::api_change),
+        )
+        .route(
+            "/api/v1/me/searches",
+            get(searches_pages::api_list).post(searches_pages::api_create),
+        )
+        .route(
+            "/api/v1/me/searches/{id}",
+            axum::routing::delete(searches_pages::api_delete),
+        )
         .route(
             "/api/v1/me/tokens",
             get(account_api::tokens).post(account_api::create_token),
@@ -471,13 +487,6 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let local = listener.local_addr()?;
-    let mailer = match &options.smtp_url {
-        Some(url) => Some(mail::Mailer::new(url, &options.mail_from)?),
-        None => {
-            tracing::warn!("no --smtp-url: mails (password reset links) cannot be sent");
-            None
-        }
-    };
     let public_url = options
         .public_url
         .clone()
@@ -487,12 +496,12 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
     let app: AppState = Arc::new(Shared {
         app,
         login_limiter: auth::LoginLimiter::default(),
-        mailer,
         public_url,
         clock: options.clock.clone(),
     });
     // Sets where the 揭榜挂帅 notices start (the newest step so far) before anyone can act.
     notices::challenge_events(&app.db, &app.public_url, app.clock.now()).await?;
+    alerts::start(&app, app.clock.now()).await?;
     tracing::info!(address = %local, "techmatch is listening");
     println!("techmatch: http://{local}/");
     let follower = tokio::spawn(follow_changes(app.clone()));
@@ -525,8 +534,12 @@ async fn follow_changes(app: AppState) {
         if let Err(error) = app.catch_up().await {
             tracing::warn!(%error, "index catch-up failed, retrying");
         }
-        // Deadlines pass by themselves: bidding closes, 流榜 is declared.
         let now = app.clock.now();
+        // New and edited publications become match alerts and saved-search notices.
+        if let Err(error) = alerts::run_once(&app, now).await {
+            tracing::warn!(%error, "turning publications into alerts failed, retrying");
+        }
+        // Deadlines pass by themselves: bidding closes, 流榜 is declared.
         if let Err(error) = techmatch_core::services::challenges::settle_all(&app.db, now).await {
             tracing::warn!(%error, "settling challenge deadlines failed, retrying");
         }

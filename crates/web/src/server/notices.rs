@@ -48,23 +48,23 @@ pub fn html_of(text: &str, link: &str) -> String {
     )
 }
 
-/// A workflow notice for `user`, with the signed one-click unsubscribe link in its
+/// A notice of `kind` for `user`, with the signed one-click unsubscribe link in its
 /// headers (see `Deliverer::message`) and as a last line of both bodies.
 #[expect(
     clippy::too_many_arguments,
     reason = "every part of the notice is its own value"
 )]
-async fn workflow_notice(
+pub(super) async fn notice_for(
     conn: &impl ConnectionTrait,
     base_url: &str,
     user: &User,
+    kind: NoticeKind,
     cause: &str,
     subject: &str,
     text: String,
     link: &str,
     now: DateTime<Utc>,
 ) -> CoreResult<Notice> {
-    let kind = NoticeKind::Workflow;
     let unsubscribe_url = preferences::unsubscribe_url(conn, base_url, user.id, kind, now).await?;
     let (text, html) = match &unsubscribe_url {
         Some(url) => {
@@ -111,7 +111,18 @@ async fn tell(
 ) -> CoreResult<()> {
     for user in recipients {
         let text = text_for(user);
-        let notice = workflow_notice(conn, base_url, user, cause, subject, text, link, now).await?;
+        let notice = notice_for(
+            conn,
+            base_url,
+            user,
+            NoticeKind::Workflow,
+            cause,
+            subject,
+            text,
+            link,
+            now,
+        )
+        .await?;
         outbox::enqueue(conn, &notice, now).await?;
     }
     Ok(())
@@ -403,8 +414,18 @@ pub async fn challenge_events(
                 step = step.as_str(),
                 link = link.as_str()
             );
-            let notice =
-                workflow_notice(conn, base_url, user, &cause, &subject, text, link, now).await?;
+            let notice = notice_for(
+                conn,
+                base_url,
+                user,
+                NoticeKind::Workflow,
+                &cause,
+                &subject,
+                text,
+                link,
+                now,
+            )
+            .await?;
             if outbox::enqueue(conn, &notice, now).await? {
                 told += 1;
             }
@@ -430,6 +451,33 @@ mod tests {
         assert!(
             html.contains("<a href=\"https://x.cn/a?b=1&amp;c=2\">"),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn mail_bodies_keep_their_paragraphs() {
+        let mut reset = techmatch_core::t!(
+            "mail-reset-body",
+            name = "王工",
+            minutes = 60,
+            link = "https://example.cn/password/reset?token=x"
+        );
+        reset.push('\n');
+        assert_eq!(
+            reset,
+            "王工，您好：\n\n有人（希望是您本人）申请重置科技供需对接平台的登录密码。请在 60 分钟内打开下面的链接设置新密码：\n\nhttps://example.cn/password/reset?token=x\n\n如果不是您本人操作，请忽略本邮件，您的密码不会改变。\n"
+        );
+        let appoint = techmatch_core::t!(
+            "mail-appoint-body",
+            name = "王工",
+            role = "专家",
+            email = "w@example.cn",
+            minutes = 60,
+            link = "L"
+        );
+        assert_eq!(
+            appoint,
+            "王工，您好：\n\n科技局已为您开通科技供需对接平台的专家账号（w@example.cn）。请在 60 分钟内打开下面的链接设置密码：\n\nL"
         );
     }
 }

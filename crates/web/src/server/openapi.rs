@@ -7,7 +7,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 
 use super::{
     account_api, api, attachments_api, broker_pages, challenge_solvers, challenges_api,
-    contacts_api, outbox_pages, settings_pages, upload, workspace_api,
+    contacts_api, outbox_pages, preferences_pages, searches_pages, settings_pages, upload,
+    workspace_api,
 };
 
 #[derive(OpenApi)]
@@ -49,6 +50,11 @@ use super::{
         settings_pages::api_change,
         outbox_pages::api_show,
         outbox_pages::api_retry,
+        preferences_pages::api_show,
+        preferences_pages::api_change,
+        searches_pages::api_list,
+        searches_pages::api_create,
+        searches_pages::api_delete,
         challenges_api::list,
         challenges_api::create,
         challenges_api::show,
@@ -97,6 +103,7 @@ use super::{
         (name = "attachments", description = "Attachments of challenges and bids: PDF, DOC, DOCX, XLS, XLSX, PPT, PPTX, at most 20 MB and 20 files each, served only to those who may see what they belong to"),
         (name = "contacts", description = "Contacts: requests, messages, contracts"),
         (name = "public", description = "Public search and matching"),
+        (name = "notifications", description = "Notification preferences, the match-alert threshold and saved searches"),
     )
 )]
 pub struct ApiDoc;

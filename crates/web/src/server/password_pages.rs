@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use techmatch_core::accounts::password;
+use techmatch_core::services::outbox::{self, NoticeKind};
 use techmatch_core::services::password_resets;
 use techmatch_core::{CoreError, t};
 
@@ -44,33 +45,49 @@ pub async fn forgot(
 ) -> Result<ForgotPage, PageError> {
     // The login budget also bounds reset mails: nobody can flood an inbox from here.
     app.login_limiter.check(&form.email, client)?;
-    if let Some((user, token)) = password_resets::issue(&app.db, &form.email).await? {
-        let link = format!("{}/password/reset?token={token}", app.public_url);
-        let state = app.clone();
-        tokio::spawn(async move {
-            let Some(mailer) = &state.mailer else {
-                tracing::warn!(
-                    "no SMTP server configured (--smtp-url): password reset mail not sent"
-                );
-                return;
-            };
-            let mut body = t!(
-                "mail-reset-body",
-                name = user.display_name.as_str(),
-                minutes = password_resets::VALID_MINUTES,
-                link = link.as_str()
-            );
-            body.push('\n');
-            let subject = t!("mail-reset-subject");
-            if let Err(error) = mailer.send(&user.email, &subject, body).await {
-                tracing::warn!(%error, "password reset mail failed");
-            }
-        });
-    }
+    let state = app.clone();
+    let email = form.email.clone();
+    tokio::spawn(async move {
+        if let Err(error) = enqueue_reset(&state, &email).await {
+            tracing::warn!(%error, "password reset mail not enqueued");
+        }
+    });
     Ok(ForgotPage {
         nav: Nav::of(&viewer),
         sent: true,
     })
+}
+
+/// Issues a reset token for a registered address and enqueues its mail in the same
+/// transaction: a token exists exactly when its mail is on its way.
+async fn enqueue_reset(app: &AppState, email: &str) -> Result<(), WebError> {
+    let now = app.clock.now();
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    let Some((user, token)) = password_resets::issue(&txn, email).await? else {
+        return Ok(());
+    };
+    let link = format!("{}/password/reset?token={token}", app.public_url);
+    let text = t!(
+        "mail-reset-body",
+        name = user.display_name.as_str(),
+        minutes = password_resets::VALID_MINUTES,
+        link = link.as_str()
+    );
+    let notice = super::notices::notice_for(
+        &txn,
+        &app.public_url,
+        &user,
+        NoticeKind::Account,
+        &format!("password-reset:{}", now.timestamp_micros()),
+        &t!("mail-reset-subject"),
+        text,
+        &link,
+        now,
+    )
+    .await?;
+    outbox::enqueue(&txn, &notice, now).await?;
+    txn.commit().await.map_err(CoreError::from)?;
+    Ok(())
 }
 
 #[derive(Template, WebTemplate)]

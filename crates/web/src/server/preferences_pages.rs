@@ -12,10 +12,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use techmatch_core::services::outbox::NoticeKind;
+use techmatch_core::services::alerts;
 use techmatch_core::services::preferences::{self, Frequency};
 use techmatch_core::{CoreError, t};
 
-use super::auth::{CsrfForm, PageUser, Viewer};
+use axum::Json;
+use serde_json::{Value, json};
+
+use super::auth::{ApiUser, CsrfForm, PageUser, Viewer};
+use super::error::ErrorBody;
 use super::i18n::filters;
 use super::nav::Nav;
 use super::{AppState, PageError, WebError};
@@ -60,6 +65,9 @@ pub struct PreferencesPage {
     pub kinds: Vec<KindRow>,
     pub choices: Vec<Choice>,
     pub saved: bool,
+    /// The lowest match strength the user is told of.
+    pub min_strength: u8,
+    pub default_min_strength: u8,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,7 +81,10 @@ pub async fn show(
     Query(query): Query<ShowQuery>,
 ) -> Result<PreferencesPage, PageError> {
     let current = preferences::get(&app.db, page_user.0.user.id).await?;
+    let min_strength = alerts::min_strength(&app.db, page_user.0.user.id).await?;
     Ok(PreferencesPage {
+        min_strength,
+        default_min_strength: alerts::DEFAULT_MIN_STRENGTH,
         nav: Nav::of_user(&page_user),
         kinds: current
             .into_iter()
@@ -101,6 +112,8 @@ pub struct PreferencesForm {
     pub workflow: Option<String>,
     pub match_alert: Option<String>,
     pub saved_search: Option<String>,
+    /// The lowest match strength to be told of, 0 to 100.
+    pub min_strength: Option<String>,
 }
 
 pub async fn save(
@@ -126,8 +139,80 @@ pub async fn save(
         })?;
         preferences::set(&txn, user_id, kind, frequency, now).await?;
     }
+    if let Some(given) = form.min_strength.as_deref().map(str::trim)
+        && !given.is_empty()
+    {
+        let strength = given.parse::<i64>().map_err(|_| {
+            WebError::from(CoreError::invalid(
+                "min_strength",
+                t!("alerts-strength-range"),
+            ))
+        })?;
+        alerts::set_min_strength(&txn, user_id, strength, now).await?;
+    }
     txn.commit().await.map_err(CoreError::from)?;
     Ok(Redirect::to("/me/notifications?saved=1").into_response())
+}
+
+/// The user's notification settings as JSON.
+async fn settings_json(app: &AppState, user_id: i64) -> Result<Value, WebError> {
+    let frequencies: serde_json::Map<String, Value> = preferences::get(&app.db, user_id)
+        .await?
+        .into_iter()
+        .map(|(kind, frequency)| (kind.code().to_owned(), json!(frequency.code())))
+        .collect();
+    Ok(json!({
+        "frequencies": frequencies,
+        "min_strength": alerts::min_strength(&app.db, user_id).await?,
+        "default_min_strength": alerts::DEFAULT_MIN_STRENGTH,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications",
+    responses((status = 200, description = "How often each kind of notice is sent (immediate, daily, weekly, off) and the match-alert threshold (0 to 100)"),
+        (status = 401, description = "Not logged in", body = ErrorBody)))]
+pub async fn api_show(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Value>, WebError> {
+    Ok(Json(settings_json(&app, user.id).await?))
+}
+
+/// Changes to the notification settings; what is left out stays as it is.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct SettingsChange {
+    /// Kind code (workflow, match_alert, saved_search) to frequency code (immediate,
+    /// daily, weekly, off).
+    #[serde(default)]
+    pub frequencies: std::collections::BTreeMap<String, String>,
+    /// The lowest match strength (0 to 100) a match alert is sent for.
+    pub min_strength: Option<i64>,
+}
+
+#[utoipa::path(put, path = "/api/v1/me/notifications", tag = "notifications", request_body = SettingsChange,
+    responses((status = 200, description = "The settings after the change"), (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 422, description = "Unknown kind or frequency, or a threshold outside 0 to 100; nothing is changed", body = ErrorBody)))]
+pub async fn api_change(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Json(body): Json<SettingsChange>,
+) -> Result<Json<Value>, WebError> {
+    let now = app.clock.now();
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    for (code, frequency_code) in &body.frequencies {
+        let kind = preferences::kind_of(code).ok_or_else(|| {
+            CoreError::invalid("frequencies", t!("preferences-unknown-kind"))
+        })?;
+        let frequency = Frequency::parse(frequency_code).ok_or_else(|| {
+            CoreError::invalid("frequencies", t!("preferences-unknown-frequency"))
+        })?;
+        preferences::set(&txn, user.id, kind, frequency, now).await?;
+    }
+    if let Some(strength) = body.min_strength {
+        alerts::set_min_strength(&txn, user.id, strength, now).await?;
+    }
+    txn.commit().await.map_err(CoreError::from)?;
+    Ok(Json(settings_json(&app, user.id).await?))
 }
 
 /// The parameters of an unsubscribe link; a one-click POST sends them in the query and

@@ -564,15 +564,7 @@ async fn likely_solvers_are_proposed_and_invited_by_mail() {
     let mail = inbox
         .wait_for(|m| m.contains("researcher@demo.techmatch"))
         .await;
-    let encoded: String = mail
-        .split("\n\n")
-        .nth(1)
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect();
-    let decoded = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded)
-        .unwrap_or_else(|e| panic!("mail body: {e}: {mail}"));
-    let text = String::from_utf8_lossy(&decoded).into_owned();
+    let text = super::mail_text(&mail);
     assert!(
         text.contains("诚邀") && text.contains(&format!("/challenges/{id}")),
         "{text}"

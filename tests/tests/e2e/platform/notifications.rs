@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{Client, DEMO_PASSWORD, MODERATOR};
+use super::{Client, DEMO_PASSWORD, MODERATOR, decoded_parts};
 use crate::{Server, start_with};
 
 /// Approves the demo's need waiting in the queue; returns its title.
@@ -25,33 +25,6 @@ async fn approve_the_pending_need(server: &Server) -> String {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     pending["title"].as_str().unwrap_or_default().to_owned()
-}
-
-/// The decoded text of every part of a MIME message (base64 or quoted-printable).
-fn decoded_parts(raw: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let raw = raw.replace("\r\n", "\n");
-    for section in raw.split("\n--") {
-        let Some((headers, body)) = section.split_once("\n\n") else {
-            continue;
-        };
-        let headers = headers.to_lowercase();
-        if headers.contains("content-transfer-encoding: base64") {
-            let compact: String = body
-                .lines()
-                .take_while(|l| !l.starts_with("--"))
-                .flat_map(|l| l.split_whitespace())
-                .collect();
-            if let Ok(bytes) =
-                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, compact)
-            {
-                parts.push(String::from_utf8_lossy(&bytes).into_owned());
-            }
-        } else if headers.contains("content-type: text/") {
-            parts.push(body.to_owned());
-        }
-    }
-    parts
 }
 
 #[tokio::test]
@@ -182,7 +155,8 @@ mod faults {
     use techmatch_core::testing::{TestDb, on_each_backend};
 
     use super::super::{Client, DEMO_PASSWORD, MODERATOR, need_body};
-    use super::{approve_the_pending_need, decoded_parts};
+    use super::approve_the_pending_need;
+    use super::super::decoded_parts;
     use crate::{Server, start_with, techmatch};
 
     const ENTERPRISE: &str = "enterprise@demo.techmatch";

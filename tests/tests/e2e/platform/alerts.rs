@@ -1,0 +1,337 @@
+//! Match alerts and saved searches through a real server with a real SMTP server: a
+//! published need alerts the owners of matching achievements once per pair, with the
+//! explanation; a kept search reports new postings that answer it; a user's threshold
+//! silences weaker matches; and 1,000 publications turn into one digest per recipient.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use techmatch_core::testing::{TestDb, on_each_backend};
+
+use super::{Client, DEMO_PASSWORD, MODERATOR, decoded_parts, published_need};
+use crate::{Server, start_with};
+
+const RESEARCHER: &str = "researcher@demo.techmatch";
+const ENTERPRISE: &str = "enterprise@demo.techmatch";
+
+/// Whether a raw mail went to `to` and one of its parts contains every one of `words`.
+fn mail_to_with(raw: &str, to: &str, words: &[&str]) -> bool {
+    raw.contains(to)
+        && decoded_parts(raw)
+            .iter()
+            .any(|part| words.iter().all(|w| part.contains(w)))
+}
+
+/// A server per backend sending mail to an SMTP server inside the test.
+async fn on_each_platform_with_mail<F, Fut>(test: F)
+where
+    F: Fn(Server, crate::smtp::Inbox) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    on_each_backend(|db: TestDb| {
+        let test = &test;
+        async move {
+            let (port, inbox) = crate::smtp::start().await;
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            let env = [("TECHMATCH_SMTP_URL", format!("smtp://127.0.0.1:{port}"))];
+            let server = start_with(&dir.path().join("data"), Some(&db.url), &env);
+            test(server, inbox).await;
+            drop(dir);
+            db
+        }
+    })
+    .await;
+}
+
+/// A need body saying what `achievement` offers, in the need's own words.
+fn need_like(achievement: &Value, title: &str) -> Value {
+    json!({
+        "title": title,
+        "body": format!("我公司需要{}", achievement["body"].as_str().unwrap_or_default()),
+        "keywords": achievement["keywords"]
+            .as_array()
+            .map(|k| k.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("，"))
+            .unwrap_or_default(),
+        "industry": achievement["industry"].as_str().unwrap_or("新材料"),
+        "price": "50-200",
+        "modes": ["技术转让", "合作开发"],
+    })
+}
+
+#[tokio::test]
+async fn a_published_need_alerts_matching_achievement_owners_once_per_pair() {
+    on_each_platform_with_mail(|server, inbox| async move {
+        let researcher = Client::login(&server, RESEARCHER, DEMO_PASSWORD).await;
+        let (status, settings) = researcher
+            .send(
+                &server,
+                reqwest::Method::PUT,
+                "/api/v1/me/notifications",
+                Some(json!({"frequencies": {"match_alert": "immediate", "saved_search": "immediate"}})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{settings}");
+        assert_eq!(settings["frequencies"]["match_alert"], "immediate");
+        assert_eq!(settings["min_strength"], 45, "the default threshold");
+
+        // The need repeats what one of the researcher's achievements offers.
+        let (_, mine) = researcher.get(&server, "/api/v1/me/postings").await;
+        let achievement = mine["postings"]
+            .as_array()
+            .and_then(|all| all.iter().find(|p| p["status"] == "published"))
+            .cloned()
+            .unwrap_or_else(|| panic!("a published achievement of the researcher: {mine}"));
+        let achievement_title = achievement["title"].as_str().unwrap_or_default().to_owned();
+        let enterprise = Client::login(&server, ENTERPRISE, DEMO_PASSWORD).await;
+        let title = format!("求购：{achievement_title}");
+        let (need_id, external_id) =
+            published_need(&server, &enterprise, need_like(&achievement, &title)).await;
+
+        let alert = inbox
+            .wait_for(|m| mail_to_with(m, RESEARCHER, &[&title, "匹配度"]))
+            .await;
+        let text = decoded_parts(&alert).into_iter().next().unwrap_or_default();
+        assert!(text.contains(&achievement_title), "names their posting: {text}");
+        assert!(text.contains("匹配原因"), "explains the match: {text}");
+        assert!(
+            text.contains(&format!("{}/needs/{external_id}", server.base)),
+            "links the need: {text}"
+        );
+        assert!(alert.contains("List-Unsubscribe:"), "{alert}");
+        assert_eq!(
+            inbox.count(|m| mail_to_with(m, ENTERPRISE, &["匹配度"])),
+            0,
+            "the publisher is not alerted of its own publication"
+        );
+
+        // A kept search, refused when it would report everything or has no name.
+        let (status, refused) = researcher
+            .post(&server, "/api/v1/me/searches", json!({"name": "全部", "kind": "needs"}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        let (status, refused) = researcher
+            .post(&server, "/api/v1/me/searches", json!({"name": " ", "kind": "needs", "q": "纳米"}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        let (status, kept) = researcher
+            .post(
+                &server,
+                "/api/v1/me/searches",
+                json!({"name": "耐候涂层需求", "kind": "needs", "q": "耐候涂层"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{kept}");
+        let (_, listed) = researcher.get(&server, "/api/v1/me/searches").await;
+        assert_eq!(listed["searches"][0]["name"], "耐候涂层需求", "{listed}");
+
+        // From now on only perfect matches are worth a mail to the researcher.
+        let (status, settings) = researcher
+            .send(
+                &server,
+                reqwest::Method::PUT,
+                "/api/v1/me/notifications",
+                Some(json!({"min_strength": 100})),
+            )
+            .await;
+        assert_eq!((status, &settings["min_strength"]), (StatusCode::OK, &json!(100)));
+        let (status, _) = researcher
+            .send(
+                &server,
+                reqwest::Method::PUT,
+                "/api/v1/me/notifications",
+                Some(json!({"min_strength": 101})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // The first need is edited (and published again): the pair was told already.
+        let mut edited = need_like(&achievement, &title);
+        edited["body"] = json!(format!("{}，希望年内完成中试。", edited["body"].as_str().unwrap_or_default()));
+        let (status, body) = enterprise
+            .send(
+                &server,
+                reqwest::Method::PUT,
+                &format!("/api/v1/me/postings/{need_id}"),
+                Some(edited),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let (status, body) = moderator
+            .post(
+                &server,
+                &format!("/api/v1/moderation/needs/{need_id}"),
+                json!({"action": "approve"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        // A second need answers the kept search and half matches the achievement.
+        let second = format!("耐候涂层与{achievement_title}配套应用");
+        let mut body = need_like(&achievement, &second);
+        body["body"] = json!("户外装备需要耐候涂层，抗紫外线老化，盐雾试验一千小时不起泡。");
+        body["keywords"] = json!("耐候涂层，户外");
+        published_need(&server, &enterprise, body).await;
+        inbox
+            .wait_for(|m| mail_to_with(m, RESEARCHER, &["耐候涂层需求", &second]))
+            .await;
+        // Alerts are enqueued in the order of the changes, and sent in that order: by
+        // now every alert the edit or the second need could cause would have arrived.
+        let pair = format!("「{title}」与您的「{achievement_title}」");
+        assert_eq!(
+            inbox.count(|m| mail_to_with(m, RESEARCHER, &["匹配度", &pair])),
+            1,
+            "one alert per pair"
+        );
+        assert_eq!(
+            inbox.count(|m| mail_to_with(m, RESEARCHER, &["匹配度", &second])),
+            0,
+            "none below the threshold"
+        );
+    })
+    .await;
+}
+
+/// The digest count of a recipient's mail: the number in "N 条通知".
+fn digest_count(raw: &str) -> Option<u64> {
+    decoded_parts(raw).iter().find_map(|part| {
+        let (before, _) = part.split_once(" 条通知")?;
+        let before = before.trim_end();
+        before
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse().ok())
+    })
+}
+
+/// 1,000 needs published at once, each matching the achievements of dozens of
+/// institutes: every researcher gets one daily digest listing the needs that match
+/// theirs, and nobody gets a mail before the digest hour. Prints the rates it measures.
+#[tokio::test]
+async fn a_thousand_publications_become_one_digest_per_recipient() {
+    const INSTITUTES: usize = 30;
+    const NEEDS: usize = 1_000;
+    let (port, inbox) = crate::smtp::start().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let clock = super::challenges::TestClock(dir.path().join("now.txt"));
+    // Monday 2026-12-07 09:00 in Beijing: the next digest goes out tomorrow at 08:00.
+    let t0 = super::challenges::t0();
+    clock.set(t0);
+    let data = dir.path().join("data");
+    let env = [
+        ("TECHMATCH_SMTP_URL", format!("smtp://127.0.0.1:{port}")),
+        (
+            "TECHMATCH_CLOCK_FILE",
+            super::challenges::path_text(&clock.0),
+        ),
+    ];
+    let server = start_with(&data, None, &env);
+
+    // Researchers register their institutes, whose achievements are then imported.
+    let mut achievements = String::new();
+    for i in 0..INSTITUTES {
+        let institute = format!("晋中第{i}材料研究所");
+        Client::register(
+            &server,
+            &format!("r{i}@institute{i}.example.cn"),
+            "researcher",
+            &institute,
+        )
+        .await;
+        achievements.push_str(
+            &json!({
+                "id": format!("vol-a-{i}"),
+                "title": format!("赤泥综合利用制备路基材料技术（{i}号）"),
+                "abstract": "以氧化铝厂赤泥为主要原料，经脱碱、活化和复配制备道路基层材料，赤泥掺量达到百分之六十，强度满足公路路基要求。",
+                "keywords": "赤泥，综合利用，路基材料，固废",
+                "field": "节能环保",
+                "trl": 6,
+                "org_name": institute,
+                "org_kind": "科研院所",
+            })
+            .to_string(),
+        );
+        achievements.push('\n');
+    }
+    let mut needs = String::new();
+    for i in 0..NEEDS {
+        needs.push_str(
+            &json!({
+                "id": format!("vol-n-{i}"),
+                "title": format!("赤泥综合利用制备路基材料（第{i}批）"),
+                "description": "本企业氧化铝生产每年产生大量赤泥，需要赤泥综合利用技术，用于制备道路路基材料，降低固废堆存。",
+                "keywords": "赤泥，综合利用，路基材料",
+                "industry": "节能环保",
+                "org_name": format!("晋阳县第{}氧化铝厂", i % 50),
+            })
+            .to_string(),
+        );
+        needs.push('\n');
+    }
+    let lists = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let achievements_file = lists.path().join("achievements.jsonl");
+    let needs_file = lists.path().join("needs.jsonl");
+    std::fs::write(&achievements_file, achievements).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&needs_file, needs).unwrap_or_else(|e| panic!("{e}"));
+    let import = |kind: &str, file: &std::path::Path| {
+        let output = crate::run(
+            &data,
+            &["import", kind, &super::challenges::path_text(file)],
+        );
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    import("achievements", &achievements_file);
+    let admin = Client::login(&server, "admin@demo.techmatch", DEMO_PASSWORD).await;
+    let held = |summary: &Value| summary["counts"]["held"].as_u64().unwrap_or(0);
+    let started = Instant::now();
+    import("needs", &needs_file);
+    let imported = started.elapsed();
+
+    // Every need matches every institute's achievement: one held alert per pair.
+    let expected = (INSTITUTES * NEEDS) as u64;
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let (_, outbox) = admin.get(&server, "/api/v1/outbox").await;
+        if held(&outbox) >= expected {
+            assert_eq!(held(&outbox), expected, "{outbox}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "alerts not enqueued: {outbox}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let enqueued = started.elapsed();
+    assert_eq!(
+        inbox.count(|m| m.contains("@institute")),
+        0,
+        "match alerts wait for the daily digest"
+    );
+
+    // At 08:00 the next morning each researcher gets one digest of 1,000 alerts.
+    clock.set(t0 + chrono::Duration::hours(23));
+    let digests_started = Instant::now();
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while inbox.count(|m| m.contains("@institute")) < INSTITUTES {
+        assert!(Instant::now() < deadline, "digests not delivered");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let delivered = digests_started.elapsed();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for i in 0..INSTITUTES {
+        let to = format!("r{i}@institute{i}.example.cn");
+        assert_eq!(inbox.count(|m| m.contains(&to)), 1, "one digest for {to}");
+        let digest = inbox.wait_for(|m| m.contains(&to)).await;
+        assert_eq!(digest_count(&digest), Some(NEEDS as u64), "{to}");
+    }
+    println!(
+        "volume: imported {NEEDS} needs in {:.1} s; {expected} alerts enqueued {:.1} s after the import started ({:.0} per second); {INSTITUTES} digests built and delivered in {:.1} s",
+        imported.as_secs_f64(),
+        enqueued.as_secs_f64(),
+        expected as f64 / enqueued.as_secs_f64(),
+        delivered.as_secs_f64(),
+    );
+}
