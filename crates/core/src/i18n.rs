@@ -76,6 +76,10 @@ const ZH_CN: &[(&str, &str)] = &[
         "preferences.ftl",
         include_str!("../../../i18n/zh-CN/preferences.ftl"),
     ),
+    (
+        "webhooks.ftl",
+        include_str!("../../../i18n/zh-CN/webhooks.ftl"),
+    ),
 ];
 
 /// All messages of one locale.

@@ -24,3 +24,4 @@ pub mod password_reset;
 pub mod session;
 pub mod setting;
 pub mod user;
+pub mod webhook;

@@ -35,7 +35,7 @@ pub struct Choice {
     pub label: String,
 }
 
-fn name_of(kind: NoticeKind) -> String {
+pub(super) fn name_of(kind: NoticeKind) -> String {
     match kind {
         NoticeKind::Workflow => t!("preferences-kind-workflow"),
         NoticeKind::MatchAlert => t!("preferences-kind-match-alert"),
@@ -60,6 +60,8 @@ pub struct PreferencesPage {
     pub kinds: Vec<KindRow>,
     pub choices: Vec<Choice>,
     pub saved: bool,
+    /// Whether the user may manage their organisation's webhooks.
+    pub webhooks: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,6 +95,7 @@ pub async fn show(
             })
             .collect(),
         saved: query.saved.is_some(),
+        webhooks: techmatch_core::services::webhooks::own_org(&page_user.0.user).is_ok(),
     })
 }
 
