@@ -17,6 +17,7 @@ mod m20261203_000001_outbox;
 mod m20261203_000002_challenge_published;
 mod m20261203_000003_notification_preferences;
 mod m20261204_000001_alerts;
+mod m20261204_000002_webhooks;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000002_challenge_published::Migration),
             Box::new(m20261203_000003_notification_preferences::Migration),
             Box::new(m20261204_000001_alerts::Migration),
+            Box::new(m20261204_000002_webhooks::Migration),
         ]
     }
 }

@@ -77,6 +77,10 @@ const ZH_CN: &[(&str, &str)] = &[
         include_str!("../../../i18n/zh-CN/preferences.ftl"),
     ),
     ("alerts.ftl", include_str!("../../../i18n/zh-CN/alerts.ftl")),
+    (
+        "webhooks.ftl",
+        include_str!("../../../i18n/zh-CN/webhooks.ftl"),
+    ),
 ];
 
 /// All messages of one locale.

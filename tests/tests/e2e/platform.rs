@@ -17,6 +17,7 @@ mod challenge_pages;
 mod challenges;
 mod notifications;
 mod outbox_pages;
+mod webhooks;
 
 const DEMO_PASSWORD: &str = "demo-password";
 const MODERATOR: &str = "moderator@demo.techmatch";
@@ -540,6 +541,8 @@ async fn every_route_admits_only_its_roles() {
             ("/me/new", [LOGIN, 200, 200, 403, 403, 403]),
             ("/me/upload", [LOGIN, 200, 200, 403, 403, 403]),
             ("/me/notifications", [LOGIN, 200, 200, 200, 200, 200]),
+            ("/me/webhooks", [LOGIN, 200, 200, 200, 200, 200]),
+            ("/api/v1/me/webhooks", [401, 200, 200, 200, 200, 200]),
             ("/bureau/queue", [LOGIN, 403, 403, 200, 200, 403]),
             ("/bureau/audit", [LOGIN, 403, 403, 200, 200, 403]),
             ("/bureau/users", [LOGIN, 403, 403, 200, 200, 403]),

@@ -26,3 +26,4 @@ pub mod saved_search;
 pub mod session;
 pub mod setting;
 pub mod user;
+pub mod webhook;

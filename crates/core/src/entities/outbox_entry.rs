@@ -29,6 +29,8 @@ pub struct Model {
     /// The signed one-click unsubscribe URL (RFC 8058), when the kind can be switched off.
     #[sea_orm(column_type = "Text", nullable)]
     pub unsubscribe_url: Option<String>,
+    /// For a `webhook` channel notice: the webhook it is posted to.
+    pub webhook_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,4 +22,5 @@ pub mod preferences;
 pub mod sessions;
 pub mod settings;
 pub mod users;
+pub mod webhooks;
 pub mod workflow;

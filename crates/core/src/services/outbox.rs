@@ -9,7 +9,9 @@
 //! expires and the notice is sent again with the same Message-ID, which mail systems
 //! recognise as the same message; it is never lost. A failed delivery is retried with
 //! exponential backoff, and after [`MAX_ATTEMPTS`] the notice is dead-lettered for the
-//! bureau administrator, who can send it again.
+//! bureau administrator, who can send it again. A row's channel is `email`, or
+//! `webhook` for a post to one of an organisation's webhooks (see
+//! `services::webhooks`), retried and dead-lettered the same way.
 
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
@@ -90,6 +92,10 @@ fn message_id(dedup_key: &str) -> String {
 /// digest is enqueued `held`: never claimed for sending alone. Returns whether it was
 /// enqueued.
 ///
+/// The webhooks of the recipient's organisation that take the kind get their own post,
+/// once per cause whichever member the notice is for, and at once whatever the
+/// member chose for mail (see `services::webhooks`).
+///
 /// # Errors
 /// Database errors.
 pub async fn enqueue(
@@ -97,6 +103,7 @@ pub async fn enqueue(
     notice: &Notice,
     now: DateTime<Utc>,
 ) -> CoreResult<bool> {
+    crate::services::webhooks::fan_out(conn, notice, now).await?;
     let recipient = notice
         .recipient_user_id
         .map_or_else(|| notice.address.to_lowercase(), |id| format!("user:{id}"));
@@ -124,22 +131,60 @@ pub(crate) async fn insert(
     status: &str,
     now: DateTime<Utc>,
 ) -> CoreResult<bool> {
+    let post = Post {
+        channel: "email",
+        recipient_user_id: notice.recipient_user_id,
+        address: &notice.address,
+        text: &notice.text,
+        html: &notice.html,
+        unsubscribe_url: notice.unsubscribe_url.as_deref(),
+        webhook_id: None,
+    };
+    insert_post(conn, notice, &post, dedup_key, status, now).await
+}
+
+/// Where and how one copy of a notice goes: a mail to its recipient, or a post to a
+/// webhook.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Post<'a> {
+    /// `email` or `webhook`.
+    pub channel: &'static str,
+    pub recipient_user_id: Option<i64>,
+    /// The mail address or the webhook's URL.
+    pub address: &'a str,
+    pub text: &'a str,
+    pub html: &'a str,
+    pub unsubscribe_url: Option<&'a str>,
+    pub webhook_id: Option<i64>,
+}
+
+/// Writes one copy of `notice` as `post` says, unless its key exists. Returns whether
+/// it was new.
+pub(crate) async fn insert_post(
+    conn: &impl ConnectionTrait,
+    notice: &Notice,
+    post: &Post<'_>,
+    dedup_key: &str,
+    status: &str,
+    now: DateTime<Utc>,
+) -> CoreResult<bool> {
     let dedup_key = dedup_key.to_owned();
     let row = outbox_entry::ActiveModel {
         dedup_key: Set(dedup_key.clone()),
-        channel: Set("email".to_owned()),
-        recipient_user_id: Set(notice.recipient_user_id),
-        address: Set(notice.address.clone()),
+        channel: Set(post.channel.to_owned()),
+        recipient_user_id: Set(post.recipient_user_id),
+        address: Set(post.address.to_owned()),
         kind: Set(notice.kind.code().to_owned()),
         subject: Set(notice.subject.clone()),
-        body_text: Set(notice.text.clone()),
-        body_html: Set(notice.html.clone()),
+        body_text: Set(post.text.to_owned()),
+        body_html: Set(post.html.to_owned()),
         message_id: Set(message_id(&dedup_key)),
         status: Set(status.to_owned()),
         attempts: Set(0),
         next_attempt_at: Set(now),
         created_at: Set(now),
-        unsubscribe_url: Set(notice.unsubscribe_url.clone()),
+        unsubscribe_url: Set(post.unsubscribe_url.map(str::to_owned)),
+        webhook_id: Set(post.webhook_id),
         ..Default::default()
     };
     let inserted = outbox_entry::Entity::insert(row)
@@ -286,6 +331,28 @@ pub async fn mark_failed(
     Ok(dead)
 }
 
+/// Drops a claimed notice that can no longer be delivered (its webhook was deleted or
+/// switched off): it is neither retried nor dead-lettered.
+///
+/// # Errors
+/// Database errors.
+pub async fn mark_dropped(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    worker: &str,
+    reason: &str,
+) -> CoreResult<()> {
+    outbox_entry::Entity::update_many()
+        .col_expr(outbox_entry::Column::Status, "dropped".into())
+        .col_expr(outbox_entry::Column::LastError, reason.into())
+        .filter(outbox_entry::Column::Id.eq(id))
+        .filter(outbox_entry::Column::ClaimedBy.eq(worker))
+        .filter(outbox_entry::Column::Status.eq("sending"))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// The dead-lettered notices, newest first.
 ///
 /// # Errors
@@ -335,6 +402,12 @@ pub struct OutboxSummary {
     pub sending: u64,
     pub sent: u64,
     pub dead: u64,
+    /// Waiting for their recipient's daily or weekly digest.
+    pub held: u64,
+    /// Sent as part of a digest.
+    pub digested: u64,
+    /// Never to be sent: the recipient switched the kind off, or the webhook is gone.
+    pub dropped: u64,
 }
 
 /// Counts the notices per state.
@@ -359,6 +432,9 @@ pub async fn summary(conn: &impl ConnectionTrait) -> CoreResult<OutboxSummary> {
             "sending" => counts.sending = n,
             "sent" => counts.sent = n,
             "dead" => counts.dead = n,
+            "held" => counts.held = n,
+            "digested" => counts.digested = n,
+            "dropped" => counts.dropped = n,
             other => tracing::warn!(status = other, "unknown outbox status"),
         }
     }

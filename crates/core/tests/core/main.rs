@@ -8,6 +8,7 @@ mod lifecycle;
 mod organisations;
 mod outbox;
 mod preferences;
+mod webhooks;
 
 use techmatch_core::domain::IndustryCatalogue;
 use techmatch_core::lists::read::{ListFormat, RawList, read_list_bytes};

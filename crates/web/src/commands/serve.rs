@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// (default: http:// and the bound address).
     #[arg(long, env = "TECHMATCH_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Extra trusted root certificates (PEM) for webhooks on a private network, added
+    /// to the usual roots.
+    #[arg(long, env = "TECHMATCH_WEBHOOK_CA_FILE")]
+    pub webhook_ca_file: Option<std::path::PathBuf>,
     /// Tests only: read the current time from this file (an RFC 3339 timestamp) so that
     /// deadlines can be crossed without waiting.
     #[arg(long, env = "TECHMATCH_CLOCK_FILE", hide = true)]
@@ -56,6 +60,7 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
         smtp_url: args.smtp_url,
         mail_from: args.mail_from,
         public_url: args.public_url,
+        webhook_ca_file: args.webhook_ca_file,
         clock: args
             .clock_file
             .map_or(crate::clock::Clock::System, crate::clock::Clock::File),

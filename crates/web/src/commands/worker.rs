@@ -1,7 +1,8 @@
-//! `techmatch worker [--smtp-url URL] [--mail-from ADDR]`: delivers the outbox's notices
-//! without serving pages, so that a deployment can run more delivery than web nodes.
-//! Any number may run beside `techmatch serve` on one PostgreSQL database: claims never
-//! overlap (see `techmatch_core::services::outbox`).
+//! `techmatch worker [--smtp-url URL] [--mail-from ADDR] [--webhook-ca-file PATH]`:
+//! delivers the outbox's notices (mails and webhook posts) without serving pages, so
+//! that a deployment can run more delivery than web nodes. Any number may run beside
+//! `techmatch serve` on one PostgreSQL database: claims never overlap (see
+//! `techmatch_core::services::outbox`).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -26,6 +27,10 @@ pub struct WorkerArgs {
         default_value_t = t!("mail-default-sender")
     )]
     pub mail_from: String,
+    /// Extra trusted root certificates (PEM) for webhooks on a private network, added
+    /// to the usual roots.
+    #[arg(long, env = "TECHMATCH_WEBHOOK_CA_FILE")]
+    pub webhook_ca_file: Option<std::path::PathBuf>,
     /// Tests only: read the current time from this file (an RFC 3339 timestamp), as for
     /// `serve`, so that retry delays can be crossed without waiting.
     #[arg(long, env = "TECHMATCH_CLOCK_FILE", hide = true)]
@@ -50,7 +55,12 @@ pub async fn run(
     let conn = db::connect(&url)
         .await
         .context("cannot open the database")?;
-    let deliverer = Deliverer::new(args.smtp_url.as_deref(), &args.mail_from, data_dir)?;
+    let deliverer = Deliverer::new(
+        args.smtp_url.as_deref(),
+        &args.mail_from,
+        data_dir,
+        args.webhook_ca_file.as_deref(),
+    )?;
     if let Some(dir) = deliverer.mail_dir() {
         tracing::warn!(dir = %dir.display(), "no --smtp-url: notices are written as files");
     }

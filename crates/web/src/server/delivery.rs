@@ -1,9 +1,11 @@
-//! The outbox worker: claims due notices and delivers them, by SMTP when the platform
-//! has a mail server, else as `.eml` files under `<data dir>/mail/` so that a newcomer
-//! sees what would have been sent. `techmatch serve` runs one; `techmatch worker` runs
-//! one alone. Any number may run against one PostgreSQL database: claims never overlap.
+//! The outbox worker: claims due notices and delivers them. Mails go by SMTP when the
+//! platform has a mail server, else as `.eml` files under `<data dir>/mail/` so that a
+//! newcomer sees what would have been sent. Webhook posts go over HTTPS with one
+//! reqwest client per worker (see `techmatch_core::services::webhooks`).
+//! `techmatch serve` runs one worker; `techmatch worker` runs one alone. Any number may
+//! run against one PostgreSQL database: claims never overlap.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -13,6 +15,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::DatabaseConnection;
 use techmatch_core::entities::outbox_entry;
 use techmatch_core::services::outbox;
+use techmatch_core::services::webhooks::{self, Format};
 
 use crate::clock::Clock;
 
@@ -21,6 +24,54 @@ const BATCH: u64 = 20;
 
 /// How often an idle worker looks for due notices.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How long a webhook may take to accept the connection, and to answer in all.
+const WEBHOOK_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// How much of a webhook's answer is read: enough for a robot's error code.
+const WEBHOOK_ANSWER_BYTES: usize = 64 * 1024;
+
+/// What became of one claimed notice.
+enum Outcome {
+    Sent,
+    /// Never to be sent: the reason is recorded.
+    Dropped(&'static str),
+}
+
+/// The client every webhook post of a worker goes through: no redirects (a webhook
+/// that moved must be registered again, and a redirect must not carry a signed post
+/// elsewhere), bounded waits, and the extra roots of `ca_file` (PEM) besides the usual
+/// ones, for receivers on a private network.
+///
+/// # Errors
+/// An unreadable CA file, one without a certificate, or a TLS setup failure.
+pub fn webhook_client(ca_file: Option<&Path>) -> anyhow::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(WEBHOOK_CONNECT_TIMEOUT)
+        .timeout(WEBHOOK_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!(
+            "techmatch/",
+            env!("CARGO_PKG_VERSION"),
+            " (notification webhooks)"
+        ));
+    if let Some(path) = ca_file {
+        let pem = std::fs::read(path)
+            .with_context(|| format!("cannot read webhook CA file {}", path.display()))?;
+        let roots = reqwest::Certificate::from_pem_bundle(&pem)
+            .with_context(|| format!("invalid webhook CA file {}", path.display()))?;
+        anyhow::ensure!(
+            !roots.is_empty(),
+            "no certificate in webhook CA file {}",
+            path.display()
+        );
+        builder = builder.tls_certs_merge(roots);
+    }
+    builder
+        .build()
+        .context("cannot build the http client for webhooks")
+}
 
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -31,17 +82,20 @@ enum Transport {
 pub struct Deliverer {
     transport: Transport,
     from: Mailbox,
+    /// Posts to webhooks.
+    http: reqwest::Client,
     /// Names this worker's claims: host, process and a random part.
     worker: String,
 }
 
 impl Deliverer {
     /// # Errors
-    /// A malformed SMTP URL or sender address.
+    /// A malformed SMTP URL or sender address, or an unusable webhook CA file.
     pub fn new(
         smtp_url: Option<&str>,
         from: &str,
-        data_dir: &std::path::Path,
+        data_dir: &Path,
+        webhook_ca_file: Option<&Path>,
     ) -> anyhow::Result<Deliverer> {
         let transport = match smtp_url {
             Some(url) => {
@@ -54,6 +108,7 @@ impl Deliverer {
         Ok(Deliverer {
             transport,
             from: from.parse().context("invalid sender address")?,
+            http: webhook_client(webhook_ca_file)?,
             worker: format!("{host}:{}:{random}", std::process::id()),
         })
     }
@@ -113,6 +168,53 @@ impl Deliverer {
         Ok(())
     }
 
+    /// Posts a `webhook` notice to its webhook, as the webhook's format says, signed at
+    /// `now`.
+    async fn post(
+        &self,
+        db: &DatabaseConnection,
+        notice: &outbox_entry::Model,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<Outcome> {
+        let Some(webhook_id) = notice.webhook_id else {
+            return Ok(Outcome::Dropped("webhook notice without a webhook"));
+        };
+        let Some(hook) = webhooks::deliverable(db, webhook_id).await? else {
+            return Ok(Outcome::Dropped("webhook deleted or inactive"));
+        };
+        let format = Format::parse(&hook.format)
+            .with_context(|| format!("unknown webhook format {}", hook.format))?;
+        let request = webhooks::request(
+            format,
+            &hook.url,
+            hook.secret.as_deref(),
+            &webhooks::Message::of(notice),
+            now,
+        )?;
+        let mut builder = self.http.post(&request.url).body(request.body);
+        for (name, value) in request.headers {
+            builder = builder.header(name, value);
+        }
+        // The URL may hold a robot's access token: errors, which the outbox page shows,
+        // go without it.
+        let mut response = builder.send().await.map_err(reqwest::Error::without_url)?;
+        let status = response.status().as_u16();
+        let mut answer = Vec::new();
+        while answer.len() < WEBHOOK_ANSWER_BYTES {
+            match response
+                .chunk()
+                .await
+                .map_err(reqwest::Error::without_url)?
+            {
+                Some(chunk) => answer.extend_from_slice(&chunk),
+                None => break,
+            }
+        }
+        webhooks::check_answer(format, status, &String::from_utf8_lossy(&answer))
+            .map_err(anyhow::Error::msg)?;
+        Ok(Outcome::Sent)
+    }
+
     /// One pass: claims due notices and delivers them. Returns how many were claimed.
     ///
     /// # Errors
@@ -120,8 +222,18 @@ impl Deliverer {
     pub async fn run_once(&self, db: &DatabaseConnection, clock: &Clock) -> anyhow::Result<usize> {
         let claimed = outbox::claim(db, &self.worker, BATCH, clock.now()).await?;
         for notice in &claimed {
-            match self.deliver(notice).await {
-                Ok(()) => outbox::mark_sent(db, notice.id, &self.worker, clock.now()).await?,
+            let outcome = match notice.channel.as_str() {
+                "webhook" => self.post(db, notice, clock.now()).await,
+                _ => self.deliver(notice).await.map(|()| Outcome::Sent),
+            };
+            match outcome {
+                Ok(Outcome::Sent) => {
+                    outbox::mark_sent(db, notice.id, &self.worker, clock.now()).await?;
+                }
+                Ok(Outcome::Dropped(reason)) => {
+                    outbox::mark_dropped(db, notice.id, &self.worker, reason).await?;
+                    tracing::info!(id = notice.id, reason, "notice dropped");
+                }
                 Err(error) => {
                     let dead = outbox::mark_failed(
                         db,
@@ -131,7 +243,7 @@ impl Deliverer {
                         clock.now(),
                     )
                     .await?;
-                    tracing::warn!(id = notice.id, attempts = notice.attempts, dead, %error, "notice not delivered");
+                    tracing::warn!(id = notice.id, channel = %notice.channel, attempts = notice.attempts, dead, %error, "notice not delivered");
                 }
             }
         }

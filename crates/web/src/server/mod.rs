@@ -28,6 +28,7 @@ mod preferences_pages;
 mod searches_pages;
 mod settings_pages;
 mod upload;
+mod webhooks_pages;
 mod workspace_api;
 mod workspace_pages;
 
@@ -63,6 +64,8 @@ pub struct ServerOptions {
     pub mail_from: String,
     /// Defaults to `http://` and the bound address.
     pub public_url: Option<String>,
+    /// Extra trusted roots (PEM) for webhooks on a private network.
+    pub webhook_ca_file: Option<std::path::PathBuf>,
     pub clock: Clock,
 }
 
@@ -186,6 +189,20 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/unsubscribe",
             get(preferences_pages::confirm).post(preferences_pages::unsubscribe),
+        )
+        // An organisation's webhooks (group robots, signed JSON receivers).
+        .route(
+            "/me/webhooks",
+            get(webhooks_pages::show).post(webhooks_pages::create),
+        )
+        .route("/me/webhooks/{id}/delete", post(webhooks_pages::delete))
+        .route(
+            "/api/v1/me/webhooks",
+            get(webhooks_pages::api_list).post(webhooks_pages::api_create),
+        )
+        .route(
+            "/api/v1/me/webhooks/{id}",
+            axum::routing::delete(webhooks_pages::api_delete),
         )
         // 揭榜挂帅: the bureau's console and the experts' review.
         .route("/bureau/challenges", get(challenge_bureau_pages::list))
@@ -509,6 +526,7 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
         options.smtp_url.as_deref(),
         &options.mail_from,
         &app.data_dir,
+        options.webhook_ca_file.as_deref(),
     )?;
     let outbox_worker = tokio::spawn(deliverer.run(app.db.clone(), app.clock.clone()));
     let service = router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();

@@ -8,7 +8,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use super::{
     account_api, api, attachments_api, broker_pages, challenge_solvers, challenges_api,
     contacts_api, outbox_pages, preferences_pages, searches_pages, settings_pages, upload,
-    workspace_api,
+    webhooks_pages, workspace_api,
 };
 
 #[derive(OpenApi)]
@@ -55,6 +55,9 @@ use super::{
         searches_pages::api_list,
         searches_pages::api_create,
         searches_pages::api_delete,
+        webhooks_pages::api_list,
+        webhooks_pages::api_create,
+        webhooks_pages::api_delete,
         challenges_api::list,
         challenges_api::create,
         challenges_api::show,
@@ -102,6 +105,7 @@ use super::{
         (name = "bids", description = "Bids on open challenge calls: drafting, formal review, expert scores, milestones, acceptance"),
         (name = "attachments", description = "Attachments of challenges and bids: PDF, DOC, DOCX, XLS, XLSX, PPT, PPTX, at most 20 MB and 20 files each, served only to those who may see what they belong to"),
         (name = "contacts", description = "Contacts: requests, messages, contracts"),
+        (name = "webhooks", description = "An organisation's webhooks: WeCom, DingTalk and Feishu group robots, or generic JSON signed with HMAC-SHA256 (X-Techmatch-Timestamp, X-Techmatch-Signature: sha256=hex HMAC of \"{timestamp}.{body}\")"),
         (name = "public", description = "Public search and matching"),
         (name = "notifications", description = "Notification preferences, the match-alert threshold and saved searches"),
     )

@@ -204,6 +204,8 @@ pub async fn mail_file(
 fn entry_json(entry: &outbox_entry::Model) -> Value {
     json!({
         "id": entry.id,
+        "channel": entry.channel,
+        "webhook_id": entry.webhook_id,
         "address": entry.address,
         "recipient_user_id": entry.recipient_user_id,
         "kind": entry.kind,
@@ -218,7 +220,7 @@ fn entry_json(entry: &outbox_entry::Model) -> Value {
 
 /// `GET /api/v1/outbox` (administrator).
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "bureau",
-    responses((status = 200, description = "Notices per state (counts: pending, sending, sent, dead), the dead letters (dead) and the 50 most recent sent notices (sent), newest first"),
+    responses((status = 200, description = "Notices per state (counts: pending, sending, sent, dead, held, digested, dropped), the dead letters (dead) and the 50 most recent sent notices (sent), newest first; each notice with its channel (email or webhook)"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a bureau administrator", body = ErrorBody)))]
 pub async fn api_show(

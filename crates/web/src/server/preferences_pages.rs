@@ -40,7 +40,7 @@ pub struct Choice {
     pub label: String,
 }
 
-fn name_of(kind: NoticeKind) -> String {
+pub(super) fn name_of(kind: NoticeKind) -> String {
     match kind {
         NoticeKind::Workflow => t!("preferences-kind-workflow"),
         NoticeKind::MatchAlert => t!("preferences-kind-match-alert"),
@@ -68,6 +68,8 @@ pub struct PreferencesPage {
     /// The lowest match strength the user is told of.
     pub min_strength: u8,
     pub default_min_strength: u8,
+    /// Whether the user may manage their organisation's webhooks.
+    pub webhooks: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +106,7 @@ pub async fn show(
             })
             .collect(),
         saved: query.saved.is_some(),
+        webhooks: techmatch_core::services::webhooks::own_org(&page_user.0.user).is_ok(),
     })
 }
 
