@@ -446,7 +446,10 @@ mod tests {
 
     #[test]
     fn hits_are_found_whole_or_in_part() {
-        let terms = vec![term("弹力面料", 1.0, 1.0, false), term("染色", 1.0, 1.0, false)];
+        let terms = vec![
+            term("弹力面料", 1.0, 1.0, false),
+            term("染色", 1.0, 1.0, false),
+        ];
         let hits = term_hits(&terms, "高弹面料的数码印花工艺");
         assert_eq!(hits.len(), 1);
         assert_eq!((hits[0].0.text.as_str(), hits[0].1), ("弹力面料", true));

@@ -301,7 +301,10 @@ mod tests {
         assert!(check(&spec("镁合金")).is_ok());
         let mut facets_only = spec(" ");
         facets_only.industry = Some("新材料".to_owned());
-        assert_eq!(check(&facets_only).map(|s| s.query).ok(), Some(String::new()));
+        assert_eq!(
+            check(&facets_only).map(|s| s.query).ok(),
+            Some(String::new())
+        );
         assert!(matches!(
             check(&spec("  ")),
             Err(CoreError::Invalid { field: "query", .. })
@@ -322,7 +325,10 @@ mod tests {
         bad_trl.min_trl = Some(10);
         assert!(matches!(
             check(&bad_trl),
-            Err(CoreError::Invalid { field: "min_trl", .. })
+            Err(CoreError::Invalid {
+                field: "min_trl",
+                ..
+            })
         ));
         assert!(matches!(
             check(&spec(&"字".repeat(201))),

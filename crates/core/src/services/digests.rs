@@ -4,11 +4,10 @@
 //! its notices is one transaction, under a (recipient, kind, period) key, so a digest is
 //! never sent twice nor a notice lost, whichever node builds it.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 
 use crate::challenge::calendar::china_standard_time;
@@ -62,25 +61,40 @@ pub async fn build_due(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> CoreResult<usize> {
-    let held = outbox_entry::Entity::find()
+    // Which (recipient, kind) hold notices, and since when: a small aggregate, so that
+    // the check every tick does not load every held notice (a large import holds tens
+    // of thousands of match alerts until the next digest).
+    let held: Vec<(Option<i64>, String, DateTime<Utc>)> = outbox_entry::Entity::find()
+        .select_only()
+        .column(outbox_entry::Column::RecipientUserId)
+        .column(outbox_entry::Column::Kind)
+        .column_as(outbox_entry::Column::CreatedAt.min(), "oldest")
         .filter(outbox_entry::Column::Status.eq("held"))
-        .order_by_asc(outbox_entry::Column::Id)
+        .group_by(outbox_entry::Column::RecipientUserId)
+        .group_by(outbox_entry::Column::Kind)
+        .into_tuple()
         .all(conn)
         .await?;
-    let mut groups: BTreeMap<(i64, String), Vec<outbox_entry::Model>> = BTreeMap::new();
-    for notice in held {
-        if let Some(user) = notice.recipient_user_id {
-            groups
-                .entry((user, notice.kind.clone()))
-                .or_default()
-                .push(notice);
-        }
-    }
     let mut built = 0;
-    for ((user_id, kind_code), notices) in groups {
+    for (user_id, kind_code, oldest) in held {
+        let Some(user_id) = user_id else {
+            continue;
+        };
         let Some(kind) = preferences::kind_of(&kind_code) else {
             continue;
         };
+        let frequency = preferences::frequency(conn, user_id, kind).await?;
+        if period_start(frequency, now).is_some_and(|start| oldest >= start) {
+            // Nothing held is due yet, and the user still wants a digest.
+            continue;
+        }
+        let notices = outbox_entry::Entity::find()
+            .filter(outbox_entry::Column::Status.eq("held"))
+            .filter(outbox_entry::Column::RecipientUserId.eq(user_id))
+            .filter(outbox_entry::Column::Kind.eq(kind_code.as_str()))
+            .order_by_asc(outbox_entry::Column::Id)
+            .all(conn)
+            .await?;
         let txn = conn.begin().await?;
         let frequency = preferences::frequency(&txn, user_id, kind).await?;
         let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();

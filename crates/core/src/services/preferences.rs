@@ -4,8 +4,8 @@
 //! A kind without a stored row has its default: workflow and account notices arrive at
 //! once, match alerts and saved searches as a daily digest. Account notices (password
 //! resets, appointments) always arrive at once: they cannot be switched off. Notices a
-//! user takes as a digest are enqueued `held` (see `outbox::enqueue`); the digest job
-//! that gathers them is not written yet.
+//! user takes as a digest are enqueued `held` (see `outbox::enqueue`) and gathered by
+//! `services::digests`.
 //!
 //! An unsubscribe link carries the user, the kind and an HMAC-SHA256 over both under a
 //! platform secret kept with the settings, so that only the platform can make one and

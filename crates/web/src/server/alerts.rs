@@ -17,6 +17,7 @@ use std::collections::{BTreeSet, HashMap};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use techmatch_core::posting::{PostingKind, PostingView, Status};
 use techmatch_core::services::alerts::{self, SavedSearch};
 use techmatch_core::services::outbox::{self, NoticeKind};
@@ -72,17 +73,21 @@ struct People {
 }
 
 impl People {
-    async fn members_of(&mut self, state: &AppState, org_id: i64) -> anyhow::Result<&[User]> {
+    async fn members_of(
+        &mut self,
+        conn: &impl ConnectionTrait,
+        org_id: i64,
+    ) -> anyhow::Result<&[User]> {
         if !self.members.contains_key(&org_id) {
-            let found = users::members_of(&state.db, org_id).await?;
+            let found = users::members_of(conn, org_id).await?;
             self.members.insert(org_id, found);
         }
         Ok(self.members.get(&org_id).map_or(&[][..], Vec::as_slice))
     }
 
-    async fn user(&mut self, state: &AppState, id: i64) -> anyhow::Result<Option<User>> {
+    async fn user(&mut self, conn: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<User>> {
         if !self.users.contains_key(&id) {
-            let found = match users::get(&state.db, id).await {
+            let found = match users::get(conn, id).await {
                 Ok(user) => Some(user),
                 Err(CoreError::NotFound { .. }) => None,
                 Err(error) => return Err(error.into()),
@@ -92,11 +97,11 @@ impl People {
         Ok(self.users.get(&id).cloned().flatten())
     }
 
-    async fn threshold(&mut self, state: &AppState, user_id: i64) -> anyhow::Result<u8> {
+    async fn threshold(&mut self, conn: &impl ConnectionTrait, user_id: i64) -> anyhow::Result<u8> {
         if let Some(found) = self.thresholds.get(&user_id) {
             return Ok(*found);
         }
-        let found = alerts::min_strength(&state.db, user_id).await?;
+        let found = alerts::min_strength(conn, user_id).await?;
         self.thresholds.insert(user_id, found);
         Ok(found)
     }
@@ -159,10 +164,18 @@ pub async fn run_once(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<us
         if published.is_empty() {
             continue;
         }
+        // One transaction per posting: its notices are written together, and on SQLite
+        // one commit instead of one per notice is what makes a large import's alerts
+        // fast. Inside it every query goes through the transaction, which on SQLite
+        // holds the only connection.
         for view in &published {
-            told += match_alerts(state, &mut people, view, now).await?;
+            let txn = db.begin().await?;
+            told += match_alerts(state, &txn, &mut people, view, now).await?;
+            txn.commit().await?;
         }
-        told += saved_search_notices(state, &mut people, kind, &published, now).await?;
+        let txn = db.begin().await?;
+        told += saved_search_notices(state, &txn, &mut people, kind, &published, now).await?;
+        txn.commit().await?;
     }
     settings::advance_cursor(db, CURSOR, last, now).await?;
     Ok(told)
@@ -187,6 +200,7 @@ async fn matches_of(state: &AppState, view: &PostingView) -> anyhow::Result<Vec<
 /// Tells the owners of `view`'s counterparts whose match reaches their threshold.
 async fn match_alerts(
     state: &AppState,
+    conn: &impl ConnectionTrait,
     people: &mut People,
     view: &PostingView,
     now: DateTime<Utc>,
@@ -198,7 +212,7 @@ async fn match_alerts(
     let counterpart_kind = found[0].kind;
     let ids: Vec<i64> = found.iter().map(|m| m.id).collect();
     let counterparts: HashMap<i64, PostingView> =
-        postings::views_by_ids(&state.db, counterpart_kind, &ids)
+        postings::views_by_ids(conn, counterpart_kind, &ids)
             .await?
             .into_iter()
             .map(|v| (v.id, v))
@@ -218,14 +232,14 @@ async fn match_alerts(
         };
         let cause = format!("match:{need_id}:{achievement_id}");
         let recipients: Vec<User> = people
-            .members_of(state, org)
+            .members_of(conn, org)
             .await?
             .iter()
             .filter(|u| u.posts() == Some(theirs.kind))
             .cloned()
             .collect();
         for user in recipients {
-            if m.strength < people.threshold(state, user.id).await? {
+            if m.strength < people.threshold(conn, user.id).await? {
                 continue;
             }
             let subject = t!(
@@ -245,7 +259,7 @@ async fn match_alerts(
                 link = link.as_str()
             );
             let notice = notice_for(
-                &state.db,
+                conn,
                 &state.public_url,
                 &user,
                 NoticeKind::MatchAlert,
@@ -256,7 +270,7 @@ async fn match_alerts(
                 now,
             )
             .await?;
-            if outbox::enqueue(&state.db, &notice, now).await? {
+            if outbox::enqueue(conn, &notice, now).await? {
                 told += 1;
             }
         }
@@ -288,12 +302,13 @@ fn explanation(m: &Match) -> String {
 /// Tells the users whose kept searches for `kind` the newly published postings answer.
 async fn saved_search_notices(
     state: &AppState,
+    conn: &impl ConnectionTrait,
     people: &mut People,
     kind: PostingKind,
     published: &[PostingView],
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
-    let searches = alerts::for_kind(&state.db, kind).await?;
+    let searches = alerts::for_kind(conn, kind).await?;
     if searches.is_empty() {
         return Ok(0);
     }
@@ -301,7 +316,7 @@ async fn saved_search_notices(
     let ids: Vec<i64> = by_id.keys().copied().collect();
     let mut told = 0;
     for kept in &searches {
-        let Some(user) = people.user(state, kept.user_id).await? else {
+        let Some(user) = people.user(conn, kept.user_id).await? else {
             continue;
         };
         if user.suspended {
@@ -330,7 +345,7 @@ async fn saved_search_notices(
             );
             let cause = format!("saved-search:{}:{}:{}", kept.id, kind.code(), view.id);
             let notice = notice_for(
-                &state.db,
+                conn,
                 &state.public_url,
                 &user,
                 NoticeKind::SavedSearch,
@@ -341,7 +356,7 @@ async fn saved_search_notices(
                 now,
             )
             .await?;
-            if outbox::enqueue(&state.db, &notice, now).await? {
+            if outbox::enqueue(conn, &notice, now).await? {
                 told += 1;
             }
         }

@@ -11,8 +11,8 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
-use techmatch_core::services::outbox::NoticeKind;
 use techmatch_core::services::alerts;
+use techmatch_core::services::outbox::NoticeKind;
 use techmatch_core::services::preferences::{self, Frequency};
 use techmatch_core::{CoreError, t};
 
@@ -203,9 +203,8 @@ pub async fn api_change(
     let now = app.clock.now();
     let txn = app.db.begin().await.map_err(CoreError::from)?;
     for (code, frequency_code) in &body.frequencies {
-        let kind = preferences::kind_of(code).ok_or_else(|| {
-            CoreError::invalid("frequencies", t!("preferences-unknown-kind"))
-        })?;
+        let kind = preferences::kind_of(code)
+            .ok_or_else(|| CoreError::invalid("frequencies", t!("preferences-unknown-kind")))?;
         let frequency = Frequency::parse(frequency_code).ok_or_else(|| {
             CoreError::invalid("frequencies", t!("preferences-unknown-frequency"))
         })?;

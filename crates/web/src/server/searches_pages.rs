@@ -55,18 +55,18 @@ fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u8>, D
         None => Ok(None),
         Some(Given::Number(n)) => Ok(Some(n)),
         Some(Given::Text(text)) if text.trim().is_empty() => Ok(None),
-        Some(Given::Text(text)) => text.trim().parse().map(Some).map_err(|_| {
-            serde::de::Error::custom(format!("min_trl: not a number: {text}"))
-        }),
+        Some(Given::Text(text)) => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("min_trl: not a number: {text}"))),
     }
 }
 
 impl NewSearch {
     fn spec(&self, app: &App) -> Result<SearchSpec, WebError> {
         let industry = match self.industry.as_deref().map(str::trim) {
-            Some(given) if !given.is_empty() => {
-                Some(app.industries().resolve(given)?.name.clone())
-            }
+            Some(given) if !given.is_empty() => Some(app.industries().resolve(given)?.name.clone()),
             _ => None,
         };
         Ok(SearchSpec {

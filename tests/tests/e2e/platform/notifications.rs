@@ -154,9 +154,9 @@ mod faults {
     use techmatch_core::services::outbox::{CLAIM_LEASE_SECONDS, backoff};
     use techmatch_core::testing::{TestDb, on_each_backend};
 
+    use super::super::decoded_parts;
     use super::super::{Client, DEMO_PASSWORD, MODERATOR, need_body};
     use super::approve_the_pending_need;
-    use super::super::decoded_parts;
     use crate::{Server, start_with, techmatch};
 
     const ENTERPRISE: &str = "enterprise@demo.techmatch";
