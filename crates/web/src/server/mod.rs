@@ -83,6 +83,9 @@ pub type AppState = Arc<Shared>;
 /// posting is searchable within a second or two of being written by any process.
 const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
 
+/// How often the follower looks for digests that are due.
+const DIGEST_CHECK_INTERVAL: Duration = Duration::from_secs(5);
+
 /// Builds the router over a shared platform; the tests build the same one.
 ///
 /// Who may use a route is decided by its extractor: `PageUser`/`ApiUser` require a
@@ -546,6 +549,7 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
 
 async fn follow_changes(app: AppState) {
     let mut tick = tokio::time::interval(FOLLOW_INTERVAL);
+    let mut digests_checked: Option<std::time::Instant> = None;
     loop {
         tick.tick().await;
         app.login_limiter.forget_old();
@@ -565,11 +569,15 @@ async fn follow_changes(app: AppState) {
         if let Err(error) = notices::challenge_events(&app.db, &app.public_url, now).await {
             tracing::warn!(%error, "turning challenge events into notices failed, retrying");
         }
-        // Held notices go out as digests when their period is over.
-        if let Err(error) =
-            techmatch_core::services::digests::build_due(&app.db, &app.public_url, now).await
-        {
-            tracing::warn!(%error, "building digests failed, retrying");
+        // Held notices go out as digests when their period is over. Looking costs a
+        // pass over the held notices, so it is done every few seconds, not every tick.
+        if digests_checked.is_none_or(|at| at.elapsed() >= DIGEST_CHECK_INTERVAL) {
+            digests_checked = Some(std::time::Instant::now());
+            if let Err(error) =
+                techmatch_core::services::digests::build_due(&app.db, &app.public_url, now).await
+            {
+                tracing::warn!(%error, "building digests failed, retrying");
+            }
         }
         // Another node may have changed the catalogue; this node follows within a tick.
         if let Err(error) = app.reload_industries().await {
