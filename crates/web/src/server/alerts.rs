@@ -78,21 +78,19 @@ impl People {
         conn: &impl ConnectionTrait,
         org_id: i64,
     ) -> anyhow::Result<&[User]> {
-        if !self.members.contains_key(&org_id) {
-            let found = users::members_of(conn, org_id).await?;
-            self.members.insert(org_id, found);
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.members.entry(org_id) {
+            slot.insert(users::members_of(conn, org_id).await?);
         }
         Ok(self.members.get(&org_id).map_or(&[][..], Vec::as_slice))
     }
 
     async fn user(&mut self, conn: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<User>> {
-        if !self.users.contains_key(&id) {
-            let found = match users::get(conn, id).await {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.users.entry(id) {
+            slot.insert(match users::get(conn, id).await {
                 Ok(user) => Some(user),
                 Err(CoreError::NotFound { .. }) => None,
                 Err(error) => return Err(error.into()),
-            };
-            self.users.insert(id, found);
+            });
         }
         Ok(self.users.get(&id).cloned().flatten())
     }
