@@ -353,7 +353,7 @@ fn text_score(m: &Match) -> f32 {
 /// Whether a word says something to a person reading an explanation: not a lone
 /// character or a bare number, which segmentation produces but nobody would call a match.
 fn is_telling(word: &str) -> bool {
-    word.chars().count() > 1 && !word.chars().all(|c| c.is_ascii_digit() || c == '.')
+    word.chars().count() > 1 && !crate::query::is_bare_number(word)
 }
 
 /// How many matched words an explanation lists.

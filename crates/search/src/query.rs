@@ -51,6 +51,11 @@ pub struct TextTuning {
     pub feedback_docs: usize,
     pub feedback_terms: usize,
     pub feedback_weight: f32,
+    /// Whether bare numbers (50, 2026, 3.5) are query terms. Someone who types one in a
+    /// search means it; in a posting's text it is a quantity, a year or a batch number,
+    /// and its rarity in the index says nothing about the topic: a need titled
+    /// "（第50批）" must not be matched to whatever achievement mentions 50 μm.
+    pub number_terms: bool,
 }
 
 impl Default for TextTuning {
@@ -73,6 +78,7 @@ impl Default for TextTuning {
             feedback_docs: 10,
             feedback_terms: 20,
             feedback_weight: 0.5,
+            number_terms: false,
         }
     }
 }
@@ -180,9 +186,11 @@ fn strongest(
     weights: HashMap<String, f32>,
     max: usize,
     kind: TermKind,
+    number_terms: bool,
 ) -> Vec<QueryTerm> {
     let mut terms: Vec<QueryTerm> = weights
         .into_iter()
+        .filter(|(text, _)| number_terms || !is_bare_number(text))
         .filter_map(|(text, w)| {
             let df = searcher
                 .doc_freq(&Term::from_field_text(field, &text))
@@ -203,6 +211,11 @@ fn strongest(
     });
     terms.truncate(max);
     terms
+}
+
+/// A number and nothing else: digits, perhaps with a decimal point.
+pub fn is_bare_number(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
 /// Below this many postings, document-frequency shares are too noisy to drop terms by.
@@ -252,6 +265,7 @@ pub fn query_terms(
         words,
         tuning.max_word_terms,
         TermKind::Word,
+        tuning.number_terms,
     );
     let short = tuning.is_short(&terms);
     // Shares of a small corpus say nothing about how common a word is in the language.
@@ -277,6 +291,7 @@ pub fn query_terms(
             grams,
             max,
             TermKind::Bigram,
+            tuning.number_terms,
         ));
     }
     if tuning.char_weight > 0.0 && short {
@@ -295,6 +310,7 @@ pub fn query_terms(
                 chars,
                 tuning.max_char_terms,
                 TermKind::Char,
+                tuning.number_terms,
             )
             .into_iter()
             .filter(|t| t.idf >= min_idf),
@@ -415,7 +431,7 @@ pub fn feedback_terms(
         let length = words.len().max(1) as f32;
         let mut counts: HashMap<String, u32> = HashMap::new();
         for word in words {
-            if word.text.chars().count() > 1 && !word.text.chars().all(|c| c.is_ascii_digit()) {
+            if word.text.chars().count() > 1 && !is_bare_number(&word.text) {
                 *counts.entry(word.text).or_default() += 1;
             }
         }

@@ -108,11 +108,13 @@ fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
 
 /// Search answers what a person typed, so it leaves out the recall aids that matching
 /// uses (single characters, feedback): a search for 量子计算机 must not list postings that
-/// only share the character 机.
+/// only share the character 机. What was typed includes numbers: a search for 304 wants
+/// 304 stainless steel.
 fn search_tuning() -> TextTuning {
     TextTuning {
         char_weight: 0.0,
         feedback_docs: 0,
+        number_terms: true,
         ..TextTuning::default()
     }
 }

@@ -106,7 +106,12 @@ pub fn start_with(data: &Path, database_url: Option<&str>, env: &[(&str, String)
     let mut child = command
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        // TECHMATCH_E2E_SERVER_LOG=1 shows the servers' warnings, to debug a test.
+        .stderr(if std::env::var_os("TECHMATCH_E2E_SERVER_LOG").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start techmatch serve: {e}"));
     let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));

@@ -128,3 +128,56 @@ async fn an_achievement_finds_needs_and_missing_fields_fall_back_to_text() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_number_in_a_posting_does_not_steer_its_matches() {
+    on_each_backend(|db| async move {
+        use techmatch_core::domain::IndustryCatalogue;
+        use techmatch_core::lists::read::{ListFormat, read_list_bytes};
+        use techmatch_core::services::import::{import_achievements, import_needs};
+        let index = load(&db).await;
+        // Two hundred batches of one need: their topic words are in most postings, while
+        // batch number 50 occurs only in an unrelated achievement (50 vol%). As a query
+        // term, that rare number would outweigh the whole topic.
+        let zirconia = r#"{"id":"A-ZRO2","title":"氧化锆陶瓷光固化3D打印技术","abstract":"研制固含量达到50 vol%的氧化锆光敏陶瓷浆料，配合数字光处理成型。","keywords":["陶瓷3D打印","氧化锆"],"field":"新材料","trl":5,"org_name":"荆楚建材科技大学"}"#;
+        let rows = read_list_bytes(ListFormat::Jsonl, "a.jsonl", zirconia.as_bytes()).unwrap();
+        import_achievements(&db.conn, rows, &IndustryCatalogue::default())
+            .await
+            .unwrap();
+        let batches: String = (50..250)
+            .map(|n| {
+                format!(
+                    r#"{{"id":"N-BRICK-{n}","title":"粉煤灰透水砖（第{n}批）","description":"电厂粉煤灰和煤矸石制备透水砖。","keywords":["粉煤灰","透水砖"],"industry":"节能环保","org_name":"晋阳建材有限公司"}}"#
+                ) + "\n"
+            })
+            .collect();
+        let rows = read_list_bytes(ListFormat::Jsonl, "n.jsonl", batches.as_bytes()).unwrap();
+        import_needs(&db.conn, rows, &IndustryCatalogue::default())
+            .await
+            .unwrap();
+        index.sync(&db.conn).await.unwrap();
+        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-BRICK-50")
+            .await
+            .unwrap();
+        let ids = |options: &MatchOptions| -> Vec<String> {
+            find_matches(&index, &need, options)
+                .unwrap()
+                .into_iter()
+                .map(|m| m.external_id)
+                .collect()
+        };
+        let matched = ids(&top10());
+        assert_eq!(matched[0], "A-FLYASH-1", "{matched:?}");
+        assert!(!matched.contains(&"A-ZRO2".to_owned()), "{matched:?}");
+        // The same query with numbers as terms proposes the unrelated achievement.
+        let mut with_numbers = top10();
+        with_numbers.tuning.number_terms = true;
+        let misled = ids(&with_numbers);
+        assert!(
+            misled.contains(&"A-ZRO2".to_owned()),
+            "the number should be what brings it: {misled:?}"
+        );
+        db
+    })
+    .await;
+}

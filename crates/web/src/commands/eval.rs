@@ -81,6 +81,9 @@ pub struct EvalArgs {
     pub feedback_terms: Option<usize>,
     #[arg(long)]
     pub feedback_weight: Option<f32>,
+    /// Let bare numbers (50, 2026) be query terms.
+    #[arg(long)]
+    pub number_terms: bool,
     /// Share of the best text score below which candidates are dropped.
     #[arg(long)]
     pub min_text_share: Option<f32>,
@@ -171,6 +174,7 @@ fn tuning(args: &EvalArgs) -> TextTuning {
     t.feedback_docs = args.feedback_docs.unwrap_or(t.feedback_docs);
     t.feedback_terms = args.feedback_terms.unwrap_or(t.feedback_terms);
     t.feedback_weight = args.feedback_weight.unwrap_or(t.feedback_weight);
+    t.number_terms = args.number_terms;
     t
 }
 

@@ -112,11 +112,18 @@ impl People {
 /// # Errors
 /// Database errors.
 pub async fn start(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<()> {
-    if settings::cursor(&state.db, CURSOR).await?.is_none() {
-        let head = changes::head(&state.db).await?;
-        settings::advance_cursor(&state.db, CURSOR, head, now).await?;
+    cursor_or_start(state, now).await.map(|_| ())
+}
+
+/// Where alerts stand: the stored cursor, or `None` after setting it to the newest
+/// change because alerts had never started.
+async fn cursor_or_start(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<Option<i64>> {
+    if let Some(after) = settings::cursor(&state.db, CURSOR).await? {
+        return Ok(Some(after));
     }
-    Ok(())
+    let head = changes::head(&state.db).await?;
+    settings::advance_cursor(&state.db, CURSOR, head, now).await?;
+    Ok(None)
 }
 
 /// One pass: turns the changes this node's index has applied since the cursor into
@@ -127,9 +134,7 @@ pub async fn start(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<()> {
 /// the work (every notice has its key).
 pub async fn run_once(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let db = &state.db;
-    let Some(after) = settings::cursor(db, CURSOR).await? else {
-        let head = changes::head(db).await?;
-        settings::advance_cursor(db, CURSOR, head, now).await?;
+    let Some(after) = cursor_or_start(state, now).await? else {
         return Ok(0);
     };
     let applied = state.index.applied_seq();
