@@ -18,6 +18,7 @@ mod m20261203_000002_challenge_published;
 mod m20261203_000003_notification_preferences;
 mod m20261204_000001_alerts;
 mod m20261204_000002_webhooks;
+mod m20261205_000001_statistics;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000003_notification_preferences::Migration),
             Box::new(m20261204_000001_alerts::Migration),
             Box::new(m20261204_000002_webhooks::Migration),
+            Box::new(m20261205_000001_statistics::Migration),
         ]
     }
 }

@@ -73,6 +73,10 @@ const ZH_CN: &[(&str, &str)] = &[
     ),
     ("outbox.ftl", include_str!("../../../i18n/zh-CN/outbox.ftl")),
     (
+        "statistics.ftl",
+        include_str!("../../../i18n/zh-CN/statistics.ftl"),
+    ),
+    (
         "preferences.ftl",
         include_str!("../../../i18n/zh-CN/preferences.ftl"),
     ),

@@ -15,6 +15,7 @@ mod brokers;
 mod challenge_bureau;
 mod challenge_pages;
 mod challenges;
+mod dashboard;
 mod notifications;
 mod outbox_pages;
 mod webhooks;

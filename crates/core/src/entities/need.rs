@@ -33,6 +33,8 @@ pub struct Model {
     pub source_key: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When it was first published; it stays when the posting is closed or withdrawn.
+    pub published_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

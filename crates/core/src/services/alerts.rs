@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::entities::{match_threshold, saved_search};
+use crate::entities::{match_proposal, match_threshold, saved_search};
 use crate::posting::PostingKind;
 use crate::services::users::User;
 use crate::{CoreError, CoreResult, t};
@@ -28,6 +28,41 @@ pub const MAX_SAVED_SEARCHES: u64 = 20;
 
 const MAX_NAME_CHARS: usize = 100;
 const MAX_QUERY_CHARS: usize = 200;
+
+/// Records that the platform proposed the pair (at least [`DEFAULT_MIN_STRENGTH`] strong)
+/// when one side was published: the bureau counts proposed matches, and links of the
+/// ecosystem map, from these. A pair proposed again keeps its first date and takes the
+/// new strength.
+///
+/// # Errors
+/// Database errors.
+pub async fn record_proposal(
+    conn: &impl ConnectionTrait,
+    need_id: i64,
+    achievement_id: i64,
+    strength: u8,
+    now: DateTime<Utc>,
+) -> CoreResult<()> {
+    let row = match_proposal::ActiveModel {
+        need_id: Set(need_id),
+        achievement_id: Set(achievement_id),
+        strength: Set(i32::from(strength)),
+        proposed_at: Set(now),
+        ..Default::default()
+    };
+    match_proposal::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                match_proposal::Column::NeedId,
+                match_proposal::Column::AchievementId,
+            ])
+            .update_column(match_proposal::Column::Strength)
+            .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
 
 /// The lowest strength `user_id` wants to be told of.
 ///

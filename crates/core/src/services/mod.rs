@@ -21,6 +21,7 @@ pub mod postings;
 pub mod preferences;
 pub mod sessions;
 pub mod settings;
+pub mod statistics;
 pub mod users;
 pub mod webhooks;
 pub mod workflow;

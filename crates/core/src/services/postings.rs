@@ -119,6 +119,7 @@ fn blank_need(status: Status) -> need::Model {
         source_key: None,
         created_at: now,
         updated_at: now,
+        published_at: (status == Status::Published).then_some(now),
     }
 }
 
@@ -146,6 +147,7 @@ fn blank_achievement(status: Status) -> achievement::Model {
         source_key: None,
         created_at: now,
         updated_at: now,
+        published_at: (status == Status::Published).then_some(now),
     }
 }
 
@@ -336,6 +338,13 @@ pub async fn apply_action(
             if changed.rows_affected == 0 {
                 return Err(changed_meanwhile());
             }
+            if to == Status::Published && model.published_at.is_none() {
+                need::Entity::update_many()
+                    .col_expr(need::Column::PublishedAt, Expr::value(now))
+                    .filter(need::Column::Id.eq(id))
+                    .exec(conn)
+                    .await?;
+            }
             to
         }
         PostingKind::Achievement => {
@@ -360,6 +369,13 @@ pub async fn apply_action(
                 .await?;
             if changed.rows_affected == 0 {
                 return Err(changed_meanwhile());
+            }
+            if to == Status::Published && model.published_at.is_none() {
+                achievement::Entity::update_many()
+                    .col_expr(achievement::Column::PublishedAt, Expr::value(now))
+                    .filter(achievement::Column::Id.eq(id))
+                    .exec(conn)
+                    .await?;
             }
             to
         }

@@ -8,6 +8,7 @@ mod lifecycle;
 mod organisations;
 mod outbox;
 mod preferences;
+mod statistics;
 mod webhooks;
 
 use techmatch_core::domain::IndustryCatalogue;

@@ -233,6 +233,9 @@ async fn match_alerts(
             PostingKind::Need => (view.id, theirs.id),
             PostingKind::Achievement => (theirs.id, view.id),
         };
+        if m.strength >= alerts::DEFAULT_MIN_STRENGTH {
+            alerts::record_proposal(conn, need_id, achievement_id, m.strength, now).await?;
+        }
         let cause = format!("match:{need_id}:{achievement_id}");
         let recipients: Vec<User> = people
             .members_of(conn, org)

@@ -12,8 +12,10 @@ mod challenge_bureau_pages;
 mod challenge_pages;
 mod challenge_solvers;
 mod challenges_api;
+mod charts;
 mod contacts_api;
 mod contacts_pages;
+mod dashboard_pages;
 pub mod delivery;
 mod error;
 mod forms;
@@ -174,6 +176,8 @@ pub fn router(state: AppState) -> Router {
         .route("/bureau/orgs/{id}/verify", post(bureau_pages::verify))
         // Notifications: the administrator's view of the outbox and its mail files.
         .route("/bureau/outbox", get(outbox_pages::show))
+        .route("/bureau/dashboard", get(dashboard_pages::show))
+        .route("/api/v1/statistics", get(dashboard_pages::api_show))
         .route("/bureau/outbox/{id}/retry", post(outbox_pages::retry))
         .route("/bureau/outbox/mail/{name}", get(outbox_pages::mail_file))
         .route("/api/v1/outbox", get(outbox_pages::api_show))

@@ -7,8 +7,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 
 use super::{
     account_api, api, attachments_api, broker_pages, challenge_solvers, challenges_api,
-    contacts_api, outbox_pages, preferences_pages, searches_pages, settings_pages, upload,
-    webhooks_pages, workspace_api,
+    contacts_api, dashboard_pages, outbox_pages, preferences_pages, searches_pages, settings_pages,
+    upload, webhooks_pages, workspace_api,
 };
 
 #[derive(OpenApi)]
@@ -49,6 +49,7 @@ use super::{
         settings_pages::api_show,
         settings_pages::api_change,
         outbox_pages::api_show,
+        dashboard_pages::api_show,
         outbox_pages::api_retry,
         preferences_pages::api_show,
         preferences_pages::api_change,

@@ -1,0 +1,495 @@
+//! The bureau's figures: postings, proposed matches, contacts, 对接 accepted, deals and
+//! 技术交易额, by month (Beijing time) and by industry cluster, for a date range and
+//! optionally one cluster, one region and one kind of organisation.
+//!
+//! Every measure is one aggregate query grouped by (month, cluster); totals, the monthly
+//! series and the per-cluster table are sums of its rows, so their counts always agree
+//! (the researchers' share is rounded down to the yuan in each).
+//! The cluster and region of a match, a contact or a deal are its need's (the
+//! enterprise's side, where the county's clusters are); its organisation kind is the
+//! supplier's (the achievement's organisation). Postings are counted under their own
+//! cluster, region and organisation. A posting withdrawn later no longer counts as
+//! published.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+use serde::Serialize;
+
+use crate::CoreResult;
+use crate::challenge::calendar::china_standard_time;
+use crate::posting::OrgKind;
+
+/// What the figures are computed over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Filter {
+    /// First and last day, both included, in Beijing time.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// An industry cluster's name as in the catalogue.
+    pub cluster: Option<String>,
+    /// A region code: `140000` is Shanxi, `140700` 晋中 and all its counties.
+    pub region: Option<String>,
+    pub org_kind: Option<OrgKind>,
+}
+
+impl Filter {
+    /// The year to date of `today`, unfiltered.
+    pub fn year_to_date(today: NaiveDate) -> Filter {
+        Filter {
+            from: NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today),
+            to: today,
+            cluster: None,
+            region: None,
+            org_kind: None,
+        }
+    }
+
+    /// The instants the range covers: from the first day's midnight to the midnight
+    /// after the last day, in Beijing time.
+    fn instants(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        (
+            beijing_midnight(self.from),
+            beijing_midnight(self.to) + Duration::days(1),
+        )
+    }
+
+    /// The prefix every code in the region starts with: trailing `00` pairs of a
+    /// province or city code stand for "all of it".
+    fn region_prefix(&self) -> Option<String> {
+        let code = self.region.as_deref()?.trim();
+        let mut prefix = code;
+        while prefix.len() > 2 && prefix.ends_with("00") {
+            prefix = &prefix[..prefix.len() - 2];
+        }
+        Some(prefix.to_owned()).filter(|p| !p.is_empty())
+    }
+}
+
+fn beijing_midnight(day: NaiveDate) -> DateTime<Utc> {
+    let local = day.and_time(NaiveTime::MIN);
+    china_standard_time()
+        .from_local_datetime(&local)
+        .single()
+        .map_or_else(|| Utc.from_utc_datetime(&local), |t| t.with_timezone(&Utc))
+}
+
+/// The counts and amounts of one month, one cluster or the whole range.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub needs_posted: i64,
+    pub needs_published: i64,
+    pub achievements_posted: i64,
+    pub achievements_published: i64,
+    pub matches_proposed: i64,
+    pub contact_requests: i64,
+    pub contacts_accepted: i64,
+    pub deals_signed: i64,
+    pub contract_amount_yuan: i64,
+    /// 技术交易额: contract amounts less non-technical costs.
+    pub technology_amount_yuan: i64,
+    /// The researchers' share of the technology amounts, rounded down to the yuan.
+    pub researcher_share_yuan: i64,
+    /// Technology amount × share percent, summed: the share in hundredths of a yuan.
+    #[serde(skip)]
+    share_hundredths: i64,
+}
+
+impl Counts {
+    fn add(&mut self, measure: Measure, row: &Row) {
+        match measure {
+            Measure::NeedsPosted => self.needs_posted += row.count,
+            Measure::NeedsPublished => self.needs_published += row.count,
+            Measure::AchievementsPosted => self.achievements_posted += row.count,
+            Measure::AchievementsPublished => self.achievements_published += row.count,
+            Measure::MatchesProposed => self.matches_proposed += row.count,
+            Measure::ContactRequests => self.contact_requests += row.count,
+            Measure::ContactsAccepted => self.contacts_accepted += row.count,
+            Measure::Deals => {
+                self.deals_signed += row.count;
+                self.contract_amount_yuan += row.contract;
+                self.technology_amount_yuan += row.technology;
+                self.share_hundredths += row.share_hundredths;
+                self.researcher_share_yuan = self.share_hundredths / 100;
+            }
+        }
+    }
+}
+
+/// One month's figures; `month` is `2026-03`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthFigures {
+    pub month: String,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// One cluster's figures; postings without a cluster are under the empty name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClusterFigures {
+    pub cluster: String,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// Where the year's 技术交易额 stands against the bureau's target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TargetProgress {
+    pub year: i32,
+    pub target_yuan: i64,
+    pub achieved_yuan: i64,
+    /// Whole percent of the target reached, not capped at 100.
+    pub percent: i64,
+}
+
+/// The figures of a range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    pub filter: Filter,
+    pub totals: Counts,
+    /// Every month of the range, in order, including empty ones.
+    pub months: Vec<MonthFigures>,
+    /// Clusters with any figure, the largest 技术交易额 first, then the most needs.
+    pub clusters: Vec<ClusterFigures>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Measure {
+    NeedsPosted,
+    NeedsPublished,
+    AchievementsPosted,
+    AchievementsPublished,
+    MatchesProposed,
+    ContactRequests,
+    ContactsAccepted,
+    Deals,
+}
+
+impl Measure {
+    const ALL: [Measure; 8] = [
+        Measure::NeedsPosted,
+        Measure::NeedsPublished,
+        Measure::AchievementsPosted,
+        Measure::AchievementsPublished,
+        Measure::MatchesProposed,
+        Measure::ContactRequests,
+        Measure::ContactsAccepted,
+        Measure::Deals,
+    ];
+
+    /// The rows, their time, cluster, region and organisation kind, and what else must
+    /// hold, as SQL.
+    fn source(self) -> Source {
+        // A match, contact or deal is the need's cluster and region and the supplier's
+        // organisation kind.
+        const PAIR: &str = "JOIN needs n ON n.id = {pair}.need_id \
+             JOIN achievements a ON a.id = {pair}.achievement_id \
+             LEFT JOIN organisations o ON o.id = a.org_id";
+        let need = |time: &'static str, condition: &'static str| Source {
+            from: "needs n LEFT JOIN organisations o ON o.id = n.org_id".to_owned(),
+            time,
+            cluster: "n.industry",
+            region: "n.region_code",
+            condition,
+        };
+        let achievement = |time: &'static str, condition: &'static str| Source {
+            from: "achievements a LEFT JOIN organisations o ON o.id = a.org_id".to_owned(),
+            time,
+            cluster: "a.field",
+            region: "a.region_code",
+            condition,
+        };
+        let pair = |from: &str, pair: &str, time: &'static str, condition: &'static str| Source {
+            from: format!("{from} {}", PAIR.replace("{pair}", pair)),
+            time,
+            cluster: "n.industry",
+            region: "n.region_code",
+            condition,
+        };
+        match self {
+            Measure::NeedsPosted => need("n.created_at", ""),
+            Measure::NeedsPublished => need("n.published_at", "n.status <> 'withdrawn'"),
+            Measure::AchievementsPosted => achievement("a.created_at", ""),
+            Measure::AchievementsPublished => {
+                achievement("a.published_at", "a.status <> 'withdrawn'")
+            }
+            Measure::MatchesProposed => pair("match_proposals m", "m", "m.proposed_at", ""),
+            Measure::ContactRequests => pair("contacts c", "c", "c.created_at", ""),
+            Measure::ContactsAccepted => pair(
+                "audit_log l JOIN contacts c ON c.id = l.entity_id",
+                "c",
+                "l.at",
+                "l.action = 'contact.accept' AND l.entity = 'contact'",
+            ),
+            Measure::Deals => pair(
+                "deals d JOIN contacts c ON c.id = d.contact_id",
+                "c",
+                "d.signed_at",
+                "",
+            ),
+        }
+    }
+}
+
+struct Source {
+    from: String,
+    time: &'static str,
+    cluster: &'static str,
+    region: &'static str,
+    condition: &'static str,
+}
+
+/// One (month, cluster) group of one measure.
+#[derive(Debug, Clone)]
+struct Row {
+    month: String,
+    cluster: String,
+    count: i64,
+    contract: i64,
+    technology: i64,
+    /// Technology amount × researcher share percent, summed: divided by 100 once.
+    share_hundredths: i64,
+}
+
+/// `column` as the month it falls in, Beijing time, `YYYY-MM`.
+fn month_of(backend: DbBackend, column: &str) -> String {
+    match backend {
+        DbBackend::Postgres => {
+            format!("to_char({column} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')")
+        }
+        // SQLite stores RFC 3339 text, which its date functions read with the offset.
+        _ => format!("strftime('%Y-%m', {column}, '+8 hours')"),
+    }
+}
+
+/// Numbers `?` placeholders as `$1, $2, …` for PostgreSQL.
+fn placeholders(backend: DbBackend, sql: &str) -> String {
+    if backend != DbBackend::Postgres {
+        return sql.to_owned();
+    }
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+async fn rows_of(
+    conn: &impl ConnectionTrait,
+    measure: Measure,
+    filter: &Filter,
+) -> CoreResult<Vec<Row>> {
+    let backend = conn.get_database_backend();
+    let source = measure.source();
+    let (start, end) = filter.instants();
+    let mut conditions = vec![format!("{t} >= ? AND {t} < ?", t = source.time)];
+    let mut values: Vec<Value> = vec![start.into(), end.into()];
+    if !source.condition.is_empty() {
+        conditions.push(source.condition.to_owned());
+    }
+    if let Some(cluster) = &filter.cluster {
+        conditions.push(format!("{} = ?", source.cluster));
+        values.push(cluster.clone().into());
+    }
+    if let Some(prefix) = filter.region_prefix() {
+        conditions.push(format!("{} LIKE ?", source.region));
+        values.push(format!("{prefix}%").into());
+    }
+    if let Some(kind) = filter.org_kind {
+        conditions.push("o.kind = ?".to_owned());
+        values.push(kind.code().into());
+    }
+    let sums = if measure == Measure::Deals {
+        "CAST(COALESCE(SUM(d.contract_amount_yuan), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(d.technology_amount_yuan), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(d.technology_amount_yuan * d.researcher_share_percent), 0) AS BIGINT)"
+    } else {
+        "CAST(0 AS BIGINT), CAST(0 AS BIGINT), CAST(0 AS BIGINT)"
+    };
+    let sql = format!(
+        "SELECT {month} AS month, COALESCE({cluster}, '') AS cluster, COUNT(*) AS n, \
+         {sums} FROM {from} WHERE {conditions} GROUP BY 1, 2",
+        month = month_of(backend, source.time),
+        cluster = source.cluster,
+        from = source.from,
+        conditions = conditions.join(" AND "),
+    );
+    let statement = Statement::from_sql_and_values(backend, placeholders(backend, &sql), values);
+    let mut rows = Vec::new();
+    for row in conn.query_all_raw(statement).await? {
+        rows.push(Row {
+            month: row.try_get_by_index(0)?,
+            cluster: row.try_get_by_index(1)?,
+            count: row.try_get_by_index(2)?,
+            contract: row.try_get_by_index(3)?,
+            technology: row.try_get_by_index(4)?,
+            share_hundredths: row.try_get_by_index(5)?,
+        });
+    }
+    Ok(rows)
+}
+
+/// Every month from `from` to `to`, as `YYYY-MM`.
+fn months_between(from: NaiveDate, to: NaiveDate) -> Vec<String> {
+    let mut months = Vec::new();
+    let (mut year, mut month) = (from.year(), from.month());
+    while (year, month) <= (to.year(), to.month()) {
+        months.push(format!("{year:04}-{month:02}"));
+        (year, month) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
+    }
+    months
+}
+
+/// The figures of `filter`'s range.
+///
+/// # Errors
+/// Database errors.
+pub async fn figures(conn: &impl ConnectionTrait, filter: &Filter) -> CoreResult<Figures> {
+    let mut totals = Counts::default();
+    let mut months: BTreeMap<String, Counts> = months_between(filter.from, filter.to)
+        .into_iter()
+        .map(|m| (m, Counts::default()))
+        .collect();
+    let mut clusters: BTreeMap<String, Counts> = BTreeMap::new();
+    for measure in Measure::ALL {
+        for row in rows_of(conn, measure, filter).await? {
+            totals.add(measure, &row);
+            months
+                .entry(row.month.clone())
+                .or_default()
+                .add(measure, &row);
+            clusters
+                .entry(row.cluster.clone())
+                .or_default()
+                .add(measure, &row);
+        }
+    }
+    let mut clusters: Vec<ClusterFigures> = clusters
+        .into_iter()
+        .map(|(cluster, counts)| ClusterFigures { cluster, counts })
+        .collect();
+    clusters.sort_by(|a, b| {
+        b.counts
+            .technology_amount_yuan
+            .cmp(&a.counts.technology_amount_yuan)
+            .then(b.counts.needs_published.cmp(&a.counts.needs_published))
+            .then(a.cluster.cmp(&b.cluster))
+    });
+    Ok(Figures {
+        filter: filter.clone(),
+        totals,
+        months: months
+            .into_iter()
+            .map(|(month, counts)| MonthFigures { month, counts })
+            .collect(),
+        clusters,
+    })
+}
+
+/// The year's 技术交易额 against `target_yuan`, whatever the dashboard's filters: the
+/// target is the bureau's, for everything.
+///
+/// # Errors
+/// Database errors.
+pub async fn target_progress(
+    conn: &impl ConnectionTrait,
+    year: i32,
+    target_yuan: i64,
+) -> CoreResult<TargetProgress> {
+    let (Some(from), Some(to)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Ok(TargetProgress {
+            year,
+            target_yuan,
+            achieved_yuan: 0,
+            percent: 0,
+        });
+    };
+    let filter = Filter {
+        from,
+        to,
+        cluster: None,
+        region: None,
+        org_kind: None,
+    };
+    let achieved_yuan: i64 = rows_of(conn, Measure::Deals, &filter)
+        .await?
+        .iter()
+        .map(|r| r.technology)
+        .sum();
+    let percent = if target_yuan > 0 {
+        achieved_yuan.saturating_mul(100) / target_yuan
+    } else {
+        0
+    };
+    Ok(TargetProgress {
+        year,
+        target_yuan,
+        achieved_yuan,
+        percent,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_region_code_stands_for_everything_under_it() {
+        let mut filter = Filter::year_to_date(NaiveDate::from_ymd_opt(2026, 5, 1).unwrap());
+        for (code, prefix) in [
+            ("140000", "14"),
+            ("140700", "1407"),
+            ("140721", "140721"),
+            ("140100", "1401"),
+        ] {
+            filter.region = Some(code.to_owned());
+            assert_eq!(filter.region_prefix().as_deref(), Some(prefix), "{code}");
+        }
+    }
+
+    #[test]
+    fn the_range_is_beijing_days() {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let filter = Filter {
+            from: day,
+            to: day,
+            ..Filter::year_to_date(day)
+        };
+        let (start, end) = filter.instants();
+        assert_eq!(start.to_rfc3339(), "2025-12-31T16:00:00+00:00");
+        assert_eq!(end.to_rfc3339(), "2026-01-01T16:00:00+00:00");
+    }
+
+    #[test]
+    fn months_run_across_years() {
+        let from = NaiveDate::from_ymd_opt(2025, 11, 20).unwrap();
+        let to = NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();
+        assert_eq!(
+            months_between(from, to),
+            ["2025-11", "2025-12", "2026-01", "2026-02"]
+        );
+    }
+
+    #[test]
+    fn postgres_placeholders_are_numbered() {
+        assert_eq!(
+            placeholders(DbBackend::Postgres, "a = ? AND b LIKE ?"),
+            "a = $1 AND b LIKE $2"
+        );
+        assert_eq!(placeholders(DbBackend::Sqlite, "a = ?"), "a = ?");
+    }
+}

@@ -1,0 +1,461 @@
+//! The bureau's figures against a hand-built dataset whose answers are known: a
+//! withdrawn need, a need posted one second before the year began in Beijing, one
+//! posted in the first hour of April in Beijing (still March in UTC), a deal with
+//! non-technical costs deducted, and filters by cluster, region and organisation kind.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, IntoActiveModel};
+use techmatch_core::entities::{
+    achievement, audit, contact, deal, match_proposal, need, organisation,
+};
+use techmatch_core::posting::OrgKind;
+use techmatch_core::services::statistics::{self, Filter};
+use techmatch_core::testing::on_each_backend;
+
+fn at(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, min, s).unwrap()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+async fn organisation(
+    conn: &sea_orm::DatabaseConnection,
+    name: &str,
+    kind: OrgKind,
+    region: &str,
+) -> i64 {
+    let mut row = organisation::Model {
+        id: 0,
+        kind: kind.code().to_owned(),
+        name: name.to_owned(),
+        uscc: None,
+        uscc_check_failure: None,
+        uscc_accepted_by: None,
+        uscc_accepted_reason: None,
+        uscc_accepted_at: None,
+        region_code: Some(region.to_owned()),
+        region_name: None,
+        verified: true,
+        created_at: at(2025, 1, 1, 0, 0, 0),
+    }
+    .into_active_model()
+    .reset_all();
+    row.id = NotSet;
+    row.insert(conn).await.unwrap().id
+}
+
+struct Posting {
+    org: i64,
+    cluster: &'static str,
+    region: &'static str,
+    status: &'static str,
+    created: DateTime<Utc>,
+}
+
+async fn need(conn: &sea_orm::DatabaseConnection, external_id: &str, p: Posting) -> i64 {
+    let mut row = need::Model {
+        id: 0,
+        external_id: external_id.to_owned(),
+        org_id: Some(p.org),
+        title: format!("需求{external_id}"),
+        description: "描述".to_owned(),
+        industry: Some(p.cluster.to_owned()),
+        keywords: String::new(),
+        budget_min_yuan: None,
+        budget_max_yuan: None,
+        deadline: None,
+        coop_modes: String::new(),
+        min_trl: None,
+        region_code: Some(p.region.to_owned()),
+        region_name: None,
+        confidential: false,
+        status: p.status.to_owned(),
+        reject_reason: None,
+        reject_note: None,
+        source_key: None,
+        created_at: p.created,
+        updated_at: p.created,
+        published_at: Some(p.created),
+    }
+    .into_active_model()
+    .reset_all();
+    row.id = NotSet;
+    row.insert(conn).await.unwrap().id
+}
+
+async fn achievement(conn: &sea_orm::DatabaseConnection, external_id: &str, p: Posting) -> i64 {
+    let mut row = achievement::Model {
+        id: 0,
+        external_id: external_id.to_owned(),
+        org_id: Some(p.org),
+        title: format!("成果{external_id}"),
+        summary: "摘要".to_owned(),
+        keywords: String::new(),
+        field: Some(p.cluster.to_owned()),
+        trl: None,
+        patents: String::new(),
+        transfer_modes: String::new(),
+        price_yuan: None,
+        price_negotiable: true,
+        team_lead: None,
+        region_code: Some(p.region.to_owned()),
+        region_name: None,
+        status: p.status.to_owned(),
+        reject_reason: None,
+        reject_note: None,
+        source_key: None,
+        created_at: p.created,
+        updated_at: p.created,
+        published_at: Some(p.created),
+    }
+    .into_active_model()
+    .reset_all();
+    row.id = NotSet;
+    row.insert(conn).await.unwrap().id
+}
+
+/// A proposed match, a contact accepted at `accepted` and, if given, a deal:
+/// (contract, technology amount, share percent, signed).
+async fn pair(
+    conn: &sea_orm::DatabaseConnection,
+    need_id: i64,
+    achievement_id: i64,
+    proposed: DateTime<Utc>,
+    requested: DateTime<Utc>,
+    accepted: DateTime<Utc>,
+    signed: Option<(i64, i64, i16, DateTime<Utc>)>,
+) {
+    let mut proposal = match_proposal::Model {
+        id: 0,
+        need_id,
+        achievement_id,
+        strength: 80,
+        proposed_at: proposed,
+    }
+    .into_active_model()
+    .reset_all();
+    proposal.id = NotSet;
+    proposal.insert(conn).await.unwrap();
+    let mut row = contact::Model {
+        id: 0,
+        need_id,
+        achievement_id,
+        initiator_side: "need".to_owned(),
+        initiator_user_id: 1,
+        message: "您好".to_owned(),
+        status: if signed.is_some() {
+            "signed"
+        } else {
+            "accepted"
+        }
+        .to_owned(),
+        close_reason: None,
+        created_at: requested,
+        updated_at: accepted,
+    }
+    .into_active_model()
+    .reset_all();
+    row.id = NotSet;
+    let contact_id = row.insert(conn).await.unwrap().id;
+    let mut log = audit::Model {
+        id: 0,
+        actor_user_id: Some(1),
+        action: "contact.accept".to_owned(),
+        entity: "contact".to_owned(),
+        entity_id: contact_id,
+        reason: None,
+        detail: None,
+        at: accepted,
+    }
+    .into_active_model()
+    .reset_all();
+    log.id = NotSet;
+    log.insert(conn).await.unwrap();
+    if let Some((contract, technology, share, signed_at)) = signed {
+        let mut row = deal::Model {
+            id: 0,
+            contact_id,
+            contract_type: "transfer".to_owned(),
+            contract_amount_yuan: contract,
+            technology_amount_yuan: technology,
+            researcher_share_percent: share,
+            recorded_by: 1,
+            signed_at,
+        }
+        .into_active_model()
+        .reset_all();
+        row.id = NotSet;
+        row.insert(conn).await.unwrap();
+    }
+}
+
+fn filter(from: NaiveDate, to: NaiveDate) -> Filter {
+    Filter {
+        from,
+        to,
+        cluster: None,
+        region: None,
+        org_kind: None,
+    }
+}
+
+#[tokio::test]
+async fn figures_count_what_happened_in_the_range_by_month_and_cluster() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let enterprise = organisation(
+            conn,
+            "晋阳县华钙纳米材料有限公司",
+            OrgKind::Enterprise,
+            "140721",
+        )
+        .await;
+        let taiyuan = organisation(conn, "太原某铸造厂", OrgKind::Enterprise, "140100").await;
+        let university =
+            organisation(conn, "华北材料科技大学", OrgKind::University, "110000").await;
+        let institute = organisation(conn, "西部建材研究院", OrgKind::Institute, "610000").await;
+        let posting = |org, cluster, region, status, created| Posting {
+            org,
+            cluster,
+            region,
+            status,
+            created,
+        };
+        let n1 = need(
+            conn,
+            "N1",
+            posting(
+                enterprise,
+                "新材料",
+                "140721",
+                "published",
+                at(2026, 1, 10, 2, 0, 0),
+            ),
+        )
+        .await;
+        // Withdrawn: posted, but no longer counted as published.
+        need(
+            conn,
+            "N2",
+            posting(
+                enterprise,
+                "新材料",
+                "140721",
+                "withdrawn",
+                at(2026, 2, 1, 2, 0, 0),
+            ),
+        )
+        .await;
+        // 2026-04-01 01:00 in Beijing.
+        let n3 = need(
+            conn,
+            "N3",
+            posting(
+                enterprise,
+                "节能环保",
+                "140721",
+                "published",
+                at(2026, 3, 31, 17, 0, 0),
+            ),
+        )
+        .await;
+        // 2025-12-31 23:59:59 in Beijing: last year.
+        need(
+            conn,
+            "N4",
+            posting(
+                taiyuan,
+                "新材料",
+                "140100",
+                "published",
+                at(2025, 12, 31, 15, 59, 59),
+            ),
+        )
+        .await;
+        let a1 = achievement(
+            conn,
+            "A1",
+            posting(
+                university,
+                "新材料",
+                "110000",
+                "published",
+                at(2026, 1, 20, 2, 0, 0),
+            ),
+        )
+        .await;
+        let a2 = achievement(
+            conn,
+            "A2",
+            posting(
+                institute,
+                "节能环保",
+                "610000",
+                "published",
+                at(2026, 2, 10, 2, 0, 0),
+            ),
+        )
+        .await;
+        // A deal of 100 万元 of which 20 万元 are equipment: 80 万元 技术交易额, 30 % to
+        // the researchers.
+        pair(
+            conn,
+            n1,
+            a1,
+            at(2026, 1, 20, 3, 0, 0),
+            at(2026, 1, 25, 2, 0, 0),
+            at(2026, 1, 28, 2, 0, 0),
+            Some((1_000_000, 800_000, 30, at(2026, 2, 15, 2, 0, 0))),
+        )
+        .await;
+        pair(
+            conn,
+            n3,
+            a2,
+            at(2026, 4, 1, 0, 0, 0),
+            at(2026, 4, 2, 2, 0, 0),
+            at(2026, 4, 3, 2, 0, 0),
+            Some((500_000, 500_000, 50, at(2026, 4, 10, 2, 0, 0))),
+        )
+        .await;
+
+        let all = statistics::figures(conn, &filter(day(2026, 1, 1), day(2026, 4, 30)))
+            .await
+            .unwrap();
+        let t = all.totals;
+        assert_eq!((t.needs_posted, t.needs_published), (3, 2), "{t:?}");
+        assert_eq!((t.achievements_posted, t.achievements_published), (2, 2));
+        assert_eq!(
+            (t.matches_proposed, t.contact_requests, t.contacts_accepted),
+            (2, 2, 2)
+        );
+        assert_eq!(t.deals_signed, 2);
+        assert_eq!(t.contract_amount_yuan, 1_500_000);
+        assert_eq!(
+            t.technology_amount_yuan, 1_300_000,
+            "non-technical costs deducted"
+        );
+        assert_eq!(t.researcher_share_yuan, 240_000 + 250_000);
+
+        let months: Vec<&str> = all.months.iter().map(|m| m.month.as_str()).collect();
+        assert_eq!(
+            months,
+            ["2026-01", "2026-02", "2026-03", "2026-04"],
+            "empty months too"
+        );
+        let month = |m: usize| all.months[m].counts;
+        assert_eq!(
+            (
+                month(0).needs_posted,
+                month(0).contacts_accepted,
+                month(0).deals_signed
+            ),
+            (1, 1, 0)
+        );
+        assert_eq!(
+            (
+                month(1).needs_posted,
+                month(1).needs_published,
+                month(1).technology_amount_yuan
+            ),
+            (1, 0, 800_000)
+        );
+        assert_eq!(month(2), Default::default(), "N3 is April in Beijing");
+        assert_eq!(
+            (
+                month(3).needs_posted,
+                month(3).matches_proposed,
+                month(3).technology_amount_yuan
+            ),
+            (1, 1, 500_000)
+        );
+
+        let clusters: Vec<(&str, i64, i64)> = all
+            .clusters
+            .iter()
+            .map(|c| {
+                (
+                    c.cluster.as_str(),
+                    c.counts.needs_posted,
+                    c.counts.technology_amount_yuan,
+                )
+            })
+            .collect();
+        assert_eq!(clusters, [("新材料", 2, 800_000), ("节能环保", 1, 500_000)]);
+
+        // Date edges: one day, and the day before.
+        let april_first = statistics::figures(conn, &filter(day(2026, 4, 1), day(2026, 4, 1)))
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                april_first.totals.needs_posted,
+                april_first.totals.matches_proposed
+            ),
+            (1, 1)
+        );
+        let march = statistics::figures(conn, &filter(day(2026, 3, 1), day(2026, 3, 31)))
+            .await
+            .unwrap();
+        assert_eq!(march.totals, Default::default());
+        let new_year = statistics::figures(conn, &filter(day(2025, 12, 31), day(2025, 12, 31)))
+            .await
+            .unwrap();
+        assert_eq!(
+            new_year.totals.needs_posted, 1,
+            "N4, one second before midnight"
+        );
+
+        // Filters.
+        let mut only = filter(day(2026, 1, 1), day(2026, 4, 30));
+        only.cluster = Some("节能环保".to_owned());
+        let green = statistics::figures(conn, &only).await.unwrap().totals;
+        assert_eq!(
+            (
+                green.needs_posted,
+                green.deals_signed,
+                green.technology_amount_yuan
+            ),
+            (1, 1, 500_000)
+        );
+        let mut only = filter(day(2025, 12, 1), day(2026, 4, 30));
+        only.region = Some("140100".to_owned());
+        let taiyuan_only = statistics::figures(conn, &only).await.unwrap().totals;
+        assert_eq!(
+            (taiyuan_only.needs_posted, taiyuan_only.deals_signed),
+            (1, 0)
+        );
+        only.region = Some("140000".to_owned());
+        assert_eq!(
+            statistics::figures(conn, &only)
+                .await
+                .unwrap()
+                .totals
+                .needs_posted,
+            4,
+            "all of Shanxi"
+        );
+        let mut only = filter(day(2026, 1, 1), day(2026, 4, 30));
+        only.org_kind = Some(OrgKind::University);
+        let universities = statistics::figures(conn, &only).await.unwrap().totals;
+        assert_eq!(
+            (
+                universities.needs_posted,
+                universities.achievements_posted,
+                universities.deals_signed,
+                universities.technology_amount_yuan
+            ),
+            (0, 1, 1, 800_000),
+            "postings by their own organisation, deals by the supplier's"
+        );
+
+        let progress = statistics::target_progress(conn, 2026, 2_000_000)
+            .await
+            .unwrap();
+        assert_eq!((progress.achieved_yuan, progress.percent), (1_300_000, 65));
+        db
+    })
+    .await;
+}

@@ -1,0 +1,264 @@
+//! The bureau's dashboard (`techmatch_core::services::statistics`): the figures of a date
+//! range with their trend by month and by industry cluster, the year's 技术交易额
+//! against the target, and how notifications are delivered. The API gives the same
+//! figures as JSON, which the browser test compares with the page.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Json;
+use axum::extract::{Query, State};
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use techmatch_core::challenge::calendar::china_standard_time;
+use techmatch_core::posting::OrgKind;
+use techmatch_core::services::outbox::{self, OutboxSummary};
+use techmatch_core::services::settings;
+use techmatch_core::services::statistics::{self, Figures, Filter, TargetProgress};
+use techmatch_core::services::users::User;
+use techmatch_core::{CoreError, t};
+
+use super::auth::{ApiUser, PageUser};
+use super::charts::{self, Series};
+use super::error::ErrorBody;
+use super::i18n::filters;
+use super::nav::Nav;
+use super::{AppState, PageError, WebError};
+
+fn require_bureau(user: &User) -> Result<(), WebError> {
+    if user.role.is_bureau() {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden(t!("stats-bureau-only")).into())
+    }
+}
+
+/// The dashboard's filters as typed; empty means "any".
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct FilterQuery {
+    /// First day, `YYYY-MM-DD` (default: 1 January of this year).
+    pub from: Option<String>,
+    /// Last day, included (default: today, Beijing time).
+    pub to: Option<String>,
+    /// An industry cluster's name.
+    pub cluster: Option<String>,
+    /// A region code, e.g. `140000` for all of Shanxi.
+    pub region: Option<String>,
+    /// enterprise, university, institute, bureau or agency.
+    pub org_kind: Option<String>,
+}
+
+fn given(text: &Option<String>) -> Option<&str> {
+    text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+fn day(field: &'static str, text: &str) -> Result<NaiveDate, WebError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| CoreError::invalid(field, t!("stats-bad-date", value = text)).into())
+}
+
+impl FilterQuery {
+    /// The filter, refusing a malformed date, an inverted range or an unknown kind.
+    fn filter(&self, today: NaiveDate) -> Result<Filter, WebError> {
+        let mut filter = Filter::year_to_date(today);
+        if let Some(from) = given(&self.from) {
+            filter.from = day("from", from)?;
+        }
+        if let Some(to) = given(&self.to) {
+            filter.to = day("to", to)?;
+        }
+        if filter.from > filter.to {
+            return Err(CoreError::invalid("to", t!("stats-range-inverted")).into());
+        }
+        filter.cluster = given(&self.cluster).map(str::to_owned);
+        if let Some(region) = given(&self.region) {
+            if region.len() != 6 || !region.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(
+                    CoreError::invalid("region", t!("stats-bad-region", value = region)).into(),
+                );
+            }
+            filter.region = Some(region.to_owned());
+        }
+        filter.org_kind = given(&self.org_kind).map(OrgKind::parse).transpose()?;
+        Ok(filter)
+    }
+}
+
+/// Everything the dashboard shows.
+struct Dashboard {
+    figures: Figures,
+    target: TargetProgress,
+    outbox: OutboxSummary,
+}
+
+async fn dashboard(app: &AppState, query: &FilterQuery) -> Result<Dashboard, WebError> {
+    let today = app
+        .clock
+        .now()
+        .with_timezone(&china_standard_time())
+        .date_naive();
+    let filter = query.filter(today)?;
+    let figures = statistics::figures(&app.db, &filter).await?;
+    let target_yuan = settings::current(&app.db, &app.industries())
+        .await?
+        .yearly_target
+        .yuan();
+    let target = statistics::target_progress(&app.db, filter.to.year(), target_yuan).await?;
+    Ok(Dashboard {
+        figures,
+        target,
+        outbox: outbox::summary(&app.db).await?,
+    })
+}
+
+/// An amount in 万元 with two decimals, as the bureau reports it.
+pub fn wan(yuan: &i64) -> String {
+    format!("{:.2}", *yuan as f64 / 10_000.0)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    pub nav: Nav,
+    pub figures: Figures,
+    pub target: TargetProgress,
+    pub outbox: OutboxSummary,
+    /// The filters as typed, to fill the form again.
+    pub from: String,
+    pub to: String,
+    pub cluster: String,
+    pub region: String,
+    pub org_kind: String,
+    pub clusters: Vec<String>,
+    pub org_kinds: Vec<(&'static str, String)>,
+    pub amount_chart: String,
+    pub postings_chart: String,
+    pub target_chart: String,
+}
+
+/// `GET /bureau/dashboard` (bureau roles).
+pub async fn show(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Query(query): Query<FilterQuery>,
+) -> Result<DashboardPage, PageError> {
+    require_bureau(&page_user.0.user)?;
+    let Dashboard {
+        figures,
+        target,
+        outbox,
+    } = dashboard(&app, &query).await?;
+    let labels: Vec<String> = figures.months.iter().map(|m| m.month.clone()).collect();
+    let amount_chart = charts::bars(
+        &t!("stats-chart-amount"),
+        &labels,
+        &[
+            Series {
+                name: &t!("stats-contract-amount"),
+                class: "s1",
+                values: figures
+                    .months
+                    .iter()
+                    .map(|m| m.counts.contract_amount_yuan)
+                    .collect(),
+            },
+            Series {
+                name: &t!("stats-technology-amount"),
+                class: "s2",
+                values: figures
+                    .months
+                    .iter()
+                    .map(|m| m.counts.technology_amount_yuan)
+                    .collect(),
+            },
+        ],
+        |yuan| t!("stats-wan", amount = wan(&yuan)),
+    );
+    let postings_chart = charts::bars(
+        &t!("stats-chart-postings"),
+        &labels,
+        &[
+            Series {
+                name: &t!("stats-needs-published"),
+                class: "s1",
+                values: figures
+                    .months
+                    .iter()
+                    .map(|m| m.counts.needs_published)
+                    .collect(),
+            },
+            Series {
+                name: &t!("stats-achievements-published"),
+                class: "s2",
+                values: figures
+                    .months
+                    .iter()
+                    .map(|m| m.counts.achievements_published)
+                    .collect(),
+            },
+            Series {
+                name: &t!("stats-contacts-accepted"),
+                class: "s3",
+                values: figures
+                    .months
+                    .iter()
+                    .map(|m| m.counts.contacts_accepted)
+                    .collect(),
+            },
+        ],
+        |n| n.to_string(),
+    );
+    let target_chart = charts::progress(
+        &t!("stats-target-title", year = target.year),
+        target.percent,
+    );
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    Ok(DashboardPage {
+        nav: Nav::of_user(&page_user),
+        from: figures.filter.from.to_string(),
+        to: figures.filter.to.to_string(),
+        cluster: text(&query.cluster),
+        region: text(&query.region),
+        org_kind: text(&query.org_kind),
+        clusters: app
+            .industries()
+            .all()
+            .iter()
+            .map(|i| i.name.clone())
+            .collect(),
+        org_kinds: OrgKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
+        figures,
+        target,
+        outbox,
+        amount_chart,
+        postings_chart,
+        target_chart,
+    })
+}
+
+/// `GET /api/v1/statistics` (bureau roles).
+#[utoipa::path(get, path = "/api/v1/statistics", tag = "bureau", params(FilterQuery),
+    responses((status = 200, description = "The figures of the range: totals, every month (Beijing time) and every cluster (needs and achievements posted and published, matches proposed, contact requests, contacts accepted, deals signed, contract amount, technology amount and the researchers' share, in yuan); the year's technology amount against the target; notification delivery counts"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a bureau user", body = ErrorBody),
+        (status = 422, description = "A malformed date or region, an inverted range or an unknown organisation kind", body = ErrorBody)))]
+pub async fn api_show(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(query): Query<FilterQuery>,
+) -> Result<Json<Value>, WebError> {
+    require_bureau(&user)?;
+    let Dashboard {
+        figures,
+        target,
+        outbox,
+    } = dashboard(&app, &query).await?;
+    Ok(Json(json!({
+        "filter": figures.filter,
+        "totals": figures.totals,
+        "months": figures.months,
+        "clusters": figures.clusters,
+        "target": target,
+        "outbox": outbox,
+    })))
+}
