@@ -397,6 +397,124 @@ pub async fn figures(conn: &impl ConnectionTrait, filter: &Filter) -> CoreResult
     })
 }
 
+/// 揭榜挂帅 in the range: the challenges published in it by their stage now, the bids
+/// each received, and the milestones of awarded teams.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChallengeFigures {
+    /// (stage code, how many), in the lifecycle's order, only stages with any.
+    pub by_stage: Vec<StageCount>,
+    /// Every challenge published in the range with its submitted bids, most bids first.
+    pub bids: Vec<ChallengeBids>,
+    /// Milestones accepted in the range.
+    pub milestones_passed: i64,
+    /// Milestones due before `now` and neither reported nor passed.
+    pub milestones_overdue: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageCount {
+    pub stage: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChallengeBids {
+    pub id: i64,
+    pub public_id: String,
+    pub title: String,
+    pub stage: String,
+    pub bids: i64,
+}
+
+/// The challenges' part of the figures. A challenge is filtered by its cluster and by
+/// its publisher's region and kind of organisation.
+///
+/// # Errors
+/// Database errors.
+pub async fn challenges(
+    conn: &impl ConnectionTrait,
+    filter: &Filter,
+    now: DateTime<Utc>,
+) -> CoreResult<ChallengeFigures> {
+    let backend = conn.get_database_backend();
+    let (start, end) = filter.instants();
+    let mut conditions = vec!["ch.published_at >= ? AND ch.published_at < ?".to_owned()];
+    let mut values: Vec<Value> = vec![start.into(), end.into()];
+    if let Some(cluster) = &filter.cluster {
+        conditions.push("ch.industry = ?".to_owned());
+        values.push(cluster.clone().into());
+    }
+    if let Some(prefix) = filter.region_prefix() {
+        conditions.push("o.region_code LIKE ?".to_owned());
+        values.push(format!("{prefix}%").into());
+    }
+    if let Some(kind) = filter.org_kind {
+        conditions.push("o.kind = ?".to_owned());
+        values.push(kind.code().into());
+    }
+    let scope = format!(
+        "challenges ch LEFT JOIN organisations o ON o.id = ch.publisher_org_id WHERE {}",
+        conditions.join(" AND ")
+    );
+    let sql = format!(
+        "SELECT ch.id, ch.public_id, ch.title, ch.status, \
+         (SELECT COUNT(*) FROM bids b WHERE b.challenge_id = ch.id AND b.submitted_at IS NOT NULL) \
+         FROM {scope}"
+    );
+    let statement =
+        Statement::from_sql_and_values(backend, placeholders(backend, &sql), values.clone());
+    let mut bids = Vec::new();
+    for row in conn.query_all_raw(statement).await? {
+        bids.push(ChallengeBids {
+            id: row.try_get_by_index(0)?,
+            public_id: row.try_get_by_index(1)?,
+            title: row.try_get_by_index(2)?,
+            stage: row.try_get_by_index(3)?,
+            bids: row.try_get_by_index(4)?,
+        });
+    }
+    bids.sort_by(|a, b| b.bids.cmp(&a.bids).then(a.public_id.cmp(&b.public_id)));
+    let by_stage = crate::challenge::lifecycle::ChallengeStatus::ALL
+        .iter()
+        .map(|stage| StageCount {
+            stage: stage.code().to_owned(),
+            count: bids.iter().filter(|b| b.stage == stage.code()).count() as i64,
+        })
+        .filter(|s| s.count > 0)
+        .collect();
+    let milestones = |condition: &str, mut extra: Vec<Value>| {
+        let sql = format!(
+            "SELECT COUNT(*) FROM bid_milestones m JOIN bids b ON b.id = m.bid_id \
+             WHERE {condition} AND b.challenge_id IN (SELECT ch.id FROM {scope})"
+        );
+        extra.extend(values.iter().cloned());
+        Statement::from_sql_and_values(backend, placeholders(backend, &sql), extra)
+    };
+    let count = |statement: Statement| async move {
+        let row = conn.query_one_raw(statement).await?;
+        Ok::<i64, crate::CoreError>(match row {
+            Some(row) => row.try_get_by_index(0)?,
+            None => 0,
+        })
+    };
+    let milestones_passed = count(milestones(
+        "m.status = 'passed' AND m.decided_at >= ? AND m.decided_at < ?",
+        vec![start.into(), end.into()],
+    ))
+    .await?;
+    let milestones_overdue = count(milestones(
+        "m.status IN ('pending', 'rectification') AND m.due_date < ?",
+        vec![now.into()],
+    ))
+    .await?;
+    Ok(ChallengeFigures {
+        by_stage,
+        bids,
+        milestones_passed,
+        milestones_overdue,
+    })
+}
+
 /// The year's 技术交易额 against `target_yuan`, whatever the dashboard's filters: the
 /// target is the bureau's, for everything.
 ///

@@ -459,3 +459,206 @@ async fn figures_count_what_happened_in_the_range_by_month_and_cluster() {
     })
     .await;
 }
+
+async fn challenge(
+    conn: &sea_orm::DatabaseConnection,
+    public_id: &str,
+    publisher: i64,
+    cluster: &str,
+    status: &str,
+    published: Option<DateTime<Utc>>,
+) -> i64 {
+    let t = at(2026, 1, 1, 0, 0, 0);
+    let mut row = techmatch_core::entities::challenge::Model {
+        id: 0,
+        public_id: public_id.to_owned(),
+        kind: "technology".to_owned(),
+        title: format!("榜单{public_id}"),
+        publisher_org_id: publisher,
+        created_by: 1,
+        industry: Some(cluster.to_owned()),
+        keywords: String::new(),
+        background: String::new(),
+        problem: String::new(),
+        metrics: String::new(),
+        scenario: String::new(),
+        final_user: String::new(),
+        reward_enterprise_yuan: 1_000_000,
+        reward_subsidy_yuan: 0,
+        bid_deadline: t,
+        completion_months: 12,
+        eligibility: String::new(),
+        horse_race: false,
+        max_winners: 1,
+        confidentiality: "public".to_owned(),
+        contact_name: "联系人".to_owned(),
+        contact_phone: "0354-0000000".to_owned(),
+        status: status.to_owned(),
+        status_reason: None,
+        criteria: String::new(),
+        drop_extremes: false,
+        publicity_working_days: 5,
+        publicity_starts: None,
+        publicity_ends: None,
+        task_book: None,
+        created_at: t,
+        updated_at: t,
+        published_at: published,
+    }
+    .into_active_model()
+    .reset_all();
+    row.id = NotSet;
+    row.insert(conn).await.unwrap().id
+}
+
+async fn bid(
+    conn: &sea_orm::DatabaseConnection,
+    challenge_id: i64,
+    lead_org_id: i64,
+    submitted: bool,
+) -> i64 {
+    let t = at(2026, 2, 1, 0, 0, 0);
+    let mut row = techmatch_core::entities::bid::Model {
+        id: 0,
+        challenge_id,
+        lead_org_id,
+        created_by: 1,
+        consortium: String::new(),
+        team_leader: "张三".to_owned(),
+        team: String::new(),
+        technical_plan: String::new(),
+        budget_yuan: 500_000,
+        existing_base: String::new(),
+        patents: String::new(),
+        achievement_ids: String::new(),
+        pledge_signed_at: None,
+        status: if submitted { "submitted" } else { "draft" }.to_owned(),
+        formal_review: None,
+        status_reason: None,
+        submitted_at: submitted.then_some(t),
+        created_at: t,
+        updated_at: t,
+    }
+    .into_active_model()
+    .reset_all();
+    row.id = NotSet;
+    row.insert(conn).await.unwrap().id
+}
+
+async fn milestone(
+    conn: &sea_orm::DatabaseConnection,
+    bid_id: i64,
+    seq: i32,
+    status: &str,
+    due: DateTime<Utc>,
+    decided: Option<DateTime<Utc>>,
+) {
+    let mut row = techmatch_core::entities::bid_milestone::Model {
+        id: 0,
+        bid_id,
+        seq,
+        title: format!("节点{seq}"),
+        metrics: String::new(),
+        due_date: due,
+        amount_yuan: 100_000,
+        status: status.to_owned(),
+        report: None,
+        evidence: None,
+        reported_at: None,
+        decision_reason: None,
+        decided_by: None,
+        decided_at: decided,
+    }
+    .into_active_model()
+    .reset_all();
+    row.id = NotSet;
+    row.insert(conn).await.unwrap();
+}
+
+#[tokio::test]
+async fn challenge_figures_count_stages_bids_and_milestones() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let county = organisation(conn, "晋阳县科技局", OrgKind::Bureau, "140721").await;
+        let open = challenge(
+            conn,
+            "JB-1",
+            county,
+            "新材料",
+            "open",
+            Some(at(2026, 1, 5, 0, 0, 0)),
+        )
+        .await;
+        let running = challenge(
+            conn,
+            "JB-2",
+            county,
+            "节能环保",
+            "in_execution",
+            Some(at(2026, 1, 6, 0, 0, 0)),
+        )
+        .await;
+        // Never published, and published last year: neither counts.
+        challenge(conn, "JB-3", county, "新材料", "draft", None).await;
+        challenge(
+            conn,
+            "JB-4",
+            county,
+            "新材料",
+            "open",
+            Some(at(2025, 6, 1, 0, 0, 0)),
+        )
+        .await;
+        for (team, submitted) in [(1, true), (2, true), (3, false)] {
+            bid(conn, open, team, submitted).await;
+        }
+        let winner = bid(conn, running, 1, true).await;
+        milestone(
+            conn,
+            winner,
+            1,
+            "passed",
+            at(2026, 3, 1, 0, 0, 0),
+            Some(at(2026, 3, 2, 0, 0, 0)),
+        )
+        .await;
+        milestone(conn, winner, 2, "pending", at(2026, 4, 1, 0, 0, 0), None).await;
+        milestone(conn, winner, 3, "pending", at(2026, 9, 1, 0, 0, 0), None).await;
+
+        let now = at(2026, 5, 1, 0, 0, 0);
+        let figures = statistics::challenges(conn, &filter(day(2026, 1, 1), day(2026, 4, 30)), now)
+            .await
+            .unwrap();
+        let stages: Vec<(&str, i64)> = figures
+            .by_stage
+            .iter()
+            .map(|s| (s.stage.as_str(), s.count))
+            .collect();
+        assert_eq!(stages, [("open", 1), ("in_execution", 1)]);
+        let bids: Vec<(&str, i64)> = figures
+            .bids
+            .iter()
+            .map(|b| (b.public_id.as_str(), b.bids))
+            .collect();
+        assert_eq!(
+            bids,
+            [("JB-1", 2), ("JB-2", 1)],
+            "drafts of bids are not bids"
+        );
+        assert_eq!(
+            (figures.milestones_passed, figures.milestones_overdue),
+            (1, 1)
+        );
+
+        let mut only = filter(day(2026, 1, 1), day(2026, 4, 30));
+        only.cluster = Some("新材料".to_owned());
+        let narrowed = statistics::challenges(conn, &only, now).await.unwrap();
+        assert_eq!(narrowed.bids.len(), 1);
+        assert_eq!(
+            (narrowed.milestones_passed, narrowed.milestones_overdue),
+            (0, 0)
+        );
+        db
+    })
+    .await;
+}

@@ -14,7 +14,10 @@ use techmatch_core::challenge::calendar::china_standard_time;
 use techmatch_core::posting::OrgKind;
 use techmatch_core::services::outbox::{self, OutboxSummary};
 use techmatch_core::services::settings;
-use techmatch_core::services::statistics::{self, Figures, Filter, TargetProgress};
+use techmatch_core::challenge::lifecycle::ChallengeStatus;
+use techmatch_core::services::statistics::{
+    self, ChallengeFigures, Figures, Filter, TargetProgress,
+};
 use techmatch_core::services::users::User;
 use techmatch_core::{CoreError, t};
 
@@ -88,15 +91,13 @@ impl FilterQuery {
 struct Dashboard {
     figures: Figures,
     target: TargetProgress,
+    challenges: ChallengeFigures,
     outbox: OutboxSummary,
 }
 
 async fn dashboard(app: &AppState, query: &FilterQuery) -> Result<Dashboard, WebError> {
-    let today = app
-        .clock
-        .now()
-        .with_timezone(&china_standard_time())
-        .date_naive();
+    let now = app.clock.now();
+    let today = now.with_timezone(&china_standard_time()).date_naive();
     let filter = query.filter(today)?;
     let figures = statistics::figures(&app.db, &filter).await?;
     let target_yuan = settings::current(&app.db, &app.industries())
@@ -104,11 +105,18 @@ async fn dashboard(app: &AppState, query: &FilterQuery) -> Result<Dashboard, Web
         .yearly_target
         .yuan();
     let target = statistics::target_progress(&app.db, filter.to.year(), target_yuan).await?;
+    let challenges = statistics::challenges(&app.db, &filter, now).await?;
     Ok(Dashboard {
         figures,
         target,
+        challenges,
         outbox: outbox::summary(&app.db).await?,
     })
+}
+
+/// The label of a challenge stage code.
+pub fn stage_label(code: &str) -> String {
+    ChallengeStatus::from_code(code).map_or_else(|_| code.to_owned(), ChallengeStatus::label)
 }
 
 /// An amount in 万元 with two decimals, as the bureau reports it.
@@ -122,6 +130,7 @@ pub struct DashboardPage {
     pub nav: Nav,
     pub figures: Figures,
     pub target: TargetProgress,
+    pub challenges: ChallengeFigures,
     pub outbox: OutboxSummary,
     /// The filters as typed, to fill the form again.
     pub from: String,
@@ -146,6 +155,7 @@ pub async fn show(
     let Dashboard {
         figures,
         target,
+        challenges,
         outbox,
     } = dashboard(&app, &query).await?;
     let labels: Vec<String> = figures.months.iter().map(|m| m.month.clone()).collect();
@@ -229,6 +239,7 @@ pub async fn show(
         org_kinds: OrgKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
         figures,
         target,
+        challenges,
         outbox,
         amount_chart,
         postings_chart,
@@ -238,7 +249,7 @@ pub async fn show(
 
 /// `GET /api/v1/statistics` (bureau roles).
 #[utoipa::path(get, path = "/api/v1/statistics", tag = "bureau", params(FilterQuery),
-    responses((status = 200, description = "The figures of the range: totals, every month (Beijing time) and every cluster (needs and achievements posted and published, matches proposed, contact requests, contacts accepted, deals signed, contract amount, technology amount and the researchers' share, in yuan); the year's technology amount against the target; notification delivery counts"),
+    responses((status = 200, description = "The figures of the range: totals, every month (Beijing time) and every cluster (needs and achievements posted and published, matches proposed, contact requests, contacts accepted, deals signed, contract amount, technology amount and the researchers' share, in yuan); the year's technology amount against the target; challenges published in the range by stage with their submitted bids, milestones passed in the range and overdue now; notification delivery counts"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a bureau user", body = ErrorBody),
         (status = 422, description = "A malformed date or region, an inverted range or an unknown organisation kind", body = ErrorBody)))]
@@ -251,6 +262,7 @@ pub async fn api_show(
     let Dashboard {
         figures,
         target,
+        challenges,
         outbox,
     } = dashboard(&app, &query).await?;
     Ok(Json(json!({
@@ -259,6 +271,7 @@ pub async fn api_show(
         "months": figures.months,
         "clusters": figures.clusters,
         "target": target,
+        "challenges": challenges,
         "outbox": outbox,
     })))
 }
