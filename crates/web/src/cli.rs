@@ -52,6 +52,8 @@ pub enum Command {
     },
     /// Export a list with the same headers the importer reads.
     Export(commands::export::ExportArgs),
+    /// The bureau's yearly report: figures, deals and challenge outcomes, one sheet each.
+    Report(commands::report::ReportArgs),
     /// Ranked, explained matches for one posting, or for every published need.
     Match(commands::matching::MatchArgs),
     /// Full-text search of published postings.

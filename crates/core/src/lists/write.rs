@@ -81,12 +81,85 @@ fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, CoreErro
     Ok(bytes)
 }
 
+fn xlsx_error(error: XlsxError) -> CoreError {
+    CoreError::Internal(format!("cannot write xlsx: {error}"))
+}
+
 fn write_xlsx(
     sheet_name: &str,
     headers: &[&str],
     rows: &[Vec<String>],
 ) -> Result<Vec<u8>, CoreError> {
-    let xlsx_error = |error: XlsxError| CoreError::Internal(format!("cannot write xlsx: {error}"));
+    let mut workbook = Workbook::new();
+    add_sheet(&mut workbook, sheet_name, headers, rows)?;
+    workbook.save_to_buffer().map_err(xlsx_error)
+}
+
+/// A table of a workbook: its sheet's name, headers and rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Writes several tables as one file: in XLSX one worksheet each, as [`write_table`]
+/// writes one; in CSV one after another, each under a line with its name and separated
+/// by an empty line (CSV has no sheets).
+///
+/// # Errors
+///
+/// As [`write_table`], for any of the tables.
+pub fn write_workbook(format: TableFormat, sheets: &[Sheet]) -> Result<Vec<u8>, CoreError> {
+    for sheet in sheets {
+        let headers: Vec<&str> = sheet.headers.iter().map(String::as_str).collect();
+        // Checks the shape of every table before anything is written.
+        write_table(TableFormat::Csv, &sheet.name, &headers, &[])?;
+        if let Some(row) = sheet.rows.iter().find(|r| r.len() != headers.len()) {
+            return Err(CoreError::Internal(format!(
+                "sheet {} has a row of {} values for {} headers",
+                sheet.name,
+                row.len(),
+                headers.len()
+            )));
+        }
+    }
+    match format {
+        TableFormat::Xlsx => {
+            let mut workbook = Workbook::new();
+            for sheet in sheets {
+                let headers: Vec<&str> = sheet.headers.iter().map(String::as_str).collect();
+                add_sheet(&mut workbook, &sheet.name, &headers, &sheet.rows)?;
+            }
+            workbook.save_to_buffer().map_err(xlsx_error)
+        }
+        TableFormat::Csv => {
+            let mut bytes = b"\xEF\xBB\xBF".to_vec();
+            for (i, sheet) in sheets.iter().enumerate() {
+                if i > 0 {
+                    bytes.push(b'\n');
+                }
+                let headers: Vec<&str> = sheet.headers.iter().map(String::as_str).collect();
+                let mut title = vec![sheet.name.clone()];
+                title.resize(headers.len(), String::new());
+                let mut rows = Vec::with_capacity(sheet.rows.len() + 1);
+                rows.push(headers.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>());
+                rows.extend(sheet.rows.iter().cloned());
+                let title_refs: Vec<&str> = title.iter().map(String::as_str).collect();
+                let table = write_csv(&title_refs, &rows)?;
+                bytes.extend_from_slice(&table[3..]);
+            }
+            Ok(bytes)
+        }
+    }
+}
+
+fn add_sheet(
+    workbook: &mut Workbook,
+    sheet_name: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<(), CoreError> {
     let too_large = || CoreError::Internal("table too large for an xlsx worksheet".to_owned());
     let last_row = RowNum::try_from(rows.len()).map_err(|_| too_large())?;
     let last_column = ColNum::try_from(headers.len() - 1).map_err(|_| too_large())?;
@@ -97,7 +170,6 @@ fn write_xlsx(
     let text_format = Format::new().set_num_format("@");
     let wrapped_format = Format::new().set_num_format("@").set_text_wrap();
 
-    let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet
         .set_name(sheet_title(sheet_name))
@@ -142,7 +214,7 @@ fn write_xlsx(
     sheet
         .autofilter(0, 0, last_row, last_column)
         .map_err(xlsx_error)?;
-    workbook.save_to_buffer().map_err(xlsx_error)
+    Ok(())
 }
 
 /// Makes `name` a sheet name Excel accepts: no `[]:*?/\`, no edge apostrophes,

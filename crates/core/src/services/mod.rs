@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod password_resets;
 pub mod postings;
 pub mod preferences;
+pub mod report;
 pub mod sessions;
 pub mod settings;
 pub mod statistics;

@@ -48,7 +48,7 @@ impl Filter {
 
     /// The instants the range covers: from the first day's midnight to the midnight
     /// after the last day, in Beijing time.
-    fn instants(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+    pub(crate) fn instants(&self) -> (DateTime<Utc>, DateTime<Utc>) {
         (
             beijing_midnight(self.from),
             beijing_midnight(self.to) + Duration::days(1),
@@ -264,7 +264,7 @@ fn month_of(backend: DbBackend, column: &str) -> String {
 }
 
 /// Numbers `?` placeholders as `$1, $2, …` for PostgreSQL.
-fn placeholders(backend: DbBackend, sql: &str) -> String {
+pub(crate) fn placeholders(backend: DbBackend, sql: &str) -> String {
     if backend != DbBackend::Postgres {
         return sql.to_owned();
     }

@@ -3,11 +3,13 @@
 //! posted in the first hour of April in Beijing (still March in UTC), a deal with
 //! non-technical costs deducted, and filters by cluster, region and organisation kind.
 
+use calamine::Reader;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, IntoActiveModel};
 use techmatch_core::entities::{
     achievement, audit, contact, deal, match_proposal, need, organisation,
 };
+use techmatch_core::lists::write::TableFormat;
 use techmatch_core::posting::OrgKind;
 use techmatch_core::services::statistics::{self, Filter};
 use techmatch_core::testing::on_each_backend;
@@ -450,6 +452,54 @@ async fn figures_count_what_happened_in_the_range_by_month_and_cluster() {
             (0, 1, 1, 800_000),
             "postings by their own organisation, deals by the supplier's"
         );
+
+        // The yearly report: one sheet each, amounts in 万元, the deal less its costs.
+        let xlsx =
+            techmatch_core::services::report::build(conn, 2026, 2_000_000, TableFormat::Xlsx)
+                .await
+                .unwrap();
+        let mut workbook: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+        assert_eq!(
+            workbook.sheet_names(),
+            ["概览", "月度", "产业集群", "成交项目", "揭榜挂帅"]
+        );
+        let deals = workbook.worksheet_range("成交项目").unwrap();
+        let rows: Vec<Vec<String>> = deals
+            .rows()
+            .map(|r| r.iter().map(ToString::to_string).collect())
+            .collect();
+        assert_eq!(rows.len(), 3, "a header and two deals: {rows:?}");
+        assert_eq!(rows[0][0], "签约日期");
+        assert_eq!(
+            rows[1],
+            [
+                "2026-02-15",
+                "需求N1",
+                "晋阳县华钙纳米材料有限公司",
+                "成果A1",
+                "华北材料科技大学",
+                "新材料",
+                "技术转让",
+                "100.00",
+                "80.00",
+                "30%"
+            ]
+        );
+        let summary = workbook.worksheet_range("概览").unwrap();
+        let target_row: Vec<String> = summary
+            .rows()
+            .find(|r| r[0] == "目标完成率")
+            .map(|r| r.iter().map(ToString::to_string).collect())
+            .unwrap();
+        assert_eq!(target_row[1], "65%");
+        let csv = techmatch_core::services::report::build(conn, 2026, 2_000_000, TableFormat::Csv)
+            .await
+            .unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(csv.starts_with("\u{feff}概览"), "{csv}");
+        assert!(csv.contains("\n\n成交项目"), "{csv}");
+        assert!(csv.contains("2026-04-10,需求N3"), "{csv}");
 
         let progress = statistics::target_progress(conn, 2026, 2_000_000)
             .await

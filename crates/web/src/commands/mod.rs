@@ -7,6 +7,7 @@ pub mod export;
 pub mod import;
 pub mod matching;
 pub mod org;
+pub mod report;
 pub mod search;
 pub mod serve;
 pub mod status;
@@ -40,6 +41,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(app, args).await,
         Command::Import { list, file, json } => import::run(&app, list, &file, json).await,
         Command::Export(args) => export::run(&app, args).await,
+        Command::Report(args) => report::run(&app, args).await,
         Command::Match(args) => matching::run(&app, args).await,
         Command::Search(args) => search::run(&app, args),
         Command::Reindex => {

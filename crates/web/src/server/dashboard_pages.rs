@@ -11,10 +11,10 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use techmatch_core::challenge::calendar::china_standard_time;
+use techmatch_core::challenge::lifecycle::ChallengeStatus;
 use techmatch_core::posting::OrgKind;
 use techmatch_core::services::outbox::{self, OutboxSummary};
 use techmatch_core::services::settings;
-use techmatch_core::challenge::lifecycle::ChallengeStatus;
 use techmatch_core::services::statistics::{
     self, ChallengeFigures, Figures, Filter, TargetProgress,
 };
@@ -274,4 +274,65 @@ pub async fn api_show(
         "challenges": challenges,
         "outbox": outbox,
     })))
+}
+
+/// Which report to download.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ReportQuery {
+    /// The calendar year (Beijing time).
+    pub year: i32,
+    /// `xlsx` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// `GET /api/v1/statistics/report?year=2026&format=xlsx` (bureau roles), also the
+/// dashboard's download button: what `techmatch report` writes.
+#[utoipa::path(get, path = "/api/v1/statistics/report", tag = "bureau", params(ReportQuery),
+    responses((status = 200, description = "The yearly report as a download: summary with the target, months, clusters, deals, challenge outcomes; one sheet each (in CSV one after another)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not a bureau user", body = ErrorBody),
+        (status = 422, description = "An unknown format or a year out of range", body = ErrorBody)))]
+pub async fn report(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(query): Query<ReportQuery>,
+) -> Result<axum::response::Response, WebError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    use techmatch_core::lists::write::TableFormat;
+    require_bureau(&user)?;
+    let (format, content_type, extension) = match query.format.as_deref().unwrap_or("xlsx") {
+        "xlsx" => (
+            TableFormat::Xlsx,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        "csv" => (TableFormat::Csv, "text/csv; charset=utf-8", "csv"),
+        other => {
+            return Err(
+                CoreError::invalid("format", t!("report-bad-format", format = other)).into(),
+            );
+        }
+    };
+    if !(2000..=2100).contains(&query.year) {
+        return Err(CoreError::invalid("year", t!("report-bad-year", year = query.year)).into());
+    }
+    let target = settings::current(&app.db, &app.industries())
+        .await?
+        .yearly_target
+        .yuan();
+    let bytes =
+        techmatch_core::services::report::build(&app.db, query.year, target, format).await?;
+    let disposition = format!(
+        "attachment; filename=\"techmatch-report-{}.{extension}\"",
+        query.year
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }

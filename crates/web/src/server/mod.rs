@@ -178,6 +178,7 @@ pub fn router(state: AppState) -> Router {
         .route("/bureau/outbox", get(outbox_pages::show))
         .route("/bureau/dashboard", get(dashboard_pages::show))
         .route("/api/v1/statistics", get(dashboard_pages::api_show))
+        .route("/api/v1/statistics/report", get(dashboard_pages::report))
         .route("/bureau/outbox/{id}/retry", post(outbox_pages::retry))
         .route("/bureau/outbox/mail/{name}", get(outbox_pages::mail_file))
         .route("/api/v1/outbox", get(outbox_pages::api_show))

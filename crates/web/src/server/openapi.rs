@@ -50,6 +50,7 @@ use super::{
         settings_pages::api_change,
         outbox_pages::api_show,
         dashboard_pages::api_show,
+        dashboard_pages::report,
         outbox_pages::api_retry,
         preferences_pages::api_show,
         preferences_pages::api_change,

@@ -94,7 +94,37 @@ async fn the_dashboard_shows_what_the_statistics_api_counts() {
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
+        // The dashboard's download button: the yearly report as a workbook.
+        assert!(html.contains("/api/v1/statistics/report?year=2030&amp;format=xlsx"));
+        let response = moderator
+            .http
+            .get(server.url("/api/v1/statistics/report?year=2026&format=xlsx"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(response.status(), StatusCode::OK);
+        let disposition = response
+            .headers()
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            disposition.starts_with("attachment") && disposition.contains("2026.xlsx"),
+            "{disposition}"
+        );
+        let bytes = response.bytes().await.unwrap_or_default();
+        assert!(bytes.starts_with(b"PK"), "an xlsx (zip) file");
+        let (status, body) = moderator
+            .get(&server, "/api/v1/statistics/report?year=2026&format=pdf")
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
         let enterprise = Client::login(&server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
+        let (status, _) = enterprise
+            .get(&server, "/api/v1/statistics/report?year=2026")
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
         let (status, _) = enterprise.get(&server, "/api/v1/statistics").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         let (status, _, _) = enterprise.page(&server, "/bureau/dashboard").await;
@@ -105,4 +135,40 @@ async fn the_dashboard_shows_what_the_statistics_api_counts() {
 
 fn urlencoding(text: &str) -> String {
     text.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+#[test]
+fn the_report_command_writes_the_yearly_workbook() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = dir.path().join("data");
+    let output = dir.path().join("report-2026.csv");
+    let run = crate::run(
+        &data,
+        &[
+            "report",
+            "--year",
+            "2026",
+            "--format",
+            "csv",
+            "--output",
+            &super::challenges::path_text(&output),
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::fs::read_to_string(&output).unwrap_or_default();
+    for sheet in ["概览", "月度", "产业集群", "成交项目", "揭榜挂帅"] {
+        assert!(text.contains(sheet), "{sheet} in {text}");
+    }
+    assert!(text.contains("2026-12,"), "every month of the year: {text}");
+    let bad = crate::run(
+        &data,
+        &[
+            "report", "--year", "2026", "--format", "pdf", "--output", "x",
+        ],
+    );
+    assert!(!bad.status.success());
 }
