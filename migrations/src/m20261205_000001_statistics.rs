@@ -15,12 +15,22 @@ pub struct Migration;
 enum Needs {
     Table,
     PublishedAt,
+    CreatedAt,
+    Status,
+    Industry,
+    RegionCode,
+    OrgId,
 }
 
 #[derive(DeriveIden)]
 enum Achievements {
     Table,
     PublishedAt,
+    CreatedAt,
+    Status,
+    Field,
+    RegionCode,
+    OrgId,
 }
 
 #[derive(DeriveIden)]
@@ -31,6 +41,10 @@ enum MatchProposals {
     AchievementId,
     /// The match strength (0 to 100) when it was last proposed.
     Strength,
+    /// The need's industry cluster and region when the pair was first proposed: the
+    /// figures count a proposal where it was made, and need no join to count it.
+    Cluster,
+    RegionCode,
     /// When the pair was first proposed.
     ProposedAt,
 }
@@ -45,39 +59,75 @@ enum AuditLog {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (table, column, name) in [
-            (
-                Needs::Table.into_iden(),
-                Needs::PublishedAt.into_iden(),
-                "idx_needs_published_at",
-            ),
+        for (table, column) in [
+            (Needs::Table.into_iden(), Needs::PublishedAt.into_iden()),
             (
                 Achievements::Table.into_iden(),
                 Achievements::PublishedAt.into_iden(),
-                "idx_achievements_published_at",
             ),
         ] {
             manager
                 .alter_table(
                     Table::alter()
-                        .table(table.clone())
-                        .add_column(
-                            ColumnDef::new(column.clone())
-                                .timestamp_with_time_zone()
-                                .null(),
-                        )
-                        .to_owned(),
-                )
-                .await?;
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
                         .table(table)
-                        .col(column)
+                        .add_column(ColumnDef::new(column).timestamp_with_time_zone().null())
                         .to_owned(),
                 )
                 .await?;
+        }
+        // Covering indexes: the dashboard counts postings by date, cluster and region
+        // from the index alone, without reading the rows.
+        let covering = [
+            (
+                "idx_needs_published_stats",
+                Needs::Table.into_iden(),
+                vec![
+                    Needs::PublishedAt.into_iden(),
+                    Needs::Status.into_iden(),
+                    Needs::Industry.into_iden(),
+                    Needs::RegionCode.into_iden(),
+                    Needs::OrgId.into_iden(),
+                ],
+            ),
+            (
+                "idx_needs_created_stats",
+                Needs::Table.into_iden(),
+                vec![
+                    Needs::CreatedAt.into_iden(),
+                    Needs::Industry.into_iden(),
+                    Needs::RegionCode.into_iden(),
+                    Needs::OrgId.into_iden(),
+                ],
+            ),
+            (
+                "idx_achievements_published_stats",
+                Achievements::Table.into_iden(),
+                vec![
+                    Achievements::PublishedAt.into_iden(),
+                    Achievements::Status.into_iden(),
+                    Achievements::Field.into_iden(),
+                    Achievements::RegionCode.into_iden(),
+                    Achievements::OrgId.into_iden(),
+                ],
+            ),
+            (
+                "idx_achievements_created_stats",
+                Achievements::Table.into_iden(),
+                vec![
+                    Achievements::CreatedAt.into_iden(),
+                    Achievements::Field.into_iden(),
+                    Achievements::RegionCode.into_iden(),
+                    Achievements::OrgId.into_iden(),
+                ],
+            ),
+        ];
+        for (name, table, columns) in covering {
+            let mut index = Index::create();
+            index.name(name).table(table);
+            for column in columns {
+                index.col(column);
+            }
+            manager.create_index(index.to_owned()).await?;
         }
         let db = manager.get_connection();
         for table in ["needs", "achievements"] {
@@ -103,6 +153,8 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(P::NeedId).big_integer().not_null())
                     .col(ColumnDef::new(P::AchievementId).big_integer().not_null())
                     .col(ColumnDef::new(P::Strength).integer().not_null())
+                    .col(ColumnDef::new(P::Cluster).string().null())
+                    .col(ColumnDef::new(P::RegionCode).string().null())
                     .col(
                         ColumnDef::new(P::ProposedAt)
                             .timestamp_with_time_zone()
@@ -128,6 +180,8 @@ impl MigrationTrait for Migration {
                     .name("idx_match_proposals_proposed_at")
                     .table(P::Table)
                     .col(P::ProposedAt)
+                    .col(P::Cluster)
+                    .col(P::RegionCode)
                     .to_owned(),
             )
             .await?;
@@ -155,21 +209,29 @@ impl MigrationTrait for Migration {
         manager
             .drop_table(Table::drop().table(MatchProposals::Table).to_owned())
             .await?;
-        for (table, column, name) in [
+        for (name, table) in [
+            ("idx_needs_published_stats", Needs::Table.into_iden()),
+            ("idx_needs_created_stats", Needs::Table.into_iden()),
             (
-                Needs::Table.into_iden(),
-                Needs::PublishedAt.into_iden(),
-                "idx_needs_published_at",
+                "idx_achievements_published_stats",
+                Achievements::Table.into_iden(),
             ),
             (
+                "idx_achievements_created_stats",
                 Achievements::Table.into_iden(),
-                Achievements::PublishedAt.into_iden(),
-                "idx_achievements_published_at",
             ),
         ] {
             manager
-                .drop_index(Index::drop().name(name).table(table.clone()).to_owned())
+                .drop_index(Index::drop().name(name).table(table).to_owned())
                 .await?;
+        }
+        for (table, column) in [
+            (Needs::Table.into_iden(), Needs::PublishedAt.into_iden()),
+            (
+                Achievements::Table.into_iden(),
+                Achievements::PublishedAt.into_iden(),
+            ),
+        ] {
             manager
                 .alter_table(Table::alter().table(table).drop_column(column).to_owned())
                 .await?;

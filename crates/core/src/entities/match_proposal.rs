@@ -9,6 +9,9 @@ pub struct Model {
     pub need_id: i64,
     pub achievement_id: i64,
     pub strength: i32,
+    /// The need's cluster and region when first proposed.
+    pub cluster: Option<String>,
+    pub region_code: Option<String>,
     pub proposed_at: DateTimeUtc,
 }
 

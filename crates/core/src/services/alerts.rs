@@ -13,7 +13,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::entities::{match_proposal, match_threshold, saved_search};
-use crate::posting::PostingKind;
+use crate::posting::{PostingKind, PostingView};
 use crate::services::users::User;
 use crate::{CoreError, CoreResult, t};
 
@@ -38,15 +38,17 @@ const MAX_QUERY_CHARS: usize = 200;
 /// Database errors.
 pub async fn record_proposal(
     conn: &impl ConnectionTrait,
-    need_id: i64,
+    need: &PostingView,
     achievement_id: i64,
     strength: u8,
     now: DateTime<Utc>,
 ) -> CoreResult<()> {
     let row = match_proposal::ActiveModel {
-        need_id: Set(need_id),
+        need_id: Set(need.id),
         achievement_id: Set(achievement_id),
         strength: Set(i32::from(strength)),
+        cluster: Set(need.industry.clone()),
+        region_code: Set(need.region_code.clone()),
         proposed_at: Set(now),
         ..Default::default()
     };

@@ -179,33 +179,39 @@ impl Measure {
     ];
 
     /// The rows, their time, cluster, region and organisation kind, and what else must
-    /// hold, as SQL.
+    /// hold, as SQL. The organisation kind is tested against the set of organisations
+    /// (or suppliers' achievements) of that kind, found once per query, rather than by
+    /// a join per row.
     fn source(self) -> Source {
         // A match, contact or deal is the need's cluster and region and the supplier's
         // organisation kind.
-        const PAIR: &str = "JOIN needs n ON n.id = {pair}.need_id \
-             JOIN achievements a ON a.id = {pair}.achievement_id \
-             LEFT JOIN organisations o ON o.id = a.org_id";
+        const OF_KIND: &str = "IN (SELECT id FROM organisations WHERE kind = ?)";
+        // Through the index of achievements by organisation: no achievement row is read.
+        const SUPPLIED_BY_KIND: &str = "IN (SELECT sa.id FROM achievements sa \
+             WHERE sa.org_id IN (SELECT id FROM organisations WHERE kind = ?))";
         let need = |time: &'static str, condition: &'static str| Source {
-            from: "needs n LEFT JOIN organisations o ON o.id = n.org_id".to_owned(),
+            from: "needs n".to_owned(),
             time,
             cluster: "n.industry",
             region: "n.region_code",
             condition,
+            org_kind: format!("n.org_id {OF_KIND}"),
         };
         let achievement = |time: &'static str, condition: &'static str| Source {
-            from: "achievements a LEFT JOIN organisations o ON o.id = a.org_id".to_owned(),
+            from: "achievements a".to_owned(),
             time,
             cluster: "a.field",
             region: "a.region_code",
             condition,
+            org_kind: format!("a.org_id {OF_KIND}"),
         };
         let pair = |from: &str, pair: &str, time: &'static str, condition: &'static str| Source {
-            from: format!("{from} {}", PAIR.replace("{pair}", pair)),
+            from: format!("{from} JOIN needs n ON n.id = {pair}.need_id"),
             time,
             cluster: "n.industry",
             region: "n.region_code",
             condition,
+            org_kind: format!("{pair}.achievement_id {SUPPLIED_BY_KIND}"),
         };
         match self {
             Measure::NeedsPosted => need("n.created_at", ""),
@@ -214,7 +220,15 @@ impl Measure {
             Measure::AchievementsPublished => {
                 achievement("a.published_at", "a.status <> 'withdrawn'")
             }
-            Measure::MatchesProposed => pair("match_proposals m", "m", "m.proposed_at", ""),
+            // Counted where it was proposed, from the proposal's own row.
+            Measure::MatchesProposed => Source {
+                from: "match_proposals m".to_owned(),
+                time: "m.proposed_at",
+                cluster: "m.cluster",
+                region: "m.region_code",
+                condition: "",
+                org_kind: format!("m.achievement_id {SUPPLIED_BY_KIND}"),
+            },
             Measure::ContactRequests => pair("contacts c", "c", "c.created_at", ""),
             Measure::ContactsAccepted => pair(
                 "audit_log l JOIN contacts c ON c.id = l.entity_id",
@@ -238,12 +252,15 @@ struct Source {
     cluster: &'static str,
     region: &'static str,
     condition: &'static str,
+    /// The condition of the organisation kind, with one `?` for it.
+    org_kind: String,
 }
 
 /// One (month, cluster) group of one measure.
 #[derive(Debug, Clone)]
 struct Row {
-    month: String,
+    /// The index of the month in the range.
+    month: usize,
     cluster: String,
     count: i64,
     contract: i64,
@@ -252,15 +269,28 @@ struct Row {
     share_hundredths: i64,
 }
 
-/// `column` as the month it falls in, Beijing time, `YYYY-MM`.
-fn month_of(backend: DbBackend, column: &str) -> String {
-    match backend {
-        DbBackend::Postgres => {
-            format!("to_char({column} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')")
+/// `column` as the index of the month it falls in, given the instants each month after
+/// the first begins: a CASE that halves the months at each step. Comparing stored
+/// instants is far cheaper than converting every row's time to Beijing time in SQL
+/// (SQLite would parse each timestamp's text), and it reads the same on both backends.
+fn month_index(column: &str, starts: &[DateTime<Utc>], values: &mut Vec<Value>) -> String {
+    fn split(
+        column: &str,
+        starts: &[DateTime<Utc>],
+        first: usize,
+        values: &mut Vec<Value>,
+    ) -> String {
+        if starts.is_empty() {
+            return first.to_string();
         }
-        // SQLite stores RFC 3339 text, which its date functions read with the offset.
-        _ => format!("strftime('%Y-%m', {column}, '+8 hours')"),
+        let middle = starts.len() / 2;
+        values.push(starts[middle].into());
+        let condition = format!("{column} < ?");
+        let before = split(column, &starts[..middle], first, values);
+        let after = split(column, &starts[middle + 1..], first + middle + 1, values);
+        format!("CASE WHEN {condition} THEN {before} ELSE {after} END")
     }
+    split(column, starts, 0, values)
 }
 
 /// Numbers `?` placeholders as `$1, $2, …` for PostgreSQL.
@@ -289,8 +319,14 @@ async fn rows_of(
     let backend = conn.get_database_backend();
     let source = measure.source();
     let (start, end) = filter.instants();
+    let mut values: Vec<Value> = Vec::new();
+    let month = format!(
+        "CAST({} AS BIGINT)",
+        month_index(source.time, &month_starts(filter)[1..], &mut values)
+    );
     let mut conditions = vec![format!("{t} >= ? AND {t} < ?", t = source.time)];
-    let mut values: Vec<Value> = vec![start.into(), end.into()];
+    values.push(start.into());
+    values.push(end.into());
     if !source.condition.is_empty() {
         conditions.push(source.condition.to_owned());
     }
@@ -303,7 +339,7 @@ async fn rows_of(
         values.push(format!("{prefix}%").into());
     }
     if let Some(kind) = filter.org_kind {
-        conditions.push("o.kind = ?".to_owned());
+        conditions.push(source.org_kind.clone());
         values.push(kind.code().into());
     }
     let sums = if measure == Measure::Deals {
@@ -316,7 +352,7 @@ async fn rows_of(
     let sql = format!(
         "SELECT {month} AS month, COALESCE({cluster}, '') AS cluster, COUNT(*) AS n, \
          {sums} FROM {from} WHERE {conditions} GROUP BY 1, 2",
-        month = month_of(backend, source.time),
+        month = month,
         cluster = source.cluster,
         from = source.from,
         conditions = conditions.join(" AND "),
@@ -324,8 +360,9 @@ async fn rows_of(
     let statement = Statement::from_sql_and_values(backend, placeholders(backend, &sql), values);
     let mut rows = Vec::new();
     for row in conn.query_all_raw(statement).await? {
+        let index: i64 = row.try_get_by_index(0)?;
         rows.push(Row {
-            month: row.try_get_by_index(0)?,
+            month: usize::try_from(index).unwrap_or(0),
             cluster: row.try_get_by_index(1)?,
             count: row.try_get_by_index(2)?,
             contract: row.try_get_by_index(3)?,
@@ -334,6 +371,25 @@ async fn rows_of(
         });
     }
     Ok(rows)
+}
+
+/// The instant each month of the range begins (Beijing time); the first is the range's
+/// own start.
+fn month_starts(filter: &Filter) -> Vec<DateTime<Utc>> {
+    let mut starts = vec![filter.instants().0];
+    let (mut year, mut month) = (filter.from.year(), filter.from.month());
+    loop {
+        (year, month) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
+        match NaiveDate::from_ymd_opt(year, month, 1) {
+            Some(first) if first <= filter.to => starts.push(beijing_midnight(first)),
+            _ => break,
+        }
+    }
+    starts
 }
 
 /// Every month from `from` to `to`, as `YYYY-MM`.
@@ -357,18 +413,15 @@ fn months_between(from: NaiveDate, to: NaiveDate) -> Vec<String> {
 /// Database errors.
 pub async fn figures(conn: &impl ConnectionTrait, filter: &Filter) -> CoreResult<Figures> {
     let mut totals = Counts::default();
-    let mut months: BTreeMap<String, Counts> = months_between(filter.from, filter.to)
-        .into_iter()
-        .map(|m| (m, Counts::default()))
-        .collect();
+    let labels = months_between(filter.from, filter.to);
+    let mut months = vec![Counts::default(); labels.len()];
     let mut clusters: BTreeMap<String, Counts> = BTreeMap::new();
     for measure in Measure::ALL {
         for row in rows_of(conn, measure, filter).await? {
             totals.add(measure, &row);
-            months
-                .entry(row.month.clone())
-                .or_default()
-                .add(measure, &row);
+            if let Some(month) = months.get_mut(row.month) {
+                month.add(measure, &row);
+            }
             clusters
                 .entry(row.cluster.clone())
                 .or_default()
@@ -389,8 +442,9 @@ pub async fn figures(conn: &impl ConnectionTrait, filter: &Filter) -> CoreResult
     Ok(Figures {
         filter: filter.clone(),
         totals,
-        months: months
+        months: labels
             .into_iter()
+            .zip(months)
             .map(|(month, counts)| MonthFigures { month, counts })
             .collect(),
         clusters,
@@ -600,6 +654,33 @@ mod tests {
             months_between(from, to),
             ["2025-11", "2025-12", "2026-01", "2026-02"]
         );
+    }
+
+    #[test]
+    fn a_month_is_found_in_a_few_comparisons() {
+        let filter = Filter {
+            from: NaiveDate::from_ymd_opt(2025, 11, 20).unwrap(),
+            to: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+            ..Filter::year_to_date(NaiveDate::from_ymd_opt(2026, 2, 1).unwrap())
+        };
+        let starts = month_starts(&filter);
+        let shown: Vec<String> = starts.iter().map(|s| s.to_rfc3339()).collect();
+        assert_eq!(
+            shown,
+            [
+                "2025-11-19T16:00:00+00:00",
+                "2025-11-30T16:00:00+00:00",
+                "2025-12-31T16:00:00+00:00",
+                "2026-01-31T16:00:00+00:00"
+            ]
+        );
+        let mut values = Vec::new();
+        let sql = month_index("t", &starts[1..], &mut values);
+        assert_eq!(
+            sql,
+            "CASE WHEN t < ? THEN CASE WHEN t < ? THEN 0 ELSE 1 END ELSE CASE WHEN t < ? THEN 2 ELSE 3 END END"
+        );
+        assert_eq!(values.len(), 3);
     }
 
     #[test]

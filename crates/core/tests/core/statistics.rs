@@ -122,7 +122,7 @@ async fn achievement(conn: &sea_orm::DatabaseConnection, external_id: &str, p: P
 /// (contract, technology amount, share percent, signed).
 async fn pair(
     conn: &sea_orm::DatabaseConnection,
-    need_id: i64,
+    (need_id, cluster): (i64, &str),
     achievement_id: i64,
     proposed: DateTime<Utc>,
     requested: DateTime<Utc>,
@@ -134,6 +134,8 @@ async fn pair(
         need_id,
         achievement_id,
         strength: 80,
+        cluster: Some(cluster.to_owned()),
+        region_code: Some("140721".to_owned()),
         proposed_at: proposed,
     }
     .into_active_model()
@@ -304,7 +306,7 @@ async fn figures_count_what_happened_in_the_range_by_month_and_cluster() {
         // the researchers.
         pair(
             conn,
-            n1,
+            (n1, "新材料"),
             a1,
             at(2026, 1, 20, 3, 0, 0),
             at(2026, 1, 25, 2, 0, 0),
@@ -314,7 +316,7 @@ async fn figures_count_what_happened_in_the_range_by_month_and_cluster() {
         .await;
         pair(
             conn,
-            n3,
+            (n3, "节能环保"),
             a2,
             at(2026, 4, 1, 0, 0, 0),
             at(2026, 4, 2, 2, 0, 0),

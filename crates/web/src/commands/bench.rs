@@ -41,6 +41,20 @@ pub struct BenchArgs {
     /// `--measure-dir`) instead of a temporary directory.
     #[arg(long)]
     pub keep: Option<std::path::PathBuf>,
+    /// Time the bureau's dashboard instead: on `--postings` needs and achievements and
+    /// `--deals` deals written into a fresh database.
+    #[arg(long)]
+    pub dashboard: bool,
+    #[arg(long, default_value_t = 100_000)]
+    pub postings: usize,
+    #[arg(long, default_value_t = 10_000)]
+    pub deals: usize,
+    /// How many times each dashboard view is computed.
+    #[arg(long, default_value_t = 30)]
+    pub rounds: usize,
+    /// An empty PostgreSQL database to run the dashboard bench on instead of SQLite.
+    #[arg(long)]
+    pub dashboard_database_url: Option<String>,
 }
 
 /// What the measuring child process reports.
@@ -117,6 +131,19 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    if args.dashboard {
+        let dir = tempfile::tempdir()?;
+        super::bench_dashboard::run(
+            dir.path(),
+            args.dashboard_database_url.as_deref(),
+            args.postings,
+            args.deals,
+            args.seed,
+            args.rounds,
+        )
+        .await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(dir) = &args.measure_dir {
         let serving = measure_serving(dir, args.queries).await?;
         println!("{}", serde_json::to_string(&serving)?);

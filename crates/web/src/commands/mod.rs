@@ -1,6 +1,7 @@
 //! One module per subcommand; each opens what it needs and prints its result.
 
 pub mod bench;
+mod bench_dashboard;
 mod demo_challenges;
 pub mod eval;
 pub mod export;

@@ -234,7 +234,12 @@ async fn match_alerts(
             PostingKind::Achievement => (theirs.id, view.id),
         };
         if m.strength >= alerts::DEFAULT_MIN_STRENGTH {
-            alerts::record_proposal(conn, need_id, achievement_id, m.strength, now).await?;
+            let need = if view.kind == PostingKind::Need {
+                view
+            } else {
+                theirs
+            };
+            alerts::record_proposal(conn, need, achievement_id, m.strength, now).await?;
         }
         let cause = format!("match:{need_id}:{achievement_id}");
         let recipients: Vec<User> = people
