@@ -73,3 +73,11 @@ report-bad-format = 不支持的格式“{ $format }”，请选择 xlsx 或 csv
 stats-report-title = 年度报表：
 stats-report-download = 下载 { $year } 年报表（Excel）
 stats-report-download-csv = CSV
+
+# The public statistics page and the settings that choose its figures.
+nav-public-stats = 平台数据
+public-stats-title = 平台数据
+public-stats-intro = { $year } 年以来平台的对接情况（科技局选择公开的数据）。
+public-stats-none = 科技局暂未公开统计数据。
+settings-public-figures = 公开统计页面展示的数据
+settings-unknown-figure = 未知的统计指标“{ $code }”

@@ -21,6 +21,27 @@ use crate::{CoreError, CoreResult, t};
 const INDUSTRIES: &str = "industries";
 const REGISTRATION_OPEN: &str = "registration_open";
 const YEARLY_TARGET_YUAN: &str = "yearly_target_yuan";
+const PUBLIC_FIGURES: &str = "public_figures";
+
+/// The figures the public statistics page may show, by their code in
+/// `services::statistics::Counts`.
+pub const PUBLISHABLE_FIGURES: [&str; 8] = [
+    "needs_published",
+    "achievements_published",
+    "matches_proposed",
+    "contact_requests",
+    "contacts_accepted",
+    "deals_signed",
+    "contract_amount_yuan",
+    "technology_amount_yuan",
+];
+
+/// What the public page shows until the bureau chooses: activity, not money.
+const DEFAULT_PUBLIC_FIGURES: [&str; 3] = [
+    "needs_published",
+    "achievements_published",
+    "contacts_accepted",
+];
 
 /// The yearly 技术交易额 target when the bureau has not set one: 2,000 万元.
 const DEFAULT_YEARLY_TARGET_YUAN: i64 = 20_000_000;
@@ -31,6 +52,8 @@ pub struct Settings {
     pub industries: Vec<Industry>,
     pub registration_open: bool,
     pub yearly_target: Wan,
+    /// The figures the public statistics page shows, in [`PUBLISHABLE_FIGURES`] order.
+    pub public_figures: Vec<String>,
 }
 
 /// What the administrator submits; `None` leaves a setting as it is.
@@ -39,6 +62,7 @@ pub struct SettingsChange {
     pub industries: Option<Vec<Industry>>,
     pub registration_open: Option<bool>,
     pub yearly_target: Option<Wan>,
+    pub public_figures: Option<Vec<String>>,
 }
 
 async fn stored<T: for<'de> Deserialize<'de>>(
@@ -113,6 +137,9 @@ pub async fn current(
         industries: industries(conn, fallback_industries).await?.all().to_vec(),
         registration_open: stored(conn, REGISTRATION_OPEN).await?.unwrap_or(true),
         yearly_target: Wan::from_yuan(yearly_target_yuan)?,
+        public_figures: stored::<Vec<String>>(conn, PUBLIC_FIGURES)
+            .await?
+            .unwrap_or_else(|| DEFAULT_PUBLIC_FIGURES.map(str::to_owned).to_vec()),
     })
 }
 
@@ -228,7 +255,33 @@ pub async fn change(
             t!("settings-target-negative"),
         ));
     }
+    let public_figures = match &change.public_figures {
+        Some(codes) => {
+            if let Some(unknown) = codes
+                .iter()
+                .find(|c| !PUBLISHABLE_FIGURES.contains(&c.as_str()))
+            {
+                return Err(CoreError::invalid(
+                    "public_figures",
+                    t!("settings-unknown-figure", code = unknown.as_str()),
+                ));
+            }
+            // In the catalogue's order, each once.
+            Some(
+                PUBLISHABLE_FIGURES
+                    .iter()
+                    .filter(|f| codes.iter().any(|c| c == *f))
+                    .map(|f| (*f).to_owned())
+                    .collect::<Vec<_>>(),
+            )
+        }
+        None => None,
+    };
     let mut changed = Vec::new();
+    if let Some(figures) = &public_figures {
+        store(conn, PUBLIC_FIGURES, figures, actor.id).await?;
+        changed.push(PUBLIC_FIGURES);
+    }
     if let (Some(entries), Some(new)) = (&change.industries, &new) {
         store(conn, INDUSTRIES, entries, actor.id).await?;
         rename_filed_industries(conn, &old, new).await?;

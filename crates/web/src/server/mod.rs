@@ -27,6 +27,7 @@ mod outbox_pages;
 mod pages;
 mod password_pages;
 mod preferences_pages;
+mod public_stats;
 mod searches_pages;
 mod settings_pages;
 mod upload;
@@ -177,6 +178,8 @@ pub fn router(state: AppState) -> Router {
         // Notifications: the administrator's view of the outbox and its mail files.
         .route("/bureau/outbox", get(outbox_pages::show))
         .route("/bureau/dashboard", get(dashboard_pages::show))
+        .route("/statistics", get(public_stats::show))
+        .route("/api/v1/public/statistics", get(public_stats::api_show))
         .route("/api/v1/statistics", get(dashboard_pages::api_show))
         .route("/api/v1/statistics/report", get(dashboard_pages::report))
         .route("/bureau/outbox/{id}/retry", post(outbox_pages::retry))

@@ -7,8 +7,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 
 use super::{
     account_api, api, attachments_api, broker_pages, challenge_solvers, challenges_api,
-    contacts_api, dashboard_pages, outbox_pages, preferences_pages, searches_pages, settings_pages,
-    upload, webhooks_pages, workspace_api,
+    contacts_api, dashboard_pages, outbox_pages, preferences_pages, public_stats, searches_pages,
+    settings_pages, upload, webhooks_pages, workspace_api,
 };
 
 #[derive(OpenApi)]
@@ -51,6 +51,7 @@ use super::{
         outbox_pages::api_show,
         dashboard_pages::api_show,
         dashboard_pages::report,
+        public_stats::api_show,
         outbox_pages::api_retry,
         preferences_pages::api_show,
         preferences_pages::api_change,
@@ -108,7 +109,7 @@ use super::{
         (name = "attachments", description = "Attachments of challenges and bids: PDF, DOC, DOCX, XLS, XLSX, PPT, PPTX, at most 20 MB and 20 files each, served only to those who may see what they belong to"),
         (name = "contacts", description = "Contacts: requests, messages, contracts"),
         (name = "webhooks", description = "An organisation's webhooks: WeCom, DingTalk and Feishu group robots, or generic JSON signed with HMAC-SHA256 (X-Techmatch-Timestamp, X-Techmatch-Signature: sha256=hex HMAC of \"{timestamp}.{body}\")"),
-        (name = "public", description = "Public search and matching"),
+        (name = "public", description = "Public search and matching, and the statistics the bureau publishes"),
         (name = "notifications", description = "Notification preferences, the match-alert threshold and saved searches"),
     )
 )]

@@ -35,8 +35,24 @@ pub struct SettingsPage {
     pub industry_lines: String,
     pub registration_open: bool,
     pub yearly_target_wan: String,
+    /// Each publishable figure, its label and whether the public page shows it.
+    pub public_figures: Vec<(&'static str, String, bool)>,
     pub error: Option<String>,
     pub saved: bool,
+}
+
+/// Each publishable figure with its label and whether `chosen` holds it.
+fn figure_choices(chosen: &[String]) -> Vec<(&'static str, String, bool)> {
+    settings::PUBLISHABLE_FIGURES
+        .iter()
+        .map(|code| {
+            (
+                *code,
+                super::public_stats::figure_label(code),
+                chosen.iter().any(|c| c == code),
+            )
+        })
+        .collect()
 }
 
 impl SettingsPage {
@@ -46,6 +62,7 @@ impl SettingsPage {
             industry_lines: settings::industry_lines(&settings.industries),
             registration_open: settings.registration_open,
             yearly_target_wan: settings.yearly_target.to_string(),
+            public_figures: figure_choices(&settings.public_figures),
             error: None,
             saved: false,
         }
@@ -77,6 +94,9 @@ pub struct SettingsForm {
     /// A checkbox: present when ticked.
     pub registration_open: Option<String>,
     pub yearly_target_wan: String,
+    /// Checkboxes: every ticked figure's code.
+    #[serde(default)]
+    pub public_figures: Vec<String>,
 }
 
 /// Checks and stores a change in one transaction; nothing is written when any part
@@ -104,6 +124,7 @@ pub async fn save(
             industries: Some(industries),
             registration_open: Some(form.registration_open.is_some()),
             yearly_target: Some(Wan::parse(&form.yearly_target_wan)?),
+            public_figures: Some(form.public_figures.clone()),
         })
     });
     match change {
@@ -129,6 +150,7 @@ fn refused(page_user: &PageUser, form: SettingsForm, error: &CoreError) -> Setti
         industry_lines: form.industries,
         registration_open: form.registration_open.is_some(),
         yearly_target_wan: form.yearly_target_wan,
+        public_figures: figure_choices(&form.public_figures),
         error: Some(reason),
         saved: false,
     }
@@ -139,6 +161,7 @@ fn settings_json(settings: &Settings) -> Value {
         "industries": settings.industries,
         "registration_open": settings.registration_open,
         "yearly_target_wan": settings.yearly_target.to_string(),
+        "public_figures": settings.public_figures,
     })
 }
 
@@ -162,6 +185,8 @@ pub struct SettingsBody {
     pub registration_open: Option<bool>,
     /// In 万元, as text so that "2000", "2,000" and "0.2亿" all work.
     pub yearly_target_wan: Option<String>,
+    /// The figures the public statistics page shows (codes such as `deals_signed`).
+    pub public_figures: Option<Vec<String>>,
 }
 
 /// `PUT /api/v1/settings` (administrator): fields left out keep their values.
@@ -181,6 +206,7 @@ pub async fn api_change(
             .as_deref()
             .map(Wan::parse)
             .transpose()?,
+        public_figures: body.public_figures,
     };
     let saved = apply(&app, &user, &change).await?;
     Ok(Json(settings_json(&saved)))

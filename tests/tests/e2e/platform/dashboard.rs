@@ -172,3 +172,56 @@ fn the_report_command_writes_the_yearly_workbook() {
     );
     assert!(!bad.status.success());
 }
+
+#[tokio::test]
+async fn the_public_page_shows_only_the_figures_the_bureau_publishes() {
+    on_each_platform(|server| async move {
+        let anonymous = super::client();
+        let (status, default) = anonymous.get(&server, "/api/v1/public/statistics").await;
+        assert_eq!(status, StatusCode::OK, "{default}");
+        let keys = |v: &serde_json::Value| -> Vec<String> {
+            v["totals"]
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let mut shown = keys(&default);
+        shown.sort();
+        assert_eq!(
+            shown,
+            ["achievements_published", "contacts_accepted", "needs_published"],
+            "activity, not money, until the bureau chooses"
+        );
+
+        let admin = Client::login(&server, "admin@demo.techmatch", DEMO_PASSWORD).await;
+        let (status, body) = admin
+            .send(
+                &server,
+                reqwest::Method::PUT,
+                "/api/v1/settings",
+                Some(serde_json::json!({"public_figures": ["technology_amount_yuan", "deals_signed", "nonsense"]})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, body) = admin
+            .send(
+                &server,
+                reqwest::Method::PUT,
+                "/api/v1/settings",
+                Some(serde_json::json!({"public_figures": ["technology_amount_yuan", "deals_signed"]})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            body["public_figures"],
+            serde_json::json!(["deals_signed", "technology_amount_yuan"])
+        );
+        let (_, published) = anonymous.get(&server, "/api/v1/public/statistics").await;
+        assert_eq!(keys(&published), ["deals_signed", "technology_amount_yuan"]);
+        let (status, html, _) = anonymous.page(&server, "/statistics").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("data-figure=\"deals_signed\""), "{html}");
+        assert!(!html.contains("data-figure=\"needs_published\""), "{html}");
+    })
+    .await;
+}
