@@ -81,3 +81,19 @@ public-stats-intro = { $year } 年以来平台的对接情况（科技局选择�
 public-stats-none = 科技局暂未公开统计数据。
 settings-public-figures = 公开统计页面展示的数据
 settings-unknown-figure = 未知的统计指标“{ $code }”
+
+# The industry innovation ecosystem map.
+eco-title = 产业创新生态云图
+eco-intro = 上方为提出需求的企业，中间为产业集群，下方为成果被推荐给这些需求的高校与科研院所；连线越粗，需求、推荐匹配、对接与成交越多。红圈标出的集群需求多而匹配的供给方少，是招才引智的方向。点击任一节点，看板即只看它。
+eco-demand = 需求方企业
+eco-clusters = 产业集群
+eco-supply = 成果供给方
+eco-tie = 需求 { $needs } 项，推荐匹配 { $matches } 次，对接 { $contacts } 次，成交 { $deals } 项
+eco-cluster-tip = { $name }：需求 { $needs } 项，供给方 { $suppliers } 家，推荐匹配 { $matches } 次，成交 { $deals } 项
+eco-gap = 供给缺口
+eco-empty = 所选区间内还没有可以画出的联系。
+eco-table = 查看集群数据
+eco-suppliers = 供给方数
+stats-org-filter = 只看机构：{ $name }
+stats-clear-org = 取消
+stats-bad-org = 机构编号“{ $value }”应为数字

@@ -50,7 +50,13 @@ async fn a_need_posted_in_the_browser_is_approved_and_found_in_search() {
         base: server.base.clone(),
     };
     let outcome = tokio::task::LocalSet::new()
-        .run_until(async { tokio::task::spawn_local(publish_review_and_find(page)).await })
+        .run_until(async {
+            tokio::task::spawn_local(async move {
+                publish_review_and_find(&page).await;
+                bureau_dashboard(&page).await;
+            })
+            .await
+        })
         .await;
     if let Err(e) = client.close().await {
         eprintln!("closing the browser session: {e}");
@@ -63,7 +69,7 @@ async fn a_need_posted_in_the_browser_is_approved_and_found_in_search() {
     }
 }
 
-async fn publish_review_and_find(page: Page) {
+async fn publish_review_and_find(page: &Page) {
     // The enterprise writes the need and sends it for review.
     page.log_in_at("/me/new", ENTERPRISE).await;
     page.fill("#title", TITLE).await;
@@ -151,6 +157,87 @@ async fn publish_review_and_find(page: Page) {
         page.ok(page.client.refresh().await, "reloading the search")
             .await;
     }
+}
+
+/// The bureau's dashboard shows the figures the statistics API gives, draws the
+/// ecosystem map, and a click on a cluster of the map narrows the dashboard to it. With
+/// `TECHMATCH_SCREENSHOTS=DIR` it saves the dashboard and the map as PNG files there
+/// (how `docs/` got its pictures).
+async fn bureau_dashboard(page: &Page) {
+    const RANGE: &str = "from=2020-01-01&to=2030-12-31";
+    page.log_in_at("/bureau/dashboard", "admin@demo.techmatch")
+        .await;
+    page.open(&format!("/api/v1/statistics?{RANGE}")).await;
+    let body = page.find("body").await;
+    let json = page
+        .ok(body.text().await, "reading the statistics API")
+        .await;
+    let api: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    page.open(&format!("/bureau/dashboard?{RANGE}")).await;
+    for figure in [
+        "needs_posted",
+        "needs_published",
+        "achievements_published",
+        "matches_proposed",
+        "contacts_accepted",
+        "deals_signed",
+    ] {
+        let expected = api["totals"][figure].to_string();
+        page.expect_text(&format!("dd[data-figure='{figure}']"), &expected)
+            .await;
+    }
+    let clusters = page
+        .ok(
+            page.client
+                .find_all(Locator::Css("#ecosystem a[data-cluster]"))
+                .await,
+            "finding the map's clusters",
+        )
+        .await;
+    let api_clusters = api["ecosystem"]["clusters"].as_array().map_or(0, Vec::len);
+    if clusters.len() != api_clusters || clusters.is_empty() {
+        page.fail(&format!(
+            "the map draws {} clusters, the API has {api_clusters}",
+            clusters.len()
+        ))
+        .await;
+    }
+    if let Ok(dir) = std::env::var("TECHMATCH_SCREENSHOTS") {
+        save_screenshots(page, Path::new(&dir)).await;
+    }
+    let first = page
+        .ok(clusters[0].attr("data-cluster").await, "reading a cluster")
+        .await
+        .unwrap_or_default();
+    page.ok(clusters[0].click().await, "clicking a cluster on the map")
+        .await;
+    page.wait_until(
+        "the dashboard narrowed to the clicked cluster",
+        async || {
+            let url = page.client.current_url().await.ok()?;
+            url.query_pairs()
+                .any(|(k, v)| k == "cluster" && v == first)
+                .then_some(())
+        },
+    )
+    .await;
+}
+
+/// The dashboard's top and its ecosystem map as PNG files under `dir`.
+async fn save_screenshots(page: &Page, dir: &Path) {
+    let resize = page.client.set_window_size(1280, 2200).await;
+    page.ok(resize, "making the window tall").await;
+    let whole = page
+        .ok(page.client.screenshot().await, "taking a screenshot")
+        .await;
+    std::fs::write(dir.join("dashboard.png"), whole).unwrap_or_else(|e| panic!("{e}"));
+    let map = page.find("#ecosystem").await;
+    let picture = page
+        .ok(map.screenshot().await, "taking the map's screenshot")
+        .await;
+    std::fs::write(dir.join("ecosystem-map.png"), picture).unwrap_or_else(|e| panic!("{e}"));
+    let back = page.client.set_window_size(1280, 900).await;
+    page.ok(back, "restoring the window").await;
 }
 
 /// The browser on one server, with failures that say where the browser was.

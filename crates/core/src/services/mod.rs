@@ -12,6 +12,7 @@ pub mod challenges;
 pub mod changes;
 pub mod contacts;
 pub mod digests;
+pub mod ecosystem;
 pub mod export;
 pub mod import;
 pub mod organisations;

@@ -51,6 +51,7 @@ fn year_filter(year: i32) -> CoreResult<Filter> {
         cluster: None,
         region: None,
         org_kind: None,
+        org_id: None,
     })
 }
 

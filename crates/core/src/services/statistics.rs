@@ -32,6 +32,9 @@ pub struct Filter {
     /// A region code: `140000` is Shanxi, `140700` 晋中 and all its counties.
     pub region: Option<String>,
     pub org_kind: Option<OrgKind>,
+    /// One organisation: its postings, and the matches, contacts and deals it is a
+    /// party to on either side.
+    pub org_id: Option<i64>,
 }
 
 impl Filter {
@@ -43,6 +46,7 @@ impl Filter {
             cluster: None,
             region: None,
             org_kind: None,
+            org_id: None,
         }
     }
 
@@ -57,7 +61,7 @@ impl Filter {
 
     /// The prefix every code in the region starts with: trailing `00` pairs of a
     /// province or city code stand for "all of it".
-    fn region_prefix(&self) -> Option<String> {
+    pub(crate) fn region_prefix(&self) -> Option<String> {
         let code = self.region.as_deref()?.trim();
         let mut prefix = code;
         while prefix.len() > 2 && prefix.ends_with("00") {
@@ -189,6 +193,7 @@ impl Measure {
         // Through the index of achievements by organisation: no achievement row is read.
         const SUPPLIED_BY_KIND: &str = "IN (SELECT sa.id FROM achievements sa \
              WHERE sa.org_id IN (SELECT id FROM organisations WHERE kind = ?))";
+        const SUPPLIED_BY_ORG: &str = "IN (SELECT id FROM achievements WHERE org_id = ?)";
         let need = |time: &'static str, condition: &'static str| Source {
             from: "needs n".to_owned(),
             time,
@@ -196,6 +201,7 @@ impl Measure {
             region: "n.region_code",
             condition,
             org_kind: format!("n.org_id {OF_KIND}"),
+            org: "n.org_id = ?".to_owned(),
         };
         let achievement = |time: &'static str, condition: &'static str| Source {
             from: "achievements a".to_owned(),
@@ -204,6 +210,7 @@ impl Measure {
             region: "a.region_code",
             condition,
             org_kind: format!("a.org_id {OF_KIND}"),
+            org: "a.org_id = ?".to_owned(),
         };
         let pair = |from: &str, pair: &str, time: &'static str, condition: &'static str| Source {
             from: format!("{from} JOIN needs n ON n.id = {pair}.need_id"),
@@ -212,6 +219,7 @@ impl Measure {
             region: "n.region_code",
             condition,
             org_kind: format!("{pair}.achievement_id {SUPPLIED_BY_KIND}"),
+            org: format!("(n.org_id = ? OR {pair}.achievement_id {SUPPLIED_BY_ORG})"),
         };
         match self {
             Measure::NeedsPosted => need("n.created_at", ""),
@@ -228,6 +236,10 @@ impl Measure {
                 region: "m.region_code",
                 condition: "",
                 org_kind: format!("m.achievement_id {SUPPLIED_BY_KIND}"),
+                org: format!(
+                    "(m.need_id IN (SELECT id FROM needs WHERE org_id = ?) \
+                     OR m.achievement_id {SUPPLIED_BY_ORG})"
+                ),
             },
             Measure::ContactRequests => pair("contacts c", "c", "c.created_at", ""),
             Measure::ContactsAccepted => pair(
@@ -254,6 +266,8 @@ struct Source {
     condition: &'static str,
     /// The condition of the organisation kind, with one `?` for it.
     org_kind: String,
+    /// The condition of one organisation, with `?` for its id (as many as it holds).
+    org: String,
 }
 
 /// One (month, cluster) group of one measure.
@@ -341,6 +355,12 @@ async fn rows_of(
     if let Some(kind) = filter.org_kind {
         conditions.push(source.org_kind.clone());
         values.push(kind.code().into());
+    }
+    if let Some(org) = filter.org_id {
+        for _ in source.org.matches('?') {
+            values.push(org.into());
+        }
+        conditions.push(source.org.clone());
     }
     let sums = if measure == Measure::Deals {
         "CAST(COALESCE(SUM(d.contract_amount_yuan), 0) AS BIGINT), \
@@ -596,6 +616,7 @@ pub async fn target_progress(
         cluster: None,
         region: None,
         org_kind: None,
+        org_id: None,
     };
     let achieved_yuan: i64 = rows_of(conn, Measure::Deals, &filter)
         .await?

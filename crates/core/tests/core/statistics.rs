@@ -202,6 +202,7 @@ fn filter(from: NaiveDate, to: NaiveDate) -> Filter {
         cluster: None,
         region: None,
         org_kind: None,
+        org_id: None,
     }
 }
 
@@ -709,6 +710,130 @@ async fn challenge_figures_count_stages_bids_and_milestones() {
         assert_eq!(
             (narrowed.milestones_passed, narrowed.milestones_overdue),
             (0, 0)
+        );
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_ecosystem_map_links_clusters_to_both_sides_and_marks_gaps() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let enterprise =
+            organisation(conn, "晋阳县某新材料公司", OrgKind::Enterprise, "140721").await;
+        let university =
+            organisation(conn, "华北材料科技大学", OrgKind::University, "110000").await;
+        let institute = organisation(conn, "西部建材研究院", OrgKind::Institute, "610000").await;
+        let posting = |org, cluster, created| Posting {
+            org,
+            cluster,
+            region: "140721",
+            status: "published",
+            created,
+        };
+        let mut materials = Vec::new();
+        for i in 0..4 {
+            materials.push(
+                need(
+                    conn,
+                    &format!("M{i}"),
+                    posting(enterprise, "新材料", at(2026, 3, 1 + i, 2, 0, 0)),
+                )
+                .await,
+            );
+        }
+        let green = need(
+            conn,
+            "G1",
+            posting(enterprise, "节能环保", at(2026, 3, 10, 2, 0, 0)),
+        )
+        .await;
+        let a1 = achievement(
+            conn,
+            "UA",
+            posting(university, "新材料", at(2026, 1, 5, 2, 0, 0)),
+        )
+        .await;
+        let a2 = achievement(
+            conn,
+            "IA",
+            posting(institute, "节能环保", at(2026, 1, 5, 2, 0, 0)),
+        )
+        .await;
+        // Four materials needs, one supplier: a gap. One green need, one supplier with a deal.
+        pair(
+            conn,
+            (materials[0], "新材料"),
+            a1,
+            at(2026, 3, 2, 0, 0, 0),
+            at(2026, 3, 3, 0, 0, 0),
+            at(2026, 3, 4, 0, 0, 0),
+            None,
+        )
+        .await;
+        pair(
+            conn,
+            (green, "节能环保"),
+            a2,
+            at(2026, 3, 11, 0, 0, 0),
+            at(2026, 3, 12, 0, 0, 0),
+            at(2026, 3, 13, 0, 0, 0),
+            Some((300_000, 300_000, 40, at(2026, 3, 20, 0, 0, 0))),
+        )
+        .await;
+
+        let range = filter(day(2026, 1, 1), day(2026, 12, 31));
+        let map = techmatch_core::services::ecosystem::map(conn, &range)
+            .await
+            .unwrap();
+        let clusters: Vec<(&str, i64, i64, bool)> = map
+            .clusters
+            .iter()
+            .map(|c| (c.name.as_str(), c.needs, c.suppliers, c.gap))
+            .collect();
+        assert_eq!(
+            clusters,
+            [("新材料", 4, 1, true), ("节能环保", 1, 1, false)]
+        );
+        let link = |cluster: &str, org: i64| {
+            map.links
+                .iter()
+                .find(|l| l.cluster == cluster && l.org_id == org)
+                .map(|l| {
+                    (
+                        l.side,
+                        l.ties.needs,
+                        l.ties.matches,
+                        l.ties.contacts,
+                        l.ties.deals,
+                    )
+                })
+        };
+        assert_eq!(link("新材料", enterprise), Some(("demand", 4, 0, 1, 0)));
+        assert_eq!(link("新材料", university), Some(("supply", 0, 1, 1, 0)));
+        assert_eq!(link("节能环保", institute), Some(("supply", 0, 1, 1, 1)));
+        let names: Vec<&str> = map.orgs.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+
+        // A node clicked on the map: one organisation's figures, on either side.
+        let mut only = range.clone();
+        only.org_id = Some(university);
+        let theirs = statistics::figures(conn, &only).await.unwrap().totals;
+        assert_eq!(
+            (
+                theirs.needs_posted,
+                theirs.achievements_posted,
+                theirs.matches_proposed,
+                theirs.contact_requests
+            ),
+            (0, 1, 1, 1)
+        );
+        only.org_id = Some(enterprise);
+        let ours = statistics::figures(conn, &only).await.unwrap().totals;
+        assert_eq!(
+            (ours.needs_posted, ours.matches_proposed, ours.deals_signed),
+            (5, 2, 1)
         );
         db
     })

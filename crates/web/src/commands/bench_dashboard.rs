@@ -347,6 +347,7 @@ pub async fn run(
             cluster: None,
             region: None,
             org_kind: None,
+            org_id: None,
         })
     };
     let now = Utc

@@ -94,6 +94,7 @@ pub async fn load_demo(app: &App) -> anyhow::Result<()> {
         a.problems.iter().chain(&n.problems).next()
     );
     app.catch_up().await?;
+    propose_demo_matches(app).await?;
     let loaded = t!(
         "cli-demo-loaded",
         needs = n.created,
@@ -101,6 +102,41 @@ pub async fn load_demo(app: &App) -> anyhow::Result<()> {
     );
     println!("{loaded}");
     add_demo_accounts(app).await
+}
+
+/// Records the matches the platform would have proposed had the demo needs been
+/// published one by one (match alerts start with the first publication after the
+/// first start), so that the bureau's dashboard and ecosystem map have links to show.
+async fn propose_demo_matches(app: &App) -> anyhow::Result<()> {
+    use techmatch_core::services::alerts;
+    use techmatch_search::{MatchOptions, find_matches};
+    let options = MatchOptions {
+        top: 50,
+        ..MatchOptions::default()
+    };
+    let now = chrono::Utc::now();
+    let mut after = 0;
+    loop {
+        let page = postings::views_page(
+            &app.db,
+            PostingKind::Need,
+            Some(techmatch_core::posting::Status::Published),
+            after,
+            200,
+        )
+        .await?;
+        let Some(last) = page.last().map(|v| v.id) else {
+            return Ok(());
+        };
+        for need in &page {
+            for m in find_matches(&app.index, need, &options)? {
+                if m.strength >= alerts::DEFAULT_MIN_STRENGTH {
+                    alerts::record_proposal(&app.db, need, m.id, m.strength, now).await?;
+                }
+            }
+        }
+        after = last;
+    }
 }
 
 /// The password of every demo account: the demo is for trying the platform out on one's

@@ -8,11 +8,14 @@ use askama_web::WebTemplate;
 use axum::Json;
 use axum::extract::{Query, State};
 use chrono::{Datelike, NaiveDate};
+use sea_orm::EntityTrait;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use techmatch_core::challenge::calendar::china_standard_time;
 use techmatch_core::challenge::lifecycle::ChallengeStatus;
+use techmatch_core::entities::organisation;
 use techmatch_core::posting::OrgKind;
+use techmatch_core::services::ecosystem::{self, EcosystemMap};
 use techmatch_core::services::outbox::{self, OutboxSummary};
 use techmatch_core::services::settings;
 use techmatch_core::services::statistics::{
@@ -23,6 +26,7 @@ use techmatch_core::{CoreError, t};
 
 use super::auth::{ApiUser, PageUser};
 use super::charts::{self, Series};
+use super::ecosystem_map::{self, url_encode};
 use super::error::ErrorBody;
 use super::i18n::filters;
 use super::nav::Nav;
@@ -49,6 +53,8 @@ pub struct FilterQuery {
     pub region: Option<String>,
     /// enterprise, university, institute, bureau or agency.
     pub org_kind: Option<String>,
+    /// One organisation's id (a node of the ecosystem map).
+    pub org: Option<String>,
 }
 
 fn given(text: &Option<String>) -> Option<&str> {
@@ -83,6 +89,11 @@ impl FilterQuery {
             filter.region = Some(region.to_owned());
         }
         filter.org_kind = given(&self.org_kind).map(OrgKind::parse).transpose()?;
+        if let Some(org) = given(&self.org) {
+            filter.org_id = Some(org.parse().map_err(|_| {
+                WebError::from(CoreError::invalid("org", t!("stats-bad-org", value = org)))
+            })?);
+        }
         Ok(filter)
     }
 }
@@ -92,6 +103,9 @@ struct Dashboard {
     figures: Figures,
     target: TargetProgress,
     challenges: ChallengeFigures,
+    ecosystem: EcosystemMap,
+    /// The name of the organisation filtered to, if any.
+    org_name: Option<String>,
     outbox: OutboxSummary,
 }
 
@@ -106,10 +120,27 @@ async fn dashboard(app: &AppState, query: &FilterQuery) -> Result<Dashboard, Web
         .yuan();
     let target = statistics::target_progress(&app.db, filter.to.year(), target_yuan).await?;
     let challenges = statistics::challenges(&app.db, &filter, now).await?;
+    let ecosystem = ecosystem::map(&app.db, &filter).await?;
+    let org_name = match filter.org_id {
+        Some(id) => Some(
+            organisation::Entity::find_by_id(id)
+                .one(&app.db)
+                .await
+                .map_err(CoreError::from)?
+                .map(|o| o.name)
+                .ok_or_else(|| CoreError::NotFound {
+                    what: t!("what-organisation"),
+                    id: id.to_string(),
+                })?,
+        ),
+        None => None,
+    };
     Ok(Dashboard {
         figures,
         target,
         challenges,
+        ecosystem,
+        org_name,
         outbox: outbox::summary(&app.db).await?,
     })
 }
@@ -131,6 +162,9 @@ pub struct DashboardPage {
     pub figures: Figures,
     pub target: TargetProgress,
     pub challenges: ChallengeFigures,
+    pub ecosystem: EcosystemMap,
+    pub ecosystem_chart: String,
+    pub org_name: Option<String>,
     pub outbox: OutboxSummary,
     /// The filters as typed, to fill the form again.
     pub from: String,
@@ -138,6 +172,9 @@ pub struct DashboardPage {
     pub cluster: String,
     pub region: String,
     pub org_kind: String,
+    pub org: String,
+    /// The page's query without cluster and organisation, for links that set one.
+    pub base_query: String,
     pub clusters: Vec<String>,
     pub org_kinds: Vec<(&'static str, String)>,
     pub amount_chart: String,
@@ -156,8 +193,24 @@ pub async fn show(
         figures,
         target,
         challenges,
+        ecosystem,
+        org_name,
         outbox,
     } = dashboard(&app, &query).await?;
+    let base_query = {
+        let mut query_text = format!(
+            "/bureau/dashboard?from={}&to={}",
+            figures.filter.from, figures.filter.to
+        );
+        for (name, value) in [("region", &query.region), ("org_kind", &query.org_kind)] {
+            if let Some(value) = given(value) {
+                query_text.push_str(&format!("&{name}={}", url_encode(value)));
+            }
+        }
+        query_text.push('&');
+        query_text
+    };
+    let ecosystem_chart = ecosystem_map::render(&ecosystem, &base_query);
     let labels: Vec<String> = figures.months.iter().map(|m| m.month.clone()).collect();
     let amount_chart = charts::bars(
         &t!("stats-chart-amount"),
@@ -230,6 +283,8 @@ pub async fn show(
         cluster: text(&query.cluster),
         region: text(&query.region),
         org_kind: text(&query.org_kind),
+        org: text(&query.org),
+        base_query,
         clusters: app
             .industries()
             .all()
@@ -240,6 +295,9 @@ pub async fn show(
         figures,
         target,
         challenges,
+        ecosystem,
+        ecosystem_chart,
+        org_name,
         outbox,
         amount_chart,
         postings_chart,
@@ -249,7 +307,7 @@ pub async fn show(
 
 /// `GET /api/v1/statistics` (bureau roles).
 #[utoipa::path(get, path = "/api/v1/statistics", tag = "bureau", params(FilterQuery),
-    responses((status = 200, description = "The figures of the range: totals, every month (Beijing time) and every cluster (needs and achievements posted and published, matches proposed, contact requests, contacts accepted, deals signed, contract amount, technology amount and the researchers' share, in yuan); the year's technology amount against the target; challenges published in the range by stage with their submitted bids, milestones passed in the range and overdue now; notification delivery counts"),
+    responses((status = 200, description = "The figures of the range: totals, every month (Beijing time) and every cluster (needs and achievements posted and published, matches proposed, contact requests, contacts accepted, deals signed, contract amount, technology amount and the researchers' share, in yuan); the year's technology amount against the target; challenges published in the range by stage with their submitted bids, milestones passed in the range and overdue now; the ecosystem map (clusters with needs, suppliers and gap flag; organisations on the demand and supply sides; links with needs, matches, contacts and deals); notification delivery counts"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a bureau user", body = ErrorBody),
         (status = 422, description = "A malformed date or region, an inverted range or an unknown organisation kind", body = ErrorBody)))]
@@ -263,6 +321,8 @@ pub async fn api_show(
         figures,
         target,
         challenges,
+        ecosystem,
+        org_name: _,
         outbox,
     } = dashboard(&app, &query).await?;
     Ok(Json(json!({
@@ -272,6 +332,7 @@ pub async fn api_show(
         "clusters": figures.clusters,
         "target": target,
         "challenges": challenges,
+        "ecosystem": ecosystem,
         "outbox": outbox,
     })))
 }

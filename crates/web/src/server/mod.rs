@@ -17,6 +17,7 @@ mod contacts_api;
 mod contacts_pages;
 mod dashboard_pages;
 pub mod delivery;
+mod ecosystem_map;
 mod error;
 mod forms;
 mod i18n;
