@@ -56,3 +56,18 @@ pub async fn connect(url: &str) -> CoreResult<DatabaseConnection> {
         .map_err(|e| CoreError::Internal(format!("migration failed: {e}")))?;
     Ok(db)
 }
+
+/// Refreshes SQLite's query planner statistics where they are stale (`PRAGMA optimize`,
+/// bounded by `analysis_limit` so that it stays quick on large tables). PostgreSQL's
+/// autovacuum does this itself.
+///
+/// # Errors
+/// Database errors.
+pub async fn optimize(db: &DatabaseConnection) -> CoreResult<()> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA analysis_limit = 1000")
+            .await?;
+        db.execute_unprepared("PRAGMA optimize = 0x10002").await?;
+    }
+    Ok(())
+}

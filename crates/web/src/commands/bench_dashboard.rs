@@ -332,6 +332,10 @@ pub async fn run(
     let conn = db::connect(&url).await?;
     let started = Instant::now();
     let clusters = generate(&conn, postings, deals, seed).await?;
+    // A serving database has planner statistics (PostgreSQL's autovacuum gathers them,
+    // the server runs `PRAGMA optimize` on SQLite hourly); a freshly written one has
+    // none yet.
+    conn.execute_unprepared("ANALYZE").await?;
     println!(
         "dashboard bench: {postings} postings, {deals} deals, {} proposed matches written in {:.1} s",
         postings.max(deals * 3),

@@ -90,6 +90,11 @@ const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
 /// How often the follower looks for digests that are due.
 const DIGEST_CHECK_INTERVAL: Duration = Duration::from_secs(5);
 
+/// How often SQLite's query planner statistics are refreshed (`PRAGMA optimize`, as
+/// SQLite recommends for long-lived connections): the dashboard's aggregates pick
+/// their covering indexes only with statistics.
+const OPTIMIZE_INTERVAL: Duration = Duration::from_secs(3600);
+
 /// Builds the router over a shared platform; the tests build the same one.
 ///
 /// Who may use a route is decided by its extractor: `PageUser`/`ApiUser` require a
@@ -559,6 +564,7 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
 async fn follow_changes(app: AppState) {
     let mut tick = tokio::time::interval(FOLLOW_INTERVAL);
     let mut digests_checked: Option<std::time::Instant> = None;
+    let mut optimized: Option<std::time::Instant> = None;
     loop {
         tick.tick().await;
         app.login_limiter.forget_old();
@@ -586,6 +592,12 @@ async fn follow_changes(app: AppState) {
                 techmatch_core::services::digests::build_due(&app.db, &app.public_url, now).await
             {
                 tracing::warn!(%error, "building digests failed, retrying");
+            }
+        }
+        if optimized.is_none_or(|at| at.elapsed() >= OPTIMIZE_INTERVAL) {
+            optimized = Some(std::time::Instant::now());
+            if let Err(error) = techmatch_core::db::optimize(&app.db).await {
+                tracing::warn!(%error, "refreshing the query planner's statistics failed");
             }
         }
         // Another node may have changed the catalogue; this node follows within a tick.
