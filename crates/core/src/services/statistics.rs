@@ -436,8 +436,14 @@ pub async fn figures(conn: &impl ConnectionTrait, filter: &Filter) -> CoreResult
     let labels = months_between(filter.from, filter.to);
     let mut months = vec![Counts::default(); labels.len()];
     let mut clusters: BTreeMap<String, Counts> = BTreeMap::new();
-    for measure in Measure::ALL {
-        for row in rows_of(conn, measure, filter).await? {
+    // The measures are independent queries: on PostgreSQL they run at once on the
+    // pool's connections; SQLite's one connection takes them in turn.
+    let found = futures_util::future::try_join_all(
+        Measure::ALL.map(|measure| rows_of(conn, measure, filter)),
+    )
+    .await?;
+    for (measure, rows) in Measure::ALL.into_iter().zip(found) {
+        for row in rows {
             totals.add(measure, &row);
             if let Some(month) = months.get_mut(row.month) {
                 month.add(measure, &row);
