@@ -2,7 +2,7 @@
 //! by month, by cluster), the deals with their amounts, and the outcomes of the
 //! challenges, one sheet each with Chinese headers, as XLSX or CSV.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, Statement, Value};
 
 use crate::challenge::calendar::china_standard_time;
@@ -41,18 +41,7 @@ pub struct ChallengeLine {
 }
 
 fn year_filter(year: i32) -> CoreResult<Filter> {
-    let day = |m, d| {
-        NaiveDate::from_ymd_opt(year, m, d)
-            .ok_or_else(|| CoreError::invalid("year", t!("report-bad-year", year = year)))
-    };
-    Ok(Filter {
-        from: day(1, 1)?,
-        to: day(12, 31)?,
-        cluster: None,
-        region: None,
-        org_kind: None,
-        org_id: None,
-    })
+    Filter::year(year).ok_or_else(|| CoreError::invalid("year", t!("report-bad-year", year = year)))
 }
 
 fn sql(conn: &impl ConnectionTrait, text: &str, values: Vec<Value>) -> Statement {
@@ -138,8 +127,8 @@ pub async fn challenges(conn: &impl ConnectionTrait, year: i32) -> CoreResult<Ve
     Ok(lines)
 }
 
-/// An amount in 万元 with two decimals.
-fn wan(yuan: i64) -> String {
+/// An amount in 万元 with two decimals, as the bureau reports it.
+pub fn wan(yuan: i64) -> String {
     format!("{:.2}", yuan as f64 / 10_000.0)
 }
 

@@ -50,6 +50,18 @@ impl Filter {
         }
     }
 
+    /// The whole calendar `year`, unfiltered; `None` for a year the calendar lacks.
+    pub fn year(year: i32) -> Option<Filter> {
+        Some(Filter {
+            from: NaiveDate::from_ymd_opt(year, 1, 1)?,
+            to: NaiveDate::from_ymd_opt(year, 12, 31)?,
+            cluster: None,
+            region: None,
+            org_kind: None,
+            org_id: None,
+        })
+    }
+
     /// The instants the range covers: from the first day's midnight to the midnight
     /// after the last day, in Beijing time.
     pub(crate) fn instants(&self) -> (DateTime<Utc>, DateTime<Utc>) {
@@ -605,24 +617,13 @@ pub async fn target_progress(
     year: i32,
     target_yuan: i64,
 ) -> CoreResult<TargetProgress> {
-    let (Some(from), Some(to)) = (
-        NaiveDate::from_ymd_opt(year, 1, 1),
-        NaiveDate::from_ymd_opt(year, 12, 31),
-    ) else {
+    let Some(filter) = Filter::year(year) else {
         return Ok(TargetProgress {
             year,
             target_yuan,
             achieved_yuan: 0,
             percent: 0,
         });
-    };
-    let filter = Filter {
-        from,
-        to,
-        cluster: None,
-        region: None,
-        org_kind: None,
-        org_id: None,
     };
     let achieved_yuan: i64 = rows_of(conn, Measure::Deals, &filter)
         .await?

@@ -21,6 +21,8 @@ use techmatch_core::posting::OrgKind;
 use techmatch_core::services::statistics::{self, Filter};
 use techmatch_core::services::{outbox, settings};
 
+use super::bench::percentile;
+
 /// Rows per multi-row INSERT: well under SQLite's limit on bound values.
 const CHUNK: usize = 500;
 
@@ -289,14 +291,6 @@ async fn generate(
     insert_chunks(&txn, bids).await?;
     txn.commit().await?;
     Ok(clusters)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
 }
 
 /// Everything the dashboard's handler asks the database, once.

@@ -150,9 +150,9 @@ pub fn stage_label(code: &str) -> String {
     ChallengeStatus::from_code(code).map_or_else(|_| code.to_owned(), ChallengeStatus::label)
 }
 
-/// An amount in 万元 with two decimals, as the bureau reports it.
+/// An amount in 万元 with two decimals (templates pass references).
 pub fn wan(yuan: &i64) -> String {
-    format!("{:.2}", *yuan as f64 / 10_000.0)
+    techmatch_core::services::report::wan(*yuan)
 }
 
 #[derive(Template, WebTemplate)]
