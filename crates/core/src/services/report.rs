@@ -2,6 +2,8 @@
 //! by month, by cluster), the deals with their amounts, and the outcomes of the
 //! challenges, one sheet each with Chinese headers, as XLSX or CSV.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, Statement, Value};
 
@@ -100,20 +102,26 @@ pub async fn challenges(conn: &impl ConnectionTrait, year: i32) -> CoreResult<Ve
          ORDER BY ch.published_at, ch.id",
         vec![start.into(), end.into()],
     );
+    // The winners of every challenge of the year in one query, not one per challenge.
+    let winners = sql(
+        conn,
+        "SELECT b.challenge_id, o.name FROM bids b \
+         JOIN organisations o ON o.id = b.lead_org_id \
+         JOIN challenges ch ON ch.id = b.challenge_id \
+         WHERE ch.published_at >= ? AND ch.published_at < ? \
+         AND b.status IN ('awarded', 'in_execution', 'accepted') ORDER BY b.id",
+        vec![start.into(), end.into()],
+    );
+    let mut winners_of: HashMap<i64, Vec<String>> = HashMap::new();
+    for row in conn.query_all_raw(winners).await? {
+        winners_of
+            .entry(row.try_get_by_index(0)?)
+            .or_default()
+            .push(row.try_get_by_index(1)?);
+    }
     let mut lines = Vec::new();
     for row in conn.query_all_raw(statement).await? {
         let id: i64 = row.try_get_by_index(0)?;
-        let winners = sql(
-            conn,
-            "SELECT o.name FROM bids b JOIN organisations o ON o.id = b.lead_org_id \
-             WHERE b.challenge_id = ? AND b.status IN ('awarded', 'in_execution', 'accepted') \
-             ORDER BY b.id",
-            vec![id.into()],
-        );
-        let mut names = Vec::new();
-        for winner in conn.query_all_raw(winners).await? {
-            names.push(winner.try_get_by_index(0)?);
-        }
         lines.push(ChallengeLine {
             public_id: row.try_get_by_index(1)?,
             title: row.try_get_by_index(2)?,
@@ -121,7 +129,7 @@ pub async fn challenges(conn: &impl ConnectionTrait, year: i32) -> CoreResult<Ve
             stage: row.try_get_by_index(4)?,
             reward_yuan: row.try_get_by_index(5)?,
             bids: row.try_get_by_index(6)?,
-            winners: names,
+            winners: winners_of.remove(&id).unwrap_or_default(),
         });
     }
     Ok(lines)
