@@ -211,6 +211,7 @@ list-xlsx-is-xls = 不是有效的 XLSX 文件：看起来是旧版 Excel（.xls
 list-xlsx-no-workbook = 不是有效的 XLSX 文件：压缩包里没有 Excel 工作簿，文件可能已损坏或不是 Excel 文件
 list-xlsx-plain-text = 不是有效的 XLSX 文件：内容是纯文本（可能是 CSV），请把扩展名改为 .csv，或在 Excel 中另存为 .xlsx
 list-xlsx-corrupt = 不是有效的 XLSX 文件：文件已损坏或不是 Excel 文件
+list-xlsx-too-large = XLSX 文件解压后超过 { $max } MB（可能是压缩炸弹），已拒绝；请拆分为多个文件上传
 list-xlsx-sheet-corrupt = 不是有效的 XLSX 文件：工作表内容已损坏，无法读取
 list-xlsx-no-sheet = 工作簿里没有工作表
 list-xlsx-header-error = 表头（第 { $row } 行{ $column }）是错误值 { $value }，请改成列名

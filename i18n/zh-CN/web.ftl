@@ -20,6 +20,7 @@ api-error-conflict-exists = 该记录已存在（可能刚被他人创建），�
 api-error-forbidden = 没有权限
 api-error-not-found = 未找到该记录
 api-error-internal = 服务器内部错误，请稍后再试
+api-error-unavailable = 数据库暂时无法访问，请稍后再试（未做任何更改）
 
 ## Accounts (server/account_api.rs)
 
@@ -73,6 +74,17 @@ mail-reset-body =
     { $link }
 
     如果不是您本人操作，请忽略本邮件，您的密码不会改变。
+mail-locked-subject = 账户已暂时锁定
+mail-locked-body =
+    { $name }，您好：
+
+    您在科技供需对接平台的账户连续 { $failures } 次登录失败，为防止密码被猜测，已暂时锁定至 { $until }（北京时间），期间任何密码都无法登录。
+
+    如果是您本人忘记了密码，可以通过下面的链接重置密码，重置后立即解除锁定：
+
+    { $link }
+
+    如果不是您本人操作，说明有人在尝试登录您的账户，建议重置为更强的密码。
 
 ## Command line (cli.rs)
 

@@ -19,6 +19,7 @@ mod m20261203_000003_notification_preferences;
 mod m20261204_000001_alerts;
 mod m20261204_000002_webhooks;
 mod m20261205_000001_statistics;
+mod m20261206_000001_login_failures;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_alerts::Migration),
             Box::new(m20261204_000002_webhooks::Migration),
             Box::new(m20261205_000001_statistics::Migration),
+            Box::new(m20261206_000001_login_failures::Migration),
         ]
     }
 }

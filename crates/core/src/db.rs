@@ -4,7 +4,9 @@
 use std::path::Path;
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+};
 use techmatch_migration::{Migrator, MigratorTrait};
 
 use crate::{CoreError, CoreResult};
@@ -38,7 +40,11 @@ pub async fn connect(url: &str) -> CoreResult<DatabaseConnection> {
         // PostgreSQL.
         options.max_connections(1).min_connections(1);
     } else {
-        options.max_connections(16);
+        // While PostgreSQL is down a request waits this long for a connection, then
+        // answers 503: long enough to ride out a failover, short enough to be an answer.
+        options
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5));
     }
     let db = Database::connect(options).await?;
     if db.get_database_backend() == DbBackend::Sqlite {
@@ -51,10 +57,49 @@ pub async fn connect(url: &str) -> CoreResult<DatabaseConnection> {
             db.execute_unprepared(pragma).await?;
         }
     }
-    Migrator::up(&db, None)
-        .await
-        .map_err(|e| CoreError::Internal(format!("migration failed: {e}")))?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        migrate_under_lock(url).await?;
+    } else {
+        migrate(&db).await?;
+    }
     Ok(db)
+}
+
+/// The advisory lock key nodes take around migrations (an arbitrary constant, "TMMIGRAT").
+const MIGRATION_LOCK: i64 = 0x544D_4D49_4752_4154;
+
+async fn migrate(db: &DatabaseConnection) -> CoreResult<()> {
+    Migrator::up(db, None)
+        .await
+        .map_err(|e| CoreError::Internal(format!("migration failed: {e}")))
+}
+
+/// Several nodes starting at once (an upgrade rolled out to all of them) run the pending
+/// migrations once: the first takes a session-level advisory lock on a connection of its
+/// own and migrates, the others wait for the lock and then find nothing pending. A node
+/// killed while migrating loses its session and with it the lock; each migration runs in
+/// its own transaction, so the next node resumes where it stopped.
+async fn migrate_under_lock(url: &str) -> CoreResult<()> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let conn = Database::connect(options).await?;
+    let lock = |sql: &'static str| {
+        Statement::from_sql_and_values(DbBackend::Postgres, sql, [MIGRATION_LOCK.into()])
+    };
+    conn.execute_raw(lock("SELECT pg_advisory_lock($1)"))
+        .await?;
+    let migrated = migrate(&conn).await;
+    let unlocked = conn
+        .execute_raw(lock("SELECT pg_advisory_unlock($1)"))
+        .await;
+    conn.close().await?;
+    migrated?;
+    unlocked?;
+    Ok(())
 }
 
 /// Refreshes SQLite's query planner statistics where they are stale (`PRAGMA optimize`,

@@ -61,6 +61,9 @@ pub enum ErrorKind {
     Conflict,
     Forbidden,
     NotFound,
+    /// The database cannot be reached or cannot write for now (stopped, restarting, disk
+    /// full): nothing was changed, and the same request may succeed later.
+    Unavailable,
     Internal,
 }
 
@@ -81,9 +84,46 @@ impl CoreError {
             CoreError::IllegalTransition { .. } | CoreError::Conflict(_) => ErrorKind::Conflict,
             CoreError::Forbidden(_) => ErrorKind::Forbidden,
             CoreError::NotFound { .. } => ErrorKind::NotFound,
+            CoreError::Db(error) if database_unavailable(error) => ErrorKind::Unavailable,
             CoreError::Db(_) | CoreError::Io(_) | CoreError::Internal(_) => ErrorKind::Internal,
         }
     }
 }
+
+/// Whether a database error means "not reachable or not writable right now" rather than a
+/// bug: no connection (refused, reset, timed out, pool closed), PostgreSQL shutting down or
+/// starting up (SQLSTATE classes 08 and 57P), or SQLite's storage failing (busy, full,
+/// read-only, I/O).
+pub fn database_unavailable(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx};
+    let sqlx_error = match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match sqlx_error.as_ref() {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db)
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() =>
+        {
+            // sqlx reports the extended code; its low byte is the primary one.
+            db.code()
+                .and_then(|code| code.parse::<i32>().ok())
+                .is_some_and(|code| SQLITE_UNAVAILABLE.contains(&(code & 0xff)))
+        }
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
+    }
+}
+
+/// SQLite result codes (primary and extended, as sqlx reports them) of storage that cannot
+/// serve now: BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
+const SQLITE_UNAVAILABLE: [i32; 6] = [5, 6, 8, 10, 13, 14];
 
 pub type CoreResult<T> = Result<T, CoreError>;

@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod fit;
+pub mod fuzzing;
 pub mod index;
 pub mod matching;
 pub mod query;
@@ -13,8 +14,10 @@ pub mod rank;
 pub mod schema;
 pub mod search;
 pub mod tokenizer;
+pub mod verify;
 
 pub use error::{SearchError, SearchResult};
 pub use index::{SearchIndex, SyncReport};
 pub use matching::{Match, MatchOptions, MatchedTerm, find_matches};
 pub use search::{SearchHit, SearchRequest, SearchResults, search};
+pub use verify::{Verification, verify};

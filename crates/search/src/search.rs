@@ -119,6 +119,11 @@ fn search_tuning() -> TextTuning {
     }
 }
 
+/// Characters of query text that are parsed.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// Hits that can be skipped by paging (500 pages of 20).
+pub const MAX_OFFSET: usize = 10_000;
+
 /// Runs a search.
 ///
 /// # Errors
@@ -158,8 +163,13 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
     let text = if request.text.trim().is_empty() {
         None
     } else {
+        // Nobody types more than this into a search box; a pasted book is cut, not parsed.
+        let typed = match request.text.char_indices().nth(MAX_QUERY_CHARS) {
+            Some((end, _)) => &request.text[..end],
+            None => request.text.as_str(),
+        };
         let parts = [QueryPart {
-            text: &request.text,
+            text: typed,
             weight: 1.0,
         }];
         text_query(&searcher, f, &parts, &search_tuning())
@@ -185,7 +195,9 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
     };
 
     let limit = request.limit.clamp(1, MAX_PAGE_SIZE);
-    let top = TopDocs::with_limit(limit).and_offset(request.offset);
+    // The collector keeps offset + limit hits in memory: a page far beyond any real
+    // result list must not make it allocate for a billion.
+    let top = TopDocs::with_limit(limit).and_offset(request.offset.min(MAX_OFFSET));
     // The page and the total come from one pass over the matches.
     let (addresses, total): (Vec<(f32, DocAddress)>, usize) =
         if request.sort == SortOrder::Newest || !has_text {

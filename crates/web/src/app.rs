@@ -38,6 +38,7 @@ impl App {
     pub async fn open(data_dir: &Path, database_url: Option<&str>) -> anyhow::Result<App> {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+        ensure_writable(data_dir)?;
         let url = db::database_url(database_url, data_dir);
         let db = db::connect(&url)
             .await
@@ -107,6 +108,25 @@ impl App {
         }
         Ok(self.index.sync(&self.db).await?)
     }
+}
+
+/// Fails with a plain reason when the data directory is read-only or its disk is full,
+/// before the database or the index meet the problem halfway through a write.
+fn ensure_writable(data_dir: &Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    let probe = data_dir.join(".write-check");
+    let written = std::fs::File::create(&probe).and_then(|mut file| {
+        // Enough to need a fresh block on a full disk.
+        file.write_all(&[0_u8; 64 * 1024])?;
+        file.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    written.with_context(|| {
+        format!(
+            "the data directory {} is not writable (read-only or full disk?)",
+            data_dir.display()
+        )
+    })
 }
 
 fn load_industries(data_dir: &Path) -> anyhow::Result<IndustryCatalogue> {

@@ -58,10 +58,14 @@ pub enum Command {
     Match(commands::matching::MatchArgs),
     /// Full-text search of published postings.
     Search(commands::search::SearchArgs),
+    /// Write a consistent copy of the SQLite database while the platform runs.
+    Backup(commands::backup::BackupArgs),
+    /// Bring back a backup into the data directory (the platform must be stopped).
+    Restore(commands::backup::RestoreArgs),
     /// Rebuild the search index from the database.
     Reindex,
     /// Database and index counts, and whether the index is current.
-    Status,
+    Status(commands::status::StatusArgs),
     /// Manage organisations.
     #[command(subcommand)]
     Org(commands::org::OrgCommand),

@@ -1,5 +1,6 @@
 //! End-to-end tests through the real binary. One test binary, one module per capability.
 
+mod backup;
 mod browser;
 mod catch_up;
 mod cli_lists;

@@ -15,8 +15,11 @@ mod brokers;
 mod challenge_bureau;
 mod challenge_pages;
 mod challenges;
+mod cluster;
 mod dashboard;
+mod hardening;
 mod notifications;
+mod outage;
 mod outbox_pages;
 mod webhooks;
 

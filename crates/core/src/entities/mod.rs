@@ -15,6 +15,7 @@ pub mod contact;
 pub mod contact_message;
 pub mod deal;
 pub mod expert_score;
+pub mod login_failure;
 pub mod match_proposal;
 pub mod match_threshold;
 pub mod need;

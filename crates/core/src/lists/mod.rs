@@ -2,6 +2,7 @@
 //! and mapping raw rows to validated postings.
 
 pub mod columns;
+pub mod fuzzing;
 pub mod read;
 pub mod rows;
 pub mod write;

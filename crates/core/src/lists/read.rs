@@ -422,7 +422,58 @@ fn detect_delimiter(header_line: &str) -> u8 {
 // ---------------------------------------------------------------------------
 // XLSX
 
+/// What an XLSX may expand to. A real list of tens of thousands of rows is a few tens of
+/// megabytes of XML; a zip bomb is gigabytes.
+const MAX_XLSX_UNCOMPRESSED: u64 = 200 * 1024 * 1024;
+
+/// Refuses a workbook that would expand beyond [`MAX_XLSX_UNCOMPRESSED`] before the
+/// spreadsheet reader inflates it. The sizes a zip declares can lie, so the parts are
+/// inflated once into nothing, counting, and stopped at the limit.
+fn refuse_zip_bomb(name: &str, bytes: &[u8]) -> Result<(), CoreError> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        // Not a zip at all: the spreadsheet reader says what it is instead.
+        return Ok(());
+    };
+    let too_large = || {
+        list_file(
+            name,
+            t!(
+                "list-xlsx-too-large",
+                max = MAX_XLSX_UNCOMPRESSED / (1024 * 1024)
+            ),
+        )
+    };
+    let mut declared: u64 = 0;
+    for index in 0..archive.len() {
+        let Ok(entry) = archive.by_index_raw(index) else {
+            return Ok(());
+        };
+        declared = declared.saturating_add(entry.size());
+        if declared > MAX_XLSX_UNCOMPRESSED {
+            return Err(too_large());
+        }
+    }
+    let mut inflated: u64 = 0;
+    for index in 0..archive.len() {
+        let Ok(mut entry) = archive.by_index(index) else {
+            return Ok(());
+        };
+        let budget = MAX_XLSX_UNCOMPRESSED - inflated;
+        let read = std::io::copy(
+            &mut std::io::Read::take(&mut entry, budget + 1),
+            &mut std::io::sink(),
+        )
+        .unwrap_or(0);
+        inflated += read;
+        if inflated > MAX_XLSX_UNCOMPRESSED {
+            return Err(too_large());
+        }
+    }
+    Ok(())
+}
+
 fn read_xlsx(name: &str, bytes: &[u8]) -> Result<Rows, CoreError> {
+    refuse_zip_bomb(name, bytes)?;
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|error| {
         tracing::debug!(path = %name, %error, "not an xlsx workbook");
         list_file(name, not_xlsx_reason(bytes, &error))

@@ -15,6 +15,7 @@ pub mod digests;
 pub mod ecosystem;
 pub mod export;
 pub mod import;
+pub mod lockout;
 pub mod organisations;
 pub mod outbox;
 pub mod password_resets;

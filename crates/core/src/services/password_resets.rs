@@ -68,6 +68,8 @@ pub async fn complete(
         .one(conn)
         .await?
         .ok_or_else(expired)?;
+    // Whoever proves they own the mailbox is let in again at once.
+    super::lockout::clear(conn, &found.email).await?;
     let mut active: user::ActiveModel = found.into();
     active.password_hash = Set(new_hash);
     active.update(conn).await?;

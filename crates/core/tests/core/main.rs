@@ -3,6 +3,7 @@
 
 mod challenge_record;
 mod challenges;
+mod hostile_lists;
 mod import_lists;
 mod lifecycle;
 mod organisations;

@@ -1,5 +1,6 @@
 //! Search and matching over a small hand-made Chinese corpus, on every backend.
 
+mod hostile_queries;
 mod matching;
 mod searching;
 mod syncing;

@@ -1,5 +1,6 @@
 //! One module per subcommand; each opens what it needs and prints its result.
 
+pub mod backup;
 pub mod bench;
 mod bench_dashboard;
 mod demo_challenges;
@@ -35,6 +36,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Worker(args) => {
             return worker::run(&global.data_dir, global.database_url.as_deref(), args).await;
         }
+        // A backup reads the database only; a restore replaces it, so neither opens the
+        // platform (which would catch the index up to the database being replaced).
+        Command::Backup(args) => {
+            return backup::backup(&global.data_dir, global.database_url.as_deref(), args).await;
+        }
+        Command::Restore(args) => {
+            return backup::restore(&global.data_dir, global.database_url.as_deref(), args).await;
+        }
         _ => {}
     }
     let app = App::open(&global.data_dir, global.database_url.as_deref()).await?;
@@ -55,9 +64,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Status => status::run(&app).await,
+        Command::Status(args) => status::run(&app, args).await,
         Command::Org(command) => org::run(&app, command).await,
         Command::User(command) => user::run(&app, command).await,
-        Command::Eval(_) | Command::Bench(_) | Command::Worker(_) => Ok(ExitCode::SUCCESS),
+        Command::Eval(_)
+        | Command::Bench(_)
+        | Command::Worker(_)
+        | Command::Backup(_)
+        | Command::Restore(_) => Ok(ExitCode::SUCCESS),
     }
 }

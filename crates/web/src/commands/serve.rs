@@ -38,6 +38,14 @@ pub struct ServeArgs {
     /// (default: http:// and the bound address).
     #[arg(long, env = "TECHMATCH_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Login attempts allowed per minute for one email address (the account lockout
+    /// after repeated failures holds regardless).
+    #[arg(long, env = "TECHMATCH_LOGIN_ATTEMPTS_PER_EMAIL", default_value_t = crate::server::auth::ATTEMPTS_PER_EMAIL)]
+    pub login_attempts_per_email: u32,
+    /// Login attempts allowed per minute from one client address (behind a reverse
+    /// proxy every client is the proxy: raise this there).
+    #[arg(long, env = "TECHMATCH_LOGIN_ATTEMPTS_PER_CLIENT", default_value_t = crate::server::auth::ATTEMPTS_PER_CLIENT)]
+    pub login_attempts_per_client: u32,
     /// Extra trusted root certificates (PEM) for webhooks on a private network, added
     /// to the usual roots.
     #[arg(long, env = "TECHMATCH_WEBHOOK_CA_FILE")]
@@ -61,6 +69,10 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
         mail_from: args.mail_from,
         public_url: args.public_url,
         webhook_ca_file: args.webhook_ca_file,
+        login_attempts: (
+            args.login_attempts_per_email,
+            args.login_attempts_per_client,
+        ),
         clock: args
             .clock_file
             .map_or(crate::clock::Clock::System, crate::clock::Clock::File),

@@ -8,7 +8,15 @@ use techmatch_core::services::{changes, postings};
 
 use crate::app::App;
 
-pub async fn run(app: &App) -> anyhow::Result<ExitCode> {
+#[derive(clap::Args, Debug)]
+pub struct StatusArgs {
+    /// Also compare the index with the database posting by posting (status, title, text,
+    /// edit time); exits with 1 when they disagree.
+    #[arg(long)]
+    pub verify: bool,
+}
+
+pub async fn run(app: &App, args: StatusArgs) -> anyhow::Result<ExitCode> {
     let mut kinds = serde_json::Map::new();
     for kind in [PostingKind::Need, PostingKind::Achievement] {
         kinds.insert(
@@ -22,13 +30,24 @@ pub async fn run(app: &App) -> anyhow::Result<ExitCode> {
     }
     let head = changes::head(&app.db).await?;
     let applied = app.index.applied_seq();
-    let status = json!({
+    let mut status = json!({
         "postings": kinds,
         "change_log_head": head,
         "index_position": applied,
         "index_current": applied >= head,
         "index_writable": app.index.is_writable(),
     });
+    let mut code = ExitCode::SUCCESS;
+    if args.verify {
+        let verification = techmatch_search::verify(&app.index, &app.db).await?;
+        if !verification.agrees() {
+            code = ExitCode::FAILURE;
+        }
+        status["verification"] = json!({
+            "agrees": verification.agrees(),
+            "detail": verification,
+        });
+    }
     println!("{}", serde_json::to_string_pretty(&status)?);
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
 }

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use techmatch_core::accounts::{Role, password};
 use techmatch_core::posting::OrgKind;
+use techmatch_core::services::outbox::{self, NoticeKind};
 use techmatch_core::services::users::{self, NewUser, User};
-use techmatch_core::services::{api_tokens, sessions, settings};
+use techmatch_core::services::{api_tokens, lockout, sessions, settings};
 use techmatch_core::{CoreError, t};
 
 use super::auth::{ClientIp, SESSION_COOKIE, Viewer, expired_session_cookie, session_cookie};
@@ -83,6 +84,12 @@ pub async fn authenticate(
     client: Option<IpAddr>,
 ) -> Result<String, WebError> {
     app.login_limiter.check(email, client)?;
+    let now = app.clock.now();
+    // A locked address is refused before its password is looked at, exactly as a
+    // rate-limited one is.
+    if lockout::locked_until(&app.db, email, now).await?.is_some() {
+        return Err(WebError::TooManyAttempts);
+    }
     let found = users::credentials(&app.db, email).await?;
     let (user, stored) = match found {
         Some((user, stored)) => (Some(user), stored),
@@ -93,9 +100,59 @@ pub async fn authenticate(
     let matches = tokio::task::spawn_blocking(move || password::verify(&secret, &stored)).await?;
     match user {
         Some(user) if matches && user.suspended => Err(WebError::Suspended),
-        Some(user) if matches => Ok(sessions::start(&app.db, user.id).await?),
-        _ => Err(WebError::BadCredentials),
+        Some(user) if matches => {
+            lockout::clear(&app.db, email).await?;
+            Ok(sessions::start(&app.db, user.id).await?)
+        }
+        user => {
+            if let Some(until) = lockout::record_failure(&app.db, email, now).await?
+                && let Some(user) = user
+            {
+                // In the background, so that the answer takes as long for any address.
+                let state = app.clone();
+                tokio::spawn(async move {
+                    if let Err(error) = tell_locked(&state, &user, until).await {
+                        tracing::warn!(%error, "lockout notice not enqueued");
+                    }
+                });
+            }
+            Err(WebError::BadCredentials)
+        }
     }
+}
+
+/// Tells the owner of an account that it was locked, and how to get in at once.
+async fn tell_locked(
+    app: &AppState,
+    user: &User,
+    until: chrono::DateTime<chrono::Utc>,
+) -> Result<(), WebError> {
+    let now = app.clock.now();
+    let link = format!("{}/password/forgot", app.public_url);
+    let local = until.with_timezone(&techmatch_core::challenge::calendar::china_standard_time());
+    let text = t!(
+        "mail-locked-body",
+        name = user.display_name.as_str(),
+        failures = lockout::FAILURES_TO_LOCK,
+        until = local.format("%Y-%m-%d %H:%M").to_string(),
+        link = link.as_str()
+    );
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    let notice = super::notices::notice_for(
+        &txn,
+        &app.public_url,
+        user,
+        NoticeKind::Account,
+        &format!("account-locked:{}", until.timestamp()),
+        &t!("mail-locked-subject"),
+        text,
+        &link,
+        now,
+    )
+    .await?;
+    outbox::enqueue(&txn, &notice, now).await?;
+    txn.commit().await.map_err(CoreError::from)?;
+    Ok(())
 }
 
 /// A real hash of a password nobody has, verified when the email is unknown.

@@ -258,11 +258,12 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
 const MAX_FORM_BYTES: usize = 256 * 1024;
 
 /// Login attempts allowed per email address and per client address, per minute.
-const ATTEMPTS_PER_EMAIL: u32 = 5;
-const ATTEMPTS_PER_CLIENT: u32 = 30;
+pub const ATTEMPTS_PER_EMAIL: u32 = 5;
+pub const ATTEMPTS_PER_CLIENT: u32 = 30;
 
 /// Slows down password guessing: a burst of attempts for one account, or from one
-/// client, is refused for a while. Per process; several web nodes each keep their own.
+/// client, is refused for a while. Per process; several web nodes each keep their own
+/// (the account lockout, counted in the database, holds across nodes).
 pub struct LoginLimiter {
     by_email: DefaultKeyedRateLimiter<String>,
     by_client: DefaultKeyedRateLimiter<IpAddr>,
@@ -270,10 +271,16 @@ pub struct LoginLimiter {
 
 impl Default for LoginLimiter {
     fn default() -> Self {
+        Self::new(ATTEMPTS_PER_EMAIL, ATTEMPTS_PER_CLIENT)
+    }
+}
+
+impl LoginLimiter {
+    pub fn new(per_email: u32, per_client: u32) -> Self {
         let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
         LoginLimiter {
-            by_email: RateLimiter::keyed(quota(ATTEMPTS_PER_EMAIL)),
-            by_client: RateLimiter::keyed(quota(ATTEMPTS_PER_CLIENT)),
+            by_email: RateLimiter::keyed(quota(per_email)),
+            by_client: RateLimiter::keyed(quota(per_client)),
         }
     }
 }

@@ -119,6 +119,14 @@ impl WebError {
                 "not_found",
                 t!("api-error-not-found"),
             ),
+            (ErrorKind::Unavailable, _) => {
+                tracing::warn!(error = %self, "database unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    t!("api-error-unavailable"),
+                )
+            }
             (ErrorKind::Internal, _) => {
                 tracing::error!(error = %self, "request failed");
                 (
@@ -141,7 +149,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable: `invalid`, `conflict`, `illegal_transition`, `forbidden`, `not_found`,
     /// `unauthenticated`, `csrf`, `rate_limited`, `bad_credentials`, `suspended`,
-    /// `bad_request`, `internal`.
+    /// `bad_request`, `unavailable` (503: the database cannot be reached for now; retry
+    /// later, nothing was changed), `internal`.
     pub code: String,
     /// For people, in Chinese.
     pub message: String,
@@ -150,11 +159,13 @@ pub struct ErrorDetail {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, code, message) = self.describe();
-        (
+        let mut response = (
             status,
             Json(json!({ "error": { "code": code, "message": message } })),
         )
-            .into_response()
+            .into_response();
+        suggest_retry(&mut response);
+        response
     }
 }
 
@@ -187,7 +198,7 @@ impl IntoResponse for PageError {
             status: status.as_u16(),
             message,
         };
-        match page.render() {
+        let mut response = match page.render() {
             Ok(html) => (
                 status,
                 [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -195,9 +206,23 @@ impl IntoResponse for PageError {
             )
                 .into_response(),
             Err(_) => status.into_response(),
-        }
+        };
+        suggest_retry(&mut response);
+        response
     }
 }
+
+/// A 503 tells clients and load balancers when to try again.
+fn suggest_retry(response: &mut Response) {
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        );
+    }
+}
+
+const RETRY_AFTER_SECONDS: &str = "5";
 
 /// Percent-encodes a path for a query parameter.
 pub fn urlencode(text: &str) -> String {

@@ -30,6 +30,7 @@ mod password_pages;
 mod preferences_pages;
 mod public_stats;
 mod searches_pages;
+mod security_headers;
 mod settings_pages;
 mod upload;
 mod webhooks_pages;
@@ -71,6 +72,8 @@ pub struct ServerOptions {
     /// Extra trusted roots (PEM) for webhooks on a private network.
     pub webhook_ca_file: Option<std::path::PathBuf>,
     pub clock: Clock,
+    /// Login attempts per minute per email address and per client address.
+    pub login_attempts: (u32, u32),
 }
 
 impl Deref for Shared {
@@ -100,6 +103,11 @@ const OPTIMIZE_INTERVAL: Duration = Duration::from_secs(3600);
 /// Who may use a route is decided by its extractor: `PageUser`/`ApiUser` require a
 /// login, and the services refuse what the user's role may not do (403).
 pub fn router(state: AppState) -> Router {
+    let behind_tls = state.public_url.starts_with("https://");
+    security_headers::apply(routes(), behind_tls).with_state(state)
+}
+
+fn routes() -> Router<AppState> {
     let static_dir = std::env::var("TECHMATCH_STATIC_DIR")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/static").to_owned());
     Router::new()
@@ -501,17 +509,6 @@ pub fn router(state: AppState) -> Router {
         )
         .nest_service("/static", ServeDir::new(static_dir))
         .layer(axum::middleware::from_fn(auth::ensure_csrf_cookie))
-        // No other site may frame these pages: one-click moderation buttons must not be
-        // clickable through a disguised frame.
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            axum::http::header::X_FRAME_OPTIONS,
-            axum::http::HeaderValue::from_static("DENY"),
-        ))
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            axum::http::header::HeaderName::from_static("content-security-policy"),
-            axum::http::HeaderValue::from_static("frame-ancestors 'none'"),
-        ))
-        .with_state(state)
 }
 
 /// Serves until SIGINT or SIGTERM, then finishes in-flight requests and stops.
@@ -529,7 +526,7 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
         .to_owned();
     let app: AppState = Arc::new(Shared {
         app,
-        login_limiter: auth::LoginLimiter::default(),
+        login_limiter: auth::LoginLimiter::new(options.login_attempts.0, options.login_attempts.1),
         public_url,
         clock: options.clock.clone(),
     });
