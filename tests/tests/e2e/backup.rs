@@ -12,7 +12,7 @@ use super::{run, start, status_json};
 
 /// Every row of every table, in a stable order: two databases with the same dump hold
 /// the same data.
-async fn dump(file: &Path) -> Vec<String> {
+pub(crate) async fn dump(file: &Path) -> Vec<String> {
     let conn = Database::connect(format!("sqlite://{}?mode=ro", file.display()))
         .await
         .unwrap_or_else(|e| panic!("{}: {e}", file.display()));

@@ -11,6 +11,7 @@ use super::{Server, start_on};
 
 mod alerts;
 mod attachments;
+mod authorization;
 mod brokers;
 mod challenge_bureau;
 mod challenge_pages;

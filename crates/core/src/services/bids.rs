@@ -741,13 +741,7 @@ pub async fn milestone_step(
             id: milestone_id.to_string(),
         })?;
     let row = model(conn, found.bid_id).await?;
-    if row.status != BidStatus::InExecution.code() {
-        return Err(CoreError::IllegalTransition {
-            from: row.status,
-            to: "milestone".to_owned(),
-            reason: t!("bid-not-in-execution"),
-        });
-    }
+    // Who may act comes before the state: an outsider learns nothing about the bid.
     let as_actor = if step.action == MilestoneAction::Report {
         if !is_bidder(actor, &row) {
             return Err(CoreError::Forbidden(t!("bid-bidder-only")));
@@ -758,6 +752,13 @@ pub async fn milestone_step(
     } else {
         return Err(CoreError::Forbidden(t!("challenge-bureau-only")));
     };
+    if row.status != BidStatus::InExecution.code() {
+        return Err(CoreError::IllegalTransition {
+            from: row.status,
+            to: "milestone".to_owned(),
+            reason: t!("bid-not-in-execution"),
+        });
+    }
     let text = step.text.trim();
     let from = MilestoneStatus::from_code(&found.status)?;
     let to = milestone::transition(

@@ -1,0 +1,279 @@
+//! Every object route, tried with other people's ids: by a visitor, and by an enterprise
+//! user and a researcher of organisations that own nothing on the platform, so that every
+//! id they can name belongs to someone else. Nothing may succeed except what is public by
+//! design, nothing may fail with a server error, and the database must not change.
+//!
+//! The API routes come from the OpenAPI document, so a new route is swept without
+//! touching this test; the page routes are listed here.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use super::{Client, DEMO_PASSWORD, MODERATOR, client};
+use crate::start_with;
+
+/// Ids tried in every route: the demo's objects of every kind have ids in this range.
+const IDS: std::ops::RangeInclusive<i64> = 1..=8;
+
+/// Page routes with an object in the path (see `server::routes`).
+const PAGE_ROUTES: [&str; 39] = [
+    "/needs/{id}",
+    "/achievements/{id}",
+    "/me/postings/{id}",
+    "/me/postings/{id}/edit",
+    "/me/postings/{id}/action",
+    "/contacts/{id}",
+    "/contacts/{id}/action",
+    "/contacts/{id}/messages",
+    "/bureau/{kind}/{id}/decide",
+    "/bureau/users/{id}/suspend",
+    "/bureau/users/{id}/confirm-membership",
+    "/bureau/brokers/{id}/assignments",
+    "/bureau/brokers/{id}/assignments/{org_id}/remove",
+    "/bureau/orgs/{id}/verify",
+    "/bureau/outbox/{id}/retry",
+    "/bureau/outbox/mail/{id}",
+    "/me/searches/{id}/delete",
+    "/me/webhooks/{id}/delete",
+    "/bureau/challenges/{id}",
+    "/bureau/challenges/{id}/act",
+    "/bureau/challenges/{id}/experts",
+    "/bureau/challenges/{id}/criteria",
+    "/bureau/challenges/{id}/formal-review",
+    "/bureau/challenges/{id}/winners",
+    "/bureau/challenges/{id}/objections",
+    "/bureau/challenges/{id}/award",
+    "/bureau/challenges/{id}/execution",
+    "/bureau/challenges/{id}/milestones",
+    "/bureau/challenges/{id}/acceptance",
+    "/bids/{id}/score",
+    "/challenges/{id}",
+    "/challenges/{id}/edit",
+    "/challenges/{id}/action",
+    "/challenges/{id}/objections",
+    "/challenges/{id}/bid",
+    "/bids/{id}",
+    "/bids/{id}/edit",
+    "/bids/{id}/action",
+    "/milestones/{id}/report",
+];
+
+/// Reads that are public by design: published postings and their matches, published
+/// calls with their documents, the bid form of an open call. Taking part in a call
+/// (bidding, objecting during the 公示) is open to anyone logged in and is not swept.
+fn public_or_open(method: &Method, template: &str) -> bool {
+    let public_read = *method == Method::GET
+        && [
+            "/needs/{id}",
+            "/achievements/{id}",
+            "/api/v1/needs/{id}/matches",
+            "/api/v1/achievements/{id}/matches",
+            "/challenges/{id}",
+            "/challenges/{id}/bid",
+            "/api/v1/challenges/{id}",
+            "/api/v1/challenges/{id}/attachments",
+        ]
+        .contains(&template);
+    let participation = *method == Method::POST
+        && [
+            "/api/v1/challenges/{id}/bids",
+            "/api/v1/challenges/{id}/objections",
+            "/challenges/{id}/objections",
+        ]
+        .contains(&template);
+    public_read || participation
+}
+
+/// Every (method, template) of the API with a path parameter, from its OpenAPI document.
+async fn api_routes(server: &crate::Server) -> Vec<(Method, String)> {
+    let (status, document) = client().get(server, "/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut routes = Vec::new();
+    for (path, operations) in document["paths"].as_object().cloned().unwrap_or_default() {
+        if !path.contains('{') {
+            continue;
+        }
+        for method in operations
+            .as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            if let Ok(method) = Method::from_bytes(method.to_uppercase().as_bytes()) {
+                routes.push((method, path.clone()));
+            }
+        }
+    }
+    assert!(
+        routes.len() > 40,
+        "the OpenAPI document lists the object routes: {routes:?}"
+    );
+    routes
+}
+
+fn fill(template: &str, id: i64) -> String {
+    template
+        .replace("{kind}", "needs")
+        .replace("{org_id}", &id.to_string())
+        .replace("{id}", &id.to_string())
+}
+
+/// One request as `who`; JSON for the API, a form with the session's CSRF token for pages.
+async fn attempt(server: &crate::Server, who: &Client, method: &Method, path: &str) -> StatusCode {
+    let mut request = who.http.request(method.clone(), server.url(path));
+    if path.starts_with("/api/") {
+        if !who.csrf.is_empty() {
+            request = request.header("X-CSRF-Token", &who.csrf);
+        }
+        if *method != Method::GET && *method != Method::DELETE {
+            request = request.json(&json!({
+                "action": "withdraw", "body": "越权", "title": "越权", "reason": "other",
+                "note": "越权", "org_id": 1, "uscc": "91140000MA0XXXXX0X", "accept_reason": "越权",
+                "name": "越权", "days": 5, "scores": [], "passed": true, "bid_ids": [1],
+            }));
+        }
+    } else if *method == Method::POST {
+        request = request.form(&[
+            ("csrf", who.csrf.as_str()),
+            ("action", "withdraw"),
+            ("body", "越权"),
+            ("org_id", "1"),
+        ]);
+    }
+    request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+        .status()
+}
+
+/// The rows that hold people's objects, from the server's SQLite file.
+async fn objects(database: &Path) -> Vec<String> {
+    // Sessions, login counts, the audit log and the followers' cursors change with any
+    // request; they are not objects anyone owns.
+    const VOLATILE: [&str; 6] = [
+        "sessions:",
+        "login_failures:",
+        "audit_log:",
+        "settings:",
+        "outbox_entries:",
+        "changes:",
+    ];
+    crate::backup::dump(database)
+        .await
+        .into_iter()
+        .filter(|row| !VOLATILE.iter().any(|t| row.starts_with(t)))
+        .collect()
+}
+
+#[tokio::test]
+async fn no_one_reaches_another_organisations_objects_by_naming_their_ids() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = dir.path().join("data");
+    let server = start_with(&data, None, &[]);
+    // Objects of every kind exist: the demo's postings, contacts, calls, bids and
+    // milestones, plus a token, a saved search and a webhook of the demo enterprise.
+    let owner = Client::login(&server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
+    for (path, body) in [
+        ("/api/v1/me/tokens", json!({ "name": "erp" })),
+        (
+            "/api/v1/me/searches",
+            json!({ "kind": "achievements", "q": "碳酸钙", "name": "碳酸钙" }),
+        ),
+        (
+            "/api/v1/me/webhooks",
+            json!({ "url": "https://hooks.example.cn/techmatch", "events": ["match"] }),
+        ),
+    ] {
+        let (status, created) = owner.post(&server, path, body).await;
+        assert!(
+            status.is_success() || status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {created}"
+        );
+    }
+    let _ = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+    let intruders = [
+        ("visitor", client()),
+        (
+            "enterprise",
+            Client::register(
+                &server,
+                "intruder@other.example.cn",
+                "enterprise",
+                "另一家测试企业有限公司",
+            )
+            .await,
+        ),
+        (
+            "researcher",
+            Client::register(
+                &server,
+                "intruder@lab.example.cn",
+                "researcher",
+                "另一所测试研究院",
+            )
+            .await,
+        ),
+    ];
+    let before = objects(&data.join("techmatch.db")).await;
+    // A call's documents are public; a bid's are not.
+    let mut public_attachments = BTreeSet::new();
+    for call in IDS {
+        let (_, listed) = client()
+            .get(&server, &format!("/api/v1/challenges/{call}/attachments"))
+            .await;
+        for attachment in listed["attachments"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
+            public_attachments.insert(format!("/api/v1/attachments/{}", attachment["id"]));
+        }
+    }
+
+    let mut routes: BTreeSet<(String, String)> = api_routes(&server)
+        .await
+        .into_iter()
+        .map(|(m, p)| (m.to_string(), p))
+        .collect();
+    for page in PAGE_ROUTES {
+        routes.insert(("GET".to_owned(), page.to_owned()));
+        routes.insert(("POST".to_owned(), page.to_owned()));
+    }
+    let mut violations = Vec::new();
+    let mut tried = 0;
+    for (method, template) in &routes {
+        let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
+        if public_or_open(&method, template) {
+            continue;
+        }
+        for (who, intruder) in &intruders {
+            for id in IDS {
+                let path = fill(template, id);
+                let status = attempt(&server, intruder, &method, &path).await;
+                tried += 1;
+                if status.is_success() && public_attachments.contains(&path) {
+                    continue;
+                }
+                let refused = matches!(status.as_u16(), 400 | 401 | 403 | 404 | 405 | 415 | 422)
+                    // A page that needs a login sends the visitor there.
+                    || (*who == "visitor" && status == StatusCode::SEE_OTHER);
+                if !refused {
+                    violations.push(format!("{who}: {method} {path} -> {status}"));
+                }
+            }
+        }
+    }
+    assert!(tried > 1000, "{tried} attempts");
+    assert!(
+        violations.is_empty(),
+        "{} got through:\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
+    let after = objects(&data.join("techmatch.db")).await;
+    let changed: Vec<&String> = after.iter().filter(|row| !before.contains(row)).collect();
+    assert!(changed.is_empty(), "objects changed: {changed:?}");
+}
