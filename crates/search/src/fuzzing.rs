@@ -42,6 +42,11 @@ fn index() -> Option<&'static SearchIndex> {
         .as_ref()
 }
 
+/// A published posting with every field set, for tests that index by hand.
+pub fn sample_view(kind: PostingKind, id: i64) -> PostingView {
+    view(kind, id, "sample", "sample")
+}
+
 fn view(kind: PostingKind, id: i64, title: &str, body: &str) -> PostingView {
     PostingView {
         kind,

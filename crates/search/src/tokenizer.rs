@@ -132,11 +132,7 @@ pub fn segment(text: &str, mode: SegmentMode) -> Vec<Token> {
         SegmentMode::Search => TokenizeMode::Search,
     };
     let mut tokens = Vec::new();
-    for (position, t) in JIEBA
-        .tokenize(text, jieba_mode, true)
-        .into_iter()
-        .enumerate()
-    {
+    for t in JIEBA.tokenize(text, jieba_mode, true) {
         let word = t.word.trim();
         if !keep(word) {
             continue;
@@ -144,10 +140,18 @@ pub fn segment(text: &str, mode: SegmentMode) -> Vec<Token> {
         tokens.push(Token {
             offset_from: t.byte_start,
             offset_to: t.byte_end,
-            position,
+            position: 0,
             text: word.to_lowercase(),
             position_length: 1,
         });
+    }
+    // Search mode gives a compound's parts before the compound (共和国 before
+    // 中华人民共和国), so offsets go backwards. tantivy's snippets assume they never do
+    // and subtract them: in text order, a highlighted part can no longer start before
+    // the fragment that holds it.
+    tokens.sort_by_key(|t| (t.offset_from, t.offset_to));
+    for (position, token) in tokens.iter_mut().enumerate() {
+        token.position = position;
     }
     tokens
 }
@@ -278,6 +282,25 @@ impl Tokenizer for Analyzer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_come_in_text_order_even_when_search_mode_splits_compounds() {
+        let text = "我们研究中华人民共和国的粉煤灰综合利用技术和纳米碳酸钙表面改性";
+        for mode in [SegmentMode::Search, SegmentMode::Precise] {
+            let tokens = segment(text, mode);
+            assert!(
+                tokens
+                    .windows(2)
+                    .all(|w| w[0].offset_from <= w[1].offset_from && w[0].position < w[1].position),
+                "{mode:?}: {:?}",
+                tokens
+                    .iter()
+                    .map(|t| (t.offset_from, &t.text))
+                    .collect::<Vec<_>>()
+            );
+        }
+        assert!(texts(&segment(text, SegmentMode::Search)).contains(&"共和国"));
+    }
 
     fn texts(tokens: &[Token]) -> Vec<&str> {
         tokens.iter().map(|t| t.text.as_str()).collect()

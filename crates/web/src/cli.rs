@@ -76,6 +76,8 @@ pub enum Command {
     Eval(commands::eval::EvalArgs),
     /// Measure import throughput, index size, match latency and memory on synthetic data.
     Bench(commands::bench::BenchArgs),
+    /// Load a served platform of synthetic postings with many concurrent clients.
+    Loadtest(commands::loadtest::LoadtestArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

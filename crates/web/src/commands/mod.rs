@@ -7,6 +7,7 @@ mod demo_challenges;
 pub mod eval;
 pub mod export;
 pub mod import;
+pub mod loadtest;
 pub mod matching;
 pub mod org;
 pub mod report;
@@ -38,6 +39,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         // A backup reads the database only; a restore replaces it, so neither opens the
         // platform (which would catch the index up to the database being replaced).
+        // The load test builds and serves its own platform.
+        Command::Loadtest(args) => {
+            return loadtest::run(&global.data_dir, global.database_url.as_deref(), args).await;
+        }
         Command::Backup(args) => {
             return backup::backup(&global.data_dir, global.database_url.as_deref(), args).await;
         }
@@ -71,6 +76,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         | Command::Bench(_)
         | Command::Worker(_)
         | Command::Backup(_)
+        | Command::Loadtest(_)
         | Command::Restore(_) => Ok(ExitCode::SUCCESS),
     }
 }

@@ -285,3 +285,10 @@ pub fn need(rng: &mut StdRng, n: usize) -> Value {
 pub fn rng(seed: u64) -> StdRng {
     StdRng::seed_from_u64(seed)
 }
+
+/// What someone types into the search box: one or two terms of one topic.
+pub fn query(rng: &mut StdRng) -> String {
+    let (_, pool) = TOPICS[rng.random_range(0..TOPICS.len())];
+    let count = rng.random_range(1..=2);
+    terms(rng, pool, count).join(" ")
+}
