@@ -17,6 +17,7 @@ mod challenge_bureau;
 mod challenge_pages;
 mod challenges;
 mod cluster;
+mod crash_moderation;
 mod dashboard;
 mod hardening;
 mod notifications;

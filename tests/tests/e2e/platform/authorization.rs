@@ -158,7 +158,7 @@ async fn objects(database: &Path) -> Vec<String> {
         "login_failures:",
         "audit_log:",
         "settings:",
-        "outbox_entries:",
+        "outbox:",
         "changes:",
     ];
     crate::backup::dump(database)
