@@ -20,6 +20,7 @@ mod m20261204_000001_alerts;
 mod m20261204_000002_webhooks;
 mod m20261205_000001_statistics;
 mod m20261206_000001_login_failures;
+mod m20261206_000002_attachment_contents;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000002_webhooks::Migration),
             Box::new(m20261205_000001_statistics::Migration),
             Box::new(m20261206_000001_login_failures::Migration),
+            Box::new(m20261206_000002_attachment_contents::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 pub mod achievement;
 pub mod api_token;
 pub mod attachment;
+pub mod attachment_content;
 pub mod audit;
 pub mod bid;
 pub mod bid_milestone;

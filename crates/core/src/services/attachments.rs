@@ -1,13 +1,13 @@
 //! Attachments (附件) of challenges and bids: PDF and Office files, checked by their
-//! content, stored under the data directory by a random key and served only to those
-//! who may see what they are attached to.
+//! content, stored in the database under a random key (so that every web node serves
+//! them) and served only to those who may see what they are attached to.
 //!
 //! The type of a file is decided here from its bytes (magic numbers, and for the
 //! Office Open XML formats the zip's central directory, never extracted); the
 //! extension must agree, and the stored content type is the detected one, never the
-//! client's. A file is written to a temporary name beside its final place and renamed,
-//! so a reader never sees half a file; the row and the file go together: when the row
-//! cannot be written or committed the file is removed again.
+//! client's. The row and the content are written in one transaction: neither exists
+//! without the other. Attachments uploaded before contents moved into the database are
+//! read from the files they were stored in ([`Store`]).
 //!
 //! Who may see attachments follows what they belong to: those who may see the
 //! challenge ([`challenges::may_see`]) or read the bid ([`bids::may_read`]); everyone
@@ -15,7 +15,7 @@
 //! challenge the bureau, and the publisher while it is a draft or under review; for a
 //! bid its bidder while the bid is editable.
 
-use std::io::{Cursor, Write};
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 
 use crate::challenge::bid::BidStatus;
 use crate::challenge::lifecycle::ChallengeStatus;
-use crate::entities::attachment;
+use crate::entities::{attachment, attachment_content};
 use crate::services::challenges::{self, record_event};
 use crate::services::{bids, users::User};
 use crate::{CoreError, CoreResult, t};
@@ -423,8 +423,8 @@ pub fn too_large(file_name: &str) -> CoreError {
     )
 }
 
-/// Where attachment files live: `<data_dir>/attachments/<first two>/<key>`, outside
-/// anything the web server serves as static files.
+/// Where attachment files lived before their contents moved into the database:
+/// `<data_dir>/attachments/<first two>/<key>`. Read (and removed) only for those.
 #[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
@@ -453,24 +453,6 @@ impl Store {
         Ok(self.root.join(&key[..2]).join(key))
     }
 
-    /// Writes a new file under a fresh random key, through a temporary file in the same
-    /// directory renamed into place. Blocking.
-    fn write(&self, bytes: &[u8]) -> CoreResult<String> {
-        let key = format!("{:032x}", rand::rng().random::<u128>());
-        let path = self.path(&key)?;
-        let dir = path
-            .parent()
-            .ok_or_else(|| CoreError::Internal("attachment path without a directory".into()))?;
-        std::fs::create_dir_all(dir)?;
-        let partial = dir.join(format!(".{key}.partial"));
-        let written = write_new(&partial, bytes).and_then(|()| std::fs::rename(&partial, &path));
-        if let Err(error) = written {
-            let _ = std::fs::remove_file(&partial);
-            return Err(error.into());
-        }
-        Ok(key)
-    }
-
     /// Removes a stored file; a failure is logged, the file is then an orphan that
     /// no row points to.
     pub fn remove(&self, key: &str) {
@@ -491,16 +473,6 @@ impl Store {
         let length = file.metadata().await?.len();
         Ok((file, length))
     }
-}
-
-fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o640);
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
 }
 
 fn not_found(id: i64) -> CoreError {
@@ -669,13 +641,19 @@ async fn count(conn: &impl ConnectionTrait, owner: Owner) -> CoreResult<u64> {
 /// many; `Io` and database errors (the file is then removed again).
 pub async fn upload(
     db: &DatabaseConnection,
-    store: &Store,
     actor: &User,
     owner: Owner,
     raw_name: &str,
     bytes: Vec<u8>,
     now: DateTime<Utc>,
 ) -> CoreResult<attachment::Model> {
+    // Checking and hashing up to 20 MB is work for a blocking thread.
+    let (checked, bytes) = {
+        let raw_name = raw_name.to_owned();
+        tokio::task::spawn_blocking(move || check_file(&raw_name, &bytes).map(|c| (c, bytes)))
+            .await
+            .map_err(|e| CoreError::Internal(format!("attachment check failed: {e}")))??
+    };
     let txn = db.begin().await?;
     let timeline = check_may_change(&txn, actor, owner).await?;
     if count(&txn, owner).await? >= MAX_ATTACHMENTS_PER_OWNER {
@@ -684,30 +662,35 @@ pub async fn upload(
             t!("attachment-too-many", max = MAX_ATTACHMENTS_PER_OWNER),
         ));
     }
-    // Hashing and writing up to 20 MB is work for a blocking thread.
-    let (checked, key) = {
-        let store = store.clone();
-        let raw_name = raw_name.to_owned();
-        tokio::task::spawn_blocking(move || {
-            let checked = check_file(&raw_name, &bytes)?;
-            let key = store.write(&bytes)?;
-            Ok::<_, CoreError>((checked, key))
-        })
-        .await
-        .map_err(|e| CoreError::Internal(format!("attachment writer failed: {e}")))??
-    };
-    let saved = match insert(&txn, actor, owner, timeline, &checked, &key, now).await {
-        Ok(saved) => saved,
-        Err(error) => {
-            store.remove(&key);
-            return Err(error);
-        }
-    };
-    if let Err(error) = txn.commit().await {
-        store.remove(&key);
-        return Err(error.into());
+    let key = format!("{:032x}", rand::rng().random::<u128>());
+    attachment_content::ActiveModel {
+        storage_key: Set(key.clone()),
+        content: Set(bytes),
     }
+    .insert(&txn)
+    .await?;
+    let saved = insert(&txn, actor, owner, timeline, &checked, &key, now).await?;
+    txn.commit().await?;
     Ok(saved)
+}
+
+/// The bytes of an attachment the caller may read (see [`readable`]).
+///
+/// # Errors
+/// `Io` when neither the database nor the old file store holds them; database errors.
+pub async fn content(
+    conn: &impl ConnectionTrait,
+    legacy: &Store,
+    row: &attachment::Model,
+) -> CoreResult<Vec<u8>> {
+    if let Some(found) = attachment_content::Entity::find_by_id(row.storage_key.clone())
+        .one(conn)
+        .await?
+    {
+        return Ok(found.content);
+    }
+    let path = legacy.path(&row.storage_key)?;
+    Ok(tokio::fs::read(path).await?)
 }
 
 async fn insert(
@@ -754,7 +737,7 @@ async fn insert(
 /// [`check_may_change`].
 pub async fn delete(
     db: &DatabaseConnection,
-    store: &Store,
+    legacy: &Store,
     actor: &User,
     id: i64,
     now: DateTime<Utc>,
@@ -763,6 +746,9 @@ pub async fn delete(
     let row = readable(&txn, Some(actor), id).await?;
     let timeline = check_may_change(&txn, actor, Owner::of(&row)?).await?;
     row.clone().delete(&txn).await?;
+    attachment_content::Entity::delete_by_id(row.storage_key.clone())
+        .exec(&txn)
+        .await?;
     record_event(
         &txn,
         timeline.challenge_id,
@@ -774,7 +760,10 @@ pub async fn delete(
     )
     .await?;
     txn.commit().await?;
-    store.remove(&row.storage_key);
+    // An attachment from before contents moved into the database leaves its file.
+    if legacy.path(&row.storage_key).is_ok_and(|p| p.exists()) {
+        legacy.remove(&row.storage_key);
+    }
     Ok(row)
 }
 
@@ -1029,20 +1018,5 @@ mod tests {
         ] {
             assert!(store.path(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn files_are_written_whole_and_removed() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let store = Store::under(dir.path());
-        let key = store.write(MINIMAL_PDF).unwrap_or_else(|e| panic!("{e}"));
-        let path = store.path(&key).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(std::fs::read(&path).ok().as_deref(), Some(MINIMAL_PDF));
-        let siblings = std::fs::read_dir(path.parent().unwrap_or(dir.path()))
-            .map(|d| d.count())
-            .unwrap_or_default();
-        assert_eq!(siblings, 1, "no temporary file is left behind");
-        store.remove(&key);
-        assert!(!path.exists());
     }
 }

@@ -14,7 +14,6 @@ use techmatch_core::entities::attachment;
 use techmatch_core::services::attachments::{self, MAX_ATTACHMENT_BYTES, Owner, Store};
 use techmatch_core::services::users::User;
 use techmatch_core::{CoreError, t};
-use tokio_util::io::ReaderStream;
 
 use super::auth::{ApiUser, Viewer};
 use super::error::ErrorBody;
@@ -25,6 +24,7 @@ use super::{AppState, WebError};
 /// by name; a body over this limit is cut off and refused the same way.
 pub const BODY_LIMIT: usize = MAX_ATTACHMENT_BYTES + 64 * 1024;
 
+/// Where attachments uploaded before contents moved into the database are read from.
 fn store(app: &AppState) -> Store {
     Store::under(&app.data_dir)
 }
@@ -77,16 +77,8 @@ async fn upload(
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     let (file_name, bytes) = read_file(multipart).await?;
-    let saved = attachments::upload(
-        &app.db,
-        &store(app),
-        user,
-        owner,
-        &file_name,
-        bytes,
-        app.clock.now(),
-    )
-    .await?;
+    let saved =
+        attachments::upload(&app.db, user, owner, &file_name, bytes, app.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(attachment_json(&saved))))
 }
 
@@ -230,7 +222,8 @@ pub async fn download(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let row = attachments::readable(&app.db, viewer.user(), id).await?;
-    let (file, length) = store(&app).open(&row.storage_key).await?;
+    let bytes = attachments::content(&app.db, &store(&app), &row).await?;
+    let length = bytes.len();
     let content_type = HeaderValue::from_str(&row.content_type)
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
     let disposition = HeaderValue::from_str(&content_disposition(&row.file_name))
@@ -249,7 +242,7 @@ pub async fn download(
                 HeaderValue::from_static("private, no-store"),
             ),
         ],
-        Body::from_stream(ReaderStream::new(file)),
+        Body::from(bytes),
     )
         .into_response())
 }

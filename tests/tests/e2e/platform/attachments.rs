@@ -3,8 +3,6 @@
 //! see the files of a bid, the headers of a download, and uploads that are refused
 //! without leaving anything behind.
 
-use std::path::{Path, PathBuf};
-
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -18,10 +16,10 @@ const MAX_BYTES: usize = 20 * 1024 * 1024;
 
 const MINIMAL_PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
 
-/// A fresh server per backend, with the data directory it stores files in.
+/// A fresh server per backend, with the URL of its database, which holds the files.
 async fn on_each_platform_with_data<F, Fut>(test: F)
 where
-    F: Fn(Server, PathBuf) -> Fut,
+    F: Fn(Server, String) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
     on_each_backend(|db: TestDb| {
@@ -30,7 +28,9 @@ where
             let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
             let data = dir.path().join("data");
             let server = start_on(&data, Some(&db.url));
-            test(server, data).await;
+            test(server, db.url.clone()).await;
+            // Every node serves every file: nothing is kept on a node's disk.
+            assert!(!data.join("attachments").exists());
             drop(dir);
             db
         }
@@ -38,20 +38,23 @@ where
     .await;
 }
 
-/// How many files the attachment store holds (temporary ones included).
-fn stored_files(data: &Path) -> usize {
-    fn count(dir: &Path) -> usize {
-        std::fs::read_dir(dir).map_or(0, |entries| {
-            entries
-                .flatten()
-                .map(|entry| {
-                    let path = entry.path();
-                    if path.is_dir() { count(&path) } else { 1 }
-                })
-                .sum()
-        })
-    }
-    count(&data.join("attachments"))
+/// How many attachment contents the database holds.
+async fn stored_files(database_url: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Database, Statement};
+    let conn = Database::connect(database_url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let count = conn
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM attachment_contents",
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .and_then(|row| row.try_get::<i64>("", "n").ok())
+        .unwrap_or_default();
+    conn.close().await.unwrap_or_else(|e| panic!("{e}"));
+    count
 }
 
 fn challenge_body() -> Value {
@@ -206,7 +209,7 @@ async fn challenge_attachments_follow_the_visibility_of_the_challenge() {
         assert_eq!(stored["content_type"], "application/pdf", "{stored}");
         assert_eq!(stored["file_name"], name);
         let pdf = id_of(&stored);
-        assert_eq!(stored_files(&data), 1);
+        assert_eq!(stored_files(&data).await, 1);
 
         // A draft's files are the publisher's and the bureau's only.
         assert_eq!(download(&anonymous, &server, pdf).await.status(), StatusCode::NOT_FOUND);
@@ -265,7 +268,7 @@ async fn challenge_attachments_follow_the_visibility_of_the_challenge() {
         let (status, body) = upload(&researcher, &server, &files, "外人.pdf", MINIMAL_PDF.to_vec(), "application/pdf").await;
         assert_eq!(status, StatusCode::NOT_FOUND, "a draft does not exist for others: {body}");
         assert_eq!(listed(&publisher, &server, &files).await.len(), 1);
-        assert_eq!(stored_files(&data), 1, "nothing is left of refused uploads");
+        assert_eq!(stored_files(&data).await, 1, "nothing is left of refused uploads");
 
         // Published: everyone may download; the publisher may no longer change the files.
         for (who, action) in [(&publisher, "submit"), (&moderator, "approve")] {
@@ -289,10 +292,10 @@ async fn challenge_attachments_follow_the_visibility_of_the_challenge() {
         // The bureau may add and remove files at any time; removing deletes the file.
         let (status, notice) = upload(&moderator, &server, &files, "补充说明.pdf", MINIMAL_PDF.to_vec(), "application/pdf").await;
         assert_eq!(status, StatusCode::CREATED, "{notice}");
-        assert_eq!(stored_files(&data), 2);
+        assert_eq!(stored_files(&data).await, 2);
         let (status, body) = delete(&moderator, &server, id_of(&notice)).await;
         assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
-        assert_eq!(stored_files(&data), 1);
+        assert_eq!(stored_files(&data).await, 1);
         assert_eq!(download(&anonymous, &server, id_of(&notice)).await.status(), StatusCode::NOT_FOUND);
 
         let (_, shown) = anonymous.get(&server, &format!("/api/v1/challenges/{challenge}")).await;
@@ -437,7 +440,7 @@ async fn bid_attachments_are_for_the_bidder_and_the_bureau() {
             StatusCode::CONFLICT
         );
         assert_eq!(listed(&bidder, &server, &files).await.len(), 1);
-        assert_eq!(stored_files(&data), 1);
+        assert_eq!(stored_files(&data).await, 1);
 
         let (_, document) = anonymous.get(&server, "/api/v1/openapi.json").await;
         for path in [
