@@ -203,6 +203,7 @@ queue-title = 审核队列
 # Heading with the number of postings waiting: 审核队列（3）
 queue-heading = 审核队列（{ $count }）
 queue-empty = 没有待审核的发布。
+queue-oldest-shown = 先显示等待最久的 { $shown } 条，审核后自动补上后面的。
 queue-approve = 通过
 queue-reject-reason = 驳回理由
 queue-reject-note = 说明

@@ -48,6 +48,16 @@ pub struct SyncReport {
     pub seq: i64,
 }
 
+/// Threads one query's segments are searched on: `TECHMATCH_SEARCH_THREADS`, default 1.
+pub fn search_threads() -> usize {
+    std::env::var(SEARCH_THREADS_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(1)
+}
+
+pub const SEARCH_THREADS_ENV: &str = "TECHMATCH_SEARCH_THREADS";
+
 /// The search index of postings.
 pub struct SearchIndex {
     index: Index,
@@ -111,9 +121,15 @@ impl SearchIndex {
         fields: Fields,
         mode: SegmentMode,
     ) -> SearchResult<SearchIndex> {
-        // Segments are searched in parallel: a slow query finishes sooner on an idle core,
-        // and under load the pool is no larger than the machine.
-        index.set_default_multithread_executor()?;
+        // One query's segments are searched on several threads only when asked
+        // (TECHMATCH_SEARCH_THREADS): that shortens a lone query on an idle machine, the
+        // benchmark's single client, but a server answering many requests at once has no
+        // idle core, and the hand-offs then cost more than they save (measured with
+        // `techmatch loadtest`: search p99 121 ms in parallel, 39 ms sequential).
+        let threads = search_threads();
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         index
             .tokenizers()
             .register(JIEBA_ANALYZER, Analyzer::jieba(mode));

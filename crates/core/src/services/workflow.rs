@@ -2,7 +2,9 @@
 //! edit their own postings and move them through the lifecycle; the bureau moderates.
 //! Every decision is checked against the actor and lands in the audit log.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::entities::{achievement, need};
 use crate::posting::{
@@ -291,38 +293,86 @@ pub async fn own_postings(
     sorted_views(conn, kind, &ids).await
 }
 
-/// The moderation queue: postings waiting for review, oldest first, needs then
-/// achievements.
+/// The oldest postings waiting for moderation (both kinds, oldest change first), at
+/// most `limit`, and how many wait in all.
+pub struct ReviewQueue {
+    pub total: u64,
+    pub postings: Vec<PostingView>,
+}
+
+/// The bureau's review queue, oldest first. Only the page shown is read: a queue of
+/// thousands (a large list uploaded at once) costs no more than one of fifty.
 ///
 /// # Errors
-/// `Forbidden` unless the actor is bureau staff.
+/// `Forbidden` for anyone but the bureau; database errors.
 pub async fn review_queue(
     conn: &impl ConnectionTrait,
     actor: &User,
-) -> CoreResult<Vec<PostingView>> {
+    limit: u64,
+) -> CoreResult<ReviewQueue> {
     if !actor.role.is_bureau() {
         return Err(CoreError::Forbidden(t!("workflow-queue-moderators-only")));
     }
     let pending = Status::PendingReview.code();
-    let needs: Vec<i64> = need::Entity::find()
+    let needs: Vec<(i64, chrono::DateTime<chrono::Utc>)> = need::Entity::find()
+        .select_only()
+        .columns([need::Column::Id, need::Column::UpdatedAt])
         .filter(need::Column::Status.eq(pending))
         .order_by_asc(need::Column::UpdatedAt)
+        .limit(limit)
+        .into_tuple()
         .all(conn)
-        .await?
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
-    let achievements: Vec<i64> = achievement::Entity::find()
+        .await?;
+    let achievements: Vec<(i64, chrono::DateTime<chrono::Utc>)> = achievement::Entity::find()
+        .select_only()
+        .columns([achievement::Column::Id, achievement::Column::UpdatedAt])
         .filter(achievement::Column::Status.eq(pending))
         .order_by_asc(achievement::Column::UpdatedAt)
+        .limit(limit)
+        .into_tuple()
         .all(conn)
+        .await?;
+    let total = need::Entity::find()
+        .filter(need::Column::Status.eq(pending))
+        .count(conn)
         .await?
+        + achievement::Entity::find()
+            .filter(achievement::Column::Status.eq(pending))
+            .count(conn)
+            .await?;
+    let mut oldest: Vec<(chrono::DateTime<chrono::Utc>, PostingKind, i64)> = needs
         .into_iter()
-        .map(|m| m.id)
+        .map(|(id, at)| (at, PostingKind::Need, id))
+        .chain(
+            achievements
+                .into_iter()
+                .map(|(id, at)| (at, PostingKind::Achievement, id)),
+        )
         .collect();
-    let mut queue = sorted_views(conn, PostingKind::Need, &needs).await?;
-    queue.extend(sorted_views(conn, PostingKind::Achievement, &achievements).await?);
-    Ok(queue)
+    oldest.sort_by_key(|(at, _, id)| (*at, *id));
+    oldest.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let ids_of = |kind: PostingKind| -> Vec<i64> {
+        oldest
+            .iter()
+            .filter(|(_, k, _)| *k == kind)
+            .map(|(_, _, id)| *id)
+            .collect()
+    };
+    let mut postings = sorted_views(conn, PostingKind::Need, &ids_of(PostingKind::Need)).await?;
+    postings.extend(
+        sorted_views(
+            conn,
+            PostingKind::Achievement,
+            &ids_of(PostingKind::Achievement),
+        )
+        .await?,
+    );
+    postings.sort_by_key(|v| {
+        oldest
+            .iter()
+            .position(|(_, k, id)| *k == v.kind && *id == v.id)
+    });
+    Ok(ReviewQueue { total, postings })
 }
 
 /// Views in the order of `ids`.

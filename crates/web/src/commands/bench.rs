@@ -229,6 +229,16 @@ async fn bench_one(
         .args(["bench", "--queries", &queries.to_string(), "--measure-dir"])
         .arg(dir.path())
         .env("TECHMATCH_LOG", "warn")
+        // One client on an idle machine: each query may use every core, as the figures
+        // in the README were measured.
+        .env(
+            techmatch_search::index::SEARCH_THREADS_ENV,
+            std::env::var(techmatch_search::index::SEARCH_THREADS_ENV).unwrap_or_else(|_| {
+                std::thread::available_parallelism()
+                    .map_or(1, std::num::NonZero::get)
+                    .to_string()
+            }),
+        )
         .stderr(std::process::Stdio::inherit())
         .output()?;
     anyhow::ensure!(

@@ -56,23 +56,50 @@ pub struct LoadtestArgs {
     /// Print the figures as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Shares of the kinds of request, in percent (they must add up to 100).
+    #[arg(long, default_value = "search=80,matches=12,post=6,moderate=2", value_parser = parse_mix)]
+    pub mix: Mix,
+}
+
+/// The share of each kind of request, in percent.
+#[derive(Debug, Clone)]
+pub struct Mix(Vec<(Kind, u32)>);
+
+fn parse_mix(text: &str) -> Result<Mix, String> {
+    let mut shares = Vec::new();
+    for part in text.split(',') {
+        let (name, share) = part
+            .split_once('=')
+            .ok_or_else(|| format!("{part}: expected kind=percent"))?;
+        let kind = match name.trim() {
+            "search" => Kind::Search,
+            "matches" => Kind::Matches,
+            "post" => Kind::Post,
+            "moderate" => Kind::Moderate,
+            other => return Err(format!("{other}: not search, matches, post or moderate")),
+        };
+        let share: u32 = share
+            .trim()
+            .parse()
+            .map_err(|_| format!("{part}: the share is not a whole number"))?;
+        shares.push((kind, share));
+    }
+    if shares.iter().map(|(_, s)| s).sum::<u32>() != 100 {
+        return Err(format!("{text}: the shares do not add up to 100"));
+    }
+    Ok(Mix(shares))
 }
 
 const ENTERPRISE: &str = "loadtest-enterprise@techmatch.invalid";
 const MODERATOR: &str = "loadtest-moderator@techmatch.invalid";
 const PASSWORD: &str = "loadtest-password";
 
-/// The mix, in percent: what a platform's visitors mostly do is search.
-const MIX: [(Kind, u32); 4] = [
-    (Kind::Search, 80),
-    (Kind::Matches, 12),
-    (Kind::Post, 6),
-    (Kind::Moderate, 2),
-];
+/// Every kind of request, in the order figures are reported.
+const KINDS: [Kind; 4] = [Kind::Search, Kind::Matches, Kind::Post, Kind::Moderate];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-enum Kind {
+pub enum Kind {
     Search,
     Matches,
     Post,
@@ -80,9 +107,9 @@ enum Kind {
 }
 
 impl Kind {
-    fn pick(rng: &mut StdRng) -> Kind {
+    fn pick(rng: &mut StdRng, mix: &Mix) -> Kind {
         let mut roll = rng.random_range(0..100);
-        for (kind, share) in MIX {
+        for &(kind, share) in &mix.0 {
             if roll < share {
                 return kind;
             }
@@ -108,6 +135,7 @@ struct Figures {
     postings: usize,
     clients: usize,
     target_rate: u32,
+    mix: String,
     seconds: f64,
     throughput: f64,
     errors: usize,
@@ -347,7 +375,7 @@ async fn drive(base: &str, args: &LoadtestArgs) -> anyhow::Result<(Vec<Sample>, 
         }
         tokio::time::sleep_until(due).await;
         let permit = in_flight.clone().acquire_owned().await?;
-        let kind = Kind::pick(&mut rng);
+        let kind = Kind::pick(&mut rng, &args.mix);
         let query = synth::query(&mut rng);
         let need = rng.random_range(0..session.need_ids.max(1));
         let measured = due - start >= warmup;
@@ -473,7 +501,7 @@ fn summarise(
     database_url: Option<&str>,
 ) -> Figures {
     let mut kinds = Vec::new();
-    for (kind, _) in MIX {
+    for kind in KINDS {
         let mut latencies: Vec<f64> = samples
             .iter()
             .filter(|s| s.0 == kind)
@@ -498,6 +526,13 @@ fn summarise(
         postings: args.postings,
         clients: args.clients,
         target_rate: args.rate,
+        mix: args
+            .mix
+            .0
+            .iter()
+            .map(|(k, s)| format!("{k:?}={s}"))
+            .collect::<Vec<_>>()
+            .join(","),
         seconds,
         throughput: samples.len() as f64 / seconds.max(1e-9),
         errors: samples.iter().filter(|s| s.2).count(),
@@ -507,8 +542,13 @@ fn summarise(
 
 fn print_table(figures: &Figures) {
     println!(
-        "{} · {} postings · {} clients · target {} req/s · {:.0} s measured",
-        figures.database, figures.postings, figures.clients, figures.target_rate, figures.seconds
+        "{} · {} postings · {} clients · target {} req/s ({}) · {:.0} s measured",
+        figures.database,
+        figures.postings,
+        figures.clients,
+        figures.target_rate,
+        figures.mix,
+        figures.seconds
     );
     println!(
         "throughput {:.0} req/s, errors {}",

@@ -172,8 +172,11 @@ pub async fn run_once(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<us
         // fast. Inside it every query goes through the transaction, which on SQLite
         // holds the only connection.
         for view in &published {
+            // Matched before the transaction opens: on SQLite the transaction holds the
+            // only connection, and every request waits while it is open.
+            let found = matches_of(state, view).await?;
             let txn = db.begin().await?;
-            told += match_alerts(state, &txn, &mut people, view, now).await?;
+            told += match_alerts(state, &txn, &mut people, view, found, now).await?;
             txn.commit().await?;
         }
         let txn = db.begin().await?;
@@ -206,9 +209,9 @@ async fn match_alerts(
     conn: &impl ConnectionTrait,
     people: &mut People,
     view: &PostingView,
+    found: Vec<Match>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
-    let found = matches_of(state, view).await?;
     if found.is_empty() {
         return Ok(0);
     }

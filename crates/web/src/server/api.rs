@@ -71,7 +71,7 @@ pub async fn search(
     Query(params): Query<SearchParams>,
 ) -> Result<Json<Value>, WebError> {
     let request = params.to_request(&app)?;
-    let results = run_search(&app.index, &request)?;
+    let results = super::cpu::index_work(|| run_search(&app.index, &request))?;
     Ok(Json(json!(results)))
 }
 
@@ -126,7 +126,7 @@ async fn matches(
         top: 20,
         ..Default::default()
     };
-    let found = find_matches(&app.index, &view, &options)?;
+    let found = super::cpu::index_work(|| find_matches(&app.index, &view, &options))?;
     Ok(Json(json!({ "posting": view, "matches": found })))
 }
 

@@ -31,6 +31,8 @@ fn bureau(page_user: &PageUser) -> Result<(&User, Nav), WebError> {
 pub struct QueuePage {
     pub nav: Nav,
     pub postings: Vec<PostingView>,
+    /// All postings waiting, of which `postings` are the oldest.
+    pub total: u64,
     pub reasons: Vec<(&'static str, String)>,
 }
 
@@ -39,9 +41,11 @@ pub async fn queue(
     page_user: PageUser,
 ) -> Result<QueuePage, PageError> {
     let (user, nav) = bureau(&page_user)?;
+    let queue = workflow::review_queue(&app.db, user, super::workspace_api::QUEUE_PAGE).await?;
     Ok(QueuePage {
         nav,
-        postings: workflow::review_queue(&app.db, user).await?,
+        postings: queue.postings,
+        total: queue.total,
         reasons: RejectReason::ALL
             .iter()
             .map(|r| (r.code(), r.label()))

@@ -82,7 +82,7 @@ async fn solvers(
         top: SOLVERS,
         ..MatchOptions::default()
     };
-    let found = find_matches(&app.index, &as_need(c), &options)?;
+    let found = super::cpu::index_work(|| find_matches(&app.index, &as_need(c), &options))?;
     let ids: Vec<i64> = found.iter().map(|m| m.id).collect();
     let views = postings::views_by_ids(&app.db, PostingKind::Achievement, &ids).await?;
     Ok(found

@@ -15,6 +15,7 @@ mod challenges_api;
 mod charts;
 mod contacts_api;
 mod contacts_pages;
+mod cpu;
 mod dashboard_pages;
 pub mod delivery;
 mod ecosystem_map;

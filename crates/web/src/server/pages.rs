@@ -43,7 +43,7 @@ pub async fn home(
     Query(params): Query<SearchParams>,
 ) -> Result<HomePage, PageError> {
     let request = params.to_request(&app)?;
-    let results = run_search(&app.index, &request)?;
+    let results = super::cpu::index_work(|| run_search(&app.index, &request))?;
     let pages = results.total.div_ceil(request.limit).max(1);
     Ok(HomePage {
         nav: Nav::of(&viewer),
@@ -92,7 +92,7 @@ async fn posting_page(
         top: 10,
         ..Default::default()
     };
-    let matches = find_matches(&app.index, &posting, &options)?;
+    let matches = super::cpu::index_work(|| find_matches(&app.index, &posting, &options))?;
     Ok(PostingPage {
         nav: Nav::of(viewer),
         contact_from: None,

@@ -118,7 +118,7 @@ pub async fn own_posting(
         top: 10,
         ..Default::default()
     };
-    let matches = find_matches(&app.index, &view, &options)?;
+    let matches = super::cpu::index_work(|| find_matches(&app.index, &view, &options))?;
     Ok((view, matches))
 }
 
@@ -213,16 +213,29 @@ pub async fn act(
     Ok(Json(json!({ "id": id, "status": status })))
 }
 
-#[utoipa::path(get, path = "/api/v1/moderation/queue", tag = "bureau",
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct QueueParams {
+    /// How many of the oldest waiting postings (default 50, at most 200).
+    pub limit: Option<u64>,
+}
+
+/// Postings per page of the review queue, by default and at most.
+pub const QUEUE_PAGE: u64 = 50;
+const QUEUE_PAGE_MAX: u64 = 200;
+
+#[utoipa::path(get, path = "/api/v1/moderation/queue", tag = "bureau", params(QueueParams),
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Postings waiting for moderation")))]
 pub async fn queue(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
+    Query(params): Query<QueueParams>,
 ) -> Result<Json<Value>, WebError> {
-    let views = workflow::review_queue(&app.db, &user).await?;
-    Ok(Json(
-        json!({ "postings": views.iter().map(posting_json).collect::<Vec<_>>() }),
-    ))
+    let limit = params.limit.unwrap_or(QUEUE_PAGE).clamp(1, QUEUE_PAGE_MAX);
+    let queue = workflow::review_queue(&app.db, &user, limit).await?;
+    Ok(Json(json!({
+        "total": queue.total,
+        "postings": queue.postings.iter().map(posting_json).collect::<Vec<_>>(),
+    })))
 }
 
 /// `needs` / `achievements` in a path.
