@@ -66,33 +66,41 @@ fn check(ledger: &[(String, i64, i64, i64)]) -> usize {
     published
 }
 
+/// Approves every waiting CRASH need, eight decisions in flight at a time, page by page
+/// of the review queue.
 async fn approve_all(moderator: &Client, server: &crate::Server) -> usize {
-    let (status, queue) = moderator.get(server, "/api/v1/moderation/queue").await;
-    assert_eq!(status, StatusCode::OK, "{queue}");
-    let ids: Vec<i64> = queue["postings"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .filter(|p| p["title"].as_str().is_some_and(|t| t.starts_with("CRASH")))
-        .filter_map(|p| p["id"].as_i64())
-        .collect();
     let mut approved = 0;
-    for chunk in ids.chunks(8) {
-        let paths: Vec<String> = chunk
+    loop {
+        let (status, queue) = moderator
+            .get(server, "/api/v1/moderation/queue?limit=200")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{queue}");
+        let ids: Vec<i64> = queue["postings"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
             .iter()
-            .map(|id| format!("/api/v1/moderation/needs/{id}"))
+            .filter(|p| p["title"].as_str().is_some_and(|t| t.starts_with("CRASH")))
+            .filter_map(|p| p["id"].as_i64())
             .collect();
-        // Sent together: the decisions are in flight at the same time.
-        let results = futures_util::future::join_all(
-            paths
+        if ids.is_empty() {
+            return approved;
+        }
+        for chunk in ids.chunks(8) {
+            let paths: Vec<String> = chunk
                 .iter()
-                .map(|path| moderator.post(server, path, json!({ "action": "approve" }))),
-        )
-        .await;
-        approved += results.iter().filter(|(s, _)| s.is_success()).count();
+                .map(|id| format!("/api/v1/moderation/needs/{id}"))
+                .collect();
+            // Sent together: the decisions are in flight at the same time.
+            let results = futures_util::future::join_all(
+                paths
+                    .iter()
+                    .map(|path| moderator.post(server, path, json!({ "action": "approve" }))),
+            )
+            .await;
+            approved += results.iter().filter(|(s, _)| s.is_success()).count();
+        }
     }
-    approved
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
