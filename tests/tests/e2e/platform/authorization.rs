@@ -89,13 +89,19 @@ fn public_or_open(method: &Method, template: &str) -> bool {
 
 /// Every (method, template) of the API with a path parameter, from its OpenAPI document.
 async fn api_routes(server: &crate::Server) -> Vec<(Method, String)> {
+    all_api_routes(server)
+        .await
+        .into_iter()
+        .filter(|(_, path)| path.contains('{'))
+        .collect()
+}
+
+/// Every (method, template) of the API, from its OpenAPI document.
+async fn all_api_routes(server: &crate::Server) -> Vec<(Method, String)> {
     let (status, document) = client().get(server, "/api/v1/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     let mut routes = Vec::new();
     for (path, operations) in document["paths"].as_object().cloned().unwrap_or_default() {
-        if !path.contains('{') {
-            continue;
-        }
         for method in operations
             .as_object()
             .map(|o| o.keys().cloned().collect::<Vec<_>>())
@@ -272,6 +278,66 @@ async fn no_one_reaches_another_organisations_objects_by_naming_their_ids() {
         "{} got through:\n{}",
         violations.len(),
         violations.join("\n")
+    );
+    let after = objects(&data.join("techmatch.db")).await;
+    let changed: Vec<&String> = after.iter().filter(|row| !before.contains(row)).collect();
+    assert!(changed.is_empty(), "objects changed: {changed:?}");
+}
+
+/// Logging in and registering happen before there is a session to protect.
+const BEFORE_A_SESSION: [&str; 2] = ["/api/v1/session", "/api/v1/users"];
+
+#[tokio::test]
+async fn every_state_change_needs_the_csrf_token() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = dir.path().join("data");
+    let server = start_with(&data, None, &[]);
+    // The owner's own session, as a forged cross-site request would carry it: the cookie
+    // goes along, the token does not.
+    let mut forged = Client::login(&server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
+    forged.csrf.clear();
+    let before = objects(&data.join("techmatch.db")).await;
+    let mut routes: BTreeSet<(String, String)> = all_api_routes(&server)
+        .await
+        .into_iter()
+        .filter(|(method, path)| {
+            *method != Method::GET && !BEFORE_A_SESSION.contains(&path.as_str())
+        })
+        .map(|(m, p)| (m.to_string(), p))
+        .collect();
+    // Page forms: the object routes and those that create or change settings. (The
+    // one-click unsubscribe link is signed instead, as RFC 8058 wants.)
+    for page in PAGE_ROUTES.into_iter().chain([
+        "/logout",
+        "/me/new",
+        "/me/upload",
+        "/contacts",
+        "/bureau/users/appoint",
+        "/bureau/settings",
+        "/me/acting",
+        "/me/notifications",
+        "/me/searches",
+        "/me/webhooks",
+        "/challenges/new",
+    ]) {
+        routes.insert(("POST".to_owned(), page.to_owned()));
+    }
+    let mut accepted = Vec::new();
+    for (method, template) in &routes {
+        let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::POST);
+        for id in 1..=3 {
+            let path = fill(template, id);
+            let status = attempt(&server, &forged, &method, &path).await;
+            if status.is_success() || status.is_redirection() || status.is_server_error() {
+                accepted.push(format!("{method} {path} -> {status}"));
+            }
+        }
+    }
+    assert!(routes.len() > 60, "{} state-changing routes", routes.len());
+    assert!(
+        accepted.is_empty(),
+        "accepted without the token:\n{}",
+        accepted.join("\n")
     );
     let after = objects(&data.join("techmatch.db")).await;
     let changed: Vec<&String> = after.iter().filter(|row| !before.contains(row)).collect();
