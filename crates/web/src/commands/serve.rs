@@ -46,6 +46,10 @@ pub struct ServeArgs {
     /// proxy every client is the proxy: raise this there).
     #[arg(long, env = "TECHMATCH_LOGIN_ATTEMPTS_PER_CLIENT", default_value_t = crate::server::auth::ATTEMPTS_PER_CLIENT)]
     pub login_attempts_per_client: u32,
+    /// Addresses of reverse proxies in front of this node, comma-separated: their
+    /// `X-Forwarded-For` names the client, for the per-client login limit.
+    #[arg(long, env = "TECHMATCH_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
     /// Extra trusted root certificates (PEM) for webhooks on a private network, added
     /// to the usual roots.
     #[arg(long, env = "TECHMATCH_WEBHOOK_CA_FILE")]
@@ -73,6 +77,7 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
             args.login_attempts_per_email,
             args.login_attempts_per_client,
         ),
+        trusted_proxies: args.trusted_proxy,
         clock: args
             .clock_file
             .map_or(crate::clock::Clock::System, crate::clock::Clock::File),

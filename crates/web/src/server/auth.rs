@@ -307,19 +307,83 @@ impl LoginLimiter {
     }
 }
 
-/// The client's address, when the server was started with connection info.
+/// The client's address: the connection's peer, or behind a trusted reverse proxy the
+/// address the proxies recorded in `X-Forwarded-For`.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        Ok(ClientIp(peer.map(|peer| {
+            client_behind(peer, &forwarded, &app.trusted_proxies)
+        })))
+    }
+}
+
+/// Walks `X-Forwarded-For` from the right while the hop is a trusted proxy: the first
+/// address a trusted proxy did not add itself is the client's. Anything further left was
+/// written by the client and proves nothing; a peer that is not a trusted proxy is the
+/// client, whatever the header says.
+pub fn client_behind(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> IpAddr {
+    let mut client = peer;
+    let mut hops = forwarded_for.rsplit(',').map(str::trim);
+    while trusted.contains(&client) {
+        match hops.next().and_then(|hop| hop.parse::<IpAddr>().ok()) {
+            Some(previous) => client = previous,
+            None => break,
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_behind;
+    use std::net::IpAddr;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn the_client_is_the_first_hop_a_trusted_proxy_did_not_add() {
+        let proxies = [ip("10.0.0.2"), ip("10.0.0.3")];
+        // Straight from the internet: the header is the client's own words.
+        assert_eq!(
+            client_behind(ip("203.0.113.9"), "1.2.3.4", &proxies),
+            ip("203.0.113.9")
+        );
+        // Through one proxy.
+        assert_eq!(
+            client_behind(ip("10.0.0.2"), "198.51.100.7", &proxies),
+            ip("198.51.100.7")
+        );
+        // Through two proxies; what the client wrote on the left is ignored.
+        assert_eq!(
+            client_behind(ip("10.0.0.2"), "6.6.6.6, 198.51.100.7, 10.0.0.3", &proxies),
+            ip("198.51.100.7")
+        );
+        // A trusted proxy that sent no header, or a malformed one, is the client.
+        assert_eq!(client_behind(ip("10.0.0.2"), "", &proxies), ip("10.0.0.2"));
+        assert_eq!(
+            client_behind(ip("10.0.0.2"), "not-an-ip", &proxies),
+            ip("10.0.0.2")
+        );
     }
 }

@@ -61,6 +61,8 @@ pub struct Shared {
     pub public_url: String,
     /// What deadlines are decided by.
     pub clock: Clock,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// How the server reaches the outside world.
@@ -75,6 +77,8 @@ pub struct ServerOptions {
     pub clock: Clock,
     /// Login attempts per minute per email address and per client address.
     pub login_attempts: (u32, u32),
+    /// Reverse proxies whose `X-Forwarded-For` header is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Deref for Shared {
@@ -530,6 +534,7 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
         login_limiter: auth::LoginLimiter::new(options.login_attempts.0, options.login_attempts.1),
         public_url,
         clock: options.clock.clone(),
+        trusted_proxies: options.trusted_proxies.clone(),
     });
     // Sets where the 揭榜挂帅 notices start (the newest step so far) before anyone can act.
     notices::challenge_events(&app.db, &app.public_url, app.clock.now()).await?;

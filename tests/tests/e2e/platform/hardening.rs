@@ -172,3 +172,41 @@ async fn ten_failed_logins_lock_the_account_and_tell_its_owner_without_revealing
         "{notice}"
     );
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_login_limit_counts_each_client_not_the_proxy() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let server = start_with(
+        &dir.path().join("data"),
+        None,
+        &[
+            ("TECHMATCH_TRUSTED_PROXIES", "127.0.0.1".to_owned()),
+            ("TECHMATCH_LOGIN_ATTEMPTS_PER_CLIENT", "3".to_owned()),
+        ],
+    );
+    let attempt = |client_address: &'static str, n: usize| {
+        let url = server.url("/api/v1/session");
+        async move {
+            client()
+                .http
+                .post(url)
+                .header("X-Forwarded-For", client_address)
+                .json(&json!({ "email": format!("guess{n}@example.cn"), "password": "x" }))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .status()
+        }
+    };
+    // One client behind the proxy: its fourth attempt in a minute is refused...
+    for n in 0..3 {
+        assert_eq!(attempt("198.51.100.7", n).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        attempt("198.51.100.7", 3).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // ...while other clients behind the same proxy are not held up by it.
+    assert_eq!(attempt("198.51.100.8", 4).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(attempt("203.0.113.1", 5).await, StatusCode::UNAUTHORIZED);
+}
