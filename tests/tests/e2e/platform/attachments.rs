@@ -14,7 +14,7 @@ use crate::{Server, start_on};
 /// The attachment limit of the server, in bytes.
 const MAX_BYTES: usize = 20 * 1024 * 1024;
 
-const MINIMAL_PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+pub(super) const MINIMAL_PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
 
 /// A fresh server per backend, with the URL of its database, which holds the files.
 async fn on_each_platform_with_data<F, Fut>(test: F)
@@ -57,7 +57,7 @@ async fn stored_files(database_url: &str) -> i64 {
     count
 }
 
-fn challenge_body() -> Value {
+pub(super) fn challenge_body() -> Value {
     json!({
         "title": "钙基新材料检测方法攻关",
         "industry": "新材料",
@@ -92,7 +92,7 @@ fn bid_body() -> Value {
     })
 }
 
-fn id_of(body: &Value) -> i64 {
+pub(super) fn id_of(body: &Value) -> i64 {
     body["id"]
         .as_i64()
         .unwrap_or_else(|| panic!("no id in {body}"))
@@ -126,7 +126,7 @@ async fn upload_may_be_cut(
 }
 
 /// Uploads one file as the multipart field `file`, claiming `claimed_type`.
-async fn upload(
+pub(super) async fn upload(
     who: &Client,
     server: &Server,
     path: &str,

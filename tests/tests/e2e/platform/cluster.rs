@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{Client, DEMO_PASSWORD, MODERATOR, need_body};
+use super::{Client, DEMO_PASSWORD, MODERATOR, attachments, need_body};
 use crate::{Server, start_with};
 
 const ENTERPRISE: &str = "enterprise@demo.techmatch";
@@ -124,6 +124,38 @@ async fn two_nodes_share_sessions_postings_and_survive_a_kill_mid_write() {
     assert_eq!(status, StatusCode::OK, "{me}");
     assert_eq!(me["user"]["email"], ENTERPRISE);
     let moderator = Client::login(&node_b, MODERATOR, DEMO_PASSWORD).await;
+
+    // A file uploaded through A downloads through B: files live in the database.
+    let (status, call) = enterprise
+        .post(&node_a, "/api/v1/challenges", attachments::challenge_body())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    let files = format!(
+        "/api/v1/challenges/{}/attachments",
+        attachments::id_of(&call)
+    );
+    let (status, stored) = attachments::upload(
+        &enterprise,
+        &node_a,
+        &files,
+        "说明.pdf",
+        attachments::MINIMAL_PDF.to_vec(),
+        "application/pdf",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{stored}");
+    let downloaded = enterprise
+        .http
+        .get(node_b.url(&format!(
+            "/api/v1/attachments/{}",
+            attachments::id_of(&stored)
+        )))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(downloaded.status(), StatusCode::OK);
+    let bytes = downloaded.bytes().await.unwrap_or_default();
+    assert_eq!(bytes.as_ref(), attachments::MINIMAL_PDF);
 
     // Created and submitted on A, approved on B, searchable and matchable on both.
     let title = "集群节点纳米碳酸钙表面改性";
