@@ -20,7 +20,7 @@ api-error-conflict-exists = 该记录已存在（可能刚被他人创建），�
 api-error-forbidden = 没有权限
 api-error-not-found = 未找到该记录
 api-error-internal = 服务器内部错误，请稍后再试
-api-error-unavailable = 数据库暂时无法访问，请稍后再试（未做任何更改）
+api-error-unavailable = 数据库暂时无法访问，请稍后再试
 
 ## Accounts (server/account_api.rs)
 

@@ -81,9 +81,13 @@ async fn migrate(db: &DatabaseConnection) -> CoreResult<()> {
 /// its own transaction, so the next node resumes where it stopped.
 async fn migrate_under_lock(url: &str) -> CoreResult<()> {
     let mut options = ConnectOptions::new(url.to_owned());
+    // The lock belongs to this connection's session: it must not be recycled under a
+    // long migration.
     options
         .max_connections(1)
         .min_connections(1)
+        .max_lifetime(None)
+        .idle_timeout(None)
         .connect_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
     let conn = Database::connect(options).await?;

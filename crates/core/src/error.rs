@@ -62,7 +62,8 @@ pub enum ErrorKind {
     Forbidden,
     NotFound,
     /// The database cannot be reached or cannot write for now (stopped, restarting, disk
-    /// full): nothing was changed, and the same request may succeed later.
+    /// full). Nothing is half-written (every change is one transaction); a failure while
+    /// committing may leave the change made, so clients look before they repeat one.
     Unavailable,
     Internal,
 }

@@ -24,6 +24,8 @@ pub struct App {
     /// refreshed from the database by [`App::reload_industries`].
     industries: RwLock<Arc<IndustryCatalogue>>,
     pub data_dir: PathBuf,
+    /// Held while the platform is open: no restore replaces the database under it.
+    _data_lock: crate::data_lock::DataDirLock,
 }
 
 /// The file in the data directory that replaces the default industry catalogue.
@@ -39,6 +41,7 @@ impl App {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
         ensure_writable(data_dir)?;
+        let data_lock = crate::data_lock::DataDirLock::shared(data_dir)?;
         let url = db::database_url(database_url, data_dir);
         let db = db::connect(&url)
             .await
@@ -55,6 +58,7 @@ impl App {
             industries: RwLock::new(Arc::new(in_force)),
             default_industries,
             data_dir: data_dir.to_owned(),
+            _data_lock: data_lock,
         };
         let report = app.catch_up().await?;
         if report.rebuilt || report.changes > 0 {

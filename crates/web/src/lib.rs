@@ -4,4 +4,5 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod data_lock;
 pub mod server;

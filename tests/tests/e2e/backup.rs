@@ -187,6 +187,30 @@ async fn restore_refuses_while_a_server_uses_the_data_directory() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("stop it before restoring"), "{stderr}");
     drop(server);
+
+    // A notification worker, which opens the database but not the index, counts too.
+    let mut worker = super::techmatch(&data)
+        .arg("worker")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = worker.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let started = std::io::BufRead::lines(std::io::BufReader::new(stdout))
+        .map_while(Result::ok)
+        .any(|line| line == "techmatch worker: delivering");
+    assert!(started, "the worker started");
+    let output = run(&data, &["restore", backup.to_str().unwrap_or_default()]);
+    let _ = worker.kill();
+    let _ = worker.wait();
+    assert!(!output.status.success(), "restored under a running worker");
+    // Once everyone has stopped, the restore goes through.
+    let output = run(&data, &["restore", backup.to_str().unwrap_or_default()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// A full disk and a read-only data directory, made real with small tmpfs mounts when

@@ -446,7 +446,7 @@ fn refuse_zip_bomb(name: &str, bytes: &[u8]) -> Result<(), CoreError> {
     let mut declared: u64 = 0;
     for index in 0..archive.len() {
         let Ok(entry) = archive.by_index_raw(index) else {
-            return Ok(());
+            continue;
         };
         declared = declared.saturating_add(entry.size());
         if declared > MAX_XLSX_UNCOMPRESSED {
@@ -456,7 +456,7 @@ fn refuse_zip_bomb(name: &str, bytes: &[u8]) -> Result<(), CoreError> {
     let mut inflated: u64 = 0;
     for index in 0..archive.len() {
         let Ok(mut entry) = archive.by_index(index) else {
-            return Ok(());
+            continue;
         };
         let budget = MAX_XLSX_UNCOMPRESSED - inflated;
         let read = std::io::copy(

@@ -5,10 +5,18 @@
 //! survives a restart (the per-minute limiter of each node only slows guessing down).
 //! Every address is counted, registered or not, and a locked one answers exactly like a
 //! rate-limited one: lockout does not tell whether an account exists.
+//!
+//! Guesses arrive concurrently, so a failure is counted inside a transaction that holds
+//! the address's row (`FOR UPDATE` on PostgreSQL; SQLite has one writer): no failure is
+//! lost, and a failure that was already in flight when the lock began cannot lift it.
 
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Condition;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+};
 
 use crate::CoreResult;
 use crate::entities::login_failure;
@@ -39,46 +47,57 @@ pub async fn locked_until(
 }
 
 /// Counts a failed login. Returns the end of the lock when this failure started one (the
-/// moment to tell the account's owner).
+/// moment to tell the account's owner); of concurrent failures, exactly one does.
 ///
 /// # Errors
 /// Database errors.
 pub async fn record_failure(
-    conn: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     email: &str,
     now: DateTime<Utc>,
 ) -> CoreResult<Option<DateTime<Utc>>> {
     let key = key(email);
-    let current = login_failure::Entity::find_by_id(key.clone())
-        .one(conn)
-        .await?;
+    let txn = db.begin().await?;
+    // The row exists before it is locked, so that two first failures do not both insert.
+    login_failure::Entity::insert(login_failure::ActiveModel {
+        email_hash: Set(key.clone()),
+        failures: Set(0),
+        first_failure_at: Set(now),
+        locked_until: Set(None),
+    })
+    .on_conflict(
+        OnConflict::column(login_failure::Column::EmailHash)
+            .do_nothing()
+            .to_owned(),
+    )
+    .try_insert()
+    .exec(&txn)
+    .await?;
+    let Some(row) = login_failure::Entity::find_by_id(key)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if row.locked_until.is_some_and(|until| until > now) {
+        // Locked already: the lock stands as it is.
+        return Ok(None);
+    }
     let window_start = now - Duration::minutes(WINDOW_MINUTES);
-    let (failures, first) = match &current {
-        Some(row) if row.first_failure_at > window_start && row.locked_until.is_none() => {
-            (row.failures + 1, row.first_failure_at)
-        }
-        _ => (1, now),
+    let fresh = row.first_failure_at <= window_start || row.locked_until.is_some();
+    let (failures, first) = if fresh {
+        (1, now)
+    } else {
+        (row.failures + 1, row.first_failure_at)
     };
-    let locks = failures >= FAILURES_TO_LOCK;
-    let until = locks.then(|| now + Duration::minutes(LOCK_MINUTES));
-    let row = login_failure::ActiveModel {
-        email_hash: Set(key),
-        failures: Set(if locks { 0 } else { failures }),
-        first_failure_at: Set(first),
-        locked_until: Set(until),
-    };
-    login_failure::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(login_failure::Column::EmailHash)
-                .update_columns([
-                    login_failure::Column::Failures,
-                    login_failure::Column::FirstFailureAt,
-                    login_failure::Column::LockedUntil,
-                ])
-                .to_owned(),
-        )
-        .exec(conn)
-        .await?;
+    let until = (failures >= FAILURES_TO_LOCK).then(|| now + Duration::minutes(LOCK_MINUTES));
+    let mut active: login_failure::ActiveModel = row.into();
+    active.failures = Set(if until.is_some() { 0 } else { failures });
+    active.first_failure_at = Set(first);
+    active.locked_until = Set(until);
+    active.update(&txn).await?;
+    txn.commit().await?;
     Ok(until)
 }
 
@@ -91,4 +110,23 @@ pub async fn clear(conn: &impl ConnectionTrait, email: &str) -> CoreResult<()> {
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// Drops the counts nobody needs any more: failures older than the window and locks that
+/// have ended. Every address tried gets a row, so without this the table only grows.
+///
+/// # Errors
+/// Database errors.
+pub async fn purge(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> CoreResult<u64> {
+    let window_start = now - Duration::minutes(WINDOW_MINUTES);
+    let purged = login_failure::Entity::delete_many()
+        .filter(login_failure::Column::FirstFailureAt.lt(window_start))
+        .filter(
+            Condition::any()
+                .add(login_failure::Column::LockedUntil.is_null())
+                .add(login_failure::Column::LockedUntil.lt(now)),
+        )
+        .exec(conn)
+        .await?;
+    Ok(purged.rows_affected)
 }

@@ -6,6 +6,7 @@ mod challenges;
 mod hostile_lists;
 mod import_lists;
 mod lifecycle;
+mod lockout;
 mod organisations;
 mod outbox;
 mod preferences;

@@ -27,11 +27,13 @@ pub struct RestoreArgs {
     pub src: PathBuf,
 }
 
-fn refuse_postgres(database_url: Option<&str>, what: &str) -> anyhow::Result<()> {
-    if database_url.is_some_and(|url| url.starts_with("postgres")) {
+/// Backup and restore work on the data directory's own SQLite file; a database named by
+/// URL (PostgreSQL, or SQLite elsewhere) has its own tools.
+fn refuse_database_url(database_url: Option<&str>, what: &str) -> anyhow::Result<()> {
+    if database_url.is_some_and(|url| !url.trim().is_empty()) {
         bail!(
-            "{what} works on the SQLite database; for PostgreSQL use pg_dump --format=custom \
-             and pg_restore (see the README, Deployment)"
+            "{what} works on the data directory's SQLite database; for PostgreSQL use \
+             pg_dump --format=custom and pg_restore (see the README, Backups)"
         );
     }
     Ok(())
@@ -42,7 +44,7 @@ pub async fn backup(
     database_url: Option<&str>,
     args: BackupArgs,
 ) -> anyhow::Result<ExitCode> {
-    refuse_postgres(database_url, "backup")?;
+    refuse_database_url(database_url, "backup")?;
     if args.dest.exists() {
         bail!("{} exists already; choose a new file", args.dest.display());
     }
@@ -50,9 +52,11 @@ pub async fn backup(
     if !source.exists() {
         bail!("no database at {}", source.display());
     }
-    // Opened as the platform opens it, so that a backup of an older schema is migrated
-    // first and restores on this version.
-    let conn = db::connect(&db::database_url(None, data_dir))
+    let _data_lock = crate::data_lock::DataDirLock::shared(data_dir)?;
+    // Read-only and unmigrated: a backup changes nothing, not even the schema of a
+    // database a server of another version is serving. A restored copy of an older
+    // schema is migrated by the next start.
+    let conn = Database::connect(format!("sqlite://{}?mode=ro", source.display()))
         .await
         .context("cannot open the database")?;
     // Written beside the destination and renamed: a backup file is whole or absent.
@@ -79,24 +83,14 @@ pub async fn restore(
     database_url: Option<&str>,
     args: RestoreArgs,
 ) -> anyhow::Result<ExitCode> {
-    refuse_postgres(database_url, "restore")?;
+    refuse_database_url(database_url, "restore")?;
     check_integrity(&args.src).await?;
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
-    // A running server holds the index writer's lock; replacing its database under it
-    // would leave it writing to a deleted file.
+    // Replacing the database under a running process would leave it writing to the
+    // deleted file: every process that opens it holds the data directory's lock.
+    let _data_lock = crate::data_lock::DataDirLock::exclusive(data_dir)?;
     let index_dir = data_dir.join("index");
-    if index_dir.exists() {
-        let index = techmatch_search::SearchIndex::open(&index_dir)
-            .context("cannot open the search index")?;
-        if !index.is_writable() {
-            bail!(
-                "a techmatch process is using {}; stop it before restoring",
-                data_dir.display()
-            );
-        }
-        drop(index);
-    }
     let target = data_dir.join(db::SQLITE_FILE);
     let staged = with_suffix(&target, ".restoring");
     std::fs::copy(&args.src, &staged)

@@ -51,6 +51,7 @@ pub async fn run(
 ) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+    let _data_lock = crate::data_lock::DataDirLock::shared(data_dir)?;
     let url = db::database_url(database_url, data_dir);
     let conn = db::connect(&url)
         .await

@@ -341,11 +341,13 @@ impl FromRequestParts<AppState> for ClientIp {
 /// written by the client and proves nothing; a peer that is not a trusted proxy is the
 /// client, whatever the header says.
 pub fn client_behind(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> IpAddr {
-    let mut client = peer;
+    // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d.
+    let trusted: Vec<IpAddr> = trusted.iter().map(IpAddr::to_canonical).collect();
+    let mut client = peer.to_canonical();
     let mut hops = forwarded_for.rsplit(',').map(str::trim);
     while trusted.contains(&client) {
         match hops.next().and_then(|hop| hop.parse::<IpAddr>().ok()) {
-            Some(previous) => client = previous,
+            Some(previous) => client = previous.to_canonical(),
             None => break,
         }
     }
@@ -377,6 +379,11 @@ mod tests {
         // Through two proxies; what the client wrote on the left is ignored.
         assert_eq!(
             client_behind(ip("10.0.0.2"), "6.6.6.6, 198.51.100.7, 10.0.0.3", &proxies),
+            ip("198.51.100.7")
+        );
+        // An IPv4 proxy seen through a dual-stack socket is still the proxy.
+        assert_eq!(
+            client_behind(ip("::ffff:10.0.0.2"), "198.51.100.7", &proxies),
             ip("198.51.100.7")
         );
         // A trusted proxy that sent no header, or a malformed one, is the client.

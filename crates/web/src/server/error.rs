@@ -149,8 +149,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable: `invalid`, `conflict`, `illegal_transition`, `forbidden`, `not_found`,
     /// `unauthenticated`, `csrf`, `rate_limited`, `bad_credentials`, `suspended`,
-    /// `bad_request`, `unavailable` (503: the database cannot be reached for now; retry
-    /// later, nothing was changed), `internal`.
+    /// `bad_request`, `unavailable` (503: the database cannot be reached for now; try
+    /// again later), `internal`.
     pub code: String,
     /// For people, in Chinese.
     pub message: String,

@@ -602,6 +602,9 @@ async fn follow_changes(app: AppState) {
             if let Err(error) = techmatch_core::db::optimize(&app.db).await {
                 tracing::warn!(%error, "refreshing the query planner's statistics failed");
             }
+            if let Err(error) = techmatch_core::services::lockout::purge(&app.db, now).await {
+                tracing::warn!(%error, "purging old login failures failed");
+            }
         }
         // Another node may have changed the catalogue; this node follows within a tick.
         if let Err(error) = app.reload_industries().await {
