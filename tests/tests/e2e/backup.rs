@@ -6,16 +6,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use super::{run, start, status_json};
 
 /// Every row of every table, in a stable order: two databases with the same dump hold
 /// the same data.
 pub(crate) async fn dump(file: &Path) -> Vec<String> {
-    let conn = Database::connect(format!("sqlite://{}?mode=ro", file.display()))
-        .await
-        .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let conn = super::read_only_sqlite(file).await;
     let tables: Vec<String> = conn
         .query_all_raw(Statement::from_string(
             DbBackend::Sqlite,

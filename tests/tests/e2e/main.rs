@@ -48,6 +48,14 @@ pub fn status_json(data_dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("status is not JSON: {e}"))
 }
 
+/// A read-only connection to a SQLite database file, to look at what a running server
+/// wrote without disturbing it (WAL readers do not block the writer).
+pub async fn read_only_sqlite(file: &Path) -> sea_orm::DatabaseConnection {
+    sea_orm::Database::connect(format!("sqlite://{}?mode=ro", file.display()))
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
 /// An HTTP client for talking to a server under test. The TLS provider is installed
 /// first because reqwest is built without one (see DEPENDENCIES.md, pitfall 1).
 pub fn http_client() -> reqwest::Client {

@@ -14,7 +14,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use sea_orm::{ConnectionTrait, TransactionTrait};
@@ -174,7 +173,7 @@ pub async fn run_once(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<us
         for view in &published {
             // Matched before the transaction opens: on SQLite the transaction holds the
             // only connection, and every request waits while it is open.
-            let found = matches_of(state, view).await?;
+            let found = matches_of(state, view)?;
             let txn = db.begin().await?;
             told += match_alerts(state, &txn, &mut people, view, found, now).await?;
             txn.commit().await?;
@@ -187,20 +186,16 @@ pub async fn run_once(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<us
     Ok(told)
 }
 
-/// Matching is CPU work on the index: it runs on the blocking pool, not on the
-/// runtime's threads that serve requests.
-async fn matches_of(state: &AppState, view: &PostingView) -> anyhow::Result<Vec<Match>> {
-    let state = state.clone();
-    let view = view.clone();
+/// Matching is CPU work on the index: it runs off the runtime's threads that serve
+/// requests, as the request handlers' matching does.
+fn matches_of(state: &AppState, view: &PostingView) -> anyhow::Result<Vec<Match>> {
     let options = MatchOptions {
         top: CANDIDATES,
         ..MatchOptions::default()
     };
-    Ok(
-        tokio::task::spawn_blocking(move || find_matches(&state.index, &view, &options))
-            .await
-            .context("matching task failed")??,
-    )
+    Ok(super::cpu::index_work(|| {
+        find_matches(&state.index, view, &options)
+    })?)
 }
 
 /// Tells the owners of `view`'s counterparts whose match reaches their threshold.
@@ -390,10 +385,7 @@ async fn answered(state: &AppState, kept: &SavedSearch, ids: &[i64]) -> anyhow::
         request.province = kept.province.clone();
         request.limit = chunk.len();
         request.only_ids = Some(chunk.to_vec());
-        let state = state.clone();
-        let results = tokio::task::spawn_blocking(move || search(&state.index, &request))
-            .await
-            .context("search task failed")??;
+        let results = super::cpu::index_work(|| search(&state.index, &request))?;
         found.extend(results.hits.into_iter().map(|h| h.id));
     }
     Ok(found)

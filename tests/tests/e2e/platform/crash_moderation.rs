@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::json;
 
 use super::{Client, DEMO_PASSWORD, MODERATOR};
@@ -18,9 +18,7 @@ const ROWS: usize = 240;
 /// Status of each uploaded need, with how many approval notices and audit entries it has,
 /// read in one statement: one snapshot while the server writes.
 async fn ledger(database: &Path) -> Vec<(String, i64, i64, i64)> {
-    let conn = Database::connect(format!("sqlite://{}?mode=ro", database.display()))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let conn = crate::read_only_sqlite(database).await;
     let sql = "SELECT n.status, n.id, \
         (SELECT COUNT(*) FROM outbox o \
             WHERE o.dedup_key LIKE '%moderation:need:' || n.id || ':approve:%'), \
