@@ -85,6 +85,10 @@ const ZH_CN: &[(&str, &str)] = &[
         "webhooks.ftl",
         include_str!("../../../i18n/zh-CN/webhooks.ftl"),
     ),
+    (
+        "identity.ftl",
+        include_str!("../../../i18n/zh-CN/identity.ftl"),
+    ),
 ];
 
 /// All messages of one locale.

@@ -69,6 +69,7 @@ fn view(kind: PostingKind, id: i64, title: &str, body: &str) -> PostingView {
         region_name: None,
         status: Status::Published,
         org_name: None,
+        org_verified: false,
         confidential: false,
         updated_at: chrono::DateTime::UNIX_EPOCH,
         org_id: None,

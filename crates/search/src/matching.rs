@@ -57,10 +57,15 @@ pub struct MatchedTerm {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Match {
     pub kind: PostingKind,
+    /// The database's sequence number, for the server's own use; never serialised (see
+    /// `PostingView::id`).
+    #[serde(skip)]
     pub id: i64,
     pub external_id: String,
     pub title: String,
     pub org_name: Option<String>,
+    /// Whether the bureau has verified the organisation (已核验).
+    pub org_verified: bool,
     pub score: f32,
     pub factors: Vec<Factor>,
     pub matched_terms: Vec<MatchedTerm>,
@@ -235,6 +240,12 @@ pub(crate) fn published_filter(index: &SearchIndex, kind: PostingKind) -> Box<dy
     Box::new(ConstScoreQuery::new(Box::new(both), 0.0))
 }
 
+fn published_of_any_kind(index: &SearchIndex) -> Box<dyn Query> {
+    let status = Term::from_field_text(index.fields().status, Status::Published.code());
+    let published = TermQuery::new(status, IndexRecordOption::Basic);
+    Box::new(ConstScoreQuery::new(Box::new(published), 0.0))
+}
+
 /// Ranks the published counterparts of `view`: achievements for a need, needs for an
 /// achievement.
 ///
@@ -263,11 +274,15 @@ pub fn find_matches(
         PostingKind::Achievement => PostingKind::Need,
     };
     if options.tuning.feedback_docs > 0 && options.tuning.is_short(&text.terms) {
-        // The first pass searches every posting, whatever its kind or status: feedback
-        // only needs texts on the topic, and a pure union of term clauses lets tantivy
-        // skip most of the index (block-max WAND) instead of scoring every match.
+        // The first pass searches published postings of either kind: feedback only
+        // needs texts on the topic. Drafts, pending and rejected postings (confidential
+        // needs among them) must not lend their words to anyone's matches.
+        let first_pass = BooleanQuery::new(vec![
+            (Occur::Must, published_of_any_kind(index)),
+            (Occur::Must, text.query.box_clone()),
+        ]);
         let top = searcher.search(
-            &*text.query,
+            &first_pass,
             &TopDocs::with_limit(options.tuning.feedback_docs).order_by_score(),
         )?;
         let mut feedback = Vec::with_capacity(top.len());
@@ -324,6 +339,7 @@ pub fn find_matches(
                 .unwrap_or(0),
             external_id: text_of(fields.external_id),
             org_name: Some(text_of(fields.org_name)).filter(|n| !n.is_empty()),
+            org_verified: doc.get_first(fields.org_verified).and_then(|v| v.as_u64()) == Some(1),
             title,
             score,
             factors: explain(&facts, &weights, score / (1.0 + bonus)),

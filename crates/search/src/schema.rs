@@ -11,7 +11,7 @@ use crate::tokenizer::{BIGRAM_ANALYZER, JIEBA_ANALYZER, UNIGRAM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzers change, so that an index built by an
 /// older binary is rebuilt from the database instead of being read wrongly.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The text sections of a posting, each indexed as jieba words and as bigrams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +60,8 @@ pub struct Fields {
     pub region_name: Field,
     pub status: Field,
     pub org_name: Field,
+    /// 1 when the bureau has verified the posting's organisation.
+    pub org_verified: Field,
     pub updated: Field,
 }
 
@@ -136,6 +138,7 @@ pub fn build() -> (Schema, Fields) {
         region_name: b.add_text_field("region_name", STORED),
         status: b.add_text_field("status", STRING | FAST | STORED),
         org_name: b.add_text_field("org_name", STORED),
+        org_verified: b.add_u64_field("org_verified", STORED),
         updated: b.add_i64_field("updated", FAST | STORED),
     };
     (b.build(), fields)

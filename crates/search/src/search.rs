@@ -69,6 +69,9 @@ impl SearchRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
+    /// The database's sequence number, for the server's own use; never serialised (see
+    /// `PostingView::id`).
+    #[serde(skip)]
     pub id: i64,
     pub external_id: String,
     pub title: String,
@@ -80,6 +83,8 @@ pub struct SearchHit {
     pub industry: Option<String>,
     pub trl: Option<u8>,
     pub org_name: Option<String>,
+    /// Whether the bureau has verified the organisation (已核验).
+    pub org_verified: bool,
 }
 
 /// Counts of the matching postings by facet value.
@@ -271,6 +276,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
                 .and_then(|t| u8::try_from(t).ok())
                 .filter(|t| *t > 0),
             org_name: Some(text_of(f.org_name)).filter(|n| !n.is_empty()),
+            org_verified: doc.get_first(f.org_verified).and_then(|v| v.as_u64()) == Some(1),
         });
     }
     Ok(SearchResults {

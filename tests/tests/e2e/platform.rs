@@ -20,6 +20,8 @@ mod cluster;
 mod crash_moderation;
 mod dashboard;
 mod hardening;
+mod hostile_confidential;
+mod hostile_identity;
 mod notifications;
 mod outage;
 mod outbox_pages;
@@ -726,7 +728,7 @@ async fn a_contact_leads_to_a_deal_and_a_confidential_enterprise_stays_anonymous
         let enterprise = Client::register(&server, "secret@enterprise.example.cn", "enterprise", org).await;
         let mut body = need_body("保密的纳米碳酸钙改性需求");
         body["confidential"] = json!("on");
-        let (need_id, external) = published_need(&server, &enterprise, body).await;
+        let (_, external) = published_need(&server, &enterprise, body).await;
 
         // The public never learns who is behind a confidential need.
         let anonymous = client();
@@ -747,12 +749,13 @@ async fn a_contact_leads_to_a_deal_and_a_confidential_enterprise_stays_anonymous
         // A researcher asks from one of the institute's published achievements.
         let researcher = Client::login(&server, "researcher@demo.techmatch", DEMO_PASSWORD).await;
         let (_, own) = researcher.get(&server, "/api/v1/me/postings").await;
-        let achievement_id = own["postings"]
+        let achievement = own["postings"]
             .as_array()
             .and_then(|p| p.iter().find(|p| p["status"] == "published"))
-            .and_then(|p| p["id"].as_i64())
-            .unwrap_or_else(|| panic!("the demo researcher has published achievements: {own}"));
-        let request = json!({"need_id": need_id, "achievement_id": achievement_id, "message": "我院的改性技术可能适用，希望进一步交流。"});
+            .and_then(|p| p["external_id"].as_str())
+            .unwrap_or_else(|| panic!("the demo researcher has published achievements: {own}"))
+            .to_owned();
+        let request = json!({"need": external, "achievement": achievement, "message": "我院的改性技术可能适用，希望进一步交流。"});
         let (status, created) = researcher.post(&server, "/api/v1/contacts", request.clone()).await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
         let contact = created["id"].as_i64().unwrap_or_default();

@@ -6,9 +6,10 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub kind: String,
-    #[sea_orm(unique)]
+    /// Unique among registry organisations; a provisional one may repeat a registry
+    /// organisation's name (that is a conflict for the bureau to resolve).
     pub name: String,
-    #[sea_orm(unique)]
+    /// Unique among registry organisations, as `name`.
     pub uscc: Option<String>,
     /// Why the stored USCC fails the GB 32100 check, when it does.
     pub uscc_check_failure: Option<String>,
@@ -19,6 +20,10 @@ pub struct Model {
     pub region_name: Option<String>,
     pub verified: bool,
     pub created_at: DateTimeUtc,
+    /// Created by a self-registration and not yet verified by the bureau: it is nobody's
+    /// but its registrants', imports never attach rows to it, and it holds no claim on
+    /// the name or USCC it was registered under.
+    pub provisional: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,7 +16,7 @@ pub use achievement::AchievementInput;
 pub use need::NeedInput;
 pub use organisation::{OrgKind, OrgRef};
 pub use status::{Action, RejectReason, Status};
-pub use view::PostingView;
+pub use view::{OrgLabel, PostingView};
 
 /// Which side of the market a posting is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

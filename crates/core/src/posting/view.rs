@@ -15,6 +15,10 @@ use crate::posting::{PostingKind, Status, stored_keywords};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostingView {
     pub kind: PostingKind,
+    /// The database's sequence number. Never serialised: published next to its
+    /// neighbours it would place a confidential need among its enterprise's public ones.
+    /// `external_id` is the public id.
+    #[serde(skip)]
     pub id: i64,
     pub external_id: String,
     pub title: String,
@@ -34,7 +38,13 @@ pub struct PostingView {
     pub status: Status,
     /// The organisation's name, or `None` when the posting hides it.
     pub org_name: Option<String>,
+    /// Whether the bureau has verified the organisation (已核验). Shown for a
+    /// confidential need too: it says the need is genuine without saying whose it is.
+    pub org_verified: bool,
     pub confidential: bool,
+    /// Never serialised: postings of one upload share it, which would link a
+    /// confidential need to its enterprise's public needs.
+    #[serde(skip)]
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// The owning organisation: what decides who may edit the posting. Never serialised:
     /// it would identify the enterprise behind a confidential need.
@@ -48,6 +58,13 @@ pub struct PostingView {
     /// An achievement's patent numbers (normalised) and team lead.
     pub patents: Vec<String>,
     pub team_lead: Option<String>,
+}
+
+/// What a posting shows of its organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgLabel {
+    pub name: String,
+    pub verified: bool,
 }
 
 /// Looks a stored cooperation mode code up.
@@ -74,8 +91,9 @@ fn reject_label(code: Option<&str>) -> Option<String> {
 }
 
 impl PostingView {
-    /// Builds the view of a need; `org_name` is withheld when the need is confidential.
-    pub fn from_need(model: &need::Model, org_name: Option<String>) -> PostingView {
+    /// Builds the view of a need; the organisation's name is withheld when the need is
+    /// confidential.
+    pub fn from_need(model: &need::Model, org: Option<&OrgLabel>) -> PostingView {
         let modes: Vec<CoopMode> = codes(&model.coop_modes, coop_from_code);
         PostingView {
             kind: PostingKind::Need,
@@ -95,7 +113,12 @@ impl PostingView {
             region_code: model.region_code.clone(),
             region_name: model.region_name.clone(),
             status: Status::from_code(&model.status).unwrap_or(Status::Draft),
-            org_name: if model.confidential { None } else { org_name },
+            org_name: if model.confidential {
+                None
+            } else {
+                org.map(|o| o.name.clone())
+            },
+            org_verified: org.is_some_and(|o| o.verified),
             confidential: model.confidential,
             updated_at: model.updated_at,
             org_id: model.org_id,
@@ -107,7 +130,7 @@ impl PostingView {
         }
     }
 
-    pub fn from_achievement(model: &achievement::Model, org_name: Option<String>) -> PostingView {
+    pub fn from_achievement(model: &achievement::Model, org: Option<&OrgLabel>) -> PostingView {
         let modes: Vec<TransferMode> = codes(&model.transfer_modes, transfer_from_code);
         PostingView {
             kind: PostingKind::Achievement,
@@ -127,7 +150,8 @@ impl PostingView {
             region_code: model.region_code.clone(),
             region_name: model.region_name.clone(),
             status: Status::from_code(&model.status).unwrap_or(Status::Draft),
-            org_name,
+            org_name: org.map(|o| o.name.clone()),
+            org_verified: org.is_some_and(|o| o.verified),
             confidential: false,
             updated_at: model.updated_at,
             org_id: model.org_id,

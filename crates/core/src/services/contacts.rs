@@ -122,8 +122,10 @@ async fn posting(
         })
 }
 
-/// Sends a contact request from the actor's own posting to a published counterpart.
-/// Returns the contact's id.
+/// Sends a contact request from the actor's own posting to a published counterpart,
+/// both named by their public (external) ids: internal ids are sequences that would
+/// place a confidential need among its enterprise's public ones. Returns the contact's
+/// id.
 ///
 /// # Errors
 /// `Forbidden` unless the actor speaks for one side; `Invalid` for an empty message or
@@ -131,12 +133,14 @@ async fn posting(
 pub async fn request(
     conn: &impl ConnectionTrait,
     actor: &User,
-    need_id: i64,
-    achievement_id: i64,
+    need: &str,
+    achievement: &str,
     message: &str,
 ) -> CoreResult<i64> {
-    let need_view = posting(conn, PostingKind::Need, need_id).await?;
-    let achievement_view = posting(conn, PostingKind::Achievement, achievement_id).await?;
+    let need_view = postings::view_by_external_id(conn, PostingKind::Need, need).await?;
+    let achievement_view =
+        postings::view_by_external_id(conn, PostingKind::Achievement, achievement).await?;
+    let (need_id, achievement_id) = (need_view.id, achievement_view.id);
     let side = side_of(actor, &need_view, &achievement_view)
         .ok_or_else(|| CoreError::Forbidden(t!("contact-request-not-own")))?;
     let counterpart = match side {

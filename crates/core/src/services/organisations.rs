@@ -1,15 +1,39 @@
-//! Organisations: finding the one a list row names, creating unknown ones unverified,
-//! and the bureau's explicit acceptance of a USCC that fails its check.
+//! Organisations: the registry the bureau keeps (list imports, verification), the
+//! provisional organisations that self-registration creates, and the conflicts between
+//! the two that the bureau resolves by merging.
+//!
+//! Identity is the bureau's to give. Anyone can type a company's name or USCC into a
+//! registration form, so a self-registered organisation is provisional until the bureau
+//! verifies it: it holds no claim on the name or code it was registered under, imports
+//! never attach rows to it, and user input never writes a code onto an existing
+//! organisation.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select,
+    Set,
+};
 
 use crate::domain::Uscc;
 use crate::entities::organisation;
-use crate::posting::{OrgKind, OrgRef};
+use crate::posting::{OrgKind, OrgLabel, OrgRef, PostingKind};
 use crate::{CoreError, CoreResult, t};
 
-/// Finds the organisation a row refers to, creating it (unverified) when unknown.
+mod merge;
+pub use merge::{MergeOutcome, merge};
+
+/// Organisations of the bureau's registry: everything but provisional ones.
+fn registry() -> Select<organisation::Entity> {
+    organisation::Entity::find().filter(organisation::Column::Provisional.eq(false))
+}
+
+fn provisional() -> Select<organisation::Entity> {
+    organisation::Entity::find().filter(organisation::Column::Provisional.eq(true))
+}
+
+/// Finds the registry organisation a row of the bureau's list refers to, creating it
+/// (unverified) when unknown. Provisional organisations are never matched: a stranger
+/// who registered under a company's name first must not receive the company's postings.
 ///
 /// A USCC identifies an organisation better than its name, so it is tried first. A code
 /// that fails the GB 32100 check is only usable once the bureau has accepted it.
@@ -18,7 +42,7 @@ use crate::{CoreError, CoreResult, t};
 /// `Invalid` when the row contradicts what is registered; database errors otherwise.
 pub async fn resolve(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<i64> {
     if let Some(uscc) = &org.uscc {
-        let by_code = organisation::Entity::find()
+        let by_code = registry()
             .filter(organisation::Column::Uscc.eq(uscc.as_str()))
             .one(conn)
             .await?;
@@ -34,7 +58,7 @@ pub async fn resolve(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<i6
             return Err(unaccepted(uscc, failure));
         }
     }
-    let by_name = organisation::Entity::find()
+    let by_name = registry()
         .filter(organisation::Column::Name.eq(org.name.as_str()))
         .one(conn)
         .await?;
@@ -48,6 +72,7 @@ pub async fn resolve(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<i6
             }
             Some(_) => Ok(found.id),
             None => {
+                // The bureau's own list completes its registry entry.
                 let id = found.id;
                 let mut active: organisation::ActiveModel = found.into();
                 active.uscc = Set(Some(uscc.as_str().to_owned()));
@@ -55,41 +80,67 @@ pub async fn resolve(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<i6
                 Ok(id)
             }
         },
-        (None, uscc) => {
-            let created = organisation::ActiveModel {
-                kind: Set(org.kind.code().to_owned()),
-                name: Set(org.name.clone()),
-                uscc: Set(uscc.as_ref().map(|u| u.as_str().to_owned())),
-                verified: Set(false),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(conn)
-            .await?;
-            Ok(created.id)
-        }
+        (None, uscc) => insert(conn, org, uscc.as_ref(), false).await,
     }
 }
 
-/// The organisation a reference names, if the platform knows it (by USCC, then by
-/// name), without creating or changing anything.
+async fn insert(
+    conn: &impl ConnectionTrait,
+    org: &OrgRef,
+    uscc: Option<&Uscc>,
+    provisional: bool,
+) -> CoreResult<i64> {
+    let created = organisation::ActiveModel {
+        kind: Set(org.kind.code().to_owned()),
+        name: Set(org.name.clone()),
+        uscc: Set(uscc.map(|u| u.as_str().to_owned())),
+        verified: Set(false),
+        provisional: Set(provisional),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(created.id)
+}
+
+/// Where a self-registration lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registration {
+    /// An organisation the platform knows (registry first, then an earlier provisional
+    /// one): the registrant joins it unconfirmed, until the bureau confirms them.
+    Existing(i64),
+    /// A new provisional organisation, which the registrant runs until the bureau
+    /// verifies it or merges it into the registry.
+    Provisional(i64),
+}
+
+/// Places a self-registration: joins the organisation it names when the platform knows
+/// it, or creates a provisional one. Changes nothing about an existing organisation.
 ///
 /// # Errors
 /// Database errors.
-pub async fn find_existing(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<Option<i64>> {
-    if let Some(uscc) = &org.uscc
-        && let Some(found) = organisation::Entity::find()
-            .filter(organisation::Column::Uscc.eq(uscc.as_str()))
+pub async fn register(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<Registration> {
+    for candidates in [registry(), provisional()] {
+        if let Some(uscc) = &org.uscc
+            && let Some(found) = candidates
+                .clone()
+                .filter(organisation::Column::Uscc.eq(uscc.as_str()))
+                .one(conn)
+                .await?
+        {
+            return Ok(Registration::Existing(found.id));
+        }
+        if let Some(found) = candidates
+            .filter(organisation::Column::Name.eq(org.name.as_str()))
             .one(conn)
             .await?
-    {
-        return Ok(Some(found.id));
+        {
+            return Ok(Registration::Existing(found.id));
+        }
     }
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::Name.eq(org.name.as_str()))
-        .one(conn)
-        .await?
-        .map(|found| found.id))
+    let id = insert(conn, org, org.uscc.as_ref(), true).await?;
+    Ok(Registration::Provisional(id))
 }
 
 fn unaccepted(uscc: &Uscc, failure: &str) -> CoreError {
@@ -121,7 +172,7 @@ pub async fn accept_uscc(
             t!("org-accept-uscc-reason-required"),
         ));
     }
-    let holder = organisation::Entity::find()
+    let holder = registry()
         .filter(organisation::Column::Uscc.eq(uscc.as_str()))
         .one(conn)
         .await?;
@@ -131,7 +182,7 @@ pub async fn accept_uscc(
         let reason = t!("org-uscc-taken", uscc = uscc.as_str(), name = &holder.name);
         return Err(CoreError::invalid("org_uscc", reason));
     }
-    let existing = organisation::Entity::find()
+    let existing = registry()
         .filter(organisation::Column::Name.eq(name))
         .one(conn)
         .await?;
@@ -192,6 +243,22 @@ pub struct OrgSummary {
     /// Why the registered code fails the GB 32100 check, when it does.
     pub uscc_check_failure: Option<String>,
     pub verified: bool,
+    /// Self-registered and not yet verified (see the module's documentation).
+    pub provisional: bool,
+}
+
+impl From<organisation::Model> for OrgSummary {
+    fn from(m: organisation::Model) -> OrgSummary {
+        OrgSummary {
+            kind: OrgKind::parse(&m.kind).unwrap_or(OrgKind::Enterprise),
+            id: m.id,
+            name: m.name,
+            uscc: m.uscc,
+            uscc_check_failure: m.uscc_check_failure,
+            verified: m.verified,
+            provisional: m.provisional,
+        }
+    }
 }
 
 /// Every organisation, unverified first, then by name.
@@ -205,14 +272,7 @@ pub async fn list(conn: &impl ConnectionTrait) -> CoreResult<Vec<OrgSummary>> {
         .all(conn)
         .await?
         .into_iter()
-        .map(|m| OrgSummary {
-            kind: OrgKind::parse(&m.kind).unwrap_or(OrgKind::Enterprise),
-            id: m.id,
-            name: m.name,
-            uscc: m.uscc,
-            uscc_check_failure: m.uscc_check_failure,
-            verified: m.verified,
-        })
+        .map(OrgSummary::from)
         .collect();
     all.sort_by_key(|o| o.verified);
     Ok(all)
@@ -220,11 +280,14 @@ pub async fn list(conn: &impl ConnectionTrait) -> CoreResult<Vec<OrgSummary>> {
 
 /// The bureau verifies an organisation against its USCC. A code that passes the
 /// GB 32100 check verifies it; a failing code only with an explicit acceptance reason,
-/// which is recorded with who accepted it.
+/// which is recorded with who accepted it. A provisional organisation joins the registry
+/// this way, unless the registry already holds its name or code: then it is a duplicate
+/// for the bureau to merge.
 ///
 /// # Errors
 /// `Invalid` for a malformed code, or a failing one without a reason; `Conflict` when
-/// the code belongs to another organisation; `NotFound` for an unknown id.
+/// the code or (for a provisional organisation) the name belongs to another registry
+/// organisation; `NotFound` for an unknown id.
 pub async fn verify(
     conn: &impl ConnectionTrait,
     id: i64,
@@ -246,14 +309,22 @@ pub async fn verify(
         let message = t!("org-verify-needs-reason", uscc = code, failure = failure);
         return Err(CoreError::invalid("org_uscc", message));
     }
-    let holder = organisation::Entity::find()
+    let holder = registry()
         .filter(organisation::Column::Uscc.eq(uscc.as_str()))
+        .filter(organisation::Column::Id.ne(id))
         .one(conn)
         .await?;
-    if let Some(holder) = holder
-        && holder.id != id
-    {
+    if let Some(holder) = holder {
         let reason = t!("org-uscc-taken", uscc = uscc.as_str(), name = &holder.name);
+        return Err(CoreError::Conflict(reason));
+    }
+    if found.provisional
+        && let Some(holder) = registry()
+            .filter(organisation::Column::Name.eq(found.name.as_str()))
+            .one(conn)
+            .await?
+    {
+        let reason = t!("org-name-taken", name = &holder.name, id = holder.id);
         return Err(CoreError::Conflict(reason));
     }
     let mut active: organisation::ActiveModel = found.into();
@@ -265,6 +336,119 @@ pub async fn verify(
     }
     active.uscc_check_failure = Set(failure);
     active.verified = Set(true);
+    active.provisional = Set(false);
     active.update(conn).await?;
+    // Every node's index shows the 已核验 mark beside the organisation's postings.
+    for kind in [PostingKind::Need, PostingKind::Achievement] {
+        let ids = postings_of(conn, kind, id).await?;
+        crate::services::changes::record_many(conn, kind, &ids).await?;
+    }
     Ok(())
+}
+
+/// The ids of an organisation's postings of one kind.
+async fn postings_of(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    org_id: i64,
+) -> CoreResult<Vec<i64>> {
+    use crate::entities::{achievement, need};
+    use sea_orm::QuerySelect;
+    Ok(match kind {
+        PostingKind::Need => {
+            need::Entity::find()
+                .select_only()
+                .column(need::Column::Id)
+                .filter(need::Column::OrgId.eq(org_id))
+                .into_tuple()
+                .all(conn)
+                .await?
+        }
+        PostingKind::Achievement => {
+            achievement::Entity::find()
+                .select_only()
+                .column(achievement::Column::Id)
+                .filter(achievement::Column::OrgId.eq(org_id))
+                .into_tuple()
+                .all(conn)
+                .await?
+        }
+    })
+}
+
+/// A provisional organisation that claims what another organisation holds: the same
+/// USCC or the same name. The bureau verifies the genuine one and merges the other.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Conflict {
+    pub provisional: OrgSummary,
+    pub other: OrgSummary,
+    /// `uscc` or `name`: what the two share.
+    pub shared: &'static str,
+}
+
+/// Every conflict, oldest provisional organisation first.
+///
+/// # Errors
+/// Database errors.
+pub async fn conflicts(conn: &impl ConnectionTrait) -> CoreResult<Vec<Conflict>> {
+    use sea_orm::QueryOrder;
+    let claimants = provisional()
+        .order_by_asc(organisation::Column::Id)
+        .all(conn)
+        .await?;
+    let mut found = Vec::new();
+    for claimant in claimants {
+        let mut same = Condition::any().add(organisation::Column::Name.eq(claimant.name.as_str()));
+        if let Some(uscc) = &claimant.uscc {
+            same = same.add(organisation::Column::Uscc.eq(uscc.as_str()));
+        }
+        let others = organisation::Entity::find()
+            .filter(organisation::Column::Id.ne(claimant.id))
+            .filter(same)
+            .order_by_asc(organisation::Column::Id)
+            .all(conn)
+            .await?;
+        // Two provisional claimants of one company are one conflict, listed once.
+        let earlier_claimant =
+            |other: &organisation::Model| other.provisional && other.id < claimant.id;
+        for other in others.into_iter().filter(|o| !earlier_claimant(o)) {
+            let shared = if claimant.uscc.is_some() && other.uscc == claimant.uscc {
+                "uscc"
+            } else {
+                "name"
+            };
+            found.push(Conflict {
+                provisional: OrgSummary::from(claimant.clone()),
+                other: OrgSummary::from(other),
+                shared,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// The name and 已核验 mark of each organisation, for showing beside its postings.
+///
+/// # Errors
+/// Database errors.
+pub async fn labels_by_id(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> CoreResult<std::collections::HashMap<i64, OrgLabel>> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    let mut labels = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let found = organisation::Entity::find()
+            .filter(organisation::Column::Id.is_in(chunk.iter().copied()))
+            .all(conn)
+            .await?;
+        labels.extend(found.into_iter().map(|o| {
+            let label = OrgLabel {
+                name: o.name,
+                verified: o.verified,
+            };
+            (o.id, label)
+        }));
+    }
+    Ok(labels)
 }

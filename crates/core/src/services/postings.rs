@@ -528,10 +528,10 @@ async fn needs_to_views(
     conn: &impl ConnectionTrait,
     models: Vec<need::Model>,
 ) -> CoreResult<Vec<PostingView>> {
-    let names = organisations::names_by_id(conn, models.iter().filter_map(|m| m.org_id)).await?;
+    let labels = organisations::labels_by_id(conn, models.iter().filter_map(|m| m.org_id)).await?;
     Ok(models
         .iter()
-        .map(|m| PostingView::from_need(m, m.org_id.and_then(|id| names.get(&id).cloned())))
+        .map(|m| PostingView::from_need(m, m.org_id.and_then(|id| labels.get(&id))))
         .collect())
 }
 
@@ -539,10 +539,10 @@ async fn achievements_to_views(
     conn: &impl ConnectionTrait,
     models: Vec<achievement::Model>,
 ) -> CoreResult<Vec<PostingView>> {
-    let names = organisations::names_by_id(conn, models.iter().filter_map(|m| m.org_id)).await?;
+    let labels = organisations::labels_by_id(conn, models.iter().filter_map(|m| m.org_id)).await?;
     Ok(models
         .iter()
-        .map(|m| PostingView::from_achievement(m, m.org_id.and_then(|id| names.get(&id).cloned())))
+        .map(|m| PostingView::from_achievement(m, m.org_id.and_then(|id| labels.get(&id))))
         .collect())
 }
 

@@ -34,6 +34,13 @@ impl User {
     pub fn posts(&self) -> Option<PostingKind> {
         self.acting_as.or(self.role.posts())
     }
+
+    /// The organisation this user speaks for: only once the bureau has confirmed the
+    /// membership. A self-declared member must see nothing a stranger would not, so every
+    /// organisation-scoped behaviour goes through this, not `org_id`.
+    pub fn confirmed_org(&self) -> Option<i64> {
+        self.org_id.filter(|_| self.org_confirmed)
+    }
 }
 
 impl TryFrom<user::Model> for User {
@@ -93,9 +100,12 @@ pub fn check(new: &NewUser) -> CoreResult<String> {
 /// Stores a user whose fields [`check`] accepted, with the given argon2 hash.
 ///
 /// Someone registering for an organisation the platform already knows is not trusted to
-/// act for it: anyone can type a company's name. Unless `vouched` (the bureau creates the
-/// account), membership waits for the bureau's confirmation, and the registration
-/// changes nothing about the organisation itself.
+/// act for it: anyone can type a company's name. Their membership waits for the bureau's
+/// confirmation, and the registration changes nothing about the organisation itself. An
+/// organisation the platform does not know becomes a provisional one (see
+/// `services::organisations`), which its registrant runs until the bureau verifies it.
+/// A `vouched` account (the bureau creates it) belongs to the registry organisation it
+/// names at once.
 ///
 /// # Errors
 /// `Conflict` when the email is taken; `Invalid` when the organisation contradicts the
@@ -112,9 +122,10 @@ pub async fn create(
         return Err(CoreError::Conflict(reason));
     }
     let (org_id, org_confirmed) = match &new.organisation {
-        Some(org) => match organisations::find_existing(conn, org).await? {
-            Some(existing) => (Some(existing), vouched),
-            None => (Some(organisations::resolve(conn, org).await?), true),
+        Some(org) if vouched => (Some(organisations::resolve(conn, org).await?), true),
+        Some(org) => match organisations::register(conn, org).await? {
+            organisations::Registration::Existing(id) => (Some(id), false),
+            organisations::Registration::Provisional(id) => (Some(id), true),
         },
         None => (None, true),
     };

@@ -41,6 +41,7 @@ async fn organisation(
         region_name: None,
         verified: true,
         created_at: at(2025, 1, 1, 0, 0, 0),
+        provisional: false,
     }
     .into_active_model()
     .reset_all();

@@ -181,3 +181,77 @@ async fn a_number_in_a_posting_does_not_steer_its_matches() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn unpublished_postings_lend_no_words_to_matches() {
+    on_each_backend(|db| async move {
+        use sea_orm::{EntityTrait, Set};
+        use techmatch_core::domain::IndustryCatalogue;
+        use techmatch_core::entities::achievement;
+        use techmatch_core::lists::read::{ListFormat, read_list_bytes};
+        use techmatch_core::services::changes;
+        use techmatch_core::services::import::{import_achievements, import_needs};
+        use techmatch_search::SearchIndex;
+        // Two published twins differ in one rare word each (zorvex, quilan), equally
+        // frequent in the index. A draft on the need's topic repeats zorvex: were its
+        // words lent to the need's query, the zorvex twin would rank above the other.
+        let achievements = [
+            r#"{"id":"A-TWIN-Z","title":"钒电池电解液回收","abstract":"钒电池电解液回收工艺，采用zorvex方法。","field":"新能源","org_name":"汾河储能研究院"}"#,
+            r#"{"id":"A-TWIN-Q","title":"钒电池电解液回收","abstract":"钒电池电解液回收工艺，采用quilan方法。","field":"新能源","org_name":"雁门理工学院"}"#,
+            r#"{"id":"A-DRAFT","title":"钒电池电解液制备","abstract":"钒电池电解液制备，zorvex zorvex zorvex。","field":"新能源","org_name":"汾河储能研究院"}"#,
+            r#"{"id":"A-GLASS","title":"玻璃纤维拉丝","abstract":"玻璃纤维拉丝，quilan。","field":"新材料","org_name":"雁门理工学院"}"#,
+        ]
+        .join("\n");
+        let need = r#"{"id":"N-V","title":"钒电池电解液","description":"钒电池电解液","industry":"新能源","org_name":"晋阳储能有限公司"}"#;
+        let industries = IndustryCatalogue::default();
+        let rows = read_list_bytes(ListFormat::Jsonl, "a.jsonl", achievements.as_bytes()).unwrap();
+        import_achievements(&db.conn, rows, &industries).await.unwrap();
+        let rows = read_list_bytes(ListFormat::Jsonl, "n.jsonl", need.as_bytes()).unwrap();
+        import_needs(&db.conn, rows, &industries).await.unwrap();
+        let draft = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-DRAFT")
+            .await
+            .unwrap();
+        let set_status = |status: &'static str| {
+            let conn = &db.conn;
+            async move {
+                achievement::Entity::update(achievement::ActiveModel {
+                    id: Set(draft.id),
+                    status: Set(status.to_owned()),
+                    ..Default::default()
+                })
+                .exec(conn)
+                .await
+                .unwrap();
+                changes::record(conn, PostingKind::Achievement, draft.id).await.unwrap();
+            }
+        };
+        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-V")
+            .await
+            .unwrap();
+        let index = SearchIndex::in_memory().unwrap();
+        let twin_scores = |index: &SearchIndex| -> (f32, f32) {
+            let found = find_matches(index, &need, &top10()).unwrap();
+            let score = |id: &str| {
+                found
+                    .iter()
+                    .find(|m| m.external_id == id)
+                    .map(|m| m.score)
+                    .unwrap_or_else(|| panic!("{id} not matched: {found:#?}"))
+            };
+            (score("A-TWIN-Z"), score("A-TWIN-Q"))
+        };
+
+        set_status("draft").await;
+        index.sync(&db.conn).await.unwrap();
+        let (z, q) = twin_scores(&index);
+        assert!((z - q).abs() < 1e-4 * z.max(1.0), "the draft's words steered the match: {z} vs {q}");
+
+        // Published, the same text may lend its words, and the zorvex twin rises.
+        set_status("published").await;
+        index.sync(&db.conn).await.unwrap();
+        let (z, q) = twin_scores(&index);
+        assert!(z > q + 1e-4 * z.max(1.0), "{z} vs {q}");
+        db
+    })
+    .await;
+}

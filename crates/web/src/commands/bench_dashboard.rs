@@ -80,6 +80,7 @@ async fn generate(
             region_name: Set(None),
             verified: Set(true),
             created_at: Set(start),
+            provisional: Set(false),
         })
         .collect();
     insert_chunks(&txn, orgs).await?;

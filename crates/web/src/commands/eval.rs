@@ -362,6 +362,7 @@ fn need_from_query(task: &str, query: &str) -> PostingView {
         region_name: None,
         status: Status::Published,
         org_name: None,
+        org_verified: false,
         confidential: false,
         updated_at: Utc::now(),
         org_id: None,

@@ -97,6 +97,7 @@ pub async fn load_demo(app: &App) -> anyhow::Result<()> {
         tracing::info!(postings = existing, "database has data, demo not loaded");
         return Ok(());
     }
+    add_demo_claimant(app).await?;
     let needs = read_list_bytes(ListFormat::Jsonl, "demo/needs.jsonl", DEMO_NEEDS.as_bytes())?;
     let achievements = read_list_bytes(
         ListFormat::Jsonl,
@@ -119,6 +120,32 @@ pub async fn load_demo(app: &App) -> anyhow::Result<()> {
     );
     println!("{loaded}");
     add_demo_accounts(app).await
+}
+
+/// The demo enterprise's real USCC, as its list gives it.
+const DEMO_ENTERPRISE_USCC: &str = "91140700MA0JDHGF6W";
+
+/// A stranger who registered under a look-alike of the demo enterprise's name with its
+/// real USCC before the bureau imported the county's list: the bureau's 单位核验 page shows
+/// the conflict, waiting to be merged.
+async fn add_demo_claimant(app: &App) -> anyhow::Result<()> {
+    let new = users::NewUser {
+        email: "claimant@demo.techmatch".to_owned(),
+        password: DEMO_PASSWORD.to_owned(),
+        display_name: t!("demo-claimant-name"),
+        role: Role::Enterprise,
+        organisation: Some(users::org_ref(
+            &t!("demo-claimant-organisation"),
+            OrgKind::Enterprise,
+            Some(DEMO_ENTERPRISE_USCC),
+        )?),
+    };
+    users::check(&new)?;
+    let hash =
+        tokio::task::spawn_blocking(|| techmatch_core::accounts::password::hash(DEMO_PASSWORD))
+            .await??;
+    users::create(&app.db, &new, hash, false).await?;
+    Ok(())
 }
 
 /// Records the matches the platform would have proposed had the demo needs been
@@ -242,6 +269,18 @@ async fn add_demo_accounts(app: &App) -> anyhow::Result<()> {
     {
         techmatch_core::services::brokers::assign(&app.db, admin, broker.id, org).await?;
     }
+    // The bureau has verified the demo enterprise: its postings carry 已核验.
+    if let (Some(admin), Some(org)) = (admin, enterprise.and_then(|e| e.org_id)) {
+        techmatch_core::services::organisations::verify(
+            &app.db,
+            org,
+            DEMO_ENTERPRISE_USCC,
+            &admin.email,
+            None,
+        )
+        .await?;
+        app.catch_up().await?;
+    }
     if let (Some(enterprise), Some(researcher)) = (enterprise, researcher) {
         add_demo_activity(app, enterprise, researcher).await?;
     }
@@ -309,13 +348,13 @@ async fn add_demo_activity(
         top: 50,
         ..Default::default()
     };
-    let mut best: Option<(f32, i64, i64)> = None;
+    let mut best: Option<(f32, &str, String)> = None;
     for need in own_needs.iter().filter(|v| v.status == Status::Published) {
         for found in techmatch_search::find_matches(&app.index, need, &options)? {
             if achievements.contains(&found.id)
-                && best.is_none_or(|(score, ..)| found.score > score)
+                && best.as_ref().is_none_or(|(score, ..)| found.score > *score)
             {
-                best = Some((found.score, need.id, found.id));
+                best = Some((found.score, need.external_id.as_str(), found.external_id));
             }
         }
     }
@@ -324,7 +363,7 @@ async fn add_demo_activity(
             &app.db,
             researcher,
             need,
-            achievement,
+            &achievement,
             &t!("demo-contact-message"),
         )
         .await?;

@@ -335,7 +335,10 @@ async fn saved_search_notices(
             let Some(view) = by_id.get(&id) else {
                 continue;
             };
-            if view.org_id.is_some() && view.org_id == user.org_id {
+            // Not for one's own organisation's postings; a claimant the bureau has not
+            // confirmed is told like anyone, or the silence would name a confidential
+            // need's enterprise.
+            if view.org_id.is_some() && view.org_id == user.confirmed_org() {
                 continue;
             }
             let link = posting_link(&state.public_url, view.kind, &view.external_id);

@@ -166,6 +166,7 @@ pub async fn suspend(
 pub struct OrgsPage {
     pub nav: Nav,
     pub orgs: Vec<organisations::OrgSummary>,
+    pub conflicts: Vec<organisations::Conflict>,
 }
 
 pub async fn orgs(State(app): State<AppState>, page_user: PageUser) -> Result<OrgsPage, PageError> {
@@ -173,7 +174,41 @@ pub async fn orgs(State(app): State<AppState>, page_user: PageUser) -> Result<Or
     Ok(OrgsPage {
         nav,
         orgs: organisations::list(&app.db).await?,
+        conflicts: organisations::conflicts(&app.db).await?,
     })
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MergeForm {
+    /// The registry organisation that absorbs the one in the path.
+    pub into: i64,
+}
+
+/// Merges a duplicate organisation into a registry one, audited, in one transaction.
+pub async fn merge_org(
+    app: &AppState,
+    actor: &User,
+    absorbed_id: i64,
+    form: &MergeForm,
+) -> Result<organisations::MergeOutcome, WebError> {
+    if !actor.role.is_bureau() {
+        return Err(CoreError::Forbidden(t!("bureau-error-merge-organisation")).into());
+    }
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    let outcome = organisations::merge(&txn, actor.id, absorbed_id, form.into).await?;
+    txn.commit().await.map_err(CoreError::from)?;
+    Ok(outcome)
+}
+
+pub async fn merge(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<MergeForm>,
+) -> Result<Response, PageError> {
+    let (actor, _) = bureau(&page_user)?;
+    merge_org(&app, actor, id, &form).await?;
+    Ok(Redirect::to("/bureau/orgs").into_response())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -54,6 +54,7 @@ fn as_need(c: &challenge::Model) -> PostingView {
         region_name: None,
         status: Status::Published,
         org_name: None,
+        org_verified: false,
         confidential: false,
         updated_at: c.updated_at,
         org_id: Some(c.publisher_org_id),
@@ -124,7 +125,15 @@ pub async fn list(
     let mut organisations: Vec<(String, (f32, Vec<i64>))> = organisations.into_iter().collect();
     organisations.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
     Ok(Json(json!({
-        "achievements": found.iter().map(|(m, _)| m).collect::<Vec<_>>(),
+        // Achievements are public postings, and invitations name them by these ids.
+        "achievements": found
+            .iter()
+            .map(|(m, _)| {
+                let mut shown = json!(m);
+                shown["id"] = json!(m.id);
+                shown
+            })
+            .collect::<Vec<_>>(),
         "organisations": organisations
             .into_iter()
             .map(|(name, (score, achievements))| json!({ "name": name, "best_score": score, "achievement_ids": achievements }))

@@ -18,8 +18,10 @@ use super::{AppState, WebError};
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[schema(as = ContactRequest)]
 pub struct RequestBody {
-    pub need_id: i64,
-    pub achievement_id: i64,
+    /// The need's public id (`external_id`).
+    pub need: String,
+    /// The achievement's public id (`external_id`).
+    pub achievement: String,
     #[serde(default)]
     pub message: String,
 }
@@ -59,8 +61,7 @@ pub async fn send_request(
     body: &RequestBody,
 ) -> Result<i64, WebError> {
     let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let id =
-        contacts::request(&txn, user, body.need_id, body.achievement_id, &body.message).await?;
+    let id = contacts::request(&txn, user, &body.need, &body.achievement, &body.message).await?;
     let event = super::notices::ContactEvent::Requested;
     super::notices::contact_changed(&txn, &app.public_url, id, user, event, app.clock.now())
         .await?;

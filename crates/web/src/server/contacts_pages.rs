@@ -59,8 +59,8 @@ pub async fn show(
 
 #[derive(Debug, Deserialize)]
 pub struct RequestForm {
-    pub need_id: i64,
-    pub achievement_id: i64,
+    pub need: String,
+    pub achievement: String,
     #[serde(default)]
     pub message: String,
 }
@@ -71,8 +71,8 @@ pub async fn create(
     CsrfForm { form, .. }: CsrfForm<RequestForm>,
 ) -> Result<Response, PageError> {
     let body = RequestBody {
-        need_id: form.need_id,
-        achievement_id: form.achievement_id,
+        need: form.need,
+        achievement: form.achievement,
         message: form.message,
     };
     let id = send_request(&app, &page_user.0.user, &body).await?;

@@ -194,6 +194,7 @@ fn routes() -> Router<AppState> {
         )
         .route("/bureau/orgs", get(bureau_pages::orgs))
         .route("/bureau/orgs/{id}/verify", post(bureau_pages::verify))
+        .route("/bureau/orgs/{id}/merge", post(bureau_pages::merge))
         // Notifications: the administrator's view of the outbox and its mail files.
         .route("/bureau/outbox", get(outbox_pages::show))
         .route("/bureau/dashboard", get(dashboard_pages::show))
@@ -369,6 +370,10 @@ fn routes() -> Router<AppState> {
         .route(
             "/api/v1/organisations/{id}/verify",
             post(workspace_api::verify_org),
+        )
+        .route(
+            "/api/v1/organisations/{id}/merge",
+            post(workspace_api::merge_org),
         )
         .route(
             "/api/v1/me/assignments",

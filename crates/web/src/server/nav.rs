@@ -57,8 +57,9 @@ impl Nav {
 }
 
 /// On a page listing matches for one's own posting: the posting contacts start from.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ContactFrom {
     pub is_need: bool,
-    pub id: i64,
+    /// The posting's public id: forms carry no internal ids.
+    pub external_id: String,
 }

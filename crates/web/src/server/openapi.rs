@@ -35,6 +35,7 @@ use super::{
         workspace_api::decide,
         workspace_api::audit,
         workspace_api::orgs,
+        workspace_api::merge_org,
         workspace_api::verify_org,
         contacts_api::create,
         contacts_api::list,

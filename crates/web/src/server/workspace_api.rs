@@ -297,9 +297,23 @@ pub async fn orgs(
     if !user.role.is_bureau() {
         return Err(CoreError::Forbidden(t!("bureau-error-organisation-list")).into());
     }
-    Ok(Json(
-        json!({ "organisations": techmatch_core::services::organisations::list(&app.db).await? }),
-    ))
+    use techmatch_core::services::organisations;
+    Ok(Json(json!({
+        "organisations": organisations::list(&app.db).await?,
+        "conflicts": organisations::conflicts(&app.db).await?,
+    })))
+}
+
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/merge", tag = "bureau", params(("id" = i64, Path, description = "The duplicate organisation, absorbed by the merge")), request_body = super::bureau_pages::MergeForm,
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 404, description = "No such organisation", body = ErrorBody), (status = 200, description = "Merged: what moved"), (status = 409, description = "Both organisations bid on one call", body = ErrorBody), (status = 422, description = "The two are one, or the survivor is provisional", body = ErrorBody)))]
+pub async fn merge_org(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(form): Json<super::bureau_pages::MergeForm>,
+) -> Result<Json<Value>, WebError> {
+    let outcome = super::bureau_pages::merge_org(&app, &user, id, &form).await?;
+    Ok(Json(json!(outcome)))
 }
 
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/verify", tag = "bureau", params(("id" = i64, Path, description = "Organisation id")), request_body = super::bureau_pages::VerifyForm,

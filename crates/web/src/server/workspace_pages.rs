@@ -167,7 +167,7 @@ pub async fn show(
         nav: Nav::of_user(&page_user),
         contact_from: (!posting.status.is_final()).then_some(ContactFrom {
             is_need: posting.kind == PostingKind::Need,
-            id: posting.id,
+            external_id: posting.external_id.clone(),
         }),
         actions: owner_actions(posting.status),
         editable: !matches!(posting.status, Status::PendingReview) && !posting.status.is_final(),

@@ -1,7 +1,9 @@
-//! Every object route, tried with other people's ids: by a visitor, and by an enterprise
-//! user and a researcher of organisations that own nothing on the platform, so that every
-//! id they can name belongs to someone else. Nothing may succeed except what is public by
-//! design, nothing may fail with a server error, and the database must not change.
+//! Every object route, tried with other people's ids: by a visitor, by an enterprise
+//! user and a researcher of organisations that own nothing on the platform, by a panel
+//! expert who sits on no panel and by a broker the bureau assigned to nobody, so that
+//! every id they can name belongs to someone else. Nothing may succeed except what is
+//! public by design, nothing may fail with a server error, and the database must not
+//! change.
 //!
 //! The API routes come from the OpenAPI document, so a new route is swept without
 //! touching this test; the page routes are listed here.
@@ -63,8 +65,9 @@ const PAGE_ROUTES: [&str; 39] = [
 
 /// Reads that are public by design: published postings and their matches, published
 /// calls with their documents, the bid form of an open call. Taking part in a call
-/// (bidding, objecting during the 公示) is open to anyone logged in and is not swept.
-fn public_or_open(method: &Method, template: &str) -> bool {
+/// (objecting during the 公示; bidding, for those who speak for an organisation) is open
+/// and not swept; experts and brokers acting for nobody may not bid.
+fn public_or_open(who: &str, method: &Method, template: &str) -> bool {
     let public_read = *method == Method::GET
         && [
             "/needs/{id}",
@@ -77,13 +80,15 @@ fn public_or_open(method: &Method, template: &str) -> bool {
             "/api/v1/challenges/{id}/attachments",
         ]
         .contains(&template);
+    let bids = ["/api/v1/challenges/{id}/bids", "/challenges/{id}/bid"];
+    let may_bid = !["expert", "broker"].contains(&who);
     let participation = *method == Method::POST
-        && [
-            "/api/v1/challenges/{id}/bids",
+        && ([
             "/api/v1/challenges/{id}/objections",
             "/challenges/{id}/objections",
         ]
-        .contains(&template);
+        .contains(&template)
+            || (may_bid && bids.contains(&template)));
     public_read || participation
 }
 
@@ -117,6 +122,37 @@ async fn all_api_routes(server: &crate::Server) -> Vec<(Method, String)> {
         "the OpenAPI document lists the object routes: {routes:?}"
     );
     routes
+}
+
+/// An account the bureau appoints on the command line, logged in.
+async fn appointed(
+    server: &crate::Server,
+    data: &Path,
+    email: &str,
+    role: &str,
+    organisation: Option<(&str, &str)>,
+) -> Client {
+    let mut command = crate::techmatch(data);
+    command.env("TECHMATCH_PASSWORD", DEMO_PASSWORD).args([
+        "user",
+        "add",
+        "--email",
+        email,
+        "--name",
+        "越权测试",
+        "--role",
+        role,
+    ]);
+    if let Some((name, kind)) = organisation {
+        command.args(["--org", name, "--org-kind", kind]);
+    }
+    let output = command.output().unwrap_or_else(|e| panic!("user add: {e}"));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Client::login(server, email, DEMO_PASSWORD).await
 }
 
 fn fill(template: &str, id: i64) -> String {
@@ -200,6 +236,22 @@ async fn no_one_reaches_another_organisations_objects_by_naming_their_ids() {
         );
     }
     let _ = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+    let expert = appointed(
+        &server,
+        &data,
+        "idle-expert@uni.example.cn",
+        "expert",
+        Some(("另一所测试大学", "university")),
+    )
+    .await;
+    let broker = appointed(
+        &server,
+        &data,
+        "idle-broker@agency.example.cn",
+        "broker",
+        None,
+    )
+    .await;
     let intruders = [
         ("visitor", client()),
         (
@@ -222,6 +274,8 @@ async fn no_one_reaches_another_organisations_objects_by_naming_their_ids() {
             )
             .await,
         ),
+        ("expert", expert),
+        ("broker", broker),
     ];
     let before = objects(&data.join("techmatch.db")).await;
     // A call's documents are public; a bid's are not.
@@ -252,10 +306,10 @@ async fn no_one_reaches_another_organisations_objects_by_naming_their_ids() {
     let mut tried = 0;
     for (method, template) in &routes {
         let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
-        if public_or_open(&method, template) {
-            continue;
-        }
         for (who, intruder) in &intruders {
+            if public_or_open(who, &method, template) {
+                continue;
+            }
             for id in IDS {
                 let path = fill(template, id);
                 let status = attempt(&server, intruder, &method, &path).await;

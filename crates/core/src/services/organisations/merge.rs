@@ -1,0 +1,236 @@
+//! The bureau merges a duplicate organisation into the registry organisation it
+//! duplicates: postings, members, calls, bids, panels, broker assignments and history
+//! move to the survivor, and the duplicate is gone.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use serde::Serialize;
+
+use crate::entities::{
+    achievement, bid, broker_assignment, challenge, challenge_expert, need, organisation, session,
+    user, webhook,
+};
+use crate::posting::PostingKind;
+use crate::services::{audit, changes};
+use crate::{CoreError, CoreResult, t};
+
+/// What a merge moved, for the audit log and the bureau's confirmation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MergeOutcome {
+    pub survivor_id: i64,
+    pub absorbed_id: i64,
+    pub absorbed_name: String,
+    pub absorbed_uscc: Option<String>,
+    pub needs: usize,
+    pub achievements: usize,
+    pub members: u64,
+    pub challenges: u64,
+    pub bids: u64,
+    /// Webhooks a provisional organisation's registrants set up: deleted, not moved, so
+    /// that the survivor's notices never reach an address a stranger chose.
+    pub webhooks_dropped: u64,
+}
+
+fn not_found(id: i64) -> CoreError {
+    CoreError::NotFound {
+        what: t!("what-organisation"),
+        id: id.to_string(),
+    }
+}
+
+/// Merges `absorbed_id` into `survivor_id` on behalf of the bureau user `actor_user_id`,
+/// recording it in the audit log. Run it in a transaction: it is many statements.
+///
+/// Members of a provisional organisation arrive unconfirmed, whatever they were: the
+/// bureau confirms the survivor's real staff one by one, and a stranger who registered
+/// first gains nothing. Members of a registry organisation keep their confirmation.
+///
+/// # Errors
+/// `NotFound` for an unknown id; `Invalid` when the two are one, or the survivor is
+/// itself provisional; `Conflict` when both organisations bid on the same call (one of
+/// the bids must be withdrawn first); database errors.
+pub async fn merge(
+    conn: &impl ConnectionTrait,
+    actor_user_id: i64,
+    absorbed_id: i64,
+    survivor_id: i64,
+) -> CoreResult<MergeOutcome> {
+    if absorbed_id == survivor_id {
+        return Err(CoreError::invalid("into", t!("org-merge-same")));
+    }
+    let absorbed = organisation::Entity::find_by_id(absorbed_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| not_found(absorbed_id))?;
+    let survivor = organisation::Entity::find_by_id(survivor_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| not_found(survivor_id))?;
+    if survivor.provisional {
+        let reason = t!("org-merge-into-provisional", name = &survivor.name);
+        return Err(CoreError::invalid("into", reason));
+    }
+    refuse_rival_bids(conn, absorbed_id, survivor_id).await?;
+
+    let mut outcome = MergeOutcome {
+        survivor_id,
+        absorbed_id,
+        absorbed_name: absorbed.name.clone(),
+        absorbed_uscc: absorbed.uscc.clone(),
+        ..Default::default()
+    };
+    outcome.needs = move_postings(conn, PostingKind::Need, absorbed_id, survivor_id).await?;
+    outcome.achievements =
+        move_postings(conn, PostingKind::Achievement, absorbed_id, survivor_id).await?;
+
+    let mut members = user::Entity::update_many()
+        .col_expr(user::Column::OrgId, Expr::value(survivor_id))
+        .filter(user::Column::OrgId.eq(absorbed_id));
+    if absorbed.provisional {
+        members = members.col_expr(user::Column::OrgConfirmed, Expr::value(false));
+    }
+    outcome.members = members.exec(conn).await?.rows_affected;
+
+    outcome.challenges = challenge::Entity::update_many()
+        .col_expr(challenge::Column::PublisherOrgId, Expr::value(survivor_id))
+        .filter(challenge::Column::PublisherOrgId.eq(absorbed_id))
+        .exec(conn)
+        .await?
+        .rows_affected;
+    outcome.bids = bid::Entity::update_many()
+        .col_expr(bid::Column::LeadOrgId, Expr::value(survivor_id))
+        .filter(bid::Column::LeadOrgId.eq(absorbed_id))
+        .exec(conn)
+        .await?
+        .rows_affected;
+    challenge_expert::Entity::update_many()
+        .col_expr(
+            challenge_expert::Column::ExpertOrgId,
+            Expr::value(survivor_id),
+        )
+        .filter(challenge_expert::Column::ExpertOrgId.eq(absorbed_id))
+        .exec(conn)
+        .await?;
+    move_broker_assignments(conn, absorbed_id, survivor_id).await?;
+    session::Entity::update_many()
+        .col_expr(session::Column::ActingOrgId, Expr::value(survivor_id))
+        .filter(session::Column::ActingOrgId.eq(absorbed_id))
+        .exec(conn)
+        .await?;
+    if absorbed.provisional {
+        outcome.webhooks_dropped = webhook::Entity::delete_many()
+            .filter(webhook::Column::OrgId.eq(absorbed_id))
+            .exec(conn)
+            .await?
+            .rows_affected;
+    } else {
+        webhook::Entity::update_many()
+            .col_expr(webhook::Column::OrgId, Expr::value(survivor_id))
+            .filter(webhook::Column::OrgId.eq(absorbed_id))
+            .exec(conn)
+            .await?;
+    }
+    organisation::Entity::delete_by_id(absorbed_id)
+        .exec(conn)
+        .await?;
+
+    let detail = serde_json::to_string(&outcome)
+        .map_err(|e| CoreError::Internal(format!("merge outcome does not serialise: {e}")))?;
+    audit::record(
+        conn,
+        audit::Record {
+            actor_user_id: Some(actor_user_id),
+            action: "org.merge",
+            entity: "organisation",
+            entity_id: survivor_id,
+            reason: None,
+            detail: Some(&detail),
+        },
+    )
+    .await?;
+    Ok(outcome)
+}
+
+/// A call holds one bid per lead organisation; merging two bidders of one call would
+/// silently make one bid of two.
+async fn refuse_rival_bids(
+    conn: &impl ConnectionTrait,
+    absorbed_id: i64,
+    survivor_id: i64,
+) -> CoreResult<()> {
+    let calls_of = |org_id: i64| {
+        bid::Entity::find()
+            .select_only()
+            .column(bid::Column::ChallengeId)
+            .filter(bid::Column::LeadOrgId.eq(org_id))
+            .into_tuple::<i64>()
+    };
+    let survivor_calls = calls_of(survivor_id).all(conn).await?;
+    let shared = calls_of(absorbed_id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .find(|call| survivor_calls.contains(call));
+    match shared {
+        Some(call) => Err(CoreError::Conflict(t!("org-merge-rival-bids", call = call))),
+        None => Ok(()),
+    }
+}
+
+/// Moves the postings and logs each as changed, so every node's index shows the
+/// survivor's name beside them.
+async fn move_postings(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    absorbed_id: i64,
+    survivor_id: i64,
+) -> CoreResult<usize> {
+    let ids = super::postings_of(conn, kind, absorbed_id).await?;
+    match kind {
+        PostingKind::Need => {
+            need::Entity::update_many()
+                .col_expr(need::Column::OrgId, Expr::value(survivor_id))
+                .filter(need::Column::OrgId.eq(absorbed_id))
+                .exec(conn)
+                .await?;
+        }
+        PostingKind::Achievement => {
+            achievement::Entity::update_many()
+                .col_expr(achievement::Column::OrgId, Expr::value(survivor_id))
+                .filter(achievement::Column::OrgId.eq(absorbed_id))
+                .exec(conn)
+                .await?;
+        }
+    }
+    changes::record_many(conn, kind, &ids).await?;
+    Ok(ids.len())
+}
+
+/// A broker assigned to both keeps one assignment, the survivor's.
+async fn move_broker_assignments(
+    conn: &impl ConnectionTrait,
+    absorbed_id: i64,
+    survivor_id: i64,
+) -> CoreResult<()> {
+    let brokers_of_survivor: Vec<i64> = broker_assignment::Entity::find()
+        .select_only()
+        .column(broker_assignment::Column::BrokerUserId)
+        .filter(broker_assignment::Column::OrganisationId.eq(survivor_id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    broker_assignment::Entity::delete_many()
+        .filter(broker_assignment::Column::OrganisationId.eq(absorbed_id))
+        .filter(broker_assignment::Column::BrokerUserId.is_in(brokers_of_survivor))
+        .exec(conn)
+        .await?;
+    broker_assignment::Entity::update_many()
+        .col_expr(
+            broker_assignment::Column::OrganisationId,
+            Expr::value(survivor_id),
+        )
+        .filter(broker_assignment::Column::OrganisationId.eq(absorbed_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}

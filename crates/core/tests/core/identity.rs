@@ -1,0 +1,321 @@
+//! Organisation identity against a stranger who registers first: a self-registered
+//! organisation is provisional, the bureau's imports never attach rows to it, the
+//! conflict is shown to the bureau, and merging it gives the stranger nothing.
+
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait};
+use techmatch_core::ErrorKind;
+use techmatch_core::accounts::Role;
+use techmatch_core::entities::{audit, organisation, webhook};
+use techmatch_core::posting::{OrgKind, PostingKind};
+use techmatch_core::services::import::import_needs;
+use techmatch_core::services::organisations::{self, Registration};
+use techmatch_core::services::postings;
+use techmatch_core::services::users::{self, NewUser, User};
+use techmatch_core::testing::on_each_backend;
+
+use super::{catalogue, csv};
+
+const COMPANY: &str = "晋阳县华钙纳米材料有限公司";
+/// A code that passes the GB 32100 check.
+const COMPANY_USCC: &str = "91350100M000100Y43";
+
+async fn register(
+    conn: &impl sea_orm::ConnectionTrait,
+    email: &str,
+    org_name: &str,
+    uscc: Option<&str>,
+) -> User {
+    let new = NewUser {
+        email: email.to_owned(),
+        password: "a-good-password".to_owned(),
+        display_name: "某人".to_owned(),
+        role: Role::Enterprise,
+        organisation: Some(users::org_ref(org_name, OrgKind::Enterprise, uscc).unwrap()),
+    };
+    users::create(conn, &new, "x".to_owned(), false)
+        .await
+        .unwrap()
+}
+
+async fn org(conn: &impl sea_orm::ConnectionTrait, id: i64) -> Option<organisation::Model> {
+    organisation::Entity::find_by_id(id)
+        .one(conn)
+        .await
+        .unwrap()
+}
+
+fn company_list() -> String {
+    format!(
+        "需求编号,需求名称,企业名称,统一社会信用代码,是否保密\n\
+         HG-1,纳米碳酸钙表面改性,{COMPANY},{COMPANY_USCC},否\n\
+         HG-2,高纯氧化钙煅烧工艺,{COMPANY},{COMPANY_USCC},是\n"
+    )
+}
+
+#[tokio::test]
+async fn a_stranger_registering_first_gets_a_provisional_organisation_the_import_never_touches() {
+    on_each_backend(|db| async move {
+        let stranger = register(
+            &db.conn,
+            "stranger@example.com",
+            COMPANY,
+            Some(COMPANY_USCC),
+        )
+        .await;
+        let claimed = stranger.org_id.unwrap();
+        assert!(
+            stranger.org_confirmed,
+            "the registrant runs their own provisional organisation"
+        );
+        let provisional = org(&db.conn, claimed).await.unwrap();
+        assert!(provisional.provisional && !provisional.verified);
+
+        let report = import_needs(&db.conn, csv(&company_list()), &catalogue())
+            .await
+            .unwrap();
+        assert_eq!(report.created, 2, "{:?}", report.problems);
+        for id in ["HG-1", "HG-2"] {
+            let need = postings::view_by_external_id(&db.conn, PostingKind::Need, id)
+                .await
+                .unwrap();
+            let owner = need.org_id.unwrap();
+            assert_ne!(
+                owner, claimed,
+                "{id}: the company's posting went to the stranger"
+            );
+            assert!(!org(&db.conn, owner).await.unwrap().provisional);
+        }
+        let registry_id = postings::view_by_external_id(&db.conn, PostingKind::Need, "HG-1")
+            .await
+            .unwrap()
+            .org_id
+            .unwrap();
+
+        let conflicts = organisations::conflicts(&db.conn).await.unwrap();
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0].provisional.id, claimed);
+        assert_eq!(conflicts[0].other.id, registry_id);
+        assert_eq!(conflicts[0].shared, "uscc");
+
+        // The real staff, registering now, land in the registry organisation unconfirmed.
+        let staff = register(&db.conn, "staff@example.com", COMPANY, None).await;
+        assert_eq!(staff.org_id, Some(registry_id));
+        assert!(!staff.org_confirmed);
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_look_alike_name_with_the_real_code_claims_nothing() {
+    on_each_backend(|db| async move {
+        let look_alike = "晋阳县华钙纳米材料有限責任公司";
+        let stranger = register(
+            &db.conn,
+            "stranger@example.com",
+            look_alike,
+            Some(COMPANY_USCC),
+        )
+        .await;
+        import_needs(&db.conn, csv(&company_list()), &catalogue())
+            .await
+            .unwrap();
+        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "HG-1")
+            .await
+            .unwrap();
+        assert_ne!(need.org_id, stranger.org_id);
+        assert_eq!(need.org_name.as_deref(), Some(COMPANY));
+
+        // Registering again after the import, the code leads to the registry: unconfirmed.
+        let second = register(
+            &db.conn,
+            "second@example.com",
+            look_alike,
+            Some(COMPANY_USCC),
+        )
+        .await;
+        assert_eq!(second.org_id, need.org_id);
+        assert!(!second.org_confirmed);
+        let registry = org(&db.conn, need.org_id.unwrap()).await.unwrap();
+        assert_eq!(registry.name, COMPANY, "a registration renamed nothing");
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn registration_never_writes_a_code_onto_an_existing_organisation() {
+    on_each_backend(|db| async move {
+        let list = format!("需求编号,需求名称,企业名称\nHG-1,纳米碳酸钙表面改性,{COMPANY}\n");
+        import_needs(&db.conn, csv(&list), &catalogue())
+            .await
+            .unwrap();
+        let before = organisation::Entity::find().all(&db.conn).await.unwrap();
+        let stranger = register(
+            &db.conn,
+            "stranger@example.com",
+            COMPANY,
+            Some(COMPANY_USCC),
+        )
+        .await;
+        assert!(!stranger.org_confirmed);
+        let after = organisation::Entity::find().all(&db.conn).await.unwrap();
+        assert_eq!(before, after, "the registry is as the bureau left it");
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn verifying_a_duplicate_is_refused_and_merging_it_gives_the_stranger_nothing() {
+    on_each_backend(|db| async move {
+        let stranger = register(&db.conn, "stranger@example.com", COMPANY, None).await;
+        let claimed = stranger.org_id.unwrap();
+        webhook::ActiveModel {
+            org_id: Set(claimed),
+            url: Set("https://hooks.example.com/stranger".to_owned()),
+            format: Set("generic".to_owned()),
+            secret: Set(Some("s".repeat(32))),
+            kinds: Set("posting_decided".to_owned()),
+            active: Set(true),
+            created_by: Set(stranger.id),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&db.conn)
+        .await
+        .unwrap();
+        import_needs(&db.conn, csv(&company_list()), &catalogue())
+            .await
+            .unwrap();
+        let registry_id = postings::view_by_external_id(&db.conn, PostingKind::Need, "HG-1")
+            .await
+            .unwrap()
+            .org_id
+            .unwrap();
+
+        let verified = organisations::verify(&db.conn, claimed, COMPANY_USCC, "王科长", None).await;
+        let error = verified.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Conflict, "{error}");
+        assert!(org(&db.conn, claimed).await.unwrap().provisional);
+
+        let refused = organisations::merge(&db.conn, 1, registry_id, claimed)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refused.kind(),
+            ErrorKind::Invalid,
+            "the survivor must be a registry organisation"
+        );
+        let refused = organisations::merge(&db.conn, 1, claimed, claimed)
+            .await
+            .unwrap_err();
+        assert_eq!(refused.kind(), ErrorKind::Invalid);
+
+        let txn = db.conn.begin().await.unwrap();
+        let outcome = organisations::merge(&txn, 1, claimed, registry_id)
+            .await
+            .unwrap();
+        txn.commit().await.unwrap();
+        assert_eq!((outcome.members, outcome.webhooks_dropped), (1, 1));
+        assert!(org(&db.conn, claimed).await.is_none());
+        let moved = users::get(&db.conn, stranger.id).await.unwrap();
+        assert_eq!(moved.org_id, Some(registry_id));
+        assert!(
+            !moved.org_confirmed,
+            "the stranger must be confirmed by the bureau like anyone"
+        );
+        assert_eq!(webhook::Entity::find().count(&db.conn).await.unwrap(), 0);
+        let audited = audit::Entity::find().all(&db.conn).await.unwrap();
+        assert!(
+            audited
+                .iter()
+                .any(|a| a.action == "org.merge" && a.entity_id == registry_id),
+            "{audited:?}"
+        );
+        assert!(organisations::conflicts(&db.conn).await.unwrap().is_empty());
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_genuine_new_company_is_verified_into_the_registry() {
+    on_each_backend(|db| async move {
+        let founder = register(&db.conn, "founder@example.com", "汾河新创科技有限公司", None).await;
+        let id = founder.org_id.unwrap();
+        assert!(matches!(
+            organisations::register(
+                &db.conn,
+                &users::org_ref("汾河新创科技有限公司", OrgKind::Enterprise, None).unwrap()
+            )
+            .await
+            .unwrap(),
+            Registration::Existing(existing) if existing == id
+        ));
+        organisations::verify(&db.conn, id, COMPANY_USCC, "王科长", None).await.unwrap();
+        let verified = org(&db.conn, id).await.unwrap();
+        assert!(verified.verified && !verified.provisional);
+        // Now the bureau's list finds it by its code.
+        let list = format!("需求编号,需求名称,企业名称,统一社会信用代码\nX-1,一,汾河新创科技有限公司,{COMPANY_USCC}\n");
+        import_needs(&db.conn, csv(&list), &catalogue()).await.unwrap();
+        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "X-1").await.unwrap();
+        assert_eq!(need.org_id, Some(id));
+        assert!(need.org_verified);
+        db
+    })
+    .await;
+}
+
+/// The SQLite migration rebuilds the organisations table: an upgraded database keeps
+/// every organisation, the postings pointing at them and the foreign keys between them.
+#[tokio::test]
+async fn upgrading_keeps_every_organisation_and_its_postings() {
+    use sea_orm::{ConnectionTrait, Database};
+    use techmatch_migration::{Migrator, MigratorTrait};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    let conn = Database::connect(&url).await.unwrap();
+    conn.execute_unprepared("PRAGMA foreign_keys = ON")
+        .await
+        .unwrap();
+    let pending_after = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == "m20261207_000001_org_identity")
+        .unwrap();
+    Migrator::up(&conn, Some(u32::try_from(pending_after).unwrap()))
+        .await
+        .unwrap();
+    for sql in [
+        "INSERT INTO organisations (id, kind, name, uscc, verified, created_at) VALUES (7, 'enterprise', '晋阳老厂', '91350100M000100Y43', TRUE, '2026-01-01T00:00:00+00:00')",
+        "INSERT INTO organisations (id, kind, name, verified, created_at) VALUES (9, 'university', '三晋理工大学', FALSE, '2026-01-02T00:00:00+00:00')",
+        "INSERT INTO needs (external_id, org_id, title, description, keywords, coop_modes, confidential, status, created_at, updated_at) VALUES ('OLD-1', 7, '老需求', '', '', '', FALSE, 'published', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",
+    ] {
+        conn.execute_unprepared(sql).await.unwrap();
+    }
+    Migrator::up(&conn, None).await.unwrap();
+
+    let orgs = organisation::Entity::find().all(&conn).await.unwrap();
+    let summary: Vec<(i64, &str, bool, bool)> = orgs
+        .iter()
+        .map(|o| (o.id, o.name.as_str(), o.verified, o.provisional))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (7, "晋阳老厂", true, false),
+            (9, "三晋理工大学", false, false)
+        ]
+    );
+    let fk = conn
+        .execute_unprepared("INSERT INTO needs (external_id, org_id, title, description, keywords, coop_modes, confidential, status, created_at, updated_at) VALUES ('BAD', 999, 'x', '', '', '', FALSE, 'draft', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')")
+        .await;
+    assert!(fk.is_err(), "foreign keys hold on the rebuilt table");
+    let duplicate = conn
+        .execute_unprepared("INSERT INTO organisations (kind, name, verified, provisional, created_at) VALUES ('enterprise', '晋阳老厂', FALSE, FALSE, '2026-01-01T00:00:00+00:00')")
+        .await;
+    assert!(duplicate.is_err(), "registry names stay unique");
+    conn.execute_unprepared("INSERT INTO organisations (kind, name, verified, provisional, created_at) VALUES ('enterprise', '晋阳老厂', FALSE, TRUE, '2026-01-01T00:00:00+00:00')")
+        .await
+        .unwrap();
+}

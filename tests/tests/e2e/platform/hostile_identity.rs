@@ -1,0 +1,211 @@
+//! Organisation identity, replayed as the stranger who registers first under a company
+//! the bureau has not imported yet: through the real server and the real import
+//! command, on SQLite and PostgreSQL.
+
+use std::path::Path;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use techmatch_core::testing::{TestDb, on_each_backend};
+
+use super::{Client, DEMO_PASSWORD, MODERATOR, client};
+use crate::{Server, start_on};
+
+const COMPANY: &str = "晋阳县钙晶新材料有限公司";
+const COMPANY_USCC: &str = "91350100M000100Y43";
+
+/// Registers through the API as a new enterprise user naming `org` (and its code).
+async fn register(server: &Server, email: &str, org: &str, uscc: &str) -> (Client, Value) {
+    let mut stranger = client();
+    let (status, body) = stranger
+        .post(
+            server,
+            "/api/v1/users",
+            json!({
+                "email": email,
+                "password": "a-good-password",
+                "display_name": "冒名者",
+                "role": "enterprise",
+                "org_name": org,
+                "org_uscc": uscc,
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "register {email}: {body}");
+    stranger.csrf = body["csrf_token"].as_str().unwrap_or_default().to_owned();
+    (stranger, body)
+}
+
+/// The bureau imports the company's list with the command line, as it does.
+fn bureau_imports(data: &Path, database_url: &str) {
+    let lists = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = lists.path().join("needs.csv");
+    let list = format!(
+        "需求编号,需求名称,需求描述,企业名称,统一社会信用代码,是否保密\n\
+         GJ-1,高白度重质碳酸钙研磨工艺,需要湿法研磨与分级技术。,{COMPANY},{COMPANY_USCC},否\n\
+         GJ-2,碳酸钙晶须连续合成,保密需求：晶须长径比稳定控制。,{COMPANY},{COMPANY_USCC},是\n"
+    );
+    std::fs::write(&file, list).unwrap_or_else(|e| panic!("{e}"));
+    let output = crate::techmatch(data)
+        .args(["--database-url", database_url, "import", "needs"])
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("import: {e}"));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The bureau's view of an organisation by name (the registry's or a provisional one).
+fn orgs_named<'a>(listing: &'a Value, name: &str) -> Vec<&'a Value> {
+    listing["organisations"]
+        .as_array()
+        .map(|all| all.iter().filter(|o| o["name"] == name).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_stranger_who_registers_first_never_owns_the_company() {
+    on_each_backend(|db: TestDb| async move {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let data = dir.path().join("data");
+        let server = start_on(&data, Some(&db.url));
+        let (stranger, registered) =
+            register(&server, "stranger@example.com", COMPANY, COMPANY_USCC).await;
+        assert_eq!(registered["user"]["org_confirmed"], true, "{registered}");
+
+        bureau_imports(&data, &db.url);
+
+        // The company's postings, the confidential one included, are not the stranger's.
+        let (_, own) = stranger.get(&server, "/api/v1/me/postings").await;
+        let titles: Vec<&str> = own["postings"]
+            .as_array()
+            .map(|p| p.iter().filter_map(|p| p["title"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(
+            titles.is_empty(),
+            "the stranger sees the company's postings: {own}"
+        );
+
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let (status, listing) = moderator.get(&server, "/api/v1/organisations").await;
+        assert_eq!(status, StatusCode::OK, "{listing}");
+        let named = orgs_named(&listing, COMPANY);
+        assert_eq!(named.len(), 2, "{listing}");
+        let provisional = named.iter().find(|o| o["provisional"] == true).copied();
+        let registry = named.iter().find(|o| o["provisional"] == false).copied();
+        let (Some(provisional), Some(registry)) = (provisional, registry) else {
+            panic!("one provisional and one registry organisation: {listing}");
+        };
+        let conflicts = listing["conflicts"].as_array().cloned().unwrap_or_default();
+        assert!(
+            conflicts
+                .iter()
+                .any(|c| c["provisional"]["id"] == provisional["id"]
+                    && c["other"]["id"] == registry["id"]
+                    && c["shared"] == "uscc"),
+            "{listing}"
+        );
+
+        // Neither the stranger nor another member may merge or verify anything.
+        let path = format!("/api/v1/organisations/{}/merge", provisional["id"]);
+        let body = json!({ "into": registry["id"] });
+        let (status, _) = stranger.post(&server, &path, body.clone()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let verify = format!("/api/v1/organisations/{}/verify", provisional["id"]);
+        let (status, _) = stranger
+            .post(&server, &verify, json!({ "uscc": COMPANY_USCC }))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // The bureau cannot verify the duplicate into the registry: it must merge.
+        let (status, refused) = moderator
+            .post(&server, &verify, json!({ "uscc": COMPANY_USCC }))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+
+        let (status, merged) = moderator.post(&server, &path, body).await;
+        assert_eq!(status, StatusCode::OK, "{merged}");
+        assert_eq!(merged["members"], 1, "{merged}");
+
+        // Merged, the stranger is an unconfirmed member: still nothing to act on.
+        let (status, refused) = stranger
+            .post(
+                &server,
+                "/api/v1/me/postings",
+                super::need_body("冒名发布的需求"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+        let (status, own) = stranger.get(&server, "/api/v1/me/postings").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{own}");
+        let (_, listing) = moderator.get(&server, "/api/v1/organisations").await;
+        assert_eq!(orgs_named(&listing, COMPANY).len(), 1, "{listing}");
+        assert_eq!(listing["conflicts"].as_array().map(Vec::len), Some(0));
+        drop(server);
+        drop(dir);
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_public_sees_which_organisations_the_bureau_verified() {
+    on_each_backend(|db: TestDb| async move {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let data = dir.path().join("data");
+        let server = start_on(&data, Some(&db.url));
+        bureau_imports(&data, &db.url);
+        let anonymous = client();
+        assert!(super::searchable(&anonymous, &server, "高白度重质碳酸钙研磨工艺").await);
+        let hit = |found: &Value| {
+            found["hits"]
+                .as_array()
+                .and_then(|h| h.first())
+                .cloned()
+                .unwrap_or_default()
+        };
+        let query = "/api/v1/search?kind=needs&q=高白度重质碳酸钙研磨工艺";
+        let (_, found) = anonymous.get(&server, query).await;
+        assert_eq!(hit(&found)["org_verified"], false, "{found}");
+
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let (_, listing) = moderator.get(&server, "/api/v1/organisations").await;
+        let id = orgs_named(&listing, COMPANY)
+            .first()
+            .map(|o| o["id"].clone())
+            .unwrap_or_default();
+        let verify = format!("/api/v1/organisations/{id}/verify");
+        let (status, body) = moderator
+            .post(&server, &verify, json!({ "uscc": COMPANY_USCC }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        let mut verified = false;
+        for _ in 0..40 {
+            let (_, found) = anonymous.get(&server, query).await;
+            if hit(&found)["org_verified"] == true {
+                verified = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        assert!(verified, "the index never showed the 已核验 mark");
+        let (status, html) = {
+            let (_, found) = anonymous.get(&server, query).await;
+            let path = format!(
+                "/needs/{}",
+                hit(&found)["external_id"].as_str().unwrap_or_default()
+            );
+            let (status, html, _) = anonymous.page(&server, &path).await;
+            (status, html)
+        };
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("id=\"org-verified\""), "{html}");
+        drop(server);
+        drop(dir);
+        db
+    })
+    .await;
+}
