@@ -114,6 +114,7 @@ mod tests {
     async fn the_client_refuses_to_connect_to_a_name_resolving_to_a_listening_loopback_port() {
         // Something listens on the loopback port: only the check stands between the
         // post and it.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let client =

@@ -19,7 +19,7 @@ use techmatch_core::testing::{TestDb, on_each_backend};
 use super::webhooks::{
     ENTERPRISE, Receiver, allow_loopback, approve_the_pending_need, fixture, webhooks_of,
 };
-use super::{Client, DEMO_PASSWORD, client, need_body};
+use super::{Client, DEMO_PASSWORD, client, decoded_parts, need_body};
 use crate::{Server, start_with};
 
 const RESEARCHER: &str = "researcher@demo.techmatch";
@@ -172,14 +172,23 @@ async fn the_address_connected_to_is_checked_again_and_answers_never_reach_membe
         let server = start_with(&data, Some(&db.url), &[trusting_the_test_ca()]);
         let member = Client::login(&server, ENTERPRISE, DEMO_PASSWORD).await;
         // A new need of the enterprise is approved: its organisation is told.
-        let (status, body) = member
+        let (status, created) = member
             .post(
                 &server,
                 "/api/v1/me/postings",
                 need_body("重启后提交的需求"),
             )
             .await;
-        assert!(status.is_success(), "{body}");
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let id = created["id"].as_i64().unwrap_or_default();
+        let (status, body) = member
+            .post(
+                &server,
+                &format!("/api/v1/me/postings/{id}/actions"),
+                json!({"action": "submit"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
         approve_the_pending_need(&server).await;
         let refused = wait_for_error(&member, &server, "address not allowed").await;
         assert_eq!(refused, 2, "both webhooks refused at delivery");
@@ -276,7 +285,9 @@ async fn mail_file_with(data: &Path, needle: &str) -> String {
             .map(|entries| {
                 entries.flatten().find(|e| {
                     e.file_name().to_string_lossy().ends_with(".eml")
-                        && std::fs::read_to_string(e.path()).is_ok_and(|text| text.contains(needle))
+                        && std::fs::read_to_string(e.path()).is_ok_and(|text| {
+                            decoded_parts(&text).iter().any(|p| p.contains(needle))
+                        })
                 })
             })
             .ok()
