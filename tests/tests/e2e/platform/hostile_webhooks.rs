@@ -6,7 +6,7 @@
 //!   resolved elsewhere at registration) is refused on the address connected to;
 //! - a receiver's answer never reaches the members, only a status code;
 //! - one organisation's hanging receiver does not delay another organisation's posts;
-//! - a colleague's saved search never goes to the group chat;
+//! - a colleague's saved search, an expert's panel seat never go to the group chat;
 //! - the administrator cannot read a password-reset mail from the outbox.
 
 use std::path::Path;
@@ -16,10 +16,11 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use techmatch_core::testing::{TestDb, on_each_backend};
 
+use super::challenges::{appoint_expert, challenge_body, id_of, user_id};
 use super::webhooks::{
     ENTERPRISE, Receiver, allow_loopback, approve_the_pending_need, fixture, webhooks_of,
 };
-use super::{Client, DEMO_PASSWORD, client, decoded_parts, need_body};
+use super::{Client, DEMO_PASSWORD, MODERATOR, client, decoded_parts, need_body};
 use crate::{Server, start_with};
 
 const RESEARCHER: &str = "researcher@demo.techmatch";
@@ -353,4 +354,93 @@ async fn the_administrator_cannot_read_a_password_reset_link_in_the_outbox() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the reset mail is never shown as sent");
+}
+
+#[tokio::test]
+async fn an_expert_s_panel_seat_is_not_posted_to_their_organisation_s_group_chat() {
+    let receiver = Receiver::start().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let server = start_with(
+        &dir.path().join("data"),
+        None,
+        &[trusting_the_test_ca(), allow_loopback()],
+    );
+    // The institute the demo researcher works at has a group chat for its workflow.
+    let researcher = Client::login(&server, RESEARCHER, DEMO_PASSWORD).await;
+    let (status, body) = register(
+        &researcher,
+        &server,
+        &receiver.url("127.0.0.1", "/institute"),
+        &["workflow"],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // One of its people is appointed expert, and put on the panel of a call.
+    let admin = Client::page_login(&server, ADMIN).await;
+    let expert_email = "panel@jingu.example.cn";
+    let expert = appoint_expert(&server, &admin, expert_email, "津沽材料研究院").await;
+    let expert_id = user_id(&server, &expert).await;
+    // A confirmed member of the institute: a workflow notice for them in general
+    // would reach the group chat.
+    let (_, expert_me) = expert.get(&server, "/api/v1/me").await;
+    let (_, researcher_me) = researcher.get(&server, "/api/v1/me").await;
+    assert_eq!(expert_me["user"]["org_confirmed"], true, "{expert_me}");
+    assert_eq!(
+        expert_me["user"]["org_id"], researcher_me["user"]["org_id"],
+        "{expert_me} {researcher_me}"
+    );
+    let publisher = Client::login(&server, ENTERPRISE, DEMO_PASSWORD).await;
+    let deadline = chrono::Utc::now() + chrono::Duration::days(10);
+    let (status, created) = publisher
+        .post(
+            &server,
+            "/api/v1/challenges",
+            challenge_body(deadline, false),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let call = format!("/api/v1/challenges/{}", id_of(&created));
+    let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+    for (who, action) in [(&publisher, "submit"), (&moderator, "approve")] {
+        let (status, body) = who
+            .post(
+                &server,
+                &format!("{call}/actions"),
+                json!({"action": action}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{action}: {body}");
+    }
+    let (status, body) = moderator
+        .post(
+            &server,
+            &format!("{call}/experts"),
+            json!({"user_id": expert_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    // The expert is told, by mail.
+    let api = Client::login(&server, ADMIN, DEMO_PASSWORD).await;
+    let told = async {
+        for _ in 0..100 {
+            let (_, outbox) = api.get(&server, "/api/v1/outbox").await;
+            let sent = outbox["sent"].as_array().cloned().unwrap_or_default();
+            if sent
+                .iter()
+                .any(|n| n["address"] == expert_email && n["kind"] == "workflow")
+            {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    };
+    assert!(told.await, "the expert hears of the seat");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        receiver.to("/institute").is_empty(),
+        "the institute's group chat hears nothing of it: {:?}",
+        receiver.to("/institute").len()
+    );
 }
