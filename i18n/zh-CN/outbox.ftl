@@ -29,6 +29,8 @@ outbox-sent-empty = 还没有发送过通知。
 
 outbox-files-title = 邮件文件
 outbox-files-hint = 平台没有配置邮件服务器，通知写成 .eml 文件，保存在数据目录的 mail 目录下（最新的在前，最多 100 个）。
+outbox-mail-withheld-note = （账号邮件，含本人专用链接，不向管理员显示）
+outbox-mail-withheld = 这是发给用户本人的账号邮件（如重置密码），其中的链接只属于收件人，管理员只能看到它已发送及投递状态
 outbox-col-file = 文件
 outbox-col-size = 大小
 outbox-col-modified = 修改时间

@@ -14,6 +14,7 @@ webhook-url-too-long = Webhook 地址不能超过 { $max } 个字符
 webhook-url-invalid = Webhook 地址不是有效的网址
 webhook-url-not-https = Webhook 地址必须以 https:// 开头，平台不向未加密的 http:// 地址发送通知
 webhook-url-credentials = Webhook 地址中不能包含用户名或密码
+webhook-url-internal = Webhook 地址不能指向本机、内网或其他保留地址，请填写可从互联网访问的地址
 
 webhook-secret-required = 通用 JSON 格式必须设置签名密钥，接收方用它验证通知确实来自平台
 webhook-secret-unused = 企业微信群机器人不使用签名密钥，请留空
@@ -21,6 +22,7 @@ webhook-secret-too-long = 签名密钥不能超过 { $max } 个字符
 webhook-secret-too-short = 签名密钥至少需要 { $min } 个字符
 
 webhook-kind-account = 账号通知（如重置密码）只发给本人，不能推送到 Webhook
+webhook-kind-personal = 保存的搜索提醒只发给保存它的本人，不能推送到单位的 Webhook
 webhook-kind-unknown = 未知的通知类型：{ $kind }
 webhook-kinds-missing = 请至少选择一类通知
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use techmatch_core::services::webhook_addresses::{self, AddressPolicy};
 use techmatch_core::t;
 
 use crate::commands;
@@ -78,6 +79,33 @@ pub enum Command {
     Bench(commands::bench::BenchArgs),
     /// Load a served platform of synthetic postings with many concurrent clients.
     Loadtest(commands::loadtest::LoadtestArgs),
+}
+
+/// How webhook posts reach their receivers: the same for `serve` and `worker`, since
+/// either delivers.
+#[derive(Args, Debug, Clone)]
+pub struct WebhookArgs {
+    /// Extra trusted root certificates (PEM) for webhooks on a private network, added
+    /// to the usual roots.
+    #[arg(long, env = "TECHMATCH_WEBHOOK_CA_FILE")]
+    pub webhook_ca_file: Option<PathBuf>,
+    /// Private address ranges webhooks may reach, comma-separated CIDRs (e.g.
+    /// 10.20.0.0/16), for an intranet deployment; by default webhooks reach public
+    /// addresses only, never loopback, private, link-local or other internal ones.
+    #[arg(
+        long,
+        env = "TECHMATCH_WEBHOOK_ALLOW_PRIVATE",
+        value_delimiter = ',',
+        value_parser = webhook_addresses::parse_range
+    )]
+    pub webhook_allow_private: Vec<ipnet::IpNet>,
+}
+
+impl WebhookArgs {
+    /// The addresses webhooks may reach.
+    pub fn reach(&self) -> AddressPolicy {
+        AddressPolicy::allowing(self.webhook_allow_private.clone())
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

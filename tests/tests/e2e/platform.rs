@@ -22,6 +22,7 @@ mod dashboard;
 mod hardening;
 mod hostile_confidential;
 mod hostile_identity;
+mod hostile_webhooks;
 mod notifications;
 mod outage;
 mod outbox_pages;

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, Statement,
 };
 use serde::{Deserialize, Serialize};
 
@@ -229,17 +229,40 @@ pub async fn record_event(
     detail: Option<&str>,
     now: DateTime<Utc>,
 ) -> CoreResult<()> {
-    challenge_event::ActiveModel {
-        challenge_id: Set(challenge_id),
-        bid_id: Set(bid_id),
-        actor_user_id: Set(actor.map(|a| a.id)),
-        action: Set(action.to_owned()),
-        detail: Set(detail.map(str::to_owned)),
-        at: Set(now),
-        ..Default::default()
+    if conn.get_database_backend() == DbBackend::Postgres {
+        // The notice follower reads "every event after the one I saved", as followers
+        // of the change log do: events are numbered in commit order the same way (see
+        // `services::changes`), in one statement so that the lock is held from before
+        // the number is drawn until the commit.
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "WITH appending AS (SELECT pg_advisory_xact_lock($1)) \
+             INSERT INTO challenge_events (challenge_id, bid_id, actor_user_id, action, detail, at) \
+             SELECT $2, $3::bigint, $4::bigint, $5, $6::text, $7 FROM appending",
+            vec![
+                crate::services::changes::APPEND_LOCK.into(),
+                challenge_id.into(),
+                bid_id.into(),
+                actor.map(|a| a.id).into(),
+                action.into(),
+                detail.map(str::to_owned).into(),
+                now.into(),
+            ],
+        ))
+        .await?;
+    } else {
+        challenge_event::ActiveModel {
+            challenge_id: Set(challenge_id),
+            bid_id: Set(bid_id),
+            actor_user_id: Set(actor.map(|a| a.id)),
+            action: Set(action.to_owned()),
+            detail: Set(detail.map(str::to_owned)),
+            at: Set(now),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
     }
-    .insert(conn)
-    .await?;
     if let Some(actor) = actor {
         audit::record(
             conn,

@@ -21,8 +21,11 @@ use crate::CoreResult;
 use crate::entities::change;
 use crate::posting::PostingKind;
 
-/// The advisory lock key of the change log (an arbitrary constant, "TMCHGLOG").
-const APPEND_LOCK: i64 = 0x544D_4348_474C_4F47;
+/// The advisory lock key of the change log (an arbitrary constant, "TMCHGLOG"). The
+/// 揭榜挂帅 timeline, which the notice follower reads the same way, takes the same lock
+/// (see `challenges::record_event`): one lock, so two logs never wait on each other in
+/// opposite orders.
+pub(crate) const APPEND_LOCK: i64 = 0x544D_4348_474C_4F47;
 
 /// Appends a change for one posting.
 ///

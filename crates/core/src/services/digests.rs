@@ -1,8 +1,12 @@
 //! Digests: the notices a user chose to receive daily or weekly are held in the outbox
 //! and sent as one mail per kind and period, at 08:00 Beijing time (daily: every day;
-//! weekly: on Mondays) for everything held before then. Building a digest and marking
-//! its notices is one transaction, under a (recipient, kind, period) key, so a digest is
-//! never sent twice nor a notice lost, whichever node builds it.
+//! weekly: on Mondays) for everything held before then. Reading the held notices,
+//! building the digest and marking them is one transaction, under a (recipient, kind,
+//! period) key, so a digest is never sent twice nor a notice lost, whichever node
+//! builds it. On PostgreSQL the held notices are read `FOR UPDATE`: a notice another
+//! node releases (its recipient now wants it at once) or digests meanwhile waits for
+//! this transaction and is then left alone, so it never goes out both alone and in a
+//! digest. SQLite has one writer and needs no lock.
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc};
 use sea_orm::{
@@ -88,14 +92,15 @@ pub async fn build_due(
             // Nothing held is due yet, and the user still wants a digest.
             continue;
         }
+        let txn = conn.begin().await?;
         let notices = outbox_entry::Entity::find()
             .filter(outbox_entry::Column::Status.eq("held"))
             .filter(outbox_entry::Column::RecipientUserId.eq(user_id))
             .filter(outbox_entry::Column::Kind.eq(kind_code.as_str()))
             .order_by_asc(outbox_entry::Column::Id)
-            .all(conn)
+            .lock_exclusive()
+            .all(&txn)
             .await?;
-        let txn = conn.begin().await?;
         let frequency = preferences::frequency(&txn, user_id, kind).await?;
         let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
         match period_start(frequency, now) {
@@ -143,6 +148,7 @@ pub async fn build_due(
                         text,
                         html,
                         unsubscribe_url: first.unsubscribe_url.clone(),
+                        personal: false,
                     };
                     let key = format!("user:{user_id}|{}", notice.cause);
                     if outbox::insert(&txn, &notice, &key, "pending", now).await? {

@@ -26,5 +26,6 @@ pub mod sessions;
 pub mod settings;
 pub mod statistics;
 pub mod users;
+pub mod webhook_addresses;
 pub mod webhooks;
 pub mod workflow;

@@ -56,6 +56,20 @@ impl NoticeKind {
             NoticeKind::Account => "account",
         }
     }
+
+    /// Whether every notice of this kind concerns its recipient alone: account mails
+    /// (a password reset's link) and the alerts of a search one member saved.
+    pub fn is_personal(self) -> bool {
+        matches!(self, NoticeKind::Account | NoticeKind::SavedSearch)
+    }
+
+    /// Whether the bureau administrator may read a notice of this kind in the outbox
+    /// beyond its subject and state. An account mail carries a link that signs its
+    /// reader in as the recipient (a password reset, an appointment's first
+    /// password): the administrator sees that it was sent, never the mail.
+    pub fn shown_to_administrator(self) -> bool {
+        self != NoticeKind::Account
+    }
 }
 
 /// A mail to enqueue.
@@ -73,6 +87,16 @@ pub struct Notice {
     /// The signed one-click unsubscribe URL the mail carries in its headers, if any
     /// (see `services::preferences`).
     pub unsubscribe_url: Option<String>,
+    /// Whether it concerns its recipient alone though its kind may be told to an
+    /// organisation (an expert's panel assignment): never posted to webhooks.
+    pub personal: bool,
+}
+
+impl Notice {
+    /// Whether the notice concerns its recipient alone, by its kind or by itself.
+    pub fn is_personal(&self) -> bool {
+        self.personal || self.kind.is_personal()
+    }
 }
 
 fn message_id(dedup_key: &str) -> String {
@@ -331,6 +355,38 @@ pub async fn mark_failed(
     Ok(dead)
 }
 
+/// Gives a claimed notice back unsent, to be claimed again at `retry_at`, without
+/// counting the attempt: the worker had no room for it now (its organisation's
+/// webhooks already have as many posts in flight as they may).
+///
+/// # Errors
+/// Database errors.
+pub async fn defer(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    worker: &str,
+    retry_at: DateTime<Utc>,
+) -> CoreResult<()> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    outbox_entry::Entity::update_many()
+        .col_expr(outbox_entry::Column::Status, "pending".into())
+        .col_expr(outbox_entry::Column::NextAttemptAt, retry_at.into())
+        .col_expr(
+            outbox_entry::Column::Attempts,
+            Expr::col(outbox_entry::Column::Attempts).sub(1),
+        )
+        .col_expr(
+            outbox_entry::Column::ClaimedBy,
+            Option::<String>::None.into(),
+        )
+        .filter(outbox_entry::Column::Id.eq(id))
+        .filter(outbox_entry::Column::ClaimedBy.eq(worker))
+        .filter(outbox_entry::Column::Status.eq("sending"))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Drops a claimed notice that can no longer be delivered (its webhook was deleted or
 /// switched off): it is neither retried nor dead-lettered.
 ///
@@ -351,6 +407,35 @@ pub async fn mark_dropped(
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// Which of the notices `ids` the bureau administrator may read in full (their mail
+/// files): the ones that exist and whose kind is shown to the administrator.
+///
+/// # Errors
+/// Database errors.
+pub async fn readable_by_administrator(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+) -> CoreResult<std::collections::HashSet<i64>> {
+    use sea_orm::QuerySelect;
+    let mut readable = std::collections::HashSet::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = outbox_entry::Entity::find()
+            .select_only()
+            .column(outbox_entry::Column::Id)
+            .column(outbox_entry::Column::Kind)
+            .filter(outbox_entry::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        readable.extend(rows.into_iter().filter_map(|(id, kind)| {
+            crate::services::preferences::kind_of(&kind)
+                .filter(|k| k.shown_to_administrator())
+                .map(|_| id)
+        }));
+    }
+    Ok(readable)
 }
 
 /// The dead-lettered notices, newest first.

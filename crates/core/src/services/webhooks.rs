@@ -4,7 +4,14 @@
 //! bureau administrator) registers a URL in one of four formats: a WeCom (企业微信),
 //! DingTalk (钉钉) or Feishu/Lark (飞书) group robot, in the JSON each robot expects, or
 //! a generic JSON POST signed with HMAC-SHA256. Each webhook names the kinds of notice
-//! it takes; account notices (password resets) are personal and never leave by webhook.
+//! it takes. Personal notices (password resets, one member's saved-search alerts, an
+//! expert's panel assignment) concern their recipient alone and never leave by
+//! webhook: a group chat would show them to the whole organisation.
+//!
+//! A webhook reaches public addresses only (see `services::webhook_addresses`): its
+//! host is checked at registration and again by the worker on the address it
+//! connects to. Members read a post's outcome as a status code or a generic reason,
+//! never the receiver's answer, which could be a page of the bureau's intranet.
 //!
 //! When a notice for a member is enqueued (`outbox::enqueue`), each active webhook of
 //! the member's organisation taking its kind gets one outbox row of channel `webhook`
@@ -37,6 +44,7 @@ use crate::entities::{outbox_entry, user, webhook};
 use crate::services::audit;
 use crate::services::outbox::{Notice, NoticeKind};
 use crate::services::users::User;
+use crate::services::webhook_addresses::AddressPolicy;
 use crate::{CoreError, CoreResult, t};
 
 /// How many webhooks one organisation may have.
@@ -54,12 +62,9 @@ pub const MIN_GENERIC_SECRET_CHARS: usize = 16;
 /// WeCom refuses markdown content longer than 4096 bytes.
 const WECOM_MAX_BYTES: usize = 4096;
 
-/// The kinds of notice a webhook may take, in the order forms show them.
-pub const KINDS: [NoticeKind; 3] = [
-    NoticeKind::Workflow,
-    NoticeKind::MatchAlert,
-    NoticeKind::SavedSearch,
-];
+/// The kinds of notice a webhook may take, in the order forms show them: the ones
+/// that concern the organisation, not one member.
+pub const KINDS: [NoticeKind; 2] = [NoticeKind::Workflow, NoticeKind::MatchAlert];
 
 /// The JSON a webhook is posted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -175,11 +180,25 @@ fn view(model: webhook::Model, last: Option<outbox_entry::Model>) -> Webhook {
         last_delivery: last.map(|n| Delivery {
             status: n.status,
             attempts: n.attempts,
-            last_error: n.last_error,
+            last_error: n.last_error.as_deref().map(member_reason),
             created_at: n.created_at,
             sent_at: n.sent_at,
         }),
     }
+}
+
+/// A post's failure as a member reads it: the generic reason before any detail. The
+/// worker records no more than that; rows written by an older version may hold the
+/// receiver's answer after a colon.
+pub fn member_reason(last_error: &str) -> String {
+    last_error
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(80)
+        .collect()
 }
 
 /// Checks a webhook URL: it must parse, use HTTPS, carry no credentials and fit the
@@ -255,7 +274,7 @@ pub fn check_secret(format: Format, secret: Option<&str>) -> CoreResult<Option<S
     Ok(Some(secret.to_owned()))
 }
 
-/// Parses the kinds a webhook takes: at least one, and never account notices.
+/// Parses the kinds a webhook takes: at least one, and never personal ones.
 ///
 /// # Errors
 /// `Invalid` on the field `kinds`.
@@ -265,6 +284,9 @@ pub fn check_kinds(codes: &[String]) -> CoreResult<Vec<NoticeKind>> {
         let code = code.trim();
         if code == NoticeKind::Account.code() {
             return Err(CoreError::invalid("kinds", t!("webhook-kind-account")));
+        }
+        if code == NoticeKind::SavedSearch.code() {
+            return Err(CoreError::invalid("kinds", t!("webhook-kind-personal")));
         }
         let kind = KINDS
             .into_iter()
@@ -303,19 +325,23 @@ pub fn own_org(actor: &User) -> CoreResult<i64> {
 ///
 /// # Errors
 /// `Forbidden` unless `actor` may manage the organisation's webhooks; `Invalid` for a
-/// bad URL, format, secret or kinds; `Conflict` when the organisation has
-/// [`MAX_PER_ORG`] already; database errors.
+/// bad URL (one whose host `reach` refuses included), format, secret or kinds;
+/// `Conflict` when the organisation has [`MAX_PER_ORG`] already; database errors.
 pub async fn register(
     conn: &impl ConnectionTrait,
     actor: &User,
     org_id: i64,
     input: &WebhookInput,
+    reach: &AddressPolicy,
     now: DateTime<Utc>,
 ) -> CoreResult<Webhook> {
     if !may_manage(actor, org_id) {
         return Err(CoreError::Forbidden(t!("webhook-forbidden")));
     }
     let url = check_url(&input.url)?;
+    let parsed =
+        url::Url::parse(&url).map_err(|_| CoreError::invalid("url", t!("webhook-url-invalid")))?;
+    reach.check_url(&parsed).await?;
     let format = Format::parse(&input.format)
         .ok_or_else(|| CoreError::invalid("format", t!("webhook-format-unknown")))?;
     let secret = check_secret(format, input.secret.as_deref())?;
@@ -481,7 +507,7 @@ pub(crate) async fn fan_out(
     let Some(user_id) = notice.recipient_user_id else {
         return Ok(0);
     };
-    if notice.kind == NoticeKind::Account {
+    if notice.is_personal() {
         return Ok(0);
     }
     let Some(member) = user::Entity::find_by_id(user_id).one(conn).await? else {
@@ -736,14 +762,15 @@ pub fn request(
 
 /// Whether a webhook's answer means the post arrived: a 2xx status, and for the robots
 /// (which answer 200 to a refused message) an `errcode` (WeCom, DingTalk) or `code`
-/// (Feishu) of 0. The error says what was wrong, for the outbox's `last_error`.
+/// (Feishu) of 0. The error says what was wrong, for the outbox's `last_error`, in
+/// codes only: the answer itself is never repeated, since the members who read
+/// `last_error` would otherwise read whatever the receiver's address serves.
 ///
 /// # Errors
 /// The reason the post did not arrive.
 pub fn check_answer(format: Format, status: u16, body: &str) -> Result<(), String> {
-    let excerpt: String = body.chars().take(200).collect();
     if !(200..300).contains(&status) {
-        return Err(format!("http status {status}: {excerpt}"));
+        return Err(format!("http status {status}"));
     }
     let field = match format {
         Format::Generic => return Ok(()),
@@ -751,7 +778,7 @@ pub fn check_answer(format: Format, status: u16, body: &str) -> Result<(), Strin
         Format::Feishu => "code",
     };
     let answer: serde_json::Value =
-        serde_json::from_str(body).map_err(|_| format!("answer is not json: {excerpt}"))?;
+        serde_json::from_str(body).map_err(|_| "answer is not json".to_owned())?;
     // Older Feishu bots answer `StatusCode` instead of `code`.
     let code = answer
         .get(field)
@@ -759,8 +786,8 @@ pub fn check_answer(format: Format, status: u16, body: &str) -> Result<(), Strin
         .and_then(serde_json::Value::as_i64);
     match code {
         Some(0) => Ok(()),
-        Some(code) => Err(format!("{field} {code}: {excerpt}")),
-        None => Err(format!("answer without {field}: {excerpt}")),
+        Some(code) => Err(format!("{field} {code}")),
+        None => Err(format!("answer without {field}")),
     }
 }
 
@@ -846,10 +873,11 @@ mod tests {
     fn kinds_are_the_switchable_ones_and_at_least_one() {
         let codes = |c: &[&str]| c.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         assert_eq!(
-            check_kinds(&codes(&["saved_search", "workflow", "workflow"])).unwrap(),
-            vec![NoticeKind::Workflow, NoticeKind::SavedSearch]
+            check_kinds(&codes(&["match_alert", "workflow", "workflow"])).unwrap(),
+            vec![NoticeKind::Workflow, NoticeKind::MatchAlert]
         );
         assert!(check_kinds(&codes(&["account"])).is_err());
+        assert!(check_kinds(&codes(&["saved_search"])).is_err());
         assert!(check_kinds(&codes(&["workflow", "nonsense"])).is_err());
         assert!(check_kinds(&[]).is_err());
         assert_eq!(kinds_of("workflow,match_alert").len(), 2);
@@ -1046,7 +1074,8 @@ mod tests {
     #[test]
     fn robots_that_answer_200_with_an_error_code_have_not_taken_the_post() {
         assert!(check_answer(Format::Generic, 204, "").is_ok());
-        assert!(check_answer(Format::Generic, 500, "boom").is_err());
+        let refused = check_answer(Format::Generic, 500, "<h1>intranet secret</h1>").unwrap_err();
+        assert_eq!(refused, "http status 500");
         assert!(check_answer(Format::DingTalk, 200, r#"{"errcode":0,"errmsg":"ok"}"#).is_ok());
         let refused = check_answer(
             Format::DingTalk,
@@ -1054,7 +1083,7 @@ mod tests {
             r#"{"errcode":310000,"errmsg":"sign not match"}"#,
         )
         .unwrap_err();
-        assert!(refused.contains("310000"), "{refused}");
+        assert_eq!(refused, "errcode 310000");
         assert!(check_answer(Format::WeCom, 200, r#"{"errcode":93000}"#).is_err());
         assert!(check_answer(Format::WeCom, 200, "<html>").is_err());
         assert!(check_answer(Format::Feishu, 200, r#"{"code":0,"msg":"success"}"#).is_ok());

@@ -4,6 +4,7 @@
 mod challenge_record;
 mod challenges;
 mod hostile_lists;
+mod hostile_notices;
 mod identity;
 mod import_lists;
 mod lifecycle;

@@ -22,6 +22,7 @@ fn notice(n: usize) -> Notice {
         text: "正文".to_owned(),
         html: "<p>正文</p>".to_owned(),
         unsubscribe_url: None,
+        personal: false,
     }
 }
 

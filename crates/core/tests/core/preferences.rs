@@ -20,6 +20,7 @@ fn notice(user_id: i64, kind: NoticeKind, cause: &str) -> Notice {
         text: "正文".to_owned(),
         html: "<p>正文</p>".to_owned(),
         unsubscribe_url: None,
+        personal: false,
     }
 }
 

@@ -50,10 +50,8 @@ pub struct ServeArgs {
     /// `X-Forwarded-For` names the client, for the per-client login limit.
     #[arg(long, env = "TECHMATCH_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxy: Vec<std::net::IpAddr>,
-    /// Extra trusted root certificates (PEM) for webhooks on a private network, added
-    /// to the usual roots.
-    #[arg(long, env = "TECHMATCH_WEBHOOK_CA_FILE")]
-    pub webhook_ca_file: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub webhooks: crate::cli::WebhookArgs,
     /// Tests only: read the current time from this file (an RFC 3339 timestamp) so that
     /// deadlines can be crossed without waiting.
     #[arg(long, env = "TECHMATCH_CLOCK_FILE", hide = true)]
@@ -72,7 +70,8 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
         smtp_url: args.smtp_url,
         mail_from: args.mail_from,
         public_url: args.public_url,
-        webhook_ca_file: args.webhook_ca_file,
+        webhook_ca_file: args.webhooks.webhook_ca_file.clone(),
+        webhook_reach: args.webhooks.reach(),
         login_attempts: (
             args.login_attempts_per_email,
             args.login_attempts_per_client,

@@ -1,4 +1,5 @@
-//! `techmatch worker [--smtp-url URL] [--mail-from ADDR] [--webhook-ca-file PATH]`:
+//! `techmatch worker [--smtp-url URL] [--mail-from ADDR] [--webhook-ca-file PATH]
+//! [--webhook-allow-private CIDR]`:
 //! delivers the outbox's notices (mails and webhook posts) without serving pages, so
 //! that a deployment can run more delivery than web nodes. Any number may run beside
 //! `techmatch serve` on one PostgreSQL database: claims never overlap (see
@@ -27,10 +28,8 @@ pub struct WorkerArgs {
         default_value_t = t!("mail-default-sender")
     )]
     pub mail_from: String,
-    /// Extra trusted root certificates (PEM) for webhooks on a private network, added
-    /// to the usual roots.
-    #[arg(long, env = "TECHMATCH_WEBHOOK_CA_FILE")]
-    pub webhook_ca_file: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub webhooks: crate::cli::WebhookArgs,
     /// Tests only: read the current time from this file (an RFC 3339 timestamp), as for
     /// `serve`, so that retry delays can be crossed without waiting.
     #[arg(long, env = "TECHMATCH_CLOCK_FILE", hide = true)]
@@ -60,7 +59,8 @@ pub async fn run(
         args.smtp_url.as_deref(),
         &args.mail_from,
         data_dir,
-        args.webhook_ca_file.as_deref(),
+        args.webhooks.webhook_ca_file.as_deref(),
+        args.webhooks.reach(),
     )?;
     if let Some(dir) = deliverer.mail_dir() {
         tracing::warn!(dir = %dir.display(), "no --smtp-url: notices are written as files");

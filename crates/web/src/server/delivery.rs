@@ -1,11 +1,19 @@
 //! The outbox worker: claims due notices and delivers them. Mails go by SMTP when the
 //! platform has a mail server, else as `.eml` files under `<data dir>/mail/` so that a
 //! newcomer sees what would have been sent. Webhook posts go over HTTPS with one
-//! reqwest client per worker (see `techmatch_core::services::webhooks`).
+//! reqwest client per worker (see `techmatch_core::services::webhooks`), to permitted
+//! addresses only (see `webhook_reach`).
+//!
+//! One organisation's slow or failing webhooks must not delay anyone else's notices:
+//! webhook posts run beside the pass instead of inside it, each organisation may have
+//! at most [`IN_FLIGHT_PER_ORG`] of them under way (a post beyond that is given back
+//! and claimed again shortly), and each post has a short deadline.
 //! `techmatch serve` runs one worker; `techmatch worker` runs one alone. Any number may
 //! run against one PostgreSQL database: claims never overlap.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -15,9 +23,13 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::DatabaseConnection;
 use techmatch_core::entities::outbox_entry;
+use techmatch_core::entities::webhook;
 use techmatch_core::services::outbox;
+use techmatch_core::services::webhook_addresses::AddressPolicy;
 use techmatch_core::services::webhooks::{self, Format};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use super::webhook_reach::{self, GuardedResolver};
 use crate::clock::Clock;
 
 /// How many notices one pass claims.
@@ -27,17 +39,27 @@ const BATCH: u64 = 20;
 /// a round trip per SMTP command, plus lettre's 40 ms stall before the final `.` of
 /// every message (it writes it apart from the body, and leaves Nagle's algorithm on):
 /// about 20 mails a second, whatever the server. Sending eight at once over the
-/// transport's pooled connections (lettre keeps up to ten) also keeps a pass of slow
-/// webhooks well inside the claim lease: 20 posts that all time out take three rounds
-/// of 15 s, not twenty.
+/// transport's pooled connections (lettre keeps up to ten). Webhook posts only start
+/// here; they run on beside the pass.
 const IN_FLIGHT: usize = 8;
 
 /// How often an idle worker looks for due notices.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
 
-/// How long a webhook may take to accept the connection, and to answer in all.
-const WEBHOOK_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a webhook may take to accept the connection, and to answer in all: a
+/// robot answers in well under a second.
+const WEBHOOK_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How many posts to one organisation's webhooks are under way at once, from one
+/// worker.
+const IN_FLIGHT_PER_ORG: usize = 2;
+
+/// How many webhook posts are under way at once, from one worker.
+const WEBHOOK_IN_FLIGHT: usize = 32;
+
+/// When a post given back for want of room is claimed again.
+const BUSY_RETRY: chrono::Duration = chrono::Duration::seconds(2);
 
 /// How much of a webhook's answer is read: enough for a robot's error code.
 const WEBHOOK_ANSWER_BYTES: usize = 64 * 1024;
@@ -49,15 +71,22 @@ enum Outcome {
     Dropped(&'static str),
 }
 
-/// The client every webhook post of a worker goes through: no redirects (a webhook
-/// that moved must be registered again, and a redirect must not carry a signed post
-/// elsewhere), bounded waits, and the extra roots of `ca_file` (PEM) besides the usual
-/// ones, for receivers on a private network.
+/// The client every webhook post of a worker goes through: names resolved to the
+/// addresses `reach` permits only, no proxy (which would connect in the post's place,
+/// wherever the name points), no redirects (a webhook that moved must be registered
+/// again, and a redirect must not carry a signed post elsewhere), bounded waits, and
+/// the extra roots of `ca_file` (PEM) besides the usual ones, for receivers on a
+/// private network.
 ///
 /// # Errors
 /// An unreadable CA file, one without a certificate, or a TLS setup failure.
-pub fn webhook_client(ca_file: Option<&Path>) -> anyhow::Result<reqwest::Client> {
+pub fn webhook_client(
+    ca_file: Option<&Path>,
+    reach: AddressPolicy,
+) -> anyhow::Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
+        .dns_resolver(GuardedResolver::new(reach))
+        .no_proxy()
         .connect_timeout(WEBHOOK_CONNECT_TIMEOUT)
         .timeout(WEBHOOK_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
@@ -88,14 +117,150 @@ enum Transport {
     Files(PathBuf),
 }
 
+/// The room each organisation's webhook posts have: a permit per post under way.
+struct Budgets {
+    total: Arc<Semaphore>,
+    per_org: Mutex<HashMap<i64, Arc<Semaphore>>>,
+}
+
+/// The room one post holds while under way.
+struct Room {
+    _total: OwnedSemaphorePermit,
+    _org: OwnedSemaphorePermit,
+}
+
+impl Budgets {
+    fn new() -> Budgets {
+        Budgets {
+            total: Arc::new(Semaphore::new(WEBHOOK_IN_FLIGHT)),
+            per_org: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Room for one more post to `org_id`'s webhooks, if it has any left.
+    fn take(&self, org_id: i64) -> Option<Room> {
+        let org = {
+            let mut per_org = self.per_org.lock().unwrap_or_else(|p| p.into_inner());
+            // Organisations with nothing under way (no permit holds their semaphore)
+            // are forgotten, so the map stays as small as the posts in flight.
+            per_org.retain(|_, slots| Arc::strong_count(slots) > 1);
+            per_org
+                .entry(org_id)
+                .or_insert_with(|| Arc::new(Semaphore::new(IN_FLIGHT_PER_ORG)))
+                .clone()
+        };
+        let org = org.try_acquire_owned().ok()?;
+        let total = self.total.clone().try_acquire_owned().ok()?;
+        Some(Room {
+            _total: total,
+            _org: org,
+        })
+    }
+}
+
+/// Posts notices to webhooks: cheap to clone into each post's task.
+#[derive(Clone)]
+struct Poster {
+    http: reqwest::Client,
+    reach: AddressPolicy,
+}
+
+impl Poster {
+    /// Posts a `webhook` notice to `hook`, as its format says, signed at `now`. A
+    /// failure says what went wrong in generic words or codes only (`last_error` is
+    /// shown to the organisation's members); the detail goes to the log.
+    async fn post(
+        &self,
+        hook: &webhook::Model,
+        notice: &outbox_entry::Model,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<Outcome> {
+        let format = Format::parse(&hook.format)
+            .with_context(|| format!("unknown webhook format {}", hook.format))?;
+        let request = webhooks::request(
+            format,
+            &hook.url,
+            hook.secret.as_deref(),
+            &webhooks::Message::of(notice),
+            now,
+        )?;
+        let url = reqwest::Url::parse(&request.url).context("invalid webhook url")?;
+        webhook_reach::check_literal_host(&self.reach, &url)?;
+        let mut builder = self.http.post(url).body(request.body);
+        for (name, value) in request.headers {
+            builder = builder.header(name, value);
+        }
+        let mut response = builder
+            .send()
+            .await
+            .map_err(|error| failure(notice, error))?;
+        let status = response.status().as_u16();
+        let mut answer = Vec::new();
+        while answer.len() < WEBHOOK_ANSWER_BYTES {
+            match response
+                .chunk()
+                .await
+                .map_err(|error| failure(notice, error))?
+            {
+                Some(chunk) => answer.extend_from_slice(&chunk),
+                None => break,
+            }
+        }
+        webhooks::check_answer(format, status, &String::from_utf8_lossy(&answer))
+            .map_err(anyhow::Error::msg)?;
+        Ok(Outcome::Sent)
+    }
+}
+
+/// A post's transport failure in generic words, its detail logged. The URL may hold a
+/// robot's access token: the log goes without it.
+fn failure(notice: &outbox_entry::Model, error: reqwest::Error) -> anyhow::Error {
+    let error = error.without_url();
+    let reason = if webhook_reach::is_refused(&error) {
+        "address not allowed"
+    } else if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "connection failed"
+    } else {
+        "request failed"
+    };
+    tracing::info!(id = notice.id, reason, error = ?error, "webhook post failed");
+    anyhow::Error::msg(reason)
+}
+
+/// Records the outcome of a claimed notice's delivery, if `worker` still holds it.
+async fn record(
+    db: &DatabaseConnection,
+    notice: &outbox_entry::Model,
+    worker: &str,
+    outcome: anyhow::Result<Outcome>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    match outcome {
+        Ok(Outcome::Sent) => {
+            outbox::mark_sent(db, notice.id, worker, now).await?;
+        }
+        Ok(Outcome::Dropped(reason)) => {
+            outbox::mark_dropped(db, notice.id, worker, reason).await?;
+            tracing::info!(id = notice.id, reason, "notice dropped");
+        }
+        Err(error) => {
+            let dead = outbox::mark_failed(db, notice, worker, &format!("{error:#}"), now).await?;
+            tracing::warn!(id = notice.id, channel = %notice.channel, attempts = notice.attempts, dead, %error, "notice not delivered");
+        }
+    }
+    Ok(())
+}
+
 /// Delivers notices for one worker.
 pub struct Deliverer {
     transport: Transport,
     from: Mailbox,
-    /// Posts to webhooks.
-    http: reqwest::Client,
+    poster: Poster,
+    budgets: Arc<Budgets>,
     /// Names this worker's claims: host, process and a random part.
-    worker: String,
+    worker: Arc<str>,
 }
 
 impl Deliverer {
@@ -106,6 +271,7 @@ impl Deliverer {
         from: &str,
         data_dir: &Path,
         webhook_ca_file: Option<&Path>,
+        webhook_reach: AddressPolicy,
     ) -> anyhow::Result<Deliverer> {
         let transport = match smtp_url {
             Some(url) => {
@@ -118,8 +284,12 @@ impl Deliverer {
         Ok(Deliverer {
             transport,
             from: from.parse().context("invalid sender address")?,
-            http: webhook_client(webhook_ca_file)?,
-            worker: format!("{host}:{}:{random}", std::process::id()),
+            poster: Poster {
+                http: webhook_client(webhook_ca_file, webhook_reach.clone())?,
+                reach: webhook_reach,
+            },
+            budgets: Arc::new(Budgets::new()),
+            worker: format!("{host}:{}:{random}", std::process::id()).into(),
         })
     }
 
@@ -178,53 +348,6 @@ impl Deliverer {
         Ok(())
     }
 
-    /// Posts a `webhook` notice to its webhook, as the webhook's format says, signed at
-    /// `now`.
-    async fn post(
-        &self,
-        db: &DatabaseConnection,
-        notice: &outbox_entry::Model,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> anyhow::Result<Outcome> {
-        let Some(webhook_id) = notice.webhook_id else {
-            return Ok(Outcome::Dropped("webhook notice without a webhook"));
-        };
-        let Some(hook) = webhooks::deliverable(db, webhook_id).await? else {
-            return Ok(Outcome::Dropped("webhook deleted or inactive"));
-        };
-        let format = Format::parse(&hook.format)
-            .with_context(|| format!("unknown webhook format {}", hook.format))?;
-        let request = webhooks::request(
-            format,
-            &hook.url,
-            hook.secret.as_deref(),
-            &webhooks::Message::of(notice),
-            now,
-        )?;
-        let mut builder = self.http.post(&request.url).body(request.body);
-        for (name, value) in request.headers {
-            builder = builder.header(name, value);
-        }
-        // The URL may hold a robot's access token: errors, which the outbox page shows,
-        // go without it.
-        let mut response = builder.send().await.map_err(reqwest::Error::without_url)?;
-        let status = response.status().as_u16();
-        let mut answer = Vec::new();
-        while answer.len() < WEBHOOK_ANSWER_BYTES {
-            match response
-                .chunk()
-                .await
-                .map_err(reqwest::Error::without_url)?
-            {
-                Some(chunk) => answer.extend_from_slice(&chunk),
-                None => break,
-            }
-        }
-        webhooks::check_answer(format, status, &String::from_utf8_lossy(&answer))
-            .map_err(anyhow::Error::msg)?;
-        Ok(Outcome::Sent)
-    }
-
     /// One pass: claims due notices and delivers them. Returns how many were claimed.
     ///
     /// # Errors
@@ -250,37 +373,60 @@ impl Deliverer {
 
     /// Delivers one claimed notice by its channel and records the outcome at once, so
     /// that a worker that dies in the middle of a pass resends only what it had not
-    /// recorded.
+    /// recorded. A webhook post goes on in its own task, so that the pass, and the
+    /// mail of the next one, never wait for a slow receiver.
     async fn deliver_and_record(
         &self,
         db: &DatabaseConnection,
         notice: &outbox_entry::Model,
         clock: &Clock,
     ) -> anyhow::Result<()> {
-        let outcome = match notice.channel.as_str() {
-            "webhook" => self.post(db, notice, clock.now()).await,
-            _ => self.deliver(notice).await.map(|()| Outcome::Sent),
-        };
-        match outcome {
-            Ok(Outcome::Sent) => {
-                outbox::mark_sent(db, notice.id, &self.worker, clock.now()).await?;
-            }
-            Ok(Outcome::Dropped(reason)) => {
-                outbox::mark_dropped(db, notice.id, &self.worker, reason).await?;
-                tracing::info!(id = notice.id, reason, "notice dropped");
-            }
-            Err(error) => {
-                let dead = outbox::mark_failed(
-                    db,
-                    notice,
-                    &self.worker,
-                    &format!("{error:#}"),
-                    clock.now(),
-                )
-                .await?;
-                tracing::warn!(id = notice.id, channel = %notice.channel, attempts = notice.attempts, dead, %error, "notice not delivered");
-            }
+        if notice.channel == "webhook" {
+            return self.start_post(db, notice, clock).await;
         }
+        let outcome = self.deliver(notice).await.map(|()| Outcome::Sent);
+        record(db, notice, &self.worker, outcome, clock.now()).await
+    }
+
+    /// Starts the post of a claimed `webhook` notice when its organisation has room,
+    /// or gives it back to be claimed again shortly.
+    async fn start_post(
+        &self,
+        db: &DatabaseConnection,
+        notice: &outbox_entry::Model,
+        clock: &Clock,
+    ) -> anyhow::Result<()> {
+        let Some(webhook_id) = notice.webhook_id else {
+            let outcome = Ok(Outcome::Dropped("webhook notice without a webhook"));
+            return record(db, notice, &self.worker, outcome, clock.now()).await;
+        };
+        let Some(hook) = webhooks::deliverable(db, webhook_id).await? else {
+            let outcome = Ok(Outcome::Dropped("webhook deleted or inactive"));
+            return record(db, notice, &self.worker, outcome, clock.now()).await;
+        };
+        let Some(room) = self.budgets.take(hook.org_id) else {
+            outbox::defer(db, notice.id, &self.worker, clock.now() + BUSY_RETRY).await?;
+            tracing::debug!(
+                id = notice.id,
+                org = hook.org_id,
+                "webhook post deferred: no room"
+            );
+            return Ok(());
+        };
+        let poster = self.poster.clone();
+        let (db, notice, clock, worker) = (
+            db.clone(),
+            notice.clone(),
+            clock.clone(),
+            self.worker.clone(),
+        );
+        tokio::spawn(async move {
+            let _room = room;
+            let outcome = poster.post(&hook, &notice, clock.now()).await;
+            if let Err(error) = record(&db, &notice, &worker, outcome, clock.now()).await {
+                tracing::warn!(id = notice.id, %error, "webhook outcome not recorded");
+            }
+        });
         Ok(())
     }
 

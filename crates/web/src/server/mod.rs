@@ -34,6 +34,7 @@ mod searches_pages;
 mod security_headers;
 mod settings_pages;
 mod upload;
+mod webhook_reach;
 mod webhooks_pages;
 mod workspace_api;
 mod workspace_pages;
@@ -47,6 +48,8 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tower_http::services::ServeDir;
+
+use techmatch_core::services::webhook_addresses::AddressPolicy;
 
 use crate::app::App;
 use crate::clock::Clock;
@@ -63,6 +66,8 @@ pub struct Shared {
     pub clock: Clock,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The addresses webhooks may reach, checked when one is registered.
+    pub webhook_reach: AddressPolicy,
 }
 
 /// How the server reaches the outside world.
@@ -74,6 +79,8 @@ pub struct ServerOptions {
     pub public_url: Option<String>,
     /// Extra trusted roots (PEM) for webhooks on a private network.
     pub webhook_ca_file: Option<std::path::PathBuf>,
+    /// The addresses webhooks may reach.
+    pub webhook_reach: AddressPolicy,
     pub clock: Clock,
     /// Login attempts per minute per email address and per client address.
     pub login_attempts: (u32, u32),
@@ -540,6 +547,7 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
         public_url,
         clock: options.clock.clone(),
         trusted_proxies: options.trusted_proxies.clone(),
+        webhook_reach: options.webhook_reach.clone(),
     });
     // Sets where the 揭榜挂帅 notices start (the newest step so far) before anyone can act.
     notices::challenge_events(&app.db, &app.public_url, app.clock.now()).await?;
@@ -552,6 +560,7 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
         &options.mail_from,
         &app.data_dir,
         options.webhook_ca_file.as_deref(),
+        options.webhook_reach.clone(),
     )?;
     let outbox_worker = tokio::spawn(deliverer.run(app.db.clone(), app.clock.clone()));
     let service = router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();

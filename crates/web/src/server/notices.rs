@@ -88,6 +88,7 @@ pub(super) async fn notice_for(
         text,
         html,
         unsubscribe_url,
+        personal: false,
     })
 }
 
@@ -364,11 +365,12 @@ pub async fn challenge_events(
     for event in &events {
         let (publisher, every_bidder, own_bidder) = audience(&event.action);
         let found = challenges::model(conn, event.challenge_id).await?;
-        let mut recipients: Vec<(User, String)> = Vec::new();
+        // Each recipient with their link, and whether the step concerns them alone.
+        let mut recipients: Vec<(User, String, bool)> = Vec::new();
         let challenge_link = format!("{base_url}/challenges/{}", found.id);
         if publisher {
             for user in users::members_of(conn, found.publisher_org_id).await? {
-                recipients.push((user, challenge_link.clone()));
+                recipients.push((user, challenge_link.clone(), false));
             }
         }
         let all_bids = bids::of_challenge(conn, found.id).await?;
@@ -378,7 +380,7 @@ pub async fn challenge_events(
             if concerned {
                 let link = format!("{base_url}/bids/{}", bid.id);
                 for user in users::members_of(conn, bid.lead_org_id).await? {
-                    recipients.push((user, link.clone()));
+                    recipients.push((user, link.clone(), false));
                 }
             }
         }
@@ -388,10 +390,13 @@ pub async fn challenge_events(
                 .all(conn)
                 .await?;
             let named: Option<i64> = event.detail.as_deref().and_then(|d| d.parse().ok());
+            // A panel seat is the expert's own business, not their organisation's: it
+            // never reaches the organisation's group chat.
             for seat in experts.iter().filter(|e| Some(e.expert_user_id) == named) {
                 recipients.push((
                     users::get(conn, seat.expert_user_id).await?,
                     format!("{base_url}/expert"),
+                    true,
                 ));
             }
         }
@@ -402,7 +407,7 @@ pub async fn challenge_events(
             step = step.as_str()
         );
         let cause = format!("challenge-event:{}", event.id);
-        for (user, link) in &recipients {
+        for (user, link, personal) in &recipients {
             // The actor knows what they did.
             if event.actor_user_id == Some(user.id) || user.suspended {
                 continue;
@@ -414,18 +419,21 @@ pub async fn challenge_events(
                 step = step.as_str(),
                 link = link.as_str()
             );
-            let notice = notice_for(
-                conn,
-                base_url,
-                user,
-                NoticeKind::Workflow,
-                &cause,
-                &subject,
-                text,
-                link,
-                now,
-            )
-            .await?;
+            let notice = Notice {
+                personal: *personal,
+                ..notice_for(
+                    conn,
+                    base_url,
+                    user,
+                    NoticeKind::Workflow,
+                    &cause,
+                    &subject,
+                    text,
+                    link,
+                    now,
+                )
+                .await?
+            };
             if outbox::enqueue(conn, &notice, now).await? {
                 told += 1;
             }

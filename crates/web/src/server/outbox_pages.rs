@@ -53,12 +53,19 @@ fn mail_dir(app: &AppState) -> PathBuf {
     app.data_dir.join("mail")
 }
 
+/// The outbox id a mail file is named after.
+fn notice_id_of(name: &str) -> Option<i64> {
+    name.get(..8).and_then(|digits| digits.parse().ok())
+}
+
 /// One `.eml` file written without a mail server.
 #[derive(Debug, Clone)]
 pub struct MailFile {
     pub name: String,
     pub size: u64,
     pub modified: DateTime<Utc>,
+    /// An account mail (a password reset, an appointment): listed, never served.
+    pub withheld: bool,
 }
 
 /// The newest mail files first, at most [`MAIL_FILES`]; none when the directory does
@@ -90,6 +97,7 @@ async fn mail_files(app: &AppState) -> Result<Vec<MailFile>, WebError> {
             name,
             size: metadata.len(),
             modified,
+            withheld: true,
         });
     }
     files.sort_by(|a, b| {
@@ -98,6 +106,11 @@ async fn mail_files(app: &AppState) -> Result<Vec<MailFile>, WebError> {
             .then_with(|| b.name.cmp(&a.name))
     });
     files.truncate(MAIL_FILES);
+    let ids: Vec<i64> = files.iter().filter_map(|f| notice_id_of(&f.name)).collect();
+    let readable = outbox::readable_by_administrator(&app.db, &ids).await?;
+    for file in &mut files {
+        file.withheld = !notice_id_of(&file.name).is_some_and(|id| readable.contains(&id));
+    }
     Ok(files)
 }
 
@@ -174,14 +187,22 @@ pub async fn mail_file(
         })
         .into()
     };
-    if !is_mail_file_name(&name) {
+    let Some(id) = notice_id_of(&name).filter(|_| is_mail_file_name(&name)) else {
         return Err(not_found());
-    }
+    };
     let bytes = match tokio::fs::read(mail_dir(&app).join(&name)).await {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Err(not_found()),
         Err(error) => return Err(WebError::from(CoreError::from(error)).into()),
     };
+    // An account mail's link would sign the administrator in as its recipient.
+    if !outbox::readable_by_administrator(&app.db, &[id])
+        .await
+        .map_err(WebError::from)?
+        .contains(&id)
+    {
+        return Err(WebError::from(CoreError::Forbidden(t!("outbox-mail-withheld"))).into());
+    }
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     Ok((
@@ -261,6 +282,7 @@ mod tests {
     #[test]
     fn only_the_worker_s_file_names_are_served() {
         assert!(is_mail_file_name("00000042.eml"));
+        assert_eq!(super::notice_id_of("00000042.eml"), Some(42));
         for name in [
             "x.eml",
             "../techmatch.db",

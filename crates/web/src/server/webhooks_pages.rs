@@ -186,7 +186,8 @@ impl WebhookForm {
 async fn register(app: &AppState, user: &User, input: &WebhookInput) -> Result<Webhook, WebError> {
     let org = webhooks::own_org(user)?;
     let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let created = webhooks::register(&txn, user, org, input, app.clock.now()).await?;
+    let created =
+        webhooks::register(&txn, user, org, input, &app.webhook_reach, app.clock.now()).await?;
     txn.commit().await.map_err(CoreError::from)?;
     Ok(created)
 }
@@ -250,20 +251,22 @@ pub async fn delete(
 /// A webhook to register through the API.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewWebhook {
-    /// An https:// URL without credentials, at most 500 characters.
+    /// An https:// URL without credentials, at most 500 characters, whose host is or
+    /// resolves to public addresses only (unless the operator allowed a private range).
     pub url: String,
     /// `wecom`, `dingtalk`, `feishu` or `generic`.
     pub format: String,
     /// Required for `generic` (at least 16 characters), optional for `dingtalk` and
     /// `feishu` (their robots' signing secret), refused for `wecom`.
     pub secret: Option<String>,
-    /// The kinds of notice it receives: `workflow`, `match_alert`, `saved_search`.
+    /// The kinds of notice it receives: `workflow`, `match_alert` (personal kinds,
+    /// `account` and `saved_search`, are refused).
     pub kinds: Vec<String>,
 }
 
 /// `GET /api/v1/me/webhooks`.
 #[utoipa::path(get, path = "/api/v1/me/webhooks", tag = "webhooks",
-    responses((status = 200, description = "The webhooks of the user's organisation, oldest first: id, url, format, has_secret (the secret itself is never returned), kinds, active, created_at, last_delivery (status, attempts, last_error, created_at, sent_at of the newest post, or null)"),
+    responses((status = 200, description = "The webhooks of the user's organisation, oldest first: id, url, format, has_secret (the secret itself is never returned), kinds, active, created_at, last_delivery (status, attempts, last_error, created_at, sent_at of the newest post, or null; last_error is a status code or a generic reason, never the receiver's answer)"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "No organisation, or its membership is not confirmed", body = ErrorBody)))]
 pub async fn api_list(
@@ -281,7 +284,7 @@ pub async fn api_list(
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "No organisation, or its membership is not confirmed", body = ErrorBody),
         (status = 409, description = "The organisation has 10 webhooks already", body = ErrorBody),
-        (status = 422, description = "Not an https:// URL, credentials in the URL, an unknown format or kind, a missing or useless secret", body = ErrorBody)))]
+        (status = 422, description = "Not an https:// URL, credentials in the URL, a host on loopback, a private or other internal network, an unknown or personal kind, an unknown format, a missing or useless secret", body = ErrorBody)))]
 pub async fn api_create(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,

@@ -4,9 +4,10 @@
 //! An organisation of two members hears of a cause once per webhook; the generic
 //! format's HMAC signature and DingTalk's signed query verify; a receiver that fails
 //! gets the post again after the backoff (the server's clock moves through its clock
-//! file), and then only once more.
+//! file), and then only once more. The receiver listens on loopback, so the server is
+//! started with the operator's flag allowing webhooks to reach it.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,18 +27,18 @@ use super::challenges::{TestClock, path_text};
 use super::{Client, DEMO_PASSWORD, MODERATOR, first_user_with};
 use crate::{Server, start_with};
 
-const ENTERPRISE: &str = "enterprise@demo.techmatch";
+pub(super) const ENTERPRISE: &str = "enterprise@demo.techmatch";
 const DEMO_ENTERPRISE_ORG: &str = "晋阳县华钙纳米材料有限公司";
 const GENERIC_SECRET: &str = "generic-secret-0123456789";
 const DINGTALK_SECRET: &str = "SECdingtalk0123456789";
 
-fn fixture(name: &str) -> String {
+pub(super) fn fixture(name: &str) -> String {
     format!("{}/fixtures/webhook-tls/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// One request the receiver got.
 #[derive(Debug, Clone)]
-struct Received {
+pub(super) struct Received {
     /// Path and query, as sent.
     target: String,
     /// Header names in lower case.
@@ -62,14 +63,24 @@ type Answer = (u16, String);
 /// with the queued failures first, then `200 {"errcode":0,"errmsg":"ok"}` (what a
 /// robot says; a generic receiver ignores the body).
 #[derive(Clone, Default)]
-struct Receiver {
-    port: u16,
+pub(super) struct Receiver {
+    pub(super) port: u16,
     received: Arc<Mutex<Vec<Received>>>,
     failures: Arc<Mutex<HashMap<String, VecDeque<Answer>>>>,
+    /// Paths whose requests are recorded and never answered.
+    hanging: Arc<Mutex<HashSet<String>>>,
+}
+
+/// What the server must be told to reach a receiver on loopback.
+pub(super) fn allow_loopback() -> (&'static str, String) {
+    (
+        "TECHMATCH_WEBHOOK_ALLOW_PRIVATE",
+        "127.0.0.0/8,::1".to_owned(),
+    )
 }
 
 impl Receiver {
-    async fn start() -> Receiver {
+    pub(super) async fn start() -> Receiver {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let certs: Vec<CertificateDer<'static>> =
             CertificateDer::pem_file_iter(fixture("server.pem"))
@@ -151,10 +162,19 @@ impl Receiver {
             .get_mut(request.path())
             .and_then(VecDeque::pop_front)
             .unwrap_or((200, r#"{"errcode":0,"errmsg":"ok"}"#.to_owned()));
+        let hangs = self
+            .hanging
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(request.path());
         self.received
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(request);
+        if hangs {
+            tokio::time::sleep(Duration::from_secs(120)).await;
+            return;
+        }
         let response = format!(
             "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
             answer.len()
@@ -164,8 +184,16 @@ impl Receiver {
         let _ = stream.shutdown().await;
     }
 
+    /// Requests to `path` are never answered.
+    pub(super) fn hang_on(&self, path: &str) {
+        self.hanging
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path.to_owned());
+    }
+
     /// The next request to `path` is answered with `status` and `body`.
-    fn fail_once(&self, path: &str, status: u16, body: &str) {
+    pub(super) fn fail_once(&self, path: &str, status: u16, body: &str) {
         self.failures
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -174,7 +202,7 @@ impl Receiver {
             .push_back((status, body.to_owned()));
     }
 
-    fn to(&self, path: &str) -> Vec<Received> {
+    pub(super) fn to(&self, path: &str) -> Vec<Received> {
         self.received
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -185,7 +213,7 @@ impl Receiver {
     }
 
     /// Waits until `path` got `n` requests.
-    async fn wait_for(&self, path: &str, n: usize) -> Vec<Received> {
+    pub(super) async fn wait_for(&self, path: &str, n: usize) -> Vec<Received> {
         for _ in 0..100 {
             let got = self.to(path);
             if got.len() >= n {
@@ -199,7 +227,7 @@ impl Receiver {
         );
     }
 
-    fn url(&self, host: &str, path: &str) -> String {
+    pub(super) fn url(&self, host: &str, path: &str) -> String {
         format!("https://{host}:{}{path}", self.port)
     }
 }
@@ -260,7 +288,7 @@ async fn second_member(server: &Server) {
 }
 
 /// Approves the demo's pending need; returns its title.
-async fn approve_the_pending_need(server: &Server) -> String {
+pub(super) async fn approve_the_pending_need(server: &Server) -> String {
     let moderator = Client::login(server, MODERATOR, DEMO_PASSWORD).await;
     let (_, queue) = moderator.get(server, "/api/v1/moderation/queue").await;
     let pending = queue["postings"]
@@ -279,7 +307,7 @@ async fn approve_the_pending_need(server: &Server) -> String {
     pending["title"].as_str().unwrap_or_default().to_owned()
 }
 
-async fn webhooks_of(member: &Client, server: &Server) -> Vec<Value> {
+pub(super) async fn webhooks_of(member: &Client, server: &Server) -> Vec<Value> {
     let (status, listed) = member.get(server, "/api/v1/me/webhooks").await;
     assert_eq!(status, StatusCode::OK, "{listed}");
     listed["webhooks"].as_array().cloned().unwrap_or_default()
@@ -298,6 +326,7 @@ async fn an_organisation_s_webhooks_get_each_cause_once_signed_and_retried() {
         let env = [
             ("TECHMATCH_CLOCK_FILE", path_text(&clock.0)),
             ("TECHMATCH_WEBHOOK_CA_FILE", fixture("ca.pem")),
+            allow_loopback(),
         ];
         let server = start_with(&dir.path().join("data"), Some(&db.url), &env);
         second_member(&server).await;
@@ -537,7 +566,7 @@ async fn an_organisation_s_webhooks_get_each_cause_once_signed_and_retried() {
                     ("url", &wecom),
                     ("secret", ""),
                     ("kinds", "workflow"),
-                    ("kinds", "saved_search"),
+                    ("kinds", "match_alert"),
                 ],
             )
             .await;
@@ -545,7 +574,7 @@ async fn an_organisation_s_webhooks_get_each_cause_once_signed_and_retried() {
         let listed = webhooks_of(&enterprise, &server).await;
         assert_eq!(listed.len(), 2, "{listed:?}");
         assert_eq!(listed[1]["format"], "wecom");
-        assert_eq!(listed[1]["kinds"], json!(["workflow", "saved_search"]));
+        assert_eq!(listed[1]["kinds"], json!(["workflow", "match_alert"]));
         let status = browser
             .form(
                 &server,
