@@ -236,11 +236,14 @@ async fn a_thousand_publications_become_one_digest_per_recipient() {
     let server = start_with(&data, None, &env);
     let researcher = |i: usize| format!("r{i}@institute{i}.example.cn");
 
-    // Researchers register their institutes, whose achievements are then imported.
+    // Researchers register their institutes, which the bureau verifies; their
+    // achievements are then imported.
+    let bureau = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
     let mut achievements = String::new();
     for i in 0..INSTITUTES {
         let institute = format!("晋中第{i}材料研究所");
         let client = Client::register(&server, &researcher(i), "researcher", &institute).await;
+        super::verified_by_the_bureau(&server, &bureau, &client, i).await;
         if i < IMMEDIATE {
             let (status, body) = client
                 .send(
