@@ -4,7 +4,7 @@
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use crate::domain::Uscc;
+use crate::domain::{Uscc, check_org_name};
 use crate::entities::organisation;
 use crate::posting::{OrgKind, OrgRef};
 use crate::{CoreError, CoreResult, t};
@@ -56,6 +56,7 @@ pub async fn resolve(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<i6
             }
         },
         (None, uscc) => {
+            check_org_name(&org.name)?;
             let created = organisation::ActiveModel {
                 kind: Set(org.kind.code().to_owned()),
                 name: Set(org.name.clone()),
@@ -114,6 +115,7 @@ pub async fn accept_uscc(
     accepted_by: &str,
     reason: &str,
 ) -> CoreResult<i64> {
+    check_org_name(name)?;
     let (uscc, failure) = Uscc::parse_lenient(code)?;
     if reason.trim().is_empty() || accepted_by.trim().is_empty() {
         return Err(CoreError::invalid(

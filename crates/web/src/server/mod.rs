@@ -63,6 +63,8 @@ pub struct Shared {
     pub clock: Clock,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How many bytes of attachments one organisation may hold.
+    pub attachment_quota_bytes: u64,
 }
 
 /// How the server reaches the outside world.
@@ -79,6 +81,8 @@ pub struct ServerOptions {
     pub login_attempts: (u32, u32),
     /// Reverse proxies whose `X-Forwarded-For` header is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How many bytes of attachments one organisation may hold.
+    pub attachment_quota_bytes: u64,
 }
 
 impl Deref for Shared {
@@ -163,6 +167,7 @@ fn routes() -> Router<AppState> {
         )
         .route("/contacts/{id}", get(contacts_pages::show))
         .route("/contacts/{id}/action", post(contacts_pages::act))
+        .route("/contacts/{id}/deal", post(contacts_pages::deal))
         .route("/contacts/{id}/messages", post(contacts_pages::message))
         // The bureau.
         .route("/bureau/queue", get(bureau_pages::queue))
@@ -497,6 +502,7 @@ fn routes() -> Router<AppState> {
         )
         .route("/api/v1/contacts/{id}", get(contacts_api::show))
         .route("/api/v1/contacts/{id}/actions", post(contacts_api::act))
+        .route("/api/v1/contacts/{id}/deal", post(contacts_api::deal))
         .route(
             "/api/v1/contacts/{id}/messages",
             post(contacts_api::message),
@@ -535,6 +541,7 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
         public_url,
         clock: options.clock.clone(),
         trusted_proxies: options.trusted_proxies.clone(),
+        attachment_quota_bytes: options.attachment_quota_bytes,
     });
     // Sets where the 揭榜挂帅 notices start (the newest step so far) before anyone can act.
     notices::challenge_events(&app.db, &app.public_url, app.clock.now()).await?;
