@@ -7,34 +7,14 @@
 use std::path::Path;
 
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde_json::{Value, json};
-use techmatch_core::testing::{TestDb, on_each_backend};
 
-use super::{Client, DEMO_PASSWORD, MODERATOR, Server, need_body, published_need};
-use crate::start_with;
+use super::{
+    Client, DEMO_PASSWORD, MODERATOR, Server, need_body, on_each_database, published_need,
+};
 
 const RANGE: &str = "from=2020-01-01&to=2030-12-31";
-
-/// Runs a test against a fresh demo server on each database backend, with the
-/// database's own connection for writing around the platform.
-async fn on_each_database<F, Fut>(env: &[(&str, String)], test: F)
-where
-    F: Fn(Server, DatabaseConnection) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    on_each_backend(|db: TestDb| {
-        let test = &test;
-        async move {
-            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-            let server = start_with(&dir.path().join("data"), Some(&db.url), env);
-            test(server, db.conn.clone()).await;
-            drop(dir);
-            db
-        }
-    })
-    .await;
-}
 
 /// The confirmed deals and their 技术交易额 the statistics API counts.
 async fn counted(bureau: &Client, server: &Server) -> (i64, i64) {
@@ -265,28 +245,37 @@ async fn a_deal_counts_only_once_the_other_side_confirms_it() {
     .await;
 }
 
+/// `sql` with its `?` placeholders numbered for PostgreSQL.
+fn statement(backend: DbBackend, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
+    let mut text = String::new();
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' && backend == DbBackend::Postgres {
+            n += 1;
+            text.push_str(&format!("${n}"));
+        } else {
+            text.push(c);
+        }
+    }
+    Statement::from_sql_and_values(backend, text, values)
+}
+
 /// Writes a confirmed deal of 900,000,000,000,000 万元 straight into the database, for
 /// a contact created the same way.
 async fn write_huge_deal(conn: &DatabaseConnection, need_id: i64, achievement_id: i64) {
     let backend = conn.get_database_backend();
     let now = chrono::Utc::now();
-    let contact = Statement::from_sql_and_values(
+    let contact = statement(
         backend,
-        if backend == sea_orm::DbBackend::Postgres {
-            "INSERT INTO contacts (need_id, achievement_id, initiator_side, initiator_user_id, message, status, created_at, updated_at) VALUES ($1, $2, 'need', 1, 'x', 'signed', $3, $3) RETURNING id"
-        } else {
-            "INSERT INTO contacts (need_id, achievement_id, initiator_side, initiator_user_id, message, status, created_at, updated_at) VALUES (?, ?, 'need', 1, 'x', 'signed', ?, ?) RETURNING id"
-        },
-        if backend == sea_orm::DbBackend::Postgres {
-            vec![need_id.into(), achievement_id.into(), now.into()]
-        } else {
-            vec![
-                need_id.into(),
-                achievement_id.into(),
-                now.into(),
-                now.into(),
-            ]
-        },
+        "INSERT INTO contacts (need_id, achievement_id, initiator_side, initiator_user_id, \
+         message, status, created_at, updated_at) \
+         VALUES (?, ?, 'need', 1, 'x', 'signed', ?, ?) RETURNING id",
+        vec![
+            need_id.into(),
+            achievement_id.into(),
+            now.into(),
+            now.into(),
+        ],
     );
     let id: i64 = conn
         .query_one_raw(contact)
@@ -295,18 +284,12 @@ async fn write_huge_deal(conn: &DatabaseConnection, need_id: i64, achievement_id
         .and_then(|row| row.try_get_by_index(0).ok())
         .unwrap_or_else(|| panic!("no contact id"));
     let huge: i64 = 9_000_000_000_000_000_000;
-    let deal = Statement::from_sql_and_values(
+    let deal = statement(
         backend,
-        if backend == sea_orm::DbBackend::Postgres {
-            "INSERT INTO deals (contact_id, contract_type, contract_amount_yuan, technology_amount_yuan, researcher_share_percent, recorded_by, signed_at, confirmation) VALUES ($1, 'transfer', $2, $2, 100, 1, $3, 'confirmed')"
-        } else {
-            "INSERT INTO deals (contact_id, contract_type, contract_amount_yuan, technology_amount_yuan, researcher_share_percent, recorded_by, signed_at, confirmation) VALUES (?, 'transfer', ?, ?, 100, 1, ?, 'confirmed')"
-        },
-        if backend == sea_orm::DbBackend::Postgres {
-            vec![id.into(), huge.into(), now.into()]
-        } else {
-            vec![id.into(), huge.into(), huge.into(), now.into()]
-        },
+        "INSERT INTO deals (contact_id, contract_type, contract_amount_yuan, \
+         technology_amount_yuan, researcher_share_percent, recorded_by, signed_at, confirmation) \
+         VALUES (?, 'transfer', ?, ?, 100, 1, ?, 'confirmed')",
+        vec![id.into(), huge.into(), huge.into(), now.into()],
     );
     conn.execute_raw(deal)
         .await
