@@ -22,6 +22,7 @@ mod m20261205_000001_statistics;
 mod m20261206_000001_login_failures;
 mod m20261206_000002_attachment_contents;
 mod m20261207_000001_org_identity;
+mod m20261207_000002_figures_trust;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_login_failures::Migration),
             Box::new(m20261206_000002_attachment_contents::Migration),
             Box::new(m20261207_000001_org_identity::Migration),
+            Box::new(m20261207_000002_figures_trust::Migration),
         ]
     }
 }

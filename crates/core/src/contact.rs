@@ -229,6 +229,85 @@ impl ContractType {
     }
 }
 
+/// The largest contract one deal may record, in yuan: 100 亿元. The largest technology
+/// contracts registered in a Chinese province in a year are a few 亿元; a county's deal
+/// above this is a typing error or an attempt to inflate the figures. Bounding every
+/// deal also bounds the sums: 9 million deals at this limit, with the share multiplied
+/// in, still fit in the 64-bit sums the figures use.
+pub const MAX_DEAL_AMOUNT_YUAN: i64 = 10_000_000_000;
+
+/// Whether the other side of a contact has confirmed the deal one side recorded. Only
+/// confirmed deals count in the figures: one party alone cannot make 技术交易额.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DealConfirmation {
+    Awaiting,
+    Confirmed,
+    Disputed,
+}
+
+impl DealConfirmation {
+    pub const ALL: [DealConfirmation; 3] = [
+        DealConfirmation::Awaiting,
+        DealConfirmation::Confirmed,
+        DealConfirmation::Disputed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DealConfirmation::Awaiting => "awaiting",
+            DealConfirmation::Confirmed => "confirmed",
+            DealConfirmation::Disputed => "disputed",
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            DealConfirmation::Awaiting => t!("deal-confirmation-awaiting"),
+            DealConfirmation::Confirmed => t!("deal-confirmation-confirmed"),
+            DealConfirmation::Disputed => t!("deal-confirmation-disputed"),
+        }
+    }
+
+    /// # Errors
+    /// An unknown stored code is a broken invariant.
+    pub fn from_code(code: &str) -> CoreResult<DealConfirmation> {
+        DealConfirmation::ALL
+            .into_iter()
+            .find(|c| c.code() == code)
+            .ok_or_else(|| CoreError::Internal(format!("unknown deal confirmation {code}")))
+    }
+}
+
+/// What the other side answers to a deal recorded by one side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DealAnswer {
+    Confirm,
+    Dispute,
+}
+
+impl DealAnswer {
+    /// # Errors
+    /// `Invalid` for anything but `confirm` or `dispute`.
+    pub fn parse(code: &str) -> CoreResult<DealAnswer> {
+        match code.trim() {
+            "confirm" => Ok(DealAnswer::Confirm),
+            "dispute" => Ok(DealAnswer::Dispute),
+            other => Err(CoreError::invalid(
+                "answer",
+                t!("deal-answer-unknown", code = other),
+            )),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DealAnswer::Confirm => "confirm",
+            DealAnswer::Dispute => "dispute",
+        }
+    }
+}
+
 /// A signed deal as recorded: the figures that feed the bureau's statistics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deal {
@@ -260,6 +339,16 @@ impl Deal {
         };
         let contract_amount = amount("contract_amount", contract_amount)?;
         let technology_amount = amount("technology_amount", technology_amount)?;
+        if contract_amount.yuan() > MAX_DEAL_AMOUNT_YUAN {
+            return Err(CoreError::invalid(
+                "contract_amount",
+                t!(
+                    "deal-amount-implausible",
+                    amount = contract_amount.to_string(),
+                    max = (MAX_DEAL_AMOUNT_YUAN / 10_000).to_string()
+                ),
+            ));
+        }
         if contract_amount.yuan() <= 0 {
             return Err(CoreError::invalid(
                 "contract_amount",
@@ -340,5 +429,17 @@ mod tests {
         assert!(Deal::parse("买卖", "100", "100", "50").is_err());
         assert!(Deal::parse("技术服务", "100", "100", "101").is_err());
         assert!(Deal::parse("技术服务", "0", "0", "0").is_err());
+    }
+
+    #[test]
+    fn deals_beyond_the_plausible_are_refused() {
+        assert!(Deal::parse("技术开发", "1000000", "1000000", "50").is_ok());
+        let Err(CoreError::Invalid { field, reason }) =
+            Deal::parse("技术开发", "900000000000000", "1", "50")
+        else {
+            panic!("a deal of 900,000,000,000,000 万元 must be refused");
+        };
+        assert_eq!(field, "contract_amount");
+        assert!(reason.contains("1000000"), "{reason}");
     }
 }

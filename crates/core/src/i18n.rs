@@ -56,6 +56,10 @@ const ZH_CN: &[(&str, &str)] = &[
     ),
     ("record.ftl", include_str!("../../../i18n/zh-CN/record.ftl")),
     (
+        "figures.ftl",
+        include_str!("../../../i18n/zh-CN/figures.ftl"),
+    ),
+    (
         "notifications.ftl",
         include_str!("../../../i18n/zh-CN/notifications.ftl"),
     ),

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use techmatch_core::testing::{TestDb, on_each_backend};
 
-use super::{Server, start_on};
+use super::Server;
 
 mod alerts;
 mod attachments;
@@ -21,6 +21,7 @@ mod crash_moderation;
 mod dashboard;
 mod hardening;
 mod hostile_confidential;
+mod hostile_figures;
 mod hostile_identity;
 mod hostile_webhooks;
 mod notifications;
@@ -239,12 +240,22 @@ where
     F: Fn(Server) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
+    on_each_database(&[], |server, _| test(server)).await;
+}
+
+/// Runs a test against a fresh demo server on each database backend, with the
+/// database's own connection for writing around the platform.
+async fn on_each_database<F, Fut>(env: &[(&str, String)], test: F)
+where
+    F: Fn(Server, sea_orm::DatabaseConnection) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     on_each_backend(|db: TestDb| {
         let test = &test;
         async move {
             let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-            let server = start_on(&dir.path().join("data"), Some(&db.url));
-            test(server).await;
+            let server = super::start_with(&dir.path().join("data"), Some(&db.url), env);
+            test(server, db.conn.clone()).await;
             drop(dir);
             db
         }

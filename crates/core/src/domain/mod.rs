@@ -4,6 +4,7 @@
 //! type into forms and spreadsheets (full-width digits, prefixes, units, synonyms)
 //! and rejects everything else with a Chinese reason meant for the person who typed it.
 
+mod formula;
 mod industry;
 mod modes;
 mod money;
@@ -13,6 +14,7 @@ mod text;
 mod trl;
 mod uscc;
 
+pub use formula::{begins_like_formula, check_org_name};
 pub use industry::{Industry, IndustryCatalogue};
 pub use modes::{CoopMode, TransferMode, compatible, compatible_masks};
 pub(crate) use money::budget_list_text;

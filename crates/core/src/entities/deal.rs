@@ -13,6 +13,15 @@ pub struct Model {
     pub researcher_share_percent: i16,
     pub recorded_by: i64,
     pub signed_at: DateTimeUtc,
+    /// `awaiting`, `confirmed` or `disputed`: see [`crate::contact::DealConfirmation`].
+    pub confirmation: String,
+    /// The side (`need` or `achievement`) that recorded the deal; unknown for deals
+    /// recorded before confirmations existed, which are all confirmed.
+    pub recorded_side: Option<String>,
+    /// Who on the other side confirmed or disputed the deal, and when.
+    pub answered_by: Option<i64>,
+    pub answered_at: Option<DateTimeUtc>,
+    pub dispute_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -329,7 +329,10 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Rows, CoreError> {
             .iter()
             .enumerate()
             .filter(|(_, field)| !field.is_empty())
-            .map(|(column, field)| (column, Found::Text((*field).to_owned())))
+            .map(|(column, field)| {
+                let text = super::write::restore_neutralised_csv_cell(field).trim();
+                (column, Found::Text(text.to_owned()))
+            })
             .collect();
         match assemble(headers, row, found, column_number) {
             Ok(raw) => rows.push(raw),

@@ -148,6 +148,11 @@ impl<'r> Fields<'r> {
             }
         }
         let kind = self.parse("org_kind", OrgKind::parse);
+        if let Some(name) = &name
+            && let Err(refused) = crate::domain::check_org_name(name)
+        {
+            self.problem("org_name", name, reason_of(refused));
+        }
         match name {
             Some(name) => Some(OrgRef {
                 kind: kind.unwrap_or_else(|| default_kind(&name)),

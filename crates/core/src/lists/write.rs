@@ -3,10 +3,53 @@
 //! Everything is written as text: unified social credit codes, patent numbers and
 //! codes with leading zeros must come back exactly as they went out, and
 //! [`super::read::read_list_bytes`] reads what this module writes.
+//!
+//! A CSV cell that a spreadsheet would run as a formula is written behind a single
+//! quote (see [`neutralise_csv_cell`]); XLSX cells are typed strings, which Excel and
+//! WPS never evaluate.
+
+use std::borrow::Cow;
 
 use rust_xlsxwriter::{ColNum, Format, RowNum, Workbook, XlsxError};
 
+use crate::domain::begins_like_formula;
 use crate::error::CoreError;
+
+/// Makes a CSV cell safe to open in Excel or WPS, as OWASP recommends against CSV
+/// injection: a cell that begins like a formula gets a leading `'`, which spreadsheets
+/// take as "this is text" and do not show.
+///
+/// A plain number ("-12.5", "+3", "-40%") is left alone: spreadsheets read it as a
+/// number, never as a formula, and a quote would turn a legitimate negative figure
+/// into text. Every amount and count the platform writes itself is such a number or
+/// begins with a digit, so only text can be quoted.
+pub fn neutralise_csv_cell(value: &str) -> Cow<'_, str> {
+    if begins_like_formula(value) && !is_plain_number(value) {
+        Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// Reads back a cell [`neutralise_csv_cell`] wrote: the quote goes again, so that an
+/// exported list imports unchanged.
+pub(crate) fn restore_neutralised_csv_cell(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if begins_like_formula(rest) && !is_plain_number(rest) => rest,
+        _ => value,
+    }
+}
+
+/// An optional ASCII sign, digits, an optional decimal fraction and an optional `%`.
+fn is_plain_number(value: &str) -> bool {
+    let unsigned = value.strip_prefix(['-', '+']).unwrap_or(value);
+    let number = unsigned.strip_suffix('%').unwrap_or(unsigned);
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
 
 /// The file formats a table can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,9 +113,20 @@ fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, CoreErro
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(&mut bytes);
-        writer.write_record(headers).map_err(csv_error)?;
+        writer
+            .write_record(
+                headers
+                    .iter()
+                    .map(|cell| neutralise_csv_cell(cell).into_owned()),
+            )
+            .map_err(csv_error)?;
         for row in rows {
-            writer.write_record(row).map_err(csv_error)?;
+            writer
+                .write_record(
+                    row.iter()
+                        .map(|cell| neutralise_csv_cell(cell).into_owned()),
+                )
+                .map_err(csv_error)?;
         }
         writer
             .flush()
@@ -382,6 +436,46 @@ mod tests {
                 Err(CoreError::Internal(_))
             ));
         }
+    }
+
+    #[test]
+    fn csv_cells_that_would_run_are_quoted_and_numbers_are_not() {
+        let rows = vec![vec![
+            "=HYPERLINK(\"http://evil\",\"x\")".to_owned(),
+            "＝cmd|' /C calc'!A0".to_owned(),
+            "@SUM(A1)".to_owned(),
+            "-12.5".to_owned(),
+            "-2+3".to_owned(),
+        ]];
+        let headers = ["标题", "名称", "说明", "金额", "备注"];
+        let bytes = write_table(TableFormat::Csv, "x", &headers, &rows).unwrap();
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        assert_eq!(
+            line,
+            "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",'＝cmd|' /C calc'!A0,'@SUM(A1),-12.5,'-2+3"
+        );
+        for cell in ["\tx", "\rx", "+1+1", "－1", "＋x", "＠x"] {
+            assert_eq!(neutralise_csv_cell(cell), format!("'{cell}"), "{cell:?}");
+        }
+        for cell in ["50.5", "-3", "+7", "-40%", "12%", "华北", ""] {
+            assert_eq!(neutralise_csv_cell(cell), cell, "{cell:?}");
+        }
+        let list = read_list_bytes(
+            ListFormat::Csv,
+            "t.csv",
+            &write_table(TableFormat::Csv, "x", &headers, &rows).unwrap(),
+        )
+        .unwrap();
+        let read: Vec<String> = list.rows[0]
+            .cells
+            .iter()
+            .map(|(_, cell)| match cell {
+                Cell::Text(text) => text.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(read, rows[0], "an exported list imports unchanged");
     }
 
     #[test]

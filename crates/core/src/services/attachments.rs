@@ -22,13 +22,14 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
 use crate::challenge::bid::BidStatus;
 use crate::challenge::lifecycle::ChallengeStatus;
-use crate::entities::{attachment, attachment_content};
+use crate::entities::{attachment, attachment_content, organisation};
 use crate::services::challenges::{self, record_event};
 use crate::services::{bids, users::User};
 use crate::{CoreError, CoreResult, t};
@@ -38,6 +39,10 @@ pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
 
 /// How many attachments one challenge or one bid may carry.
 pub const MAX_ATTACHMENTS_PER_OWNER: u64 = 20;
+
+/// How many bytes of attachments one organisation may hold, across its challenges and
+/// bids, unless the operator configures otherwise: 25 full-size files.
+pub const DEFAULT_ORG_QUOTA_BYTES: u64 = 500 * 1024 * 1024;
 
 /// The most an Office Open XML package may expand to, all parts together.
 const MAX_UNCOMPRESSED_BYTES: u64 = 100 * 1024 * 1024;
@@ -633,12 +638,74 @@ async fn count(conn: &impl ConnectionTrait, owner: Owner) -> CoreResult<u64> {
         .await?)
 }
 
+/// The organisation whose storage an attachment of `owner` uses: the challenge's
+/// publisher, the bid's lead organisation.
+async fn owner_org(conn: &impl ConnectionTrait, owner: Owner) -> CoreResult<i64> {
+    Ok(match owner.kind {
+        OwnerKind::Challenge => challenges::model(conn, owner.id).await?.publisher_org_id,
+        OwnerKind::Bid => bids::model(conn, owner.id).await?.lead_org_id,
+    })
+}
+
+/// The bytes of attachments organisation `org_id` holds, on its challenges and bids.
+async fn org_usage(conn: &impl ConnectionTrait, org_id: i64) -> CoreResult<u64> {
+    let backend = conn.get_database_backend();
+    let sql = "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM attachments \
+         WHERE (owner_kind = 'challenge' \
+         AND owner_id IN (SELECT id FROM challenges WHERE publisher_org_id = ?)) \
+         OR (owner_kind = 'bid' AND owner_id IN (SELECT id FROM bids WHERE lead_org_id = ?))";
+    let statement = Statement::from_sql_and_values(
+        backend,
+        crate::services::statistics::placeholders(backend, sql),
+        [org_id.into(), org_id.into()],
+    );
+    let used: i64 = match conn.query_one_raw(statement).await? {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(u64::try_from(used).unwrap_or(0))
+}
+
+/// Refuses a file that would take the organisation's attachments over `quota_bytes`.
+/// The organisation's row is locked first (on PostgreSQL; SQLite has one writer), so
+/// that two uploads at once cannot both squeeze under the quota.
+async fn check_quota(
+    txn: &DatabaseTransaction,
+    owner: Owner,
+    checked: &CheckedFile,
+    quota_bytes: u64,
+) -> CoreResult<()> {
+    let org_id = owner_org(txn, owner).await?;
+    organisation::Entity::find_by_id(org_id)
+        .lock_exclusive()
+        .one(txn)
+        .await?;
+    let used = org_usage(txn, org_id).await?;
+    let size = u64::try_from(checked.size_bytes).unwrap_or(u64::MAX);
+    if used.saturating_add(size) <= quota_bytes {
+        return Ok(());
+    }
+    let megabytes = |bytes: u64| format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
+    Err(CoreError::invalid(
+        "file",
+        t!(
+            "attachment-quota-exceeded",
+            used_mb = megabytes(used),
+            name = checked.file_name.as_str(),
+            size_mb = megabytes(size),
+            quota_mb = quota_bytes / (1024 * 1024)
+        ),
+    ))
+}
+
 /// Adds an attachment to a challenge or a bid, in its own transaction: the checks, the
-/// file, the row and the timeline entry succeed together or not at all.
+/// file, the row and the timeline entry succeed together or not at all. The owner's
+/// organisation may hold at most `quota_bytes` of attachments in all.
 ///
 /// # Errors
-/// As [`check_may_change`]; `Invalid` for a file refused by [`check_file`] or one too
-/// many; `Io` and database errors (the file is then removed again).
+/// As [`check_may_change`]; `Invalid` for a file refused by [`check_file`], one too
+/// many, or one over the organisation's quota; `Io` and database errors (the file is
+/// then removed again).
 pub async fn upload(
     db: &DatabaseConnection,
     actor: &User,
@@ -646,6 +713,7 @@ pub async fn upload(
     raw_name: &str,
     bytes: Vec<u8>,
     now: DateTime<Utc>,
+    quota_bytes: u64,
 ) -> CoreResult<attachment::Model> {
     // Checking and hashing up to 20 MB is work for a blocking thread.
     let (checked, bytes) = {
@@ -662,6 +730,7 @@ pub async fn upload(
             t!("attachment-too-many", max = MAX_ATTACHMENTS_PER_OWNER),
         ));
     }
+    check_quota(&txn, owner, &checked, quota_bytes).await?;
     let key = format!("{:032x}", rand::rng().random::<u128>());
     attachment_content::ActiveModel {
         storage_key: Set(key.clone()),

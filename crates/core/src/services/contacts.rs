@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::contact::{self, ContactAction, ContactStatus, Deal};
+use crate::contact::{self, ContactAction, ContactStatus, Deal, DealAnswer, DealConfirmation};
 use crate::entities::{contact as contact_entity, contact_message, deal, need};
 use crate::posting::{PostingKind, PostingView, Status};
 use crate::services::users::User;
@@ -48,6 +48,12 @@ pub struct DealView {
     pub technology_amount_yuan: i64,
     pub researcher_share_percent: i16,
     pub signed_at: DateTime<Utc>,
+    /// Only a confirmed deal counts in the figures.
+    pub confirmation: DealConfirmation,
+    pub confirmation_label: String,
+    /// The side that recorded the deal; `None` for deals from before confirmations.
+    pub recorded_side: Option<PostingKind>,
+    pub dispute_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,6 +91,18 @@ impl ContactView {
         .filter(|a| contact::transition(self.status, *a, by_receiver).is_ok())
         .map(|a| (a.code(), a.label()))
         .collect()
+    }
+
+    /// Whether the viewer may confirm or dispute the deal: a deal awaiting
+    /// confirmation, recorded by the other side.
+    pub fn may_answer_deal(&self) -> bool {
+        match (&self.deal, self.viewer_side) {
+            (Some(deal), Some(side)) => {
+                deal.confirmation == DealConfirmation::Awaiting
+                    && deal.recorded_side.is_some_and(|recorder| recorder != side)
+            }
+            _ => false,
+        }
     }
 
     pub fn may_sign(&self) -> bool {
@@ -272,6 +290,12 @@ pub async fn act(
             researcher_share_percent: Set(i16::from(deal.researcher_share_percent)),
             recorded_by: Set(actor.id),
             signed_at: Set(Utc::now()),
+            // One side's word is not a deal the bureau reports: the other side confirms.
+            confirmation: Set(DealConfirmation::Awaiting.code().to_owned()),
+            recorded_side: Set(Some(side.code().to_owned())),
+            answered_by: Set(None),
+            answered_at: Set(None),
+            dispute_reason: Set(None),
             ..Default::default()
         }
         .insert(conn)
@@ -300,6 +324,75 @@ pub async fn act(
         reason,
     )
     .await?;
+    Ok(to)
+}
+
+/// The other side of a contact confirms the deal one side recorded (from then on it
+/// counts in the figures) or disputes it with a reason (it never counts; the bureau
+/// sees the dispute).
+///
+/// # Errors
+/// `Forbidden` for anyone but a confirmed member of the other side (or a broker acting
+/// for it), for the recording side and for the person who recorded the deal;
+/// `Conflict` when there is no deal or it was already answered; `Invalid` for a
+/// dispute without a reason.
+pub async fn answer_deal(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    answer: DealAnswer,
+    reason: Option<&str>,
+) -> CoreResult<DealConfirmation> {
+    let (_, need_view, achievement_view) = load(conn, id).await?;
+    let side = side_of(actor, &need_view, &achievement_view)
+        .ok_or_else(|| CoreError::Forbidden(t!("deal-answer-not-party")))?;
+    let recorded = deal::Entity::find()
+        .filter(deal::Column::ContactId.eq(id))
+        .one(conn)
+        .await?
+        .ok_or_else(|| CoreError::Conflict(t!("deal-answer-no-deal")))?;
+    let state = DealConfirmation::from_code(&recorded.confirmation)?;
+    if state != DealConfirmation::Awaiting {
+        let reason = t!("deal-answer-not-awaiting", state = state.label());
+        return Err(CoreError::Conflict(reason));
+    }
+    if recorded.recorded_side.as_deref() == Some(side.code()) {
+        return Err(CoreError::Forbidden(t!("deal-answer-own-side")));
+    }
+    // A broker assigned to both organisations must not vouch for their own record.
+    if recorded.recorded_by == actor.id {
+        return Err(CoreError::Forbidden(t!("deal-answer-same-person")));
+    }
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    let to = match answer {
+        DealAnswer::Confirm => DealConfirmation::Confirmed,
+        DealAnswer::Dispute if reason.is_none() => {
+            return Err(CoreError::invalid(
+                "reason",
+                t!("deal-dispute-reason-required"),
+            ));
+        }
+        DealAnswer::Dispute => DealConfirmation::Disputed,
+    };
+    let dispute_reason = match to {
+        DealConfirmation::Disputed => reason.map(str::to_owned),
+        _ => None,
+    };
+    // Only if nobody answered meanwhile.
+    let answered = deal::Entity::update_many()
+        .col_expr(deal::Column::Confirmation, Expr::value(to.code()))
+        .col_expr(deal::Column::AnsweredBy, Expr::value(Some(actor.id)))
+        .col_expr(deal::Column::AnsweredAt, Expr::value(Some(Utc::now())))
+        .col_expr(deal::Column::DisputeReason, Expr::value(dispute_reason))
+        .filter(deal::Column::Id.eq(recorded.id))
+        .filter(deal::Column::Confirmation.eq(DealConfirmation::Awaiting.code()))
+        .exec(conn)
+        .await?;
+    if answered.rows_affected == 0 {
+        return Err(CoreError::Conflict(t!("contact-changed-meanwhile")));
+    }
+    let action = format!("contact.deal_{}", answer.code());
+    record(conn, actor, &action, id, reason).await?;
     Ok(to)
 }
 
@@ -376,6 +469,7 @@ pub async fn get(conn: &impl ConnectionTrait, actor: &User, id: i64) -> CoreResu
         .await?
         .and_then(|d| {
             let kind = contact::ContractType::parse(&d.contract_type).ok()?;
+            let confirmation = DealConfirmation::from_code(&d.confirmation).ok()?;
             Some(DealView {
                 contract_type: kind.code(),
                 contract_type_label: kind.label(),
@@ -383,6 +477,10 @@ pub async fn get(conn: &impl ConnectionTrait, actor: &User, id: i64) -> CoreResu
                 technology_amount_yuan: d.technology_amount_yuan,
                 researcher_share_percent: d.researcher_share_percent,
                 signed_at: d.signed_at,
+                confirmation,
+                confirmation_label: confirmation.label(),
+                recorded_side: d.recorded_side.as_deref().and_then(PostingKind::from_code),
+                dispute_reason: d.dispute_reason,
             })
         });
     Ok(view)

@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, Statement, Value};
 use serde::Serialize;
 
 use crate::CoreResult;
-use crate::services::statistics::{Filter, placeholders};
+use crate::services::statistics::{self, Filter, placeholders};
 
 /// How many organisations of each side a cluster shows: the map must stay readable.
 pub const ORGS_PER_CLUSTER: usize = 6;
@@ -151,12 +151,13 @@ pub async fn map(conn: &impl ConnectionTrait, filter: &Filter) -> CoreResult<Eco
     for (cluster, org, n) in counted(conn, &sql, values).await? {
         ties.entry((cluster, "supply", org)).or_default().matches += n;
     }
+    let counted_deals = format!(
+        "deals d JOIN contacts c ON c.id = d.contact_id AND {}",
+        statistics::COUNTED_DEAL.as_str()
+    );
     for (time, from) in [
         ("c.created_at", "contacts c"),
-        (
-            "d.signed_at",
-            "deals d JOIN contacts c ON c.id = d.contact_id",
-        ),
+        ("d.signed_at", counted_deals.as_str()),
     ] {
         for (side, org_column) in [("demand", "n.org_id"), ("supply", "a.org_id")] {
             let mut values = Vec::new();

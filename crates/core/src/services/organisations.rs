@@ -14,7 +14,7 @@ use sea_orm::{
     Set,
 };
 
-use crate::domain::Uscc;
+use crate::domain::{Uscc, check_org_name};
 use crate::entities::organisation;
 use crate::posting::{OrgKind, OrgLabel, OrgRef, PostingKind};
 use crate::{CoreError, CoreResult, t};
@@ -90,6 +90,7 @@ async fn insert(
     uscc: Option<&Uscc>,
     provisional: bool,
 ) -> CoreResult<i64> {
+    check_org_name(&org.name)?;
     let created = organisation::ActiveModel {
         kind: Set(org.kind.code().to_owned()),
         name: Set(org.name.clone()),
@@ -165,6 +166,7 @@ pub async fn accept_uscc(
     accepted_by: &str,
     reason: &str,
 ) -> CoreResult<i64> {
+    check_org_name(name)?;
     let (uscc, failure) = Uscc::parse_lenient(code)?;
     if reason.trim().is_empty() || accepted_by.trim().is_empty() {
         return Err(CoreError::invalid(

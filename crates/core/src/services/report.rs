@@ -57,8 +57,8 @@ fn sql(conn: &impl ConnectionTrait, text: &str, values: Vec<Value>) -> Statement
 /// `Invalid` for a year the calendar does not have; database errors.
 pub async fn deals(conn: &impl ConnectionTrait, year: i32) -> CoreResult<Vec<DealLine>> {
     let (start, end) = year_filter(year)?.instants();
-    let statement = sql(
-        conn,
+    // The deals the figures count, and no others: the sheet adds up to the totals.
+    let text = format!(
         "SELECT d.signed_at, n.title, COALESCE(no.name, ''), a.title, COALESCE(ao.name, ''), \
          COALESCE(n.industry, ''), d.contract_type, d.contract_amount_yuan, \
          d.technology_amount_yuan, CAST(d.researcher_share_percent AS BIGINT) \
@@ -66,9 +66,10 @@ pub async fn deals(conn: &impl ConnectionTrait, year: i32) -> CoreResult<Vec<Dea
          JOIN needs n ON n.id = c.need_id JOIN achievements a ON a.id = c.achievement_id \
          LEFT JOIN organisations no ON no.id = n.org_id \
          LEFT JOIN organisations ao ON ao.id = a.org_id \
-         WHERE d.signed_at >= ? AND d.signed_at < ? ORDER BY d.signed_at, d.id",
-        vec![start.into(), end.into()],
+         WHERE d.signed_at >= ? AND d.signed_at < ? AND {} ORDER BY d.signed_at, d.id",
+        statistics::COUNTED_DEAL.as_str()
     );
+    let statement = sql(conn, &text, vec![start.into(), end.into()]);
     let mut lines = Vec::new();
     for row in conn.query_all_raw(statement).await? {
         lines.push(DealLine {
@@ -96,7 +97,7 @@ pub async fn challenges(conn: &impl ConnectionTrait, year: i32) -> CoreResult<Ve
     let statement = sql(
         conn,
         "SELECT ch.id, ch.public_id, ch.title, COALESCE(ch.industry, ''), ch.status, \
-         ch.reward_enterprise_yuan + ch.reward_subsidy_yuan, \
+         ch.reward_enterprise_yuan, ch.reward_subsidy_yuan, \
          (SELECT COUNT(*) FROM bids b WHERE b.challenge_id = ch.id AND b.submitted_at IS NOT NULL) \
          FROM challenges ch WHERE ch.published_at >= ? AND ch.published_at < ? \
          ORDER BY ch.published_at, ch.id",
@@ -127,8 +128,11 @@ pub async fn challenges(conn: &impl ConnectionTrait, year: i32) -> CoreResult<Ve
             title: row.try_get_by_index(2)?,
             cluster: row.try_get_by_index(3)?,
             stage: row.try_get_by_index(4)?,
-            reward_yuan: row.try_get_by_index(5)?,
-            bids: row.try_get_by_index(6)?,
+            // Added here, not in SQL, where two huge rewards would overflow the query.
+            reward_yuan: row
+                .try_get_by_index::<i64>(5)?
+                .saturating_add(row.try_get_by_index::<i64>(6)?),
+            bids: row.try_get_by_index(7)?,
             winners: winners_of.remove(&id).unwrap_or_default(),
         });
     }

@@ -12,6 +12,7 @@
 //! published.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
@@ -19,7 +20,23 @@ use serde::Serialize;
 
 use crate::CoreResult;
 use crate::challenge::calendar::china_standard_time;
+use crate::contact::{DealConfirmation, MAX_DEAL_AMOUNT_YUAN};
 use crate::posting::OrgKind;
+
+/// The deals the figures count, as a condition on the deal `d`: confirmed by the other
+/// side, with figures the platform could have recorded. A row outside the limits can
+/// only have been written around the platform; it counts for nothing rather than
+/// overflowing the sums and taking every figures page down.
+pub(crate) static COUNTED_DEAL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "d.confirmation = '{confirmed}' \
+         AND d.contract_amount_yuan BETWEEN 0 AND {max} \
+         AND d.technology_amount_yuan BETWEEN 0 AND d.contract_amount_yuan \
+         AND d.researcher_share_percent BETWEEN 0 AND 100",
+        confirmed = DealConfirmation::Confirmed.code(),
+        max = MAX_DEAL_AMOUNT_YUAN,
+    )
+});
 
 /// What the figures are computed over.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -122,11 +139,14 @@ impl Counts {
             Measure::MatchesProposed => self.matches_proposed += row.count,
             Measure::ContactRequests => self.contact_requests += row.count,
             Measure::ContactsAccepted => self.contacts_accepted += row.count,
+            // Every counted deal is bounded, so these sums stay far from the limit;
+            // saturating keeps even a broken invariant from panicking a page.
             Measure::Deals => {
-                self.deals_signed += row.count;
-                self.contract_amount_yuan += row.contract;
-                self.technology_amount_yuan += row.technology;
-                self.share_hundredths += row.share_hundredths;
+                self.deals_signed = self.deals_signed.saturating_add(row.count);
+                self.contract_amount_yuan = self.contract_amount_yuan.saturating_add(row.contract);
+                self.technology_amount_yuan =
+                    self.technology_amount_yuan.saturating_add(row.technology);
+                self.share_hundredths = self.share_hundredths.saturating_add(row.share_hundredths);
                 self.researcher_share_yuan = self.share_hundredths / 100;
             }
         }
@@ -264,7 +284,7 @@ impl Measure {
                 "deals d JOIN contacts c ON c.id = d.contact_id",
                 "c",
                 "d.signed_at",
-                "",
+                COUNTED_DEAL.as_str(),
             ),
         }
     }
@@ -628,8 +648,7 @@ pub async fn target_progress(
     let achieved_yuan: i64 = rows_of(conn, Measure::Deals, &filter)
         .await?
         .iter()
-        .map(|r| r.technology)
-        .sum();
+        .fold(0_i64, |sum, r| sum.saturating_add(r.technology));
     let percent = if target_yuan > 0 {
         achieved_yuan.saturating_mul(100) / target_yuan
     } else {

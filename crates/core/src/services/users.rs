@@ -232,6 +232,7 @@ pub fn org_ref(name: &str, kind: OrgKind, uscc: Option<&str>) -> CoreResult<OrgR
     if name.is_empty() {
         return Err(CoreError::invalid("org_name", t!("user-org-name-missing")));
     }
+    crate::domain::check_org_name(name)?;
     let uscc = match uscc.map(str::trim).filter(|u| !u.is_empty()) {
         Some(code) => Some(
             crate::domain::Uscc::parse(code)

@@ -188,6 +188,11 @@ async fn pair(
             researcher_share_percent: share,
             recorded_by: 1,
             signed_at,
+            confirmation: "confirmed".to_owned(),
+            recorded_side: Some("need".to_owned()),
+            answered_by: Some(2),
+            answered_at: Some(signed_at),
+            dispute_reason: None,
         }
         .into_active_model()
         .reset_all();
@@ -836,6 +841,108 @@ async fn the_ecosystem_map_links_clusters_to_both_sides_and_marks_gaps() {
             (ours.needs_posted, ours.matches_proposed, ours.deals_signed),
             (5, 2, 1)
         );
+        db
+    })
+    .await;
+}
+
+/// Only deals the other side confirmed count, and a row written around the platform
+/// with amounts no deal can have (two of 900,000,000,000,000 万元 overflow any 64-bit
+/// sum) counts for nothing instead of failing every figure.
+#[tokio::test]
+async fn only_confirmed_plausible_deals_count_and_a_huge_row_breaks_nothing() {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let enterprise =
+            organisation(conn, "晋阳县某钙业公司", OrgKind::Enterprise, "140721").await;
+        let university =
+            organisation(conn, "华北材料科技大学", OrgKind::University, "110000").await;
+        let posting = |org, created| Posting {
+            org,
+            cluster: "新材料",
+            region: "140721",
+            status: "published",
+            created,
+        };
+        let huge = 9_000_000_000_000_000_000_i64;
+        // (contract, confirmation): the last two straight into the database.
+        let deals = [
+            (1_000_000, "confirmed"),
+            (2_000_000, "awaiting"),
+            (3_000_000, "disputed"),
+            (huge, "confirmed"),
+            (huge - 1, "confirmed"),
+        ];
+        for (i, (contract, _)) in deals.iter().enumerate() {
+            let n = need(
+                conn,
+                &format!("D{i}"),
+                posting(enterprise, at(2026, 3, 1, 2, 0, 0)),
+            )
+            .await;
+            let a = achievement(
+                conn,
+                &format!("S{i}"),
+                posting(university, at(2026, 3, 1, 2, 0, 0)),
+            )
+            .await;
+            let signed = Some((*contract, *contract, 100, at(2026, 3, 20, 2, 0, 0)));
+            pair(
+                conn,
+                (n, "新材料"),
+                a,
+                at(2026, 3, 2, 0, 0, 0),
+                at(2026, 3, 3, 0, 0, 0),
+                at(2026, 3, 4, 0, 0, 0),
+                signed,
+            )
+            .await;
+        }
+        for (contract, confirmation) in deals {
+            deal::Entity::update_many()
+                .col_expr(deal::Column::Confirmation, Expr::value(confirmation))
+                .filter(deal::Column::ContractAmountYuan.eq(contract))
+                .exec(conn)
+                .await
+                .unwrap();
+        }
+
+        let range = filter(day(2026, 1, 1), day(2026, 12, 31));
+        let totals = statistics::figures(conn, &range).await.unwrap().totals;
+        assert_eq!(
+            (
+                totals.deals_signed,
+                totals.contract_amount_yuan,
+                totals.technology_amount_yuan,
+                totals.researcher_share_yuan
+            ),
+            (1, 1_000_000, 1_000_000, 1_000_000)
+        );
+        assert_eq!(totals.contacts_accepted, 5, "the contacts themselves count");
+        let progress = statistics::target_progress(conn, 2026, 2_000_000)
+            .await
+            .unwrap();
+        assert_eq!((progress.achieved_yuan, progress.percent), (1_000_000, 50));
+        let map = techmatch_core::services::ecosystem::map(conn, &range)
+            .await
+            .unwrap();
+        let deal_ties: i64 = map.links.iter().map(|l| l.ties.deals).sum();
+        assert_eq!(deal_ties, 2, "one deal, on the demand and the supply side");
+
+        let xlsx =
+            techmatch_core::services::report::build(conn, 2026, 2_000_000, TableFormat::Xlsx)
+                .await
+                .unwrap();
+        let mut workbook: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+        let rows = workbook.worksheet_range("成交项目").unwrap().rows().count();
+        assert_eq!(rows, 2, "a header and the confirmed deal");
+        let csv = techmatch_core::services::report::build(conn, 2026, 2_000_000, TableFormat::Csv)
+            .await
+            .unwrap();
+        assert!(!String::from_utf8_lossy(&csv).contains("900000000000000"));
         db
     })
     .await;

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DbBackend, Statement};
 use techmatch_core::db;
 
 #[derive(clap::Args, Debug)]
@@ -25,7 +25,18 @@ pub struct BackupArgs {
 pub struct RestoreArgs {
     /// A file written by `techmatch backup`.
     pub src: PathBuf,
+    /// Tests only: stop dead after this step (`staged`, `folded`, `replaced`), as a
+    /// crash or a power cut would, to show the data directory survives it.
+    #[arg(long, env = "TECHMATCH_RESTORE_CRASH_AFTER", hide = true)]
+    pub crash_after: Option<String>,
 }
+
+/// The steps of a restore, in order. A crash after any of them leaves a database that
+/// opens: the old one with everything it committed (its write-ahead log included), or
+/// the restored one, never a mix.
+const STAGED: &str = "staged";
+const FOLDED: &str = "folded";
+const REPLACED: &str = "replaced";
 
 /// Backup and restore work on the data directory's own SQLite file; a database named by
 /// URL (PostgreSQL, or SQLite elsewhere) has its own tools.
@@ -93,13 +104,30 @@ pub async fn restore(
     let index_dir = data_dir.join("index");
     let target = data_dir.join(db::SQLITE_FILE);
     let staged = with_suffix(&target, ".restoring");
+    let crash_point = |step: &str| {
+        if args.crash_after.as_deref() == Some(step) {
+            std::process::exit(86);
+        }
+    };
+    // 1. The replacement, whole and on disk, under a name nothing opens.
     std::fs::copy(&args.src, &staged)
         .with_context(|| format!("cannot copy {} into the data directory", args.src.display()))?;
-    for stale in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(with_suffix(&target, stale));
+    std::fs::File::open(&staged)
+        .and_then(|file| file.sync_all())
+        .with_context(|| format!("cannot write {}", staged.display()))?;
+    crash_point(STAGED);
+    // 2. The old database's write-ahead log holds transactions it committed: they are
+    //    folded into its main file, by SQLite, before the log may go. A log left beside
+    //    the restored file would be replayed into it, so none may be left.
+    if target.exists() {
+        fold_write_ahead_log(&target).await?;
     }
+    crash_point(FOLDED);
+    // 3. One atomic rename: the old database or the restored one, nothing between.
     std::fs::rename(&staged, &target)
         .with_context(|| format!("cannot replace {}", target.display()))?;
+    sync_directory(data_dir);
+    crash_point(REPLACED);
     // The index reflects the database that was replaced: the next start rebuilds it.
     if index_dir.exists() {
         std::fs::remove_dir_all(&index_dir)
@@ -111,6 +139,52 @@ pub async fn restore(
         target.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Makes `database` whole on its own: checkpoints its write-ahead log into the main file
+/// and leaves rollback-journal mode, which removes the log. Only then is the shared-memory
+/// index of the log (`-shm`) stale, and it goes too. A database that cannot be opened
+/// keeps its log, and the restore stops: the operator decides about a log SQLite
+/// could not apply.
+async fn fold_write_ahead_log(database: &Path) -> anyhow::Result<()> {
+    let mut options = ConnectOptions::new(format!("sqlite://{}?mode=rw", database.display()));
+    options.max_connections(1).min_connections(1);
+    let refuse = |error: sea_orm::DbErr| {
+        anyhow::anyhow!(
+            "cannot fold the write-ahead log into {}: {error}; nothing was replaced \
+             (move the database and its -wal file aside by hand to restore over it)",
+            database.display()
+        )
+    };
+    let conn = Database::connect(options).await.map_err(refuse)?;
+    for pragma in [
+        "PRAGMA wal_checkpoint(TRUNCATE)",
+        "PRAGMA journal_mode=DELETE",
+    ] {
+        conn.execute_raw(Statement::from_string(DbBackend::Sqlite, pragma))
+            .await
+            .map_err(refuse)?;
+    }
+    conn.close().await.map_err(refuse)?;
+    let log = with_suffix(database, "-wal");
+    if std::fs::metadata(&log).is_ok_and(|m| m.len() > 0) {
+        bail!(
+            "{} still holds transactions after the checkpoint; nothing was replaced",
+            log.display()
+        );
+    }
+    for stale in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(with_suffix(database, stale));
+    }
+    Ok(())
+}
+
+/// Makes the rename durable; a file system without directory sync loses nothing but
+/// that guarantee.
+fn sync_directory(dir: &Path) {
+    if let Ok(handle) = std::fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
 }
 
 /// Refuses a file that is not a whole techmatch SQLite database.

@@ -220,6 +220,11 @@ async fn generate(
                 researcher_share_percent: Set(rng.random_range(10..70)),
                 recorded_by: Set(1),
                 signed_at: Set(moment(&mut rng, start, days)),
+                confirmation: Set("confirmed".to_owned()),
+                recorded_side: Set(Some("need".to_owned())),
+                answered_by: Set(Some(2)),
+                answered_at: Set(None),
+                dispute_reason: Set(None),
             }
         })
         .collect();

@@ -52,6 +52,10 @@ pub struct ServeArgs {
     pub trusted_proxy: Vec<std::net::IpAddr>,
     #[command(flatten)]
     pub webhooks: crate::cli::WebhookArgs,
+    /// Megabytes of attachments one organisation may hold across its challenges and
+    /// bids; an upload beyond it is refused with the figures.
+    #[arg(long, env = "TECHMATCH_ATTACHMENT_QUOTA_MB", default_value_t = techmatch_core::services::attachments::DEFAULT_ORG_QUOTA_BYTES / (1024 * 1024))]
+    pub attachment_quota_mb: u64,
     /// Tests only: read the current time from this file (an RFC 3339 timestamp) so that
     /// deadlines can be crossed without waiting.
     #[arg(long, env = "TECHMATCH_CLOCK_FILE", hide = true)]
@@ -77,6 +81,7 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<ExitCode> {
             args.login_attempts_per_client,
         ),
         trusted_proxies: args.trusted_proxy,
+        attachment_quota_bytes: args.attachment_quota_mb.saturating_mul(1024 * 1024),
         clock: args
             .clock_file
             .map_or(crate::clock::Clock::System, crate::clock::Clock::File),
@@ -347,26 +352,74 @@ async fn add_demo_activity(
         top: 50,
         ..Default::default()
     };
-    let mut best: Option<(f32, &str, String)> = None;
+    let mut pairs: Vec<(f32, String, String)> = Vec::new();
     for need in own_needs.iter().filter(|v| v.status == Status::Published) {
         for found in techmatch_search::find_matches(&app.index, need, &options)? {
-            if achievements.contains(&found.id)
-                && best.as_ref().is_none_or(|(score, ..)| found.score > *score)
-            {
-                best = Some((found.score, need.external_id.as_str(), found.external_id));
+            if achievements.contains(&found.id) {
+                pairs.push((found.score, need.external_id.clone(), found.external_id));
             }
         }
     }
-    if let Some((_, need, achievement)) = best {
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut pairs = pairs
+        .into_iter()
+        .map(|(_, need, achievement)| (need, achievement));
+    if let Some((need, achievement)) = pairs.next() {
         contacts::request(
             &app.db,
             researcher,
-            need,
+            &need,
             &achievement,
             &t!("demo-contact-message"),
         )
         .await?;
     }
+    add_demo_deals(app, enterprise, researcher, &mut pairs).await?;
     app.catch_up().await?;
+    Ok(())
+}
+
+/// Deals for the figures to count: one the researchers' institute confirmed, and one the
+/// institute recorded that waits for the enterprise's confirmation (not counted yet).
+async fn add_demo_deals(
+    app: &App,
+    enterprise: &users::User,
+    researcher: &users::User,
+    pairs: &mut impl Iterator<Item = (String, String)>,
+) -> anyhow::Result<()> {
+    use techmatch_core::contact::{ContactAction, Deal, DealAnswer};
+    use techmatch_core::services::contacts;
+
+    if let Some((need, achievement)) = pairs.next() {
+        let message = t!("demo-deal-request-message");
+        let id = contacts::request(&app.db, enterprise, &need, &achievement, &message).await?;
+        contacts::act(&app.db, researcher, id, ContactAction::Accept, None, None).await?;
+        let deal = Deal::parse("development", "120", "100", "60")?;
+        contacts::act(
+            &app.db,
+            enterprise,
+            id,
+            ContactAction::Sign,
+            None,
+            Some(deal),
+        )
+        .await?;
+        contacts::answer_deal(&app.db, researcher, id, DealAnswer::Confirm, None).await?;
+    }
+    if let Some((need, achievement)) = pairs.next() {
+        let message = t!("demo-contact-message");
+        let id = contacts::request(&app.db, researcher, &need, &achievement, &message).await?;
+        contacts::act(&app.db, enterprise, id, ContactAction::Accept, None, None).await?;
+        let deal = Deal::parse("transfer", "50", "45", "70")?;
+        contacts::act(
+            &app.db,
+            researcher,
+            id,
+            ContactAction::Sign,
+            None,
+            Some(deal),
+        )
+        .await?;
+    }
     Ok(())
 }

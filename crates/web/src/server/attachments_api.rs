@@ -77,8 +77,16 @@ async fn upload(
     multipart: Multipart,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     let (file_name, bytes) = read_file(multipart).await?;
-    let saved =
-        attachments::upload(&app.db, user, owner, &file_name, bytes, app.clock.now()).await?;
+    let saved = attachments::upload(
+        &app.db,
+        user,
+        owner,
+        &file_name,
+        bytes,
+        app.clock.now(),
+        app.attachment_quota_bytes,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(attachment_json(&saved))))
 }
 

@@ -7,7 +7,7 @@ use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use techmatch_core::CoreError;
-use techmatch_core::contact::{ContactAction, ContactStatus, Deal};
+use techmatch_core::contact::{ContactAction, ContactStatus, Deal, DealAnswer, DealConfirmation};
 use techmatch_core::services::contacts;
 use techmatch_core::services::users::User;
 
@@ -45,6 +45,15 @@ pub struct ActionBody {
     pub action: String,
     pub close_reason: Option<String>,
     pub deal: Option<DealBody>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = DealAnswer)]
+pub struct DealAnswerBody {
+    /// `confirm` or `dispute`.
+    pub answer: String,
+    /// Why the deal is disputed; required for `dispute`.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -93,6 +102,22 @@ pub async fn take_action(
         .await?;
     txn.commit().await.map_err(CoreError::from)?;
     Ok(status)
+}
+
+/// Confirms or disputes the deal the other side recorded, in one transaction with its
+/// audit entry.
+pub async fn answer_deal(
+    app: &super::Shared,
+    user: &User,
+    id: i64,
+    body: &DealAnswerBody,
+) -> Result<DealConfirmation, WebError> {
+    let answer = DealAnswer::parse(&body.answer)?;
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    let confirmation =
+        contacts::answer_deal(&txn, user, id, answer, body.reason.as_deref()).await?;
+    txn.commit().await.map_err(CoreError::from)?;
+    Ok(confirmation)
 }
 
 #[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = RequestBody,
@@ -152,4 +177,16 @@ pub async fn message(
 ) -> Result<StatusCode, WebError> {
     contacts::post_message(&app.db, &user, id, &body.body).await?;
     Ok(StatusCode::CREATED)
+}
+
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/deal", tag = "contacts", params(("id" = i64, Path, description = "Contact id")), request_body = DealAnswerBody,
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the other side of the contact: the side that recorded the deal, the person who recorded it and third parties may not answer", body = ErrorBody), (status = 200, description = "The deal's confirmation: only confirmed deals count in the figures"), (status = 409, description = "No deal, or already answered", body = ErrorBody), (status = 422, description = "Unknown answer, or a dispute without a reason", body = ErrorBody)))]
+pub async fn deal(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<DealAnswerBody>,
+) -> Result<Json<Value>, WebError> {
+    let confirmation = answer_deal(&app, &user, id, &body).await?;
+    Ok(Json(json!({ "id": id, "confirmation": confirmation })))
 }

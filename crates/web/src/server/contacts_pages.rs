@@ -9,7 +9,9 @@ use techmatch_core::contact::ContractType;
 use techmatch_core::services::contacts::{self, ContactView};
 
 use super::auth::{CsrfForm, PageUser};
-use super::contacts_api::{ActionBody, DealBody, RequestBody, send_request, take_action};
+use super::contacts_api::{
+    ActionBody, DealAnswerBody, DealBody, RequestBody, answer_deal, send_request, take_action,
+};
 use super::i18n::filters;
 use super::nav::Nav;
 use super::{AppState, PageError};
@@ -126,5 +128,25 @@ pub async fn message(
     CsrfForm { form, .. }: CsrfForm<MessageForm>,
 ) -> Result<Response, PageError> {
     contacts::post_message(&app.db, &page_user.0.user, id, &form.body).await?;
+    Ok(Redirect::to(&format!("/contacts/{id}")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DealAnswerForm {
+    pub answer: String,
+    pub reason: Option<String>,
+}
+
+pub async fn deal(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<DealAnswerForm>,
+) -> Result<Response, PageError> {
+    let body = DealAnswerBody {
+        answer: form.answer,
+        reason: form.reason,
+    };
+    answer_deal(&app, &page_user.0.user, id, &body).await?;
     Ok(Redirect::to(&format!("/contacts/{id}")).into_response())
 }

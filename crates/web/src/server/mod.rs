@@ -68,6 +68,8 @@ pub struct Shared {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The addresses webhooks may reach, checked when one is registered.
     pub webhook_reach: AddressPolicy,
+    /// How many bytes of attachments one organisation may hold.
+    pub attachment_quota_bytes: u64,
 }
 
 /// How the server reaches the outside world.
@@ -86,6 +88,8 @@ pub struct ServerOptions {
     pub login_attempts: (u32, u32),
     /// Reverse proxies whose `X-Forwarded-For` header is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How many bytes of attachments one organisation may hold.
+    pub attachment_quota_bytes: u64,
 }
 
 impl Deref for Shared {
@@ -170,6 +174,7 @@ fn routes() -> Router<AppState> {
         )
         .route("/contacts/{id}", get(contacts_pages::show))
         .route("/contacts/{id}/action", post(contacts_pages::act))
+        .route("/contacts/{id}/deal", post(contacts_pages::deal))
         .route("/contacts/{id}/messages", post(contacts_pages::message))
         // The bureau.
         .route("/bureau/queue", get(bureau_pages::queue))
@@ -509,6 +514,7 @@ fn routes() -> Router<AppState> {
         )
         .route("/api/v1/contacts/{id}", get(contacts_api::show))
         .route("/api/v1/contacts/{id}/actions", post(contacts_api::act))
+        .route("/api/v1/contacts/{id}/deal", post(contacts_api::deal))
         .route(
             "/api/v1/contacts/{id}/messages",
             post(contacts_api::message),
@@ -548,6 +554,7 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
         clock: options.clock.clone(),
         trusted_proxies: options.trusted_proxies.clone(),
         webhook_reach: options.webhook_reach.clone(),
+        attachment_quota_bytes: options.attachment_quota_bytes,
     });
     // Sets where the 揭榜挂帅 notices start (the newest step so far) before anyone can act.
     notices::challenge_events(&app.db, &app.public_url, app.clock.now()).await?;

@@ -41,6 +41,7 @@ use super::{
         contacts_api::list,
         contacts_api::show,
         contacts_api::act,
+        contacts_api::deal,
         contacts_api::message,
         broker_pages::api_own_assignments,
         broker_pages::api_choose_acting,
