@@ -21,6 +21,7 @@ mod m20261204_000002_webhooks;
 mod m20261205_000001_statistics;
 mod m20261206_000001_login_failures;
 mod m20261206_000002_attachment_contents;
+mod m20261207_000003_bid_trust;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_statistics::Migration),
             Box::new(m20261206_000001_login_failures::Migration),
             Box::new(m20261206_000002_attachment_contents::Migration),
+            Box::new(m20261207_000003_bid_trust::Migration),
         ]
     }
 }

@@ -20,6 +20,7 @@ mod cluster;
 mod crash_moderation;
 mod dashboard;
 mod hardening;
+mod hostile_bids;
 mod notifications;
 mod outage;
 mod outbox_pages;

@@ -55,7 +55,7 @@ pub(super) fn path_text(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-fn challenge_body(deadline: DateTime<Utc>, horse_race: bool) -> Value {
+pub(super) fn challenge_body(deadline: DateTime<Utc>, horse_race: bool) -> Value {
     json!({
         "title": "高白度纳米碳酸钙连续碳化工艺",
         "industry": "新材料",
@@ -77,7 +77,7 @@ fn challenge_body(deadline: DateTime<Utc>, horse_race: bool) -> Value {
     })
 }
 
-fn bid_body(team: &str) -> Value {
+pub(super) fn bid_body(team: &str) -> Value {
     json!({
         "consortium": [{"name": "晋阳县装备制造有限公司"}],
         "team_leader": format!("{team}负责人"),
@@ -94,13 +94,18 @@ fn bid_body(team: &str) -> Value {
     })
 }
 
-fn id_of(body: &Value) -> i64 {
+pub(super) fn id_of(body: &Value) -> i64 {
     body["id"]
         .as_i64()
         .unwrap_or_else(|| panic!("no id in {body}"))
 }
 
-async fn put(client: &Client, server: &Server, path: &str, body: Value) -> (StatusCode, Value) {
+pub(super) async fn put(
+    client: &Client,
+    server: &Server,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value) {
     client
         .send(server, reqwest::Method::PUT, path, Some(body))
         .await
@@ -108,7 +113,12 @@ async fn put(client: &Client, server: &Server, path: &str, body: Value) -> (Stat
 
 /// Appoints an expert through the administrator's page and sets their password by the
 /// link, as a person would.
-async fn appoint_expert(server: &Server, admin: &Client, email: &str, org: &str) -> Client {
+pub(super) async fn appoint_expert(
+    server: &Server,
+    admin: &Client,
+    email: &str,
+    org: &str,
+) -> Client {
     let (_, _, token) = admin.page(server, "/bureau/users").await;
     let fields = [
         ("csrf", token.as_str()),
@@ -149,7 +159,7 @@ async fn appoint_expert(server: &Server, admin: &Client, email: &str, org: &str)
     Client::login(server, email, "score-fairly").await
 }
 
-async fn user_id(server: &Server, client: &Client) -> i64 {
+pub(super) async fn user_id(server: &Server, client: &Client) -> i64 {
     let (_, me) = client.get(server, "/api/v1/me").await;
     me["user"]["id"].as_i64().unwrap_or_else(|| panic!("{me}"))
 }
