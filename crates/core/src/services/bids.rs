@@ -169,9 +169,10 @@ pub fn parties(row: &bid::Model) -> CoreResult<BidParties> {
     Ok(BidParties { bid: row.id, orgs })
 }
 
-/// Whether `actor` speaks for the bid's lead organisation.
+/// Whether `actor` speaks for the bid's lead organisation: an expert employed there
+/// is not its bidder.
 pub fn is_bidder(actor: &User, row: &bid::Model) -> bool {
-    actor.org_confirmed && actor.org_id == Some(row.lead_org_id)
+    actor.speaks_for() == Some(row.lead_org_id)
 }
 
 /// The organisation `actor` would bid for on `found` at `now`.
@@ -195,9 +196,8 @@ pub fn check_may_bid(
             role = actor.role.label()
         )));
     }
-    let org = match (actor.org_id, actor.org_confirmed) {
-        (Some(org), true) => org,
-        _ => return Err(CoreError::Forbidden(t!("bid-no-organisation"))),
+    let Some(org) = actor.speaks_for() else {
+        return Err(CoreError::Forbidden(t!("bid-no-organisation")));
     };
     if org == found.publisher_org_id {
         return Err(CoreError::Forbidden(t!("bid-own-challenge")));

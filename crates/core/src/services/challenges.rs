@@ -188,9 +188,11 @@ fn status_of(model: &challenge::Model) -> CoreResult<ChallengeStatus> {
 }
 
 /// Whether `actor` publishes this challenge: a confirmed member of the publishing
-/// organisation (or a broker acting for it).
+/// organisation who speaks for it (or a broker acting for it), or bureau staff for a
+/// government call. An expert employed by the publisher is not one.
 pub fn is_publisher(actor: &User, model: &challenge::Model) -> bool {
-    actor.org_confirmed && actor.org_id == Some(model.publisher_org_id)
+    let speaks = actor.role.is_bureau() || actor.posts().is_some();
+    speaks && actor.org_confirmed && actor.org_id == Some(model.publisher_org_id)
 }
 
 /// Whether `viewer` (`None`: the anonymous public) may see this challenge at all: the

@@ -34,6 +34,14 @@ impl User {
     pub fn posts(&self) -> Option<PostingKind> {
         self.acting_as.or(self.role.posts())
     }
+
+    /// The organisation this user acts in the name of: a confirmed member whose role
+    /// posts for it, or a broker acting for it. Experts and brokers acting for nobody
+    /// belong to an organisation without speaking for it.
+    pub fn speaks_for(&self) -> Option<i64> {
+        self.org_id
+            .filter(|_| self.org_confirmed && self.posts().is_some())
+    }
 }
 
 impl TryFrom<user::Model> for User {

@@ -7,6 +7,7 @@ use chrono::Duration;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use techmatch_core::CoreError;
 use techmatch_core::accounts::Role;
+use techmatch_core::challenge::bid::BidAction;
 use techmatch_core::challenge::lifecycle::ChallengeAction;
 use techmatch_core::entities::{bid, challenge, organisation};
 use techmatch_core::posting::OrgKind;
@@ -124,6 +125,12 @@ async fn only_those_who_speak_for_an_organisation_bid() {
             bids::model(conn, saved).await.unwrap().lead_org_id,
             university
         );
+        // The expert employed there is not its bidder: they neither send nor read it.
+        forbidden(bids::act(conn, &expert, saved, BidAction::Submit, t0()).await);
+        forbidden(bids::edit(conn, &expert, saved, &input, t0()).await);
+        let row = bids::model(conn, saved).await.unwrap();
+        assert!(!bids::may_read(conn, &expert, &row).await.unwrap());
+        assert_eq!(row.status, "draft");
         db
     })
     .await;

@@ -139,9 +139,9 @@ async fn experts_moderators_and_idle_brokers_neither_bid_nor_publish() {
         let expert = appoint_expert(&server, &admin, "e1@jingu.example.cn", "津沽材料研究院").await;
         let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
         let broker = Client::login(&server, "broker@demo.techmatch", DEMO_PASSWORD).await;
-        let team =
-            Client::register(&server, "t@saibei.example.cn", "researcher", "塞北工业大学").await;
-        let (status, draft) = team
+        // A draft of the expert's own institute.
+        let researcher = Client::login(&server, "researcher@demo.techmatch", DEMO_PASSWORD).await;
+        let (status, draft) = researcher
             .post(
                 &server,
                 &format!("/api/v1/challenges/{call}/bids"),
@@ -189,7 +189,11 @@ async fn experts_moderators_and_idle_brokers_neither_bid_nor_publish() {
                 StatusCode::SEE_OTHER,
                 "{name} saved a bid: {location}"
             );
-            // Nor do they send another's bid.
+            // Nor do they read or send that draft, not even the expert it employs.
+            let (status, body) = who.get(&server, &format!("/api/v1/bids/{draft}")).await;
+            if name != "moderator" {
+                assert_eq!(status, StatusCode::NOT_FOUND, "{name}: {body}");
+            }
             let (status, body) = who
                 .post(
                     &server,
@@ -203,7 +207,7 @@ async fn experts_moderators_and_idle_brokers_neither_bid_nor_publish() {
             );
         }
         let bids = bids_seen_by_bureau(&server, call).await;
-        assert_eq!(bids.len(), 1, "only the team's draft: {bids:?}");
+        assert_eq!(bids.len(), 1, "only the institute's draft: {bids:?}");
         assert_eq!(bids[0]["status"], "draft");
 
         // Publishing: neither the expert nor the idle broker publishes a call, and
