@@ -19,6 +19,32 @@ use techmatch_core::testing::on_each_backend;
 
 use super::challenges::{bid_input, challenge_input, t0, user};
 
+/// The bureau, an enterprise that publishes calls, and a university team that bids.
+async fn cast(conn: &DatabaseConnection) -> (User, User, User) {
+    let bureau = user(
+        conn,
+        "admin@kjj.cn",
+        Role::Admin,
+        Some(("晋阳县科学技术局", OrgKind::Bureau)),
+    )
+    .await;
+    let publisher = user(
+        conn,
+        "boss@huagai.cn",
+        Role::Enterprise,
+        Some(("晋阳县华钙纳米材料有限公司", OrgKind::Enterprise)),
+    )
+    .await;
+    let team = user(
+        conn,
+        "t@uni.cn",
+        Role::Researcher,
+        Some(("华北材料科技大学", OrgKind::University)),
+    )
+    .await;
+    (bureau, publisher, team)
+}
+
 /// An open call of a fresh enterprise, approved by `bureau`. Returns its id.
 async fn open_call(conn: &DatabaseConnection, bureau: &User, publisher: &User) -> i64 {
     let id = challenges::create(
@@ -50,13 +76,6 @@ fn forbidden(result: Result<impl std::fmt::Debug, CoreError>) -> String {
 async fn only_those_who_speak_for_an_organisation_bid() {
     on_each_backend(|db| async move {
         let conn = &db.conn;
-        let bureau = user(
-            conn,
-            "admin@kjj.cn",
-            Role::Admin,
-            Some(("晋阳县科学技术局", OrgKind::Bureau)),
-        )
-        .await;
         let moderator = user(
             conn,
             "mod@kjj.cn",
@@ -64,20 +83,7 @@ async fn only_those_who_speak_for_an_organisation_bid() {
             Some(("晋阳县科学技术局", OrgKind::Bureau)),
         )
         .await;
-        let publisher = user(
-            conn,
-            "boss@huagai.cn",
-            Role::Enterprise,
-            Some(("晋阳县华钙纳米材料有限公司", OrgKind::Enterprise)),
-        )
-        .await;
-        let team = user(
-            conn,
-            "t@uni.cn",
-            Role::Researcher,
-            Some(("华北材料科技大学", OrgKind::University)),
-        )
-        .await;
+        let (bureau, publisher, team) = cast(conn).await;
         let expert = user(
             conn,
             "e@uni.cn",
@@ -140,27 +146,7 @@ async fn only_those_who_speak_for_an_organisation_bid() {
 async fn consortium_members_never_touch_the_registry_and_conflict_only_when_verified() {
     on_each_backend(|db| async move {
         let conn = &db.conn;
-        let bureau = user(
-            conn,
-            "admin@kjj.cn",
-            Role::Admin,
-            Some(("晋阳县科学技术局", OrgKind::Bureau)),
-        )
-        .await;
-        let publisher = user(
-            conn,
-            "boss@huagai.cn",
-            Role::Enterprise,
-            Some(("晋阳县华钙纳米材料有限公司", OrgKind::Enterprise)),
-        )
-        .await;
-        let team = user(
-            conn,
-            "t@uni.cn",
-            Role::Researcher,
-            Some(("华北材料科技大学", OrgKind::University)),
-        )
-        .await;
+        let (bureau, publisher, team) = cast(conn).await;
         // Two registry organisations with an expert each: one verified by the bureau with
         // its USCC, one never verified and without a code.
         let verified_expert = user(
