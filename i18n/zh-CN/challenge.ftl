@@ -155,6 +155,8 @@ challenge-bureau-only = 只有科技局工作人员可以进行此操作
 challenge-criteria-frozen = 专家已开始评分，评审指标不能再修改
 challenge-not-an-expert = { $name } 不是评审专家
 challenge-expert-already = 该专家已在评审组中
+challenge-expert-conflicted = { $name } 所在单位「{ $org }」参与了本榜单的揭榜（牵头或联合体成员），存在利益冲突，不能担任本榜评审专家
+challenge-draft-quota = 本单位已有 { $max } 个未提交的榜单草稿，已达上限：请先提交或撤回部分草稿，再新建榜单
 challenge-winner-not-candidate = 申报 #{ $bid } 不在专家评审中，不能列为拟揭榜方
 challenge-objection-closed = 只能在公示期内提出异议
 challenge-objection-reason = 请写明异议理由（不超过 5000 字）
@@ -171,6 +173,11 @@ bid-milestone-incomplete = 第 { $number } 个里程碑缺少名称、考核指�
 bid-milestone-order = 第 { $number } 个里程碑的日期应晚于前一个
 bid-achievement-unknown = 平台上没有编号为 { $id } 的科技成果
 bid-no-organisation = 需以已确认的单位身份揭榜
+bid-role-cannot-bid = { $role }不能揭榜：揭榜须以单位身份进行（企业或高校院所的已确认成员，或正在代理该单位的技术经理人）
+bid-sealed-until-closed = 揭榜截止前申报书密封，评审专家在揭榜截止后才能查阅
+bid-consortium-too-many = 联合体成员最多 { $max } 家
+bid-consortium-name-length = 联合体成员名称不能超过 { $max } 个字
+bid-consortium-frozen = 申报书提交后联合体成员不可更改，补正时只能修改其他内容
 bid-own-challenge = 发榜单位不能揭自己的榜
 bid-one-per-organisation = 每个单位对同一榜单只能有一份申报，请修改已有申报
 bid-bidder-only = 只有揭榜单位可以进行此操作
@@ -180,10 +187,14 @@ bid-not-in-expert-review = 该申报不在专家评审阶段
 bid-not-in-execution = 该申报不在攻关阶段
 bid-dropped-at-milestone = 里程碑「{ $milestone }」未通过，按赛马规则淘汰
 
-## Likely solvers and invitations (server/challenge_solvers.rs)
+## Likely solvers and invitations (services/challenge_invitations.rs, server/challenge_solvers.rs)
 
 solvers-refused = 只有科技局和发榜单位可以查看推荐揭榜方并发出邀请
 solvers-not-open = 只能在揭榜期内邀请揭榜
+solvers-note-too-long = 邀请附言不能超过 { $max } 个字
+solvers-none-chosen = 请至少选择一项推荐成果
+solvers-not-proposed = 成果 { $id } 不在平台推荐的揭榜方名单中：只能邀请推荐名单中的成果团队
+solvers-invited-already = 所选成果的科研人员都已受邀揭榜本榜单，每人只邀请一次
 solvers-mail-subject = 邀请揭榜：{ $title }
 solvers-mail-body =
     { $name }，您好：

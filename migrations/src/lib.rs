@@ -23,6 +23,7 @@ mod m20261206_000001_login_failures;
 mod m20261206_000002_attachment_contents;
 mod m20261207_000001_org_identity;
 mod m20261207_000002_figures_trust;
+mod m20261207_000003_bid_trust;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_attachment_contents::Migration),
             Box::new(m20261207_000001_org_identity::Migration),
             Box::new(m20261207_000002_figures_trust::Migration),
+            Box::new(m20261207_000003_bid_trust::Migration),
         ]
     }
 }

@@ -20,6 +20,7 @@ mod cluster;
 mod crash_moderation;
 mod dashboard;
 mod hardening;
+mod hostile_bids;
 mod hostile_confidential;
 mod hostile_figures;
 mod hostile_identity;

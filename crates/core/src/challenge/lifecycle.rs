@@ -104,6 +104,22 @@ impl ChallengeStatus {
         !matches!(self, ChallengeStatus::Draft | ChallengeStatus::UnderReview)
     }
 
+    /// Whether the bids are unsealed for the expert panel: only once bidding has
+    /// closed, so no expert reads a plan while its competitors can still bid. A call
+    /// withdrawn or closed without a selection keeps its bids sealed.
+    pub fn bids_unsealed(self) -> bool {
+        matches!(
+            self,
+            ChallengeStatus::Selection
+                | ChallengeStatus::Publicity
+                | ChallengeStatus::Awarded
+                | ChallengeStatus::InExecution
+                | ChallengeStatus::Accepted
+                | ChallengeStatus::Failed
+                | ChallengeStatus::Terminated
+        )
+    }
+
     /// Whether nothing can happen to the challenge any more.
     pub fn is_final(self) -> bool {
         matches!(

@@ -11,6 +11,7 @@ pub mod broker_assignment;
 pub mod challenge;
 pub mod challenge_event;
 pub mod challenge_expert;
+pub mod challenge_invitation;
 pub mod change;
 pub mod contact;
 pub mod contact_message;

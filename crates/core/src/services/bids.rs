@@ -15,15 +15,16 @@ use crate::challenge::bid::{self as lifecycle, BidAction, BidFacts, BidStatus};
 use crate::challenge::lifecycle::ChallengeStatus;
 use crate::challenge::milestone::{self, MilestoneAction, MilestoneStatus};
 use crate::challenge::scoring::{self, BidParties, Criteria, Expert, Score, ScoreSheet};
-use crate::domain::PatentNo;
-use crate::entities::{achievement, bid, bid_milestone, challenge, challenge_expert, expert_score};
-use crate::posting::OrgKind;
+use crate::domain::{PatentNo, Uscc};
+use crate::entities::{
+    achievement, bid, bid_milestone, challenge, challenge_expert, expert_score, organisation,
+};
 use crate::services::challenges::{self, record_event};
-use crate::services::organisations;
-use crate::services::users::{self, User};
+use crate::services::users::User;
 use crate::{CoreError, CoreResult, t};
 
-/// A consortium member (联合体成员) as the bidder names it.
+/// A consortium member (联合体成员) as the bidder names it: free text, with the
+/// member's USCC when the bidder knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberInput {
     pub name: String,
@@ -63,6 +64,8 @@ pub struct BidInput {
 }
 
 const MAX_MILESTONES: usize = 12;
+const MAX_CONSORTIUM_MEMBERS: usize = 20;
+const MAX_MEMBER_NAME_CHARS: usize = 200;
 
 impl BidInput {
     /// # Errors
@@ -115,11 +118,18 @@ impl BidInput {
     }
 }
 
-/// A consortium member as stored.
+/// A consortium member as stored: what the bidder typed, and the registry
+/// organisation it stands for only when its USCC is that of an organisation the bureau
+/// verified. That link is what makes the organisation's experts conflicted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
-    pub org_id: i64,
     pub name: String,
+    #[serde(default)]
+    pub uscc: Option<String>,
+    /// Bids saved before members were free text carry the organisation their name
+    /// resolved to; they keep it, so their conflicts of interest stay as they were.
+    #[serde(default)]
+    pub org_id: Option<i64>,
 }
 
 fn not_found(id: i64) -> CoreError {
@@ -155,17 +165,84 @@ pub fn consortium(row: &bid::Model) -> CoreResult<Vec<Member>> {
 /// As [`consortium`].
 pub fn parties(row: &bid::Model) -> CoreResult<BidParties> {
     let mut orgs = vec![row.lead_org_id];
-    orgs.extend(consortium(row)?.into_iter().map(|m| m.org_id));
+    orgs.extend(consortium(row)?.into_iter().filter_map(|m| m.org_id));
     Ok(BidParties { bid: row.id, orgs })
 }
 
-/// Whether `actor` speaks for the bid's lead organisation.
+/// Whether `actor` speaks for the bid's lead organisation: an expert employed there
+/// is not its bidder.
 pub fn is_bidder(actor: &User, row: &bid::Model) -> bool {
-    actor.org_confirmed && actor.org_id == Some(row.lead_org_id)
+    actor.speaks_for() == Some(row.lead_org_id)
+}
+
+/// The organisation `actor` would bid for on `found` at `now`.
+///
+/// Only someone who speaks for an organisation bids: a confirmed member of an
+/// enterprise, university or institute, or a broker acting for one. Experts, bureau
+/// staff and brokers acting for nobody never bid, even though their accounts belong to
+/// an organisation: an expert would otherwise bid on the calls they judge.
+///
+/// # Errors
+/// `Forbidden` for a role that does not bid, an unconfirmed membership or the
+/// publisher itself; `IllegalTransition` when the call is not open.
+pub fn check_may_bid(
+    actor: &User,
+    found: &challenge::Model,
+    now: DateTime<Utc>,
+) -> CoreResult<i64> {
+    if actor.posts().is_none() {
+        return Err(CoreError::Forbidden(t!(
+            "bid-role-cannot-bid",
+            role = actor.role.label()
+        )));
+    }
+    let Some(org) = actor.speaks_for() else {
+        return Err(CoreError::Forbidden(t!("bid-no-organisation")));
+    };
+    if org == found.publisher_org_id {
+        return Err(CoreError::Forbidden(t!("bid-own-challenge")));
+    }
+    if found.status != ChallengeStatus::Open.code() || now >= found.bid_deadline {
+        return Err(CoreError::IllegalTransition {
+            from: found.status.clone(),
+            to: "bid".to_owned(),
+            reason: t!("bid-refused-challenge-not-open"),
+        });
+    }
+    Ok(org)
+}
+
+/// The panel seat through which `actor` reads (and scores) `row` as an expert of its
+/// challenge `found`.
+///
+/// # Errors
+/// `Forbidden` for an expert not on the panel, before bidding has closed (the bids are
+/// sealed until then), or with a conflict of interest.
+pub async fn expert_seat(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    row: &bid::Model,
+    found: &challenge::Model,
+) -> CoreResult<challenge_expert::Model> {
+    let seat = challenge_expert::Entity::find()
+        .filter(challenge_expert::Column::ChallengeId.eq(row.challenge_id))
+        .filter(challenge_expert::Column::ExpertUserId.eq(actor.id))
+        .one(conn)
+        .await?
+        .ok_or_else(|| CoreError::Forbidden(t!("scoring-not-assigned")))?;
+    if !ChallengeStatus::from_code(&found.status)?.bids_unsealed() {
+        return Err(CoreError::Forbidden(t!("bid-sealed-until-closed")));
+    }
+    if scoring::conflicts(seat.expert_org_id, &parties(row)?.orgs) {
+        return Err(CoreError::Forbidden(t!("scoring-conflict-of-interest")));
+    }
+    Ok(seat)
 }
 
 /// Whether `actor` may read a bid: its bidder, the bureau, or an expert of the
-/// challenge's panel once the bid has been submitted (and not withdrawn).
+/// challenge's panel without a conflict once bidding has closed and the bid has been
+/// submitted (and not withdrawn). Callers settle the challenge first, so a deadline
+/// that has passed has closed bidding.
 ///
 /// # Errors
 /// Database errors.
@@ -177,25 +254,102 @@ pub async fn may_read(
     if actor.role.is_bureau() || is_bidder(actor, row) {
         return Ok(true);
     }
-    let submitted =
-        row.status != BidStatus::Draft.code() && row.status != BidStatus::Withdrawn.code();
-    Ok(submitted && challenges::is_panel_expert(conn, row.challenge_id, actor).await?)
+    if !BidStatus::from_code(&row.status)?.counts_as_submitted() {
+        return Ok(false);
+    }
+    let found = challenges::model(conn, row.challenge_id).await?;
+    match expert_seat(conn, actor, row, &found).await {
+        Ok(_) => Ok(true),
+        Err(CoreError::Forbidden(_)) => Ok(false),
+        Err(other) => Err(other),
+    }
 }
 
-async fn members(conn: &impl ConnectionTrait, input: &BidInput) -> CoreResult<String> {
-    let mut members = Vec::new();
-    for member in &input.consortium {
+/// The organisation the bureau verified with this USCC, if any. Only verified
+/// organisations count: an unverified row may carry a code nobody checked.
+async fn verified_with_uscc(conn: &impl ConnectionTrait, uscc: &str) -> CoreResult<Option<i64>> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Uscc.eq(uscc))
+        .filter(organisation::Column::Verified.eq(true))
+        .one(conn)
+        .await?
+        .map(|o| o.id))
+}
+
+/// The consortium as typed, checked and linked. What a bidder types never creates or
+/// changes a registry organisation: a member is linked only by an exact match of its
+/// USCC against a verified organisation's, and otherwise stays free text.
+async fn members(conn: &impl ConnectionTrait, input: &BidInput) -> CoreResult<Vec<Member>> {
+    let typed: Vec<&MemberInput> = input
+        .consortium
+        .iter()
+        .filter(|m| !m.name.trim().is_empty())
+        .collect();
+    if typed.len() > MAX_CONSORTIUM_MEMBERS {
+        return Err(CoreError::invalid(
+            "consortium",
+            t!("bid-consortium-too-many", max = MAX_CONSORTIUM_MEMBERS),
+        ));
+    }
+    let mut members = Vec::with_capacity(typed.len());
+    for member in typed {
         let name = member.name.trim();
-        if name.is_empty() {
-            continue;
+        if name.chars().count() > MAX_MEMBER_NAME_CHARS {
+            return Err(CoreError::invalid(
+                "consortium",
+                t!("bid-consortium-name-length", max = MAX_MEMBER_NAME_CHARS),
+            ));
         }
-        let org = users::org_ref(name, OrgKind::guess_from_name(name), member.uscc.as_deref())?;
+        let uscc = match member
+            .uscc
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            // Lenient: the registry holds codes the bureau accepted despite a failing
+            // check, and a bidder must be able to name those organisations too.
+            Some(code) => Some(Uscc::parse_lenient(code)?.0.to_string()),
+            None => None,
+        };
+        let org_id = match &uscc {
+            Some(code) => verified_with_uscc(conn, code).await?,
+            None => None,
+        };
         members.push(Member {
-            org_id: organisations::resolve(conn, &org).await?,
             name: name.to_owned(),
+            uscc,
+            org_id,
         });
     }
-    serde_json::to_string(&members).map_err(|e| CoreError::Internal(e.to_string()))
+    Ok(members)
+}
+
+fn members_json(members: &[Member]) -> CoreResult<String> {
+    serde_json::to_string(members).map_err(|e| CoreError::Internal(e.to_string()))
+}
+
+/// The consortium to store when `row` is edited. Once the bid has been submitted its
+/// consortium is frozen: a correction could otherwise name the employers of panel
+/// experts and make them conflicted, taking unwelcome judges off the bid.
+async fn edited_consortium(
+    conn: &impl ConnectionTrait,
+    row: &bid::Model,
+    input: &BidInput,
+) -> CoreResult<String> {
+    let typed = members(conn, input).await?;
+    if row.submitted_at.is_none() {
+        return members_json(&typed);
+    }
+    let as_typed = |m: &Member| (m.name.clone(), m.uscc.clone());
+    let stored: Vec<_> = consortium(row)?.iter().map(as_typed).collect();
+    if typed.iter().map(as_typed).collect::<Vec<_>>() != stored {
+        return Err(CoreError::IllegalTransition {
+            from: row.status.clone(),
+            to: "edit_consortium".to_owned(),
+            reason: t!("bid-consortium-frozen"),
+        });
+    }
+    Ok(row.consortium.clone())
 }
 
 async fn check_achievements(conn: &impl ConnectionTrait, ids: &[i64]) -> CoreResult<()> {
@@ -277,23 +431,10 @@ pub async fn create(
 ) -> CoreResult<i64> {
     challenges::settle(conn, challenge_id, now).await?;
     let found = challenges::model(conn, challenge_id).await?;
-    let org = match (actor.org_id, actor.org_confirmed, actor.role.is_bureau()) {
-        (Some(org), true, false) => org,
-        _ => return Err(CoreError::Forbidden(t!("bid-no-organisation"))),
-    };
-    if org == found.publisher_org_id {
-        return Err(CoreError::Forbidden(t!("bid-own-challenge")));
-    }
-    if found.status != ChallengeStatus::Open.code() || now >= found.bid_deadline {
-        return Err(CoreError::IllegalTransition {
-            from: found.status,
-            to: "bid".to_owned(),
-            reason: t!("bid-refused-challenge-not-open"),
-        });
-    }
+    let org = check_may_bid(actor, &found, now)?;
     input.check()?;
     check_achievements(conn, &input.achievement_ids).await?;
-    let consortium = members(conn, input).await?;
+    let consortium = members_json(&members(conn, input).await?)?;
     let saved = bid::ActiveModel {
         challenge_id: Set(challenge_id),
         lead_org_id: Set(org),
@@ -349,7 +490,7 @@ pub async fn edit(
     }
     input.check()?;
     check_achievements(conn, &input.achievement_ids).await?;
-    let consortium = members(conn, input).await?;
+    let consortium = edited_consortium(conn, &row, input).await?;
     let changed = bid::Entity::update_many()
         .set(content(input, consortium, now))
         .filter(bid::Column::Id.eq(id))

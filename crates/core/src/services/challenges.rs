@@ -24,7 +24,7 @@ use crate::challenge::scoring::{self, BidParties, Criteria, Criterion, Expert};
 use crate::domain::Wan;
 use crate::entities::{bid, challenge, challenge_event, challenge_expert, expert_score, objection};
 use crate::services::users::User;
-use crate::services::{audit, bids};
+use crate::services::{audit, bids, organisations};
 use crate::{CoreError, CoreResult, t};
 
 /// 政府榜 or 企业榜.
@@ -86,6 +86,10 @@ pub struct ChallengeInput {
 }
 
 const MAX_WINNERS: u8 = 10;
+/// How many calls an organisation may hold in draft at once: drafts are private and
+/// cost the bureau nothing until submitted, so without a cap one account could fill
+/// the database with them.
+pub const MAX_OPEN_DRAFTS: u64 = 20;
 const MAX_COMPLETION_MONTHS: u16 = 120;
 
 impl ChallengeInput {
@@ -184,9 +188,11 @@ fn status_of(model: &challenge::Model) -> CoreResult<ChallengeStatus> {
 }
 
 /// Whether `actor` publishes this challenge: a confirmed member of the publishing
-/// organisation (or a broker acting for it).
+/// organisation who speaks for it (or a broker acting for it), or bureau staff for a
+/// government call. An expert employed by the publisher is not one.
 pub fn is_publisher(actor: &User, model: &challenge::Model) -> bool {
-    actor.org_confirmed && actor.org_id == Some(model.publisher_org_id)
+    let speaks = actor.role.is_bureau() || actor.posts().is_some();
+    speaks && actor.org_confirmed && actor.org_id == Some(model.publisher_org_id)
 }
 
 /// Whether `viewer` (`None`: the anonymous public) may see this challenge at all: the
@@ -345,6 +351,17 @@ pub async fn create(
             )));
         }
     };
+    let drafts = challenge::Entity::find()
+        .filter(challenge::Column::PublisherOrgId.eq(org))
+        .filter(challenge::Column::Status.eq(ChallengeStatus::Draft.code()))
+        .count(conn)
+        .await?;
+    if drafts >= MAX_OPEN_DRAFTS {
+        return Err(CoreError::Conflict(t!(
+            "challenge-draft-quota",
+            max = MAX_OPEN_DRAFTS
+        )));
+    }
     input.check()?;
     let defaults: Vec<Criterion> = default_criteria()
         .into_iter()
@@ -791,8 +808,9 @@ pub async fn set_publicity_days(
 /// conflicts of interest are judged against.
 ///
 /// # Errors
-/// `Forbidden` unless bureau; `Invalid` for a user who is not an expert; `Conflict` when
-/// already on the panel.
+/// `Forbidden` unless bureau; `Invalid` for a user who is not an expert or whose
+/// organisation bids on the call (alone or in a consortium); `Conflict` when already on
+/// the panel.
 pub async fn assign_expert(
     conn: &impl ConnectionTrait,
     actor: &User,
@@ -826,6 +844,7 @@ pub async fn assign_expert(
     if exists > 0 {
         return Err(CoreError::Conflict(t!("challenge-expert-already")));
     }
+    check_expert_unconflicted(conn, id, &expert).await?;
     challenge_expert::ActiveModel {
         challenge_id: Set(id),
         expert_user_id: Set(expert_id),
@@ -849,21 +868,37 @@ pub async fn assign_expert(
     .await
 }
 
-/// Whether `user` is on the challenge's expert panel.
-///
-/// # Errors
-/// Database errors.
-pub async fn is_panel_expert(
+/// Refuses to seat an expert whose organisation bids on the call, as lead or as a
+/// linked consortium member, drafts included: they could score only the others, their
+/// competitors. The refusal names the organisation, so the bureau knows why.
+async fn check_expert_unconflicted(
     conn: &impl ConnectionTrait,
     challenge_id: i64,
-    user: &User,
-) -> CoreResult<bool> {
-    Ok(challenge_expert::Entity::find()
-        .filter(challenge_expert::Column::ChallengeId.eq(challenge_id))
-        .filter(challenge_expert::Column::ExpertUserId.eq(user.id))
-        .count(conn)
-        .await?
-        > 0)
+    expert: &User,
+) -> CoreResult<()> {
+    let Some(org) = expert.org_id else {
+        return Ok(());
+    };
+    let bidding = bid::Entity::find()
+        .filter(bid::Column::ChallengeId.eq(challenge_id))
+        .filter(bid::Column::Status.ne(BidStatus::Withdrawn.code()))
+        .all(conn)
+        .await?;
+    for row in &bidding {
+        if scoring::conflicts(Some(org), &bids::parties(row)?.orgs) {
+            let names = organisations::names_by_id(conn, [org]).await?;
+            let org_name = names.get(&org).map_or("", String::as_str);
+            return Err(CoreError::invalid(
+                "expert",
+                t!(
+                    "challenge-expert-conflicted",
+                    name = expert.display_name.as_str(),
+                    org = org_name
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The ranking of the bids in expert review, for the bureau (and for experts, each bid

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod bids;
 pub mod brokers;
+pub mod challenge_invitations;
 pub mod challenge_record;
 pub mod challenges;
 pub mod changes;

@@ -35,11 +35,19 @@ impl User {
         self.acting_as.or(self.role.posts())
     }
 
-    /// The organisation this user speaks for: only once the bureau has confirmed the
+    /// The organisation this user belongs to: only once the bureau has confirmed the
     /// membership. A self-declared member must see nothing a stranger would not, so every
     /// organisation-scoped behaviour goes through this, not `org_id`.
     pub fn confirmed_org(&self) -> Option<i64> {
         self.org_id.filter(|_| self.org_confirmed)
+    }
+
+    /// The organisation this user acts in the name of: a confirmed member whose role
+    /// posts for it, or a broker acting for it. Experts and brokers acting for nobody
+    /// belong to an organisation without speaking for it.
+    pub fn speaks_for(&self) -> Option<i64> {
+        self.org_id
+            .filter(|_| self.org_confirmed && self.posts().is_some())
     }
 }
 

@@ -19,11 +19,11 @@ use techmatch_core::services::users::{self, NewUser, User};
 use techmatch_core::testing::on_each_backend;
 
 /// Monday 2026-12-07, 09:00 in Beijing.
-fn t0() -> DateTime<Utc> {
+pub(crate) fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0).unwrap()
 }
 
-async fn user(
+pub(crate) async fn user(
     conn: &DatabaseConnection,
     email: &str,
     role: Role,
@@ -42,7 +42,7 @@ async fn user(
         .unwrap_or_else(|e| panic!("{email}: {e}"))
 }
 
-fn challenge_input(deadline: DateTime<Utc>) -> ChallengeInput {
+pub(crate) fn challenge_input(deadline: DateTime<Utc>) -> ChallengeInput {
     ChallengeInput {
         title: "高白度纳米碳酸钙连续碳化工艺".to_owned(),
         industry: Some("新材料".to_owned()),
@@ -65,7 +65,7 @@ fn challenge_input(deadline: DateTime<Utc>) -> ChallengeInput {
     }
 }
 
-fn bid_input(team: &str, first_due: DateTime<Utc>) -> BidInput {
+pub(crate) fn bid_input(team: &str, first_due: DateTime<Utc>) -> BidInput {
     BidInput {
         consortium: vec![MemberInput {
             name: "晋阳县装备制造有限公司".to_owned(),

@@ -1,6 +1,7 @@
 //! techmatch-core against real databases: SQLite always, PostgreSQL when reachable
 //! (required in CI). One test binary with a module per area keeps link time down.
 
+mod bid_trust;
 mod challenge_record;
 mod challenges;
 mod hostile_lists;

@@ -1296,15 +1296,11 @@ async fn score_page(
         }
         .into());
     }
+    challenges::settle(&app.db, row.challenge_id, app.clock.now()).await?;
     let c = bids::challenge_of(&app.db, &row).await?;
+    bids::expert_seat(&app.db, user, &row, &c).await?;
     let seats = challenges::panel_seats(&app.db, Some(c.id), None).await?;
     let parties = bids::parties(&row)?;
-    let Some(seat) = seats.iter().find(|s| s.expert_user_id == user.id) else {
-        return Err(CoreError::Forbidden(t!("scoring-not-assigned")).into());
-    };
-    if scoring::conflicts(seat.expert_org_id, &parties.orgs) {
-        return Err(CoreError::Forbidden(t!("scoring-conflict-of-interest")).into());
-    }
     let criteria = challenges::criteria_of(&c)?;
     let sheets: Vec<_> = bids::score_sheets(&app.db, c.id, &criteria)
         .await?

@@ -165,7 +165,7 @@ fn field_label(field: &str) -> Option<String> {
         "confidentiality" => t!("challenge-form-confidentiality"),
         "contact_name" => t!("challenge-form-contact-name"),
         "contact_phone" => t!("challenge-form-contact-phone"),
-        "org_name" | "org_uscc" | "uscc" => t!("bid-form-consortium"),
+        "org_name" | "org_uscc" | "uscc" | "consortium" => t!("bid-form-consortium"),
         "team_leader" => t!("bid-form-team-leader"),
         "team" => t!("bid-form-team"),
         "technical_plan" => t!("bid-form-technical-plan"),
@@ -455,25 +455,6 @@ pub struct ShowParams {
     pub objection: String,
 }
 
-/// Whether `user` may bid on the challenge now; the service checks the same.
-fn check_may_bid(user: &User, c: &challenge::Model, now: DateTime<Utc>) -> Result<(), CoreError> {
-    let org = match (user.org_id, user.org_confirmed, user.role.is_bureau()) {
-        (Some(org), true, false) => org,
-        _ => return Err(CoreError::Forbidden(t!("bid-no-organisation"))),
-    };
-    if org == c.publisher_org_id {
-        return Err(CoreError::Forbidden(t!("bid-own-challenge")));
-    }
-    if c.status != ChallengeStatus::Open.code() || now >= c.bid_deadline {
-        return Err(CoreError::IllegalTransition {
-            from: c.status.clone(),
-            to: "bid".to_owned(),
-            reason: t!("bid-refused-challenge-not-open"),
-        });
-    }
-    Ok(())
-}
-
 /// A challenge the viewer may see, settled by the clock first.
 async fn visible_challenge(
     app: &AppState,
@@ -567,7 +548,7 @@ pub async fn show(
         timeline,
         publisher_actions: publisher.then(|| PublisherActions::of(status)),
         republish_default: beijing_input(now + chrono::Duration::days(30)),
-        may_bid: own_bid.is_none() && user.is_some_and(|u| check_may_bid(u, &c, now).is_ok()),
+        may_bid: own_bid.is_none() && user.is_some_and(|u| bids::check_may_bid(u, &c, now).is_ok()),
         own_bid,
         c: ChallengeView::of(
             &c,
@@ -934,10 +915,14 @@ fn nth(values: &[String], index: usize) -> String {
 impl BidForm {
     fn of(b: &bid::Model, milestones: &[bid_milestone::Model]) -> BidForm {
         BidForm {
+            // One member a line, its USCC after a comma, as the form reads them back.
             consortium: bids::consortium(b)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|m| m.name)
+                .map(|m| match m.uscc {
+                    Some(uscc) => format!("{}, {uscc}", m.name),
+                    None => m.name,
+                })
                 .collect::<Vec<_>>()
                 .join("\n"),
             team_leader: b.team_leader.clone(),
@@ -1088,7 +1073,7 @@ pub async fn new_bid_form(
     if let Some(existing) = own_bid_on(&app, user, id).await? {
         return Ok(see_other(&format!("/bids/{existing}")));
     }
-    check_may_bid(user, &c, app.clock.now())?;
+    bids::check_may_bid(user, &c, app.clock.now())?;
     Ok(bid_form_page(
         &page_user,
         &c,
@@ -1272,11 +1257,12 @@ pub async fn show_bid(
 ) -> Result<BidPage, PageError> {
     let user = &page_user.0.user;
     let b = bids::model(&app.db, id).await?;
+    let now = app.clock.now();
+    // Settled first: a deadline that has passed unseals the bids for the panel.
+    challenges::settle(&app.db, b.challenge_id, now).await?;
     if !bids::may_read(&app.db, user, &b).await? {
         return Err(bid_not_found(id).into());
     }
-    let now = app.clock.now();
-    challenges::settle(&app.db, b.challenge_id, now).await?;
     let c = challenges::model(&app.db, b.challenge_id).await?;
     let status = BidStatus::from_code(&b.status)?;
     let is_bidder = bids::is_bidder(user, &b);

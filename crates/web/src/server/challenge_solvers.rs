@@ -11,13 +11,12 @@ use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use techmatch_core::challenge::calendar::china_standard_time;
-use techmatch_core::challenge::lifecycle::ChallengeStatus;
 use techmatch_core::entities::challenge;
 use techmatch_core::posting::{PostingKind, PostingView, Status};
+use techmatch_core::services::challenge_invitations::{self, InvitationRequest};
 use techmatch_core::services::outbox::{self, NoticeKind};
-use techmatch_core::services::users::User;
-use techmatch_core::services::{challenges, postings, users};
-use techmatch_core::{CoreError, accounts::Role, t};
+use techmatch_core::services::{challenges, postings};
+use techmatch_core::{CoreError, t};
 use techmatch_search::{Match, MatchOptions, find_matches};
 
 use super::auth::ApiUser;
@@ -66,14 +65,6 @@ fn as_need(c: &challenge::Model) -> PostingView {
     }
 }
 
-fn check_may_recruit(user: &User, c: &challenge::Model) -> Result<(), WebError> {
-    if user.role.is_bureau() || challenges::is_publisher(user, c) {
-        Ok(())
-    } else {
-        Err(CoreError::Forbidden(t!("solvers-refused")).into())
-    }
-}
-
 /// The matching achievements with the views behind them (organisation, team lead).
 async fn solvers(
     app: &AppState,
@@ -103,7 +94,7 @@ pub async fn list(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, WebError> {
     let c = challenges::model(&app.db, id).await?;
-    check_may_recruit(&user, &c)?;
+    challenge_invitations::check_may_recruit(&user, &c)?;
     let found = solvers(&app, &c).await?;
     // Organisations ordered by their best match, each with its achievements.
     let mut organisations: BTreeMap<String, (f32, Vec<i64>)> = BTreeMap::new();
@@ -144,9 +135,10 @@ pub async fn list(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct InvitationBody {
-    /// Achievements from the solver list: their organisations' researchers are invited.
+    /// Achievements from the solver list: their organisations' researchers are invited,
+    /// each at most once per call.
     pub achievement_ids: Vec<i64>,
-    /// A personal note added to the mail.
+    /// A personal note added to the mail, at most 500 characters.
     #[serde(default)]
     pub note: String,
 }
@@ -158,7 +150,7 @@ fn beijing(time: DateTime<Utc>) -> String {
 }
 
 #[utoipa::path(post, path = "/api/v1/challenges/{id}/invitations", tag = "challenges", request_body = InvitationBody, params(("id" = i64, Path)),
-    responses((status = 200, description = "How many researchers were invited and mailed"), (status = 403, description = "Neither the bureau nor the publisher", body = ErrorBody), (status = 409, description = "The call is not open", body = ErrorBody)))]
+    responses((status = 200, description = "How many researchers were invited and mailed"), (status = 403, description = "Neither the bureau nor the publisher", body = ErrorBody), (status = 409, description = "The call is not open, or everyone chosen was invited already", body = ErrorBody), (status = 422, description = "An achievement not on the proposed solver list, or an overlong note", body = ErrorBody)))]
 pub async fn invite(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -166,39 +158,21 @@ pub async fn invite(
     Json(body): Json<InvitationBody>,
 ) -> Result<Json<Value>, WebError> {
     let c = challenges::model(&app.db, id).await?;
-    check_may_recruit(&user, &c)?;
-    if c.status != ChallengeStatus::Open.code() {
-        return Err(CoreError::IllegalTransition {
-            from: c.status.clone(),
-            to: "invite".to_owned(),
-            reason: t!("solvers-not-open"),
-        }
-        .into());
-    }
-    let views =
-        postings::views_by_ids(&app.db, PostingKind::Achievement, &body.achievement_ids).await?;
-    let orgs: Vec<i64> = views
-        .iter()
-        .filter(|v| v.status == Status::Published)
-        .filter_map(|v| v.org_id)
-        .collect();
-    let invitees: Vec<User> = users::all(&app.db)
-        .await?
-        .into_iter()
-        .filter(|u| {
-            u.role == Role::Researcher
-                && !u.suspended
-                && u.org_confirmed
-                && u.org_id.is_some_and(|o| orgs.contains(&o))
-        })
-        .collect();
+    // Who asks comes before the search, which is the costly part.
+    challenge_invitations::check_may_recruit(&user, &c)?;
+    let proposed: Vec<i64> = solvers(&app, &c).await?.iter().map(|(m, _)| m.id).collect();
+    let now = app.clock.now();
+    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    let request = InvitationRequest {
+        achievement_ids: &body.achievement_ids,
+        note: &body.note,
+    };
+    let invitees = challenge_invitations::invite(&txn, &user, &c, &proposed, request, now).await?;
     let link = format!("{}/challenges/{}", app.public_url, c.id);
     let subject = t!("solvers-mail-subject", title = c.title.as_str());
     let deadline = beijing(c.bid_deadline);
-    let now = app.clock.now();
     let cause = format!("challenge-invitation:{}:{}", c.id, now.timestamp_micros());
     let mut mailed = 0usize;
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
     for invitee in &invitees {
         let text = t!(
             "solvers-mail-body",

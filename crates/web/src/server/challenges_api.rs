@@ -268,7 +268,7 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/api/v1/challenges", tag = "challenges", request_body = ChallengeBody,
-    responses((status = 201, description = "A draft challenge of the caller's organisation"), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not an enterprise or the bureau", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody)))]
+    responses((status = 201, description = "A draft challenge of the caller's organisation"), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not an enterprise or the bureau", body = ErrorBody), (status = 409, description = "The organisation holds the most draft calls allowed", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -483,7 +483,7 @@ pub struct ExpertBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/challenges/{id}/experts", tag = "challenges", request_body = ExpertBody, params(("id" = i64, Path)),
-    responses((status = 201, description = "On the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Already on the panel", body = ErrorBody), (status = 422, description = "Not an expert", body = ErrorBody)))]
+    responses((status = 201, description = "On the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Already on the panel", body = ErrorBody), (status = 422, description = "Not an expert, or their organisation bids on the call (the reason names it)", body = ErrorBody)))]
 pub async fn assign_expert(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -714,7 +714,7 @@ impl BidBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/challenges/{id}/bids", tag = "bids", request_body = BidBody, params(("id" = i64, Path)),
-    responses((status = 201, description = "A draft bid of the caller's organisation"), (status = 403, description = "No confirmed organisation, or the publisher", body = ErrorBody), (status = 409, description = "The call is not open, or the organisation has a bid already", body = ErrorBody)))]
+    responses((status = 201, description = "A draft bid of the caller's organisation"), (status = 403, description = "Not speaking for an organisation (experts, bureau staff, brokers acting for nobody), no confirmed organisation, or the publisher", body = ErrorBody), (status = 409, description = "The call is not open, or the organisation has a bid already", body = ErrorBody)))]
 pub async fn create_bid(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -736,6 +736,8 @@ pub async fn show_bid(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, WebError> {
     let b = bids::model(&app.db, id).await?;
+    // Settled first: a deadline that has passed unseals the bids for the panel.
+    challenges::settle(&app.db, b.challenge_id, app.clock.now()).await?;
     if !may_read_bid(&app, &user, &b).await? {
         return Err(CoreError::NotFound {
             what: t!("what-bid"),
@@ -772,7 +774,7 @@ pub async fn show_bid(
 }
 
 #[utoipa::path(put, path = "/api/v1/bids/{id}", tag = "bids", request_body = BidBody, params(("id" = i64, Path)),
-    responses((status = 200, description = "Saved"), (status = 403, description = "Not the bidder", body = ErrorBody), (status = 409, description = "Not a draft or returned bid", body = ErrorBody)))]
+    responses((status = 200, description = "Saved"), (status = 403, description = "Not the bidder", body = ErrorBody), (status = 409, description = "Not a draft or returned bid, or a change to the consortium of a bid submitted before", body = ErrorBody)))]
 pub async fn edit_bid(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,

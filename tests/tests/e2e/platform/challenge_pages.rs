@@ -15,7 +15,7 @@ use crate::Server;
 const TITLE: &str = "高白度纳米碳酸钙连续碳化工艺";
 
 /// Posts a form as a browser does: the status, the redirect target and the page.
-async fn submit(
+pub(super) async fn submit(
     browser: &Client,
     server: &Server,
     path: &str,

@@ -77,7 +77,7 @@ pub(super) fn challenge_body(deadline: DateTime<Utc>, horse_race: bool) -> Value
     })
 }
 
-fn bid_body(team: &str) -> Value {
+pub(super) fn bid_body(team: &str) -> Value {
     json!({
         "consortium": [{"name": "晋阳县装备制造有限公司"}],
         "team_leader": format!("{team}负责人"),
@@ -100,7 +100,12 @@ pub(super) fn id_of(body: &Value) -> i64 {
         .unwrap_or_else(|| panic!("no id in {body}"))
 }
 
-async fn put(client: &Client, server: &Server, path: &str, body: Value) -> (StatusCode, Value) {
+pub(super) async fn put(
+    client: &Client,
+    server: &Server,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value) {
     client
         .send(server, reqwest::Method::PUT, path, Some(body))
         .await

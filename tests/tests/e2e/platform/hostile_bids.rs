@@ -1,0 +1,543 @@
+//! Sealed bids and clean panels against hostile users, through a real server's pages and
+//! JSON API: a panel expert trying to read bids before bidding closes, an expert, a
+//! moderator and an idle broker trying to bid or publish, the bureau seating an expert
+//! whose organisation bids, a publisher inviting beyond the proposed solvers (twice,
+//! with an oversized note), a bidder rewriting its consortium after submission, and an
+//! organisation piling up draft calls. Each refusal leaves everything as it was.
+
+use chrono::Duration;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use super::challenge_pages::submit;
+use super::challenges::{
+    appoint_expert, bid_body, challenge_body, id_of, on_each_platform_with_clock, put, t0, user_id,
+};
+use super::{Client, DEMO_PASSWORD, MODERATOR, need_body};
+use crate::Server;
+
+fn message(body: &Value) -> String {
+    body["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// An open call of the demo enterprise, bids due ten days after [`t0`]. Returns its id.
+async fn open_call(server: &Server, body: Value) -> i64 {
+    let publisher = Client::login(server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
+    let moderator = Client::login(server, MODERATOR, DEMO_PASSWORD).await;
+    let (status, created) = publisher.post(server, "/api/v1/challenges", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = id_of(&created);
+    for (who, action) in [(&publisher, "submit"), (&moderator, "approve")] {
+        let (status, body) = who
+            .post(
+                server,
+                &format!("/api/v1/challenges/{id}/actions"),
+                json!({"action": action}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{action}: {body}");
+    }
+    id
+}
+
+/// A bid of `team` on the call, submitted. Returns its id.
+async fn submitted_bid(server: &Server, team: &Client, call: i64, body: Value) -> i64 {
+    let (status, created) = team
+        .post(server, &format!("/api/v1/challenges/{call}/bids"), body)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let bid = id_of(&created);
+    let (status, body) = team
+        .post(
+            server,
+            &format!("/api/v1/bids/{bid}/actions"),
+            json!({"action": "submit"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    bid
+}
+
+/// The bureau's view of the call's bids (every one, drafts included).
+async fn bids_seen_by_bureau(server: &Server, call: i64) -> Vec<Value> {
+    let moderator = Client::login(server, MODERATOR, DEMO_PASSWORD).await;
+    let (_, body) = moderator
+        .get(server, &format!("/api/v1/challenges/{call}"))
+        .await;
+    body["bids"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_panel_expert_reads_no_bid_before_bidding_closes() {
+    on_each_platform_with_clock(|server, clock| async move {
+        let deadline = t0() + Duration::days(10);
+        let call = open_call(&server, challenge_body(deadline, false)).await;
+        let admin = Client::page_login(&server, "admin@demo.techmatch").await;
+        let expert = appoint_expert(&server, &admin, "e@expert.example.cn", "").await;
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let expert_id = user_id(&server, &expert).await;
+        let (status, body) = moderator
+            .post(
+                &server,
+                &format!("/api/v1/challenges/{call}/experts"),
+                json!({"user_id": expert_id}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let team =
+            Client::register(&server, "t@saibei.example.cn", "researcher", "塞北工业大学").await;
+        let bid = submitted_bid(&server, &team, call, bid_body("T")).await;
+
+        // While the call is open the bid is sealed, on the API and on the pages.
+        let (status, body) = expert.get(&server, &format!("/api/v1/bids/{bid}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        let (_, shown) = expert
+            .get(&server, &format!("/api/v1/challenges/{call}"))
+            .await;
+        assert_eq!(shown["bids"], json!([]), "{shown}");
+        let (status, page, _) = expert.page(&server, &format!("/bids/{bid}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{page}");
+        let (status, page, _) = expert.page(&server, &format!("/bids/{bid}/score")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
+        assert!(page.contains("揭榜截止前申报书密封"), "{page}");
+        assert!(!page.contains("多级串联超重力碳化反应器"), "{page}");
+
+        // Once bidding has closed and the bid passed the formal review, it is theirs to read.
+        clock.set(deadline + Duration::minutes(1));
+        let (status, body) = moderator
+            .post(
+                &server,
+                &format!("/api/v1/bids/{bid}/formal-review"),
+                json!({"decision": "pass"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = expert.get(&server, &format!("/api/v1/bids/{bid}")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(
+            body["technical_plan"]
+                .as_str()
+                .unwrap_or("")
+                .contains("碳化"),
+            "{body}"
+        );
+        let (status, page, _) = expert.page(&server, &format!("/bids/{bid}/score")).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn experts_moderators_and_idle_brokers_neither_bid_nor_publish() {
+    on_each_platform_with_clock(|server, _clock| async move {
+        let call = open_call(&server, challenge_body(t0() + Duration::days(10), false)).await;
+        let admin = Client::page_login(&server, "admin@demo.techmatch").await;
+        // The expert works where the demo researcher does: today they would bid for it.
+        let expert = appoint_expert(&server, &admin, "e1@jingu.example.cn", "津沽材料研究院").await;
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let broker = Client::login(&server, "broker@demo.techmatch", DEMO_PASSWORD).await;
+        // A draft of the expert's own institute.
+        let researcher = Client::login(&server, "researcher@demo.techmatch", DEMO_PASSWORD).await;
+        let (status, draft) = researcher
+            .post(
+                &server,
+                &format!("/api/v1/challenges/{call}/bids"),
+                bid_body("T"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{draft}");
+        let draft = id_of(&draft);
+
+        for (who, name) in [
+            (&expert, "expert"),
+            (&moderator, "moderator"),
+            (&broker, "broker"),
+        ] {
+            // The JSON API.
+            let (status, body) = who
+                .post(
+                    &server,
+                    &format!("/api/v1/challenges/{call}/bids"),
+                    bid_body("X"),
+                )
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {body}");
+            assert!(message(&body).contains("不能揭榜"), "{name}: {body}");
+            // The bid form, and posting it anyway.
+            let (status, page, _) = who.page(&server, &format!("/challenges/{call}/bid")).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {page}");
+            let fields = [
+                ("csrf", who.csrf.as_str()),
+                ("team_leader", "某专家"),
+                ("team", "一人"),
+                ("technical_plan", "方案"),
+                ("budget", "250"),
+                ("existing_base", "无"),
+                ("milestone_title", "中试"),
+                ("milestone_metrics", "72 小时"),
+                ("milestone_due", "2027-04-30"),
+                ("milestone_amount", "100"),
+                ("pledge", "on"),
+            ];
+            let (status, location, _) =
+                submit(who, &server, &format!("/challenges/{call}/bid"), &fields).await;
+            assert_ne!(
+                status,
+                StatusCode::SEE_OTHER,
+                "{name} saved a bid: {location}"
+            );
+            // Nor do they read or send that draft, not even the expert it employs.
+            let (status, body) = who.get(&server, &format!("/api/v1/bids/{draft}")).await;
+            if name != "moderator" {
+                assert_eq!(status, StatusCode::NOT_FOUND, "{name}: {body}");
+            }
+            let (status, body) = who
+                .post(
+                    &server,
+                    &format!("/api/v1/bids/{draft}/actions"),
+                    json!({"action": "submit"}),
+                )
+                .await;
+            assert!(
+                matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+                "{name}: {status} {body}"
+            );
+        }
+        let bids = bids_seen_by_bureau(&server, call).await;
+        assert_eq!(bids.len(), 1, "only the institute's draft: {bids:?}");
+        assert_eq!(bids[0]["status"], "draft");
+
+        // Publishing: neither the expert nor the idle broker publishes a call, and
+        // neither bureau staff nor the idle broker posts a need.
+        for (who, name) in [(&expert, "expert"), (&broker, "broker")] {
+            let mut body = challenge_body(t0() + Duration::days(10), false);
+            body["title"] = json!("冒名发布的榜单");
+            let (status, created) = who.post(&server, "/api/v1/challenges", body).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {created}");
+        }
+        for (who, name) in [
+            (&moderator, "moderator"),
+            (&broker, "broker"),
+            (&expert, "expert"),
+        ] {
+            let (status, body) = who
+                .post(&server, "/api/v1/me/postings", need_body("冒名发布的需求"))
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {body}");
+        }
+        let (_, calls) = moderator.get(&server, "/api/v1/challenges").await;
+        assert!(!calls.to_string().contains("冒名发布的榜单"), "{calls}");
+        let (_, found) = moderator
+            .get(&server, "/api/v1/search?kind=needs&q=冒名发布的需求")
+            .await;
+        assert!(!found.to_string().contains("冒名发布的需求"), "{found}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_expert_whose_organisation_bids_is_not_seated_and_is_told_why() {
+    on_each_platform_with_clock(|server, _clock| async move {
+        let call = open_call(&server, challenge_body(t0() + Duration::days(10), false)).await;
+        let researcher = Client::login(&server, "researcher@demo.techmatch", DEMO_PASSWORD).await;
+        let (status, body) = researcher
+            .post(
+                &server,
+                &format!("/api/v1/challenges/{call}/bids"),
+                bid_body("B"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let admin = Client::page_login(&server, "admin@demo.techmatch").await;
+        let conflicted =
+            appoint_expert(&server, &admin, "e1@jingu.example.cn", "津沽材料研究院").await;
+        let conflicted_id = user_id(&server, &conflicted).await;
+
+        // The JSON API.
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let experts = format!("/api/v1/challenges/{call}/experts");
+        let (status, body) = moderator
+            .post(&server, &experts, json!({"user_id": conflicted_id}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let reason = message(&body);
+        assert!(
+            reason.contains("利益冲突") && reason.contains("津沽材料研究院"),
+            "{body}"
+        );
+
+        // The bureau's console.
+        let console = Client::page_login(&server, MODERATOR).await;
+        let (_, _, csrf) = console
+            .page(&server, &format!("/bureau/challenges/{call}"))
+            .await;
+        let expert_field = conflicted_id.to_string();
+        let fields = [("csrf", csrf.as_str()), ("expert", expert_field.as_str())];
+        let path = format!("/bureau/challenges/{call}/experts");
+        let (status, _, page) = submit(&console, &server, &path, &fields).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(page.contains("利益冲突"), "{page}");
+
+        // Not seated: the expert has no panel, and sees no bid.
+        let (_, home, _) = conflicted.page(&server, "/expert").await;
+        assert!(!home.contains(&format!("/challenges/{call}")), "{home}");
+        let (_, shown) = conflicted
+            .get(&server, &format!("/api/v1/challenges/{call}"))
+            .await;
+        assert_eq!(shown["bids"], json!([]), "{shown}");
+
+        // An expert of no bidding organisation is seated.
+        let clean = appoint_expert(&server, &admin, "e2@expert.example.cn", "").await;
+        let clean_id = user_id(&server, &clean).await;
+        let (status, body) = moderator
+            .post(&server, &experts, json!({"user_id": clean_id}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    })
+    .await;
+}
+
+/// The timeline entries of one kind, as the bureau sees them.
+async fn events(server: &Server, call: i64, action: &str) -> usize {
+    let moderator = Client::login(server, MODERATOR, DEMO_PASSWORD).await;
+    let (_, body) = moderator
+        .get(server, &format!("/api/v1/challenges/{call}"))
+        .await;
+    body["timeline"]
+        .as_array()
+        .map_or(0, |t| t.iter().filter(|e| e["action"] == action).count())
+}
+
+#[tokio::test]
+async fn invitations_go_once_to_proposed_solvers_with_a_short_note() {
+    on_each_platform_with_clock(|server, _clock| async move {
+        let mut body = challenge_body(t0() + Duration::days(30), false);
+        body["title"] = json!("纳米碳酸钙湿法表面改性与分散技术");
+        body["problem"] =
+            json!("碳化法纳米碳酸钙团聚明显，需要湿法表面改性，提高活化度和分散性，降低吸油值。");
+        let call = open_call(&server, body).await;
+        let publisher = Client::login(&server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
+        let (status, solvers) = publisher
+            .get(&server, &format!("/api/v1/challenges/{call}/solvers"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{solvers}");
+        let proposed: Vec<i64> = solvers["achievements"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|a| a["id"].as_i64()).collect())
+            .unwrap_or_default();
+        let theirs = solvers["achievements"]
+            .as_array()
+            .and_then(|a| a.iter().find(|a| a["org_name"] == "津沽材料研究院"))
+            .and_then(|a| a["id"].as_i64())
+            .unwrap_or_else(|| panic!("an achievement of the demo institute among {solvers}"));
+        let (_, all) = publisher
+            .get(&server, "/api/v1/search?kind=achievements&per_page=100")
+            .await;
+        let stranger = all["hits"]
+            .as_array()
+            .and_then(|hits| {
+                hits.iter()
+                    .filter_map(|h| h["id"].as_i64())
+                    .find(|id| !proposed.contains(id))
+            })
+            .unwrap_or_else(|| panic!("a published achievement not proposed: {all}"));
+        let invitations = format!("/api/v1/challenges/{call}/invitations");
+
+        // Beyond the proposed list, or with an oversized note: refused, nobody invited.
+        let (status, body) = publisher
+            .post(
+                &server,
+                &invitations,
+                json!({"achievement_ids": [theirs, stranger], "note": "欢迎"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(message(&body).contains("不在平台推荐"), "{body}");
+        let long_note = "欢".repeat(501);
+        let (status, body) = publisher
+            .post(
+                &server,
+                &invitations,
+                json!({"achievement_ids": [theirs], "note": long_note}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(message(&body).contains("500"), "{body}");
+        assert_eq!(events(&server, call, "challenge.invite").await, 0);
+
+        // Once is fine; a second time is refused.
+        let (status, body) = publisher
+            .post(
+                &server,
+                &invitations,
+                json!({"achievement_ids": [theirs], "note": "欢迎组队揭榜"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["invited"], 1, "{body}");
+        let (status, body) = publisher
+            .post(
+                &server,
+                &invitations,
+                json!({"achievement_ids": [theirs], "note": "再次邀请"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(message(&body).contains("只邀请一次"), "{body}");
+        assert_eq!(events(&server, call, "challenge.invite").await, 1);
+    })
+    .await;
+}
+
+/// The names of a bid's consortium members, as its bidder reads them.
+async fn consortium_names(server: &Server, team: &Client, bid: i64) -> Vec<String> {
+    let (_, body) = team.get(server, &format!("/api/v1/bids/{bid}")).await;
+    body["consortium"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .filter_map(|m| m["name"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_submitted_bids_consortium_is_frozen() {
+    on_each_platform_with_clock(|server, clock| async move {
+        let deadline = t0() + Duration::days(10);
+        let call = open_call(&server, challenge_body(deadline, false)).await;
+        let team =
+            Client::register(&server, "t@saibei.example.cn", "researcher", "塞北工业大学").await;
+        let mut body = bid_body("T");
+        body["consortium"] =
+            json!([{"name": "塞北联合装备有限公司", "uscc": "91110108551385082Q"}]);
+        let bid = submitted_bid(&server, &team, call, body.clone()).await;
+        let original = vec!["塞北联合装备有限公司".to_owned()];
+
+        // Typing a member creates no organisation.
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let (_, orgs) = moderator.get(&server, "/api/v1/organisations").await;
+        assert!(!orgs.to_string().contains("塞北联合装备有限公司"), "{orgs}");
+
+        // Returned for correction after the deadline; the correction cannot add the panel
+        // experts' employer, neither through the API nor through the form.
+        clock.set(deadline + Duration::minutes(1));
+        let (status, body_returned) = moderator
+            .post(
+                &server,
+                &format!("/api/v1/bids/{bid}/formal-review"),
+                json!({"decision": "return", "items": [["联合体协议", "缺少盖章"]]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body_returned}");
+        let mut widened = body.clone();
+        widened["consortium"] = json!([
+            {"name": "塞北联合装备有限公司", "uscc": "91110108551385082Q"},
+            {"name": "津沽材料研究院"},
+        ]);
+        let (status, refused) = put(&team, &server, &format!("/api/v1/bids/{bid}"), widened).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+        assert!(
+            message(&refused).contains("联合体成员不可更改"),
+            "{refused}"
+        );
+        assert_eq!(consortium_names(&server, &team, bid).await, original);
+
+        let edit = format!("/bids/{bid}/edit");
+        let (status, form, csrf) = team.page(&server, &edit).await;
+        assert_eq!(status, StatusCode::OK, "{form}");
+        assert!(
+            form.contains("塞北联合装备有限公司, 91110108551385082Q"),
+            "{form}"
+        );
+        let fields = |consortium: &'static str, base: &'static str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("consortium", consortium.to_owned()),
+                ("team_leader", "T负责人".to_owned()),
+                ("team", "T团队 8 人".to_owned()),
+                (
+                    "technical_plan",
+                    "多级串联超重力碳化反应器，在线 pH 与电导率闭环控制。".to_owned(),
+                ),
+                ("budget", "250".to_owned()),
+                ("existing_base", base.to_owned()),
+                ("patents", "ZL201510123456.1".to_owned()),
+                ("milestone_title", "中试装置建成".to_owned()),
+                ("milestone_metrics", "连续运行 72 小时".to_owned()),
+                ("milestone_due", "2027-04-30".to_owned()),
+                ("milestone_amount", "100".to_owned()),
+                ("milestone_title", "工业试验".to_owned()),
+                ("milestone_metrics", "白度 ≥ 96%".to_owned()),
+                ("milestone_due", "2027-10-31".to_owned()),
+                ("milestone_amount", "150".to_owned()),
+                ("pledge", "on".to_owned()),
+            ]
+        };
+        let widened = fields(
+            "塞北联合装备有限公司, 91110108551385082Q\n津沽材料研究院",
+            "联合体协议已盖章。",
+        );
+        let widened: Vec<(&str, &str)> = widened.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, page) = submit(&team, &server, &edit, &widened).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{page}");
+        assert!(page.contains("联合体成员不可更改"), "{page}");
+        assert_eq!(consortium_names(&server, &team, bid).await, original);
+
+        // Everything else may be corrected.
+        let same = fields(
+            "塞北联合装备有限公司, 91110108551385082Q",
+            "联合体协议已盖章。",
+        );
+        let same: Vec<(&str, &str)> = same.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, page) = submit(&team, &server, &edit, &same).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let mut corrected = body;
+        corrected["existing_base"] = json!("已有中试装置一套；联合体协议已盖章。");
+        let (status, saved) = put(&team, &server, &format!("/api/v1/bids/{bid}"), corrected).await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        assert_eq!(consortium_names(&server, &team, bid).await, original);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_organisation_cannot_pile_up_draft_calls() {
+    on_each_platform_with_clock(|server, _clock| async move {
+        let publisher = Client::register(
+            &server,
+            "boss@saibei-gai.example.cn",
+            "enterprise",
+            "塞北钙业有限公司",
+        )
+        .await;
+        let body = challenge_body(t0() + Duration::days(10), false);
+        for _ in 0..20 {
+            let (status, created) = publisher
+                .post(&server, "/api/v1/challenges", body.clone())
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{created}");
+        }
+        let mut one_more = body.clone();
+        one_more["title"] = json!("第二十一份草稿");
+        let (status, refused) = publisher
+            .post(&server, "/api/v1/challenges", one_more)
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+        let reason = message(&refused);
+        assert!(
+            reason.contains("20") && reason.contains("草稿"),
+            "{refused}"
+        );
+        let (_, own) = publisher.get(&server, "/api/v1/challenges").await;
+        assert!(
+            !own.to_string().contains("第二十一份草稿"),
+            "nothing saved: {own}"
+        );
+    })
+    .await;
+}
