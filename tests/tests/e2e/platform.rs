@@ -214,7 +214,9 @@ impl Client {
 /// unique; the code fails its check digit, which the bureau accepts with a reason.
 async fn verified_by_the_bureau(server: &Server, bureau: &Client, member: &Client, n: usize) {
     let (_, me) = member.get(server, "/api/v1/me").await;
-    let org = me["user"]["org_id"].as_i64().unwrap_or_else(|| panic!("{me}"));
+    let org = me["user"]["org_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{me}"));
     let (status, body) = bureau
         .post(
             server,

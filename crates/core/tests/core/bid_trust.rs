@@ -304,3 +304,52 @@ async fn an_organisation_holds_a_bounded_number_of_draft_calls() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn merging_an_organisation_keeps_its_consortium_links() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, team) = cast(conn).await;
+        let member = user(
+            conn,
+            "e1@inst.cn",
+            Role::Expert,
+            Some(("津沽材料研究院", OrgKind::Institute)),
+        )
+        .await;
+        let duplicate = member.org_id.unwrap();
+        organisations::verify(conn, duplicate, "91330100716105852F", "admin", None)
+            .await
+            .unwrap();
+        let survivor = user(
+            conn,
+            "e2@inst.cn",
+            Role::Expert,
+            Some(("天津津沽材料研究院", OrgKind::Institute)),
+        )
+        .await
+        .org_id
+        .unwrap();
+        let id = open_call(conn, &bureau, &publisher).await;
+        let mut input = bid_input("T", t0() + Duration::days(120));
+        input.consortium = vec![MemberInput {
+            name: "津沽院".to_owned(),
+            uscc: Some("91330100716105852F".to_owned()),
+        }];
+        let saved = bids::create(conn, &team, id, &input, t0()).await.unwrap();
+
+        organisations::merge(conn, bureau.id, duplicate, survivor)
+            .await
+            .unwrap();
+        let members = bids::consortium(&bids::model(conn, saved).await.unwrap()).unwrap();
+        assert_eq!(members[0].org_id, Some(survivor));
+        // The merged expert, now of the survivor, is still conflicted on this call.
+        let refused = challenges::assign_expert(conn, &bureau, id, member.id, t0()).await;
+        assert!(
+            matches!(refused, Err(CoreError::Invalid { .. })),
+            "{refused:?}"
+        );
+        db
+    })
+    .await;
+}

@@ -144,7 +144,9 @@ async fn a_stranger_who_registers_first_never_owns_the_company() {
         assert_eq!(orgs_named(&listing, COMPANY).len(), 1, "{listing}");
         let conflicts = listing["conflicts"].as_array().cloned().unwrap_or_default();
         assert!(
-            !conflicts.iter().any(|c| c["provisional"]["id"] == provisional["id"]),
+            !conflicts
+                .iter()
+                .any(|c| c["provisional"]["id"] == provisional["id"]),
             "{listing}"
         );
         drop(server);

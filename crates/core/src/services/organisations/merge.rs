@@ -11,7 +11,7 @@ use crate::entities::{
     user, webhook,
 };
 use crate::posting::PostingKind;
-use crate::services::{audit, changes};
+use crate::services::{audit, bids, changes};
 use crate::{CoreError, CoreResult, t};
 
 /// What a merge moved, for the audit log and the bureau's confirmation.
@@ -97,6 +97,7 @@ pub async fn merge(
         .exec(conn)
         .await?
         .rows_affected;
+    relink_consortium_members(conn, absorbed_id, survivor_id).await?;
     outcome.bids = bid::Entity::update_many()
         .col_expr(bid::Column::LeadOrgId, Expr::value(survivor_id))
         .filter(bid::Column::LeadOrgId.eq(absorbed_id))
@@ -175,6 +176,39 @@ async fn refuse_rival_bids(
         Some(call) => Err(CoreError::Conflict(t!("org-merge-rival-bids", call = call))),
         None => Ok(()),
     }
+}
+
+/// Consortium members the bureau's registry linked to the absorbed organisation now name
+/// the survivor, so that conflicts of interest still see them.
+async fn relink_consortium_members(
+    conn: &impl ConnectionTrait,
+    absorbed_id: i64,
+    survivor_id: i64,
+) -> CoreResult<()> {
+    let mentioning = bid::Entity::find()
+        .filter(bid::Column::Consortium.contains(absorbed_id.to_string()))
+        .all(conn)
+        .await?;
+    for row in mentioning {
+        let mut members = bids::consortium(&row)?;
+        let mut relinked = false;
+        for member in &mut members {
+            if member.org_id == Some(absorbed_id) {
+                member.org_id = Some(survivor_id);
+                relinked = true;
+            }
+        }
+        if relinked {
+            let consortium = serde_json::to_string(&members)
+                .map_err(|e| CoreError::Internal(format!("consortium does not serialise: {e}")))?;
+            bid::Entity::update_many()
+                .col_expr(bid::Column::Consortium, Expr::value(consortium))
+                .filter(bid::Column::Id.eq(row.id))
+                .exec(conn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Moves the postings and logs each as changed, so every node's index shows the
