@@ -42,8 +42,14 @@ pub struct Registration {
 }
 
 /// Registers a self-service user (enterprise or researcher) and their organisation,
-/// created unverified when the platform does not know it yet.
-pub async fn create_user(app: &AppState, form: &Registration) -> Result<User, WebError> {
+/// provisional when the platform does not know it yet. Registrations draw on the same
+/// per-address and per-client budget as logins, so that neither can be scripted.
+pub async fn create_user(
+    app: &AppState,
+    form: &Registration,
+    client: Option<std::net::IpAddr>,
+) -> Result<User, WebError> {
+    app.login_limiter.check(&form.email, client)?;
     if !settings::registration_open(&app.db).await? {
         return Err(CoreError::Forbidden(t!("settings-registration-closed")).into());
     }
@@ -174,13 +180,15 @@ fn me_json(user: &User, csrf: &str) -> serde_json::Value {
     responses((status = 201, description = "Registered and logged in: the user and the csrf_token"),
         (status = 403, description = "This role cannot register itself", body = ErrorBody),
         (status = 409, description = "The email is already registered", body = ErrorBody),
-        (status = 422, description = "Invalid fields", body = ErrorBody)))]
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+        (status = 429, description = "Too many registrations or logins from this client or for this address", body = ErrorBody)))]
 pub async fn register(
     State(app): State<AppState>,
+    ClientIp(client): ClientIp,
     jar: CookieJar,
     Json(form): Json<Registration>,
 ) -> Result<Response, WebError> {
-    let user = create_user(&app, &form).await?;
+    let user = create_user(&app, &form, client).await?;
     let token = sessions::start(&app.db, user.id).await?;
     let session = sessions::find(&app.db, &token)
         .await?

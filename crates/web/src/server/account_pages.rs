@@ -163,10 +163,11 @@ pub async fn register_form(viewer: Viewer) -> RegisterPage {
 
 pub async fn register(
     State(app): State<AppState>,
+    ClientIp(client): ClientIp,
     jar: CookieJar,
     CsrfForm { viewer, form }: CsrfForm<Registration>,
 ) -> Result<Response, PageError> {
-    match account_api::create_user(&app, &form).await {
+    match account_api::create_user(&app, &form, client).await {
         Ok(user) => {
             let token = techmatch_core::services::sessions::start(&app.db, user.id).await?;
             Ok((

@@ -232,6 +232,8 @@ async fn a_thousand_publications_become_one_digest_per_recipient() {
             "TECHMATCH_CLOCK_FILE",
             super::challenges::path_text(&clock.0),
         ),
+        // Thirty registrations from this one client within the minute.
+        ("TECHMATCH_LOGIN_ATTEMPTS_PER_CLIENT", "1000".to_owned()),
     ];
     let server = start_with(&data, None, &env);
     let researcher = |i: usize| format!("r{i}@institute{i}.example.cn");

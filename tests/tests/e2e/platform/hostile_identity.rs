@@ -215,3 +215,48 @@ async fn the_public_sees_which_organisations_the_bureau_verified() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn registrations_cannot_be_scripted() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let server = crate::start_with(&dir.path().join("data"), None, &[]);
+    let attempt = |n: usize| {
+        let server = &server;
+        async move {
+            let (status, _) = client()
+                .post(
+                    server,
+                    "/api/v1/users",
+                    json!({
+                        "email": "bot@example.com", "password": "a-good-password",
+                        "display_name": format!("脚本{n}"), "role": "enterprise",
+                        "org_name": format!("脚本注册公司{n}"),
+                    }),
+                )
+                .await;
+            status
+        }
+    };
+    let mut statuses = Vec::new();
+    for n in 0..6 {
+        statuses.push(attempt(n).await);
+    }
+    assert_eq!(statuses[0], StatusCode::CREATED);
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+    let (_, listing) = moderator.get(&server, "/api/v1/organisations").await;
+    let scripted = listing["organisations"].as_array().map(|all| {
+        all.iter()
+            .filter(|o| {
+                o["name"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with("脚本注册公司"))
+            })
+            .count()
+    });
+    assert_eq!(
+        scripted,
+        Some(1),
+        "only the first registration created anything: {listing}"
+    );
+}
