@@ -21,3 +21,4 @@ org-name-formula = 单位名称“{ $name }”以 =、+、-、@ 等符号开头�
 attachment-quota-exceeded = 本单位的附件已占用 { $used_mb } MB，加上“{ $name }”（{ $size_mb } MB）将超过每个单位 { $quota_mb } MB 的上限，请先删除不再需要的附件
 deal-confirmation = 确认状态
 demo-deal-request-message = 贵院的成果正是我公司需要的，希望尽快洽谈技术开发合同。
+challenge-reward-too-large = 榜单奖励每项不能超过 { $max } 万元，请检查单位是否填错

@@ -74,17 +74,21 @@ async fn rebuild_on_sqlite(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
     conn.execute_unprepared("PRAGMA foreign_keys = OFF").await?;
     let rebuilt = async {
         run_all(conn, &steps).await?;
-        let dangling = conn
-            .query_all_raw(sea_orm_migration::sea_orm::Statement::from_string(
-                DbBackend::Sqlite,
-                "PRAGMA foreign_key_check",
-            ))
-            .await?;
-        if !dangling.is_empty() {
-            return Err(DbErr::Migration(format!(
-                "{} rows refer to missing rows after rebuilding organisations",
-                dangling.len()
-            )));
+        // Only the tables that refer to organisations: a dangling row elsewhere is not
+        // this migration's to judge.
+        for table in ["needs", "achievements", "webhooks"] {
+            let dangling = conn
+                .query_all_raw(sea_orm_migration::sea_orm::Statement::from_string(
+                    DbBackend::Sqlite,
+                    format!("PRAGMA foreign_key_check({table})"),
+                ))
+                .await?;
+            if !dangling.is_empty() {
+                return Err(DbErr::Migration(format!(
+                    "{} rows of {table} refer to missing organisations",
+                    dangling.len()
+                )));
+            }
         }
         conn.execute_unprepared("COMMIT").await.map(|_| ())
     }
@@ -116,12 +120,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         let conn = manager.get_connection();
-        run_all(
-            conn,
-            &[
-                "ALTER TABLE organisations DROP CONSTRAINT IF EXISTS organisations_name_key",
-                "ALTER TABLE organisations DROP CONSTRAINT IF EXISTS organisations_uscc_key",
-            ],
+        // Whatever their names: the table's only unique constraints are those two.
+        conn.execute_unprepared(
+            "DO $$ DECLARE c record; BEGIN \
+               FOR c IN SELECT conname FROM pg_constraint \
+                 WHERE conrelid = 'organisations'::regclass AND contype = 'u' LOOP \
+                 EXECUTE format('ALTER TABLE organisations DROP CONSTRAINT %I', c.conname); \
+               END LOOP; END $$",
         )
         .await?;
         run_all(conn, &REGISTRY_INDEXES).await

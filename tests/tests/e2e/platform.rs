@@ -141,23 +141,26 @@ impl Client {
     }
 
     async fn register(server: &Server, email: &str, role: &str, org: &str) -> Client {
+        let fields = json!({ "email": email, "role": role, "org_name": org });
+        Client::register_with(server, fields).await.0
+    }
+
+    /// Registers with the given fields (a password and a display name unless given),
+    /// returning the logged-in client and the answer.
+    async fn register_with(server: &Server, mut fields: Value) -> (Client, Value) {
+        for (field, default) in [
+            ("password", "a-good-password"),
+            ("display_name", "测试用户"),
+        ] {
+            if fields[field].is_null() {
+                fields[field] = json!(default);
+            }
+        }
         let mut client = client();
-        let (status, body) = client
-            .post(
-                server,
-                "/api/v1/users",
-                json!({
-                    "email": email,
-                    "password": "a-good-password",
-                    "display_name": "测试用户",
-                    "role": role,
-                    "org_name": org,
-                }),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "register {email}: {body}");
+        let (status, body) = client.post(server, "/api/v1/users", fields.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "register {fields}: {body}");
         client.csrf = body["csrf_token"].as_str().unwrap_or_default().to_owned();
-        client
+        (client, body)
     }
 
     /// Fetches a page and returns its HTML and the CSRF token of its first form.

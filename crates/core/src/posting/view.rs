@@ -38,8 +38,8 @@ pub struct PostingView {
     pub status: Status,
     /// The organisation's name, or `None` when the posting hides it.
     pub org_name: Option<String>,
-    /// Whether the bureau has verified the organisation (已核验). Shown for a
-    /// confidential need too: it says the need is genuine without saying whose it is.
+    /// Whether the bureau has verified the organisation (已核验). Always false for a
+    /// confidential need: even that would narrow down whose it is.
     pub org_verified: bool,
     pub confidential: bool,
     /// Never serialised: postings of one upload share it, which would link a
@@ -118,7 +118,7 @@ impl PostingView {
             } else {
                 org.map(|o| o.name.clone())
             },
-            org_verified: org.is_some_and(|o| o.verified),
+            org_verified: !model.confidential && org.is_some_and(|o| o.verified),
             confidential: model.confidential,
             updated_at: model.updated_at,
             org_id: model.org_id,

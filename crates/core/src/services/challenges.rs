@@ -127,6 +127,16 @@ impl ChallengeInput {
                 t!("challenge-reward-negative"),
             ));
         }
+        // The same plausibility bound as one deal: a larger reward is a unit error, and
+        // two of them would overflow the sums shown beside the call.
+        let max = crate::contact::MAX_DEAL_AMOUNT_YUAN;
+        if self.reward_enterprise_yuan > max || self.reward_subsidy_yuan > max {
+            let max = (max / 10_000).to_string();
+            return Err(CoreError::invalid(
+                "reward",
+                t!("challenge-reward-too-large", max = max),
+            ));
+        }
         if self.completion_months == 0 || self.completion_months > MAX_COMPLETION_MONTHS {
             return Err(CoreError::invalid(
                 "completion_months",

@@ -108,37 +108,37 @@ async fn insert(
 /// Where a self-registration lands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Registration {
-    /// An organisation the platform knows (registry first, then an earlier provisional
-    /// one): the registrant joins it unconfirmed, until the bureau confirms them.
+    /// A registry organisation: the registrant joins it unconfirmed, until the bureau
+    /// confirms them.
     Existing(i64),
     /// A new provisional organisation, which the registrant runs until the bureau
     /// verifies it or merges it into the registry.
     Provisional(i64),
 }
 
-/// Places a self-registration: joins the organisation it names when the platform knows
-/// it, or creates a provisional one. Changes nothing about an existing organisation.
+/// Places a self-registration: joins the registry organisation it names, or creates a
+/// provisional one. Never joins someone else's provisional organisation: the real staff
+/// of a company a stranger claimed first would land in the stranger's hands; a second
+/// claim is a conflict for the bureau instead. Changes nothing about an existing
+/// organisation.
 ///
 /// # Errors
 /// Database errors.
 pub async fn register(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<Registration> {
-    for candidates in [registry(), provisional()] {
-        if let Some(uscc) = &org.uscc
-            && let Some(found) = candidates
-                .clone()
-                .filter(organisation::Column::Uscc.eq(uscc.as_str()))
-                .one(conn)
-                .await?
-        {
-            return Ok(Registration::Existing(found.id));
-        }
-        if let Some(found) = candidates
-            .filter(organisation::Column::Name.eq(org.name.as_str()))
+    if let Some(uscc) = &org.uscc
+        && let Some(found) = registry()
+            .filter(organisation::Column::Uscc.eq(uscc.as_str()))
             .one(conn)
             .await?
-        {
-            return Ok(Registration::Existing(found.id));
-        }
+    {
+        return Ok(Registration::Existing(found.id));
+    }
+    if let Some(found) = registry()
+        .filter(organisation::Column::Name.eq(org.name.as_str()))
+        .one(conn)
+        .await?
+    {
+        return Ok(Registration::Existing(found.id));
     }
     let id = insert(conn, org, org.uscc.as_ref(), true).await?;
     Ok(Registration::Provisional(id))

@@ -26,13 +26,20 @@ use crate::posting::OrgKind;
 /// The deals the figures count, as a condition on the deal `d`: confirmed by the other
 /// side, with figures the platform could have recorded. A row outside the limits can
 /// only have been written around the platform; it counts for nothing rather than
-/// overflowing the sums and taking every figures page down.
+/// overflowing the sums and taking every figures page down. A deal with a provisional
+/// (self-registered, unverified) organisation on either side waits for the bureau to
+/// verify it: otherwise one person with two self-registered accounts would be both sides.
 pub(crate) static COUNTED_DEAL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "d.confirmation = '{confirmed}' \
          AND d.contract_amount_yuan BETWEEN 0 AND {max} \
          AND d.technology_amount_yuan BETWEEN 0 AND d.contract_amount_yuan \
-         AND d.researcher_share_percent BETWEEN 0 AND 100",
+         AND d.researcher_share_percent BETWEEN 0 AND 100 \
+         AND NOT EXISTS (SELECT 1 FROM contacts pc \
+             JOIN needs pn ON pn.id = pc.need_id \
+             JOIN achievements pa ON pa.id = pc.achievement_id \
+             JOIN organisations po ON po.id = pn.org_id OR po.id = pa.org_id \
+             WHERE pc.id = d.contact_id AND po.provisional)",
         confirmed = DealConfirmation::Confirmed.code(),
         max = MAX_DEAL_AMOUNT_YUAN,
     )

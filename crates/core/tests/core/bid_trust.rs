@@ -353,3 +353,14 @@ async fn merging_an_organisation_keeps_its_consortium_links() {
     })
     .await;
 }
+
+#[test]
+fn a_reward_beyond_plausible_is_refused_before_it_can_overflow_a_sum() {
+    let mut input = challenge_input(t0() + Duration::days(30));
+    input.reward_enterprise_yuan = i64::MAX;
+    input.reward_subsidy_yuan = i64::MAX;
+    match input.check() {
+        Err(CoreError::Invalid { reason, .. }) => assert!(reason.contains("万元"), "{reason}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}

@@ -8,7 +8,7 @@ use techmatch_core::accounts::Role;
 use techmatch_core::entities::{audit, organisation, webhook};
 use techmatch_core::posting::{OrgKind, PostingKind};
 use techmatch_core::services::import::import_needs;
-use techmatch_core::services::organisations::{self, Registration};
+use techmatch_core::services::organisations;
 use techmatch_core::services::postings;
 use techmatch_core::services::users::{self, NewUser, User};
 use techmatch_core::testing::on_each_backend;
@@ -244,15 +244,14 @@ async fn a_genuine_new_company_is_verified_into_the_registry() {
     on_each_backend(|db| async move {
         let founder = register(&db.conn, "founder@example.com", "汾河新创科技有限公司", None).await;
         let id = founder.org_id.unwrap();
-        assert!(matches!(
-            organisations::register(
-                &db.conn,
-                &users::org_ref("汾河新创科技有限公司", OrgKind::Enterprise, None).unwrap()
-            )
-            .await
-            .unwrap(),
-            Registration::Existing(existing) if existing == id
-        ));
+        // A second claim of the same name is a claim of its own, listed as a conflict,
+        // never a seat in the first claimant's organisation.
+        let second = register(&db.conn, "cofounder@example.com", "汾河新创科技有限公司", None).await;
+        assert_ne!(second.org_id, Some(id));
+        assert!(second.org_confirmed);
+        let conflicts = organisations::conflicts(&db.conn).await.unwrap();
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0].shared, "name");
         organisations::verify(&db.conn, id, COMPANY_USCC, "王科长", None).await.unwrap();
         let verified = org(&db.conn, id).await.unwrap();
         assert!(verified.verified && !verified.provisional);

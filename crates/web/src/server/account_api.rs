@@ -42,14 +42,14 @@ pub struct Registration {
 }
 
 /// Registers a self-service user (enterprise or researcher) and their organisation,
-/// provisional when the platform does not know it yet. Registrations draw on the same
-/// per-address and per-client budget as logins, so that neither can be scripted.
+/// provisional when the platform does not know it yet. Registrations are limited per
+/// address and per client as logins are, so that accounts cannot be scripted.
 pub async fn create_user(
     app: &AppState,
     form: &Registration,
     client: Option<std::net::IpAddr>,
 ) -> Result<User, WebError> {
-    app.login_limiter.check(&form.email, client)?;
+    app.registration_limiter.check(&form.email, client)?;
     if !settings::registration_open(&app.db).await? {
         return Err(CoreError::Forbidden(t!("settings-registration-closed")).into());
     }

@@ -252,7 +252,10 @@ impl ChallengeView {
             final_user: c.final_user.clone(),
             reward_enterprise: yuan_as_wan(c.reward_enterprise_yuan),
             reward_subsidy: yuan_as_wan(c.reward_subsidy_yuan),
-            reward_total: yuan_as_wan(c.reward_enterprise_yuan + c.reward_subsidy_yuan),
+            reward_total: yuan_as_wan(
+                c.reward_enterprise_yuan
+                    .saturating_add(c.reward_subsidy_yuan),
+            ),
             deadline: beijing(c.bid_deadline),
             completion_months: c.completion_months,
             eligibility: c.eligibility.clone(),

@@ -47,7 +47,10 @@ fn as_need(c: &challenge::Model) -> PostingView {
         mode_codes: Vec::new(),
         modes_mask: 0,
         price_min_yuan: None,
-        price_max_yuan: Some(c.reward_enterprise_yuan + c.reward_subsidy_yuan),
+        price_max_yuan: Some(
+            c.reward_enterprise_yuan
+                .saturating_add(c.reward_subsidy_yuan),
+        ),
         price_negotiable: false,
         region_code: None,
         region_name: None,
@@ -182,7 +185,7 @@ pub async fn invite(
             note = body.note.trim(),
             link = link.as_str()
         );
-        let notice = super::notices::notice_for(
+        let mut notice = super::notices::notice_for(
             &txn,
             &app.public_url,
             invitee,
@@ -194,6 +197,9 @@ pub async fn invite(
             now,
         )
         .await?;
+        // Addressed to one researcher, with the publisher's own words in it: never for
+        // the university's group chat.
+        notice.personal = true;
         if outbox::enqueue(&txn, &notice, now).await? {
             mailed += 1;
         }

@@ -60,6 +60,9 @@ pub use error::{PageError, WebError};
 pub struct Shared {
     pub app: App,
     pub login_limiter: auth::LoginLimiter,
+    /// Registrations, with the same quotas as logins but a budget of their own: a new
+    /// user's first logins must not pay for their registration.
+    pub registration_limiter: auth::LoginLimiter,
     /// The address people reach the platform at, for links in mails (no trailing `/`).
     pub public_url: String,
     /// What deadlines are decided by.
@@ -550,6 +553,10 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
     let app: AppState = Arc::new(Shared {
         app,
         login_limiter: auth::LoginLimiter::new(options.login_attempts.0, options.login_attempts.1),
+        registration_limiter: auth::LoginLimiter::new(
+            options.login_attempts.0,
+            options.login_attempts.1,
+        ),
         public_url,
         clock: options.clock.clone(),
         trusted_proxies: options.trusted_proxies.clone(),
@@ -592,6 +599,7 @@ async fn follow_changes(app: AppState) {
     loop {
         tick.tick().await;
         app.login_limiter.forget_old();
+        app.registration_limiter.forget_old();
         if let Err(error) = app.catch_up().await {
             tracing::warn!(%error, "index catch-up failed, retrying");
         }

@@ -333,14 +333,17 @@ async fn invitations_go_once_to_proposed_solvers_with_a_short_note() {
             .and_then(|a| a.iter().find(|a| a["org_name"] == "津沽材料研究院"))
             .and_then(|a| a["id"].as_i64())
             .unwrap_or_else(|| panic!("an achievement of the demo institute among {solvers}"));
-        let (_, all) = publisher
-            .get(&server, "/api/v1/search?kind=achievements&per_page=100")
-            .await;
-        let stranger = all["hits"]
+        // One of the demo institute's published achievements the platform did not
+        // propose (public JSON carries no internal ids; its owner's list does).
+        let institute = Client::login(&server, "researcher@demo.techmatch", DEMO_PASSWORD).await;
+        let (_, all) = institute.get(&server, "/api/v1/me/postings").await;
+        let stranger = all["postings"]
             .as_array()
-            .and_then(|hits| {
-                hits.iter()
-                    .filter_map(|h| h["id"].as_i64())
+            .and_then(|postings| {
+                postings
+                    .iter()
+                    .filter(|p| p["status"] == "published")
+                    .filter_map(|p| p["id"].as_i64())
                     .find(|id| !proposed.contains(id))
             })
             .unwrap_or_else(|| panic!("a published achievement not proposed: {all}"));

@@ -34,24 +34,35 @@ fn message(body: &Value) -> String {
 }
 
 /// A published achievement of the demo research institute.
-async fn researcher_achievement(researcher: &Client, server: &Server) -> i64 {
+async fn researcher_achievement(researcher: &Client, server: &Server) -> String {
     let (_, own) = researcher.get(server, "/api/v1/me/postings").await;
     own["postings"]
         .as_array()
         .and_then(|p| p.iter().find(|p| p["status"] == "published"))
-        .and_then(|p| p["id"].as_i64())
+        .and_then(|p| p["external_id"].as_str())
         .unwrap_or_else(|| panic!("the demo researcher has published achievements: {own}"))
+        .to_owned()
 }
 
 /// A new enterprise's published need and an accepted contact with the demo institute.
-async fn accepted_contact(server: &Server, email: &str, org: &str) -> (Client, Client, String) {
+/// The bureau verifies the enterprise unless it is to stay a stranger's provisional one.
+async fn accepted_contact(
+    server: &Server,
+    email: &str,
+    org: &str,
+    verified: bool,
+) -> (Client, Client, String) {
     let enterprise = Client::register(server, email, "enterprise", org).await;
-    let (need_id, _) =
+    if verified {
+        let bureau = Client::login(server, MODERATOR, DEMO_PASSWORD).await;
+        let n = email.len() * 1000 + org.chars().count();
+        super::verified_by_the_bureau(server, &bureau, &enterprise, n).await;
+    }
+    let (_, need) =
         published_need(server, &enterprise, need_body(&format!("{org}的改性需求"))).await;
     let researcher = Client::login(server, "researcher@demo.techmatch", DEMO_PASSWORD).await;
-    let achievement_id = researcher_achievement(&researcher, server).await;
-    let request =
-        json!({"need_id": need_id, "achievement_id": achievement_id, "message": "希望交流。"});
+    let achievement = researcher_achievement(&researcher, server).await;
+    let request = json!({"need": need, "achievement": achievement, "message": "希望交流。"});
     let (status, created) = enterprise.post(server, "/api/v1/contacts", request).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let path = format!(
@@ -127,8 +138,13 @@ async fn a_deal_counts_only_once_the_other_side_confirms_it() {
         let (deals, technology) = (deals + 1, technology + awaiting_amount);
 
         // One side records a deal alone: it is not counted.
-        let (enterprise, researcher, path) =
-            accepted_contact(&server, "seller@deal.example.cn", "自报成交测试有限公司").await;
+        let (enterprise, researcher, path) = accepted_contact(
+            &server,
+            "seller@deal.example.cn",
+            "自报成交测试有限公司",
+            true,
+        )
+        .await;
         let (status, body) = enterprise
             .post(&server, &format!("{path}/actions"), sign("120", "100"))
             .await;
@@ -222,8 +238,13 @@ async fn a_deal_counts_only_once_the_other_side_confirms_it() {
         assert!(report(&bureau).await.contains("自报成交测试有限公司"));
 
         // A disputed deal never counts.
-        let (enterprise, researcher, path) =
-            accepted_contact(&server, "other@deal.example.cn", "异议成交测试有限公司").await;
+        let (enterprise, researcher, path) = accepted_contact(
+            &server,
+            "other@deal.example.cn",
+            "异议成交测试有限公司",
+            true,
+        )
+        .await;
         let (status, _) = researcher
             .post(&server, &format!("{path}/actions"), sign("80", "80"))
             .await;
@@ -322,8 +343,13 @@ async fn implausible_amounts_are_refused_and_a_bad_row_takes_no_figures_page_dow
         let before = counted(&bureau, &server).await;
 
         // Through the platform: refused, naming the limit, and nothing is recorded.
-        let (enterprise, _, path) =
-            accepted_contact(&server, "inflate@deal.example.cn", "虚报金额测试有限公司").await;
+        let (enterprise, _, path) = accepted_contact(
+            &server,
+            "inflate@deal.example.cn",
+            "虚报金额测试有限公司",
+            true,
+        )
+        .await;
         let (status, body) = enterprise
             .post(
                 &server,
@@ -656,4 +682,45 @@ async fn a_restore_interrupted_at_any_step_leaves_a_database_that_opens() {
     );
     assert!(!crashed.join("techmatch.db-wal").exists());
     assert_eq!(holds_marker(&crashed).await, Some(false));
+}
+
+#[tokio::test]
+async fn a_self_registered_party_inflates_nothing_until_the_bureau_verifies_it() {
+    on_each_database(&[], |server, _| async move {
+        let bureau = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let before = counted(&bureau, &server).await;
+        // A stranger's provisional enterprise signs with the institute, which confirms.
+        let (enterprise, researcher, path) = accepted_contact(
+            &server,
+            "shell@deal.example.cn",
+            "空壳成交测试有限公司",
+            false,
+        )
+        .await;
+        let (status, body) = enterprise
+            .post(&server, &format!("{path}/actions"), sign("500", "400"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = researcher
+            .post(
+                &server,
+                &format!("{path}/deal"),
+                json!({"answer": "confirm"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            counted(&bureau, &server).await,
+            before,
+            "a provisional party counts for nothing"
+        );
+
+        super::verified_by_the_bureau(&server, &bureau, &enterprise, 424_242).await;
+        assert_eq!(
+            counted(&bureau, &server).await,
+            (before.0 + 1, before.1 + 4_000_000),
+            "verified, the confirmed deal counts"
+        );
+    })
+    .await;
 }

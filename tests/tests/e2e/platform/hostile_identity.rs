@@ -14,26 +14,13 @@ use crate::{Server, start_on};
 const COMPANY: &str = "晋阳县钙晶新材料有限公司";
 const COMPANY_USCC: &str = "91350100M000100Y43";
 
-/// Registers through the API as a new enterprise user naming `org` (and its code).
+/// Registers through the API as a new enterprise user naming `org` and its code.
 async fn register(server: &Server, email: &str, org: &str, uscc: &str) -> (Client, Value) {
-    let mut stranger = client();
-    let (status, body) = stranger
-        .post(
-            server,
-            "/api/v1/users",
-            json!({
-                "email": email,
-                "password": "a-good-password",
-                "display_name": "冒名者",
-                "role": "enterprise",
-                "org_name": org,
-                "org_uscc": uscc,
-            }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "register {email}: {body}");
-    stranger.csrf = body["csrf_token"].as_str().unwrap_or_default().to_owned();
-    (stranger, body)
+    let fields = json!({
+        "email": email, "display_name": "冒名者", "role": "enterprise",
+        "org_name": org, "org_uscc": uscc,
+    });
+    Client::register_with(server, fields).await
 }
 
 /// The bureau imports the company's list with the command line, as it does.
