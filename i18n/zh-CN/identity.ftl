@@ -19,3 +19,4 @@ org-unverified-mark = 未核验
 orgs-all-title = 全部单位
 demo-claimant-name = 抢注者
 demo-claimant-organisation = 晋阳县华钙纳米新材料有限公司
+org-merge-deal-void = 该合同由待核验的自注册单位登记，单位合并时作废；如确有其事，请由双方重新登记

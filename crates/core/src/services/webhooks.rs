@@ -321,12 +321,10 @@ pub fn own_org(actor: &User) -> CoreResult<i64> {
     }
 }
 
-/// Registers a webhook for `org_id`.
+/// Registers a webhook for `org_id`: [`check`], then [`store`].
 ///
 /// # Errors
-/// `Forbidden` unless `actor` may manage the organisation's webhooks; `Invalid` for a
-/// bad URL (one whose host `reach` refuses included), format, secret or kinds;
-/// `Conflict` when the organisation has [`MAX_PER_ORG`] already; database errors.
+/// As [`check`] and [`store`].
 pub async fn register(
     conn: &impl ConnectionTrait,
     actor: &User,
@@ -335,6 +333,32 @@ pub async fn register(
     reach: &AddressPolicy,
     now: DateTime<Utc>,
 ) -> CoreResult<Webhook> {
+    let checked = check(actor, org_id, input, reach).await?;
+    store(conn, actor, org_id, checked, now).await
+}
+
+/// A webhook whose fields and address passed every check: what [`store`] writes.
+#[derive(Debug, Clone)]
+pub struct CheckedWebhook {
+    url: String,
+    format: Format,
+    secret: Option<String>,
+    kinds: Vec<NoticeKind>,
+}
+
+/// Checks who asks and what they ask for, resolving the host (up to a few seconds).
+/// It touches no database, so that a caller can run it before opening its transaction:
+/// a slow name server must not hold SQLite's only connection.
+///
+/// # Errors
+/// `Forbidden` unless `actor` may manage the organisation's webhooks; `Invalid` for a
+/// bad URL (one whose host `reach` refuses included), format, secret or kinds.
+pub async fn check(
+    actor: &User,
+    org_id: i64,
+    input: &WebhookInput,
+    reach: &AddressPolicy,
+) -> CoreResult<CheckedWebhook> {
     if !may_manage(actor, org_id) {
         return Err(CoreError::Forbidden(t!("webhook-forbidden")));
     }
@@ -346,6 +370,35 @@ pub async fn register(
         .ok_or_else(|| CoreError::invalid("format", t!("webhook-format-unknown")))?;
     let secret = check_secret(format, input.secret.as_deref())?;
     let kinds = check_kinds(&input.kinds)?;
+    Ok(CheckedWebhook {
+        url,
+        format,
+        secret,
+        kinds,
+    })
+}
+
+/// Stores a checked webhook, audited.
+///
+/// # Errors
+/// `Forbidden` unless `actor` may manage the organisation's webhooks; `Conflict` when the
+/// organisation has [`MAX_PER_ORG`] already; database errors.
+pub async fn store(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    org_id: i64,
+    checked: CheckedWebhook,
+    now: DateTime<Utc>,
+) -> CoreResult<Webhook> {
+    if !may_manage(actor, org_id) {
+        return Err(CoreError::Forbidden(t!("webhook-forbidden")));
+    }
+    let CheckedWebhook {
+        url,
+        format,
+        secret,
+        kinds,
+    } = checked;
     let existing = webhook::Entity::find()
         .filter(webhook::Column::OrgId.eq(org_id))
         .count(conn)

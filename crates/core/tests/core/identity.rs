@@ -5,7 +5,7 @@
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait};
 use techmatch_core::ErrorKind;
 use techmatch_core::accounts::Role;
-use techmatch_core::entities::{audit, organisation, webhook};
+use techmatch_core::entities::{audit, contact, deal, need, organisation, webhook};
 use techmatch_core::posting::{OrgKind, PostingKind};
 use techmatch_core::services::import::import_needs;
 use techmatch_core::services::organisations;
@@ -212,12 +212,31 @@ async fn verifying_a_duplicate_is_refused_and_merging_it_gives_the_stranger_noth
             .unwrap_err();
         assert_eq!(refused.kind(), ErrorKind::Invalid);
 
+        let (stranger_need, deal_id) = strangers_published_work(&db.conn, claimed).await;
+
         let txn = db.conn.begin().await.unwrap();
         let outcome = organisations::merge(&txn, 1, claimed, registry_id)
             .await
             .unwrap();
         txn.commit().await.unwrap();
         assert_eq!((outcome.members, outcome.webhooks_dropped), (1, 1));
+        assert_eq!((outcome.postings_unpublished, outcome.deals_voided), (1, 1));
+        let moved_need = need::Entity::find_by_id(stranger_need)
+            .one(&db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (moved_need.org_id, moved_need.status.as_str()),
+            (Some(registry_id), "draft"),
+            "the stranger's words wait for the company's own members, unpublished"
+        );
+        let voided = deal::Entity::find_by_id(deal_id)
+            .one(&db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(voided.confirmation, "disputed");
         assert!(org(&db.conn, claimed).await.is_none());
         let moved = users::get(&db.conn, stranger.id).await.unwrap();
         assert_eq!(moved.org_id, Some(registry_id));
@@ -317,4 +336,62 @@ async fn upgrading_keeps_every_organisation_and_its_postings() {
     conn.execute_unprepared("INSERT INTO organisations (kind, name, verified, provisional, created_at) VALUES ('enterprise', '晋阳老厂', FALSE, TRUE, '2026-01-01T00:00:00+00:00')")
         .await
         .unwrap();
+}
+
+/// A published need of the stranger's provisional organisation, with a confirmed deal
+/// on it: what a stranger would like to see counted in a real company's name.
+async fn strangers_published_work(conn: &sea_orm::DatabaseConnection, org_id: i64) -> (i64, i64) {
+    let list = "成果编号,成果名称,单位名称\nA-1,纳米碳酸钙改性,某研究院\n";
+    techmatch_core::services::import::import_achievements(conn, csv(list), &catalogue())
+        .await
+        .unwrap();
+    let achievement = postings::view_by_external_id(conn, PostingKind::Achievement, "A-1")
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    let need = need::ActiveModel {
+        external_id: Set("STRANGER-1".to_owned()),
+        org_id: Set(Some(org_id)),
+        title: Set("冒名发布的需求".to_owned()),
+        description: Set(String::new()),
+        keywords: Set(String::new()),
+        coop_modes: Set(String::new()),
+        confidential: Set(false),
+        status: Set("published".to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    let contact = contact::ActiveModel {
+        need_id: Set(need.id),
+        achievement_id: Set(achievement.id),
+        initiator_side: Set("need".to_owned()),
+        initiator_user_id: Set(1),
+        message: Set("x".to_owned()),
+        status: Set("signed".to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    let deal = deal::ActiveModel {
+        contact_id: Set(contact.id),
+        contract_type: Set("development".to_owned()),
+        contract_amount_yuan: Set(1_000_000),
+        technology_amount_yuan: Set(1_000_000),
+        researcher_share_percent: Set(50),
+        recorded_by: Set(1),
+        signed_at: Set(now),
+        confirmation: Set("confirmed".to_owned()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    (need.id, deal.id)
 }

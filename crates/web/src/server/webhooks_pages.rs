@@ -185,9 +185,10 @@ impl WebhookForm {
 
 async fn register(app: &AppState, user: &User, input: &WebhookInput) -> Result<Webhook, WebError> {
     let org = webhooks::own_org(user)?;
+    // Resolving the host may take seconds: before the transaction takes a connection.
+    let checked = webhooks::check(user, org, input, &app.webhook_reach).await?;
     let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let created =
-        webhooks::register(&txn, user, org, input, &app.webhook_reach, app.clock.now()).await?;
+    let created = webhooks::store(&txn, user, org, checked, app.clock.now()).await?;
     txn.commit().await.map_err(CoreError::from)?;
     Ok(created)
 }

@@ -1,16 +1,19 @@
 //! The bureau merges a duplicate organisation into the registry organisation it
 //! duplicates: postings, members, calls, bids, panels, broker assignments and history
-//! move to the survivor, and the duplicate is gone.
+//! move to the survivor, and the duplicate is gone. What a provisional organisation's
+//! registrants made arrives as drafts and voided deals: a stranger who registered first
+//! gains nothing from the merge.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 
+use crate::contact::DealConfirmation;
 use crate::entities::{
-    achievement, bid, broker_assignment, challenge, challenge_expert, need, organisation, session,
-    user, webhook,
+    achievement, bid, broker_assignment, challenge, challenge_expert, contact, deal, need,
+    organisation, session, user, webhook,
 };
-use crate::posting::PostingKind;
+use crate::posting::{PostingKind, Status};
 use crate::services::{audit, bids, changes};
 use crate::{CoreError, CoreResult, t};
 
@@ -29,6 +32,13 @@ pub struct MergeOutcome {
     /// Webhooks a provisional organisation's registrants set up: deleted, not moved, so
     /// that the survivor's notices never reach an address a stranger chose.
     pub webhooks_dropped: u64,
+    /// A provisional organisation's published or pending postings, back to drafts: its
+    /// registrants' words must not appear under the survivor's name until one of the
+    /// survivor's confirmed members submits them again.
+    pub postings_unpublished: u64,
+    /// Deals on a provisional organisation's postings, voided (disputed): the survivor
+    /// never agreed to them, and they would otherwise count in its name.
+    pub deals_voided: u64,
 }
 
 fn not_found(id: i64) -> CoreError {
@@ -71,12 +81,19 @@ pub async fn merge(
         return Err(CoreError::invalid("into", reason));
     }
     refuse_rival_bids(conn, absorbed_id, survivor_id).await?;
+    let (postings_unpublished, deals_voided) = if absorbed.provisional {
+        disown_strangers_work(conn, absorbed_id).await?
+    } else {
+        (0, 0)
+    };
 
     let mut outcome = MergeOutcome {
         survivor_id,
         absorbed_id,
         absorbed_name: absorbed.name.clone(),
         absorbed_uscc: absorbed.uscc.clone(),
+        postings_unpublished,
+        deals_voided,
         ..Default::default()
     };
     outcome.needs = move_postings(conn, PostingKind::Need, absorbed_id, survivor_id).await?;
@@ -150,6 +167,56 @@ pub async fn merge(
     )
     .await?;
     Ok(outcome)
+}
+
+/// Takes a provisional organisation's postings off the public pages (back to drafts) and
+/// voids the deals recorded on them, before they move to the survivor.
+async fn disown_strangers_work(
+    conn: &impl ConnectionTrait,
+    absorbed_id: i64,
+) -> CoreResult<(u64, u64)> {
+    let visible = [Status::PendingReview.code(), Status::Published.code()];
+    let draft = Status::Draft.code();
+    let needs = super::postings_of(conn, PostingKind::Need, absorbed_id).await?;
+    let achievements = super::postings_of(conn, PostingKind::Achievement, absorbed_id).await?;
+    let mut unpublished = need::Entity::update_many()
+        .col_expr(need::Column::Status, Expr::value(draft))
+        .filter(need::Column::OrgId.eq(absorbed_id))
+        .filter(need::Column::Status.is_in(visible))
+        .exec(conn)
+        .await?
+        .rows_affected;
+    unpublished += achievement::Entity::update_many()
+        .col_expr(achievement::Column::Status, Expr::value(draft))
+        .filter(achievement::Column::OrgId.eq(absorbed_id))
+        .filter(achievement::Column::Status.is_in(visible))
+        .exec(conn)
+        .await?
+        .rows_affected;
+    let contacts: Vec<i64> = contact::Entity::find()
+        .select_only()
+        .column(contact::Column::Id)
+        .filter(
+            Condition::any()
+                .add(contact::Column::NeedId.is_in(needs))
+                .add(contact::Column::AchievementId.is_in(achievements)),
+        )
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let disputed = DealConfirmation::Disputed.code();
+    let voided = deal::Entity::update_many()
+        .col_expr(deal::Column::Confirmation, Expr::value(disputed))
+        .col_expr(
+            deal::Column::DisputeReason,
+            Expr::value(Some(t!("org-merge-deal-void"))),
+        )
+        .filter(deal::Column::ContactId.is_in(contacts))
+        .filter(deal::Column::Confirmation.ne(disputed))
+        .exec(conn)
+        .await?
+        .rows_affected;
+    Ok((unpublished, voided))
 }
 
 /// A call holds one bid per lead organisation; merging two bidders of one call would
