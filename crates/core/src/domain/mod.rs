@@ -21,5 +21,6 @@ pub(crate) use money::budget_list_text;
 pub use money::{AskingPrice, BudgetRange, Wan};
 pub use patent::{PatentKind, PatentNo};
 pub use region::Region;
+pub use text::identity_key;
 pub use trl::Trl;
 pub use uscc::Uscc;

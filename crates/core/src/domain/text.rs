@@ -26,8 +26,33 @@ pub(crate) fn lookup_key(input: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// What two organisation names that look the same to a reader share: half-width, no
+/// whitespace, one kind of bracket, ASCII lower case. 「某公司（集团）」 and
+/// 「某公司 (集团)」 are one name to anyone reading a posting, so they are one name to the
+/// bureau's conflict list.
+pub fn identity_key(name: &str) -> String {
+    to_half_width(name)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '【' | '〔' | '[' | '{' | '〈' | '《' => '(',
+            '】' | '〕' | ']' | '}' | '〉' | '》' => ')',
+            other => other.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_a_reader_cannot_tell_apart_share_an_identity_key() {
+        let key = super::identity_key;
+        assert_eq!(key("某公司（集团）"), key("某公司 (集团)"));
+        assert_eq!(key("某公司【集团】"), key("某公司(集团)"));
+        assert_eq!(key("ＡＢＣ科技"), key("abc 科技"));
+        assert_ne!(key("某公司"), key("某某公司"));
+    }
+
     use super::*;
 
     #[test]

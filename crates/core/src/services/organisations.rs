@@ -10,11 +10,10 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, Set,
 };
 
-use crate::domain::{Uscc, check_org_name};
+use crate::domain::{Uscc, check_org_name, identity_key};
 use crate::entities::organisation;
 use crate::posting::{OrgKind, OrgLabel, OrgRef, PostingKind};
 use crate::{CoreError, CoreResult, t};
@@ -320,14 +319,19 @@ pub async fn verify(
         let reason = t!("org-uscc-taken", uscc = uscc.as_str(), name = &holder.name);
         return Err(CoreError::Conflict(reason));
     }
-    if found.provisional
-        && let Some(holder) = registry()
-            .filter(organisation::Column::Name.eq(found.name.as_str()))
-            .one(conn)
+    if found.provisional {
+        // As a reader sees names (see `conflicts`); verification is rare, so one pass
+        // over the registry is fine.
+        let key = identity_key(&found.name);
+        let holder = registry()
+            .all(conn)
             .await?
-    {
-        let reason = t!("org-name-taken", name = &holder.name, id = holder.id);
-        return Err(CoreError::Conflict(reason));
+            .into_iter()
+            .find(|o| identity_key(&o.name) == key);
+        if let Some(holder) = holder {
+            let reason = t!("org-name-taken", name = &holder.name, id = holder.id);
+            return Err(CoreError::Conflict(reason));
+        }
     }
     let mut active: organisation::ActiveModel = found.into();
     active.uscc = Set(Some(uscc.as_str().to_owned()));
@@ -388,32 +392,46 @@ pub struct Conflict {
     pub shared: &'static str,
 }
 
-/// Every conflict, oldest provisional organisation first.
+/// Every conflict, oldest provisional organisation first. Names are compared as a reader
+/// sees them ([`identity_key`]): full-width brackets or a space make no new company.
 ///
 /// # Errors
 /// Database errors.
 pub async fn conflicts(conn: &impl ConnectionTrait) -> CoreResult<Vec<Conflict>> {
     use sea_orm::QueryOrder;
-    let claimants = provisional()
+    use std::collections::HashMap;
+    // One read of the whole register, as the bureau's list already does: the claims are
+    // paired in memory, not with a query per claimant.
+    let all = organisation::Entity::find()
         .order_by_asc(organisation::Column::Id)
         .all(conn)
         .await?;
-    let mut found = Vec::new();
-    for claimant in claimants {
-        let mut same = Condition::any().add(organisation::Column::Name.eq(claimant.name.as_str()));
-        if let Some(uscc) = &claimant.uscc {
-            same = same.add(organisation::Column::Uscc.eq(uscc.as_str()));
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_uscc: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (at, org) in all.iter().enumerate() {
+        by_name.entry(identity_key(&org.name)).or_default().push(at);
+        if let Some(uscc) = &org.uscc {
+            by_uscc.entry(uscc.as_str()).or_default().push(at);
         }
-        let others = organisation::Entity::find()
-            .filter(organisation::Column::Id.ne(claimant.id))
-            .filter(same)
-            .order_by_asc(organisation::Column::Id)
-            .all(conn)
-            .await?;
-        // Two provisional claimants of one company are one conflict, listed once.
-        let earlier_claimant =
-            |other: &organisation::Model| other.provisional && other.id < claimant.id;
-        for other in others.into_iter().filter(|o| !earlier_claimant(o)) {
+    }
+    let mut found = Vec::new();
+    for claimant in all.iter().filter(|o| o.provisional) {
+        let same_code = claimant
+            .uscc
+            .as_deref()
+            .and_then(|u| by_uscc.get(u))
+            .map_or(&[][..], Vec::as_slice);
+        let same_name = by_name
+            .get(&identity_key(&claimant.name))
+            .map_or(&[][..], Vec::as_slice);
+        let mut others: Vec<usize> = same_code.iter().chain(same_name).copied().collect();
+        others.sort_unstable();
+        others.dedup();
+        for other in others.into_iter().map(|at| &all[at]) {
+            // Two provisional claimants of one company are one conflict, listed once.
+            if other.id == claimant.id || (other.provisional && other.id < claimant.id) {
+                continue;
+            }
             let shared = if claimant.uscc.is_some() && other.uscc == claimant.uscc {
                 "uscc"
             } else {
@@ -421,7 +439,7 @@ pub async fn conflicts(conn: &impl ConnectionTrait) -> CoreResult<Vec<Conflict>>
             };
             found.push(Conflict {
                 provisional: OrgSummary::from(claimant.clone()),
-                other: OrgSummary::from(other),
+                other: OrgSummary::from(other.clone()),
                 shared,
             });
         }

@@ -395,3 +395,43 @@ async fn strangers_published_work(conn: &sea_orm::DatabaseConnection, org_id: i6
     .unwrap();
     (need.id, deal.id)
 }
+
+#[tokio::test]
+async fn a_look_alike_written_with_other_brackets_and_spaces_is_a_conflict() {
+    on_each_backend(|db| async move {
+        let list = "需求编号,需求名称,企业名称\nHG-1,纳米碳酸钙表面改性,晋阳华钙（集团）有限公司\n";
+        import_needs(&db.conn, csv(list), &catalogue())
+            .await
+            .unwrap();
+        let stranger = register(
+            &db.conn,
+            "stranger@example.com",
+            "晋阳华钙 (集团) 有限公司",
+            None,
+        )
+        .await;
+        assert!(
+            stranger.org_confirmed,
+            "not the registry's name: a provisional claim"
+        );
+        let conflicts = organisations::conflicts(&db.conn).await.unwrap();
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0].provisional.id, stranger.org_id.unwrap());
+        assert_eq!(conflicts[0].shared, "name");
+        let verified = organisations::verify(
+            &db.conn,
+            stranger.org_id.unwrap(),
+            COMPANY_USCC,
+            "王科长",
+            None,
+        )
+        .await;
+        assert_eq!(
+            verified.unwrap_err().kind(),
+            ErrorKind::Conflict,
+            "a duplicate is merged, not verified"
+        );
+        db
+    })
+    .await;
+}
