@@ -26,10 +26,6 @@ fn registry() -> Select<organisation::Entity> {
     organisation::Entity::find().filter(organisation::Column::Provisional.eq(false))
 }
 
-fn provisional() -> Select<organisation::Entity> {
-    organisation::Entity::find().filter(organisation::Column::Provisional.eq(true))
-}
-
 /// Finds the registry organisation a row of the bureau's list refers to, creating it
 /// (unverified) when unknown. Provisional organisations are never matched: a stranger
 /// who registered under a company's name first must not receive the company's postings.
