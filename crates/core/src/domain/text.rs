@@ -35,8 +35,9 @@ pub fn identity_key(name: &str) -> String {
         .chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
-            '【' | '〔' | '[' | '{' | '〈' | '《' => '(',
-            '】' | '〕' | ']' | '}' | '〉' | '》' => ')',
+            // 【 〔 〈 《 and their closing forms.
+            '\u{3010}' | '\u{3014}' | '[' | '{' | '\u{3008}' | '\u{300A}' => '(',
+            '\u{3011}' | '\u{3015}' | ']' | '}' | '\u{3009}' | '\u{300B}' => ')',
             other => other.to_ascii_lowercase(),
         })
         .collect()
