@@ -395,3 +395,57 @@ async fn a_thousand_publications_become_one_digest_per_recipient() {
         digested as f64 / delivered.as_secs_f64(),
     );
 }
+
+/// A claimant the bureau has not confirmed is told about a company's confidential need
+/// exactly as a stranger is: were the claimant spared the "own organisation's" alerts,
+/// the silence would say whose the confidential need is.
+#[tokio::test]
+async fn an_unconfirmed_claimant_is_alerted_like_a_stranger() {
+    on_each_platform_with_mail(|server, inbox| async move {
+        let word = "钙基阻燃母粒";
+        let mut watchers = Vec::new();
+        for (email, org) in [
+            ("claimant@claim.example.cn", "晋阳县华钙纳米材料有限公司"),
+            ("stranger@other.example.cn", "另一家观察企业有限公司"),
+        ] {
+            let watcher = Client::register(&server, email, "enterprise", org).await;
+            let (status, body) = watcher
+                .send(
+                    &server,
+                    reqwest::Method::PUT,
+                    "/api/v1/me/notifications",
+                    Some(json!({"frequencies": {"saved_search": "immediate"}})),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let (status, kept) = watcher
+                .post(
+                    &server,
+                    "/api/v1/me/searches",
+                    json!({"name": "阻燃需求", "kind": "needs", "q": word}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{kept}");
+            watchers.push(email);
+        }
+        let (_, me) = Client::login(&server, watchers[0], "a-good-password")
+            .await
+            .get(&server, "/api/v1/me")
+            .await;
+        assert_eq!(me["user"]["org_confirmed"], false, "{me}");
+
+        let enterprise = Client::login(&server, ENTERPRISE, DEMO_PASSWORD).await;
+        let title = format!("{word}分散工艺");
+        let body = json!({
+            "title": title, "body": format!("需要{word}在聚烯烃中的高分散工艺。"),
+            "keywords": word, "industry": "新材料", "confidential": "on",
+        });
+        published_need(&server, &enterprise, body).await;
+        for watcher in &watchers {
+            inbox
+                .wait_for(|m| mail_to_with(m, watcher, &["阻燃需求", &title]))
+                .await;
+        }
+    })
+    .await;
+}
