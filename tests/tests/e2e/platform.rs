@@ -212,6 +212,26 @@ impl Client {
     }
 }
 
+/// The demo enterprise accepts the 对接 request the demo researcher sent it; returns the
+/// contact's id.
+async fn accept_the_demo_request(server: &Server, enterprise: &Client) -> i64 {
+    let (_, contacts) = enterprise.get(server, "/api/v1/contacts").await;
+    let waiting = contacts["contacts"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["status"] == "requested"))
+        .and_then(|c| c["id"].as_i64())
+        .unwrap_or_else(|| panic!("the demo's waiting request in {contacts}"));
+    let (status, body) = enterprise
+        .post(
+            server,
+            &format!("/api/v1/contacts/{waiting}/actions"),
+            json!({"action": "accept"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    waiting
+}
+
 /// The bureau verifies the organisation a self-registered `member` created, so that it
 /// joins the registry and the bureau's lists attach rows to it. `n` makes its USCC
 /// unique; the code fails its check digit, which the bureau accepts with a reason.

@@ -215,19 +215,11 @@ pub async fn names_by_id(
     conn: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,
 ) -> CoreResult<std::collections::HashMap<i64, String>> {
-    let ids: Vec<i64> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let mut names = std::collections::HashMap::new();
-    for chunk in ids.chunks(500) {
-        let found = organisation::Entity::find()
-            .filter(organisation::Column::Id.is_in(chunk.iter().copied()))
-            .all(conn)
-            .await?;
-        names.extend(found.into_iter().map(|o| (o.id, o.name)));
-    }
-    Ok(names)
+    Ok(labels_by_id(conn, ids)
+        .await?
+        .into_iter()
+        .map(|(id, label)| (id, label.name))
+        .collect())
 }
 
 /// An organisation as the bureau's verification list shows it.
@@ -394,24 +386,25 @@ pub struct Conflict {
 /// # Errors
 /// Database errors.
 pub async fn conflicts(conn: &impl ConnectionTrait) -> CoreResult<Vec<Conflict>> {
-    use sea_orm::QueryOrder;
+    Ok(conflicts_among(&list(conn).await?))
+}
+
+/// The conflicts among organisations already read (see [`conflicts`]): the bureau's page
+/// lists the register and its conflicts from one read.
+pub fn conflicts_among(orgs: &[OrgSummary]) -> Vec<Conflict> {
     use std::collections::HashMap;
-    // One read of the whole register, as the bureau's list already does: the claims are
-    // paired in memory, not with a query per claimant.
-    let all = organisation::Entity::find()
-        .order_by_asc(organisation::Column::Id)
-        .all(conn)
-        .await?;
+    let mut by_id: Vec<&OrgSummary> = orgs.iter().collect();
+    by_id.sort_by_key(|o| o.id);
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     let mut by_uscc: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (at, org) in all.iter().enumerate() {
+    for (at, org) in by_id.iter().enumerate() {
         by_name.entry(identity_key(&org.name)).or_default().push(at);
         if let Some(uscc) = &org.uscc {
             by_uscc.entry(uscc.as_str()).or_default().push(at);
         }
     }
     let mut found = Vec::new();
-    for claimant in all.iter().filter(|o| o.provisional) {
+    for claimant in by_id.iter().filter(|o| o.provisional) {
         let same_code = claimant
             .uscc
             .as_deref()
@@ -423,7 +416,7 @@ pub async fn conflicts(conn: &impl ConnectionTrait) -> CoreResult<Vec<Conflict>>
         let mut others: Vec<usize> = same_code.iter().chain(same_name).copied().collect();
         others.sort_unstable();
         others.dedup();
-        for other in others.into_iter().map(|at| &all[at]) {
+        for other in others.into_iter().map(|at| by_id[at]) {
             // Two provisional claimants of one company are one conflict, listed once.
             if other.id == claimant.id || (other.provisional && other.id < claimant.id) {
                 continue;
@@ -434,13 +427,13 @@ pub async fn conflicts(conn: &impl ConnectionTrait) -> CoreResult<Vec<Conflict>>
                 "name"
             };
             found.push(Conflict {
-                provisional: OrgSummary::from(claimant.clone()),
-                other: OrgSummary::from(other.clone()),
+                provisional: (*claimant).clone(),
+                other: other.clone(),
                 shared,
             });
         }
     }
-    Ok(found)
+    found
 }
 
 /// The name and 已核验 mark of each organisation, for showing beside its postings.

@@ -39,6 +39,19 @@ pub(crate) async fn user(
         .unwrap()
 }
 
+/// 王经理, a confirmed member of the enterprise.
+async fn manager(conn: &sea_orm::DatabaseConnection) -> User {
+    user(
+        conn,
+        "wang@ca.cn",
+        "王经理",
+        Role::Enterprise,
+        ENTERPRISE,
+        true,
+    )
+    .await
+}
+
 fn notice(to: &User, kind: NoticeKind, cause: &str) -> Notice {
     Notice {
         recipient_user_id: Some(to.id),
@@ -82,15 +95,7 @@ async fn members_register_webhooks_and_each_cause_is_posted_once_per_webhook() {
         let conn = &db.conn;
         let reach = AddressPolicy::default();
         let now = Utc.with_ymd_and_hms(2026, 12, 4, 8, 0, 0).unwrap();
-        let wang = user(
-            conn,
-            "wang@ca.cn",
-            "王经理",
-            Role::Enterprise,
-            ENTERPRISE,
-            true,
-        )
-        .await;
+        let wang = manager(conn).await;
         let li = user(conn, "li@ca.cn", "李工", Role::Enterprise, ENTERPRISE, true).await;
         let stranger = user(
             conn,
@@ -307,15 +312,7 @@ async fn a_member_cannot_point_a_webhook_inside_the_bureau_s_network() {
     on_each_backend(|db| async move {
         let conn = &db.conn;
         let now = Utc.with_ymd_and_hms(2026, 12, 4, 8, 0, 0).unwrap();
-        let wang = user(
-            conn,
-            "wang@ca.cn",
-            "王经理",
-            Role::Enterprise,
-            ENTERPRISE,
-            true,
-        )
-        .await;
+        let wang = manager(conn).await;
         let org = wang.org_id.unwrap();
         let reach = AddressPolicy::default();
         for url in [
@@ -366,15 +363,7 @@ async fn personal_notices_never_reach_an_organisation_s_webhooks() {
     on_each_backend(|db| async move {
         let conn = &db.conn;
         let now = Utc.with_ymd_and_hms(2026, 12, 4, 8, 0, 0).unwrap();
-        let wang = user(
-            conn,
-            "wang@ca.cn",
-            "王经理",
-            Role::Enterprise,
-            ENTERPRISE,
-            true,
-        )
-        .await;
+        let wang = manager(conn).await;
         let org = wang.org_id.unwrap();
         let reach = AddressPolicy::default();
         // A saved search is one member's: a webhook cannot take its alerts.
@@ -457,15 +446,7 @@ async fn members_read_a_failure_s_reason_never_the_receiver_s_answer() {
     on_each_backend(|db| async move {
         let conn = &db.conn;
         let now = Utc.with_ymd_and_hms(2026, 12, 4, 8, 0, 0).unwrap();
-        let wang = user(
-            conn,
-            "wang@ca.cn",
-            "王经理",
-            Role::Enterprise,
-            ENTERPRISE,
-            true,
-        )
-        .await;
+        let wang = manager(conn).await;
         let org = wang.org_id.unwrap();
         webhooks::register(
             conn,
@@ -505,15 +486,7 @@ async fn a_post_given_back_for_want_of_room_keeps_its_attempts() {
     on_each_backend(|db| async move {
         let conn = &db.conn;
         let now = Utc.with_ymd_and_hms(2026, 12, 4, 8, 0, 0).unwrap();
-        let wang = user(
-            conn,
-            "wang@ca.cn",
-            "王经理",
-            Role::Enterprise,
-            ENTERPRISE,
-            true,
-        )
-        .await;
+        let wang = manager(conn).await;
         outbox::enqueue(conn, &notice(&wang, NoticeKind::Workflow, "c:1"), now)
             .await
             .unwrap();

@@ -144,11 +144,8 @@ async fn add_demo_claimant(app: &App) -> anyhow::Result<()> {
             Some(DEMO_ENTERPRISE_USCC),
         )?),
     };
-    users::check(&new)?;
-    let hash =
-        tokio::task::spawn_blocking(|| techmatch_core::accounts::password::hash(DEMO_PASSWORD))
-            .await??;
-    users::create(&app.db, &new, hash, false).await?;
+    // A self-registration: the bureau vouches for nothing.
+    super::user::create(app, &new, false).await?;
     Ok(())
 }
 

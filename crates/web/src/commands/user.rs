@@ -119,9 +119,18 @@ pub async fn add(
         role,
         organisation,
     };
-    users::check(&new)?;
+    // The command line is the bureau: it vouches for the membership.
+    create(app, &new, true).await
+}
+
+/// Checks and stores a user, hashing the password off the executor; `vouched` as in
+/// `users::create`.
+///
+/// # Errors
+/// Invalid fields, a taken email or a database failure.
+pub async fn create(app: &App, new: &NewUser, vouched: bool) -> anyhow::Result<users::User> {
+    users::check(new)?;
     let plain = new.password.clone();
     let hash = tokio::task::spawn_blocking(move || password::hash(&plain)).await??;
-    // The command line is the bureau: it vouches for the membership.
-    Ok(users::create(&app.db, &new, hash, true).await?)
+    Ok(users::create(&app.db, new, hash, vouched).await?)
 }

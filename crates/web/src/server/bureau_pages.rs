@@ -171,10 +171,11 @@ pub struct OrgsPage {
 
 pub async fn orgs(State(app): State<AppState>, page_user: PageUser) -> Result<OrgsPage, PageError> {
     let (_, nav) = bureau(&page_user)?;
+    let orgs = organisations::list(&app.db).await?;
     Ok(OrgsPage {
         nav,
-        orgs: organisations::list(&app.db).await?,
-        conflicts: organisations::conflicts(&app.db).await?,
+        conflicts: organisations::conflicts_among(&orgs),
+        orgs,
     })
 }
 

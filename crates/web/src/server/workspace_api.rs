@@ -298,9 +298,10 @@ pub async fn orgs(
         return Err(CoreError::Forbidden(t!("bureau-error-organisation-list")).into());
     }
     use techmatch_core::services::organisations;
+    let orgs = organisations::list(&app.db).await?;
     Ok(Json(json!({
-        "organisations": organisations::list(&app.db).await?,
-        "conflicts": organisations::conflicts(&app.db).await?,
+        "conflicts": organisations::conflicts_among(&orgs),
+        "organisations": orgs,
     })))
 }
 

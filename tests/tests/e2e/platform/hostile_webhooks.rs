@@ -255,20 +255,7 @@ async fn one_organisation_s_hanging_webhook_does_not_delay_another_s() {
 
     // Meanwhile the enterprise answers the researcher's side of a 对接: the
     // researcher's organisation hears of it at once.
-    let (_, contacts) = enterprise.get(&server, "/api/v1/contacts").await;
-    let waiting = contacts["contacts"]
-        .as_array()
-        .and_then(|c| c.iter().find(|c| c["status"] == "requested"))
-        .and_then(|c| c["id"].as_i64())
-        .unwrap_or_else(|| panic!("the demo's waiting request in {contacts}"));
-    let (status, body) = enterprise
-        .post(
-            &server,
-            &format!("/api/v1/contacts/{waiting}/actions"),
-            json!({"action": "accept"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    super::accept_the_demo_request(&server, &enterprise).await;
     let asked = Instant::now();
     while receiver.to("/fast").is_empty() {
         assert!(

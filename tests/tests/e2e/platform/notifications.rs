@@ -108,20 +108,7 @@ async fn both_sides_of_a_contact_are_told_what_the_other_did() {
     let env = [("TECHMATCH_SMTP_URL", format!("smtp://127.0.0.1:{port}"))];
     let server = start_with(&dir.path().join("data"), None, &env);
     let enterprise = Client::login(&server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
-    let (_, contacts) = enterprise.get(&server, "/api/v1/contacts").await;
-    let waiting = contacts["contacts"]
-        .as_array()
-        .and_then(|c| c.iter().find(|c| c["status"] == "requested"))
-        .and_then(|c| c["id"].as_i64())
-        .unwrap_or_else(|| panic!("the demo's waiting request in {contacts}"));
-    let (status, body) = enterprise
-        .post(
-            &server,
-            &format!("/api/v1/contacts/{waiting}/actions"),
-            json!({"action": "accept"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let waiting = super::accept_the_demo_request(&server, &enterprise).await;
     let mail = inbox
         .wait_for(|m| m.contains("researcher@demo.techmatch"))
         .await;
