@@ -156,6 +156,7 @@ challenge-criteria-frozen = 专家已开始评分，评审指标不能再修改
 challenge-not-an-expert = { $name } 不是评审专家
 challenge-expert-already = 该专家已在评审组中
 challenge-expert-conflicted = { $name } 所在单位「{ $org }」参与了本榜单的揭榜（牵头或联合体成员），存在利益冲突，不能担任本榜评审专家
+challenge-draft-quota-provisional = 待核验单位最多保留 { $max } 个未提交的榜单草稿，已达上限：请先提交或撤回部分草稿，或请科技局核验本单位
 challenge-draft-quota = 本单位已有 { $max } 个未提交的榜单草稿，已达上限：请先提交或撤回部分草稿，再新建榜单
 challenge-winner-not-candidate = 申报 #{ $bid } 不在专家评审中，不能列为拟揭榜方
 challenge-objection-closed = 只能在公示期内提出异议

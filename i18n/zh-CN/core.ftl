@@ -274,6 +274,7 @@ org-verify-needs-reason = 统一社会信用代码 { $uscc } 未通过校验（{
 ## Password resets (services/password_resets.rs)
 
 password-reset-expired = 重置链接无效或已过期，请重新申请
+registration-link-expired = 注册确认链接无效、已使用或已过期，请重新注册
 
 ## Postings as a service (services/postings.rs)
 

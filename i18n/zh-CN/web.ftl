@@ -74,6 +74,28 @@ mail-reset-body =
     { $link }
 
     如果不是您本人操作，请忽略本邮件，您的密码不会改变。
+mail-register-confirm-subject = 确认邮箱，完成注册
+mail-register-confirm-body =
+    { $name }，您好：
+
+    有人（希望是您本人）用此邮箱申请注册科技供需对接平台的账号，所在单位：{ $organisation }。请在 { $hours } 小时内打开下面的链接确认邮箱，确认后账号即建立：
+
+    { $link }
+
+    如果不是您本人操作，请忽略本邮件，不会建立任何账号。
+mail-register-known-subject = 此邮箱已注册
+mail-register-known-body =
+    { $name }，您好：
+
+    有人（可能是您本人）用此邮箱申请注册科技供需对接平台的账号。此邮箱已有账号，无需再次注册，请直接登录：
+
+    { $login }
+
+    如果忘记了密码，可以在这里重置：
+
+    { $forgot }
+
+    如果不是您本人操作，请忽略本邮件，您的账号没有任何变化。
 mail-locked-subject = 账户已暂时锁定
 mail-locked-body =
     { $name }，您好：

@@ -71,6 +71,10 @@ pub fn http_client() -> reqwest::Client {
 pub struct Server {
     child: std::process::Child,
     pub base: String,
+    /// Where the server writes its mail as `.eml` files when it has no mail server.
+    mail_dir: PathBuf,
+    /// The test SMTP server it delivers to instead, when it has one.
+    inbox: Option<smtp::Inbox>,
 }
 
 impl Drop for Server {
@@ -89,6 +93,47 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// For a server started with `TECHMATCH_SMTP_URL` pointing at `inbox`: its mail is
+    /// read there rather than from its data directory.
+    pub fn reading_mail_from(mut self, inbox: &smtp::Inbox) -> Self {
+        self.inbox = Some(inbox.clone());
+        self
+    }
+
+    /// Waits for a mail the server sent that mentions `address` and satisfies
+    /// `wanted` (the newest such mail), wherever the server delivers.
+    pub async fn mail_to(&self, address: &str, wanted: impl Fn(&str) -> bool) -> String {
+        let matches = |m: &str| m.contains(address) && wanted(m);
+        if let Some(inbox) = &self.inbox {
+            return inbox.wait_for(matches).await;
+        }
+        for _ in 0..150 {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&self.mail_dir)
+                .map(|entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            files.sort();
+            let found = files
+                .iter()
+                .rev()
+                .filter_map(|p| std::fs::read_to_string(p).ok())
+                .find(|m| matches(m));
+            if let Some(mail) = found {
+                return mail;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!(
+            "no mail to {address} within 15 s in {}",
+            self.mail_dir.display()
+        );
     }
 }
 
@@ -133,5 +178,10 @@ pub fn start_with(data: &Path, database_url: Option<&str>, env: &[(&str, String)
         }
     }
     let base = base.unwrap_or_else(|| panic!("the server did not announce its address"));
-    Server { child, base }
+    Server {
+        child,
+        base,
+        mail_dir: data.join("mail"),
+        inbox: None,
+    }
 }

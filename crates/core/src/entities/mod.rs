@@ -26,6 +26,7 @@ pub mod objection;
 pub mod organisation;
 pub mod outbox_entry;
 pub mod password_reset;
+pub mod pending_registration;
 pub mod saved_search;
 pub mod session;
 pub mod setting;

@@ -676,26 +676,38 @@ async fn check_quota(
     quota_bytes: u64,
 ) -> CoreResult<()> {
     let org_id = owner_org(txn, owner).await?;
-    organisation::Entity::find_by_id(org_id)
+    let provisional = organisation::Entity::find_by_id(org_id)
         .lock_exclusive()
         .one(txn)
-        .await?;
+        .await?
+        .is_some_and(|o| o.provisional);
+    let quota_bytes = super::organisations::allowance(quota_bytes, provisional);
     let used = org_usage(txn, org_id).await?;
     let size = u64::try_from(checked.size_bytes).unwrap_or(u64::MAX);
     if used.saturating_add(size) <= quota_bytes {
         return Ok(());
     }
     let megabytes = |bytes: u64| format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
-    Err(CoreError::invalid(
-        "file",
+    let (used_mb, size_mb) = (megabytes(used), megabytes(size));
+    let (name, quota_mb) = (checked.file_name.as_str(), quota_bytes / (1024 * 1024));
+    let reason = if provisional {
+        t!(
+            "attachment-quota-exceeded-provisional",
+            used_mb = used_mb,
+            name = name,
+            size_mb = size_mb,
+            quota_mb = quota_mb
+        )
+    } else {
         t!(
             "attachment-quota-exceeded",
-            used_mb = megabytes(used),
-            name = checked.file_name.as_str(),
-            size_mb = megabytes(size),
-            quota_mb = quota_bytes / (1024 * 1024)
-        ),
-    ))
+            used_mb = used_mb,
+            name = name,
+            size_mb = size_mb,
+            quota_mb = quota_mb
+        )
+    };
+    Err(CoreError::invalid("file", reason))
 }
 
 /// Adds an attachment to a challenge or a bid, in its own transaction: the checks, the

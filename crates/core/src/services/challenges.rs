@@ -22,7 +22,9 @@ use crate::challenge::calendar::{self, WorkCalendar};
 use crate::challenge::lifecycle::{self, ChallengeAction, ChallengeFacts, ChallengeStatus};
 use crate::challenge::scoring::{self, BidParties, Criteria, Criterion, Expert};
 use crate::domain::Wan;
-use crate::entities::{bid, challenge, challenge_event, challenge_expert, expert_score, objection};
+use crate::entities::{
+    bid, challenge, challenge_event, challenge_expert, expert_score, objection, organisation,
+};
 use crate::services::users::User;
 use crate::services::{audit, bids, organisations};
 use crate::{CoreError, CoreResult, t};
@@ -366,11 +368,17 @@ pub async fn create(
         .filter(challenge::Column::Status.eq(ChallengeStatus::Draft.code()))
         .count(conn)
         .await?;
-    if drafts >= MAX_OPEN_DRAFTS {
-        return Err(CoreError::Conflict(t!(
-            "challenge-draft-quota",
-            max = MAX_OPEN_DRAFTS
-        )));
+    let provisional = organisation::Entity::find_by_id(org)
+        .one(conn)
+        .await?
+        .is_some_and(|o| o.provisional);
+    let max = organisations::allowance(MAX_OPEN_DRAFTS, provisional);
+    if drafts >= max {
+        return Err(CoreError::Conflict(if provisional {
+            t!("challenge-draft-quota-provisional", max = max)
+        } else {
+            t!("challenge-draft-quota", max = max)
+        }));
     }
     input.check()?;
     let defaults: Vec<Criterion> = default_criteria()

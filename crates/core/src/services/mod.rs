@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod password_resets;
 pub mod postings;
 pub mod preferences;
+pub mod registrations;
 pub mod report;
 pub mod sessions;
 pub mod settings;

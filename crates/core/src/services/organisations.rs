@@ -21,6 +21,22 @@ use crate::{CoreError, CoreResult, t};
 mod merge;
 pub use merge::{MergeOutcome, merge};
 
+/// How many times smaller a provisional organisation's allowances are (attachment
+/// storage, draft calls) than a registry organisation's. Every confirmed mailbox can
+/// register a provisional organisation of its own, so full allowances for each would
+/// let one person multiply them; the bureau's verification restores the full share.
+pub const PROVISIONAL_ALLOWANCE_DIVISOR: u64 = 10;
+
+/// What an organisation may hold of something a registry organisation may hold `full`
+/// of: a provisional one gets a tenth, and at least one.
+pub fn allowance(full: u64, provisional: bool) -> u64 {
+    if provisional {
+        (full / PROVISIONAL_ALLOWANCE_DIVISOR).max(1)
+    } else {
+        full
+    }
+}
+
 /// Organisations of the bureau's registry: everything but provisional ones.
 fn registry() -> Select<organisation::Entity> {
     organisation::Entity::find().filter(organisation::Column::Provisional.eq(false))

@@ -85,8 +85,18 @@ pub struct NewUser {
 /// # Errors
 /// `Invalid` naming the first field that is wrong.
 pub fn check(new: &NewUser) -> CoreResult<String> {
-    let email = normalise_email(&new.email)?;
+    let email = check_profile(new)?;
     password::check_new(&new.password)?;
+    Ok(email)
+}
+
+/// As [`check`], for everything but the password: a registration waiting for its
+/// address to be confirmed keeps only the password's hash.
+///
+/// # Errors
+/// `Invalid` naming the first field that is wrong.
+pub fn check_profile(new: &NewUser) -> CoreResult<String> {
+    let email = normalise_email(&new.email)?;
     let name = new.display_name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(CoreError::invalid("display_name", t!("user-name-invalid")));
@@ -124,7 +134,8 @@ pub async fn create(
     password_hash: String,
     vouched: bool,
 ) -> CoreResult<User> {
-    let email = check(new)?;
+    // The callers checked the password before hashing it.
+    let email = check_profile(new)?;
     if find_by_email(conn, &email).await?.is_some() {
         let reason = t!("user-email-taken", email = email.as_str());
         return Err(CoreError::Conflict(reason));
@@ -151,6 +162,17 @@ pub async fn create(
     .insert(conn)
     .await?;
     User::try_from(model)
+}
+
+/// The account with this (normalised) address, if any.
+///
+/// # Errors
+/// Database errors; a stored role that does not parse.
+pub async fn by_email(conn: &impl ConnectionTrait, email: &str) -> CoreResult<Option<User>> {
+    find_by_email(conn, email)
+        .await?
+        .map(User::try_from)
+        .transpose()
 }
 
 async fn find_by_email(

@@ -435,3 +435,124 @@ async fn a_look_alike_written_with_other_brackets_and_spaces_is_a_conflict() {
     })
     .await;
 }
+
+/// A registration waits for its address: nothing exists until the link's token is
+/// used, a known address is told apart only to the caller that mails it, a token works
+/// once and not after it expires, and confirming spends every other link of the address.
+#[tokio::test]
+async fn a_registration_creates_nothing_until_its_address_is_confirmed() {
+    use techmatch_core::services::registrations::{self, Requested};
+    on_each_backend(|db| async move {
+        let now = chrono::Utc::now();
+        let new = NewUser {
+            email: " Newcomer@Example.com ".to_owned(),
+            password: "a-good-password".to_owned(),
+            display_name: "新人".to_owned(),
+            role: Role::Enterprise,
+            organisation: Some(users::org_ref(COMPANY, OrgKind::Enterprise, None).unwrap()),
+        };
+        let orgs_before = organisation::Entity::find().count(&db.conn).await.unwrap();
+        let first = registrations::request(&db.conn, &new, "hash".to_owned(), now)
+            .await
+            .unwrap();
+        let second = registrations::request(&db.conn, &new, "hash".to_owned(), now)
+            .await
+            .unwrap();
+        let (Requested::New { email, token }, Requested::New { token: other, .. }) =
+            (first, second)
+        else {
+            panic!("a new address");
+        };
+        assert_eq!(email, "newcomer@example.com");
+        assert!(
+            users::by_email(&db.conn, &email).await.unwrap().is_none(),
+            "no account before confirmation"
+        );
+        assert_eq!(
+            organisation::Entity::find().count(&db.conn).await.unwrap(),
+            orgs_before,
+            "no organisation before confirmation"
+        );
+        let later = now + chrono::Duration::hours(registrations::VALID_HOURS + 1);
+        let expired = registrations::confirm(&db.conn, &token, later).await;
+        assert_eq!(expired.unwrap_err().kind(), ErrorKind::Invalid);
+
+        let txn = db.conn.begin().await.unwrap();
+        let user = registrations::confirm(&txn, &token, now).await.unwrap();
+        txn.commit().await.unwrap();
+        assert_eq!(user.email, "newcomer@example.com");
+        let created = org(&db.conn, user.org_id.unwrap()).await.unwrap();
+        assert!(
+            created.provisional,
+            "a self-registered organisation is provisional"
+        );
+        for spent in [&token, &other] {
+            let again = registrations::confirm(&db.conn, spent, now).await;
+            assert_eq!(again.unwrap_err().kind(), ErrorKind::Invalid, "spent");
+        }
+        let known = registrations::request(&db.conn, &new, "hash".to_owned(), now)
+            .await
+            .unwrap();
+        assert!(matches!(known, Requested::Known(u) if u.id == user.id));
+        db
+    })
+    .await;
+}
+
+/// Every confirmed mailbox can register a provisional organisation, so its allowances
+/// are a tenth of a registry organisation's: many of them gain one person little. The
+/// bureau's verification restores the full allowance.
+#[tokio::test]
+async fn a_provisional_organisation_has_a_tenth_of_the_allowances() {
+    use techmatch_core::services::challenges::{self, MAX_OPEN_DRAFTS};
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let founder = register(conn, "founder@example.com", "新注册科技有限公司", None).await;
+        let org_id = founder.org_id.unwrap();
+        assert!(org(conn, org_id).await.unwrap().provisional);
+        let allowed = organisations::allowance(MAX_OPEN_DRAFTS, true);
+        assert!(allowed < MAX_OPEN_DRAFTS);
+        let now = super::challenges::t0();
+        let input = super::challenges::challenge_input(now + chrono::Duration::days(10));
+        let mut drafts = Vec::new();
+        for _ in 0..allowed {
+            drafts.push(challenges::create(conn, &founder, &input, now).await.unwrap());
+        }
+        match challenges::create(conn, &founder, &input, now).await {
+            Err(techmatch_core::CoreError::Conflict(reason)) => {
+                assert!(reason.contains("待核验"), "{reason}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        // Attachments: a tenth of the configured 10 MB.
+        use techmatch_core::services::attachments::{self, Owner};
+        let pdf = |n: usize| {
+            let mut file = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".to_vec();
+            file.resize(n, b' ');
+            file
+        };
+        let quota = 10 * 1024 * 1024;
+        let call = Owner::challenge(drafts[0]);
+        let upload = |name: &'static str| {
+            let founder = founder.clone();
+            async move {
+                attachments::upload(conn, &founder, call, name, pdf(600 * 1024), now, quota).await
+            }
+        };
+        upload("一.pdf").await.unwrap();
+        match upload("二.pdf").await {
+            Err(techmatch_core::CoreError::Invalid { reason, .. }) => {
+                assert!(reason.contains("待核验") && reason.contains("1 MB"), "{reason}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+
+        organisations::verify(conn, org_id, COMPANY_USCC, "审核员", None)
+            .await
+            .unwrap();
+        challenges::create(conn, &founder, &input, now).await.unwrap();
+        upload("二.pdf").await.unwrap();
+        db
+    })
+    .await;
+}

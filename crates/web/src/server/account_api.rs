@@ -10,16 +10,15 @@ use axum_extra::extract::CookieJar;
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use techmatch_core::accounts::{Role, password};
-use techmatch_core::posting::OrgKind;
+use techmatch_core::accounts::password;
 use techmatch_core::services::outbox::{self, NoticeKind};
-use techmatch_core::services::users::{self, NewUser, User};
-use techmatch_core::services::{api_tokens, lockout, sessions, settings};
+use techmatch_core::services::users::{self, User};
+use techmatch_core::services::{api_tokens, lockout, sessions};
 use techmatch_core::{CoreError, t};
 
 use super::auth::{ClientIp, SESSION_COOKIE, Viewer, expired_session_cookie, session_cookie};
 use super::error::ErrorBody;
-use super::{AppState, WebError};
+use super::{AppState, WebError, registration};
 
 /// A registration, from the form or as JSON.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -39,47 +38,6 @@ pub struct Registration {
     pub org_kind: String,
     #[serde(default)]
     pub org_uscc: String,
-}
-
-/// Registers a self-service user (enterprise or researcher) and their organisation,
-/// provisional when the platform does not know it yet. Registrations are limited per
-/// address and per client as logins are, so that accounts cannot be scripted.
-pub async fn create_user(
-    app: &AppState,
-    form: &Registration,
-    client: Option<std::net::IpAddr>,
-) -> Result<User, WebError> {
-    app.registration_limiter.check(&form.email, client)?;
-    if !settings::registration_open(&app.db).await? {
-        return Err(CoreError::Forbidden(t!("settings-registration-closed")).into());
-    }
-    let role = Role::parse(&form.role)?;
-    if !role.may_self_register() {
-        return Err(
-            CoreError::Forbidden(t!("account-error-appointed-role", role = role.label())).into(),
-        );
-    }
-    let org_kind = if form.org_kind.trim().is_empty() {
-        OrgKind::guess_from_name(&form.org_name)
-    } else {
-        OrgKind::parse(&form.org_kind)?
-    };
-    let organisation = users::org_ref(&form.org_name, org_kind, Some(&form.org_uscc))?;
-    let new = NewUser {
-        email: form.email.clone(),
-        password: form.password.clone(),
-        display_name: form.display_name.clone(),
-        role,
-        organisation: Some(organisation),
-    };
-    users::check(&new)?;
-    let secret = form.password.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&secret)).await??;
-    // The organisation and the user appear together or not at all.
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let user = users::create(&txn, &new, hash, false).await?;
-    txn.commit().await.map_err(CoreError::from)?;
-    Ok(user)
 }
 
 /// Checks a password and starts a session; returns the cookie's token.
@@ -177,19 +135,40 @@ fn me_json(user: &User, csrf: &str) -> serde_json::Value {
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = Registration,
-    responses((status = 201, description = "Registered and logged in: the user and the csrf_token"),
-        (status = 403, description = "This role cannot register itself", body = ErrorBody),
-        (status = 409, description = "The email is already registered", body = ErrorBody),
+    responses((status = 202, description = "A confirmation link was mailed to the address; the account exists once it is followed. An address that already has an account gets the same answer (its mail says so)"),
+        (status = 403, description = "This role cannot register itself, or registration is closed", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
         (status = 429, description = "Too many registrations or logins from this client or for this address", body = ErrorBody)))]
 pub async fn register(
     State(app): State<AppState>,
     ClientIp(client): ClientIp,
-    jar: CookieJar,
     Json(form): Json<Registration>,
 ) -> Result<Response, WebError> {
-    let user = create_user(&app, &form, client).await?;
-    let token = sessions::start(&app.db, user.id).await?;
+    registration::request(&app, &form, client).await?;
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        Json(json!({ "status": "confirmation_sent", "message": t!("register-sent") })),
+    )
+        .into_response())
+}
+
+/// The token from a confirmation link.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct Confirmation {
+    pub token: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/users/confirmations", tag = "accounts", request_body = Confirmation,
+    responses((status = 201, description = "The account exists and is logged in: the user and the csrf_token"),
+        (status = 403, description = "Registration is closed", body = ErrorBody),
+        (status = 409, description = "The address got an account meanwhile", body = ErrorBody),
+        (status = 422, description = "The link is unknown, used or expired", body = ErrorBody)))]
+pub async fn confirm(
+    State(app): State<AppState>,
+    jar: CookieJar,
+    Json(confirmation): Json<Confirmation>,
+) -> Result<Response, WebError> {
+    let (user, token) = registration::confirm(&app, &confirmation.token).await?;
     let session = sessions::find(&app.db, &token)
         .await?
         .ok_or_else(|| CoreError::Internal("new session vanished".to_owned()))?;

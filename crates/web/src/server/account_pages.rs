@@ -8,11 +8,13 @@ use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use techmatch_core::accounts::Role;
 use techmatch_core::posting::OrgKind;
+use techmatch_core::services::registrations::{self, Pending};
 
 use super::account_api::{self, Registration};
 use super::auth::{ClientIp, CsrfForm, Viewer, expired_session_cookie, session_cookie};
 use super::i18n::filters;
 use super::nav::Nav;
+use super::registration;
 use super::{AppState, PageError, WebError};
 
 #[derive(Template, WebTemplate)]
@@ -139,6 +141,8 @@ pub struct RegisterPage {
     pub form: Registration,
     pub error: Option<String>,
     pub org_kinds: Vec<(&'static str, String)>,
+    /// Set once the confirmation mail is on its way: the page then says so instead.
+    pub sent: bool,
 }
 
 fn org_kinds() -> Vec<(&'static str, String)> {
@@ -158,40 +162,79 @@ pub async fn register_form(viewer: Viewer) -> RegisterPage {
         },
         error: None,
         org_kinds: org_kinds(),
+        sent: false,
     }
 }
 
+/// Answers alike for a new address and one that has an account: "check your mail".
 pub async fn register(
     State(app): State<AppState>,
     ClientIp(client): ClientIp,
-    jar: CookieJar,
     CsrfForm { viewer, form }: CsrfForm<Registration>,
 ) -> Result<Response, PageError> {
-    match account_api::create_user(&app, &form, client).await {
-        Ok(user) => {
-            let token = techmatch_core::services::sessions::start(&app.db, user.id).await?;
-            Ok((
-                jar.add(session_cookie(
-                    token,
-                    app.public_url.starts_with("https://"),
-                )),
-                Redirect::to("/me"),
-            )
-                .into_response())
-        }
+    let outcome = registration::request(&app, &form, client).await;
+    let (status, error, sent) = match outcome {
+        Ok(()) => (axum::http::StatusCode::OK, None, true),
         Err(error @ WebError::Core(_)) if error.describe().0.is_client_error() => {
             let (status, _, message) = error.describe();
-            let page = RegisterPage {
-                nav: Nav::of(&viewer),
-                form: Registration {
-                    password: String::new(),
-                    ..form
-                },
-                error: Some(message),
-                org_kinds: org_kinds(),
-            };
-            Ok((status, page).into_response())
+            (status, Some(message), false)
         }
-        Err(other) => Err(other.into()),
-    }
+        Err(other) => return Err(other.into()),
+    };
+    let page = RegisterPage {
+        nav: Nav::of(&viewer),
+        form: Registration {
+            password: String::new(),
+            ..form
+        },
+        error,
+        org_kinds: org_kinds(),
+        sent,
+    };
+    Ok((status, page).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "register_confirm.html")]
+pub struct ConfirmPage {
+    pub nav: Nav,
+    pub token: String,
+    pub pending: Pending,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenParam {
+    #[serde(default)]
+    pub token: String,
+}
+
+/// `GET /register/confirm?token=…`: what is about to be created, and a button. Opening
+/// the link changes nothing, so a mail scanner that fetches it creates no account.
+pub async fn confirm_form(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Query(params): Query<TokenParam>,
+) -> Result<ConfirmPage, PageError> {
+    let pending = registrations::pending(&app.db, &params.token, app.clock.now()).await?;
+    Ok(ConfirmPage {
+        nav: Nav::of(&viewer),
+        token: params.token,
+        pending,
+    })
+}
+
+pub async fn confirm(
+    State(app): State<AppState>,
+    jar: CookieJar,
+    CsrfForm { form, .. }: CsrfForm<TokenParam>,
+) -> Result<Response, PageError> {
+    let (user, token) = registration::confirm(&app, &form.token).await?;
+    Ok((
+        jar.add(session_cookie(
+            token,
+            app.public_url.starts_with("https://"),
+        )),
+        Redirect::to(start_page(user.role)),
+    )
+        .into_response())
 }

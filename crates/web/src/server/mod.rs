@@ -30,6 +30,7 @@ mod pages;
 mod password_pages;
 mod preferences_pages;
 mod public_stats;
+mod registration;
 mod searches_pages;
 mod security_headers;
 mod settings_pages;
@@ -151,6 +152,10 @@ fn routes() -> Router<AppState> {
         .route(
             "/register",
             get(account_pages::register_form).post(account_pages::register),
+        )
+        .route(
+            "/register/confirm",
+            get(account_pages::confirm_form).post(account_pages::confirm),
         )
         // An organisation's own postings.
         .route("/me", get(workspace_pages::dashboard))
@@ -337,6 +342,7 @@ fn routes() -> Router<AppState> {
             get(api::achievement_matches),
         )
         .route("/api/v1/users", post(account_api::register))
+        .route("/api/v1/users/confirmations", post(account_api::confirm))
         .route(
             "/api/v1/session",
             post(account_api::login).delete(account_api::logout),

@@ -19,6 +19,7 @@ use super::{
     ),
     paths(
         account_api::register,
+        account_api::confirm,
         account_api::login,
         account_api::logout,
         account_api::me,

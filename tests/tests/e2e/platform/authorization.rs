@@ -363,7 +363,11 @@ async fn no_one_reaches_another_organisations_objects_by_naming_their_ids() {
 }
 
 /// Logging in and registering happen before there is a session to protect.
-const BEFORE_A_SESSION: [&str; 2] = ["/api/v1/session", "/api/v1/users"];
+const BEFORE_A_SESSION: [&str; 3] = [
+    "/api/v1/session",
+    "/api/v1/users",
+    "/api/v1/users/confirmations",
+];
 
 #[tokio::test]
 async fn every_state_change_needs_the_csrf_token() {

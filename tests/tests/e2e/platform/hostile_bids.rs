@@ -518,6 +518,9 @@ async fn an_organisation_cannot_pile_up_draft_calls() {
             "塞北钙业有限公司",
         )
         .await;
+        // A registry organisation's cap (a provisional one's is a tenth: `core::identity`).
+        let bureau = Client::login(&server, super::MODERATOR, super::DEMO_PASSWORD).await;
+        super::verified_by_the_bureau(&server, &bureau, &publisher, 77).await;
         let body = challenge_body(t0() + Duration::days(10), false);
         for _ in 0..20 {
             let (status, created) = publisher

@@ -228,7 +228,7 @@ async fn registrations_cannot_be_scripted() {
     for n in 0..6 {
         statuses.push(attempt(n).await);
     }
-    assert_eq!(statuses[0], StatusCode::CREATED);
+    assert_eq!(statuses[0], StatusCode::ACCEPTED);
     assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
     let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
     let (_, listing) = moderator.get(&server, "/api/v1/organisations").await;
@@ -243,7 +243,174 @@ async fn registrations_cannot_be_scripted() {
     });
     assert_eq!(
         scripted,
-        Some(1),
-        "only the first registration created anything: {listing}"
+        Some(0),
+        "nothing exists before an address is confirmed: {listing}"
     );
+}
+
+/// The link's token in a registration mail.
+fn token_in(mail: &str) -> String {
+    super::mail_text(mail)
+        .split("/register/confirm?token=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no confirmation link in {mail}"))
+}
+
+/// A registration proves its address before anything exists: until the mailed link is
+/// followed there is no account to log in with (so nothing can be posted or asked), and
+/// no organisation claims the name. Asking to register an address that has an account
+/// answers exactly as for a new one and changes nothing; only the mail to that address
+/// says what happened.
+#[tokio::test]
+async fn an_address_is_confirmed_before_the_account_exists() {
+    super::on_each_platform(|server| async move {
+        let squatter = "冒名注册有限公司";
+        let fields = |email: &str| {
+            json!({
+                "email": email, "password": "stolen-password-1", "display_name": "冒名者",
+                "role": "enterprise", "org_name": squatter,
+            })
+        };
+        let (new_status, new_answer) = client()
+            .post(
+                &server,
+                "/api/v1/users",
+                fields("newcomer@squat.example.cn"),
+            )
+            .await;
+        let (known_status, known_answer) = client()
+            .post(
+                &server,
+                "/api/v1/users",
+                fields("enterprise@demo.techmatch"),
+            )
+            .await;
+        assert_eq!(new_status, StatusCode::ACCEPTED, "{new_answer}");
+        assert_eq!(
+            (known_status, &known_answer),
+            (new_status, &new_answer),
+            "a known address answers as a new one"
+        );
+
+        // The owner of the known address is told, and nothing about the account changed.
+        let known = server
+            .mail_to("enterprise@demo.techmatch", |m| {
+                super::decoded_parts(m)
+                    .iter()
+                    .any(|p| p.contains("已有账号"))
+            })
+            .await;
+        assert!(
+            !super::mail_text(&known).contains("/register/confirm"),
+            "{known}"
+        );
+        Client::login(&server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
+        let (status, _) = client()
+            .post(
+                &server,
+                "/api/v1/session",
+                json!({"email": "enterprise@demo.techmatch", "password": "stolen-password-1"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+        // Unconfirmed: no account, no organisation; opening the link creates nothing.
+        let link = server
+            .mail_to("newcomer@squat.example.cn", |m| {
+                super::decoded_parts(m)
+                    .iter()
+                    .any(|p| p.contains("/register/confirm?token="))
+            })
+            .await;
+        let token = token_in(&link);
+        let visitor = client();
+        let (status, page, csrf) = visitor
+            .page(&server, &format!("/register/confirm?token={token}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("newcomer@squat.example.cn") && page.contains(squatter));
+        let newcomer =
+            json!({"email": "newcomer@squat.example.cn", "password": "stolen-password-1"});
+        let (status, _) = client()
+            .post(&server, "/api/v1/session", newcomer.clone())
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "no account before the link is followed"
+        );
+        let bureau = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let (_, orgs) = bureau.get(&server, "/api/v1/organisations").await;
+        assert!(!orgs.to_string().contains(squatter), "{orgs}");
+        let (status, _) = client()
+            .post(
+                &server,
+                "/api/v1/users/confirmations",
+                json!({"token": format!("{token}0")}),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a wrong token creates nothing"
+        );
+
+        // Following the link creates the account, signed in, with a provisional
+        // organisation; the link is then spent.
+        let status = visitor
+            .form(
+                &server,
+                "/register/confirm",
+                &[("csrf", csrf.as_str()), ("token", token.as_str())],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, me) = visitor.get(&server, "/api/v1/me").await;
+        assert_eq!(status, StatusCode::OK, "{me}");
+        assert_eq!(me["user"]["email"], "newcomer@squat.example.cn");
+        Client::login(&server, "newcomer@squat.example.cn", "stolen-password-1").await;
+        let (_, orgs) = bureau.get(&server, "/api/v1/organisations").await;
+        let created = orgs["organisations"]
+            .as_array()
+            .and_then(|all| all.iter().find(|o| o["name"] == squatter).cloned())
+            .unwrap_or_else(|| panic!("{orgs}"));
+        assert_eq!(created["provisional"], true, "{created}");
+        let (status, _) = client()
+            .post(
+                &server,
+                "/api/v1/users/confirmations",
+                json!({"token": token}),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the link is spent"
+        );
+
+        // The register page answers with the same "check your mail", for a known address too.
+        let browser = client();
+        let (_, _, csrf) = browser.page(&server, "/register").await;
+        let response = browser
+            .http
+            .post(server.url("/register"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", "researcher@demo.techmatch"),
+                ("password", "another-password"),
+                ("display_name", "某人"),
+                ("role", "researcher"),
+                ("org_name", "某研究院"),
+                ("org_kind", "institute"),
+            ])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(response.status(), StatusCode::OK);
+        let page = response.text().await.unwrap_or_default();
+        assert!(page.contains("我们已向该邮箱发送一封邮件"), "{page}");
+    })
+    .await;
 }
