@@ -18,7 +18,7 @@ deal-answer-confirm = 确认合同
 deal-answer-dispute = 提出异议
 deal-dispute-reason = 异议理由
 org-name-formula = 单位名称“{ $name }”以 =、+、-、@ 等符号开头，电子表格软件可能把它当作公式执行，请去掉开头的符号
-attachment-quota-exceeded-provisional = 本单位的附件已占用 { $used_mb } MB，加上“{ $name }”（{ $size_mb } MB）将超过待核验单位 { $quota_mb } MB 的上限（已核验单位为其十倍），请先删除不再需要的附件，或请科技局核验本单位
+attachment-quota-exceeded-provisional = 本单位的附件已占用 { $used_mb } MB，加上“{ $name }”（{ $size_mb } MB）将超过待核验单位 { $quota_mb } MB 的上限（已核验单位为其 { $times } 倍），请先删除不再需要的附件，或请科技局核验本单位
 attachment-quota-exceeded = 本单位的附件已占用 { $used_mb } MB，加上“{ $name }”（{ $size_mb } MB）将超过每个单位 { $quota_mb } MB 的上限，请先删除不再需要的附件
 deal-confirmation = 确认状态
 demo-deal-request-message = 贵院的成果正是我公司需要的，希望尽快洽谈技术开发合同。

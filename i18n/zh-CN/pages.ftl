@@ -221,9 +221,9 @@ register-org-name = 所在单位名称
 register-org-kind = 单位类型
 register-org-uscc = 统一社会信用代码（选填，科技局核验单位时使用）
 register-submit = 注册
-register-sent = 我们已向该邮箱发送一封邮件，请按邮件中的链接完成注册（链接 48 小时内有效）。确认邮箱之前，账号尚未建立，不能登录。
+register-sent = 我们已向该邮箱发送一封邮件，请按邮件中的链接设置密码、完成注册（链接 { $hours } 小时内有效）。确认邮箱之前，账号尚未建立。
 register-confirm-title = 确认注册
-register-confirm-intro = 确认后即建立以下账号并登录。单位已在平台登记的，须经科技局确认您的成员身份后才能代表单位操作；尚未登记的，将作为待核验单位建立，由科技局核验。
+register-confirm-intro = 请设置登录密码。确认后即建立以下账号并登录；如果这不是您申请的注册，请关闭本页，不会建立任何账号。单位已在平台登记的，须经科技局确认您的成员身份后才能代表单位操作；尚未登记的，将作为待核验单位建立，由科技局核验。
 register-confirm-submit = 确认并建立账号
 
 ## upload.html: uploading a list of postings

@@ -76,9 +76,9 @@ mail-reset-body =
     如果不是您本人操作，请忽略本邮件，您的密码不会改变。
 mail-register-confirm-subject = 确认邮箱，完成注册
 mail-register-confirm-body =
-    { $name }，您好：
+    您好：
 
-    有人（希望是您本人）用此邮箱申请注册科技供需对接平台的账号，所在单位：{ $organisation }。请在 { $hours } 小时内打开下面的链接确认邮箱，确认后账号即建立：
+    有人（希望是您本人）用此邮箱申请注册科技供需对接平台的账号。请在 { $hours } 小时内打开下面的链接，核对注册信息并设置登录密码，账号即建立：
 
     { $link }
 

@@ -1,6 +1,7 @@
 //! Self-registrations waiting for their address to be confirmed. The account and any
-//! provisional organisation are created only when the emailed link is followed, so an
-//! unconfirmed address owns nothing and an existing one is never revealed by the answer.
+//! provisional organisation are created only when the emailed link is followed, and the
+//! password is chosen then: an unconfirmed address owns nothing, and nobody can prepare
+//! an account for someone else's address.
 
 use sea_orm_migration::prelude::*;
 
@@ -14,8 +15,6 @@ enum PendingRegistrations {
     TokenHash,
     /// Normalised, as accounts store it.
     Email,
-    /// The argon2 hash of the chosen password: the password itself is never stored.
-    PasswordHash,
     DisplayName,
     Role,
     OrgName,
@@ -40,11 +39,6 @@ impl MigrationTrait for Migration {
                     )
                     .col(
                         ColumnDef::new(PendingRegistrations::Email)
-                            .string()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(PendingRegistrations::PasswordHash)
                             .string()
                             .not_null(),
                     )
@@ -80,6 +74,16 @@ impl MigrationTrait for Migration {
                     .name("idx_pending_registrations_email")
                     .table(PendingRegistrations::Table)
                     .col(PendingRegistrations::Email)
+                    .to_owned(),
+            )
+            .await?;
+        // Expired rows are swept by every request.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_pending_registrations_expires_at")
+                    .table(PendingRegistrations::Table)
+                    .col(PendingRegistrations::ExpiresAt)
                     .to_owned(),
             )
             .await

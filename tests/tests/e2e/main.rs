@@ -102,6 +102,24 @@ impl Server {
         self
     }
 
+    /// How many mails the server sent so far mention `address` and satisfy `wanted`.
+    pub fn mail_count(&self, address: &str, wanted: impl Fn(&str) -> bool) -> usize {
+        let matches = |m: &str| m.contains(address) && wanted(m);
+        if let Some(inbox) = &self.inbox {
+            return inbox.count(matches);
+        }
+        std::fs::read_dir(&self.mail_dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                    .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                    .filter(|m| matches(m))
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+
     /// Waits for a mail the server sent that mentions `address` and satisfies
     /// `wanted` (the newest such mail), wherever the server delivers.
     pub async fn mail_to(&self, address: &str, wanted: impl Fn(&str) -> bool) -> String {

@@ -145,9 +145,10 @@ impl Client {
         Client::register_with(server, fields).await.0
     }
 
-    /// Registers with the given fields (a password and a display name unless given) and
-    /// confirms the address through the link the server mails, as a registrant does;
-    /// returns the logged-in client and the confirmation's answer.
+    /// Registers with the given fields (a display name unless given) and confirms the
+    /// address through the link the server mails, choosing the password (given or a
+    /// default), as a registrant does; returns the logged-in client and the
+    /// confirmation's answer.
     async fn register_with(server: &Server, mut fields: Value) -> (Client, Value) {
         for (field, default) in [
             ("password", "a-good-password"),
@@ -166,7 +167,7 @@ impl Client {
             .post(
                 server,
                 "/api/v1/users/confirmations",
-                json!({ "token": token }),
+                json!({ "token": token, "password": fields["password"] }),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "confirm {fields}: {body}");

@@ -6,7 +6,6 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub token_hash: String,
     pub email: String,
-    pub password_hash: String,
     pub display_name: String,
     pub role: String,
     pub org_name: Option<String>,

@@ -687,16 +687,24 @@ async fn check_quota(
     if used.saturating_add(size) <= quota_bytes {
         return Ok(());
     }
-    let megabytes = |bytes: u64| format!("{:.1}", bytes as f64 / (1024.0 * 1024.0));
+    let megabytes = |bytes: u64| {
+        const MIB: u64 = 1024 * 1024;
+        if bytes % MIB == 0 {
+            (bytes / MIB).to_string()
+        } else {
+            format!("{:.1}", bytes as f64 / MIB as f64)
+        }
+    };
     let (used_mb, size_mb) = (megabytes(used), megabytes(size));
-    let (name, quota_mb) = (checked.file_name.as_str(), quota_bytes / (1024 * 1024));
+    let (name, quota_mb) = (checked.file_name.as_str(), megabytes(quota_bytes));
     let reason = if provisional {
         t!(
             "attachment-quota-exceeded-provisional",
             used_mb = used_mb,
             name = name,
             size_mb = size_mb,
-            quota_mb = quota_mb
+            quota_mb = quota_mb,
+            times = super::organisations::PROVISIONAL_ALLOWANCE_DIVISOR
         )
     } else {
         t!(

@@ -11,7 +11,7 @@ use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, Statement,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use serde::{Deserialize, Serialize};
 
@@ -363,15 +363,18 @@ pub async fn create(
             )));
         }
     };
+    // The organisation's row is locked first (on PostgreSQL; SQLite has one writer), so
+    // that drafts created at once cannot both squeeze under the cap.
+    let provisional = organisation::Entity::find_by_id(org)
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .is_some_and(|o| o.provisional);
     let drafts = challenge::Entity::find()
         .filter(challenge::Column::PublisherOrgId.eq(org))
         .filter(challenge::Column::Status.eq(ChallengeStatus::Draft.code()))
         .count(conn)
         .await?;
-    let provisional = organisation::Entity::find_by_id(org)
-        .one(conn)
-        .await?
-        .is_some_and(|o| o.provisional);
     let max = organisations::allowance(MAX_OPEN_DRAFTS, provisional);
     if drafts >= max {
         return Err(CoreError::Conflict(if provisional {

@@ -1,44 +1,72 @@
-//! Self-registration in two steps. The registrant's fields wait, with the hash of their
-//! password, until the link mailed to the address is followed; only then do the account
-//! and any provisional organisation exist. So an address nobody has confirmed owns
-//! nothing, cannot post or contact anyone, and claims no organisation's name. Asking to
-//! register an address that already has an account looks exactly like a new
-//! registration to the asker: the difference is told only in the mail to that address.
+//! Self-registration in two steps. A request records who the registrant says they are
+//! and mails a link to the address; only whoever follows that link (the mailbox's owner)
+//! chooses the password, and only then do the account and any provisional organisation
+//! exist. So an address nobody has confirmed owns nothing, cannot post or contact anyone
+//! and claims no organisation's name, and nobody can prepare an account with a password
+//! of their own for someone else's address. Asking to register an address that already
+//! has an account looks exactly like a new registration to the asker: the difference is
+//! told only in the mail to that address.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
 
-use crate::accounts::{Role, normalise_email};
+use crate::accounts::Role;
 use crate::entities::pending_registration;
 use crate::posting::{OrgKind, OrgRef};
 use crate::services::sessions::{random_token, token_hash};
+use crate::services::settings;
 use crate::services::users::{self, NewUser, User};
 use crate::{CoreError, CoreResult, t};
 
 /// How long an emailed confirmation link works.
 pub const VALID_HOURS: i64 = 48;
 
+/// How many links may wait for one address at once. Further requests are answered as
+/// usual but store and send nothing, so nobody can flood someone else's mailbox.
+pub const MAX_PENDING_PER_ADDRESS: u64 = 3;
+
 /// What a registration request led to; the caller answers the asker the same either
-/// way and mails the address what happened.
+/// way and mails the address what happened, if anything.
 #[derive(Debug)]
 pub enum Requested {
     /// A new address: the token for the confirmation link.
     New { email: String, token: String },
     /// The address already has this account.
     Known(User),
+    /// The address has as many links waiting as it may: nothing is stored or sent.
+    Withheld,
 }
 
-/// Records a registration whose fields [`users::check`] accepted, with the argon2 hash
-/// of its password, unless the address already has an account.
+/// Whether anyone may register themselves now, in `role`.
 ///
 /// # Errors
-/// `Invalid` fields; database errors.
+/// `Forbidden` when the bureau closed registration or the role is appointed.
+pub async fn check_open(conn: &impl ConnectionTrait, role: Role) -> CoreResult<()> {
+    if !settings::registration_open(conn).await? {
+        return Err(CoreError::Forbidden(t!("settings-registration-closed")));
+    }
+    if !role.may_self_register() {
+        return Err(CoreError::Forbidden(t!(
+            "account-error-appointed-role",
+            role = role.label()
+        )));
+    }
+    Ok(())
+}
+
+/// Records a registration (its password is not asked yet and is ignored) unless the
+/// address already has an account or enough links waiting.
+///
+/// # Errors
+/// As [`check_open`]; `Invalid` fields; database errors.
 pub async fn request(
     conn: &impl ConnectionTrait,
     new: &NewUser,
-    password_hash: String,
     now: DateTime<Utc>,
 ) -> CoreResult<Requested> {
+    check_open(conn, new.role).await?;
     let email = users::check_profile(new)?;
     if let Some(user) = users::by_email(conn, &email).await? {
         return Ok(Requested::Known(user));
@@ -47,12 +75,18 @@ pub async fn request(
         .filter(pending_registration::Column::ExpiresAt.lte(now))
         .exec(conn)
         .await?;
+    let waiting = pending_registration::Entity::find()
+        .filter(pending_registration::Column::Email.eq(email.as_str()))
+        .count(conn)
+        .await?;
+    if waiting >= MAX_PENDING_PER_ADDRESS {
+        return Ok(Requested::Withheld);
+    }
     let token = random_token();
     let organisation = new.organisation.as_ref();
     pending_registration::ActiveModel {
         token_hash: Set(token_hash(&token)),
         email: Set(email.clone()),
-        password_hash: Set(password_hash),
         display_name: Set(new.display_name.trim().to_owned()),
         role: Set(new.role.code().to_owned()),
         org_name: Set(organisation.map(|o| o.name.clone())),
@@ -103,13 +137,14 @@ async fn find(
         role: Role::parse(&row.role)?,
         organisation,
     };
+    check_open(conn, pending.role).await?;
     Ok((row, pending))
 }
 
-/// The registration a link stands for, while it is usable.
+/// The registration a link stands for, while it can still be confirmed.
 ///
 /// # Errors
-/// `Invalid` for an unknown, used or expired token.
+/// `Invalid` for an unknown, used or expired token; as [`check_open`].
 pub async fn pending(
     conn: &impl ConnectionTrait,
     token: &str,
@@ -118,30 +153,43 @@ pub async fn pending(
     Ok(find(conn, token, now).await?.1)
 }
 
-/// Creates the account a link stands for (see `users::create`: an organisation the
-/// platform does not know becomes a provisional one) and uses up every link of its
-/// address.
+/// Creates the account a link stands for, with the password its follower chose (hashed
+/// by the caller after `password::check_new`), and uses up every link of its address.
+/// An organisation the platform does not know becomes a provisional one (see
+/// `users::create`).
 ///
 /// # Errors
-/// `Invalid` for an unusable token; `Conflict` when the address got an account
-/// meanwhile (another link of it was followed first); database errors.
+/// `Invalid` for an unusable token (one that another request is confirming at the same
+/// moment included); as [`check_open`]; `Conflict` when the address got an account
+/// meanwhile; database errors.
 pub async fn confirm(
     conn: &impl ConnectionTrait,
     token: &str,
+    password_hash: String,
     now: DateTime<Utc>,
 ) -> CoreResult<User> {
     let (row, pending) = find(conn, token, now).await?;
+    // The link is claimed before anything is created: of two requests following it at
+    // once, only the one whose delete took the row goes on.
+    let claimed = pending_registration::Entity::delete_many()
+        .filter(pending_registration::Column::TokenHash.eq(row.token_hash.as_str()))
+        .filter(pending_registration::Column::ExpiresAt.gt(now))
+        .exec(conn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(expired());
+    }
     let new = NewUser {
         email: pending.email,
-        // Checked before it was hashed; only the hash was kept.
+        // The caller checked it before hashing it; `users::create` stores the hash.
         password: String::new(),
         display_name: pending.display_name,
         role: pending.role,
         organisation: pending.organisation,
     };
-    let user = users::create(conn, &new, row.password_hash, false).await?;
+    let user = users::create(conn, &new, password_hash, false).await?;
     pending_registration::Entity::delete_many()
-        .filter(pending_registration::Column::Email.eq(normalise_email(&row.email)?))
+        .filter(pending_registration::Column::Email.eq(row.email.as_str()))
         .exec(conn)
         .await?;
     Ok(user)

@@ -452,12 +452,8 @@ async fn a_registration_creates_nothing_until_its_address_is_confirmed() {
             organisation: Some(users::org_ref(COMPANY, OrgKind::Enterprise, None).unwrap()),
         };
         let orgs_before = organisation::Entity::find().count(&db.conn).await.unwrap();
-        let first = registrations::request(&db.conn, &new, "hash".to_owned(), now)
-            .await
-            .unwrap();
-        let second = registrations::request(&db.conn, &new, "hash".to_owned(), now)
-            .await
-            .unwrap();
+        let first = registrations::request(&db.conn, &new, now).await.unwrap();
+        let second = registrations::request(&db.conn, &new, now).await.unwrap();
         let (Requested::New { email, token }, Requested::New { token: other, .. }) =
             (first, second)
         else {
@@ -474,11 +470,13 @@ async fn a_registration_creates_nothing_until_its_address_is_confirmed() {
             "no organisation before confirmation"
         );
         let later = now + chrono::Duration::hours(registrations::VALID_HOURS + 1);
-        let expired = registrations::confirm(&db.conn, &token, later).await;
+        let expired = registrations::confirm(&db.conn, &token, "hash".to_owned(), later).await;
         assert_eq!(expired.unwrap_err().kind(), ErrorKind::Invalid);
 
         let txn = db.conn.begin().await.unwrap();
-        let user = registrations::confirm(&txn, &token, now).await.unwrap();
+        let user = registrations::confirm(&txn, &token, "hash".to_owned(), now)
+            .await
+            .unwrap();
         txn.commit().await.unwrap();
         assert_eq!(user.email, "newcomer@example.com");
         let created = org(&db.conn, user.org_id.unwrap()).await.unwrap();
@@ -487,13 +485,32 @@ async fn a_registration_creates_nothing_until_its_address_is_confirmed() {
             "a self-registered organisation is provisional"
         );
         for spent in [&token, &other] {
-            let again = registrations::confirm(&db.conn, spent, now).await;
+            let again = registrations::confirm(&db.conn, spent, "hash".to_owned(), now).await;
             assert_eq!(again.unwrap_err().kind(), ErrorKind::Invalid, "spent");
         }
-        let known = registrations::request(&db.conn, &new, "hash".to_owned(), now)
-            .await
-            .unwrap();
+        let known = registrations::request(&db.conn, &new, now).await.unwrap();
         assert!(matches!(known, Requested::Known(u) if u.id == user.id));
+
+        // Links waiting for one address are capped: nobody floods a mailbox.
+        let other = NewUser {
+            email: "busy@example.com".to_owned(),
+            ..new.clone()
+        };
+        for _ in 0..registrations::MAX_PENDING_PER_ADDRESS {
+            let asked = registrations::request(&db.conn, &other, now).await.unwrap();
+            assert!(matches!(asked, Requested::New { .. }));
+        }
+        let asked = registrations::request(&db.conn, &other, now).await.unwrap();
+        assert!(matches!(asked, Requested::Withheld));
+        // Appointed roles and a closed registration are refused in core, whatever calls.
+        let admin = NewUser {
+            email: "boss@example.com".to_owned(),
+            role: Role::Admin,
+            organisation: None,
+            ..new.clone()
+        };
+        let refused = registrations::request(&db.conn, &admin, now).await;
+        assert_eq!(refused.unwrap_err().kind(), ErrorKind::Forbidden);
         db
     })
     .await;

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use sea_orm::TransactionTrait;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use techmatch_core::accounts::password;
 use techmatch_core::services::outbox::{self, NoticeKind};
@@ -18,27 +18,8 @@ use techmatch_core::{CoreError, t};
 
 use super::auth::{ClientIp, SESSION_COOKIE, Viewer, expired_session_cookie, session_cookie};
 use super::error::ErrorBody;
-use super::{AppState, WebError, registration};
-
-/// A registration, from the form or as JSON.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct Registration {
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub password: String,
-    #[serde(default)]
-    pub display_name: String,
-    /// `enterprise` or `researcher`: other roles are appointed by the bureau.
-    #[serde(default)]
-    pub role: String,
-    #[serde(default)]
-    pub org_name: String,
-    #[serde(default)]
-    pub org_kind: String,
-    #[serde(default)]
-    pub org_uscc: String,
-}
+use super::registration::{self, RegistrationForm};
+use super::{AppState, WebError};
 
 /// Checks a password and starts a session; returns the cookie's token.
 pub async fn authenticate(
@@ -134,7 +115,7 @@ fn me_json(user: &User, csrf: &str) -> serde_json::Value {
     json!({ "user": user, "csrf_token": csrf })
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = Registration,
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = RegistrationForm,
     responses((status = 202, description = "A confirmation link was mailed to the address; the account exists once it is followed. An address that already has an account gets the same answer (its mail says so)"),
         (status = 403, description = "This role cannot register itself, or registration is closed", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
@@ -142,9 +123,9 @@ fn me_json(user: &User, csrf: &str) -> serde_json::Value {
 pub async fn register(
     State(app): State<AppState>,
     ClientIp(client): ClientIp,
-    Json(form): Json<Registration>,
+    Json(form): Json<RegistrationForm>,
 ) -> Result<Response, WebError> {
-    registration::request(&app, &form, client).await?;
+    registration::start(&app, &form, client).await?;
     Ok((
         axum::http::StatusCode::ACCEPTED,
         Json(json!({ "status": "confirmation_sent", "message": t!("register-sent") })),
@@ -152,23 +133,31 @@ pub async fn register(
         .into_response())
 }
 
-/// The token from a confirmation link.
+/// The token from a confirmation link, and the password its follower chooses.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct Confirmation {
     pub token: String,
+    pub password: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/users/confirmations", tag = "accounts", request_body = Confirmation,
     responses((status = 201, description = "The account exists and is logged in: the user and the csrf_token"),
         (status = 403, description = "Registration is closed", body = ErrorBody),
         (status = 409, description = "The address got an account meanwhile", body = ErrorBody),
-        (status = 422, description = "The link is unknown, used or expired", body = ErrorBody)))]
+        (status = 422, description = "The link is unknown, used or expired, or the password too weak", body = ErrorBody)))]
 pub async fn confirm(
     State(app): State<AppState>,
     jar: CookieJar,
     Json(confirmation): Json<Confirmation>,
 ) -> Result<Response, WebError> {
-    let (user, token) = registration::confirm(&app, &confirmation.token).await?;
+    let previous = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned());
+    let (user, token) = registration::finish(
+        &app,
+        &confirmation.token,
+        &confirmation.password,
+        previous.as_deref(),
+    )
+    .await?;
     let session = sessions::find(&app.db, &token)
         .await?
         .ok_or_else(|| CoreError::Internal("new session vanished".to_owned()))?;

@@ -6,15 +6,17 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
+use techmatch_core::CoreError;
 use techmatch_core::accounts::Role;
 use techmatch_core::posting::OrgKind;
 use techmatch_core::services::registrations::{self, Pending};
 
-use super::account_api::{self, Registration};
+use super::account_api;
 use super::auth::{ClientIp, CsrfForm, Viewer, expired_session_cookie, session_cookie};
 use super::i18n::filters;
 use super::nav::Nav;
-use super::registration;
+use super::password_pages::TokenParam;
+use super::registration::{self, RegistrationForm};
 use super::{AppState, PageError, WebError};
 
 #[derive(Template, WebTemplate)]
@@ -138,11 +140,12 @@ pub async fn logout(
 #[template(path = "register.html")]
 pub struct RegisterPage {
     pub nav: Nav,
-    pub form: Registration,
+    pub form: RegistrationForm,
     pub error: Option<String>,
     pub org_kinds: Vec<(&'static str, String)>,
-    /// Set once the confirmation mail is on its way: the page then says so instead.
+    /// Set once the request is taken: the page then says "check your mail" instead.
     pub sent: bool,
+    pub hours: i64,
 }
 
 fn org_kinds() -> Vec<(&'static str, String)> {
@@ -152,44 +155,45 @@ fn org_kinds() -> Vec<(&'static str, String)> {
         .collect()
 }
 
-pub async fn register_form(viewer: Viewer) -> RegisterPage {
+fn register_page(viewer: &Viewer, form: RegistrationForm) -> RegisterPage {
     RegisterPage {
-        nav: Nav::of(&viewer),
-        form: Registration {
-            role: Role::Enterprise.code().to_owned(),
-            org_kind: OrgKind::Enterprise.code().to_owned(),
-            ..Registration::default()
-        },
+        nav: Nav::of(viewer),
+        form,
         error: None,
         org_kinds: org_kinds(),
         sent: false,
+        hours: registrations::VALID_HOURS,
     }
+}
+
+pub async fn register_form(viewer: Viewer) -> RegisterPage {
+    let form = RegistrationForm {
+        role: Role::Enterprise.code().to_owned(),
+        org_kind: OrgKind::Enterprise.code().to_owned(),
+        ..RegistrationForm::default()
+    };
+    register_page(&viewer, form)
 }
 
 /// Answers alike for a new address and one that has an account: "check your mail".
 pub async fn register(
     State(app): State<AppState>,
     ClientIp(client): ClientIp,
-    CsrfForm { viewer, form }: CsrfForm<Registration>,
+    CsrfForm { viewer, form }: CsrfForm<RegistrationForm>,
 ) -> Result<Response, PageError> {
-    let outcome = registration::request(&app, &form, client).await;
-    let (status, error, sent) = match outcome {
-        Ok(()) => (axum::http::StatusCode::OK, None, true),
+    let outcome = registration::start(&app, &form, client).await;
+    let mut page = register_page(&viewer, form);
+    let status = match outcome {
+        Ok(()) => {
+            page.sent = true;
+            axum::http::StatusCode::OK
+        }
         Err(error @ WebError::Core(_)) if error.describe().0.is_client_error() => {
             let (status, _, message) = error.describe();
-            (status, Some(message), false)
+            page.error = Some(message);
+            status
         }
         Err(other) => return Err(other.into()),
-    };
-    let page = RegisterPage {
-        nav: Nav::of(&viewer),
-        form: Registration {
-            password: String::new(),
-            ..form
-        },
-        error,
-        org_kinds: org_kinds(),
-        sent,
     };
     Ok((status, page).into_response())
 }
@@ -200,41 +204,73 @@ pub struct ConfirmPage {
     pub nav: Nav,
     pub token: String,
     pub pending: Pending,
+    pub error: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct TokenParam {
-    #[serde(default)]
-    pub token: String,
+/// The page carries the link's token and who is registering: no cache may keep it.
+fn uncached(status: axum::http::StatusCode, page: ConfirmPage) -> Response {
+    (
+        status,
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        page,
+    )
+        .into_response()
 }
 
-/// `GET /register/confirm?token=…`: what is about to be created, and a button. Opening
-/// the link changes nothing, so a mail scanner that fetches it creates no account.
+/// `GET /register/confirm?token=…`: who is registering, and the password to choose.
+/// Opening the link changes nothing, so a mail scanner that fetches it creates no
+/// account.
 pub async fn confirm_form(
     State(app): State<AppState>,
     viewer: Viewer,
     Query(params): Query<TokenParam>,
-) -> Result<ConfirmPage, PageError> {
+) -> Result<Response, PageError> {
     let pending = registrations::pending(&app.db, &params.token, app.clock.now()).await?;
-    Ok(ConfirmPage {
+    let page = ConfirmPage {
         nav: Nav::of(&viewer),
         token: params.token,
         pending,
-    })
+        error: None,
+    };
+    Ok(uncached(axum::http::StatusCode::OK, page))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub password: String,
 }
 
 pub async fn confirm(
     State(app): State<AppState>,
     jar: CookieJar,
-    CsrfForm { form, .. }: CsrfForm<TokenParam>,
+    CsrfForm { viewer, form }: CsrfForm<ConfirmForm>,
 ) -> Result<Response, PageError> {
-    let (user, token) = registration::confirm(&app, &form.token).await?;
-    Ok((
-        jar.add(session_cookie(
-            token,
-            app.public_url.starts_with("https://"),
-        )),
-        Redirect::to(start_page(user.role)),
-    )
-        .into_response())
+    let previous = jar
+        .get(super::auth::SESSION_COOKIE)
+        .map(|c| c.value().to_owned());
+    match registration::finish(&app, &form.token, &form.password, previous.as_deref()).await {
+        Ok((user, token)) => Ok((
+            jar.add(session_cookie(
+                token,
+                app.public_url.starts_with("https://"),
+            )),
+            Redirect::to(start_page(user.role)),
+        )
+            .into_response()),
+        // A password too weak: the page again, with the reason.
+        Err(WebError::Core(CoreError::Invalid { field, reason })) if field == "password" => {
+            let pending = registrations::pending(&app.db, &form.token, app.clock.now()).await?;
+            let page = ConfirmPage {
+                nav: Nav::of(&viewer),
+                token: form.token,
+                pending,
+                error: Some(reason),
+            };
+            Ok(uncached(axum::http::StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(other) => Err(other.into()),
+    }
 }

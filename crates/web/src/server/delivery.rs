@@ -318,10 +318,15 @@ impl Deliverer {
         }
         Ok(builder
             .from(self.from.clone())
-            .to(notice
-                .address
-                .parse()
-                .context("invalid recipient address")?)
+            // A bare address: were a display name parsed out of it, the mailbox reached
+            // would not be the address every rule was applied to.
+            .to(Mailbox::new(
+                None,
+                notice
+                    .address
+                    .parse::<lettre::Address>()
+                    .context("invalid recipient address")?,
+            ))
             .subject(&notice.subject)
             // The same for every attempt: a resend after a crash is the same message.
             .message_id(Some(notice.message_id.clone()))

@@ -1,43 +1,57 @@
 //! Self-registration, shared by the register page and `POST /api/v1/users`: the request
 //! mails a confirmation link (or, for an address that has an account, says so in the
-//! mail only), and following the link creates the account and signs its owner in.
+//! mail only), and whoever follows the link chooses the password, which creates the
+//! account and signs its owner in.
 
 use sea_orm::TransactionTrait;
+use serde::{Deserialize, Serialize};
 use techmatch_core::accounts::{Role, password};
 use techmatch_core::posting::OrgKind;
 use techmatch_core::services::outbox::{self, Notice, NoticeKind};
 use techmatch_core::services::registrations::{self, Requested};
+use techmatch_core::services::sessions;
 use techmatch_core::services::users::{self, NewUser, User};
-use techmatch_core::services::{sessions, settings};
 use techmatch_core::{CoreError, t};
 
-use super::account_api::Registration;
 use super::notices::html_of;
 use super::{AppState, WebError};
 
-/// Checks a registration and mails its address: a confirmation link for a new address,
-/// a reminder that the account exists for a known one. The asker learns nothing either
-/// way: both take a password hash, a transaction and a mail, and answer alike.
-/// Registrations are limited per address and per client as logins are, which also
-/// bounds the mails anyone can send to someone else's address.
+/// What a registrant says about themselves, from the form or as JSON. The password is
+/// chosen on the confirmation page, by whoever owns the mailbox.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct RegistrationForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub display_name: String,
+    /// `enterprise` or `researcher`: other roles are appointed by the bureau.
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub org_name: String,
+    #[serde(default)]
+    pub org_kind: String,
+    #[serde(default)]
+    pub org_uscc: String,
+}
+
+/// Checks a registration, then records it and mails its address in the background: a
+/// confirmation link for a new address, a reminder that the account exists for a known
+/// one, nothing when the address has enough links waiting. The asker learns nothing
+/// either way: the answer is given once the checks that do not depend on the address
+/// having an account have passed, before the database is asked. Requests are limited
+/// per address and per client as logins are.
 ///
 /// # Errors
 /// Invalid fields, a role that is appointed, registration closed, too many attempts.
-pub async fn request(
+pub async fn start(
     app: &AppState,
-    form: &Registration,
+    form: &RegistrationForm,
     client: Option<std::net::IpAddr>,
 ) -> Result<(), WebError> {
     app.registration_limiter.check(&form.email, client)?;
-    if !settings::registration_open(&app.db).await? {
-        return Err(CoreError::Forbidden(t!("settings-registration-closed")).into());
-    }
     let role = Role::parse(&form.role)?;
-    if !role.may_self_register() {
-        return Err(
-            CoreError::Forbidden(t!("account-error-appointed-role", role = role.label())).into(),
-        );
-    }
+    registrations::check_open(&app.db, role).await?;
     let org_kind = if form.org_kind.trim().is_empty() {
         OrgKind::guess_from_name(&form.org_name)
     } else {
@@ -46,20 +60,29 @@ pub async fn request(
     let organisation = users::org_ref(&form.org_name, org_kind, Some(&form.org_uscc))?;
     let new = NewUser {
         email: form.email.clone(),
-        password: form.password.clone(),
+        password: String::new(),
         display_name: form.display_name.clone(),
         role,
         organisation: Some(organisation),
     };
-    users::check(&new)?;
-    let secret = form.password.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&secret)).await??;
+    users::check_profile(&new)?;
+    let state = app.clone();
+    tokio::spawn(async move {
+        if let Err(error) = record_and_mail(&state, &new).await {
+            tracing::warn!(%error, "registration not recorded");
+        }
+    });
+    Ok(())
+}
+
+/// The waiting registration exists exactly when its mail is on its way.
+async fn record_and_mail(app: &AppState, new: &NewUser) -> Result<(), WebError> {
     let now = app.clock.now();
-    // The waiting registration exists exactly when its mail is on its way.
     let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let notice = match registrations::request(&txn, &new, hash, now).await? {
-        Requested::New { email, token } => confirmation_mail(app, &new, email, &token),
+    let notice = match registrations::request(&txn, new, now).await? {
+        Requested::New { email, token } => confirmation_mail(app, email, &token),
         Requested::Known(user) => known_address_mail(app, &user, now),
+        Requested::Withheld => return Ok(()),
     };
     outbox::enqueue(&txn, &notice, now).await?;
     txn.commit().await.map_err(CoreError::from)?;
@@ -88,17 +111,12 @@ fn account_notice(
     }
 }
 
-fn confirmation_mail(app: &AppState, new: &NewUser, email: String, token: &str) -> Notice {
+/// The link, and nothing the registrant typed: the mail goes to an address nobody has
+/// proven yet, and must not carry a stranger's words from the bureau's sender.
+fn confirmation_mail(app: &AppState, email: String, token: &str) -> Notice {
     let link = format!("{}/register/confirm?token={token}", app.public_url);
-    let organisation = new
-        .organisation
-        .as_ref()
-        .map(|o| o.name.as_str())
-        .unwrap_or_default();
     let text = t!(
         "mail-register-confirm-body",
-        name = new.display_name.trim(),
-        organisation = organisation,
         hours = registrations::VALID_HOURS,
         link = link.as_str()
     );
@@ -112,6 +130,8 @@ fn confirmation_mail(app: &AppState, new: &NewUser, email: String, token: &str) 
     )
 }
 
+/// At most one a day for an account (the outbox keeps one notice per recipient and
+/// cause), however often its address is entered.
 fn known_address_mail(app: &AppState, user: &User, now: chrono::DateTime<chrono::Utc>) -> Notice {
     let login = format!("{}/login", app.public_url);
     let forgot = format!("{}/password/forgot", app.public_url);
@@ -124,26 +144,35 @@ fn known_address_mail(app: &AppState, user: &User, now: chrono::DateTime<chrono:
     account_notice(
         Some(user.id),
         user.email.clone(),
-        format!("register-known:{}", now.timestamp_micros()),
+        format!("register-known:{}", now.format("%Y-%m-%d")),
         t!("mail-register-known-subject"),
         text,
         &login,
     )
 }
 
-/// Creates the account a confirmation link stands for and starts its session; returns
-/// the user and the session's token.
+/// Creates the account a confirmation link stands for, with the password its follower
+/// chose, and starts its session; a session the browser held before ends. Returns the
+/// user and the new session's token.
 ///
 /// # Errors
-/// An unusable link; an address that got its account meanwhile; registration closed
-/// since the request.
-pub async fn confirm(app: &AppState, token: &str) -> Result<(User, String), WebError> {
-    if !settings::registration_open(&app.db).await? {
-        return Err(CoreError::Forbidden(t!("settings-registration-closed")).into());
-    }
+/// A password too weak; an unusable link; an address that got its account meanwhile;
+/// registration closed since the request.
+pub async fn finish(
+    app: &AppState,
+    token: &str,
+    secret: &str,
+    previous_session: Option<&str>,
+) -> Result<(User, String), WebError> {
+    password::check_new(secret)?;
+    let secret = secret.to_owned();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&secret)).await??;
     let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let user = registrations::confirm(&txn, token, app.clock.now()).await?;
+    let user = registrations::confirm(&txn, token, hash, app.clock.now()).await?;
     txn.commit().await.map_err(CoreError::from)?;
+    if let Some(previous) = previous_session {
+        sessions::end(&app.db, previous).await?;
+    }
     let session = sessions::start(&app.db, user.id).await?;
     Ok((user, session))
 }

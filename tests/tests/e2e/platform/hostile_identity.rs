@@ -258,18 +258,25 @@ fn token_in(mail: &str) -> String {
         .unwrap_or_else(|| panic!("no confirmation link in {mail}"))
 }
 
+/// Whether a raw mail's text holds `words`.
+fn says(mail: &str, words: &str) -> bool {
+    super::decoded_parts(mail).iter().any(|p| p.contains(words))
+}
+
 /// A registration proves its address before anything exists: until the mailed link is
 /// followed there is no account to log in with (so nothing can be posted or asked), and
-/// no organisation claims the name. Asking to register an address that has an account
-/// answers exactly as for a new one and changes nothing; only the mail to that address
-/// says what happened.
+/// no organisation claims the name. Whoever follows the link chooses the password, so
+/// nobody can prepare an account for someone else's address. Asking to register an
+/// address that has an account answers exactly as for a new one and changes nothing;
+/// only the mail to that address says what happened, once a day at most. Nobody can
+/// flood a mailbox with links.
 #[tokio::test]
 async fn an_address_is_confirmed_before_the_account_exists() {
     super::on_each_platform(|server| async move {
         let squatter = "冒名注册有限公司";
         let fields = |email: &str| {
             json!({
-                "email": email, "password": "stolen-password-1", "display_name": "冒名者",
+                "email": email, "password": "attackers-password", "display_name": "冒名者",
                 "role": "enterprise", "org_name": squatter,
             })
         };
@@ -294,24 +301,26 @@ async fn an_address_is_confirmed_before_the_account_exists() {
             "a known address answers as a new one"
         );
 
-        // The owner of the known address is told, and nothing about the account changed.
+        // The owner of the known address is told, once a day however often it is
+        // entered, and nothing about the account changed.
+        let known_mail = |m: &str| says(m, "已有账号");
         let known = server
-            .mail_to("enterprise@demo.techmatch", |m| {
-                super::decoded_parts(m)
-                    .iter()
-                    .any(|p| p.contains("已有账号"))
-            })
+            .mail_to("enterprise@demo.techmatch", known_mail)
             .await;
-        assert!(
-            !super::mail_text(&known).contains("/register/confirm"),
-            "{known}"
-        );
+        assert!(!says(&known, "/register/confirm"), "{known}");
+        client()
+            .post(
+                &server,
+                "/api/v1/users",
+                fields("enterprise@demo.techmatch"),
+            )
+            .await;
         Client::login(&server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
         let (status, _) = client()
             .post(
                 &server,
                 "/api/v1/session",
-                json!({"email": "enterprise@demo.techmatch", "password": "stolen-password-1"}),
+                json!({"email": "enterprise@demo.techmatch", "password": "attackers-password"}),
             )
             .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -319,11 +328,13 @@ async fn an_address_is_confirmed_before_the_account_exists() {
         // Unconfirmed: no account, no organisation; opening the link creates nothing.
         let link = server
             .mail_to("newcomer@squat.example.cn", |m| {
-                super::decoded_parts(m)
-                    .iter()
-                    .any(|p| p.contains("/register/confirm?token="))
+                says(m, "/register/confirm?token=")
             })
             .await;
+        assert!(
+            !says(&link, squatter),
+            "the mail carries no words the asker typed"
+        );
         let token = token_in(&link);
         let visitor = client();
         let (status, page, csrf) = visitor
@@ -331,16 +342,15 @@ async fn an_address_is_confirmed_before_the_account_exists() {
             .await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("newcomer@squat.example.cn") && page.contains(squatter));
-        let newcomer =
-            json!({"email": "newcomer@squat.example.cn", "password": "stolen-password-1"});
-        let (status, _) = client()
-            .post(&server, "/api/v1/session", newcomer.clone())
-            .await;
-        assert_eq!(
-            status,
-            StatusCode::UNAUTHORIZED,
-            "no account before the link is followed"
-        );
+        for password in ["attackers-password", "owners-password-1"] {
+            let login = json!({"email": "newcomer@squat.example.cn", "password": password});
+            let (status, _) = client().post(&server, "/api/v1/session", login).await;
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "no account before the link is followed"
+            );
+        }
         let bureau = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
         let (_, orgs) = bureau.get(&server, "/api/v1/organisations").await;
         assert!(!orgs.to_string().contains(squatter), "{orgs}");
@@ -348,7 +358,7 @@ async fn an_address_is_confirmed_before_the_account_exists() {
             .post(
                 &server,
                 "/api/v1/users/confirmations",
-                json!({"token": format!("{token}0")}),
+                json!({"token": format!("{token}0"), "password": "owners-password-1"}),
             )
             .await;
         assert_eq!(
@@ -357,20 +367,44 @@ async fn an_address_is_confirmed_before_the_account_exists() {
             "a wrong token creates nothing"
         );
 
-        // Following the link creates the account, signed in, with a provisional
-        // organisation; the link is then spent.
-        let status = visitor
-            .form(
-                &server,
-                "/register/confirm",
-                &[("csrf", csrf.as_str()), ("token", token.as_str())],
-            )
-            .await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
+        // Following the link, the mailbox's owner chooses the password: the account
+        // exists, signed in, with a provisional organisation; the asker's password
+        // opens nothing; the link is spent.
+        let confirm = |password: &'static str| {
+            let (visitor, csrf, token) = (&visitor, csrf.clone(), token.clone());
+            let server = &server;
+            async move {
+                visitor
+                    .form(
+                        server,
+                        "/register/confirm",
+                        &[
+                            ("csrf", csrf.as_str()),
+                            ("token", token.as_str()),
+                            ("password", password),
+                        ],
+                    )
+                    .await
+            }
+        };
+        assert_eq!(confirm("short").await, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(confirm("owners-password-1").await, StatusCode::SEE_OTHER);
         let (status, me) = visitor.get(&server, "/api/v1/me").await;
         assert_eq!(status, StatusCode::OK, "{me}");
         assert_eq!(me["user"]["email"], "newcomer@squat.example.cn");
-        Client::login(&server, "newcomer@squat.example.cn", "stolen-password-1").await;
+        Client::login(&server, "newcomer@squat.example.cn", "owners-password-1").await;
+        let (status, _) = client()
+            .post(
+                &server,
+                "/api/v1/session",
+                json!({"email": "newcomer@squat.example.cn", "password": "attackers-password"}),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "the asker chose no password"
+        );
         let (_, orgs) = bureau.get(&server, "/api/v1/organisations").await;
         let created = orgs["organisations"]
             .as_array()
@@ -381,13 +415,34 @@ async fn an_address_is_confirmed_before_the_account_exists() {
             .post(
                 &server,
                 "/api/v1/users/confirmations",
-                json!({"token": token}),
+                json!({"token": token, "password": "owners-password-1"}),
             )
             .await;
         assert_eq!(
             status,
             StatusCode::UNPROCESSABLE_ENTITY,
             "the link is spent"
+        );
+
+        // However often an address is entered, only a few links wait for it.
+        for _ in 0..4 {
+            let (status, _) = client()
+                .post(&server, "/api/v1/users", fields("flooded@squat.example.cn"))
+                .await;
+            assert_eq!(status, StatusCode::ACCEPTED);
+        }
+        let is_link = |m: &str| says(m, "/register/confirm?token=");
+        for _ in 0..100 {
+            if server.mail_count("flooded@squat.example.cn", is_link) >= 3 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+        assert_eq!(server.mail_count("flooded@squat.example.cn", is_link), 3);
+        assert_eq!(
+            server.mail_count("enterprise@demo.techmatch", known_mail),
+            1
         );
 
         // The register page answers with the same "check your mail", for a known address too.
@@ -399,7 +454,6 @@ async fn an_address_is_confirmed_before_the_account_exists() {
             .form(&[
                 ("csrf", csrf.as_str()),
                 ("email", "researcher@demo.techmatch"),
-                ("password", "another-password"),
                 ("display_name", "某人"),
                 ("role", "researcher"),
                 ("org_name", "某研究院"),
