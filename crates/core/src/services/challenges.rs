@@ -716,7 +716,7 @@ pub async fn settle_all(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Core
     Ok(due.len())
 }
 
-fn check_bureau(actor: &User) -> CoreResult<()> {
+pub(crate) fn check_bureau(actor: &User) -> CoreResult<()> {
     if actor.role.is_bureau() {
         Ok(())
     } else {

@@ -850,6 +850,8 @@ pub async fn formal_review(
 async fn consortium_json(app: &AppState, user: &User, id: i64) -> Result<Json<Value>, WebError> {
     let members = bids::consortium_review(&app.db, user, id).await?;
     let b = bids::model(&app.db, id).await?;
+    // Settled first: a deadline that has passed moves the call into selection.
+    challenges::settle(&app.db, b.challenge_id, app.clock.now()).await?;
     let found = challenges::model(&app.db, b.challenge_id).await?;
     Ok(Json(json!({
         "members": members,
@@ -864,8 +866,6 @@ pub async fn consortium(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, WebError> {
-    let b = bids::model(&app.db, id).await?;
-    challenges::settle(&app.db, b.challenge_id, app.clock.now()).await?;
     consortium_json(&app, &user, id).await
 }
 

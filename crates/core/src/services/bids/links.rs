@@ -23,7 +23,7 @@ use crate::challenge::bid::BidStatus;
 use crate::challenge::lifecycle::ChallengeStatus;
 use crate::domain::identity_key;
 use crate::entities::{bid, challenge_expert, organisation};
-use crate::services::challenges::{self, record_event};
+use crate::services::challenges::{self, check_bureau, record_event};
 use crate::services::users::{self, User};
 use crate::{CoreError, CoreResult, t};
 
@@ -70,14 +70,6 @@ pub fn links_open(row: &bid::Model, challenge: &str) -> bool {
     let call_in_play = ChallengeStatus::from_code(challenge)
         .is_ok_and(|s| matches!(s, ChallengeStatus::Open | ChallengeStatus::Selection));
     row.submitted_at.is_some() && bid_in_play && call_in_play
-}
-
-fn check_bureau(actor: &User) -> CoreResult<()> {
-    if actor.role.is_bureau() {
-        Ok(())
-    } else {
-        Err(CoreError::Forbidden(t!("challenge-bureau-only")))
-    }
 }
 
 async fn verified_organisations(
