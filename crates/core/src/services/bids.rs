@@ -16,12 +16,16 @@ use crate::challenge::lifecycle::ChallengeStatus;
 use crate::challenge::milestone::{self, MilestoneAction, MilestoneStatus};
 use crate::challenge::scoring::{self, BidParties, Criteria, Expert, Score, ScoreSheet};
 use crate::domain::{PatentNo, Uscc};
-use crate::entities::{
-    achievement, bid, bid_milestone, challenge, challenge_expert, expert_score, organisation,
-};
+use crate::entities::{achievement, bid, bid_milestone, challenge, challenge_expert, expert_score};
 use crate::services::challenges::{self, record_event};
 use crate::services::users::User;
 use crate::{CoreError, CoreResult, t};
+
+mod links;
+pub use links::{
+    LinkCandidate, LinkDecision, MemberReview, consortium_review, link_member, links_open,
+    review_of,
+};
 
 /// A consortium member (联合体成员) as the bidder names it: free text, with the
 /// member's USCC when the bidder knows it.
@@ -118,18 +122,44 @@ impl BidInput {
     }
 }
 
-/// A consortium member as stored: what the bidder typed, and the registry
-/// organisation it stands for only when its USCC is that of an organisation the bureau
-/// verified. That link is what makes the organisation's experts conflicted.
+/// A consortium member as stored: what the bidder typed, and the registry organisation
+/// it stands for once the bureau has linked it. That link is what makes the
+/// organisation's experts conflicted, so nothing the bidder types makes it: a USCC is
+/// public, and naming the employers of the strongest likely panel experts would otherwise
+/// keep them off the panel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub name: String,
     #[serde(default)]
     pub uscc: Option<String>,
-    /// Bids saved before members were free text carry the organisation their name
-    /// resolved to; they keep it, so their conflicts of interest stay as they were.
+    /// Set by the bureau ([`link_member`]). Bids saved before the bureau linked members
+    /// carry the organisation their name or USCC resolved to when saved; they keep it,
+    /// so their conflicts of interest stay as they were.
     #[serde(default)]
     pub org_id: Option<i64>,
+    /// The bureau decided the member stands for no registry organisation.
+    #[serde(default)]
+    pub declined: bool,
+}
+
+/// Where the bureau stands on a consortium member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberState {
+    /// Not looked at yet: conflicts nobody.
+    Pending,
+    Linked(i64),
+    /// Looked at and left unlinked: conflicts nobody.
+    Declined,
+}
+
+impl Member {
+    pub fn state(&self) -> MemberState {
+        match (self.org_id, self.declined) {
+            (Some(org), _) => MemberState::Linked(org),
+            (None, true) => MemberState::Declined,
+            (None, false) => MemberState::Pending,
+        }
+    }
 }
 
 fn not_found(id: i64) -> CoreError {
@@ -265,21 +295,9 @@ pub async fn may_read(
     }
 }
 
-/// The organisation the bureau verified with this USCC, if any. Only verified
-/// organisations count: an unverified row may carry a code nobody checked.
-async fn verified_with_uscc(conn: &impl ConnectionTrait, uscc: &str) -> CoreResult<Option<i64>> {
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::Uscc.eq(uscc))
-        .filter(organisation::Column::Verified.eq(true))
-        .one(conn)
-        .await?
-        .map(|o| o.id))
-}
-
-/// The consortium as typed, checked and linked. What a bidder types never creates or
-/// changes a registry organisation: a member is linked only by an exact match of its
-/// USCC against a verified organisation's, and otherwise stays free text.
-async fn members(conn: &impl ConnectionTrait, input: &BidInput) -> CoreResult<Vec<Member>> {
+/// The consortium as typed, checked and unlinked. What a bidder types never creates,
+/// changes or links a registry organisation: only the bureau links ([`link_member`]).
+fn members(input: &BidInput) -> CoreResult<Vec<Member>> {
     let typed: Vec<&MemberInput> = input
         .consortium
         .iter()
@@ -311,14 +329,11 @@ async fn members(conn: &impl ConnectionTrait, input: &BidInput) -> CoreResult<Ve
             Some(code) => Some(Uscc::parse_lenient(code)?.0.to_string()),
             None => None,
         };
-        let org_id = match &uscc {
-            Some(code) => verified_with_uscc(conn, code).await?,
-            None => None,
-        };
         members.push(Member {
             name: name.to_owned(),
             uscc,
-            org_id,
+            org_id: None,
+            declined: false,
         });
     }
     Ok(members)
@@ -329,14 +344,10 @@ fn members_json(members: &[Member]) -> CoreResult<String> {
 }
 
 /// The consortium to store when `row` is edited. Once the bid has been submitted its
-/// consortium is frozen: a correction could otherwise name the employers of panel
-/// experts and make them conflicted, taking unwelcome judges off the bid.
-async fn edited_consortium(
-    conn: &impl ConnectionTrait,
-    row: &bid::Model,
-    input: &BidInput,
-) -> CoreResult<String> {
-    let typed = members(conn, input).await?;
+/// consortium is frozen, with the bureau's links: the members the bureau linked or
+/// declined are the ones it looked at, by their place in the list.
+fn edited_consortium(row: &bid::Model, input: &BidInput) -> CoreResult<String> {
+    let typed = members(input)?;
     if row.submitted_at.is_none() {
         return members_json(&typed);
     }
@@ -434,7 +445,7 @@ pub async fn create(
     let org = check_may_bid(actor, &found, now)?;
     input.check()?;
     check_achievements(conn, &input.achievement_ids).await?;
-    let consortium = members_json(&members(conn, input).await?)?;
+    let consortium = members_json(&members(input)?)?;
     let saved = bid::ActiveModel {
         challenge_id: Set(challenge_id),
         lead_org_id: Set(org),
@@ -490,7 +501,7 @@ pub async fn edit(
     }
     input.check()?;
     check_achievements(conn, &input.achievement_ids).await?;
-    let consortium = edited_consortium(conn, &row, input).await?;
+    let consortium = edited_consortium(&row, input)?;
     let changed = bid::Entity::update_many()
         .set(content(input, consortium, now))
         .filter(bid::Column::Id.eq(id))

@@ -436,7 +436,9 @@ async fn event_detail(
     let ids =
         || -> Option<Vec<i64>> { detail.split(',').map(|id| id.trim().parse().ok()).collect() };
     let named = match (event.action.as_str(), ids()) {
-        ("challenge.assign_expert", Some(ids)) => names.users(conn, &ids).await?,
+        ("challenge.assign_expert" | "challenge.unassign_expert", Some(ids)) => {
+            names.users(conn, &ids).await?
+        }
         ("challenge.propose_winners", Some(ids)) => ids
             .iter()
             .map(|id| names.bid(*id))

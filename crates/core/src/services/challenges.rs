@@ -727,7 +727,7 @@ pub async fn settle_all(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> Core
     Ok(due.len())
 }
 
-fn check_bureau(actor: &User) -> CoreResult<()> {
+pub(crate) fn check_bureau(actor: &User) -> CoreResult<()> {
     if actor.role.is_bureau() {
         Ok(())
     } else {
@@ -883,6 +883,69 @@ pub async fn assign_expert(
         None,
         Some(actor),
         "challenge.assign_expert",
+        Some(&detail),
+        now,
+    )
+    .await
+}
+
+/// The bureau takes an expert off the challenge's panel, e.g. because their organisation
+/// turned out to be a consortium member of a bid ([`bids::link_member`] waits for it).
+/// An expert who has submitted a sheet on the call stays: the sheet is final and counts
+/// in the ranking, and the record must show who wrote it.
+///
+/// # Errors
+/// `Forbidden` unless bureau; `Invalid` once the call is over or for an expert not on
+/// the panel; `Conflict` for an expert who has scored.
+pub async fn unassign_expert(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    expert_id: i64,
+    now: DateTime<Utc>,
+) -> CoreResult<()> {
+    check_bureau(actor)?;
+    let found = model(conn, id).await?;
+    if status_of(&found)?.is_final() {
+        return Err(CoreError::invalid(
+            "challenge",
+            t!("challenge-refused-final"),
+        ));
+    }
+    let Some(seat) = challenge_expert::Entity::find()
+        .filter(challenge_expert::Column::ChallengeId.eq(id))
+        .filter(challenge_expert::Column::ExpertUserId.eq(expert_id))
+        .one(conn)
+        .await?
+    else {
+        return Err(CoreError::invalid(
+            "expert",
+            t!("challenge-expert-not-seated"),
+        ));
+    };
+    let sheets = expert_score::Entity::find()
+        .filter(expert_score::Column::ChallengeId.eq(id))
+        .filter(expert_score::Column::ExpertUserId.eq(expert_id))
+        .count(conn)
+        .await?;
+    if sheets > 0 {
+        let expert = crate::services::users::get(conn, expert_id).await?;
+        return Err(CoreError::Conflict(t!(
+            "challenge-expert-has-scored",
+            name = expert.display_name.as_str()
+        )));
+    }
+    challenge_expert::Entity::delete_many()
+        .filter(challenge_expert::Column::Id.eq(seat.id))
+        .exec(conn)
+        .await?;
+    let detail = expert_id.to_string();
+    record_event(
+        conn,
+        id,
+        None,
+        Some(actor),
+        "challenge.unassign_expert",
         Some(&detail),
         now,
     )

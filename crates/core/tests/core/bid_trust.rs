@@ -1,9 +1,10 @@
 //! Sealed bids and clean panels, through the services on real databases: who may bid,
-//! a consortium that cannot touch the organisation registry and links only to verified
-//! organisations, an expert of a bidding organisation kept off the panel, and the cap
-//! on an organisation's draft calls.
+//! a consortium that cannot touch the organisation registry and that only the bureau
+//! links to verified organisations, an expert of a bidding organisation kept off the
+//! panel, and the cap on an organisation's draft calls.
 
 use chrono::Duration;
+use sea_orm::sea_query::Expr;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use techmatch_core::CoreError;
 use techmatch_core::accounts::Role;
@@ -11,7 +12,7 @@ use techmatch_core::challenge::bid::BidAction;
 use techmatch_core::challenge::lifecycle::ChallengeAction;
 use techmatch_core::entities::{bid, challenge, organisation};
 use techmatch_core::posting::OrgKind;
-use techmatch_core::services::bids::{self, MemberInput};
+use techmatch_core::services::bids::{self, FormalDecision, MemberInput};
 use techmatch_core::services::challenges::{self, ActionInput, MAX_OPEN_DRAFTS};
 use techmatch_core::services::users::User;
 use techmatch_core::services::{brokers, organisations};
@@ -142,84 +143,121 @@ async fn only_those_who_speak_for_an_organisation_bid() {
     .await;
 }
 
+/// A university the bureau verified, with an expert: the strong judge a bidder would
+/// rather not face. Returns the expert and the university's id.
+async fn verified_university(conn: &DatabaseConnection) -> (User, i64) {
+    let expert = user(
+        conn,
+        "e1@inst.cn",
+        Role::Expert,
+        Some(("津沽材料研究院", OrgKind::Institute)),
+    )
+    .await;
+    let org = expert.org_id.unwrap();
+    organisations::verify(conn, org, UNIVERSITY_USCC, "admin", None)
+        .await
+        .unwrap();
+    (expert, org)
+}
+
+const UNIVERSITY_USCC: &str = "91330100716105852F";
+
+/// A submitted bid of `team` naming `consortium`. Returns its id.
+async fn submitted_bid(
+    conn: &DatabaseConnection,
+    team: &User,
+    call: i64,
+    consortium: Vec<MemberInput>,
+) -> i64 {
+    let mut input = bid_input("T", t0() + Duration::days(120));
+    input.consortium = consortium;
+    let saved = bids::create(conn, team, call, &input, t0()).await.unwrap();
+    bids::act(conn, team, saved, BidAction::Submit, t0())
+        .await
+        .unwrap();
+    saved
+}
+
+fn links(row: &bid::Model) -> Vec<Option<i64>> {
+    bids::consortium(row)
+        .unwrap()
+        .iter()
+        .map(|m| m.org_id)
+        .collect()
+}
+
+fn invalid(result: Result<impl std::fmt::Debug, CoreError>) -> String {
+    match result {
+        Err(CoreError::Invalid { reason, .. }) => reason,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
 #[tokio::test]
-async fn consortium_members_never_touch_the_registry_and_conflict_only_when_verified() {
+async fn naming_a_verified_universitys_uscc_conflicts_nobody_until_the_bureau_links_it() {
     on_each_backend(|db| async move {
         let conn = &db.conn;
         let (bureau, publisher, team) = cast(conn).await;
-        // Two registry organisations with an expert each: one verified by the bureau with
-        // its USCC, one never verified and without a code.
-        let verified_expert = user(
-            conn,
-            "e1@inst.cn",
-            Role::Expert,
-            Some(("津沽材料研究院", OrgKind::Institute)),
-        )
-        .await;
-        let unverified_expert = user(
+        let (strong_judge, university) = verified_university(conn).await;
+        let other_expert = user(
             conn,
             "e2@inst.cn",
             Role::Expert,
             Some(("江南轻工研究院", OrgKind::Institute)),
         )
         .await;
-        let verified = verified_expert.org_id.unwrap();
-        let unverified = unverified_expert.org_id.unwrap();
-        organisations::verify(conn, verified, "91330100716105852F", "admin", None)
-            .await
-            .unwrap();
+        let unverified = other_expert.org_id.unwrap();
         let id = open_call(conn, &bureau, &publisher).await;
         let orgs_before = organisation::Entity::find().all(conn).await.unwrap();
 
-        let mut input = bid_input("T", t0() + Duration::days(120));
-        input.consortium = vec![
-            // The unverified organisation's name with a code it never had.
-            MemberInput {
-                name: "江南轻工研究院".to_owned(),
-                uscc: Some("91110108551385082Q".to_owned()),
-            },
-            // Nobody the registry knows.
-            MemberInput {
-                name: "新成立的联合体公司".to_owned(),
-                uscc: Some("914403001922038216".to_owned()),
-            },
-            // The verified organisation, by its code.
-            MemberInput {
-                name: "津沽院".to_owned(),
-                uscc: Some("91330100716105852F".to_owned()),
-            },
-        ];
-        let saved = bids::create(conn, &team, id, &input, t0()).await.unwrap();
+        // The attack: the bidder names the judges' employers, one by its public USCC.
+        let saved = submitted_bid(
+            conn,
+            &team,
+            id,
+            vec![
+                MemberInput {
+                    name: "江南轻工研究院".to_owned(),
+                    uscc: Some("91110108551385082Q".to_owned()),
+                },
+                MemberInput {
+                    name: "新成立的联合体公司".to_owned(),
+                    uscc: Some("914403001922038216".to_owned()),
+                },
+                MemberInput {
+                    name: "津沽院".to_owned(),
+                    uscc: Some(UNIVERSITY_USCC.to_owned()),
+                },
+            ],
+        )
+        .await;
 
-        let orgs_after = organisation::Entity::find().all(conn).await.unwrap();
-        assert_eq!(
-            orgs_after, orgs_before,
-            "the registry is untouched: no new row, no code written"
-        );
-        let members = bids::consortium(&bids::model(conn, saved).await.unwrap()).unwrap();
-        let links: Vec<Option<i64>> = members.iter().map(|m| m.org_id).collect();
-        assert_eq!(links, [None, None, Some(verified)]);
+        // Stored as typed, linked to nothing; the registry is untouched.
+        let row = bids::model(conn, saved).await.unwrap();
+        assert_eq!(links(&row), [None, None, None]);
+        let members = bids::consortium(&row).unwrap();
         assert_eq!(members[1].uscc.as_deref(), Some("914403001922038216"));
+        assert_eq!(
+            organisation::Entity::find().all(conn).await.unwrap(),
+            orgs_before,
+            "no new row, no code written"
+        );
+        assert_eq!(
+            bids::parties(&row).unwrap().orgs,
+            [team.org_id.unwrap()],
+            "only the lead bids"
+        );
 
-        // The verified member's expert is conflicted and kept off the panel, with the
-        // reason; a name alone links nothing, so the other expert is seated.
-        let refused = challenges::assign_expert(conn, &bureau, id, verified_expert.id, t0()).await;
-        match refused {
-            Err(CoreError::Invalid { reason, .. }) => {
-                assert!(
-                    reason.contains("利益冲突") && reason.contains("津沽材料研究院"),
-                    "{reason}"
-                );
-            }
-            other => panic!("expected a refusal, got {other:?}"),
+        // Both judges are seated: the bidder kept nobody off the panel.
+        for expert in [&strong_judge, &other_expert] {
+            challenges::assign_expert(conn, &bureau, id, expert.id, t0())
+                .await
+                .unwrap();
         }
-        challenges::assign_expert(conn, &bureau, id, unverified_expert.id, t0())
-            .await
-            .unwrap();
         let seats = challenges::panel_seats(conn, Some(id), None).await.unwrap();
         assert_eq!(
             seats.iter().map(|s| s.expert_user_id).collect::<Vec<_>>(),
-            [unverified_expert.id]
+            [strong_judge.id, other_expert.id]
         );
         assert_eq!(
             organisation::Entity::find_by_id(unverified)
@@ -230,11 +268,218 @@ async fn consortium_members_never_touch_the_registry_and_conflict_only_when_veri
                 .uscc,
             None
         );
+        // The bureau sees the verified university as the candidate for the member that
+        // gave its code, and nothing for the others.
+        let review = bids::consortium_review(conn, &bureau, saved).await.unwrap();
+        let candidates: Vec<Vec<i64>> = review
+            .iter()
+            .map(|m| m.candidates.iter().map(|c| c.org_id).collect())
+            .collect();
+        assert_eq!(candidates, [vec![], vec![], vec![university]]);
         db
     })
     .await;
 }
 
+#[tokio::test]
+async fn only_the_bureau_links_a_member_to_a_verified_organisation_with_no_expert_seated() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, team) = cast(conn).await;
+        let (judge, university) = verified_university(conn).await;
+        let unverified_expert = user(
+            conn,
+            "e2@inst.cn",
+            Role::Expert,
+            Some(("江南轻工研究院", OrgKind::Institute)),
+        )
+        .await;
+        let unverified = unverified_expert.org_id.unwrap();
+        let moderator = user(
+            conn,
+            "mod@kjj.cn",
+            Role::Moderator,
+            Some(("晋阳县科学技术局", OrgKind::Bureau)),
+        )
+        .await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        let members = vec![
+            MemberInput {
+                name: "津沽院".to_owned(),
+                uscc: Some(UNIVERSITY_USCC.to_owned()),
+            },
+            MemberInput {
+                name: "江南轻工研究院".to_owned(),
+                uscc: None,
+            },
+        ];
+        // A draft's consortium may still change: nobody links it yet.
+        let mut input = bid_input("T", t0() + Duration::days(120));
+        input.consortium = members.clone();
+        let saved = bids::create(conn, &team, id, &input, t0()).await.unwrap();
+        let link = bids::LinkDecision::Link(university);
+        assert!(matches!(
+            bids::link_member(conn, &bureau, saved, 0, link, t0()).await,
+            Err(CoreError::IllegalTransition { .. })
+        ));
+        bids::act(conn, &team, saved, BidAction::Submit, t0())
+            .await
+            .unwrap();
+
+        // Neither the bidder, nor the publisher, nor the judge links or reads the review.
+        for who in [&team, &publisher, &judge] {
+            forbidden(bids::link_member(conn, who, saved, 0, link, t0()).await);
+            forbidden(
+                bids::link_member(conn, who, saved, 0, bids::LinkDecision::Unlink, t0()).await,
+            );
+            forbidden(bids::consortium_review(conn, who, saved).await);
+        }
+        let row = bids::model(conn, saved).await.unwrap();
+        assert_eq!(links(&row), [None, None]);
+
+        // Not to an organisation the bureau has not verified, nor to a member that is not
+        // there.
+        let reason = invalid(
+            bids::link_member(
+                conn,
+                &bureau,
+                saved,
+                1,
+                bids::LinkDecision::Link(unverified),
+                t0(),
+            )
+            .await,
+        );
+        assert!(
+            reason.contains("尚未经科技局核验") && reason.contains("江南轻工研究院"),
+            "{reason}"
+        );
+        invalid(bids::link_member(conn, &bureau, saved, 5, link, t0()).await);
+
+        // The judge already sits on the panel: the bureau is told, and takes them off first.
+        challenges::assign_expert(conn, &bureau, id, judge.id, t0())
+            .await
+            .unwrap();
+        let reason = invalid(bids::link_member(conn, &bureau, saved, 0, link, t0()).await);
+        assert!(
+            reason.contains("专家组") && reason.contains("e1"),
+            "{reason}"
+        );
+        assert_eq!(
+            links(&bids::model(conn, saved).await.unwrap()),
+            [None, None]
+        );
+        forbidden(challenges::unassign_expert(conn, &team, id, judge.id, t0()).await);
+        challenges::unassign_expert(conn, &moderator, id, judge.id, t0())
+            .await
+            .unwrap();
+
+        // A moderator links; the university's experts are now conflicted on the call.
+        bids::link_member(conn, &moderator, saved, 0, link, t0())
+            .await
+            .unwrap();
+        bids::link_member(conn, &moderator, saved, 1, bids::LinkDecision::Unlink, t0())
+            .await
+            .unwrap();
+        let row = bids::model(conn, saved).await.unwrap();
+        assert_eq!(links(&row), [Some(university), None]);
+        assert!(bids::consortium(&row).unwrap()[1].declined);
+        let reason = invalid(challenges::assign_expert(conn, &bureau, id, judge.id, t0()).await);
+        assert!(
+            reason.contains("利益冲突") && reason.contains("津沽材料研究院"),
+            "{reason}"
+        );
+        let review = bids::consortium_review(conn, &bureau, saved).await.unwrap();
+        assert_eq!(review[0].linked_name.as_deref(), Some("津沽材料研究院"));
+
+        // Recorded, with who did it.
+        let steps: Vec<(String, Option<i64>)> = challenges::timeline(conn, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action.ends_with("_member") || e.action.ends_with("assign_expert"))
+            .map(|e| (e.action, e.actor_user_id))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("challenge.assign_expert".to_owned(), Some(bureau.id)),
+                ("challenge.unassign_expert".to_owned(), Some(moderator.id)),
+                ("bid.link_member".to_owned(), Some(moderator.id)),
+                ("bid.unlink_member".to_owned(), Some(moderator.id)),
+            ]
+        );
+
+        // The bureau may take the link back: the judge is seated again.
+        bids::link_member(conn, &bureau, saved, 0, bids::LinkDecision::Unlink, t0())
+            .await
+            .unwrap();
+        challenges::assign_expert(conn, &bureau, id, judge.id, t0())
+            .await
+            .unwrap();
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_bid_saved_with_a_link_keeps_it_through_a_correction() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, team) = cast(conn).await;
+        let (judge, university) = verified_university(conn).await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        let saved = submitted_bid(
+            conn,
+            &team,
+            id,
+            vec![MemberInput {
+                name: "津沽院".to_owned(),
+                uscc: Some(UNIVERSITY_USCC.to_owned()),
+            }],
+        )
+        .await;
+        // As a bid stored before the bureau linked members carries it.
+        let legacy =
+            format!(r#"[{{"name":"津沽院","uscc":"{UNIVERSITY_USCC}","org_id":{university}}}]"#);
+        bid::Entity::update_many()
+            .col_expr(bid::Column::Consortium, Expr::value(legacy))
+            .exec(conn)
+            .await
+            .unwrap();
+        assert_eq!(
+            links(&bids::model(conn, saved).await.unwrap()),
+            [Some(university)]
+        );
+        invalid(challenges::assign_expert(conn, &bureau, id, judge.id, t0()).await);
+
+        // Returned for correction after the deadline and corrected: the link stays.
+        let later = t0() + Duration::days(11);
+        let items = vec![("联合体协议".to_owned(), "缺少盖章".to_owned())];
+        bids::formal_review(
+            conn,
+            &bureau,
+            saved,
+            &FormalDecision::Return { items },
+            later,
+        )
+        .await
+        .unwrap();
+        let mut input = bid_input("T", t0() + Duration::days(120));
+        input.consortium = vec![MemberInput {
+            name: "津沽院".to_owned(),
+            uscc: Some(UNIVERSITY_USCC.to_owned()),
+        }];
+        input.existing_base = "联合体协议已盖章。".to_owned();
+        bids::edit(conn, &team, saved, &input, later).await.unwrap();
+        assert_eq!(
+            links(&bids::model(conn, saved).await.unwrap()),
+            [Some(university)]
+        );
+        db
+    })
+    .await;
+}
 #[tokio::test]
 async fn an_organisation_holds_a_bounded_number_of_draft_calls() {
     on_each_backend(|db| async move {
@@ -318,7 +563,7 @@ async fn merging_an_organisation_keeps_its_consortium_links() {
         )
         .await;
         let duplicate = member.org_id.unwrap();
-        organisations::verify(conn, duplicate, "91330100716105852F", "admin", None)
+        organisations::verify(conn, duplicate, UNIVERSITY_USCC, "admin", None)
             .await
             .unwrap();
         let survivor = user(
@@ -331,12 +576,26 @@ async fn merging_an_organisation_keeps_its_consortium_links() {
         .org_id
         .unwrap();
         let id = open_call(conn, &bureau, &publisher).await;
-        let mut input = bid_input("T", t0() + Duration::days(120));
-        input.consortium = vec![MemberInput {
-            name: "津沽院".to_owned(),
-            uscc: Some("91330100716105852F".to_owned()),
-        }];
-        let saved = bids::create(conn, &team, id, &input, t0()).await.unwrap();
+        let saved = submitted_bid(
+            conn,
+            &team,
+            id,
+            vec![MemberInput {
+                name: "津沽院".to_owned(),
+                uscc: Some(UNIVERSITY_USCC.to_owned()),
+            }],
+        )
+        .await;
+        bids::link_member(
+            conn,
+            &bureau,
+            saved,
+            0,
+            bids::LinkDecision::Link(duplicate),
+            t0(),
+        )
+        .await
+        .unwrap();
 
         organisations::merge(conn, bureau.id, duplicate, survivor)
             .await

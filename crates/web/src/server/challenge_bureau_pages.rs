@@ -259,9 +259,13 @@ pub async fn list(
 // GET /bureau/challenges/{id}
 
 pub struct PanelSeat {
+    pub expert_id: i64,
     pub name: String,
     pub org: String,
     pub sheets: usize,
+    /// The bureau may take the expert off the panel: the call is not over and they
+    /// have not scored.
+    pub removable: bool,
 }
 
 pub struct ExpertOption {
@@ -281,6 +285,56 @@ pub struct BidRow {
     pub reviewable: bool,
     /// A candidate for the winners.
     pub in_expert_review: bool,
+    pub members: Vec<MemberRow>,
+    /// The bureau may link the members now.
+    pub links_open: bool,
+}
+
+/// A consortium member as the bureau checks it.
+pub struct MemberRow {
+    pub index: usize,
+    pub number: usize,
+    pub name: String,
+    pub uscc: String,
+    pub state: String,
+    pub linked: bool,
+    pub declined: bool,
+    /// Verified organisations sharing its USCC or name: `(id, label)`.
+    pub candidates: Vec<(i64, String)>,
+}
+
+fn member_row(review: bids::MemberReview) -> MemberRow {
+    let state = match (&review.linked_name, review.member.declined) {
+        (Some(org), _) => t!("bureau-challenge-member-linked", org = org.as_str()),
+        (None, true) => t!("bureau-challenge-member-declined"),
+        (None, false) => t!("bureau-challenge-member-pending"),
+    };
+    let candidates = review
+        .candidates
+        .iter()
+        .map(|c| {
+            let label = if c.matched == "uscc" {
+                t!(
+                    "bureau-challenge-candidate-uscc",
+                    org = c.name.as_str(),
+                    uscc = c.uscc.as_deref().unwrap_or("")
+                )
+            } else {
+                t!("bureau-challenge-candidate-name", org = c.name.as_str())
+            };
+            (c.org_id, label)
+        })
+        .collect();
+    MemberRow {
+        index: review.index,
+        number: review.index + 1,
+        name: review.member.name.clone(),
+        uscc: review.member.uscc.clone().unwrap_or_default(),
+        state,
+        linked: review.member.org_id.is_some(),
+        declined: review.member.declined,
+        candidates,
+    }
 }
 
 pub struct RankRow {
@@ -419,13 +473,18 @@ async fn console_page(
 
     let panel = seats
         .iter()
-        .map(|s| PanelSeat {
-            name: names.user(s.expert_user_id),
-            org: names.org(s.expert_org_id),
-            sheets: sheets
+        .map(|s| {
+            let scored = sheets
                 .iter()
                 .filter(|sheet| sheet.expert() == s.expert_user_id)
-                .count(),
+                .count();
+            PanelSeat {
+                expert_id: s.expert_user_id,
+                name: names.user(s.expert_user_id),
+                org: names.org(s.expert_org_id),
+                sheets: scored,
+                removable: scored == 0 && !status.is_final(),
+            }
         })
         .collect();
     let mut candidates: Vec<ExpertOption> = names
@@ -469,9 +528,14 @@ async fn console_page(
         if s == BidStatus::Draft {
             continue;
         }
-        let consortium = bids::consortium(row)?
+        let members: Vec<MemberRow> = bids::review_of(&app.db, row)
+            .await?
             .into_iter()
-            .map(|m| m.name)
+            .map(member_row)
+            .collect();
+        let consortium = members
+            .iter()
+            .map(|m| m.name.as_str())
             .collect::<Vec<_>>()
             .join(&t!("list-separator"));
         bid_views.push(BidRow {
@@ -495,6 +559,8 @@ async fn console_page(
             submitted_at: row.submitted_at.map(beijing),
             reviewable: s == BidStatus::Submitted && status == ChallengeStatus::Selection,
             in_expert_review: s == BidStatus::InExpertReview,
+            links_open: !members.is_empty() && bids::links_open(row, &c.status),
+            members,
         });
     }
 
@@ -678,7 +744,9 @@ fn event_row(e: &challenge_event::Model, names: &Names) -> EventRow {
             .collect::<Option<Vec<i64>>>()
     });
     let detail = match (e.action.as_str(), ids) {
-        ("challenge.assign_expert", Some(ids)) => Some(names.users(&ids)),
+        ("challenge.assign_expert" | "challenge.unassign_expert", Some(ids)) => {
+            Some(names.users(&ids))
+        }
         ("challenge.propose_winners", Some(ids)) => Some(
             ids.iter()
                 .map(|id| names.bid(*id))
@@ -802,6 +870,65 @@ pub async fn assign_expert(
     let result = async {
         let txn = begin(&app).await?;
         challenges::assign_expert(&txn, user, id, form.expert, app.clock.now()).await?;
+        commit(txn).await
+    }
+    .await;
+    done(&app, &page_user, id, result).await
+}
+
+pub async fn unassign_expert(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path((id, expert_id)): Path<(i64, i64)>,
+    CsrfForm { .. }: CsrfForm<super::account_pages::Empty>,
+) -> Result<Response, PageError> {
+    let user = bureau(&page_user)?;
+    let result = async {
+        let txn = begin(&app).await?;
+        challenges::unassign_expert(&txn, user, id, expert_id, app.clock.now()).await?;
+        commit(txn).await
+    }
+    .await;
+    done(&app, &page_user, id, result).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LinkForm {
+    pub bid: i64,
+    /// The member's place in the consortium, from 0.
+    pub index: usize,
+    /// `link` or `unlink`.
+    pub decision: String,
+    #[serde(default)]
+    pub org_id: String,
+}
+
+/// Links a consortium member to a verified organisation, or records that it is none.
+pub async fn link_member(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<LinkForm>,
+) -> Result<Response, PageError> {
+    let user = bureau(&page_user)?;
+    let result = async {
+        bid_of(&app, id, form.bid).await?;
+        let decision = match form.decision.as_str() {
+            "link" => {
+                let org = form.org_id.trim().parse::<i64>().map_err(|_| {
+                    CoreError::invalid("org_id", t!("bureau-challenge-link-choose"))
+                })?;
+                bids::LinkDecision::Link(org)
+            }
+            "unlink" => bids::LinkDecision::Unlink,
+            _ => {
+                return Err(
+                    CoreError::invalid("decision", t!("bureau-challenge-decision-choose")).into(),
+                );
+            }
+        };
+        let txn = begin(&app).await?;
+        bids::link_member(&txn, user, form.bid, form.index, decision, app.clock.now()).await?;
         commit(txn).await
     }
     .await;

@@ -496,6 +496,19 @@ pub async fn assign_expert(
     Ok(StatusCode::CREATED)
 }
 
+#[utoipa::path(delete, path = "/api/v1/challenges/{id}/experts/{user_id}", tag = "challenges", params(("id" = i64, Path), ("user_id" = i64, Path)),
+    responses((status = 204, description = "Off the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "The expert has submitted a score sheet on the call", body = ErrorBody), (status = 422, description = "Not on the panel, or the call is over", body = ErrorBody)))]
+pub async fn unassign_expert(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, user_id)): Path<(i64, i64)>,
+) -> Result<StatusCode, WebError> {
+    let txn = begin(&app).await?;
+    challenges::unassign_expert(&txn, &user, id, user_id, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(get, path = "/api/v1/challenges/{id}/ranking", tag = "challenges", params(("id" = i64, Path)),
     responses((status = 200, description = "The ranking with each bid's mean, spread and outlier experts"), (status = 403, description = "Not bureau", body = ErrorBody)))]
 pub async fn ranking(
@@ -831,6 +844,64 @@ pub async fn formal_review(
     Ok(Json(
         json!({ "status": to.code(), "status_label": to.label() }),
     ))
+}
+
+/// The consortium of a bid as the bureau reviews it, and whether its links may change now.
+async fn consortium_json(app: &AppState, user: &User, id: i64) -> Result<Json<Value>, WebError> {
+    let members = bids::consortium_review(&app.db, user, id).await?;
+    let b = bids::model(&app.db, id).await?;
+    // Settled first: a deadline that has passed moves the call into selection.
+    challenges::settle(&app.db, b.challenge_id, app.clock.now()).await?;
+    let found = challenges::model(&app.db, b.challenge_id).await?;
+    Ok(Json(json!({
+        "members": members,
+        "links_open": bids::links_open(&b, &found.status),
+    })))
+}
+
+#[utoipa::path(get, path = "/api/v1/bids/{id}/consortium", tag = "bids", params(("id" = i64, Path)),
+    responses((status = 200, description = "Each consortium member as typed (`index` from 0), its link (`org_id`, `linked_name`, `declined`) and the verified organisations sharing its USCC or name (`candidates`); `links_open` while links may change"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody)))]
+pub async fn consortium(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, WebError> {
+    consortium_json(&app, &user, id).await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct LinkBody {
+    /// A registry organisation the bureau has verified.
+    pub org_id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/link", tag = "bids", request_body = LinkBody, params(("id" = i64, Path), ("index" = usize, Path)),
+    responses((status = 200, description = "Linked: the organisation's experts are conflicted on the call; the consortium as `GET …/consortium` shows it"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Not submitted, or the call is past selection", body = ErrorBody), (status = 422, description = "Unknown member or organisation, an organisation not verified, or one with an expert on the panel (the reason names them)", body = ErrorBody)))]
+pub async fn link_member(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, index)): Path<(i64, usize)>,
+    Json(body): Json<LinkBody>,
+) -> Result<Json<Value>, WebError> {
+    let decision = bids::LinkDecision::Link(body.org_id);
+    let txn = begin(&app).await?;
+    bids::link_member(&txn, &user, id, index, decision, app.clock.now()).await?;
+    commit(txn).await?;
+    consortium_json(&app, &user, id).await
+}
+
+#[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/unlink", tag = "bids", params(("id" = i64, Path), ("index" = usize, Path)),
+    responses((status = 200, description = "The member stands for no registry organisation (recorded as the bureau's decision)"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Not submitted, or the call is past selection", body = ErrorBody), (status = 422, description = "Unknown member", body = ErrorBody)))]
+pub async fn unlink_member(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, index)): Path<(i64, usize)>,
+) -> Result<Json<Value>, WebError> {
+    let decision = bids::LinkDecision::Unlink;
+    let txn = begin(&app).await?;
+    bids::link_member(&txn, &user, id, index, decision, app.clock.now()).await?;
+    commit(txn).await?;
+    consortium_json(&app, &user, id).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -270,6 +270,14 @@ fn routes() -> Router<AppState> {
             post(challenge_bureau_pages::assign_expert),
         )
         .route(
+            "/bureau/challenges/{id}/experts/{expert_id}/remove",
+            post(challenge_bureau_pages::unassign_expert),
+        )
+        .route(
+            "/bureau/challenges/{id}/consortium",
+            post(challenge_bureau_pages::link_member),
+        )
+        .route(
             "/bureau/challenges/{id}/criteria",
             post(challenge_bureau_pages::set_criteria),
         )
@@ -439,6 +447,10 @@ fn routes() -> Router<AppState> {
             post(challenges_api::assign_expert),
         )
         .route(
+            "/api/v1/challenges/{id}/experts/{user_id}",
+            axum::routing::delete(challenges_api::unassign_expert),
+        )
+        .route(
             "/api/v1/challenges/{id}/ranking",
             get(challenges_api::ranking),
         )
@@ -486,6 +498,18 @@ fn routes() -> Router<AppState> {
         .route(
             "/api/v1/bids/{id}/formal-review",
             post(challenges_api::formal_review),
+        )
+        .route(
+            "/api/v1/bids/{id}/consortium",
+            get(challenges_api::consortium),
+        )
+        .route(
+            "/api/v1/bids/{id}/consortium/{index}/link",
+            post(challenges_api::link_member),
+        )
+        .route(
+            "/api/v1/bids/{id}/consortium/{index}/unlink",
+            post(challenges_api::unlink_member),
         )
         .route("/api/v1/bids/{id}/scores", post(challenges_api::score))
         .route(

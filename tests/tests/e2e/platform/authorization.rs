@@ -22,7 +22,7 @@ use crate::start_with;
 const IDS: std::ops::RangeInclusive<i64> = 1..=8;
 
 /// Page routes with an object in the path (see `server::routes`).
-const PAGE_ROUTES: [&str; 39] = [
+const PAGE_ROUTES: [&str; 41] = [
     "/needs/{id}",
     "/achievements/{id}",
     "/me/postings/{id}",
@@ -44,6 +44,8 @@ const PAGE_ROUTES: [&str; 39] = [
     "/bureau/challenges/{id}",
     "/bureau/challenges/{id}/act",
     "/bureau/challenges/{id}/experts",
+    "/bureau/challenges/{id}/experts/{expert_id}/remove",
+    "/bureau/challenges/{id}/consortium",
     "/bureau/challenges/{id}/criteria",
     "/bureau/challenges/{id}/formal-review",
     "/bureau/challenges/{id}/winners",
@@ -127,8 +129,8 @@ async fn all_api_routes(server: &crate::Server) -> Vec<(Method, String)> {
 
 /// What bureau staff may not do whatever their office: act as a member of an
 /// organisation (its postings, tokens, searches, webhooks), speak in a 对接 or sign for a
-/// side, or write a bid or a milestone report. Reading bids and contacts, and a bid's
-/// 验收, are the bureau's office and are not swept for them.
+/// side, or write a bid or a milestone report. Reading bids and contacts, linking a bid's
+/// consortium members and a bid's 验收 are the bureau's office and are not swept for them.
 fn beyond_the_bureau(method: &Method, template: &str) -> bool {
     let members_only = ["/api/v1/me/", "/me/"];
     let sides_only = ["/api/v1/contacts/", "/contacts/", "/api/v1/bids/", "/bids/"];
@@ -140,7 +142,8 @@ fn beyond_the_bureau(method: &Method, template: &str) -> bool {
                 .chain(&reports)
                 .any(|p| template.starts_with(p))
             && !template.ends_with("/score")
-            && !template.ends_with("/acceptance"))
+            && !template.ends_with("/acceptance")
+            && !template.contains("/consortium"))
 }
 
 /// An account the bureau appoints on the command line, logged in.
@@ -178,6 +181,9 @@ fn fill(template: &str, id: i64) -> String {
     template
         .replace("{kind}", "needs")
         .replace("{org_id}", &id.to_string())
+        .replace("{user_id}", &id.to_string())
+        .replace("{expert_id}", &id.to_string())
+        .replace("{index}", "0")
         .replace("{id}", &id.to_string())
 }
 

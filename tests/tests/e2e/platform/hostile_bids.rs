@@ -2,8 +2,9 @@
 //! JSON API: a panel expert trying to read bids before bidding closes, an expert, a
 //! moderator and an idle broker trying to bid or publish, the bureau seating an expert
 //! whose organisation bids, a publisher inviting beyond the proposed solvers (twice,
-//! with an oversized note), a bidder rewriting its consortium after submission, and an
-//! organisation piling up draft calls. Each refusal leaves everything as it was.
+//! with an oversized note), a bidder rewriting its consortium after submission or naming
+//! a judge's university to keep the judge off the panel, and an organisation piling up
+//! draft calls. Each refusal leaves everything as it was.
 
 use chrono::Duration;
 use reqwest::StatusCode;
@@ -504,6 +505,133 @@ async fn a_submitted_bids_consortium_is_frozen() {
         let (status, saved) = put(&team, &server, &format!("/api/v1/bids/{bid}"), corrected).await;
         assert_eq!(status, StatusCode::OK, "{saved}");
         assert_eq!(consortium_names(&server, &team, bid).await, original);
+    })
+    .await;
+}
+
+/// The USCC of the verified university whose experts a bidder would rather not face.
+const UNIVERSITY_USCC: &str = "91330100716105852F";
+
+/// The id of the organisation named `name` in the bureau's register.
+async fn org_id(server: &Server, moderator: &Client, name: &str) -> i64 {
+    let (_, listing) = moderator.get(server, "/api/v1/organisations").await;
+    listing["organisations"]
+        .as_array()
+        .and_then(|all| all.iter().find(|o| o["name"] == name))
+        .and_then(|o| o["id"].as_i64())
+        .unwrap_or_else(|| panic!("{name} in {listing}"))
+}
+
+#[tokio::test]
+async fn naming_a_judges_university_keeps_nobody_off_the_panel_until_the_bureau_links_it() {
+    on_each_platform_with_clock(|server, _clock| async move {
+        let call = open_call(&server, challenge_body(t0() + Duration::days(10), false)).await;
+        let admin = Client::page_login(&server, "admin@demo.techmatch").await;
+        let judge =
+            appoint_expert(&server, &admin, "e1@huabei.example.cn", "华北材料科技大学").await;
+        let judge_id = user_id(&server, &judge).await;
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let university = org_id(&server, &moderator, "华北材料科技大学").await;
+        let (status, body) = moderator
+            .post(
+                &server,
+                &format!("/api/v1/organisations/{university}/verify"),
+                json!({ "uscc": UNIVERSITY_USCC }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        // The attack: a bidder names the judge's university, by its public code.
+        let team =
+            Client::register(&server, "t@saibei.example.cn", "researcher", "塞北工业大学").await;
+        let mut body = bid_body("T");
+        body["consortium"] = json!([{"name": "华北材料科技大学", "uscc": UNIVERSITY_USCC}]);
+        let bid = submitted_bid(&server, &team, call, body).await;
+        let (_, own) = team.get(&server, &format!("/api/v1/bids/{bid}")).await;
+        assert_eq!(own["consortium"][0]["name"], "华北材料科技大学", "{own}");
+        assert_eq!(own["consortium"][0]["org_id"], Value::Null, "{own}");
+
+        // The judge is seated all the same.
+        let experts = format!("/api/v1/challenges/{call}/experts");
+        let (status, body) = moderator
+            .post(&server, &experts, json!({"user_id": judge_id}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+
+        // Only the bureau links, or reads what it would link to.
+        let link = format!("/api/v1/bids/{bid}/consortium/0/link");
+        let review = format!("/api/v1/bids/{bid}/consortium");
+        for (who, name) in [(&team, "bidder"), (&judge, "judge")] {
+            let (status, body) = who
+                .post(&server, &link, json!({"org_id": university}))
+                .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {body}");
+            let (status, body) = who.get(&server, &review).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {body}");
+        }
+
+        // The bureau sees the university as the candidate; with its expert on the panel,
+        // the link is refused and says who sits there.
+        let (status, seen) = moderator.get(&server, &review).await;
+        assert_eq!(status, StatusCode::OK, "{seen}");
+        assert_eq!(seen["links_open"], true, "{seen}");
+        assert_eq!(
+            seen["members"][0]["candidates"][0]["org_id"], university,
+            "{seen}"
+        );
+        assert_eq!(
+            seen["members"][0]["candidates"][0]["matched"], "uscc",
+            "{seen}"
+        );
+        let (status, body) = moderator
+            .post(&server, &link, json!({"org_id": university}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            message(&body).contains("评审专家") && message(&body).contains("撤出"),
+            "{body}"
+        );
+
+        // On the console: the member awaits the bureau with its candidate. The bureau
+        // takes the judge off the panel, then links with one click.
+        let console = Client::page_login(&server, MODERATOR).await;
+        let path = format!("/bureau/challenges/{call}");
+        let (_, page, csrf) = console.page(&server, &path).await;
+        assert!(
+            page.contains("待核对") && page.contains("代码一致"),
+            "{page}"
+        );
+        let (status, body) = moderator
+            .send(
+                &server,
+                reqwest::Method::DELETE,
+                &format!("{experts}/{judge_id}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        let bid_field = bid.to_string();
+        let org_field = university.to_string();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("bid", bid_field.as_str()),
+            ("index", "0"),
+            ("decision", "link"),
+            ("org_id", org_field.as_str()),
+        ];
+        let (status, _, page) =
+            submit(&console, &server, &format!("{path}/consortium"), &fields).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let (_, page, _) = console.page(&server, &path).await;
+        assert!(page.contains("已关联"), "{page}");
+
+        // Now the university bids, and its expert is not seated.
+        let (status, body) = moderator
+            .post(&server, &experts, json!({"user_id": judge_id}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(message(&body).contains("利益冲突"), "{body}");
+        assert_eq!(events(&server, call, "bid.link_member").await, 1);
     })
     .await;
 }

@@ -1,0 +1,331 @@
+//! The bureau links a bid's consortium members (联合体成员) to registry organisations.
+//!
+//! A link makes the organisation's experts conflicted on the bid's call: they are not
+//! seated on its panel and never read or score the bid. A bidder could otherwise keep
+//! the strongest likely judges off its panel by naming their universities (whose USCCs
+//! are public) as members, so the bidder only types; the bureau, which checks the
+//! consortium agreement in the formal review anyway, links.
+//!
+//! A link changes only while it can still shape the panel honestly: once the bid has
+//! been submitted (its consortium is frozen from then on) and while the call is open or
+//! in selection. An expert of the organisation already on the panel blocks the link,
+//! with the reason: the seating rule keeps such an expert off the whole call, so the
+//! bureau first takes them off the panel ([`challenges::unassign_expert`], refused once
+//! they have scored), then links.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+
+use super::{Member, MemberState, consortium, members_json, model};
+use crate::challenge::bid::BidStatus;
+use crate::challenge::lifecycle::ChallengeStatus;
+use crate::domain::identity_key;
+use crate::entities::{bid, challenge_expert, organisation};
+use crate::services::challenges::{self, check_bureau, record_event};
+use crate::services::users::{self, User};
+use crate::{CoreError, CoreResult, t};
+
+/// A registry organisation a consortium member may stand for: verified by the bureau,
+/// with the member's USCC or its name as a reader sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkCandidate {
+    pub org_id: i64,
+    pub name: String,
+    pub uscc: Option<String>,
+    /// `uscc` or `name`: what matched.
+    pub matched: &'static str,
+}
+
+/// A consortium member as the bureau reviews it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberReview {
+    /// Its place in the consortium, from 0: what [`link_member`] takes.
+    pub index: usize,
+    #[serde(flatten)]
+    pub member: Member,
+    /// The name of the organisation it is linked to.
+    pub linked_name: Option<String>,
+    pub candidates: Vec<LinkCandidate>,
+}
+
+/// The bureau's decision on one member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkDecision {
+    /// The member is this verified registry organisation.
+    Link(i64),
+    /// The member stands for no registry organisation (a link made before is removed).
+    Unlink,
+}
+
+/// Whether the bureau may change the links of `row` on a call in `challenge` status.
+pub fn links_open(row: &bid::Model, challenge: &str) -> bool {
+    let bid_in_play = BidStatus::from_code(&row.status).is_ok_and(|s| {
+        matches!(
+            s,
+            BidStatus::Submitted | BidStatus::Returned | BidStatus::InExpertReview
+        )
+    });
+    let call_in_play = ChallengeStatus::from_code(challenge)
+        .is_ok_and(|s| matches!(s, ChallengeStatus::Open | ChallengeStatus::Selection));
+    row.submitted_at.is_some() && bid_in_play && call_in_play
+}
+
+async fn verified_organisations(
+    conn: &impl ConnectionTrait,
+) -> CoreResult<Vec<organisation::Model>> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Verified.eq(true))
+        .filter(organisation::Column::Provisional.eq(false))
+        .all(conn)
+        .await?)
+}
+
+/// The candidates for `member` among `verified`: the USCC match first.
+fn candidates_among(verified: &[organisation::Model], member: &Member) -> Vec<LinkCandidate> {
+    let key = identity_key(&member.name);
+    let mut found: Vec<LinkCandidate> = verified
+        .iter()
+        .filter_map(|o| {
+            let by_code = member.uscc.is_some() && o.uscc == member.uscc;
+            let matched = if by_code {
+                "uscc"
+            } else if identity_key(&o.name) == key {
+                "name"
+            } else {
+                return None;
+            };
+            Some(LinkCandidate {
+                org_id: o.id,
+                name: o.name.clone(),
+                uscc: o.uscc.clone(),
+                matched,
+            })
+        })
+        .collect();
+    found.sort_by_key(|c| (c.matched != "uscc", c.org_id));
+    found
+}
+
+/// The consortium of a bid as the bureau reviews it: each member as typed, its link and
+/// the verified organisations it may stand for.
+///
+/// # Errors
+/// `Forbidden` unless bureau; `NotFound`.
+pub async fn consortium_review(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+) -> CoreResult<Vec<MemberReview>> {
+    check_bureau(actor)?;
+    let row = model(conn, id).await?;
+    review_of(conn, &row).await
+}
+
+/// As [`consortium_review`], for a bid the caller has already shown the bureau may see.
+///
+/// # Errors
+/// Database errors.
+pub async fn review_of(
+    conn: &impl ConnectionTrait,
+    row: &bid::Model,
+) -> CoreResult<Vec<MemberReview>> {
+    let members = consortium(row)?;
+    if members.is_empty() {
+        return Ok(Vec::new());
+    }
+    let verified = verified_organisations(conn).await?;
+    let linked: Vec<i64> = members.iter().filter_map(|m| m.org_id).collect();
+    let names = crate::services::organisations::names_by_id(conn, linked).await?;
+    Ok(members
+        .into_iter()
+        .enumerate()
+        .map(|(index, member)| MemberReview {
+            index,
+            linked_name: member.org_id.and_then(|o| names.get(&o).cloned()),
+            candidates: candidates_among(&verified, &member),
+            member,
+        })
+        .collect())
+}
+
+/// The bureau links a consortium member to a verified registry organisation, or
+/// records that it stands for none. Recorded on the challenge's timeline and in the
+/// audit log.
+///
+/// # Errors
+/// `Forbidden` unless bureau; `IllegalTransition` outside the window (see the module's
+/// documentation); `Invalid` for an unknown member or organisation, an organisation the
+/// bureau has not verified, or one with an expert on the call's panel (the reason names
+/// them); `Conflict` when the bid changed meanwhile.
+pub async fn link_member(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    index: usize,
+    decision: LinkDecision,
+    now: DateTime<Utc>,
+) -> CoreResult<()> {
+    check_bureau(actor)?;
+    let row = model(conn, id).await?;
+    challenges::settle(conn, row.challenge_id, now).await?;
+    let found = challenges::model(conn, row.challenge_id).await?;
+    if !links_open(&row, &found.status) {
+        return Err(CoreError::IllegalTransition {
+            from: row.status,
+            to: "link_member".to_owned(),
+            reason: t!("bid-consortium-link-closed"),
+        });
+    }
+    let mut members = consortium(&row)?;
+    let Some(member) = members.get_mut(index) else {
+        return Err(CoreError::invalid(
+            "index",
+            t!("bid-consortium-no-member", number = index + 1),
+        ));
+    };
+    let (action, detail) = match decision {
+        LinkDecision::Link(org_id) => {
+            let org = check_linkable(conn, row.challenge_id, org_id).await?;
+            if member.state() == MemberState::Linked(org_id) {
+                return Ok(());
+            }
+            member.org_id = Some(org_id);
+            member.declined = false;
+            let detail = t!(
+                "bid-consortium-link-detail",
+                number = index + 1,
+                member = member.name.as_str(),
+                org = org.name.as_str()
+            );
+            ("bid.link_member", detail)
+        }
+        LinkDecision::Unlink => {
+            if member.state() == MemberState::Declined {
+                return Ok(());
+            }
+            member.org_id = None;
+            member.declined = true;
+            let detail = t!(
+                "bid-consortium-unlink-detail",
+                number = index + 1,
+                member = member.name.as_str()
+            );
+            ("bid.unlink_member", detail)
+        }
+    };
+    let changed = bid::Entity::update_many()
+        .col_expr(
+            bid::Column::Consortium,
+            Expr::value(members_json(&members)?),
+        )
+        .filter(bid::Column::Id.eq(id))
+        .filter(bid::Column::Consortium.eq(row.consortium.as_str()))
+        .filter(bid::Column::Status.eq(row.status.as_str()))
+        .exec(conn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(CoreError::Conflict(t!("challenge-changed-meanwhile")));
+    }
+    record_event(
+        conn,
+        row.challenge_id,
+        Some(id),
+        Some(actor),
+        action,
+        Some(&detail),
+        now,
+    )
+    .await
+}
+
+/// The organisation a member may be linked to: verified, and without an expert on the
+/// call's panel.
+async fn check_linkable(
+    conn: &impl ConnectionTrait,
+    challenge_id: i64,
+    org_id: i64,
+) -> CoreResult<organisation::Model> {
+    let Some(org) = organisation::Entity::find_by_id(org_id).one(conn).await? else {
+        return Err(CoreError::invalid(
+            "org_id",
+            t!("bid-consortium-link-unknown", id = org_id),
+        ));
+    };
+    if !org.verified || org.provisional {
+        return Err(CoreError::invalid(
+            "org_id",
+            t!("bid-consortium-link-unverified", org = org.name.as_str()),
+        ));
+    }
+    let seated = challenge_expert::Entity::find()
+        .filter(challenge_expert::Column::ChallengeId.eq(challenge_id))
+        .filter(challenge_expert::Column::ExpertOrgId.eq(org_id))
+        .all(conn)
+        .await?;
+    if !seated.is_empty() {
+        let mut names = Vec::with_capacity(seated.len());
+        for seat in &seated {
+            names.push(users::get(conn, seat.expert_user_id).await?.display_name);
+        }
+        return Err(CoreError::invalid(
+            "org_id",
+            t!(
+                "bid-consortium-link-seated",
+                org = org.name.as_str(),
+                experts = names.join(&t!("list-separator"))
+            ),
+        ));
+    }
+    Ok(org)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(id: i64, name: &str, uscc: Option<&str>) -> organisation::Model {
+        organisation::Model {
+            id,
+            kind: "university".to_owned(),
+            name: name.to_owned(),
+            uscc: uscc.map(str::to_owned),
+            uscc_check_failure: None,
+            uscc_accepted_by: None,
+            uscc_accepted_reason: None,
+            uscc_accepted_at: None,
+            region_code: None,
+            region_name: None,
+            verified: true,
+            created_at: Utc::now(),
+            provisional: false,
+        }
+    }
+
+    fn member(name: &str, uscc: Option<&str>) -> Member {
+        Member {
+            name: name.to_owned(),
+            uscc: uscc.map(str::to_owned),
+            org_id: None,
+            declined: false,
+        }
+    }
+
+    #[test]
+    fn candidates_match_the_code_first_then_the_name_as_a_reader_sees_it() {
+        let verified = [
+            org(1, "华北材料科技大学（本部）", None),
+            org(2, "津沽材料研究院", Some("91330100716105852F")),
+            org(3, "无关单位", Some("914403001922038216")),
+        ];
+        let found = candidates_among(
+            &verified,
+            &member("华北材料科技大学 (本部)", Some("91330100716105852F")),
+        );
+        let ids: Vec<(i64, &str)> = found.iter().map(|c| (c.org_id, c.matched)).collect();
+        assert_eq!(ids, [(2, "uscc"), (1, "name")]);
+        // A member without a code matches no organisation without one.
+        assert!(candidates_among(&verified, &member("新公司", None)).is_empty());
+    }
+}
