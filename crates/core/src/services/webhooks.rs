@@ -382,7 +382,8 @@ pub async fn check(
 ///
 /// # Errors
 /// `Forbidden` unless `actor` may manage the organisation's webhooks; `Conflict` when the
-/// organisation has [`MAX_PER_ORG`] already; database errors.
+/// organisation has [`MAX_PER_ORG`] already (a provisional one a tenth of that, see
+/// `organisations::allowance`); database errors.
 pub async fn store(
     conn: &impl ConnectionTrait,
     actor: &User,
@@ -403,11 +404,13 @@ pub async fn store(
         .filter(webhook::Column::OrgId.eq(org_id))
         .count(conn)
         .await?;
-    if existing >= MAX_PER_ORG {
-        return Err(CoreError::Conflict(t!(
-            "webhook-too-many",
-            max = MAX_PER_ORG
-        )));
+    let provisional = crate::entities::organisation::Entity::find_by_id(org_id)
+        .one(conn)
+        .await?
+        .is_some_and(|o| o.provisional);
+    let max = super::organisations::allowance(MAX_PER_ORG, provisional);
+    if existing >= max {
+        return Err(CoreError::Conflict(t!("webhook-too-many", max = max)));
     }
     let codes: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
     let model = webhook::ActiveModel {
