@@ -8,8 +8,8 @@
 //! - every posting without a source key gets `bureau:<its external id>`, so that
 //!   re-importing the lists they came from still updates them in place (a posting made
 //!   on the web gets one too, which only lets a row name it by its public id as before);
-//! - public ids stay as they are, so links and bookmarks keep working: the leak they
-//!   carry is the place of a confidential need, and that need's id is what changes
+//! - public ids stay as they are, so links and bookmarks keep working: what they leak is
+//!   the place of a confidential need, and so it is that need's id that changes;
 //! - confidential needs whose public id is not a random one get a fresh random id, and a
 //!   change-log entry each, so that the search index forgets the old id.
 //!
