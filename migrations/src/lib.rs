@@ -24,6 +24,7 @@ mod m20261206_000002_attachment_contents;
 mod m20261207_000001_org_identity;
 mod m20261207_000002_figures_trust;
 mod m20261207_000003_bid_trust;
+mod m20261207_000004_public_ids;
 mod m20261207_000010_pending_registrations;
 
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_org_identity::Migration),
             Box::new(m20261207_000002_figures_trust::Migration),
             Box::new(m20261207_000003_bid_trust::Migration),
+            Box::new(m20261207_000004_public_ids::Migration),
             Box::new(m20261207_000010_pending_registrations::Migration),
         ]
     }

@@ -11,7 +11,7 @@ use crate::tokenizer::{BIGRAM_ANALYZER, JIEBA_ANALYZER, UNIGRAM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzers change, so that an index built by an
 /// older binary is rebuilt from the database instead of being read wrongly.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The text sections of a posting, each indexed as jieba words and as bigrams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +117,8 @@ pub fn build() -> (Schema, Fields) {
         key: b.add_text_field("key", STRING),
         kind: b.add_text_field("kind", STRING | FAST),
         db_id: b.add_i64_field("db_id", INDEXED | FAST | STORED),
-        external_id: b.add_text_field("external_id", STRING | STORED),
+        // Fast: newest-first lists break ties of time by it (see `search`).
+        external_id: b.add_text_field("external_id", STRING | STORED | FAST),
         title: b.add_text_field("title", text(JIEBA_ANALYZER, true)),
         body: b.add_text_field("body", text(JIEBA_ANALYZER, true)),
         keywords: b.add_text_field("keywords", text(JIEBA_ANALYZER, true)),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
+use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -25,6 +26,8 @@ const SNIPPET_CHARS: usize = 120;
 pub enum SortOrder {
     #[default]
     Relevance,
+    /// Latest write first (to the second); postings written in the same second by
+    /// descending public id. A search without text is ordered so too.
     Newest,
 }
 
@@ -206,12 +209,21 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
     // The page and the total come from one pass over the matches.
     let (addresses, total): (Vec<(f32, DocAddress)>, usize) =
         if request.sort == SortOrder::Newest || !has_text {
-            let by_date = top.order_by_fast_field::<i64>("updated", Order::Desc);
+            // Postings of one list share their time; among them the random public id
+            // decides, not the order they were indexed in, which is the list's and would
+            // place a confidential need among its enterprise's public ones.
+            let by_date = top.order_by((
+                (
+                    SortByStaticFastValue::<i64>::for_field("updated"),
+                    Order::Desc,
+                ),
+                (SortByString::for_field("external_id"), Order::Desc),
+            ));
             let (newest, total) = searcher.search(&*query, &(by_date, Count))?;
             (
                 newest
                     .into_iter()
-                    .map(|(_, a): (Option<i64>, DocAddress)| (0.0, a))
+                    .map(|(_, a): (_, DocAddress)| (0.0, a))
                     .collect(),
                 total,
             )

@@ -1038,6 +1038,15 @@ async fn an_uploaded_list_lands_in_the_moderation_queue_with_a_row_report() {
                 .is_some_and(|id| id.starts_with("WN-") && !id.contains("U1"))),
             "{own}"
         );
+        // Rows of one upload share their time: 我的发布 lists them by public id, not in
+        // the list's order.
+        let shown: Vec<&str> = postings
+            .iter()
+            .filter_map(|p| p["external_id"].as_str())
+            .collect();
+        let mut by_public_id = shown.clone();
+        by_public_id.sort_by(|a, b| b.cmp(a));
+        assert_eq!(shown, by_public_id, "{own}");
         let bureau = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
         let (_, queue) = bureau.get(&server, "/api/v1/moderation/queue").await;
         assert!(queue.to_string().contains("粉煤灰制备陶粒技术"));

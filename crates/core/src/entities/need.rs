@@ -5,6 +5,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
+    /// The public id: random (see `posting::ids`).
     #[sea_orm(unique)]
     pub external_id: String,
     pub org_id: Option<i64>,
@@ -28,8 +29,9 @@ pub struct Model {
     pub reject_reason: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub reject_note: Option<String>,
-    /// `{org}:{row id}` for a posting an organisation uploaded: its own list id, kept
-    /// out of the public external id.
+    /// The list row it came from, kept out of the public `external_id`: `bureau:{id}`
+    /// for the bureau's lists, `{org}:{id}` for an organisation's upload (see
+    /// `posting::ids`). Unique where set.
     pub source_key: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

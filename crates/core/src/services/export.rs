@@ -1,5 +1,10 @@
 //! Exporting lists with the same headers the importer reads, so that an export
 //! re-imports to the same data.
+//!
+//! An export is the bureau's (the command line): a posting that came from one of the
+//! bureau's lists is shown by that list's identifier, which re-importing matches, and
+//! any other posting by its public id. Nothing here may be offered for download to
+//! anyone else: the list's identifiers are private (see [`crate::posting::ids`]).
 
 use std::collections::HashMap;
 
@@ -12,7 +17,7 @@ use crate::lists::columns::{
     ACHIEVEMENT_COLUMNS, Column, FLAG_NO, FLAG_YES, ITEM_SEPARATOR, NEED_COLUMNS,
 };
 use crate::lists::write::{TableFormat, write_table};
-use crate::posting::{KEYWORD_SEPARATOR, PostingKind, Status, stored_keywords};
+use crate::posting::{KEYWORD_SEPARATOR, PostingKind, Status, ids, stored_keywords};
 use crate::services::postings::{stored_coop_modes, stored_transfer_modes};
 use crate::{CoreError, CoreResult, t};
 
@@ -57,7 +62,8 @@ fn budget_text(min: Option<i64>, max: Option<i64>) -> Option<String> {
 
 fn need_record(m: &need::Model, orgs: &HashMap<i64, organisation::Model>) -> Record {
     let org = m.org_id.and_then(|id| orgs.get(&id));
-    let mut r: Record = vec![("id", text(&m.external_id)), ("title", text(&m.title))];
+    let id = ids::bureau_facing_id(m.source_key.as_deref(), &m.external_id);
+    let mut r: Record = vec![("id", text(id)), ("title", text(&m.title))];
     if !m.description.is_empty() {
         r.push(("description", text(&m.description)));
     }
@@ -101,7 +107,8 @@ fn need_record(m: &need::Model, orgs: &HashMap<i64, organisation::Model>) -> Rec
 
 fn achievement_record(m: &achievement::Model, orgs: &HashMap<i64, organisation::Model>) -> Record {
     let org = m.org_id.and_then(|id| orgs.get(&id));
-    let mut r: Record = vec![("id", text(&m.external_id)), ("title", text(&m.title))];
+    let id = ids::bureau_facing_id(m.source_key.as_deref(), &m.external_id);
+    let mut r: Record = vec![("id", text(id)), ("title", text(&m.title))];
     if !m.summary.is_empty() {
         r.push(("abstract", text(&m.summary)));
     }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Serialize;
 
@@ -12,9 +13,9 @@ use crate::lists::RowProblem;
 use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, NEED_COLUMNS};
 use crate::lists::read::{RawList, RawRow};
 use crate::lists::rows::{achievement_from_row, need_from_row, unknown_headers};
-use crate::posting::{AchievementInput, NeedInput, OrgRef, PostingKind, Status};
+use crate::posting::{AchievementInput, NeedInput, OrgRef, PostingKind, Status, ids};
 use crate::services::changes;
-use crate::services::postings::{self, UpsertOutcome};
+use crate::services::postings::{self, Placement, UpsertOutcome};
 use crate::{CoreError, CoreResult, t};
 
 /// Rows written per transaction: large enough to amortise the commit, small enough that
@@ -48,7 +49,9 @@ impl ImportReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportScope {
     /// The bureau (command line): rows name their organisations and are published at once;
-    /// a row whose id exists updates it in place.
+    /// a row whose id the bureau's lists had before updates that posting in place (a row
+    /// may also name a posting by its public id, as the bureau's export shows postings
+    /// that came from no list).
     Bureau,
     /// An organisation's user uploading its own list: every row belongs to that
     /// organisation and goes to the moderation queue. Ids are the organisation's own, so
@@ -65,23 +68,13 @@ impl ImportScope {
         }
     }
 
-    /// The external id a row is stored under, and for an organisation's upload the
-    /// private key of its own row id: the public id is random, so that it says nothing
-    /// about who uploaded it (a confidential need must not be linkable to the others).
-    fn ids(self, kind: PostingKind, row_id: &str) -> (String, Option<String>) {
+    /// The private key a row's own id is kept under (see [`crate::posting::ids`]): the
+    /// public id of a posting is random whoever imports it, so that it says nothing
+    /// about the list's order or who uploaded it.
+    fn source_key(self, row_id: &str) -> String {
         match self {
-            ImportScope::Bureau => (row_id.to_owned(), None),
-            ImportScope::Organisation(org) => {
-                let prefix = match kind {
-                    PostingKind::Need => "WN",
-                    PostingKind::Achievement => "WA",
-                };
-                let random = crate::services::sessions::random_token();
-                (
-                    format!("{prefix}-{}", random[..12].to_uppercase()),
-                    Some(format!("{org}:{row_id}")),
-                )
-            }
+            ImportScope::Bureau => ids::bureau_source_key(row_id),
+            ImportScope::Organisation(org) => ids::organisation_source_key(org, row_id),
         }
     }
 }
@@ -92,28 +85,34 @@ struct Pending<T> {
     input: T,
     /// Whether the file names columns by English field name, for the report.
     field_names: bool,
-    /// An organisation's own row id (see [`ImportScope::ids`]).
-    source_key: Option<String>,
+    /// The row's own id, as the list gives it (or derives it).
+    list_id: String,
+    /// The private key of that id (see [`ImportScope::source_key`]).
+    source_key: String,
 }
 
 /// What the import loop needs to know of a kind of posting.
-trait Importable: Sized {
+trait Importable: Sized + Clone {
     const KIND: PostingKind;
     type Stored;
     fn organisation(&self) -> Option<&OrgRef>;
     fn external_id(&self) -> &str;
     fn set_external_id(&mut self, id: String);
     fn stored_external_id(stored: &Self::Stored) -> &str;
-    async fn find_existing(
+    fn stored_source_key(stored: &Self::Stored) -> Option<&str>;
+    async fn find_by_external_ids(
         conn: &impl sea_orm::ConnectionTrait,
         ids: &[String],
+    ) -> CoreResult<Vec<Self::Stored>>;
+    async fn find_by_source_keys(
+        conn: &impl sea_orm::ConnectionTrait,
+        keys: &[String],
     ) -> CoreResult<Vec<Self::Stored>>;
     async fn write(
         conn: &impl sea_orm::ConnectionTrait,
         input: &Self,
         existing: Option<Self::Stored>,
-        status_on_create: Status,
-        org_id: Option<i64>,
+        placement: &Placement<'_>,
     ) -> CoreResult<UpsertOutcome>;
 }
 
@@ -133,25 +132,35 @@ impl Importable for NeedInput {
         &stored.external_id
     }
 
+    fn stored_source_key(stored: &Self::Stored) -> Option<&str> {
+        stored.source_key.as_deref()
+    }
+
     fn organisation(&self) -> Option<&OrgRef> {
         self.organisation.as_ref()
     }
 
-    async fn find_existing(
+    async fn find_by_external_ids(
         conn: &impl sea_orm::ConnectionTrait,
         ids: &[String],
     ) -> CoreResult<Vec<Self::Stored>> {
         postings::needs_by_external_ids(conn, ids).await
     }
 
+    async fn find_by_source_keys(
+        conn: &impl sea_orm::ConnectionTrait,
+        keys: &[String],
+    ) -> CoreResult<Vec<Self::Stored>> {
+        postings::needs_by_source_keys(conn, keys).await
+    }
+
     async fn write(
         conn: &impl sea_orm::ConnectionTrait,
         input: &Self,
         existing: Option<Self::Stored>,
-        status_on_create: Status,
-        org_id: Option<i64>,
+        placement: &Placement<'_>,
     ) -> CoreResult<UpsertOutcome> {
-        postings::write_need(conn, input, existing, status_on_create, org_id).await
+        postings::write_need(conn, input, existing, placement).await
     }
 }
 
@@ -171,26 +180,69 @@ impl Importable for AchievementInput {
         &stored.external_id
     }
 
+    fn stored_source_key(stored: &Self::Stored) -> Option<&str> {
+        stored.source_key.as_deref()
+    }
+
     fn organisation(&self) -> Option<&OrgRef> {
         self.organisation.as_ref()
     }
 
-    async fn find_existing(
+    async fn find_by_external_ids(
         conn: &impl sea_orm::ConnectionTrait,
         ids: &[String],
     ) -> CoreResult<Vec<Self::Stored>> {
         postings::achievements_by_external_ids(conn, ids).await
     }
 
+    async fn find_by_source_keys(
+        conn: &impl sea_orm::ConnectionTrait,
+        keys: &[String],
+    ) -> CoreResult<Vec<Self::Stored>> {
+        postings::achievements_by_source_keys(conn, keys).await
+    }
+
     async fn write(
         conn: &impl sea_orm::ConnectionTrait,
         input: &Self,
         existing: Option<Self::Stored>,
-        status_on_create: Status,
-        org_id: Option<i64>,
+        placement: &Placement<'_>,
     ) -> CoreResult<UpsertOutcome> {
-        postings::write_achievement(conn, input, existing, status_on_create, org_id).await
+        postings::write_achievement(conn, input, existing, placement).await
     }
+}
+
+/// The postings a batch's rows name: by their rows' source keys, and for the bureau,
+/// failing that, by public id.
+async fn existing_of<T: Importable>(
+    conn: &impl sea_orm::ConnectionTrait,
+    batch: &[Pending<T>],
+    scope: ImportScope,
+) -> CoreResult<(HashMap<String, T::Stored>, HashMap<String, T::Stored>)> {
+    let keys: Vec<String> = batch.iter().map(|p| p.source_key.clone()).collect();
+    let by_key: HashMap<String, T::Stored> = T::find_by_source_keys(conn, &keys)
+        .await?
+        .into_iter()
+        .filter_map(|m| T::stored_source_key(&m).map(str::to_owned).map(|k| (k, m)))
+        .collect();
+    if scope != ImportScope::Bureau {
+        return Ok((by_key, HashMap::new()));
+    }
+    let unmatched: Vec<String> = batch
+        .iter()
+        .filter(|p| !by_key.contains_key(&p.source_key))
+        .map(|p| p.list_id.clone())
+        .collect();
+    let by_public_id = if unmatched.is_empty() {
+        HashMap::new()
+    } else {
+        T::find_by_external_ids(conn, &unmatched)
+            .await?
+            .into_iter()
+            .map(|m| (T::stored_external_id(&m).to_owned(), m))
+            .collect()
+    };
+    Ok((by_key, by_public_id))
 }
 
 /// Writes a batch: one query for the rows that exist already, each organisation resolved
@@ -199,32 +251,23 @@ async fn write_batch<T: Importable>(
     conn: &impl sea_orm::ConnectionTrait,
     batch: &[Pending<T>],
     scope: ImportScope,
+    at: DateTime<Utc>,
 ) -> CoreResult<Vec<UpsertOutcome>> {
-    let ids: Vec<String> = batch
-        .iter()
-        .map(|p| p.input.external_id().to_owned())
-        .collect();
-    let mut existing: HashMap<String, T::Stored> = T::find_existing(conn, &ids)
-        .await?
-        .into_iter()
-        .map(|m| (T::stored_external_id(&m).to_owned(), m))
-        .collect();
-    let keys: Vec<String> = batch.iter().filter_map(|p| p.source_key.clone()).collect();
-    let uploaded_before = if keys.is_empty() {
-        Default::default()
-    } else {
-        postings::existing_source_keys(conn, T::KIND, &keys).await?
-    };
+    let (mut by_key, mut by_public_id) = existing_of(conn, batch, scope).await?;
     let mut org_ids: HashMap<&OrgRef, Option<i64>> = HashMap::new();
     let mut outcomes = Vec::with_capacity(batch.len());
     for p in batch {
-        let current = existing.remove(p.input.external_id());
-        if p.source_key
-            .as_ref()
-            .is_some_and(|k| uploaded_before.contains(k))
-        {
-            return Err(CoreError::invalid("id", t!("import-upload-exists")));
-        }
+        let current = match scope {
+            // An upload must not bypass moderation: an existing posting is edited on
+            // its page.
+            ImportScope::Organisation(_) if by_key.contains_key(&p.source_key) => {
+                return Err(CoreError::invalid("id", t!("import-upload-exists")));
+            }
+            ImportScope::Organisation(_) => None,
+            ImportScope::Bureau => by_key
+                .remove(&p.source_key)
+                .or_else(|| by_public_id.remove(&p.list_id)),
+        };
         let org_id = match (scope, p.input.organisation()) {
             (ImportScope::Organisation(org), _) => Some(org),
             (ImportScope::Bureau, None) => None,
@@ -237,10 +280,21 @@ async fn write_batch<T: Importable>(
                 }
             },
         };
-        let outcome = T::write(conn, &p.input, current, scope.status_on_create(), org_id).await?;
-        if let (Some(key), UpsertOutcome::Created(id)) = (&p.source_key, outcome) {
-            postings::set_source_key(conn, T::KIND, id, key).await?;
-        }
+        let placement = Placement {
+            status_on_create: scope.status_on_create(),
+            org_id,
+            at,
+            source_key: Some(&p.source_key),
+        };
+        let outcome = match current {
+            // A posting keeps its public id: links to it must keep working.
+            Some(current) => {
+                let mut input = p.input.clone();
+                input.set_external_id(T::stored_external_id(&current).to_owned());
+                T::write(conn, &input, Some(current), &placement).await?
+            }
+            None => T::write(conn, &p.input, None, &placement).await?,
+        };
         outcomes.push(outcome);
     }
     let changed: Vec<i64> = outcomes.iter().filter_map(|o| o.changed_id()).collect();
@@ -372,21 +426,24 @@ async fn run<T: Importable>(
                     continue;
                 }
                 seen.insert(input.external_id().to_owned(), row);
-                let (stored_id, source_key) = scope.ids(T::KIND, input.external_id());
-                input.set_external_id(stored_id);
+                let list_id = input.external_id().to_owned();
+                input.set_external_id(ids::new_public_id(T::KIND));
                 pending.push(Pending {
                     row,
                     input,
                     field_names,
-                    source_key,
+                    source_key: scope.source_key(&list_id),
+                    list_id,
                 });
             }
         }
     }
 
+    // One time for the whole list (see [`Placement`]).
+    let at = Utc::now();
     for batch in pending.chunks(BATCH_ROWS) {
         let txn = db.begin().await?;
-        match write_batch::<T>(&txn, batch, scope).await {
+        match write_batch::<T>(&txn, batch, scope, at).await {
             Ok(outcomes) => {
                 txn.commit().await?;
                 outcomes.into_iter().for_each(|o| report.count(o));
@@ -394,7 +451,7 @@ async fn run<T: Importable>(
             Err(batch_error) => {
                 txn.rollback().await?;
                 tracing::debug!(error = %batch_error, "batch failed, retrying row by row");
-                write_rows_one_by_one(db, columns, batch, scope, &mut report).await?;
+                write_rows_one_by_one(db, columns, batch, scope, at, &mut report).await?;
             }
         }
     }
@@ -407,11 +464,12 @@ async fn write_rows_one_by_one<T: Importable>(
     columns: &[Column],
     batch: &[Pending<T>],
     scope: ImportScope,
+    at: DateTime<Utc>,
     report: &mut ImportReport,
 ) -> CoreResult<()> {
     for pending in batch {
         let txn = db.begin().await?;
-        match write_batch::<T>(&txn, std::slice::from_ref(pending), scope).await {
+        match write_batch::<T>(&txn, std::slice::from_ref(pending), scope, at).await {
             Ok(outcomes) => {
                 txn.commit().await?;
                 outcomes.into_iter().for_each(|o| report.count(o));

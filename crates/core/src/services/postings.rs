@@ -1,7 +1,9 @@
 //! Needs and achievements in the database: upserts from validated input, lifecycle
 //! actions, and reading them back as [`PostingView`]s.
 
-use chrono::Utc;
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
@@ -10,6 +12,7 @@ use sea_orm::{
 
 use crate::domain::{AskingPrice, CoopMode, TransferMode};
 use crate::entities::{achievement, need};
+use crate::posting::ids;
 use crate::posting::view::{coop_from_code, transfer_from_code};
 use crate::posting::{
     AchievementInput, Action, NeedInput, PostingKind, PostingView, RejectReason, Status,
@@ -32,6 +35,33 @@ impl UpsertOutcome {
         match self {
             UpsertOutcome::Created(id) | UpsertOutcome::Updated(id) => Some(id),
             UpsertOutcome::Unchanged(_) => None,
+        }
+    }
+}
+
+/// Where a write puts a posting: the status a new one starts in, whose it is, the time
+/// the write records, and for a new posting from a list the private key of its row.
+///
+/// A list's rows share one time: created one after the other, their order in the list
+/// would show in every newest-first listing (and a confidential need's place among its
+/// enterprise's public ones with it).
+#[derive(Debug, Clone, Copy)]
+pub struct Placement<'a> {
+    pub status_on_create: Status,
+    pub org_id: Option<i64>,
+    pub at: DateTime<Utc>,
+    /// Stored on creation only: an existing posting keeps the key it has.
+    pub source_key: Option<&'a str>,
+}
+
+impl Placement<'_> {
+    /// A write by a person on the platform, now, of a posting that came from no list.
+    pub fn now(status_on_create: Status, org_id: Option<i64>) -> Self {
+        Placement {
+            status_on_create,
+            org_id,
+            at: Utc::now(),
+            source_key: None,
         }
     }
 }
@@ -95,8 +125,8 @@ fn apply_achievement(
     model.region_name = input.region.as_ref().map(|r| r.name().to_owned());
 }
 
-fn blank_need(status: Status) -> need::Model {
-    let now = Utc::now();
+fn blank_need(placement: &Placement) -> need::Model {
+    let (status, now) = (placement.status_on_create, placement.at);
     need::Model {
         id: 0,
         external_id: String::new(),
@@ -116,15 +146,15 @@ fn blank_need(status: Status) -> need::Model {
         status: status.code().to_owned(),
         reject_reason: None,
         reject_note: None,
-        source_key: None,
+        source_key: placement.source_key.map(str::to_owned),
         created_at: now,
         updated_at: now,
         published_at: (status == Status::Published).then_some(now),
     }
 }
 
-fn blank_achievement(status: Status) -> achievement::Model {
-    let now = Utc::now();
+fn blank_achievement(placement: &Placement) -> achievement::Model {
+    let (status, now) = (placement.status_on_create, placement.at);
     achievement::Model {
         id: 0,
         external_id: String::new(),
@@ -144,7 +174,7 @@ fn blank_achievement(status: Status) -> achievement::Model {
         status: status.code().to_owned(),
         reject_reason: None,
         reject_note: None,
-        source_key: None,
+        source_key: placement.source_key.map(str::to_owned),
         created_at: now,
         updated_at: now,
         published_at: (status == Status::Published).then_some(now),
@@ -174,7 +204,8 @@ pub async fn upsert_need(
     status_on_create: Status,
 ) -> CoreResult<UpsertOutcome> {
     let org_id = org_id_of(conn, input.organisation.as_ref()).await?;
-    let outcome = write_need(conn, input, existing, status_on_create, org_id).await?;
+    let placement = Placement::now(status_on_create, org_id);
+    let outcome = write_need(conn, input, existing, &placement).await?;
     if let Some(id) = outcome.changed_id() {
         changes::record(conn, PostingKind::Need, id).await?;
     }
@@ -190,24 +221,23 @@ pub async fn write_need(
     conn: &impl ConnectionTrait,
     input: &NeedInput,
     existing: Option<need::Model>,
-    status_on_create: Status,
-    org_id: Option<i64>,
+    placement: &Placement<'_>,
 ) -> CoreResult<UpsertOutcome> {
     Ok(match existing {
         Some(existing) => {
             let mut next = existing.clone();
-            apply_need(&mut next, input, org_id);
+            apply_need(&mut next, input, placement.org_id);
             if next == existing {
                 return Ok(UpsertOutcome::Unchanged(existing.id));
             }
-            next.updated_at = Utc::now();
+            next.updated_at = placement.at;
             let active: need::ActiveModel = next.into();
             active.reset_all().update(conn).await?;
             UpsertOutcome::Updated(existing.id)
         }
         None => {
-            let mut model = blank_need(status_on_create);
-            apply_need(&mut model, input, org_id);
+            let mut model = blank_need(placement);
+            apply_need(&mut model, input, placement.org_id);
             let mut active = need::ActiveModel::from(model).reset_all();
             active.id = NotSet;
             UpsertOutcome::Created(active.insert(conn).await?.id)
@@ -226,7 +256,8 @@ pub async fn upsert_achievement(
     status_on_create: Status,
 ) -> CoreResult<UpsertOutcome> {
     let org_id = org_id_of(conn, input.organisation.as_ref()).await?;
-    let outcome = write_achievement(conn, input, existing, status_on_create, org_id).await?;
+    let placement = Placement::now(status_on_create, org_id);
+    let outcome = write_achievement(conn, input, existing, &placement).await?;
     if let Some(id) = outcome.changed_id() {
         changes::record(conn, PostingKind::Achievement, id).await?;
     }
@@ -242,29 +273,56 @@ pub async fn write_achievement(
     conn: &impl ConnectionTrait,
     input: &AchievementInput,
     existing: Option<achievement::Model>,
-    status_on_create: Status,
-    org_id: Option<i64>,
+    placement: &Placement<'_>,
 ) -> CoreResult<UpsertOutcome> {
     Ok(match existing {
         Some(existing) => {
             let mut next = existing.clone();
-            apply_achievement(&mut next, input, org_id);
+            apply_achievement(&mut next, input, placement.org_id);
             if next == existing {
                 return Ok(UpsertOutcome::Unchanged(existing.id));
             }
-            next.updated_at = Utc::now();
+            next.updated_at = placement.at;
             let active: achievement::ActiveModel = next.into();
             active.reset_all().update(conn).await?;
             UpsertOutcome::Updated(existing.id)
         }
         None => {
-            let mut model = blank_achievement(status_on_create);
-            apply_achievement(&mut model, input, org_id);
+            let mut model = blank_achievement(placement);
+            apply_achievement(&mut model, input, placement.org_id);
             let mut active = achievement::ActiveModel::from(model).reset_all();
             active.id = NotSet;
             UpsertOutcome::Created(active.insert(conn).await?.id)
         }
     })
+}
+
+/// Existing needs by source key (see [`crate::posting::ids`]), for one batch of an import.
+///
+/// # Errors
+/// Fails on a database error.
+pub async fn needs_by_source_keys(
+    conn: &impl ConnectionTrait,
+    keys: &[String],
+) -> CoreResult<Vec<need::Model>> {
+    Ok(need::Entity::find()
+        .filter(need::Column::SourceKey.is_in(keys.iter().cloned()))
+        .all(conn)
+        .await?)
+}
+
+/// Existing achievements by source key, for one batch of an import.
+///
+/// # Errors
+/// Fails on a database error.
+pub async fn achievements_by_source_keys(
+    conn: &impl ConnectionTrait,
+    keys: &[String],
+) -> CoreResult<Vec<achievement::Model>> {
+    Ok(achievement::Entity::find()
+        .filter(achievement::Column::SourceKey.is_in(keys.iter().cloned()))
+        .all(conn)
+        .await?)
 }
 
 /// Existing needs by external id, for one batch of an import.
@@ -466,7 +524,122 @@ pub async fn views_page(
     }
 }
 
-/// Finds one posting by the list's own identifier.
+/// Finds one posting as the bureau's command line names it: by the identifier it has
+/// in the bureau's list, or else by its public id.
+///
+/// # Errors
+/// `NotFound` when no posting of that kind has the id.
+pub async fn view_by_bureau_id(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    id: &str,
+) -> CoreResult<PostingView> {
+    let key = ids::bureau_source_key(id);
+    let models = match kind {
+        PostingKind::Need => {
+            let models = need::Entity::find()
+                .filter(need::Column::SourceKey.eq(key))
+                .all(conn)
+                .await?;
+            needs_to_views(conn, models).await?
+        }
+        PostingKind::Achievement => {
+            let models = achievement::Entity::find()
+                .filter(achievement::Column::SourceKey.eq(key))
+                .all(conn)
+                .await?;
+            achievements_to_views(conn, models).await?
+        }
+    };
+    match models.into_iter().next() {
+        Some(view) => Ok(view),
+        None => view_by_external_id(conn, kind, id).await,
+    }
+}
+
+/// The ids the bureau's own surfaces show for postings (see
+/// [`ids::bureau_facing_id`]), by database id.
+///
+/// # Errors
+/// Fails on a database error.
+pub async fn bureau_facing_ids(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    db_ids: &[i64],
+) -> CoreResult<HashMap<i64, String>> {
+    let mut found = HashMap::with_capacity(db_ids.len());
+    for chunk in db_ids.chunks(500) {
+        let rows: Vec<(i64, String, Option<String>)> = match kind {
+            PostingKind::Need => {
+                need::Entity::find()
+                    .select_only()
+                    .columns([
+                        need::Column::Id,
+                        need::Column::ExternalId,
+                        need::Column::SourceKey,
+                    ])
+                    .filter(need::Column::Id.is_in(chunk.iter().copied()))
+                    .into_tuple()
+                    .all(conn)
+                    .await?
+            }
+            PostingKind::Achievement => {
+                achievement::Entity::find()
+                    .select_only()
+                    .columns([
+                        achievement::Column::Id,
+                        achievement::Column::ExternalId,
+                        achievement::Column::SourceKey,
+                    ])
+                    .filter(achievement::Column::Id.is_in(chunk.iter().copied()))
+                    .into_tuple()
+                    .all(conn)
+                    .await?
+            }
+        };
+        for (id, public_id, key) in rows {
+            let shown = ids::bureau_facing_id(key.as_deref(), &public_id).to_owned();
+            found.insert(id, shown);
+        }
+    }
+    Ok(found)
+}
+
+/// The public ids of every posting of a kind in a status, in the order they were made:
+/// for tools that drive the platform from outside (the load test).
+///
+/// # Errors
+/// Fails on a database error.
+pub async fn public_ids(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    status: Status,
+) -> CoreResult<Vec<String>> {
+    Ok(match kind {
+        PostingKind::Need => {
+            need::Entity::find()
+                .select_only()
+                .column(need::Column::ExternalId)
+                .filter(need::Column::Status.eq(status.code()))
+                .order_by_asc(need::Column::Id)
+                .into_tuple()
+                .all(conn)
+                .await?
+        }
+        PostingKind::Achievement => {
+            achievement::Entity::find()
+                .select_only()
+                .column(achievement::Column::ExternalId)
+                .filter(achievement::Column::Status.eq(status.code()))
+                .order_by_asc(achievement::Column::Id)
+                .into_tuple()
+                .all(conn)
+                .await?
+        }
+    })
+}
+
+/// Finds one posting by its public id.
 ///
 /// # Errors
 /// `NotFound` when no posting of that kind has the id.
@@ -554,61 +727,4 @@ pub fn stored_coop_modes(stored: &str) -> Vec<CoopMode> {
 /// Parses stored transfer mode codes back into modes, for exports.
 pub fn stored_transfer_modes(stored: &str) -> Vec<TransferMode> {
     stored.split(',').filter_map(transfer_from_code).collect()
-}
-
-/// Records the uploading organisation's own row id of a posting (see `source_key`).
-///
-/// # Errors
-/// Database errors.
-pub async fn set_source_key(
-    conn: &impl ConnectionTrait,
-    kind: PostingKind,
-    id: i64,
-    key: &str,
-) -> CoreResult<()> {
-    match kind {
-        PostingKind::Need => {
-            need::Entity::update_many()
-                .col_expr(need::Column::SourceKey, Expr::value(key))
-                .filter(need::Column::Id.eq(id))
-                .exec(conn)
-                .await?;
-        }
-        PostingKind::Achievement => {
-            achievement::Entity::update_many()
-                .col_expr(achievement::Column::SourceKey, Expr::value(key))
-                .filter(achievement::Column::Id.eq(id))
-                .exec(conn)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-/// Which of `keys` an organisation has uploaded before.
-///
-/// # Errors
-/// Database errors.
-pub async fn existing_source_keys(
-    conn: &impl ConnectionTrait,
-    kind: PostingKind,
-    keys: &[String],
-) -> CoreResult<std::collections::HashSet<String>> {
-    let keys = keys.iter().cloned();
-    Ok(match kind {
-        PostingKind::Need => need::Entity::find()
-            .filter(need::Column::SourceKey.is_in(keys))
-            .all(conn)
-            .await?
-            .into_iter()
-            .filter_map(|m| m.source_key)
-            .collect(),
-        PostingKind::Achievement => achievement::Entity::find()
-            .filter(achievement::Column::SourceKey.is_in(keys))
-            .all(conn)
-            .await?
-            .into_iter()
-            .filter_map(|m| m.source_key)
-            .collect(),
-    })
 }

@@ -8,24 +8,12 @@ use sea_orm::{
 
 use crate::entities::{achievement, need};
 use crate::posting::{
-    AchievementInput, Action, NeedInput, PostingKind, PostingView, Status, status,
+    AchievementInput, Action, NeedInput, PostingKind, PostingView, Status, ids, status,
 };
-use crate::services::postings::{self, UpsertOutcome};
+use crate::services::postings::{self, Placement, UpsertOutcome};
 use crate::services::users::User;
-use crate::services::{audit, changes, sessions};
+use crate::services::{audit, changes};
 use crate::{CoreError, CoreResult, t};
-
-/// A fresh external id for a posting made on the platform rather than imported.
-fn new_external_id(kind: PostingKind) -> String {
-    let prefix = match kind {
-        PostingKind::Need => "WN",
-        PostingKind::Achievement => "WA",
-    };
-    format!(
-        "{prefix}-{}",
-        &sessions::random_token()[..12].to_uppercase()
-    )
-}
 
 /// Whether `actor` may create and manage postings of `kind` at all; returns the
 /// organisation they act for.
@@ -115,8 +103,9 @@ pub async fn create_need(
 ) -> CoreResult<i64> {
     let org = check_poster(actor, PostingKind::Need)?;
     let mut input = input.clone();
-    input.external_id = new_external_id(PostingKind::Need);
-    let outcome = postings::write_need(conn, &input, None, Status::Draft, Some(org)).await?;
+    input.external_id = ids::new_public_id(PostingKind::Need);
+    let placement = Placement::now(Status::Draft, Some(org));
+    let outcome = postings::write_need(conn, &input, None, &placement).await?;
     finish_create(conn, actor, PostingKind::Need, outcome).await
 }
 
@@ -131,8 +120,9 @@ pub async fn create_achievement(
 ) -> CoreResult<i64> {
     let org = check_poster(actor, PostingKind::Achievement)?;
     let mut input = input.clone();
-    input.external_id = new_external_id(PostingKind::Achievement);
-    let outcome = postings::write_achievement(conn, &input, None, Status::Draft, Some(org)).await?;
+    input.external_id = ids::new_public_id(PostingKind::Achievement);
+    let placement = Placement::now(Status::Draft, Some(org));
+    let outcome = postings::write_achievement(conn, &input, None, &placement).await?;
     finish_create(conn, actor, PostingKind::Achievement, outcome).await
 }
 
@@ -188,7 +178,8 @@ pub async fn edit_need(
     let existing = need::Entity::find_by_id(id).one(conn).await?;
     let mut input = input.clone();
     input.external_id = view.external_id.clone();
-    postings::write_need(conn, &input, existing, view.status, view.org_id).await?;
+    let placement = Placement::now(view.status, view.org_id);
+    postings::write_need(conn, &input, existing, &placement).await?;
     finish_edit(conn, actor, PostingKind::Need, id, view.status, follow_up).await
 }
 
@@ -207,7 +198,8 @@ pub async fn edit_achievement(
     let existing = achievement::Entity::find_by_id(id).one(conn).await?;
     let mut input = input.clone();
     input.external_id = view.external_id.clone();
-    postings::write_achievement(conn, &input, existing, view.status, view.org_id).await?;
+    let placement = Placement::now(view.status, view.org_id);
+    postings::write_achievement(conn, &input, existing, &placement).await?;
     finish_edit(
         conn,
         actor,
@@ -260,7 +252,9 @@ pub async fn act(
     Ok(to)
 }
 
-/// The postings of the actor's organisation, newest first.
+/// The postings of the actor's organisation, newest first. Postings created together
+/// (one list) share their time and follow their random public ids, not the order they
+/// were written in: that order is the list's, and would place a confidential need.
 ///
 /// # Errors
 /// Database errors.
@@ -275,7 +269,8 @@ pub async fn own_postings(
     let ids: Vec<i64> = match kind {
         PostingKind::Need => need::Entity::find()
             .filter(need::Column::OrgId.eq(org))
-            .order_by_desc(need::Column::Id)
+            .order_by_desc(need::Column::CreatedAt)
+            .order_by_desc(need::Column::ExternalId)
             .all(conn)
             .await?
             .into_iter()
@@ -283,7 +278,8 @@ pub async fn own_postings(
             .collect(),
         PostingKind::Achievement => achievement::Entity::find()
             .filter(achievement::Column::OrgId.eq(org))
-            .order_by_desc(achievement::Column::Id)
+            .order_by_desc(achievement::Column::CreatedAt)
+            .order_by_desc(achievement::Column::ExternalId)
             .all(conn)
             .await?
             .into_iter()

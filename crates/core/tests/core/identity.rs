@@ -75,7 +75,7 @@ async fn a_stranger_registering_first_gets_a_provisional_organisation_the_import
             .unwrap();
         assert_eq!(report.created, 2, "{:?}", report.problems);
         for id in ["HG-1", "HG-2"] {
-            let need = postings::view_by_external_id(&db.conn, PostingKind::Need, id)
+            let need = postings::view_by_bureau_id(&db.conn, PostingKind::Need, id)
                 .await
                 .unwrap();
             let owner = need.org_id.unwrap();
@@ -85,7 +85,7 @@ async fn a_stranger_registering_first_gets_a_provisional_organisation_the_import
             );
             assert!(!org(&db.conn, owner).await.unwrap().provisional);
         }
-        let registry_id = postings::view_by_external_id(&db.conn, PostingKind::Need, "HG-1")
+        let registry_id = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "HG-1")
             .await
             .unwrap()
             .org_id
@@ -120,7 +120,7 @@ async fn a_look_alike_name_with_the_real_code_claims_nothing() {
         import_needs(&db.conn, csv(&company_list()), &catalogue())
             .await
             .unwrap();
-        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "HG-1")
+        let need = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "HG-1")
             .await
             .unwrap();
         assert_ne!(need.org_id, stranger.org_id);
@@ -188,7 +188,7 @@ async fn verifying_a_duplicate_is_refused_and_merging_it_gives_the_stranger_noth
         import_needs(&db.conn, csv(&company_list()), &catalogue())
             .await
             .unwrap();
-        let registry_id = postings::view_by_external_id(&db.conn, PostingKind::Need, "HG-1")
+        let registry_id = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "HG-1")
             .await
             .unwrap()
             .org_id
@@ -277,7 +277,7 @@ async fn a_genuine_new_company_is_verified_into_the_registry() {
         // Now the bureau's list finds it by its code.
         let list = format!("需求编号,需求名称,企业名称,统一社会信用代码\nX-1,一,汾河新创科技有限公司,{COMPANY_USCC}\n");
         import_needs(&db.conn, csv(&list), &catalogue()).await.unwrap();
-        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "X-1").await.unwrap();
+        let need = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "X-1").await.unwrap();
         assert_eq!(need.org_id, Some(id));
         assert!(need.org_verified);
         db
@@ -345,7 +345,7 @@ async fn strangers_published_work(conn: &sea_orm::DatabaseConnection, org_id: i6
     techmatch_core::services::import::import_achievements(conn, csv(list), &catalogue())
         .await
         .unwrap();
-    let achievement = postings::view_by_external_id(conn, PostingKind::Achievement, "A-1")
+    let achievement = postings::view_by_bureau_id(conn, PostingKind::Achievement, "A-1")
         .await
         .unwrap();
     let now = chrono::Utc::now();

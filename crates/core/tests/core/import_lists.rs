@@ -1,6 +1,9 @@
 //! Importing need and achievement lists: good rows, every kind of bad row, idempotence
-//! and the export round trip, on every backend.
+//! and the export round trip, random public ids with the list's ids kept privately, on
+//! every backend.
 
+use sea_orm::EntityTrait;
+use techmatch_core::entities::need;
 use techmatch_core::lists::read::{ListFormat, read_list_bytes};
 use techmatch_core::posting::{PostingKind, Status};
 use techmatch_core::services::export::{ExportFormat, export};
@@ -36,7 +39,7 @@ async fn a_clean_need_list_imports_and_is_published() {
                 .unwrap(),
             3
         );
-        let n1 = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-1")
+        let n1 = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "N-1")
             .await
             .unwrap();
         assert_eq!(n1.title, "纳米碳酸钙表面改性技术");
@@ -49,7 +52,7 @@ async fn a_clean_need_list_imports_and_is_published() {
         assert_eq!(n1.trl, Some(6));
         assert_eq!(n1.mode_codes.len(), 2);
         assert_eq!(n1.org_name.as_deref(), Some("晋阳华钙纳米材料有限公司"));
-        let n2 = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-2")
+        let n2 = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "N-2")
             .await
             .unwrap();
         assert!(n2.confidential);
@@ -104,7 +107,7 @@ OK-2,分散式风电并网,新能源,,,,,,,
         }
         assert_eq!(postings::count(&db.conn, PostingKind::Need, None).await.unwrap(), 2);
         for id in ["BAD-1", "BAD-2", "BAD-3", "BAD-7"] {
-            assert!(postings::view_by_external_id(&db.conn, PostingKind::Need, id).await.is_err(), "{id} must not exist");
+            assert!(postings::view_by_bureau_id(&db.conn, PostingKind::Need, id).await.is_err(), "{id} must not exist");
         }
         db
     })
@@ -135,7 +138,7 @@ async fn importing_the_same_file_twice_creates_nothing_new() {
                 .unwrap(),
             3
         );
-        let n1 = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-1")
+        let n1 = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "N-1")
             .await
             .unwrap();
         assert!(n1.body.contains("橡胶"));
@@ -178,13 +181,13 @@ async fn achievement_jsonl_validates_patents_prices_and_maturity() {
         assert_eq!(rows, vec![3, 4, 5]);
         assert_eq!(report.problems[0].column.as_deref(), Some("patents"));
         assert_eq!(report.problems[2].column.as_deref(), Some("price"));
-        let a1 = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-1")
+        let a1 = postings::view_by_bureau_id(&db.conn, PostingKind::Achievement, "A-1")
             .await
             .unwrap();
         assert_eq!(a1.trl, Some(7));
         assert_eq!(a1.price_min_yuan, Some(800_000));
         assert_eq!(a1.org_name.as_deref(), Some("华北材料科技大学"));
-        let a2 = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-2")
+        let a2 = postings::view_by_bureau_id(&db.conn, PostingKind::Achievement, "A-2")
             .await
             .unwrap();
         assert!(a2.price_negotiable);
@@ -299,12 +302,250 @@ async fn an_xlsx_list_with_dates_numbers_and_bad_rows_imports_row_by_row() {
                 report.problems
             );
             assert_eq!(report.problems[0].value, "12");
-            let x1 = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "X-1")
+            let x1 = postings::view_by_bureau_id(&db.conn, PostingKind::Achievement, "X-1")
                 .await
                 .unwrap();
             assert_eq!((x1.trl, x1.price_min_yuan), (Some(6), Some(125_000)));
             db
         }
+    })
+    .await;
+}
+
+/// A bureau list numbered in sequence, one enterprise's confidential need in the middle.
+const SEQUENTIAL_CSV: &str = "\
+需求编号,需求名称,企业名称,是否保密
+XQ-2026-001,钛白粉废酸回收,晋阳钛业有限公司,否
+XQ-2026-002,钛白粉煅烧节能,晋阳钛业有限公司,否
+XQ-2026-003,钛白粉氯化工艺,晋阳钛业有限公司,是
+XQ-2026-004,钛白粉包膜改性,晋阳钛业有限公司,否
+XQ-2026-005,钛白粉粒径控制,晋阳钛业有限公司,否
+";
+const SEQUENTIAL_IDS: [&str; 5] = [
+    "XQ-2026-001",
+    "XQ-2026-002",
+    "XQ-2026-003",
+    "XQ-2026-004",
+    "XQ-2026-005",
+];
+
+fn is_random_public_id(id: &str) -> bool {
+    id.len() == 15
+        && id.starts_with("WN-")
+        && id[3..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c))
+}
+
+/// (list id, public id, source key, created at) of each imported need, in list order.
+async fn stored_needs(
+    conn: &sea_orm::DatabaseConnection,
+) -> Vec<(
+    String,
+    String,
+    Option<String>,
+    chrono::DateTime<chrono::Utc>,
+)> {
+    let mut stored = Vec::new();
+    for id in SEQUENTIAL_IDS {
+        let view = postings::view_by_bureau_id(conn, PostingKind::Need, id)
+            .await
+            .unwrap_or_else(|e| panic!("{id}: {e}"));
+        let model = need::Entity::find_by_id(view.id)
+            .one(conn)
+            .await
+            .unwrap()
+            .unwrap();
+        stored.push((
+            id.to_owned(),
+            model.external_id,
+            model.source_key,
+            model.created_at,
+        ));
+    }
+    stored
+}
+
+#[tokio::test]
+async fn a_sequential_list_gets_random_public_ids_and_reimports_by_its_own_ids() {
+    on_each_backend(|db| async move {
+        let report = import_needs(&db.conn, csv(SEQUENTIAL_CSV), &catalogue())
+            .await
+            .unwrap();
+        assert_eq!(report.created, 5, "{:?}", report.problems);
+        let first = stored_needs(&db.conn).await;
+        let mut public: Vec<&str> = first.iter().map(|(_, p, _, _)| p.as_str()).collect();
+        for (list_id, public_id, key, _) in &first {
+            assert!(
+                is_random_public_id(public_id),
+                "{list_id} is public as {public_id}"
+            );
+            assert_eq!(key.as_deref(), Some(format!("bureau:{list_id}").as_str()));
+            let by_list_id = postings::view_by_external_id(&db.conn, PostingKind::Need, list_id);
+            assert!(
+                by_list_id.await.is_err(),
+                "{list_id} finds a posting publicly"
+            );
+        }
+        public.sort_unstable();
+        public.dedup();
+        assert_eq!(public.len(), 5);
+        // One time for the list: written one after the other, the list's order would
+        // show in every newest-first listing.
+        assert!(first.iter().all(|(_, _, _, at)| *at == first[0].3));
+
+        let again = import_needs(&db.conn, csv(SEQUENTIAL_CSV), &catalogue())
+            .await
+            .unwrap();
+        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 5));
+        let edited = SEQUENTIAL_CSV.replace("钛白粉氯化工艺", "钛白粉氯化法工艺");
+        let third = import_needs(&db.conn, csv(&edited), &catalogue())
+            .await
+            .unwrap();
+        assert_eq!((third.created, third.updated, third.unchanged), (0, 1, 4));
+        let after = stored_needs(&db.conn).await;
+        let ids = |s: &[(String, String, Option<String>, _)]| -> Vec<String> {
+            s.iter().map(|(_, p, _, _)| p.clone()).collect()
+        };
+        assert_eq!(ids(&after), ids(&first), "re-imports keep the public ids");
+        assert_eq!(
+            postings::count(&db.conn, PostingKind::Need, None)
+                .await
+                .unwrap(),
+            5
+        );
+        let edited_view = postings::view_by_external_id(&db.conn, PostingKind::Need, &first[2].1)
+            .await
+            .unwrap();
+        assert_eq!(edited_view.title, "钛白粉氯化法工艺");
+
+        // The bureau's export names the rows as its list does, and re-imports in place.
+        let bytes = export(&db.conn, PostingKind::Need, &[], ExportFormat::Jsonl)
+            .await
+            .unwrap();
+        let exported = String::from_utf8(bytes.clone()).unwrap();
+        for (list_id, public_id, _, _) in &first {
+            assert!(exported.contains(list_id.as_str()), "{exported}");
+            assert!(!exported.contains(public_id.as_str()), "{exported}");
+        }
+        let list = read_list_bytes(ListFormat::Jsonl, "export", &bytes).unwrap();
+        let round = import_needs(&db.conn, list, &catalogue()).await.unwrap();
+        assert_eq!((round.created, round.updated), (0, 0), "{round:?}");
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_bureau_names_a_posting_by_its_list_id_or_its_public_id() {
+    on_each_backend(|db| async move {
+        import_needs(&db.conn, csv(SEQUENTIAL_CSV), &catalogue())
+            .await
+            .unwrap();
+        let by_list = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "XQ-2026-003")
+            .await
+            .unwrap();
+        let by_public =
+            postings::view_by_bureau_id(&db.conn, PostingKind::Need, &by_list.external_id)
+                .await
+                .unwrap();
+        assert_eq!(by_list.id, by_public.id);
+        let shown = postings::bureau_facing_ids(&db.conn, PostingKind::Need, &[by_list.id])
+            .await
+            .unwrap();
+        assert_eq!(
+            shown.get(&by_list.id).map(String::as_str),
+            Some("XQ-2026-003")
+        );
+        // A row that names a posting by its public id (as the bureau's export shows
+        // postings from no list) updates it rather than creating a copy.
+        let list = format!(
+            "需求编号,需求名称,企业名称,是否保密\n{},钛白粉氯化新工艺,晋阳钛业有限公司,是\n",
+            by_list.external_id
+        );
+        let report = import_needs(&db.conn, csv(&list), &catalogue())
+            .await
+            .unwrap();
+        assert_eq!((report.created, report.updated), (0, 1), "{report:?}");
+        db
+    })
+    .await;
+}
+
+/// A database from before random public ids: imported postings carry their list's ids
+/// publicly. The upgrade keeps them for re-imports and renumbers confidential needs.
+#[tokio::test]
+async fn upgrading_hides_list_ids_of_confidential_needs_and_keeps_reimports_in_place() {
+    use sea_orm::ConnectionTrait;
+    use techmatch_migration::{Migrator, MigratorTrait};
+    on_each_backend(|db| async move {
+        let migrations = Migrator::migrations();
+        let ours = migrations
+            .iter()
+            .position(|m| m.name() == "m20261207_000004_public_ids")
+            .unwrap();
+        let steps = u32::try_from(migrations.len() - ours).unwrap();
+        Migrator::down(&db.conn, Some(steps)).await.unwrap();
+        let at = "'2026-01-01T00:00:00+00:00'";
+        for (n, id) in SEQUENTIAL_IDS.iter().enumerate() {
+            let confidential = if n == 2 { "TRUE" } else { "FALSE" };
+            db.conn
+                .execute_unprepared(&format!(
+                    "INSERT INTO needs (external_id, title, description, keywords, coop_modes, \
+                     confidential, status, created_at, updated_at, published_at) VALUES \
+                     ('{id}', '钛白粉{n}', '', '', '', {confidential}, 'published', {at}, {at}, {at})"
+                ))
+                .await
+                .unwrap();
+        }
+        let web_made = "WN-0123456789AB";
+        db.conn
+            .execute_unprepared(&format!(
+                "INSERT INTO needs (external_id, title, description, keywords, coop_modes, \
+                 confidential, status, created_at, updated_at) VALUES \
+                 ('{web_made}', '网上保密需求', '', '', '', TRUE, 'published', {at}, {at})"
+            ))
+            .await
+            .unwrap();
+        let head_before = techmatch_core::services::changes::head(&db.conn).await.unwrap();
+        Migrator::up(&db.conn, None).await.unwrap();
+
+        let stored = stored_needs(&db.conn).await;
+        for (n, (list_id, public_id, key, _)) in stored.iter().enumerate() {
+            assert_eq!(key.as_deref(), Some(format!("bureau:{list_id}").as_str()));
+            if n == 2 {
+                assert!(is_random_public_id(public_id), "{public_id}");
+            } else {
+                assert_eq!(public_id, list_id, "a public posting keeps its links");
+            }
+        }
+        let web = postings::view_by_external_id(&db.conn, PostingKind::Need, web_made).await;
+        assert!(web.is_ok(), "a random public id stays");
+        // The index hears of the renumbered need through the change log.
+        let changed = techmatch_core::services::changes::since(&db.conn, head_before, 100)
+            .await
+            .unwrap();
+        let renumbered = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "XQ-2026-003")
+            .await
+            .unwrap();
+        assert_eq!(
+            changed.iter().map(|c| c.entity_id).collect::<Vec<_>>(),
+            vec![renumbered.id]
+        );
+
+        let list = "需求编号,需求名称,是否保密\nXQ-2026-003,钛白粉2,是\nXQ-2026-004,钛白粉3,否\n";
+        let report = import_needs(&db.conn, csv(list), &catalogue()).await.unwrap();
+        assert_eq!(report.created, 0, "{report:?}");
+        let duplicate = db
+            .conn
+            .execute_unprepared(&format!(
+                "INSERT INTO needs (external_id, title, description, keywords, coop_modes, \
+                 confidential, status, source_key, created_at, updated_at) VALUES \
+                 ('WN-DUPLICATE', 'x', '', '', '', FALSE, 'draft', 'bureau:XQ-2026-001', {at}, {at})"
+            ))
+            .await;
+        assert!(duplicate.is_err(), "source keys are unique");
+        db
     })
     .await;
 }

@@ -15,7 +15,7 @@ async fn actions_move_postings_and_illegal_ones_are_refused() {
         techmatch_core::services::import::import_needs(&db.conn, csv(list), &catalogue())
             .await
             .unwrap();
-        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "L-1")
+        let need = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "L-1")
             .await
             .unwrap();
         assert_eq!(need.status, Status::Published);

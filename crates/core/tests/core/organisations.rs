@@ -52,7 +52,7 @@ async fn a_failing_uscc_is_refused_until_the_bureau_accepts_it() {
             .await
             .unwrap();
         assert_eq!(second.created, 1, "{:?}", second.problems);
-        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "U-1")
+        let need = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "U-1")
             .await
             .unwrap();
         assert_eq!(need.org_name.as_deref(), Some("晋阳老厂"));
@@ -70,8 +70,8 @@ async fn a_name_registered_with_another_code_is_a_row_problem() {
         assert_eq!(report.problems.len(), 1);
         assert_eq!(report.problems[0].row, 4);
         assert!(report.problems[0].reason.contains("不一致"), "{}", report.problems[0].reason);
-        let a = postings::view_by_external_id(&db.conn, PostingKind::Need, "C-1").await.unwrap();
-        let b = postings::view_by_external_id(&db.conn, PostingKind::Need, "C-2").await.unwrap();
+        let a = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "C-1").await.unwrap();
+        let b = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "C-2").await.unwrap();
         assert_eq!(a.org_name, b.org_name, "the same organisation, matched by name");
         db
     })

@@ -5,8 +5,13 @@ mod matching;
 mod searching;
 mod syncing;
 
+use std::collections::HashMap;
+
+use sea_orm::{DatabaseConnection, EntityTrait};
 use techmatch_core::domain::IndustryCatalogue;
+use techmatch_core::entities::{achievement, need};
 use techmatch_core::lists::read::{ListFormat, read_list_bytes};
+use techmatch_core::posting::ids::bureau_facing_id;
 use techmatch_core::services::import::{import_achievements, import_needs};
 use techmatch_core::testing::TestDb;
 use techmatch_search::SearchIndex;
@@ -28,6 +33,26 @@ pub const NEEDS: &str = r#"{"id":"N-CACO3","title":"纳米碳酸钙在PVC中的�
 {"id":"N-BRICK","title":"利用粉煤灰生产自洁式透水砖","description":"电厂粉煤灰和煤矸石堆存量大，希望生产透水砖用于海绵城市建设。","keywords":["粉煤灰","透水砖"],"industry":"节能环保","budget":"200以内","coop_modes":["技术转让"],"min_trl":7,"region":"山西省","org_name":"晋阳建材有限公司"}
 {"id":"N-CBM","title":"煤层气井增产","description":"区块煤层渗透率低，单井产气量低，需要增产改造技术。","keywords":["煤层气","增产"],"industry":"新能源","org_name":"晋阳煤层气开发公司"}
 "#;
+
+/// The list id of every posting by its public id. Imports give postings random public
+/// ids, which is what the index holds; the tests speak of the corpus by its list ids.
+pub async fn list_ids(conn: &DatabaseConnection) -> HashMap<String, String> {
+    let needs = need::Entity::find().all(conn).await.unwrap();
+    let achievements = achievement::Entity::find().all(conn).await.unwrap();
+    needs
+        .into_iter()
+        .map(|m| (m.external_id, m.source_key))
+        .chain(
+            achievements
+                .into_iter()
+                .map(|m| (m.external_id, m.source_key)),
+        )
+        .map(|(public, key)| {
+            let listed = bureau_facing_id(key.as_deref(), &public).to_owned();
+            (public, listed)
+        })
+        .collect()
+}
 
 /// Imports the corpus into a test database and indexes it.
 pub async fn load(db: &TestDb) -> SearchIndex {

@@ -6,7 +6,7 @@ use techmatch_core::testing::on_each_backend;
 use techmatch_search::fit::HardFilters;
 use techmatch_search::{MatchOptions, find_matches};
 
-use super::load;
+use super::{list_ids, load};
 
 fn top10() -> MatchOptions {
     MatchOptions {
@@ -19,11 +19,15 @@ fn top10() -> MatchOptions {
 async fn a_need_finds_the_right_achievements_first_with_reasons() {
     on_each_backend(|db| async move {
         let index = load(&db).await;
-        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-CACO3")
+        let need = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "N-CACO3")
             .await
             .unwrap();
         let matches = find_matches(&index, &need, &top10()).unwrap();
-        let ids: Vec<&str> = matches.iter().map(|m| m.external_id.as_str()).collect();
+        let listed = list_ids(&db.conn).await;
+        let ids: Vec<&str> = matches
+            .iter()
+            .map(|m| listed[&m.external_id].as_str())
+            .collect();
         assert_eq!(ids[0], "A-CACO3-1", "{ids:?}");
         assert!(ids[..3].contains(&"A-CACO3-2"), "{ids:?}");
         for unrelated in ["A-BG-1", "A-BG-2", "A-MG-1"] {
@@ -63,13 +67,14 @@ async fn a_need_finds_the_right_achievements_first_with_reasons() {
 async fn structured_fit_reorders_and_hard_filters_exclude() {
     on_each_backend(|db| async move {
         let index = load(&db).await;
-        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-CACO3")
+        let need = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "N-CACO3")
             .await
             .unwrap();
         let matches = find_matches(&index, &need, &top10()).unwrap();
+        let listed = list_ids(&db.conn).await;
         let dry = matches
             .iter()
-            .find(|m| m.external_id == "A-CACO3-2")
+            .find(|m| listed[&m.external_id] == "A-CACO3-2")
             .unwrap();
         let maturity = dry.factors.iter().find(|f| f.code == "maturity").unwrap();
         assert!(maturity.contribution < 0.0, "TRL 4 is below the wanted 6");
@@ -88,8 +93,12 @@ async fn structured_fit_reorders_and_hard_filters_exclude() {
             ..top10()
         };
         let filtered = find_matches(&index, &need, &strict).unwrap();
-        assert!(filtered.iter().all(|m| m.external_id != "A-CACO3-2"));
-        assert_eq!(filtered[0].external_id, "A-CACO3-1");
+        assert!(
+            filtered
+                .iter()
+                .all(|m| listed[&m.external_id] != "A-CACO3-2")
+        );
+        assert_eq!(listed[&filtered[0].external_id], "A-CACO3-1");
         db
     })
     .await;
@@ -99,11 +108,12 @@ async fn structured_fit_reorders_and_hard_filters_exclude() {
 async fn an_achievement_finds_needs_and_missing_fields_fall_back_to_text() {
     on_each_backend(|db| async move {
         let index = load(&db).await;
-        let brick = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-FLYASH-1")
+        let brick = postings::view_by_bureau_id(&db.conn, PostingKind::Achievement, "A-FLYASH-1")
             .await
             .unwrap();
         let needs = find_matches(&index, &brick, &top10()).unwrap();
-        assert_eq!(needs[0].external_id, "N-BRICK");
+        let listed = list_ids(&db.conn).await;
+        assert_eq!(listed[&needs[0].external_id], "N-BRICK");
         assert_eq!(needs[0].kind, PostingKind::Need);
         assert!(
             needs[0]
@@ -113,11 +123,11 @@ async fn an_achievement_finds_needs_and_missing_fields_fall_back_to_text() {
             "both in Shanxi"
         );
 
-        let cbm = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-CBM")
+        let cbm = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "N-CBM")
             .await
             .unwrap();
         let found = find_matches(&index, &cbm, &top10()).unwrap();
-        assert_eq!(found[0].external_id, "A-CBM");
+        assert_eq!(listed[&found[0].external_id], "A-CBM");
         let codes: Vec<&str> = found[0].factors.iter().map(|f| f.code).collect();
         assert_eq!(
             codes,
@@ -156,14 +166,15 @@ async fn a_number_in_a_posting_does_not_steer_its_matches() {
             .await
             .unwrap();
         index.sync(&db.conn).await.unwrap();
-        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-BRICK-50")
+        let need = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "N-BRICK-50")
             .await
             .unwrap();
+        let listed = list_ids(&db.conn).await;
         let ids = |options: &MatchOptions| -> Vec<String> {
             find_matches(&index, &need, options)
                 .unwrap()
                 .into_iter()
-                .map(|m| m.external_id)
+                .map(|m| listed[&m.external_id].clone())
                 .collect()
         };
         let matched = ids(&top10());
@@ -208,7 +219,7 @@ async fn unpublished_postings_lend_no_words_to_matches() {
         import_achievements(&db.conn, rows, &industries).await.unwrap();
         let rows = read_list_bytes(ListFormat::Jsonl, "n.jsonl", need.as_bytes()).unwrap();
         import_needs(&db.conn, rows, &industries).await.unwrap();
-        let draft = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-DRAFT")
+        let draft = postings::view_by_bureau_id(&db.conn, PostingKind::Achievement, "A-DRAFT")
             .await
             .unwrap();
         let set_status = |status: &'static str| {
@@ -225,16 +236,17 @@ async fn unpublished_postings_lend_no_words_to_matches() {
                 changes::record(conn, PostingKind::Achievement, draft.id).await.unwrap();
             }
         };
-        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "N-V")
+        let need = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "N-V")
             .await
             .unwrap();
         let index = SearchIndex::in_memory().unwrap();
+        let listed = list_ids(&db.conn).await;
         let twin_scores = |index: &SearchIndex| -> (f32, f32) {
             let found = find_matches(index, &need, &top10()).unwrap();
             let score = |id: &str| {
                 found
                     .iter()
-                    .find(|m| m.external_id == id)
+                    .find(|m| listed[&m.external_id] == id)
                     .map(|m| m.score)
                     .unwrap_or_else(|| panic!("{id} not matched: {found:#?}"))
             };

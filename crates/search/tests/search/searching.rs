@@ -4,7 +4,7 @@ use techmatch_core::posting::PostingKind;
 use techmatch_core::testing::on_each_backend;
 use techmatch_search::{SearchRequest, search};
 
-use super::load;
+use super::{list_ids, load};
 
 #[tokio::test]
 async fn chinese_queries_find_and_highlight() {
@@ -15,7 +15,8 @@ async fn chinese_queries_find_and_highlight() {
             &SearchRequest::new(PostingKind::Achievement, "镁铝合金压铸"),
         )
         .unwrap();
-        assert_eq!(results.hits[0].external_id, "A-MG-1");
+        let listed = list_ids(&db.conn).await;
+        assert_eq!(listed[&results.hits[0].external_id], "A-MG-1");
         assert!(
             results.hits[0].title_html.contains("<b>"),
             "{}",
@@ -62,10 +63,11 @@ async fn facets_count_and_filter() {
         let mut filtered = SearchRequest::new(PostingKind::Achievement, "粉煤灰");
         filtered.min_trl = Some(7);
         let results = search(&index, &filtered).unwrap();
+        let listed = list_ids(&db.conn).await;
         let ids: Vec<&str> = results
             .hits
             .iter()
-            .map(|h| h.external_id.as_str())
+            .map(|h| listed[&h.external_id].as_str())
             .collect();
         assert_eq!(ids, vec!["A-FLYASH-1"]);
 

@@ -8,7 +8,7 @@ use techmatch_core::services::{changes, postings};
 use techmatch_core::testing::on_each_backend;
 use techmatch_search::{SearchIndex, SearchRequest, search};
 
-use super::ACHIEVEMENTS;
+use super::{ACHIEVEMENTS, list_ids};
 
 #[tokio::test]
 async fn the_index_follows_edits_and_withdrawals_and_catches_up_after_reopening() {
@@ -28,7 +28,7 @@ async fn the_index_follows_edits_and_withdrawals_and_catches_up_after_reopening(
         }
 
         // Written while no index was open, as after a crash mid-import.
-        let cbm = postings::view_by_external_id(&db.conn, PostingKind::Achievement, "A-CBM")
+        let cbm = postings::view_by_bureau_id(&db.conn, PostingKind::Achievement, "A-CBM")
             .await
             .unwrap();
         postings::apply_action(
@@ -66,8 +66,9 @@ async fn the_index_follows_edits_and_withdrawals_and_catches_up_after_reopening(
             &SearchRequest::new(PostingKind::Achievement, "煤层气 水力压裂"),
         )
         .unwrap();
+        let listed = list_ids(&db.conn).await;
         assert!(
-            gone.hits.iter().all(|h| h.external_id != "A-CBM"),
+            gone.hits.iter().all(|h| listed[&h.external_id] != "A-CBM"),
             "a withdrawn achievement is not found"
         );
         let updated = search(
@@ -75,7 +76,7 @@ async fn the_index_follows_edits_and_withdrawals_and_catches_up_after_reopening(
             &SearchRequest::new(PostingKind::Achievement, "挤压铸造"),
         )
         .unwrap();
-        assert_eq!(updated.hits[0].external_id, "A-MG-1");
+        assert_eq!(listed[&updated.hits[0].external_id], "A-MG-1");
         db
     })
     .await;

@@ -23,7 +23,7 @@ use techmatch_core::accounts::{Role, password};
 use techmatch_core::db;
 use techmatch_core::domain::IndustryCatalogue;
 use techmatch_core::lists::read::read_list;
-use techmatch_core::posting::{OrgKind, PostingKind};
+use techmatch_core::posting::{OrgKind, PostingKind, Status};
 use techmatch_core::services::import::{import_achievements, import_needs};
 use techmatch_core::services::{postings, users};
 use tokio::sync::{Mutex, Semaphore};
@@ -163,9 +163,10 @@ pub async fn run(
     };
     std::fs::create_dir_all(&dir)?;
     seed(&dir, database_url, args.postings, args.seed).await?;
+    let needs = published_needs(&dir, database_url).await?;
     let mut server = ServerProcess::start(&dir, database_url)?;
     eprintln!("loadtest: server at {}, warming up", server.base);
-    let result = drive(&server.base, &args).await;
+    let result = drive(&server.base, &args, needs).await;
     server.stop();
     let (samples, seconds) = result?;
     let figures = summarise(&samples, seconds, &args, database_url);
@@ -271,6 +272,15 @@ async fn seed(
     Ok(())
 }
 
+/// The public ids of the published needs, whose match lists the clients ask for: the
+/// ids are random, nothing a client could derive from the synthetic list's.
+async fn published_needs(dir: &Path, database_url: Option<&str>) -> anyhow::Result<Vec<String>> {
+    let conn = db::connect(&db::database_url(database_url, dir)).await?;
+    let ids = postings::public_ids(&conn, PostingKind::Need, Status::Published).await?;
+    conn.close().await?;
+    Ok(ids)
+}
+
 /// A `techmatch serve` child process on the platform, killed when dropped.
 struct ServerProcess {
     child: Child,
@@ -326,7 +336,8 @@ struct Session {
     anonymous: reqwest::Client,
     enterprise: (reqwest::Client, String),
     moderator: (reqwest::Client, String),
-    need_ids: usize,
+    /// Public ids of published needs.
+    needs: Vec<String>,
 }
 
 async fn login(base: &str, email: &str) -> anyhow::Result<(reqwest::Client, String)> {
@@ -349,7 +360,11 @@ async fn login(base: &str, email: &str) -> anyhow::Result<(reqwest::Client, Stri
     Ok((client, csrf))
 }
 
-async fn drive(base: &str, args: &LoadtestArgs) -> anyhow::Result<(Vec<Sample>, f64)> {
+async fn drive(
+    base: &str,
+    args: &LoadtestArgs,
+    needs: Vec<String>,
+) -> anyhow::Result<(Vec<Sample>, f64)> {
     let session = Arc::new(Session {
         anonymous: reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
@@ -357,7 +372,7 @@ async fn drive(base: &str, args: &LoadtestArgs) -> anyhow::Result<(Vec<Sample>, 
             .build()?,
         enterprise: login(base, ENTERPRISE).await?,
         moderator: login(base, MODERATOR).await?,
-        need_ids: args.postings / 5,
+        needs,
     });
     let base: Arc<str> = Arc::from(base);
     let in_flight = Arc::new(Semaphore::new(args.clients.max(1)));
@@ -377,7 +392,7 @@ async fn drive(base: &str, args: &LoadtestArgs) -> anyhow::Result<(Vec<Sample>, 
         let permit = in_flight.clone().acquire_owned().await?;
         let kind = Kind::pick(&mut rng, &args.mix);
         let query = synth::query(&mut rng);
-        let need = rng.random_range(0..session.need_ids.max(1));
+        let need = rng.random_range(0..session.needs.len().max(1));
         let measured = due - start >= warmup;
         let (session, base, samples) = (session.clone(), base.clone(), samples.clone());
         tasks.spawn(async move {
@@ -422,11 +437,14 @@ async fn request(
                 .send()
                 .await)
         }
-        Kind::Matches => ok(session
-            .anonymous
-            .get(format!("{base}/api/v1/needs/SYN-N{need:06}/matches"))
-            .send()
-            .await),
+        Kind::Matches => {
+            let id = session.needs.get(need).map_or("", String::as_str);
+            ok(session
+                .anonymous
+                .get(format!("{base}/api/v1/needs/{id}/matches"))
+                .send()
+                .await)
+        }
         Kind::Post => {
             let (client, csrf) = &session.enterprise;
             let created = client

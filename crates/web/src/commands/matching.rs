@@ -41,7 +41,7 @@ pub enum BatchFormat {
 pub struct MatchArgs {
     /// Whose matches: a need's achievements or an achievement's needs.
     pub side: Option<Side>,
-    /// The posting's external id (the list's own identifier).
+    /// The posting's id in the bureau's list, or its public id.
     pub id: Option<String>,
     /// Match every published need instead of one posting.
     #[arg(long, conflicts_with_all = ["side", "id"])]
@@ -86,8 +86,13 @@ pub async fn run(app: &App, args: MatchArgs) -> anyhow::Result<ExitCode> {
         Side::Need => PostingKind::Need,
         Side::Achievement => PostingKind::Achievement,
     };
-    let view = postings::view_by_external_id(&app.db, kind, id).await?;
-    let matches = find_matches(&app.index, &view, &options)?;
+    let mut view = postings::view_by_bureau_id(&app.db, kind, id).await?;
+    let mut matches = find_matches(&app.index, &view, &options)?;
+    let own = postings::bureau_facing_ids(&app.db, kind, &[view.id]).await?;
+    if let Some(shown) = own.get(&view.id) {
+        view.external_id.clone_from(shown);
+    }
+    to_bureau_ids(app, &mut matches).await?;
     if args.json {
         let out = serde_json::json!({ "posting": view.external_id, "title": view.title, "matches": matches });
         println!("{}", serde_json::to_string_pretty(&out)?);
@@ -95,6 +100,28 @@ pub async fn run(app: &App, args: MatchArgs) -> anyhow::Result<ExitCode> {
         print_matches(&view, &matches);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The command line shows the bureau's own identifiers (see
+/// `techmatch_core::posting::ids`): matches come from the index with public ids.
+async fn to_bureau_ids(app: &App, matches: &mut [Match]) -> anyhow::Result<()> {
+    for kind in [PostingKind::Need, PostingKind::Achievement] {
+        let ids: Vec<i64> = matches
+            .iter()
+            .filter(|m| m.kind == kind)
+            .map(|m| m.id)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let shown = postings::bureau_facing_ids(&app.db, kind, &ids).await?;
+        for m in matches.iter_mut().filter(|m| m.kind == kind) {
+            if let Some(id) = shown.get(&m.id) {
+                m.external_id.clone_from(id);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn print_matches(view: &PostingView, matches: &[Match]) {
@@ -186,15 +213,19 @@ async fn all_needs(
         let Some(last) = page.last().map(|v| v.id) else {
             break;
         };
+        let page_ids: Vec<i64> = page.iter().map(|v| v.id).collect();
+        let need_ids = postings::bureau_facing_ids(&app.db, PostingKind::Need, &page_ids).await?;
         for need in &page {
-            let matches = find_matches(&app.index, need, options)?;
+            let mut matches = find_matches(&app.index, need, options)?;
+            to_bureau_ids(app, &mut matches).await?;
+            let need_id = need_ids.get(&need.id).unwrap_or(&need.external_id);
             match format {
                 BatchFormat::Trec => {
                     for (rank, m) in matches.iter().enumerate() {
                         writeln!(
                             out,
                             "{} Q0 {} {} {:.6} techmatch",
-                            need.external_id,
+                            need_id,
                             m.external_id,
                             rank + 1,
                             m.score
@@ -202,7 +233,7 @@ async fn all_needs(
                     }
                 }
                 BatchFormat::Jsonl => {
-                    let line = serde_json::json!({ "need": need.external_id, "matches": matches });
+                    let line = serde_json::json!({ "need": need_id, "matches": matches });
                     writeln!(out, "{line}")?;
                 }
             }

@@ -58,7 +58,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(&app, args).await,
         Command::Report(args) => report::run(&app, args).await,
         Command::Match(args) => matching::run(&app, args).await,
-        Command::Search(args) => search::run(&app, args),
+        Command::Search(args) => search::run(&app, args).await,
         Command::Reindex => {
             let seq = app.index.rebuild(&app.db).await?;
             println!(

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Args;
+use techmatch_core::services::postings;
 use techmatch_core::t;
 use techmatch_search::search::SortOrder;
 use techmatch_search::{SearchRequest, search};
@@ -37,7 +38,7 @@ pub struct SearchArgs {
     pub json: bool,
 }
 
-pub fn run(app: &App, args: SearchArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(app: &App, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let mut request = SearchRequest::new(args.list.posting_kind(), args.text);
     if let Some(industry) = args.industry {
         request.industry = Some(app.industries().resolve(&industry)?.name.clone());
@@ -52,7 +53,16 @@ pub fn run(app: &App, args: SearchArgs) -> anyhow::Result<ExitCode> {
     } else {
         SortOrder::Relevance
     };
-    let results = search(&app.index, &request)?;
+    let mut results = search(&app.index, &request)?;
+    // The command line shows the bureau's own identifiers (see
+    // `techmatch_core::posting::ids`); the index holds public ids.
+    let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+    let shown = postings::bureau_facing_ids(&app.db, request.kind, &ids).await?;
+    for hit in &mut results.hits {
+        if let Some(id) = shown.get(&hit.id) {
+            hit.external_id.clone_from(id);
+        }
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&results)?);
         return Ok(ExitCode::SUCCESS);

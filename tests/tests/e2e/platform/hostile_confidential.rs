@@ -94,3 +94,174 @@ async fn public_json_and_forms_carry_no_internal_ids() {
     })
     .await;
 }
+
+/// A county list as bureaus keep them: numbered in sequence, one enterprise's
+/// confidential need between its public ones.
+const SEQUENTIAL_IDS: [&str; 5] = [
+    "XQ-2026-001",
+    "XQ-2026-002",
+    "XQ-2026-003",
+    "XQ-2026-004",
+    "XQ-2026-005",
+];
+const SEQUENTIAL_TITLES: [&str; 5] = [
+    "序列清单甲号钛白粉废酸回收",
+    "序列清单乙号钛白粉煅烧节能",
+    "序列清单丙号钛白粉氯化工艺",
+    "序列清单丁号钛白粉包膜改性",
+    "序列清单戊号钛白粉粒径控制",
+];
+
+/// The bureau imports the sequential list with the command line.
+fn bureau_imports_sequential_list(data: &std::path::Path, database_url: &str) {
+    let lists = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = lists.path().join("needs.csv");
+    let mut list = String::from("需求编号,需求名称,需求描述,所属领域,企业名称,是否保密\n");
+    for (n, (id, title)) in SEQUENTIAL_IDS.iter().zip(SEQUENTIAL_TITLES).enumerate() {
+        let confidential = if n == 2 { "是" } else { "否" };
+        list.push_str(&format!(
+            "{id},{title},钛白粉生产中的工艺难题，寻求高校合作。,新材料,晋阳钛业有限公司,{confidential}\n"
+        ));
+    }
+    std::fs::write(&file, list).unwrap_or_else(|e| panic!("{e}"));
+    let output = crate::techmatch(data)
+        .args(["--database-url", database_url, "import", "needs"])
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("import: {e}"));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn assert_no_list_ids(what: &str, text: &str) {
+    for id in SEQUENTIAL_IDS {
+        assert!(!text.contains(id), "{what} shows the list's id {id}");
+    }
+}
+
+/// The list's postings among `hits`, in the order shown, as (public id, title).
+fn batch_in(hits: &Value) -> Vec<(String, String)> {
+    hits.as_array()
+        .map(|hits| {
+            hits.iter()
+                .filter(|h| SEQUENTIAL_TITLES.iter().any(|t| h["title"] == *t))
+                .map(|h| {
+                    let id = h["external_id"].as_str().unwrap_or_default().to_owned();
+                    (id, h["title"].as_str().unwrap_or_default().to_owned())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_sequential_bureau_list_leaves_no_trace_of_its_ids_or_order_in_public() {
+    techmatch_core::testing::on_each_backend(|db| async move {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let data = dir.path().join("data");
+        let server = crate::start_on(&data, Some(&db.url));
+        bureau_imports_sequential_list(&data, &db.url);
+
+        let anonymous = client();
+        for title in SEQUENTIAL_TITLES {
+            assert!(searchable(&anonymous, &server, title).await, "{title}");
+        }
+        let (_, found) = anonymous
+            .get(&server, "/api/v1/search?kind=needs&q=钛白粉&per_page=100")
+            .await;
+        assert_no_list_ids("search", &found.to_string());
+        let found = batch_in(&found["hits"]);
+        assert_eq!(found.len(), 5, "{found:?}");
+        for (id, _) in &found {
+            let random = id.len() == 15
+                && id.starts_with("WN-")
+                && id[3..].chars().all(|c| c.is_ascii_hexdigit());
+            assert!(random, "{id} is not a random public id");
+        }
+
+        // Newest first, the list's rows share their time: the random public id orders
+        // them, not the list.
+        let (_, newest) = anonymous
+            .get(&server, "/api/v1/search?kind=needs&per_page=100")
+            .await;
+        assert_no_list_ids("the newest needs", &newest.to_string());
+        let shown: Vec<String> = batch_in(&newest["hits"])
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        let mut by_public_id = shown.clone();
+        by_public_id.sort_by(|a, b| b.cmp(a));
+        assert_eq!(shown.len(), 5, "{newest}");
+        assert_eq!(shown, by_public_id, "newest needs in the list's order");
+
+        let (status, home, _) = anonymous.page(&server, "/?kind=needs&per_page=100").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_no_list_ids("the public list page", &home);
+        let positions: Vec<usize> = shown
+            .iter()
+            .filter_map(|id| home.find(id.as_str()))
+            .collect();
+        assert_eq!(positions.len(), 5, "the list page shows the public ids");
+        assert!(
+            positions.is_sorted(),
+            "the list page in another order than the API"
+        );
+
+        for (id, title) in &found {
+            let (status, page, _) = anonymous.page(&server, &format!("/needs/{id}")).await;
+            assert_eq!(status, StatusCode::OK, "{title}");
+            assert_no_list_ids("a posting's page", &page);
+            let (status, matches) = anonymous
+                .get(&server, &format!("/api/v1/needs/{id}/matches"))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{matches}");
+            assert_no_list_ids("a posting's matches", &matches.to_string());
+        }
+        for id in SEQUENTIAL_IDS {
+            let (status, _, _) = anonymous.page(&server, &format!("/needs/{id}")).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{id} is a public address");
+        }
+
+        // The bureau's own command line keeps the list's ids.
+        let export = crate::techmatch(&data)
+            .args([
+                "--database-url",
+                &db.url,
+                "export",
+                "needs",
+                "--format",
+                "jsonl",
+            ])
+            .output()
+            .unwrap_or_else(|e| panic!("export: {e}"));
+        let export = String::from_utf8_lossy(&export.stdout).into_owned();
+        for id in SEQUENTIAL_IDS {
+            assert!(export.contains(id), "the bureau's export lacks {id}");
+        }
+        let matched = crate::techmatch(&data)
+            .args([
+                "--database-url",
+                &db.url,
+                "match",
+                "need",
+                "XQ-2026-003",
+                "--json",
+            ])
+            .output()
+            .unwrap_or_else(|e| panic!("match: {e}"));
+        assert!(
+            matched.status.success(),
+            "{}",
+            String::from_utf8_lossy(&matched.stderr)
+        );
+        let matched: Value = serde_json::from_slice(&matched.stdout).unwrap_or_default();
+        assert_eq!(matched["posting"], "XQ-2026-003", "{matched}");
+        drop(server);
+        drop(dir);
+        db
+    })
+    .await;
+}
