@@ -15,6 +15,9 @@ enum PendingRegistrations {
     TokenHash,
     /// Normalised, as accounts store it.
     Email,
+    /// Which of the address's few places the row takes: unique with the address, so
+    /// that requests at the same moment cannot both take the last one.
+    Slot,
     DisplayName,
     Role,
     OrgName,
@@ -40,6 +43,11 @@ impl MigrationTrait for Migration {
                     .col(
                         ColumnDef::new(PendingRegistrations::Email)
                             .string()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PendingRegistrations::Slot)
+                            .integer()
                             .not_null(),
                     )
                     .col(
@@ -71,9 +79,11 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
-                    .name("idx_pending_registrations_email")
+                    .name("idx_pending_registrations_email_slot")
                     .table(PendingRegistrations::Table)
                     .col(PendingRegistrations::Email)
+                    .col(PendingRegistrations::Slot)
+                    .unique()
                     .to_owned(),
             )
             .await?;

@@ -6,6 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub token_hash: String,
     pub email: String,
+    pub slot: i32,
     pub display_name: String,
     pub role: String,
     pub org_name: Option<String>,

@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
 use crate::accounts::Role;
@@ -25,7 +25,7 @@ pub const VALID_HOURS: i64 = 48;
 
 /// How many links may wait for one address at once. Further requests are answered as
 /// usual but store and send nothing, so nobody can flood someone else's mailbox.
-pub const MAX_PENDING_PER_ADDRESS: u64 = 3;
+pub const MAX_PENDING_PER_ADDRESS: i32 = 3;
 
 /// What a registration request led to; the caller answers the asker the same either
 /// way and mails the address what happened, if anything.
@@ -75,18 +75,25 @@ pub async fn request(
         .filter(pending_registration::Column::ExpiresAt.lte(now))
         .exec(conn)
         .await?;
-    let waiting = pending_registration::Entity::find()
+    // Each waiting link takes one of the address's places; the unique (email, slot)
+    // index makes a request that races another for the last place fail instead of
+    // exceeding the cap.
+    let taken: Vec<i32> = pending_registration::Entity::find()
+        .select_only()
+        .column(pending_registration::Column::Slot)
         .filter(pending_registration::Column::Email.eq(email.as_str()))
-        .count(conn)
+        .into_tuple()
+        .all(conn)
         .await?;
-    if waiting >= MAX_PENDING_PER_ADDRESS {
+    let Some(slot) = (0..MAX_PENDING_PER_ADDRESS).find(|s| !taken.contains(s)) else {
         return Ok(Requested::Withheld);
-    }
+    };
     let token = random_token();
     let organisation = new.organisation.as_ref();
     pending_registration::ActiveModel {
         token_hash: Set(token_hash(&token)),
         email: Set(email.clone()),
+        slot: Set(slot),
         display_name: Set(new.display_name.trim().to_owned()),
         role: Set(new.role.code().to_owned()),
         org_name: Set(organisation.map(|o| o.name.clone())),

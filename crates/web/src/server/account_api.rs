@@ -128,7 +128,7 @@ pub async fn register(
     registration::start(&app, &form, client).await?;
     Ok((
         axum::http::StatusCode::ACCEPTED,
-        Json(json!({ "status": "confirmation_sent", "message": t!("register-sent") })),
+        Json(json!({ "status": "confirmation_sent", "message": t!("register-sent", hours = techmatch_core::services::registrations::VALID_HOURS) })),
     )
         .into_response())
 }
