@@ -71,6 +71,9 @@ bureau-challenge-member-linked = 已关联「{ $org }」
 bureau-challenge-member-declined = 已核对，不关联登记单位
 bureau-challenge-candidate-uscc = { $org }（{ $uscc }，代码一致）
 bureau-challenge-candidate-name = { $org }（名称一致）
+bureau-challenge-candidate-uscc-other-name = { $org }（{ $uscc }，代码一致，名称与代码不一致）
+bureau-challenge-link-choose-blank = 请选择
+bureau-challenge-link-or-org-id = 或填写单位编号
 bureau-challenge-link-candidate = 关联到
 bureau-challenge-link-org-id = 单位编号
 bureau-challenge-link-choose = 请选择要关联的单位，或填写单位编号
@@ -86,6 +89,7 @@ bureau-challenge-item = 第 { $n } 项：材料
 bureau-challenge-item-reason = 第 { $n } 项：理由
 bureau-challenge-item-incomplete = 每一项都要同时填写材料名称和理由
 bureau-challenge-decision-choose = 请选择审查结论
+bureau-challenge-link-decision-choose = 请选择关联或不关联
 
 bureau-challenge-ranking = 专家评审排名
 bureau-challenge-ranking-empty = 还没有专家提交评分。

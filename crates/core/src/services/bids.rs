@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, SqlErr,
 };
 use serde::{Deserialize, Serialize};
 
@@ -22,9 +22,10 @@ use crate::services::users::User;
 use crate::{CoreError, CoreResult, t};
 
 mod links;
+pub(crate) use links::pending_member_for;
 pub use links::{
     LinkCandidate, LinkDecision, MemberReview, consortium_review, link_member, links_open,
-    review_of,
+    review_of, unchecked,
 };
 
 /// A consortium member (联合体成员) as the bidder names it: free text, with the
@@ -247,7 +248,8 @@ pub fn check_may_bid(
 ///
 /// # Errors
 /// `Forbidden` for an expert not on the panel, before bidding has closed (the bids are
-/// sealed until then), or with a conflict of interest.
+/// sealed until then), with a conflict of interest, or while the bureau has yet to check
+/// a consortium member (who is conflicted is not known until then).
 pub async fn expert_seat(
     conn: &impl ConnectionTrait,
     actor: &User,
@@ -265,6 +267,9 @@ pub async fn expert_seat(
     }
     if scoring::conflicts(seat.expert_org_id, &parties(row)?.orgs) {
         return Err(CoreError::Forbidden(t!("scoring-conflict-of-interest")));
+    }
+    if unchecked(row)? {
+        return Err(CoreError::Forbidden(t!("bid-consortium-unchecked")));
     }
     Ok(seat)
 }
@@ -343,13 +348,15 @@ fn members_json(members: &[Member]) -> CoreResult<String> {
     serde_json::to_string(members).map_err(|e| CoreError::Internal(e.to_string()))
 }
 
-/// The consortium to store when `row` is edited. Once the bid has been submitted its
-/// consortium is frozen, with the bureau's links: the members the bureau linked or
-/// declined are the ones it looked at, by their place in the list.
-fn edited_consortium(row: &bid::Model, input: &BidInput) -> CoreResult<String> {
+/// The consortium to store when `row` is edited, `None` to leave the stored one alone.
+/// Once the bid has been submitted its consortium is frozen, with the bureau's links:
+/// the members the bureau linked or declined are the ones it looked at, by their place in
+/// the list. The column is then not written at all, so a correction saved while the
+/// bureau links cannot put back the consortium it read before the link.
+fn edited_consortium(row: &bid::Model, input: &BidInput) -> CoreResult<Option<String>> {
     let typed = members(input)?;
     if row.submitted_at.is_none() {
-        return members_json(&typed);
+        return members_json(&typed).map(Some);
     }
     let as_typed = |m: &Member| (m.name.clone(), m.uscc.clone());
     let stored: Vec<_> = consortium(row)?.iter().map(as_typed).collect();
@@ -360,7 +367,7 @@ fn edited_consortium(row: &bid::Model, input: &BidInput) -> CoreResult<String> {
             reason: t!("bid-consortium-frozen"),
         });
     }
-    Ok(row.consortium.clone())
+    Ok(None)
 }
 
 async fn check_achievements(conn: &impl ConnectionTrait, ids: &[i64]) -> CoreResult<()> {
@@ -378,7 +385,7 @@ async fn check_achievements(conn: &impl ConnectionTrait, ids: &[i64]) -> CoreRes
     Ok(())
 }
 
-fn content(input: &BidInput, consortium: String, now: DateTime<Utc>) -> bid::ActiveModel {
+fn content(input: &BidInput, consortium: Option<String>, now: DateTime<Utc>) -> bid::ActiveModel {
     let patents: Vec<String> = input
         .patents
         .iter()
@@ -387,7 +394,7 @@ fn content(input: &BidInput, consortium: String, now: DateTime<Utc>) -> bid::Act
         .collect();
     let achievements: Vec<String> = input.achievement_ids.iter().map(i64::to_string).collect();
     bid::ActiveModel {
-        consortium: Set(consortium),
+        consortium: consortium.map_or(NotSet, Set),
         team_leader: Set(input.team_leader.trim().to_owned()),
         team: Set(input.team.trim().to_owned()),
         technical_plan: Set(input.technical_plan.trim().to_owned()),
@@ -452,7 +459,7 @@ pub async fn create(
         created_by: Set(actor.id),
         status: Set(BidStatus::Draft.code().to_owned()),
         created_at: Set(now),
-        ..content(input, consortium, now)
+        ..content(input, Some(consortium), now)
     }
     .insert(conn)
     .await
@@ -639,8 +646,9 @@ pub enum FormalDecision {
 /// The bureau's formal review (形式审查) of a submitted bid.
 ///
 /// # Errors
-/// `Forbidden` unless bureau; `Invalid` when a return or rejection has no item; the
-/// lifecycle's refusals.
+/// `Forbidden` unless bureau; `Invalid` when a return or rejection has no item;
+/// `IllegalTransition` for a pass while a consortium member awaits the bureau's check;
+/// the lifecycle's refusals.
 pub async fn formal_review(
     conn: &impl ConnectionTrait,
     actor: &User,
@@ -653,6 +661,13 @@ pub async fn formal_review(
     }
     let row = model(conn, id).await?;
     challenges::settle(conn, row.challenge_id, now).await?;
+    if *decision == FormalDecision::Pass && unchecked(&row)? {
+        return Err(CoreError::IllegalTransition {
+            from: row.status,
+            to: "pass_formal_review".to_owned(),
+            reason: t!("bid-formal-pass-unchecked", id = id),
+        });
+    }
     let (action, items) = match decision {
         FormalDecision::Pass => (BidAction::PassFormalReview, None),
         FormalDecision::Return { items } => (BidAction::ReturnForCorrection, Some(items)),
@@ -754,7 +769,8 @@ pub async fn score(
     now: DateTime<Utc>,
 ) -> CoreResult<()> {
     let row = model(conn, id).await?;
-    let found = challenges::model(conn, row.challenge_id).await?;
+    // Locked as unseating locks it: no sheet from an expert taken off the panel meanwhile.
+    let found = challenges::locked(conn, row.challenge_id).await?;
     if row.status != BidStatus::InExpertReview.code()
         || found.status != ChallengeStatus::Selection.code()
     {

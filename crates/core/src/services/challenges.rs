@@ -195,6 +195,24 @@ pub async fn model(conn: &impl ConnectionTrait, id: i64) -> CoreResult<challenge
         .ok_or_else(|| not_found(id))
 }
 
+/// Loads a challenge row and locks it (on PostgreSQL; SQLite has one writer) until the
+/// transaction ends. Seating, unseating, linking a consortium member and scoring each
+/// check the panel and then write: holding the call's row, none of them acts on what
+/// another changed meanwhile.
+///
+/// # Errors
+/// `NotFound`.
+pub async fn locked(conn: &impl ConnectionTrait, id: i64) -> CoreResult<challenge::Model> {
+    challenge::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .ok_or_else(|| CoreError::NotFound {
+            what: t!("what-challenge"),
+            id: id.to_string(),
+        })
+}
+
 fn status_of(model: &challenge::Model) -> CoreResult<ChallengeStatus> {
     ChallengeStatus::from_code(&model.status)
 }
@@ -830,8 +848,9 @@ pub async fn set_publicity_days(
 ///
 /// # Errors
 /// `Forbidden` unless bureau; `Invalid` for a user who is not an expert or whose
-/// organisation bids on the call (alone or in a consortium); `Conflict` when already on
-/// the panel.
+/// organisation bids on the call (alone or in a linked consortium); `Conflict` when
+/// already on the panel, or while the organisation may be a consortium member of a
+/// submitted bid that the bureau has not checked yet (the reason names the bid).
 pub async fn assign_expert(
     conn: &impl ConnectionTrait,
     actor: &User,
@@ -840,7 +859,7 @@ pub async fn assign_expert(
     now: DateTime<Utc>,
 ) -> CoreResult<()> {
     check_bureau(actor)?;
-    let found = model(conn, id).await?;
+    let found = locked(conn, id).await?;
     if status_of(&found)?.is_final() {
         return Err(CoreError::invalid(
             "challenge",
@@ -866,6 +885,7 @@ pub async fn assign_expert(
         return Err(CoreError::Conflict(t!("challenge-expert-already")));
     }
     check_expert_unconflicted(conn, id, &expert).await?;
+    check_no_unchecked_member(conn, id, &expert).await?;
     challenge_expert::ActiveModel {
         challenge_id: Set(id),
         expert_user_id: Set(expert_id),
@@ -895,8 +915,8 @@ pub async fn assign_expert(
 /// in the ranking, and the record must show who wrote it.
 ///
 /// # Errors
-/// `Forbidden` unless bureau; `Invalid` once the call is over or for an expert not on
-/// the panel; `Conflict` for an expert who has scored.
+/// `Forbidden` unless bureau; `Invalid` once the call is over; `NotFound` for an expert
+/// not on the panel; `Conflict` for an expert who has scored.
 pub async fn unassign_expert(
     conn: &impl ConnectionTrait,
     actor: &User,
@@ -905,7 +925,7 @@ pub async fn unassign_expert(
     now: DateTime<Utc>,
 ) -> CoreResult<()> {
     check_bureau(actor)?;
-    let found = model(conn, id).await?;
+    let found = locked(conn, id).await?;
     if status_of(&found)?.is_final() {
         return Err(CoreError::invalid(
             "challenge",
@@ -918,10 +938,10 @@ pub async fn unassign_expert(
         .one(conn)
         .await?
     else {
-        return Err(CoreError::invalid(
-            "expert",
-            t!("challenge-expert-not-seated"),
-        ));
+        return Err(CoreError::NotFound {
+            what: t!("what-panel-seat"),
+            id: expert_id.to_string(),
+        });
     };
     let sheets = expert_score::Entity::find()
         .filter(expert_score::Column::ChallengeId.eq(id))
@@ -980,6 +1000,47 @@ async fn check_expert_unconflicted(
                     org = org_name
                 ),
             ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses to seat an expert whose organisation may be a consortium member of a
+/// submitted bid that the bureau has not checked yet (a verified organisation sharing
+/// the member's USCC or name): seated, the expert would block the link the bureau is
+/// about to make, or read a bid of their own organisation. Declining the member (or
+/// linking it elsewhere) seats them.
+async fn check_no_unchecked_member(
+    conn: &impl ConnectionTrait,
+    challenge_id: i64,
+    expert: &User,
+) -> CoreResult<()> {
+    let Some(org_id) = expert.org_id else {
+        return Ok(());
+    };
+    let Some(org) = organisation::Entity::find_by_id(org_id).one(conn).await? else {
+        return Ok(());
+    };
+    let in_play = [
+        BidStatus::Submitted.code(),
+        BidStatus::Returned.code(),
+        BidStatus::InExpertReview.code(),
+    ];
+    let submitted = bid::Entity::find()
+        .filter(bid::Column::ChallengeId.eq(challenge_id))
+        .filter(bid::Column::Status.is_in(in_play))
+        .order_by_asc(bid::Column::Id)
+        .all(conn)
+        .await?;
+    for row in &submitted {
+        if let Some(index) = bids::pending_member_for(&org, row)? {
+            return Err(CoreError::Conflict(t!(
+                "challenge-expert-member-unchecked",
+                name = expert.display_name.as_str(),
+                org = org.name.as_str(),
+                bid = row.id,
+                number = index.saturating_add(1)
+            )));
         }
     }
     Ok(())

@@ -5,7 +5,7 @@
 
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 use techmatch_core::CoreError;
 use techmatch_core::accounts::Role;
 use techmatch_core::challenge::bid::BidAction;
@@ -16,7 +16,7 @@ use techmatch_core::services::bids::{self, FormalDecision, MemberInput};
 use techmatch_core::services::challenges::{self, ActionInput, MAX_OPEN_DRAFTS};
 use techmatch_core::services::users::User;
 use techmatch_core::services::{brokers, organisations};
-use techmatch_core::testing::on_each_backend;
+use techmatch_core::testing::{self, on_each_backend};
 
 use super::challenges::{bid_input, challenge_input, t0, user};
 
@@ -248,16 +248,27 @@ async fn naming_a_verified_universitys_uscc_conflicts_nobody_until_the_bureau_li
             "only the lead bids"
         );
 
-        // Both judges are seated: the bidder kept nobody off the panel.
-        for expert in [&strong_judge, &other_expert] {
-            challenges::assign_expert(conn, &bureau, id, expert.id, t0())
-                .await
-                .unwrap();
-        }
+        // The judge of the named code waits for the bureau's check, the other is seated.
+        let refused = challenges::assign_expert(conn, &bureau, id, strong_judge.id, t0()).await;
+        assert!(
+            matches!(&refused, Err(CoreError::Conflict(r)) if r.contains(&format!("核对第 {saved} 号申报"))),
+            "{refused:?}"
+        );
+        challenges::assign_expert(conn, &bureau, id, other_expert.id, t0())
+            .await
+            .unwrap();
+        // The bureau checks the agreement: the member is not that university. Both judges
+        // sit: the bidder kept nobody off the panel.
+        bids::link_member(conn, &bureau, saved, 2, bids::LinkDecision::Unlink, t0())
+            .await
+            .unwrap();
+        challenges::assign_expert(conn, &bureau, id, strong_judge.id, t0())
+            .await
+            .unwrap();
         let seats = challenges::panel_seats(conn, Some(id), None).await.unwrap();
         assert_eq!(
             seats.iter().map(|s| s.expert_user_id).collect::<Vec<_>>(),
-            [strong_judge.id, other_expert.id]
+            [other_expert.id, strong_judge.id]
         );
         assert_eq!(
             organisation::Entity::find_by_id(unverified)
@@ -276,6 +287,7 @@ async fn naming_a_verified_universitys_uscc_conflicts_nobody_until_the_bureau_li
             .map(|m| m.candidates.iter().map(|c| c.org_id).collect())
             .collect();
         assert_eq!(candidates, [vec![], vec![], vec![university]]);
+        assert!(review[2].candidates[0].name_differs, "津沽院 is not its name");
         db
     })
     .await;
@@ -322,6 +334,10 @@ async fn only_the_bureau_links_a_member_to_a_verified_organisation_with_no_exper
             bids::link_member(conn, &bureau, saved, 0, link, t0()).await,
             Err(CoreError::IllegalTransition { .. })
         ));
+        // The judge was seated before the bid came in.
+        challenges::assign_expert(conn, &bureau, id, judge.id, t0())
+            .await
+            .unwrap();
         bids::act(conn, &team, saved, BidAction::Submit, t0())
             .await
             .unwrap();
@@ -357,12 +373,14 @@ async fn only_the_bureau_links_a_member_to_a_verified_organisation_with_no_exper
         invalid(bids::link_member(conn, &bureau, saved, 5, link, t0()).await);
 
         // The judge already sits on the panel: the bureau is told, and takes them off first.
-        challenges::assign_expert(conn, &bureau, id, judge.id, t0())
-            .await
-            .unwrap();
-        let reason = invalid(bids::link_member(conn, &bureau, saved, 0, link, t0()).await);
+        let reason = match bids::link_member(conn, &bureau, saved, 0, link, t0()).await {
+            Err(CoreError::Conflict(reason)) => reason,
+            other => panic!("expected a refusal, got {other:?}"),
+        };
         assert!(
-            reason.contains("专家组") && reason.contains("e1"),
+            reason.contains("先核对联合体协议")
+                && reason.contains("撤出专家组")
+                && reason.contains("e1"),
             "{reason}"
         );
         assert_eq!(
@@ -480,6 +498,160 @@ async fn a_bid_saved_with_a_link_keeps_it_through_a_correction() {
     })
     .await;
 }
+#[tokio::test]
+async fn an_unchecked_member_keeps_its_candidates_experts_off_and_its_bid_from_the_panel() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, team) = cast(conn).await;
+        let (judge, _) = verified_university(conn).await;
+        let reader = user(conn, "e2@expert.cn", Role::Expert, None).await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        challenges::assign_expert(conn, &bureau, id, reader.id, t0())
+            .await
+            .unwrap();
+        // The member is named as the judge's institute is, and nobody has checked it.
+        let saved = submitted_bid(
+            conn,
+            &team,
+            id,
+            vec![MemberInput {
+                name: "津沽材料研究院".to_owned(),
+                uscc: None,
+            }],
+        )
+        .await;
+
+        // The judge is not seated before the bureau checks that bid's member.
+        let refused = challenges::assign_expert(conn, &bureau, id, judge.id, t0()).await;
+        assert!(
+            matches!(&refused, Err(CoreError::Conflict(r)) if r.contains(&format!("请先核对第 {saved} 号申报"))),
+            "{refused:?}"
+        );
+        let seats = challenges::panel_seats(conn, Some(id), None).await.unwrap();
+        assert_eq!(
+            seats.iter().map(|s| s.expert_user_id).collect::<Vec<_>>(),
+            [reader.id]
+        );
+
+        // Bidding has closed: the bid neither passes the formal review nor reaches the
+        // panel while its member is unchecked.
+        let later = t0() + Duration::days(11);
+        let refused = bids::formal_review(conn, &bureau, saved, &FormalDecision::Pass, later).await;
+        assert!(
+            matches!(&refused, Err(CoreError::IllegalTransition { reason, .. }) if reason.contains("尚未全部核对")),
+            "{refused:?}"
+        );
+        let row = bids::model(conn, saved).await.unwrap();
+        assert_eq!(row.status, "submitted");
+        assert!(!bids::may_read(conn, &reader, &row).await.unwrap());
+
+        // Checked and declined: the bid passes, the panel reads it, the judge is seated.
+        bids::link_member(conn, &bureau, saved, 0, bids::LinkDecision::Unlink, later)
+            .await
+            .unwrap();
+        bids::formal_review(conn, &bureau, saved, &FormalDecision::Pass, later)
+            .await
+            .unwrap();
+        let row = bids::model(conn, saved).await.unwrap();
+        assert!(bids::may_read(conn, &reader, &row).await.unwrap());
+        challenges::assign_expert(conn, &bureau, id, judge.id, later)
+            .await
+            .unwrap();
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_withdrawn_bids_members_are_no_longer_linked() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, team) = cast(conn).await;
+        let (judge, university) = verified_university(conn).await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        let saved = submitted_bid(
+            conn,
+            &team,
+            id,
+            vec![MemberInput {
+                name: "津沽院".to_owned(),
+                uscc: Some(UNIVERSITY_USCC.to_owned()),
+            }],
+        )
+        .await;
+        bids::act(conn, &team, saved, BidAction::Withdraw, t0())
+            .await
+            .unwrap();
+        let link = bids::LinkDecision::Link(university);
+        for decision in [link, bids::LinkDecision::Unlink] {
+            let refused = bids::link_member(conn, &bureau, saved, 0, decision, t0()).await;
+            assert!(
+                matches!(&refused, Err(CoreError::IllegalTransition { .. })),
+                "{refused:?}"
+            );
+        }
+        // Nor does its unchecked member keep the judge off the panel.
+        challenges::assign_expert(conn, &bureau, id, judge.id, t0())
+            .await
+            .unwrap();
+        assert_eq!(links(&bids::model(conn, saved).await.unwrap()), [None]);
+        db
+    })
+    .await;
+}
+
+/// On PostgreSQL a correction reads the bid before the bureau's link commits and writes
+/// after it; SQLite has one writer and cannot show the race.
+#[tokio::test]
+async fn a_correction_saved_while_the_bureau_links_leaves_the_link() {
+    let Some(db) = testing::postgres().await else {
+        return;
+    };
+    let conn = db.conn.clone();
+    let (bureau, publisher, team) = cast(&conn).await;
+    let (_, university) = verified_university(&conn).await;
+    let id = open_call(&conn, &bureau, &publisher).await;
+    let member = MemberInput {
+        name: "津沽院".to_owned(),
+        uscc: Some(UNIVERSITY_USCC.to_owned()),
+    };
+    let saved = submitted_bid(&conn, &team, id, vec![member.clone()]).await;
+    let later = t0() + Duration::days(11);
+    let items = vec![("联合体协议".to_owned(), "缺少盖章".to_owned())];
+    bids::formal_review(
+        &conn,
+        &bureau,
+        saved,
+        &FormalDecision::Return { items },
+        later,
+    )
+    .await
+    .unwrap();
+
+    // The bureau links and has not committed when the bidder saves its correction.
+    let linking = conn.begin().await.unwrap();
+    let link = bids::LinkDecision::Link(university);
+    bids::link_member(&linking, &bureau, saved, 0, link, later)
+        .await
+        .unwrap();
+    let mut input = bid_input("T", t0() + Duration::days(120));
+    input.consortium = vec![member];
+    input.existing_base = "联合体协议已盖章。".to_owned();
+    let bidder_conn = conn.clone();
+    let correcting = tokio::spawn(async move {
+        let txn = bidder_conn.begin().await.unwrap();
+        bids::edit(&txn, &team, saved, &input, later).await.unwrap();
+        txn.commit().await.unwrap();
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    linking.commit().await.unwrap();
+    correcting.await.unwrap();
+    let row = bids::model(&conn, saved).await.unwrap();
+    assert_eq!(row.existing_base, "联合体协议已盖章。");
+    assert_eq!(links(&row), [Some(university)], "the link survives");
+    db.cleanup().await;
+}
+
 #[tokio::test]
 async fn an_organisation_holds_a_bounded_number_of_draft_calls() {
     on_each_backend(|db| async move {

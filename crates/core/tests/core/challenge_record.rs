@@ -202,6 +202,11 @@ async fn the_selection_record_holds_every_step_of_the_review() {
             bids::act(conn, team, bid_id, BidAction::Submit, day)
                 .await
                 .unwrap();
+            // The bureau checks the consortium agreement: the member is no registry
+            // organisation.
+            bids::link_member(conn, &bureau, bid_id, 0, bids::LinkDecision::Unlink, day)
+                .await
+                .unwrap();
             bid.insert(name, bid_id);
         }
 

@@ -148,6 +148,8 @@ async fn a_horse_race_call_from_publication_to_acceptance() {
         for (name, team) in [("B", &team_b), ("C", &team_c), ("D", &team_d)] {
             let bid_id = bids::create(conn, team, id, &bid_input(name, first_due), day).await.unwrap();
             assert_eq!(bids::act(conn, team, bid_id, BidAction::Submit, day).await.unwrap(), BidStatus::Submitted);
+            // The bureau checks the consortium agreement: the member is no registry organisation.
+            bids::link_member(conn, &bureau, bid_id, 0, bids::LinkDecision::Unlink, day).await.unwrap();
             bid.insert(name, bid_id);
         }
         assert!(matches!(
@@ -185,6 +187,11 @@ async fn a_horse_race_call_from_publication_to_acceptance() {
             }
         };
         bids::score(conn, &expert_1, bid["B"], &scores("92", "88", "85"), "方案成熟", after).await.unwrap();
+        // A sheet is final and counts: its author stays on the panel.
+        match challenges::unassign_expert(conn, &bureau, id, expert_1.id, after).await {
+            Err(CoreError::Conflict(reason)) => assert!(reason.contains("已提交评分表"), "{reason}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
         assert!(refusal(propose(vec![bid["B"], bid["C"]], after).await).contains("专家评分未提交"));
         bids::score(conn, &expert_1, bid["D"], &scores("70", "75", "80"), "方案一般", after).await.unwrap();
         bids::score(conn, &expert_2, bid["B"], &scores("90", "85", "88"), "可行", after).await.unwrap();
@@ -202,6 +209,9 @@ async fn a_horse_race_call_from_publication_to_acceptance() {
         // Proposed on Thursday 2026-12-17 (Beijing): five working days, the first being
         // Friday, end on Thursday 12-24 at 24:00 Beijing time.
         assert_eq!(ends, Utc.with_ymd_and_hms(2026, 12, 24, 16, 0, 0).unwrap());
+        // The panel has judged: from the 公示 on, no link changes who was conflicted.
+        let relink = bids::link_member(conn, &bureau, bid["B"], 0, bids::LinkDecision::Unlink, after).await;
+        assert!(refusal(relink).contains("揭榜期和评审期内"));
 
         // 公示: an objection must be answered, and the award waits for the end.
         let objection = challenges::object(conn, &team_d, id, Some(bid["C"]), "C 的联合体成员曾有失信记录", after).await.unwrap();

@@ -313,7 +313,13 @@ fn member_row(review: bids::MemberReview) -> MemberRow {
         .candidates
         .iter()
         .map(|c| {
-            let label = if c.matched == "uscc" {
+            let label = if c.matched == "uscc" && c.name_differs {
+                t!(
+                    "bureau-challenge-candidate-uscc-other-name",
+                    org = c.name.as_str(),
+                    uscc = c.uscc.as_deref().unwrap_or("")
+                )
+            } else if c.matched == "uscc" {
                 t!(
                     "bureau-challenge-candidate-uscc",
                     org = c.name.as_str(),
@@ -922,9 +928,11 @@ pub async fn link_member(
             }
             "unlink" => bids::LinkDecision::Unlink,
             _ => {
-                return Err(
-                    CoreError::invalid("decision", t!("bureau-challenge-decision-choose")).into(),
-                );
+                return Err(CoreError::invalid(
+                    "decision",
+                    t!("bureau-challenge-link-decision-choose"),
+                )
+                .into());
             }
         };
         let txn = begin(&app).await?;

@@ -296,7 +296,23 @@ pub async fn edit(
     Ok(Json(json!({ "id": id })))
 }
 
-fn bid_json(b: &bid::Model, names: &HashMap<i64, String>) -> Value {
+/// The consortium as bidders and panel experts read it: each member as typed. Only the
+/// bureau's views show the links: which members stand for which organisation shapes the
+/// panel, and a bidder who saw it could steer the next bid around it.
+fn typed_members(b: &bid::Model, bureau: bool) -> Value {
+    let members = bids::consortium(b).unwrap_or_default();
+    if bureau {
+        return json!(members);
+    }
+    json!(
+        members
+            .iter()
+            .map(|m| json!({ "name": m.name, "uscc": m.uscc }))
+            .collect::<Vec<_>>()
+    )
+}
+
+fn bid_json(b: &bid::Model, names: &HashMap<i64, String>, bureau: bool) -> Value {
     let status_label = BidStatus::from_code(&b.status)
         .map(|s| s.label())
         .unwrap_or_default();
@@ -305,7 +321,7 @@ fn bid_json(b: &bid::Model, names: &HashMap<i64, String>) -> Value {
         "challenge_id": b.challenge_id,
         "lead_org_id": b.lead_org_id,
         "lead_org": names.get(&b.lead_org_id),
-        "consortium": bids::consortium(b).unwrap_or_default(),
+        "consortium": typed_members(b, bureau),
         "team_leader": b.team_leader,
         "team": b.team,
         "technical_plan": b.technical_plan,
@@ -367,7 +383,7 @@ pub async fn show(
     if let Some(user) = user {
         for b in &all_bids {
             if may_read_bid(&app, user, b).await? {
-                visible_bids.push(bid_json(b, &names));
+                visible_bids.push(bid_json(b, &names, bureau));
             }
         }
     }
@@ -483,7 +499,7 @@ pub struct ExpertBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/challenges/{id}/experts", tag = "challenges", request_body = ExpertBody, params(("id" = i64, Path)),
-    responses((status = 201, description = "On the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Already on the panel", body = ErrorBody), (status = 422, description = "Not an expert, or their organisation bids on the call (the reason names it)", body = ErrorBody)))]
+    responses((status = 201, description = "On the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Already on the panel, or their organisation may be a consortium member of a submitted bid the bureau has not checked (the reason names the bid)", body = ErrorBody), (status = 422, description = "Not an expert, or their organisation bids on the call (the reason names it)", body = ErrorBody)))]
 pub async fn assign_expert(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -497,7 +513,7 @@ pub async fn assign_expert(
 }
 
 #[utoipa::path(delete, path = "/api/v1/challenges/{id}/experts/{user_id}", tag = "challenges", params(("id" = i64, Path), ("user_id" = i64, Path)),
-    responses((status = 204, description = "Off the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "The expert has submitted a score sheet on the call", body = ErrorBody), (status = 422, description = "Not on the panel, or the call is over", body = ErrorBody)))]
+    responses((status = 204, description = "Off the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "The expert is not on the panel", body = ErrorBody), (status = 409, description = "The expert has submitted a score sheet on the call", body = ErrorBody), (status = 422, description = "The call is over", body = ErrorBody)))]
 pub async fn unassign_expert(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -759,7 +775,7 @@ pub async fn show_bid(
         .into());
     }
     let names = org_names(&app, [b.lead_org_id]).await?;
-    let mut body = bid_json(&b, &names);
+    let mut body = bid_json(&b, &names, user.role.is_bureau());
     let now = app.clock.now();
     let milestones: Vec<Value> = bids::milestones(&app.db, id)
         .await?
@@ -831,7 +847,7 @@ pub async fn act_on_bid(
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/formal-review", tag = "bids", request_body = Object, params(("id" = i64, Path)),
-    responses((status = 200, description = "{\"decision\": \"pass\"} or {\"decision\": \"return\"|\"reject\", \"items\": [[item, reason], …]}"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Not allowed now", body = ErrorBody)))]
+    responses((status = 200, description = "{\"decision\": \"pass\"} or {\"decision\": \"return\"|\"reject\", \"items\": [[item, reason], …]}"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Not allowed now, or a pass while a consortium member awaits the bureau's check", body = ErrorBody)))]
 pub async fn formal_review(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -876,7 +892,7 @@ pub struct LinkBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/link", tag = "bids", request_body = LinkBody, params(("id" = i64, Path), ("index" = usize, Path)),
-    responses((status = 200, description = "Linked: the organisation's experts are conflicted on the call; the consortium as `GET …/consortium` shows it"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Not submitted, or the call is past selection", body = ErrorBody), (status = 422, description = "Unknown member or organisation, an organisation not verified, or one with an expert on the panel (the reason names them)", body = ErrorBody)))]
+    responses((status = 200, description = "Linked: the organisation's experts are conflicted on the call; the consortium as `GET …/consortium` shows it"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, the call is past selection, or an expert of the organisation is on the panel (the reason names them)", body = ErrorBody), (status = 422, description = "Unknown member or organisation, or an organisation not verified", body = ErrorBody)))]
 pub async fn link_member(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -891,7 +907,7 @@ pub async fn link_member(
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/unlink", tag = "bids", params(("id" = i64, Path), ("index" = usize, Path)),
-    responses((status = 200, description = "The member stands for no registry organisation (recorded as the bureau's decision)"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Not submitted, or the call is past selection", body = ErrorBody), (status = 422, description = "Unknown member", body = ErrorBody)))]
+    responses((status = 200, description = "The member stands for no registry organisation (recorded as the bureau's decision)"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, or the call is past selection", body = ErrorBody), (status = 422, description = "Unknown member", body = ErrorBody)))]
 pub async fn unlink_member(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,

@@ -260,6 +260,14 @@ async fn a_challenge_through_the_pages() {
         let (status, body) = moderator
             .post(
                 &server,
+                &format!("/api/v1/bids/{bid}/consortium/0/unlink"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = moderator
+            .post(
+                &server,
                 &format!("/api/v1/bids/{bid}/formal-review"),
                 json!({"decision": "pass"}),
             )

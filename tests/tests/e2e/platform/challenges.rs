@@ -237,6 +237,20 @@ async fn a_horse_race_call_through_the_api() {
         let (_, now_public) = anonymous.get(&server, &path("")).await;
         assert_eq!(now_public["status"], "selection");
 
+        // The bureau checks each consortium agreement: the member is no registry
+        // organisation. Until then no bid passes.
+        let (status, body) = moderator
+            .post(&server, &format!("/api/v1/bids/{b}/formal-review"), json!({"decision": "pass"}))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body["error"]["message"].as_str().unwrap_or("").contains("尚未全部核对"), "{body}");
+        for bid in [b, c, d] {
+            let (status, body) = moderator
+                .post(&server, &format!("/api/v1/bids/{bid}/consortium/0/unlink"), json!({}))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+
         // Formal review; C corrects and resubmits.
         let review = |bid: i64, decision: Value| {
             let moderator = &moderator;
@@ -289,6 +303,12 @@ async fn a_horse_race_call_through_the_api() {
             let (status, body) = score(expert, bid, values).await;
             assert_eq!(status, StatusCode::CREATED, "{body}");
         }
+        // A sheet is final: its author stays on the panel.
+        let expert_1_id = user_id(&server, &expert_1).await;
+        let (status, body) = moderator
+            .send(&server, reqwest::Method::DELETE, &path(&format!("/experts/{expert_1_id}")), None)
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
         let (_, ranking) = moderator.get(&server, &path("/ranking")).await;
         assert_eq!(ranking["ranking"].as_array().map(Vec::len), Some(3), "{ranking}");
         assert_eq!(ranking["ranking"][2]["bid"], d, "{ranking}");

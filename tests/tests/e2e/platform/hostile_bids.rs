@@ -106,8 +106,17 @@ async fn a_panel_expert_reads_no_bid_before_bidding_closes() {
         assert!(page.contains("揭榜截止前申报书密封"), "{page}");
         assert!(!page.contains("多级串联超重力碳化反应器"), "{page}");
 
-        // Once bidding has closed and the bid passed the formal review, it is theirs to read.
+        // Once bidding has closed, the bureau has checked its consortium and the bid passed
+        // the formal review, it is theirs to read.
         clock.set(deadline + Duration::minutes(1));
+        let (status, body) = moderator
+            .post(
+                &server,
+                &format!("/api/v1/bids/{bid}/consortium/0/unlink"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
         let (status, body) = moderator
             .post(
                 &server,
@@ -541,22 +550,30 @@ async fn naming_a_judges_university_keeps_nobody_off_the_panel_until_the_bureau_
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
 
+        // The judge sits on the panel.
+        let experts = format!("/api/v1/challenges/{call}/experts");
+        let (status, body) = moderator
+            .post(&server, &experts, json!({"user_id": judge_id}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+
         // The attack: a bidder names the judge's university, by its public code.
         let team =
             Client::register(&server, "t@saibei.example.cn", "researcher", "塞北工业大学").await;
         let mut body = bid_body("T");
         body["consortium"] = json!([{"name": "华北材料科技大学", "uscc": UNIVERSITY_USCC}]);
         let bid = submitted_bid(&server, &team, call, body).await;
+        // The bidder reads its members as typed; only the bureau sees the links.
         let (_, own) = team.get(&server, &format!("/api/v1/bids/{bid}")).await;
         assert_eq!(own["consortium"][0]["name"], "华北材料科技大学", "{own}");
-        assert_eq!(own["consortium"][0]["org_id"], Value::Null, "{own}");
-
-        // The judge is seated all the same.
-        let experts = format!("/api/v1/challenges/{call}/experts");
-        let (status, body) = moderator
-            .post(&server, &experts, json!({"user_id": judge_id}))
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(own["consortium"][0]["uscc"], UNIVERSITY_USCC, "{own}");
+        assert!(
+            own["consortium"][0].get("org_id").is_none()
+                && own["consortium"][0].get("declined").is_none(),
+            "{own}"
+        );
+        let (_, seen) = moderator.get(&server, &format!("/api/v1/bids/{bid}")).await;
+        assert_eq!(seen["consortium"][0]["org_id"], Value::Null, "{seen}");
 
         // Only the bureau links, or reads what it would link to.
         let link = format!("/api/v1/bids/{bid}/consortium/0/link");
@@ -586,9 +603,9 @@ async fn naming_a_judges_university_keeps_nobody_off_the_panel_until_the_bureau_
         let (status, body) = moderator
             .post(&server, &link, json!({"org_id": university}))
             .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
         assert!(
-            message(&body).contains("评审专家") && message(&body).contains("撤出"),
+            message(&body).contains("先核对联合体协议") && message(&body).contains("撤出"),
             "{body}"
         );
 
@@ -599,6 +616,11 @@ async fn naming_a_judges_university_keeps_nobody_off_the_panel_until_the_bureau_
         let (_, page, csrf) = console.page(&server, &path).await;
         assert!(
             page.contains("待核对") && page.contains("代码一致"),
+            "{page}"
+        );
+        // The bureau chooses: nothing is preselected, and an id may be typed instead.
+        assert!(
+            page.contains("<option value=\"\">请选择</option>") && page.contains("或填写单位编号"),
             "{page}"
         );
         let (status, body) = moderator
@@ -612,6 +634,21 @@ async fn naming_a_judges_university_keeps_nobody_off_the_panel_until_the_bureau_
         assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
         let bid_field = bid.to_string();
         let org_field = university.to_string();
+        // Neither the bidder nor the judge links through the console's route, with a
+        // form as complete as the bureau's.
+        for (who, name) in [(&team, "bidder"), (&judge, "judge")] {
+            let (_, _, their_csrf) = who.page(&server, "/").await;
+            let fields = [
+                ("csrf", their_csrf.as_str()),
+                ("bid", bid_field.as_str()),
+                ("index", "0"),
+                ("decision", "link"),
+                ("org_id", org_field.as_str()),
+            ];
+            let (status, _, page) =
+                submit(who, &server, &format!("{path}/consortium"), &fields).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {page}");
+        }
         let fields = [
             ("csrf", csrf.as_str()),
             ("bid", bid_field.as_str()),

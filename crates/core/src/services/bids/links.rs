@@ -36,6 +36,9 @@ pub struct LinkCandidate {
     pub uscc: Option<String>,
     /// `uscc` or `name`: what matched.
     pub matched: &'static str,
+    /// Matched by its code under another name than the member's: the bidder may have
+    /// typed a wrong code, so the bureau checks the agreement before it links.
+    pub name_differs: bool,
 }
 
 /// A consortium member as the bureau reviews it.
@@ -89,9 +92,10 @@ fn candidates_among(verified: &[organisation::Model], member: &Member) -> Vec<Li
         .iter()
         .filter_map(|o| {
             let by_code = member.uscc.is_some() && o.uscc == member.uscc;
+            let same_name = identity_key(&o.name) == key;
             let matched = if by_code {
                 "uscc"
-            } else if identity_key(&o.name) == key {
+            } else if same_name {
                 "name"
             } else {
                 return None;
@@ -101,11 +105,42 @@ fn candidates_among(verified: &[organisation::Model], member: &Member) -> Vec<Li
                 name: o.name.clone(),
                 uscc: o.uscc.clone(),
                 matched,
+                name_differs: !same_name,
             })
         })
         .collect();
     found.sort_by_key(|c| (c.matched != "uscc", c.org_id));
     found
+}
+
+/// Whether the bureau has yet to check some consortium member of `row`: until it has,
+/// nobody knows which experts the bid conflicts, so the bid passes no formal review and
+/// no expert reads it.
+///
+/// # Errors
+/// As [`consortium`].
+pub fn unchecked(row: &bid::Model) -> CoreResult<bool> {
+    Ok(consortium(row)?
+        .iter()
+        .any(|m| m.state() == MemberState::Pending))
+}
+
+/// The place (from 0) of the first member of `row` the bureau has yet to check that
+/// `org` may stand for, by the candidate rule of the console.
+///
+/// # Errors
+/// As [`consortium`].
+pub(crate) fn pending_member_for(
+    org: &organisation::Model,
+    row: &bid::Model,
+) -> CoreResult<Option<usize>> {
+    if !org.verified || org.provisional {
+        return Ok(None);
+    }
+    let orgs = std::slice::from_ref(org);
+    Ok(consortium(row)?
+        .iter()
+        .position(|m| m.state() == MemberState::Pending && !candidates_among(orgs, m).is_empty()))
 }
 
 /// The consortium of a bid as the bureau reviews it: each member as typed, its link and
@@ -156,9 +191,9 @@ pub async fn review_of(
 ///
 /// # Errors
 /// `Forbidden` unless bureau; `IllegalTransition` outside the window (see the module's
-/// documentation); `Invalid` for an unknown member or organisation, an organisation the
-/// bureau has not verified, or one with an expert on the call's panel (the reason names
-/// them); `Conflict` when the bid changed meanwhile.
+/// documentation); `Invalid` for an unknown member or organisation, or an organisation
+/// the bureau has not verified; `Conflict` for one with an expert on the call's panel
+/// (the reason names them) or when the bid changed meanwhile.
 pub async fn link_member(
     conn: &impl ConnectionTrait,
     actor: &User,
@@ -170,7 +205,9 @@ pub async fn link_member(
     check_bureau(actor)?;
     let row = model(conn, id).await?;
     challenges::settle(conn, row.challenge_id, now).await?;
-    let found = challenges::model(conn, row.challenge_id).await?;
+    // Locked (on PostgreSQL), as seating and scoring lock it: no expert of the
+    // organisation is seated between the check below and the link.
+    let found = challenges::locked(conn, row.challenge_id).await?;
     if !links_open(&row, &found.status) {
         return Err(CoreError::IllegalTransition {
             from: row.status,
@@ -179,10 +216,11 @@ pub async fn link_member(
         });
     }
     let mut members = consortium(&row)?;
+    let number = index.saturating_add(1);
     let Some(member) = members.get_mut(index) else {
         return Err(CoreError::invalid(
             "index",
-            t!("bid-consortium-no-member", number = index + 1),
+            t!("bid-consortium-no-member", number = number),
         ));
     };
     let (action, detail) = match decision {
@@ -195,7 +233,7 @@ pub async fn link_member(
             member.declined = false;
             let detail = t!(
                 "bid-consortium-link-detail",
-                number = index + 1,
+                number = number,
                 member = member.name.as_str(),
                 org = org.name.as_str()
             );
@@ -209,7 +247,7 @@ pub async fn link_member(
             member.declined = true;
             let detail = t!(
                 "bid-consortium-unlink-detail",
-                number = index + 1,
+                number = number,
                 member = member.name.as_str()
             );
             ("bid.unlink_member", detail)
@@ -269,14 +307,11 @@ async fn check_linkable(
         for seat in &seated {
             names.push(users::get(conn, seat.expert_user_id).await?.display_name);
         }
-        return Err(CoreError::invalid(
-            "org_id",
-            t!(
-                "bid-consortium-link-seated",
-                org = org.name.as_str(),
-                experts = names.join(&t!("list-separator"))
-            ),
-        ));
+        return Err(CoreError::Conflict(t!(
+            "bid-consortium-link-seated",
+            org = org.name.as_str(),
+            experts = names.join(&t!("list-separator"))
+        )));
     }
     Ok(org)
 }
@@ -323,8 +358,11 @@ mod tests {
             &verified,
             &member("华北材料科技大学 (本部)", Some("91330100716105852F")),
         );
-        let ids: Vec<(i64, &str)> = found.iter().map(|c| (c.org_id, c.matched)).collect();
-        assert_eq!(ids, [(2, "uscc"), (1, "name")]);
+        let ids: Vec<(i64, &str, bool)> = found
+            .iter()
+            .map(|c| (c.org_id, c.matched, c.name_differs))
+            .collect();
+        assert_eq!(ids, [(2, "uscc", true), (1, "name", false)]);
         // A member without a code matches no organisation without one.
         assert!(candidates_among(&verified, &member("新公司", None)).is_empty());
     }
