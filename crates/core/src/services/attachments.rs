@@ -689,7 +689,7 @@ async fn check_quota(
     }
     let megabytes = |bytes: u64| {
         const MIB: u64 = 1024 * 1024;
-        if bytes % MIB == 0 {
+        if bytes.is_multiple_of(MIB) {
             (bytes / MIB).to_string()
         } else {
             format!("{:.1}", bytes as f64 / MIB as f64)
