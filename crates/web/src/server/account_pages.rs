@@ -261,7 +261,10 @@ pub async fn confirm(
         )
             .into_response()),
         // A password too weak: the page again, with the reason.
-        Err(WebError::Core(CoreError::Invalid { field, reason })) if field == "password" => {
+        Err(WebError::Core(CoreError::Invalid {
+            field: "password",
+            reason,
+        })) => {
             let pending = registrations::pending(&app.db, &form.token, app.clock.now()).await?;
             let page = ConfirmPage {
                 nav: Nav::of(&viewer),
