@@ -5,13 +5,19 @@
 //! Postings imported before this kept their list's identifier as their public id. Those
 //! identifiers are sequential, so the public ids around a gap showed where an
 //! enterprise's confidential need sat. For existing postings:
-//! - every posting without a source key gets `bureau:<its external id>`, so that
-//!   re-importing the lists they came from still updates them in place (a posting made
-//!   on the web gets one too, which only lets a row name it by its public id as before);
+//! - every posting without a source key whose public id is not a random one gets
+//!   `bureau:<its external id>`, so that re-importing the lists they came from still
+//!   updates them in place (postings made on the web have random ids and came from no
+//!   list);
 //! - public ids stay as they are, so links and bookmarks keep working: what they leak is
 //!   the place of a confidential need, and so it is that need's id that changes;
 //! - confidential needs whose public id is not a random one get a fresh random id, and a
-//!   change-log entry each, so that the search index forgets the old id.
+//!   change-log entry each, so that the search index forgets the old id. They all take
+//!   the newest need's time: their own times (a list's rows were written one after the
+//!   other) would place them in every newest-first listing.
+//!
+//! It runs in one transaction on every backend (SQLite's convention is none), so that a
+//! failure halfway leaves nothing to trip over when it runs again.
 //!
 //! Source keys become unique per kind (several postings may have none). Keys written
 //! twice before (two uploads racing) keep the oldest posting's; the others lose it.
@@ -39,10 +45,19 @@ const ACHIEVEMENTS_INDEX: &str = "achievements_source_key";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let conn = manager.get_connection();
         let backend = manager.get_database_backend();
-        for table in ["needs", "achievements"] {
+        // The shape of `posting::ids::new_public_id`: a prefix and 12 upper-case hex digits.
+        let random_shaped = |prefix: &str| match backend {
+            DbBackend::Postgres => format!("external_id ~ '^{prefix}-[0-9A-F]{{12}}$'"),
+            _ => format!("external_id GLOB '{prefix}-{}'", "[0-9A-F]".repeat(12)),
+        };
+        for (table, prefix) in [("needs", "WN"), ("achievements", "WA")] {
             conn.execute_unprepared(&format!(
                 "UPDATE {table} SET source_key = NULL WHERE source_key IS NOT NULL \
                  AND id NOT IN (SELECT MIN(id) FROM {table} WHERE source_key IS NOT NULL \
@@ -51,26 +66,26 @@ impl MigrationTrait for Migration {
             .await?;
             conn.execute_unprepared(&format!(
                 "UPDATE {table} SET source_key = 'bureau:' || external_id \
-                 WHERE source_key IS NULL"
+                 WHERE source_key IS NULL AND NOT ({})",
+                random_shaped(prefix)
             ))
             .await?;
         }
 
-        // The shape of `posting::ids::new_public_id`: WN- and 12 upper-case hex digits.
-        let (random_shaped, fresh_id) = match backend {
-            DbBackend::Postgres => (
-                "external_id ~ '^WN-[0-9A-F]{12}$'",
-                "'WN-' || upper(substr(replace(gen_random_uuid()::text, '-', ''), 1, 12))",
-            ),
-            _ => (
-                "external_id GLOB 'WN-[0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F]\
-                 [0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F]'",
-                "'WN-' || upper(hex(randomblob(6)))",
-            ),
+        let fresh_id = match backend {
+            DbBackend::Postgres => {
+                "'WN-' || upper(substr(replace(gen_random_uuid()::text, '-', ''), 1, 12))"
+            }
+            _ => "'WN-' || upper(hex(randomblob(6)))",
         };
+        let random_shaped = random_shaped("WN");
         let leaking = format!("confidential AND NOT ({random_shaped})");
-        // The change's time is the need's own last write: no clock of the migration's
-        // needs to be stored in each backend's format.
+        // The newest need's time is already stored in the backend's format, which a
+        // clock of the migration's would have to imitate.
+        conn.execute_unprepared(&format!(
+            "UPDATE needs SET updated_at = (SELECT MAX(updated_at) FROM needs) WHERE {leaking}"
+        ))
+        .await?;
         conn.execute_unprepared(&format!(
             "INSERT INTO changes (entity, entity_id, at) \
              SELECT 'need', id, updated_at FROM needs WHERE {leaking} ORDER BY id"
@@ -88,6 +103,7 @@ impl MigrationTrait for Migration {
                     .table(Needs::Table)
                     .col(Needs::SourceKey)
                     .unique()
+                    .if_not_exists()
                     .to_owned(),
             )
             .await?;
@@ -98,6 +114,7 @@ impl MigrationTrait for Migration {
                     .table(Achievements::Table)
                     .col(Achievements::SourceKey)
                     .unique()
+                    .if_not_exists()
                     .to_owned(),
             )
             .await

@@ -4,11 +4,12 @@
 use std::collections::HashSet;
 
 use serde::Serialize;
-use tantivy::collector::TopDocs;
+use tantivy::collector::sort_key::{NaturalComparator, SortByString};
+use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Order, Score, SegmentReader, TantivyDocument, Term};
 use techmatch_core::domain::compatible_masks;
 use techmatch_core::posting::{PostingKind, PostingView, Status};
 
@@ -82,6 +83,64 @@ fn parts(view: &PostingView) -> Vec<(String, f32)> {
         (view.keywords.join(" "), 1.5),
         (view.body.clone(), 1.0),
     ]
+}
+
+/// Ranks candidates by their text score raised by how well their facts fit.
+struct FitScore {
+    probe: Probe,
+    weights: FitWeights,
+    hard: HardFilters,
+}
+
+struct SegmentFitScore {
+    facts: SegmentFacts,
+    probe: Probe,
+    weights: FitWeights,
+    hard: HardFilters,
+}
+
+impl SortKeyComputer for FitScore {
+    type SortKey = Score;
+    type Child = SegmentFitScore;
+    type Comparator = NaturalComparator;
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn segment_sort_key_computer(&self, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
+        Ok(SegmentFitScore {
+            facts: SegmentFacts::new(reader, &self.probe),
+            probe: self.probe.clone(),
+            weights: self.weights,
+            hard: self.hard,
+        })
+    }
+}
+
+impl SegmentSortKeyComputer for SegmentFitScore {
+    type SortKey = Score;
+    type SegmentSortKey = Score;
+    type SegmentComparator = NaturalComparator;
+
+    fn segment_sort_key(&mut self, doc: DocId, text_score: Score) -> Score {
+        let fit = assess(
+            &self.facts.facts(&self.probe, doc),
+            &self.weights,
+            &self.hard,
+        );
+        // Excluded candidates sink below every real one and are dropped afterwards;
+        // they can only reach the top list when fewer real candidates exist.
+        if fit.excluded {
+            f32::MIN
+        } else {
+            text_score * (1.0 + fit.bonus)
+        }
+    }
+
+    fn convert_segment_sort_key(&self, score: Score) -> Score {
+        score
+    }
 }
 
 /// Reads the structured facts of candidates in one segment and compares them with the
@@ -304,25 +363,20 @@ pub fn find_matches(
     let probe = probe_of(view);
     let (weights, hard) = (options.weights, options.hard);
     let tweak_probe = probe.clone();
-    let collector =
-        TopDocs::with_limit(options.top.max(1)).tweak_score(move |reader: &SegmentReader| {
-            let facts = SegmentFacts::new(reader, &tweak_probe);
-            let probe = tweak_probe.clone();
-            move |doc: DocId, text_score: Score| {
-                let fit = assess(&facts.facts(&probe, doc), &weights, &hard);
-                // Excluded candidates sink below every real one and are dropped afterwards;
-                // they can only reach the top list when fewer real candidates exist.
-                if fit.excluded {
-                    f32::MIN
-                } else {
-                    text_score * (1.0 + fit.bonus)
-                }
-            }
-        });
-    let ranked: Vec<(Score, DocAddress)> = searcher.search(&query, &collector)?;
+    // Equal scores are common (a list's rows often share their words); tantivy would
+    // break the tie by index order, which is the list's order, so the public id does.
+    let collector = TopDocs::with_limit(options.top.max(1)).order_by((
+        FitScore {
+            probe: tweak_probe,
+            weights,
+            hard,
+        },
+        (SortByString::for_field("external_id"), Order::Desc),
+    ));
+    let ranked: Vec<((Score, Option<String>), DocAddress)> = searcher.search(&query, &collector)?;
 
     let mut matches = Vec::with_capacity(ranked.len());
-    for (score, address) in ranked.into_iter().filter(|(s, _)| *s > f32::MIN) {
+    for ((score, _), address) in ranked.into_iter().filter(|((s, _), _)| *s > f32::MIN) {
         let segment = searcher.segment_reader(address.segment_ord);
         let facts = SegmentFacts::new(segment, &probe).facts(&probe, address.doc_id);
         let bonus = assess(&facts, &weights, &hard).bonus;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
-use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -228,7 +228,20 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
                 total,
             )
         } else {
-            searcher.search(&*query, &(top.order_by_score(), Count))?
+            // Equal scores are common (a list's rows often share their words); tantivy
+            // would break the tie by index order, which is the list's order.
+            let by_score = top.order_by((
+                (SortBySimilarityScore, Order::Desc),
+                (SortByString::for_field("external_id"), Order::Desc),
+            ));
+            let (ranked, total) = searcher.search(&*query, &(by_score, Count))?;
+            (
+                ranked
+                    .into_iter()
+                    .map(|((score, _), a): (_, DocAddress)| (score, a))
+                    .collect(),
+                total,
+            )
         };
     let facets = facets(index, &*query)?;
 

@@ -31,6 +31,21 @@ pub fn new_public_id(kind: PostingKind) -> String {
     format!("{prefix}-{digits}")
 }
 
+/// Whether `id` has the shape of [`new_public_id`]'s ids for `kind`: anything else came
+/// from a list (or from before public ids were random) and may be one of a sequence.
+pub fn is_random_public_id(kind: PostingKind, id: &str) -> bool {
+    let prefix = match kind {
+        PostingKind::Need => "WN-",
+        PostingKind::Achievement => "WA-",
+    };
+    id.strip_prefix(prefix).is_some_and(|digits| {
+        digits.len() == 12
+            && digits
+                .chars()
+                .all(|c| c.is_ascii_digit() || ('A'..='F').contains(&c))
+    })
+}
+
 /// The source key of a row of a list the bureau imports.
 pub fn bureau_source_key(list_id: &str) -> String {
     format!("{BUREAU_PREFIX}{list_id}")
@@ -56,6 +71,26 @@ pub fn bureau_facing_id<'a>(source_key: Option<&'a str>, public_id: &'a str) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn random_shaped_ids_are_told_from_a_list_s() {
+        assert!(is_random_public_id(
+            PostingKind::Need,
+            &new_public_id(PostingKind::Need)
+        ));
+        assert!(is_random_public_id(
+            PostingKind::Achievement,
+            &new_public_id(PostingKind::Achievement)
+        ));
+        for listed in [
+            "XQ-2026-003",
+            "WN-0123456789ab",
+            "WN-0123456789ABC",
+            "WA-0123456789AB",
+        ] {
+            assert!(!is_random_public_id(PostingKind::Need, listed), "{listed}");
+        }
+    }
 
     #[test]
     fn public_ids_are_random_and_shaped_like_the_webs() {

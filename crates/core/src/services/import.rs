@@ -100,6 +100,9 @@ trait Importable: Sized + Clone {
     fn set_external_id(&mut self, id: String);
     fn stored_external_id(stored: &Self::Stored) -> &str;
     fn stored_source_key(stored: &Self::Stored) -> Option<&str>;
+    fn stored_org_id(stored: &Self::Stored) -> Option<i64>;
+    /// Whether writing `self` over `stored` would make a need confidential or public.
+    fn flips_confidential(&self, stored: &Self::Stored) -> bool;
     async fn find_by_external_ids(
         conn: &impl sea_orm::ConnectionTrait,
         ids: &[String],
@@ -134,6 +137,14 @@ impl Importable for NeedInput {
 
     fn stored_source_key(stored: &Self::Stored) -> Option<&str> {
         stored.source_key.as_deref()
+    }
+
+    fn stored_org_id(stored: &Self::Stored) -> Option<i64> {
+        stored.org_id
+    }
+
+    fn flips_confidential(&self, stored: &Self::Stored) -> bool {
+        self.confidential != stored.confidential
     }
 
     fn organisation(&self) -> Option<&OrgRef> {
@@ -182,6 +193,14 @@ impl Importable for AchievementInput {
 
     fn stored_source_key(stored: &Self::Stored) -> Option<&str> {
         stored.source_key.as_deref()
+    }
+
+    fn stored_org_id(stored: &Self::Stored) -> Option<i64> {
+        stored.org_id
+    }
+
+    fn flips_confidential(&self, _stored: &Self::Stored) -> bool {
+        false
     }
 
     fn organisation(&self) -> Option<&OrgRef> {
@@ -257,16 +276,21 @@ async fn write_batch<T: Importable>(
     let mut org_ids: HashMap<&OrgRef, Option<i64>> = HashMap::new();
     let mut outcomes = Vec::with_capacity(batch.len());
     for p in batch {
-        let current = match scope {
+        let (current, by_its_public_id) = match scope {
             // An upload must not bypass moderation: an existing posting is edited on
             // its page.
             ImportScope::Organisation(_) if by_key.contains_key(&p.source_key) => {
                 return Err(CoreError::invalid("id", t!("import-upload-exists")));
             }
-            ImportScope::Organisation(_) => None,
-            ImportScope::Bureau => by_key
-                .remove(&p.source_key)
-                .or_else(|| by_public_id.remove(&p.list_id)),
+            ImportScope::Organisation(_) => (None, false),
+            ImportScope::Bureau => match by_key.remove(&p.source_key) {
+                Some(current) => (Some(current), false),
+                None => {
+                    let current = by_public_id.remove(&p.list_id);
+                    let found = current.is_some();
+                    (current, found)
+                }
+            },
         };
         let org_id = match (scope, p.input.organisation()) {
             (ImportScope::Organisation(org), _) => Some(org),
@@ -280,6 +304,23 @@ async fn write_batch<T: Importable>(
                 }
             },
         };
+        // A public id is easily copied into the wrong row: naming a posting by it
+        // must not move the posting to another organisation, nor make a need public
+        // or confidential, without the bureau hearing of it.
+        if by_its_public_id && let Some(current) = &current {
+            if T::stored_org_id(current) != org_id {
+                return Err(CoreError::invalid(
+                    "org_name",
+                    t!("import-public-id-other-org"),
+                ));
+            }
+            if p.input.flips_confidential(current) {
+                return Err(CoreError::invalid(
+                    "confidential",
+                    t!("import-public-id-confidential"),
+                ));
+            }
+        }
         let placement = Placement {
             status_on_create: scope.status_on_create(),
             org_id,

@@ -227,6 +227,13 @@ pub async fn write_need(
         Some(existing) => {
             let mut next = existing.clone();
             apply_need(&mut next, input, placement.org_id);
+            // An id from a list, or from before ids were random, would keep the need's
+            // place in its sequence once it is confidential. The change this write
+            // records makes the index drop the old id.
+            if next.confidential && !ids::is_random_public_id(PostingKind::Need, &next.external_id)
+            {
+                next.external_id = ids::new_public_id(PostingKind::Need);
+            }
             if next == existing {
                 return Ok(UpsertOutcome::Unchanged(existing.id));
             }
@@ -605,8 +612,9 @@ pub async fn bureau_facing_ids(
     Ok(found)
 }
 
-/// The public ids of every posting of a kind in a status, in the order they were made:
-/// for tools that drive the platform from outside (the load test).
+/// The public ids of every posting of a kind in a status, in the order of the ids: for
+/// tools that drive the platform from outside (the load test). Not in the order they
+/// were made, which would be a list's and would place its confidential needs.
 ///
 /// # Errors
 /// Fails on a database error.
@@ -621,7 +629,7 @@ pub async fn public_ids(
                 .select_only()
                 .column(need::Column::ExternalId)
                 .filter(need::Column::Status.eq(status.code()))
-                .order_by_asc(need::Column::Id)
+                .order_by_asc(need::Column::ExternalId)
                 .into_tuple()
                 .all(conn)
                 .await?
@@ -631,7 +639,7 @@ pub async fn public_ids(
                 .select_only()
                 .column(achievement::Column::ExternalId)
                 .filter(achievement::Column::Status.eq(status.code()))
-                .order_by_asc(achievement::Column::Id)
+                .order_by_asc(achievement::Column::ExternalId)
                 .into_tuple()
                 .all(conn)
                 .await?

@@ -23,7 +23,9 @@
 //! ## The generic format
 //!
 //! The body is JSON `{"id", "kind", "cause", "subject", "text", "created_at"}`; `id`
-//! stays the same across retries, so a receiver can recognise a repeat. Two headers
+//! stays the same across retries, so a receiver can recognise a repeat. It is random,
+//! not the outbox's sequence number, which would count the platform's notices and date
+//! their causes; causes name postings by their public ids for the same reason. Two headers
 //! sign it: `X-Techmatch-Timestamp` (Unix seconds at sending) and
 //! `X-Techmatch-Signature: sha256=<hex>`, the HMAC-SHA256 under the webhook's secret of
 //! `"{timestamp}.{body}"`. A receiver recomputes it over the raw body, compares in
@@ -610,8 +612,8 @@ pub(crate) async fn fan_out(
 /// What a post says, taken from its outbox row.
 #[derive(Debug, Clone, Copy)]
 pub struct Message<'a> {
-    /// The outbox row's id: the same for every attempt.
-    pub id: i64,
+    /// The delivery's id: the same for every attempt, random (the row's Message-ID).
+    pub id: &'a str,
     pub kind: &'a str,
     pub cause: &'a str,
     pub subject: &'a str,
@@ -627,8 +629,14 @@ impl<'a> Message<'a> {
             .dedup_key
             .split_once('|')
             .map_or(row.dedup_key.as_str(), |(_, cause)| cause);
+        let id = row
+            .message_id
+            .trim_start_matches('<')
+            .split('@')
+            .next()
+            .unwrap_or_default();
         Message {
-            id: row.id,
+            id,
             kind: &row.kind,
             cause,
             subject: &row.subject,
@@ -733,7 +741,7 @@ pub fn request(
     now: DateTime<Utc>,
 ) -> CoreResult<Request> {
     let json = ("Content-Type", "application/json".to_owned());
-    let delivery = (DELIVERY_HEADER, message.id.to_string());
+    let delivery = (DELIVERY_HEADER, message.id.to_owned());
     let headline = format!("{}\n\n{}", message.subject, message.text);
     let request = match format {
         Format::WeCom => {
@@ -854,7 +862,7 @@ mod tests {
 
     fn message() -> Message<'static> {
         Message {
-            id: 42,
+            id: "5f0c2a9e",
             kind: "workflow",
             cause: "moderation:need:7:approve:1",
             subject: "Need approved",
@@ -964,7 +972,7 @@ mod tests {
         .unwrap();
         assert_eq!(request.url, "https://hooks.example.cn/in");
         let body = body_of(&request);
-        assert_eq!(body["id"], 42);
+        assert_eq!(body["id"], "5f0c2a9e");
         assert_eq!(body["kind"], "workflow");
         assert_eq!(body["cause"], "moderation:need:7:approve:1");
         assert_eq!(body["subject"], "Need approved");
@@ -988,7 +996,7 @@ mod tests {
             &request.body,
             signature
         ));
-        assert_eq!(header(&request, DELIVERY_HEADER), Some("42"));
+        assert_eq!(header(&request, DELIVERY_HEADER), Some("5f0c2a9e"));
     }
 
     #[test]
@@ -1172,7 +1180,7 @@ mod tests {
             subject: "s".to_owned(),
             body_text: "t".to_owned(),
             body_html: String::new(),
-            message_id: "<m>".to_owned(),
+            message_id: "<0a1b2c@techmatch.outbox>".to_owned(),
             status: "sending".to_owned(),
             attempts: 1,
             next_attempt_at: now(),
@@ -1185,6 +1193,10 @@ mod tests {
             webhook_id: Some(3),
         };
         let message = Message::of(&row);
-        assert_eq!((message.id, message.cause), (9, "contact:5:requested"));
+        // The row's sequence number would count the platform's notices.
+        assert_eq!(
+            (message.id, message.cause),
+            ("0a1b2c", "contact:5:requested")
+        );
     }
 }

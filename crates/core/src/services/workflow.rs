@@ -310,24 +310,35 @@ pub async fn review_queue(
         return Err(CoreError::Forbidden(t!("workflow-queue-moderators-only")));
     }
     let pending = Status::PendingReview.code();
-    let needs: Vec<(i64, chrono::DateTime<chrono::Utc>)> = need::Entity::find()
+    let needs: Vec<(i64, chrono::DateTime<chrono::Utc>, String)> = need::Entity::find()
         .select_only()
-        .columns([need::Column::Id, need::Column::UpdatedAt])
+        .columns([
+            need::Column::Id,
+            need::Column::UpdatedAt,
+            need::Column::ExternalId,
+        ])
         .filter(need::Column::Status.eq(pending))
         .order_by_asc(need::Column::UpdatedAt)
+        .order_by_asc(need::Column::ExternalId)
         .limit(limit)
         .into_tuple()
         .all(conn)
         .await?;
-    let achievements: Vec<(i64, chrono::DateTime<chrono::Utc>)> = achievement::Entity::find()
-        .select_only()
-        .columns([achievement::Column::Id, achievement::Column::UpdatedAt])
-        .filter(achievement::Column::Status.eq(pending))
-        .order_by_asc(achievement::Column::UpdatedAt)
-        .limit(limit)
-        .into_tuple()
-        .all(conn)
-        .await?;
+    let achievements: Vec<(i64, chrono::DateTime<chrono::Utc>, String)> =
+        achievement::Entity::find()
+            .select_only()
+            .columns([
+                achievement::Column::Id,
+                achievement::Column::UpdatedAt,
+                achievement::Column::ExternalId,
+            ])
+            .filter(achievement::Column::Status.eq(pending))
+            .order_by_asc(achievement::Column::UpdatedAt)
+            .order_by_asc(achievement::Column::ExternalId)
+            .limit(limit)
+            .into_tuple()
+            .all(conn)
+            .await?;
     let total = need::Entity::find()
         .filter(need::Column::Status.eq(pending))
         .count(conn)
@@ -336,22 +347,24 @@ pub async fn review_queue(
             .filter(achievement::Column::Status.eq(pending))
             .count(conn)
             .await?;
-    let mut oldest: Vec<(chrono::DateTime<chrono::Utc>, PostingKind, i64)> = needs
+    let mut oldest: Vec<(chrono::DateTime<chrono::Utc>, String, PostingKind, i64)> = needs
         .into_iter()
-        .map(|(id, at)| (at, PostingKind::Need, id))
+        .map(|(id, at, public)| (at, public, PostingKind::Need, id))
         .chain(
             achievements
                 .into_iter()
-                .map(|(id, at)| (at, PostingKind::Achievement, id)),
+                .map(|(id, at, public)| (at, public, PostingKind::Achievement, id)),
         )
         .collect();
-    oldest.sort_by_key(|(at, _, id)| (*at, *id));
+    // A list's rows share their time: among them the random public id decides, as on
+    // every other list, not the database id, which is the list's order.
+    oldest.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     oldest.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let ids_of = |kind: PostingKind| -> Vec<i64> {
         oldest
             .iter()
-            .filter(|(_, k, _)| *k == kind)
-            .map(|(_, _, id)| *id)
+            .filter(|(_, _, k, _)| *k == kind)
+            .map(|(_, _, _, id)| *id)
             .collect()
     };
     let mut postings = sorted_views(conn, PostingKind::Need, &ids_of(PostingKind::Need)).await?;
@@ -366,7 +379,7 @@ pub async fn review_queue(
     postings.sort_by_key(|v| {
         oldest
             .iter()
-            .position(|(_, k, id)| *k == v.kind && *id == v.id)
+            .position(|(_, _, k, id)| *k == v.kind && *id == v.id)
     });
     Ok(ReviewQueue { total, postings })
 }

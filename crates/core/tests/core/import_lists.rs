@@ -390,6 +390,11 @@ async fn a_sequential_list_gets_random_public_ids_and_reimports_by_its_own_ids()
         public.sort_unstable();
         public.dedup();
         assert_eq!(public.len(), 5);
+        // Tools outside get them in their own order, not in the list's.
+        let listed = postings::public_ids(&db.conn, PostingKind::Need, Status::Published)
+            .await
+            .unwrap();
+        assert_eq!(listed, public);
         // One time for the list: written one after the other, the list's order would
         // show in every newest-first listing.
         assert!(first.iter().all(|(_, _, _, at)| *at == first[0].3));
@@ -487,23 +492,28 @@ async fn upgrading_hides_list_ids_of_confidential_needs_and_keeps_reimports_in_p
         let steps = u32::try_from(migrations.len() - ours).unwrap();
         Migrator::down(&db.conn, Some(steps)).await.unwrap();
         let at = "'2026-01-01T00:00:00+00:00'";
+        // Written one after the other, as the old import did: the renumbered need's own
+        // time would still say where it sat.
         for (n, id) in SEQUENTIAL_IDS.iter().enumerate() {
             let confidential = if n == 2 { "TRUE" } else { "FALSE" };
+            let written = format!("'2026-01-01T00:00:0{n}+00:00'");
             db.conn
                 .execute_unprepared(&format!(
                     "INSERT INTO needs (external_id, title, description, keywords, coop_modes, \
                      confidential, status, created_at, updated_at, published_at) VALUES \
-                     ('{id}', '钛白粉{n}', '', '', '', {confidential}, 'published', {at}, {at}, {at})"
+                     ('{id}', '钛白粉{n}', '', '', '', {confidential}, 'published', {written}, \
+                     {written}, {written})"
                 ))
                 .await
                 .unwrap();
         }
         let web_made = "WN-0123456789AB";
+        let newest = "'2026-01-02T00:00:00+00:00'";
         db.conn
             .execute_unprepared(&format!(
                 "INSERT INTO needs (external_id, title, description, keywords, coop_modes, \
                  confidential, status, created_at, updated_at) VALUES \
-                 ('{web_made}', '网上保密需求', '', '', '', TRUE, 'published', {at}, {at})"
+                 ('{web_made}', '网上保密需求', '', '', '', TRUE, 'published', {at}, {newest})"
             ))
             .await
             .unwrap();
@@ -519,8 +529,15 @@ async fn upgrading_hides_list_ids_of_confidential_needs_and_keeps_reimports_in_p
                 assert_eq!(public_id, list_id, "a public posting keeps its links");
             }
         }
-        let web = postings::view_by_external_id(&db.conn, PostingKind::Need, web_made).await;
-        assert!(web.is_ok(), "a random public id stays");
+        let web = postings::view_by_external_id(&db.conn, PostingKind::Need, web_made)
+            .await
+            .unwrap();
+        let web = need::Entity::find_by_id(web.id)
+            .one(&db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(web.source_key, None, "a web posting came from no list");
         // The index hears of the renumbered need through the change log.
         let changed = techmatch_core::services::changes::since(&db.conn, head_before, 100)
             .await
@@ -532,6 +549,21 @@ async fn upgrading_hides_list_ids_of_confidential_needs_and_keeps_reimports_in_p
             changed.iter().map(|c| c.entity_id).collect::<Vec<_>>(),
             vec![renumbered.id]
         );
+        assert_eq!(renumbered.updated_at, web.updated_at, "the newest need's time");
+
+        // Run again (as after a failure halfway), it finds its work done.
+        db.conn
+            .execute_unprepared(
+                "DELETE FROM seaql_migrations WHERE version = 'm20261207_000004_public_ids'",
+            )
+            .await
+            .unwrap();
+        Migrator::up(&db.conn, None).await.unwrap();
+        assert_eq!(stored_needs(&db.conn).await, stored);
+        let changed_again = techmatch_core::services::changes::since(&db.conn, head_before, 100)
+            .await
+            .unwrap();
+        assert_eq!(changed_again.len(), 1, "{changed_again:?}");
 
         let list = "需求编号,需求名称,是否保密\nXQ-2026-003,钛白粉2,是\nXQ-2026-004,钛白粉3,否\n";
         let report = import_needs(&db.conn, csv(list), &catalogue()).await.unwrap();
@@ -545,6 +577,135 @@ async fn upgrading_hides_list_ids_of_confidential_needs_and_keeps_reimports_in_p
             ))
             .await;
         assert!(duplicate.is_err(), "source keys are unique");
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_upload_waits_for_review_in_public_id_order_not_the_list_s() {
+    use techmatch_core::accounts::Role;
+    use techmatch_core::posting::OrgKind;
+    use techmatch_core::services::import::{ImportScope, import_needs_as};
+    use techmatch_core::services::workflow;
+    on_each_backend(|db| async move {
+        let bureau = Some(("晋阳县科学技术局", OrgKind::Bureau));
+        let admin = super::challenges::user(&db.conn, "admin@kjj.cn", Role::Admin, bureau).await;
+        let enterprise = Some(("晋阳钛业有限公司", OrgKind::Enterprise));
+        let member =
+            super::challenges::user(&db.conn, "a@ti.cn", Role::Enterprise, enterprise).await;
+        let org = member.org_id.unwrap();
+        let list: String = SEQUENTIAL_CSV
+            .lines()
+            .map(|line| line.split(',').take(2).collect::<Vec<_>>().join(",") + "\n")
+            .collect();
+        let scope = ImportScope::Organisation(org);
+        let report = import_needs_as(&db.conn, csv(&list), &catalogue(), scope)
+            .await
+            .unwrap();
+        assert_eq!(report.created, 5, "{:?}", report.problems);
+        // The upload's rows share their time; the queue must not show them in the
+        // order they were written, which is the list's.
+        let queue = workflow::review_queue(&db.conn, &admin, 50).await.unwrap();
+        let shown: Vec<&str> = queue
+            .postings
+            .iter()
+            .map(|v| v.external_id.as_str())
+            .collect();
+        let mut by_public_id = shown.clone();
+        by_public_id.sort_unstable();
+        assert_eq!(shown.len(), 5, "{shown:?}");
+        assert_eq!(shown, by_public_id, "the queue in the list's order");
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_row_naming_a_posting_by_its_public_id_cannot_move_it_or_flip_its_secrecy() {
+    on_each_backend(|db| async move {
+        import_needs(&db.conn, csv(SEQUENTIAL_CSV), &catalogue())
+            .await
+            .unwrap();
+        let before = stored_needs(&db.conn).await;
+        let public = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "XQ-2026-001")
+            .await
+            .unwrap();
+        let secret = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "XQ-2026-003")
+            .await
+            .unwrap();
+        let list = format!(
+            "需求编号,需求名称,企业名称,是否保密\n\
+             {},钛白粉废酸回收,太原化工有限公司,否\n\
+             {},钛白粉氯化工艺,晋阳钛业有限公司,否\n",
+            public.external_id, secret.external_id
+        );
+        let report = import_needs(&db.conn, csv(&list), &catalogue())
+            .await
+            .unwrap();
+        assert_eq!((report.created, report.updated), (0, 0), "{report:?}");
+        let rows: Vec<(usize, Option<&str>)> = report
+            .problems
+            .iter()
+            .map(|p| (p.row, p.column.as_deref()))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![(2, Some("企业名称")), (3, Some("是否保密"))],
+            "{report:?}"
+        );
+        assert_eq!(stored_needs(&db.conn).await, before, "nothing changed");
+        let secret_now = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "XQ-2026-003")
+            .await
+            .unwrap();
+        assert!(secret_now.confidential);
+        assert_eq!(secret_now.org_id, secret.org_id);
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_need_with_an_old_list_id_made_confidential_later_gets_a_random_id() {
+    use sea_orm::ConnectionTrait;
+    on_each_backend(|db| async move {
+        import_needs(&db.conn, csv(SEQUENTIAL_CSV), &catalogue())
+            .await
+            .unwrap();
+        // A public need from before public ids were random keeps its list's id.
+        let legacy = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "XQ-2026-004")
+            .await
+            .unwrap();
+        db.conn
+            .execute_unprepared(&format!(
+                "UPDATE needs SET external_id = 'XQ-2026-004' WHERE id = {}",
+                legacy.id
+            ))
+            .await
+            .unwrap();
+        let head = techmatch_core::services::changes::head(&db.conn)
+            .await
+            .unwrap();
+        let secret = SEQUENTIAL_CSV.replace(
+            "钛白粉包膜改性,晋阳钛业有限公司,否",
+            "钛白粉包膜改性,晋阳钛业有限公司,是",
+        );
+        let report = import_needs(&db.conn, csv(&secret), &catalogue())
+            .await
+            .unwrap();
+        assert_eq!(report.updated, 1, "{report:?}");
+        let now = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "XQ-2026-004")
+            .await
+            .unwrap();
+        assert!(now.confidential);
+        assert!(is_random_public_id(&now.external_id), "{}", now.external_id);
+        let old = postings::view_by_external_id(&db.conn, PostingKind::Need, "XQ-2026-004").await;
+        assert!(old.is_err(), "the old id still names the need");
+        // The index hears of it (and drops the old id) through the change log.
+        let changed = techmatch_core::services::changes::since(&db.conn, head, 100)
+            .await
+            .unwrap();
+        assert!(changed.iter().any(|c| c.entity_id == now.id), "{changed:?}");
         db
     })
     .await;

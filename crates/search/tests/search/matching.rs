@@ -267,3 +267,50 @@ async fn unpublished_postings_lend_no_words_to_matches() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn equally_good_matches_are_ordered_by_public_id_not_by_the_list() {
+    on_each_backend(|db| async move {
+        use techmatch_core::domain::IndustryCatalogue;
+        use techmatch_core::lists::read::{ListFormat, read_list_bytes};
+        use techmatch_core::services::import::{import_achievements, import_needs};
+        let index = load(&db).await;
+        // One institute's list of identical offers: only their place in the list
+        // differs, which the order of matches must not give away.
+        let offers: String = (1..=6)
+            .map(|n| {
+                format!(
+                    r#"{{"id":"A-TIO2-{n}","title":"钛白粉废酸浓缩回收","abstract":"钛白粉废酸经浓缩除杂后回用于酸解工序。","keywords":["钛白粉","废酸"],"field":"节能环保","trl":6,"org_name":"荆楚化工研究院"}}"#
+                ) + "\n"
+            })
+            .collect();
+        let rows = read_list_bytes(ListFormat::Jsonl, "a.jsonl", offers.as_bytes()).unwrap();
+        import_achievements(&db.conn, rows, &IndustryCatalogue::default())
+            .await
+            .unwrap();
+        let wanted = r#"{"id":"N-TIO2","title":"钛白粉废酸回收","description":"钛白粉生产的废酸需要回收利用。","keywords":["钛白粉","废酸"],"industry":"节能环保","org_name":"晋阳钛业有限公司"}"#;
+        let rows = read_list_bytes(ListFormat::Jsonl, "n.jsonl", wanted.as_bytes()).unwrap();
+        import_needs(&db.conn, rows, &IndustryCatalogue::default())
+            .await
+            .unwrap();
+        index.sync(&db.conn).await.unwrap();
+        let need = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "N-TIO2")
+            .await
+            .unwrap();
+        let listed = list_ids(&db.conn).await;
+        let tied: Vec<(f32, String)> = find_matches(&index, &need, &top10())
+            .unwrap()
+            .into_iter()
+            .filter(|m| listed[&m.external_id].starts_with("A-TIO2-"))
+            .map(|m| (m.score, m.external_id))
+            .collect();
+        assert_eq!(tied.len(), 6, "{tied:?}");
+        assert!(tied.iter().all(|(s, _)| *s == tied[0].0), "{tied:?}");
+        let shown: Vec<&str> = tied.iter().map(|(_, id)| id.as_str()).collect();
+        let mut by_public_id = shown.clone();
+        by_public_id.sort_by(|a, b| b.cmp(a));
+        assert_eq!(shown, by_public_id, "equal matches in the list's order");
+        db
+    })
+    .await;
+}

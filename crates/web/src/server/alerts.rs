@@ -158,11 +158,14 @@ pub async fn run_once(state: &AppState, now: DateTime<Utc>) -> anyhow::Result<us
             continue;
         };
         let ids: Vec<i64> = ids.iter().copied().collect();
-        let published: Vec<PostingView> = postings::views_by_ids(db, kind, &ids)
+        let mut published: Vec<PostingView> = postings::views_by_ids(db, kind, &ids)
             .await?
             .into_iter()
             .filter(|v| v.status == Status::Published)
             .collect();
+        // Notices are written (and numbered, and sent) in this order: by database id it
+        // would be a list's order.
+        published.sort_by(|a, b| a.external_id.cmp(&b.external_id));
         if published.is_empty() {
             continue;
         }
@@ -227,19 +230,16 @@ async fn match_alerts(
         let Some(org) = theirs.org_id.filter(|org| Some(*org) != view.org_id) else {
             continue;
         };
-        let (need_id, achievement_id) = match view.kind {
-            PostingKind::Need => (view.id, theirs.id),
-            PostingKind::Achievement => (theirs.id, view.id),
+        let (need, achievement) = match view.kind {
+            PostingKind::Need => (view, theirs),
+            PostingKind::Achievement => (theirs, view),
         };
         if m.strength >= alerts::DEFAULT_MIN_STRENGTH {
-            let need = if view.kind == PostingKind::Need {
-                view
-            } else {
-                theirs
-            };
-            alerts::record_proposal(conn, need, achievement_id, m.strength, now).await?;
+            alerts::record_proposal(conn, need, achievement.id, m.strength, now).await?;
         }
-        let cause = format!("match:{need_id}:{achievement_id}");
+        // Causes travel in webhook bodies and, hashed, in Message-IDs: database ids
+        // there would be sequence numbers, few enough to try all.
+        let cause = format!("match:{}:{}", need.external_id, achievement.external_id);
         let recipients: Vec<User> = people
             .members_of(conn, org)
             .await?
@@ -355,7 +355,12 @@ async fn saved_search_notices(
                 title = view.title.as_str(),
                 link = link.as_str()
             );
-            let cause = format!("saved-search:{}:{}:{}", kept.id, kind.code(), view.id);
+            let cause = format!(
+                "saved-search:{}:{}:{}",
+                kept.id,
+                kind.code(),
+                view.external_id
+            );
             let notice = notice_for(
                 conn,
                 &state.public_url,

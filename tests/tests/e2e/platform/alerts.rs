@@ -34,7 +34,7 @@ fn alert_to(raw: &str, to: &str) -> bool {
 /// A server per backend sending mail to an SMTP server inside the test.
 async fn on_each_platform_with_mail<F, Fut>(test: F)
 where
-    F: Fn(Server, crate::smtp::Inbox) -> Fut,
+    F: Fn(Server, crate::smtp::Inbox, String) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
     on_each_backend(|db: TestDb| {
@@ -45,7 +45,7 @@ where
             let env = [("TECHMATCH_SMTP_URL", format!("smtp://127.0.0.1:{port}"))];
             let server =
                 start_with(&dir.path().join("data"), Some(&db.url), &env).reading_mail_from(&inbox);
-            test(server, inbox).await;
+            test(server, inbox, db.url.clone()).await;
             drop(dir);
             db
         }
@@ -70,7 +70,7 @@ fn need_like(achievement: &Value, title: &str) -> Value {
 
 #[tokio::test]
 async fn a_published_need_alerts_matching_achievement_owners_once_per_pair() {
-    on_each_platform_with_mail(|server, inbox| async move {
+    on_each_platform_with_mail(|server, inbox, database_url| async move {
         let researcher = Client::login(&server, RESEARCHER, DEMO_PASSWORD).await;
         let (status, settings) = researcher
             .send(
@@ -108,6 +108,19 @@ async fn a_published_need_alerts_matching_achievement_owners_once_per_pair() {
             "links the need: {text}"
         );
         assert!(alert.contains("List-Unsubscribe:"), "{alert}");
+        // The cause (in webhook bodies, and hashed in Message-IDs) names the pair by
+        // public ids: database ids are sequence numbers, few enough to try all.
+        let keys = match_keys(&database_url).await;
+        assert!(!keys.is_empty());
+        let pair = format!(
+            "|match:{external_id}:{}",
+            achievement["external_id"].as_str().unwrap_or_default()
+        );
+        assert!(keys.iter().any(|k| k.ends_with(&pair)), "{keys:?}");
+        assert!(
+            keys.iter().all(|k| k.contains(&format!("|match:{external_id}:"))),
+            "{keys:?}"
+        );
         assert_eq!(
             inbox.count(|m| mail_to_with(m, ENTERPRISE, &["匹配度"])),
             0,
@@ -200,6 +213,27 @@ async fn a_published_need_alerts_matching_achievement_owners_once_per_pair() {
         );
     })
     .await;
+}
+
+/// The outbox keys of match alerts.
+async fn match_keys(database_url: &str) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let conn = sea_orm::Database::connect(database_url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let sql = "SELECT dedup_key FROM outbox WHERE dedup_key LIKE '%|match:%'";
+    let keys = conn
+        .query_all_raw(Statement::from_string(
+            conn.get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|row| row.try_get_by_index::<String>(0).unwrap_or_default())
+        .collect();
+    conn.close().await.unwrap_or_else(|e| panic!("{e}"));
+    keys
 }
 
 /// The digest count of a recipient's mail: the number in "N 条通知".
@@ -422,7 +456,7 @@ async fn a_thousand_publications_become_one_digest_per_recipient() {
 /// the silence would say whose the confidential need is.
 #[tokio::test]
 async fn an_unconfirmed_claimant_is_alerted_like_a_stranger() {
-    on_each_platform_with_mail(|server, inbox| async move {
+    on_each_platform_with_mail(|server, inbox, _| async move {
         let word = "钙基阻燃母粒";
         let mut watchers = Vec::new();
         for (email, org) in [

@@ -182,6 +182,28 @@ async fn a_sequential_bureau_list_leaves_no_trace_of_its_ids_or_order_in_public(
             assert!(random, "{id} is not a random public id");
         }
 
+        // Words only the list's shared description holds score the rows alike: the
+        // tie is broken by the public id, not by the order the list was indexed in.
+        let (_, tied) = anonymous
+            .get(&server, "/api/v1/search?kind=needs&q=高校合作&per_page=100")
+            .await;
+        let hits: Vec<&Value> = tied["hits"]
+            .as_array()
+            .map(|hits| hits.iter().collect())
+            .unwrap_or_default();
+        assert_eq!(hits.len(), 5, "{tied}");
+        assert!(
+            hits.iter().all(|h| h["score"] == hits[0]["score"]),
+            "the rows should score alike: {tied}"
+        );
+        let shown: Vec<&str> = hits
+            .iter()
+            .map(|h| h["external_id"].as_str().unwrap_or_default())
+            .collect();
+        let mut by_public_id = shown.clone();
+        by_public_id.sort_by(|a, b| b.cmp(a));
+        assert_eq!(shown, by_public_id, "tied hits in the list's order");
+
         // Newest first, the list's rows share their time: the random public id orders
         // them, not the list.
         let (_, newest) = anonymous

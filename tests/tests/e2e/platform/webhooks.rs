@@ -428,6 +428,13 @@ async fn an_organisation_s_webhooks_get_each_cause_once_signed_and_retried() {
         let (first, second) = (&generic_posts[0], &generic_posts[1]);
         let body = second.json();
         assert_eq!(first.json()["id"], body["id"], "the same post, retried");
+        // Random, not the outbox's sequence number, which counts the platform's notices.
+        let id = body["id"].as_str().unwrap_or_default();
+        assert!(
+            id.len() >= 16 && id.chars().all(|c| c.is_ascii_hexdigit()),
+            "{body}"
+        );
+        assert_eq!(second.headers["x-techmatch-delivery"], id);
         assert_eq!(body["kind"], "workflow");
         assert!(
             body["cause"]
