@@ -213,6 +213,23 @@ pub async fn locked(conn: &impl ConnectionTrait, id: i64) -> CoreResult<challeng
         })
 }
 
+/// Locks the call and checks the bureau may still change its panel: seating and
+/// unseating share this check so that neither races the other or a score sheet.
+///
+/// # Errors
+/// `Forbidden` unless bureau; `NotFound`; `Invalid` once the call is over.
+async fn panel_open(conn: &impl ConnectionTrait, actor: &User, id: i64) -> CoreResult<()> {
+    check_bureau(actor)?;
+    let found = locked(conn, id).await?;
+    if status_of(&found)?.is_final() {
+        return Err(CoreError::invalid(
+            "challenge",
+            t!("challenge-refused-final"),
+        ));
+    }
+    Ok(())
+}
+
 fn status_of(model: &challenge::Model) -> CoreResult<ChallengeStatus> {
     ChallengeStatus::from_code(&model.status)
 }
@@ -858,14 +875,7 @@ pub async fn assign_expert(
     expert_id: i64,
     now: DateTime<Utc>,
 ) -> CoreResult<()> {
-    check_bureau(actor)?;
-    let found = locked(conn, id).await?;
-    if status_of(&found)?.is_final() {
-        return Err(CoreError::invalid(
-            "challenge",
-            t!("challenge-refused-final"),
-        ));
-    }
+    panel_open(conn, actor, id).await?;
     let expert = crate::services::users::get(conn, expert_id).await?;
     if expert.role != Role::Expert {
         return Err(CoreError::invalid(
@@ -924,14 +934,7 @@ pub async fn unassign_expert(
     expert_id: i64,
     now: DateTime<Utc>,
 ) -> CoreResult<()> {
-    check_bureau(actor)?;
-    let found = locked(conn, id).await?;
-    if status_of(&found)?.is_final() {
-        return Err(CoreError::invalid(
-            "challenge",
-            t!("challenge-refused-final"),
-        ));
-    }
+    panel_open(conn, actor, id).await?;
     let Some(seat) = challenge_expert::Entity::find()
         .filter(challenge_expert::Column::ChallengeId.eq(id))
         .filter(challenge_expert::Column::ExpertUserId.eq(expert_id))
