@@ -947,3 +947,72 @@ async fn only_confirmed_plausible_deals_count_and_a_huge_row_breaks_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_deal_with_a_provisional_organisation_on_either_side_counts_for_nothing() {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let enterprise =
+            organisation(conn, "晋阳县某钙业公司", OrgKind::Enterprise, "140721").await;
+        let university =
+            organisation(conn, "华北材料科技大学", OrgKind::University, "110000").await;
+        let shell_enterprise =
+            organisation(conn, "自称某钙业公司", OrgKind::Enterprise, "140721").await;
+        let shell_institute =
+            organisation(conn, "自称某材料研究院", OrgKind::Institute, "110000").await;
+        organisation::Entity::update_many()
+            .col_expr(organisation::Column::Provisional, Expr::value(true))
+            .filter(organisation::Column::Id.is_in([shell_enterprise, shell_institute]))
+            .exec(conn)
+            .await
+            .unwrap();
+        let posting = |org| Posting {
+            org,
+            cluster: "新材料",
+            region: "140721",
+            status: "published",
+            created: at(2026, 3, 1, 2, 0, 0),
+        };
+        // (demand side, supply side, amount): only the first has two real parties.
+        let deals = [
+            (enterprise, university, 1_000_000),
+            (shell_enterprise, university, 20_000_000),
+            (enterprise, shell_institute, 300_000_000),
+        ];
+        for (i, (demand, supply, amount)) in deals.into_iter().enumerate() {
+            let n = need(conn, &format!("P{i}"), posting(demand)).await;
+            let a = achievement(conn, &format!("Q{i}"), posting(supply)).await;
+            pair(
+                conn,
+                (n, "新材料"),
+                a,
+                at(2026, 3, 2, 0, 0, 0),
+                at(2026, 3, 3, 0, 0, 0),
+                at(2026, 3, 4, 0, 0, 0),
+                Some((amount, amount, 50, at(2026, 3, 20, 2, 0, 0))),
+            )
+            .await;
+        }
+
+        let range = filter(day(2026, 1, 1), day(2026, 12, 31));
+        let totals = statistics::figures(conn, &range).await.unwrap().totals;
+        assert_eq!(
+            (totals.deals_signed, totals.technology_amount_yuan),
+            (1, 1_000_000),
+            "a provisional party on the demand or the supply side counts for nothing"
+        );
+        let progress = statistics::target_progress(conn, 2026, 2_000_000)
+            .await
+            .unwrap();
+        assert_eq!(progress.achieved_yuan, 1_000_000);
+        let map = techmatch_core::services::ecosystem::map(conn, &range)
+            .await
+            .unwrap();
+        let deal_ties: i64 = map.links.iter().map(|l| l.ties.deals).sum();
+        assert_eq!(deal_ties, 2, "one deal, on the demand and the supply side");
+        db
+    })
+    .await;
+}
