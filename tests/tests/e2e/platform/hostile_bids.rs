@@ -936,3 +936,38 @@ async fn an_expert_recuses_and_the_bureau_voids_a_sheet_on_the_pages_and_the_api
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_demo_s_open_bid_has_a_consortium_member_for_the_bureau_to_check() {
+    super::on_each_platform(|server| async move {
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let (_, listed) = moderator.get(&server, "/api/v1/challenges").await;
+        let open = listed["challenges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|c| c["title"] == "煤矸石制备高强轻质陶粒关键技术")
+            .unwrap_or_else(|| panic!("the demo's open call in {listed}"));
+        let call = open["id"].as_i64().unwrap_or_default();
+        let bids = bids_seen_by_bureau(&server, call).await;
+        assert_eq!(bids.len(), 1, "{bids:?}");
+        let bid = bids[0]["id"].as_i64().unwrap_or_default();
+        let (status, seen) = moderator
+            .get(&server, &format!("/api/v1/bids/{bid}/consortium"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{seen}");
+        assert_eq!(seen["links_open"], true, "{seen}");
+        assert_eq!(seen["members"][0]["name"], "汾河新材料研究院", "{seen}");
+        assert_eq!(seen["members"][0]["state"], "pending", "{seen}");
+        let console = Client::page_login(&server, MODERATOR).await;
+        let (_, page, _) = console
+            .page(&server, &format!("/bureau/challenges/{call}"))
+            .await;
+        assert!(
+            page.contains("汾河新材料研究院") && page.contains("待核对"),
+            "{page}"
+        );
+    })
+    .await;
+}
