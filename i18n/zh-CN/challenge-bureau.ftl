@@ -93,6 +93,13 @@ bureau-challenge-link-decision-choose = 请选择关联或不关联
 
 bureau-challenge-ranking = 专家评审排名
 bureau-challenge-ranking-empty = 还没有专家提交评分。
+bureau-challenge-sheets = 专家评分表
+bureau-challenge-sheets-help = 评分表提交后不可修改。如发现评分专家存在利益冲突或评分表有误，可写明理由作废：作废的评分表不再计入排名，保留在评审记录中，该专家不能再为该申报评分；评分表均已作废的专家可撤出专家组。
+bureau-challenge-sheet-submitted = 提交时间
+bureau-challenge-sheet-void = 作废
+bureau-challenge-sheet-voided = 已作废：{ $reason }
+bureau-challenge-sheet-void-reason = 作废理由
+bureau-challenge-sheet-void-button = 作废评分表
 bureau-challenge-sheets-counted = 计入 / 评分表
 bureau-challenge-counted-of = { $counted } / { $sheets }
 bureau-challenge-dropped = 去掉：{ $names }
@@ -153,6 +160,10 @@ expert-home-conflict = 回避（本单位参与）
 expert-home-scored = 已评分，查看
 expert-home-score = 评分
 expert-home-experts-only = 只有评审专家可以使用此页面
+expert-home-recuse = 声明利益冲突（回避）
+expert-home-recuse-help = 如您与本榜某一申报方存在利益关系（曾为其提供咨询、亲属在其任职等），请在评分前声明：您将退出本榜评审专家组，理由记入评审记录，科技局会收到通知。已提交评分表的，请联系科技局处理。
+expert-home-recuse-reason = 回避理由
+expert-home-recuse-button = 声明并退出专家组
 
 ## The scoring sheet (bid_score.html)
 

@@ -4,6 +4,7 @@ org-name-taken = 单位名称「{ $name }」已属于登记在册的单位（编
 org-merge-same = 不能把单位并入它自己
 org-merge-into-provisional = 「{ $name }」本身是待核验的自注册单位：请先核验它，或把它并入登记在册的单位
 org-merge-rival-bids = 两个单位在同一榜单（编号 { $call }）都有投标：请先撤回其中一份投标再合并
+org-merge-seated-expert = 评审专家 { $expert }（{ $org }）在榜单「{ $call }」（{ $public_id }）的评审专家组中，而「{ $other }」参与了该榜单的第 { $bid } 号申报（牵头或联合体成员）：合并后该专家将评审本单位的申报。请先将其撤出该榜专家组（已提交的评分表须先作废），再合并
 bureau-error-merge-organisation = 只有科技局可以合并单位
 orgs-provisional = 自注册，待核验
 orgs-conflicts-title = 待处理的单位冲突

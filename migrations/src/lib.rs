@@ -26,6 +26,8 @@ mod m20261207_000002_figures_trust;
 mod m20261207_000003_bid_trust;
 mod m20261207_000004_public_ids;
 mod m20261207_000010_pending_registrations;
+mod m20261207_000011_bureau_links;
+mod m20261207_000012_score_voids;
 
 pub struct Migrator;
 
@@ -56,6 +58,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_bid_trust::Migration),
             Box::new(m20261207_000004_public_ids::Migration),
             Box::new(m20261207_000010_pending_registrations::Migration),
+            Box::new(m20261207_000011_bureau_links::Migration),
+            Box::new(m20261207_000012_score_voids::Migration),
         ]
     }
 }

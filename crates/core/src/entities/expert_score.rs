@@ -13,6 +13,11 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub comment: String,
     pub submitted_at: DateTimeUtc,
+    /// Set when the bureau voided the sheet: it no longer counts, and stays on record.
+    pub voided_at: Option<DateTimeUtc>,
+    pub voided_by: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub void_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

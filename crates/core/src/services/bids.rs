@@ -25,7 +25,7 @@ mod links;
 pub(crate) use links::pending_member_for;
 pub use links::{
     LinkCandidate, LinkDecision, MemberReview, consortium_review, link_member, links_open,
-    review_of, unchecked,
+    review_of, reviews_of, unchecked,
 };
 
 /// A consortium member (联合体成员) as the bidder names it: free text, with the
@@ -133,9 +133,9 @@ pub struct Member {
     pub name: String,
     #[serde(default)]
     pub uscc: Option<String>,
-    /// Set by the bureau ([`link_member`]). Bids saved before the bureau linked members
-    /// carry the organisation their name or USCC resolved to when saved; they keep it,
-    /// so their conflicts of interest stay as they were.
+    /// Set by the bureau only ([`link_member`]). Links that code before the bureau's
+    /// check made itself were cleared on upgrade (migration `bureau_links`), and a bid's
+    /// first submission stores its members as typed, so no link predates the bureau.
     #[serde(default)]
     pub org_id: Option<i64>,
     /// The bureau decided the member stands for no registry organisation.
@@ -151,6 +151,38 @@ pub enum MemberState {
     Linked(i64),
     /// Looked at and left unlinked: conflicts nobody.
     Declined,
+}
+
+impl MemberState {
+    /// `pending`, `declined` or `linked:<organisation id>`: what a form or an API client
+    /// read, and sends back as the state it expects to change.
+    pub fn code(self) -> String {
+        match self {
+            MemberState::Pending => "pending".to_owned(),
+            MemberState::Declined => "declined".to_owned(),
+            MemberState::Linked(org) => format!("linked:{org}"),
+        }
+    }
+
+    /// Reads [`MemberState::code`].
+    ///
+    /// # Errors
+    /// `Invalid` for anything else.
+    pub fn parse(code: &str) -> CoreResult<Self> {
+        let code = code.trim();
+        let org = code
+            .strip_prefix("linked:")
+            .and_then(|id| id.parse::<i64>().ok());
+        match (code, org) {
+            ("pending", _) => Ok(MemberState::Pending),
+            ("declined", _) => Ok(MemberState::Declined),
+            (_, Some(org)) => Ok(MemberState::Linked(org)),
+            _ => Err(CoreError::invalid(
+                "expected",
+                t!("bid-consortium-expected-unknown"),
+            )),
+        }
+    }
 }
 
 impl Member {
@@ -613,7 +645,42 @@ pub async fn act(
     if !is_bidder(actor, &row) {
         return Err(CoreError::Forbidden(t!("bid-bidder-only")));
     }
+    // The call's row is locked (on PostgreSQL; SQLite has one writer) as seating locks
+    // it: a submission and the seating of an expert its consortium may concern happen
+    // one after the other, so the seating check sees every bid submitted before it.
+    challenges::locked(conn, row.challenge_id).await?;
+    let row = model(conn, id).await?;
+    if action == BidAction::Submit && row.submitted_at.is_none() {
+        unlink_before_first_submission(conn, &row).await?;
+    }
     apply(conn, actor, &row, action, Actor::Bidder, None, now).await
+}
+
+/// Before its first submission a bid's consortium holds no decision of the bureau, which
+/// links only submitted bids: any link it carries was made by code before the bureau's
+/// check (a draft saved then), and is dropped so that only the bureau's links count.
+async fn unlink_before_first_submission(
+    conn: &impl ConnectionTrait,
+    row: &bid::Model,
+) -> CoreResult<()> {
+    let members = consortium(row)?;
+    if members.iter().all(|m| m.state() == MemberState::Pending) {
+        return Ok(());
+    }
+    let typed: Vec<Member> = members
+        .into_iter()
+        .map(|m| Member {
+            org_id: None,
+            declined: false,
+            ..m
+        })
+        .collect();
+    bid::Entity::update_many()
+        .col_expr(bid::Column::Consortium, Expr::value(members_json(&typed)?))
+        .filter(bid::Column::Id.eq(row.id))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// A bureau step on a bid that the challenge's own steps take (shortlisting, award,
@@ -830,7 +897,8 @@ pub async fn score(
     .await
 }
 
-/// Every submitted sheet of a challenge, checked against its criteria.
+/// Every submitted sheet of a challenge that counts (the bureau has not voided it),
+/// checked against its criteria.
 ///
 /// # Errors
 /// A stored sheet that no longer fits the criteria is a broken invariant.
@@ -841,6 +909,7 @@ pub async fn score_sheets(
 ) -> CoreResult<Vec<ScoreSheet>> {
     let rows = expert_score::Entity::find()
         .filter(expert_score::Column::ChallengeId.eq(challenge_id))
+        .filter(expert_score::Column::VoidedAt.is_null())
         .all(conn)
         .await?;
     let mut sheets = Vec::with_capacity(rows.len());
@@ -861,6 +930,119 @@ pub async fn score_sheets(
     }
     Ok(sheets)
 }
+
+/// The `(expert, bid)` pairs of a challenge whose sheet is in, voided ones included: an
+/// expert whose sheet was voided has seen the others' scores and writes no second one on
+/// that bid, so it is no longer missing either.
+///
+/// # Errors
+/// Database errors.
+pub async fn handed_in(
+    conn: &impl ConnectionTrait,
+    challenge_id: i64,
+) -> CoreResult<Vec<(i64, i64)>> {
+    Ok(sheets_of(conn, challenge_id)
+        .await?
+        .into_iter()
+        .map(|s| (s.expert_user_id, s.bid_id))
+        .collect())
+}
+
+/// Every sheet of a challenge as stored, voided ones included, by bid and then expert:
+/// the bureau's record of the review.
+///
+/// # Errors
+/// Database errors.
+pub async fn sheets_of(
+    conn: &impl ConnectionTrait,
+    challenge_id: i64,
+) -> CoreResult<Vec<expert_score::Model>> {
+    Ok(expert_score::Entity::find()
+        .filter(expert_score::Column::ChallengeId.eq(challenge_id))
+        .order_by_asc(expert_score::Column::BidId)
+        .order_by_asc(expert_score::Column::ExpertUserId)
+        .all(conn)
+        .await?)
+}
+
+/// The bureau voids an expert's submitted sheet on a bid, with the reason: it no longer
+/// counts in the ranking, stays on record (who voided it, when, why), and lands on the
+/// call's timeline and in the audit log. The expert writes no second sheet on that bid
+/// (they have seen the others' scores); with no sheet left that counts, the bureau may
+/// take them off the panel ([`challenges::unassign_expert`]).
+///
+/// # Errors
+/// `Forbidden` unless bureau; `NotFound` for a bid not on the call `challenge_id` or a
+/// sheet that is not there (or already voided); `Invalid` without a reason;
+/// `IllegalTransition` outside the expert review (the ranking is settled once winners
+/// are proposed).
+pub async fn void_sheet(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    challenge_id: i64,
+    id: i64,
+    expert_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> CoreResult<()> {
+    challenges::check_bureau(actor)?;
+    let row = model(conn, id).await?;
+    if row.challenge_id != challenge_id {
+        return Err(not_found(id));
+    }
+    // Locked as scoring and unseating lock it: the ranking's inputs change one at a time.
+    let found = challenges::locked(conn, row.challenge_id).await?;
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+        return Err(CoreError::invalid(
+            "reason",
+            t!("bid-void-reason", max = MAX_REASON_CHARS),
+        ));
+    }
+    if row.status != BidStatus::InExpertReview.code()
+        || found.status != ChallengeStatus::Selection.code()
+    {
+        return Err(CoreError::IllegalTransition {
+            from: row.status,
+            to: "void_sheet".to_owned(),
+            reason: t!("bid-void-not-in-review"),
+        });
+    }
+    let changed = expert_score::Entity::update_many()
+        .col_expr(expert_score::Column::VoidedAt, Expr::value(now))
+        .col_expr(expert_score::Column::VoidedBy, Expr::value(actor.id))
+        .col_expr(expert_score::Column::VoidReason, Expr::value(reason))
+        .filter(expert_score::Column::BidId.eq(id))
+        .filter(expert_score::Column::ExpertUserId.eq(expert_id))
+        .filter(expert_score::Column::VoidedAt.is_null())
+        .exec(conn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(CoreError::NotFound {
+            what: t!("what-score-sheet"),
+            id: format!("{id}/{expert_id}"),
+        });
+    }
+    let expert = crate::services::users::get(conn, expert_id).await?;
+    let detail = t!(
+        "bid-void-detail",
+        expert = expert.display_name.as_str(),
+        reason = reason
+    );
+    record_event(
+        conn,
+        row.challenge_id,
+        Some(id),
+        Some(actor),
+        "bid.void_sheet",
+        Some(&detail),
+        now,
+    )
+    .await
+}
+
+/// How long a reason the bureau or an expert gives for a step on a panel may be.
+pub const MAX_REASON_CHARS: usize = 2_000;
 
 /// The milestones of a bid, in order.
 ///

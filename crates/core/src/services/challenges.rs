@@ -921,12 +921,14 @@ pub async fn assign_expert(
 
 /// The bureau takes an expert off the challenge's panel, e.g. because their organisation
 /// turned out to be a consortium member of a bid ([`bids::link_member`] waits for it).
-/// An expert who has submitted a sheet on the call stays: the sheet is final and counts
-/// in the ranking, and the record must show who wrote it.
+/// An expert with a sheet that counts stays: the sheet is final and counts in the
+/// ranking, and the record must show who wrote it; the bureau voids it first
+/// ([`bids::void_sheet`]) when it must not count. The expert is told (a personal notice:
+/// see the web crate's notices).
 ///
 /// # Errors
 /// `Forbidden` unless bureau; `Invalid` once the call is over; `NotFound` for an expert
-/// not on the panel; `Conflict` for an expert who has scored.
+/// not on the panel; `Conflict` for an expert with a sheet that counts.
 pub async fn unassign_expert(
     conn: &impl ConnectionTrait,
     actor: &User,
@@ -935,33 +937,19 @@ pub async fn unassign_expert(
     now: DateTime<Utc>,
 ) -> CoreResult<()> {
     panel_open(conn, actor, id).await?;
-    let Some(seat) = challenge_expert::Entity::find()
-        .filter(challenge_expert::Column::ChallengeId.eq(id))
-        .filter(challenge_expert::Column::ExpertUserId.eq(expert_id))
-        .one(conn)
-        .await?
-    else {
+    let Some(seat) = seat_of(conn, id, expert_id).await? else {
         return Err(CoreError::NotFound {
             what: t!("what-panel-seat"),
             id: expert_id.to_string(),
         });
     };
-    let sheets = expert_score::Entity::find()
-        .filter(expert_score::Column::ChallengeId.eq(id))
-        .filter(expert_score::Column::ExpertUserId.eq(expert_id))
-        .count(conn)
-        .await?;
-    if sheets > 0 {
+    if !unseat(conn, &seat).await? {
         let expert = crate::services::users::get(conn, expert_id).await?;
         return Err(CoreError::Conflict(t!(
             "challenge-expert-has-scored",
             name = expert.display_name.as_str()
         )));
     }
-    challenge_expert::Entity::delete_many()
-        .filter(challenge_expert::Column::Id.eq(seat.id))
-        .exec(conn)
-        .await?;
     let detail = expert_id.to_string();
     record_event(
         conn,
@@ -973,6 +961,87 @@ pub async fn unassign_expert(
         now,
     )
     .await
+}
+
+/// An expert declares a conflict of interest on a call whose panel they sit on (they
+/// advised a bidder, a relative works for one…) and recuses themselves: they leave the
+/// panel at once, their reason goes on the call's timeline and in the audit log, and the
+/// bureau is told. Only before they have a sheet that counts: once they have scored, the
+/// bureau decides whether to void it (the reason refused says so).
+///
+/// # Errors
+/// `Forbidden` for anyone not on the call's panel; `Invalid` without a reason or once
+/// the call is over; `Conflict` once they have a sheet that counts.
+pub async fn declare_conflict(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> CoreResult<()> {
+    // Locked as seating, unseating and scoring lock it.
+    let found = locked(conn, id).await?;
+    let seat = match seat_of(conn, id, actor.id).await? {
+        Some(seat) if actor.role == Role::Expert => seat,
+        _ => return Err(CoreError::Forbidden(t!("challenge-conflict-not-on-panel"))),
+    };
+    if status_of(&found)?.is_final() {
+        return Err(CoreError::invalid(
+            "challenge",
+            t!("challenge-refused-final"),
+        ));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > bids::MAX_REASON_CHARS {
+        return Err(CoreError::invalid(
+            "reason",
+            t!("challenge-conflict-reason", max = bids::MAX_REASON_CHARS),
+        ));
+    }
+    if !unseat(conn, &seat).await? {
+        return Err(CoreError::Conflict(t!("challenge-conflict-after-scoring")));
+    }
+    record_event(
+        conn,
+        id,
+        None,
+        Some(actor),
+        "challenge.declare_conflict",
+        Some(reason),
+        now,
+    )
+    .await
+}
+
+async fn seat_of(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    expert_id: i64,
+) -> CoreResult<Option<challenge_expert::Model>> {
+    Ok(challenge_expert::Entity::find()
+        .filter(challenge_expert::Column::ChallengeId.eq(id))
+        .filter(challenge_expert::Column::ExpertUserId.eq(expert_id))
+        .one(conn)
+        .await?)
+}
+
+/// Removes a seat whose expert has no sheet that counts on the call; `false` (and
+/// nothing removed) when they have one.
+async fn unseat(conn: &impl ConnectionTrait, seat: &challenge_expert::Model) -> CoreResult<bool> {
+    let sheets = expert_score::Entity::find()
+        .filter(expert_score::Column::ChallengeId.eq(seat.challenge_id))
+        .filter(expert_score::Column::ExpertUserId.eq(seat.expert_user_id))
+        .filter(expert_score::Column::VoidedAt.is_null())
+        .count(conn)
+        .await?;
+    if sheets > 0 {
+        return Ok(false);
+    }
+    challenge_expert::Entity::delete_many()
+        .filter(challenge_expert::Column::Id.eq(seat.id))
+        .exec(conn)
+        .await?;
+    Ok(true)
 }
 
 /// Refuses to seat an expert whose organisation bids on the call, as lead or as a

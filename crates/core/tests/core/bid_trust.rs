@@ -5,7 +5,9 @@
 
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+};
 use techmatch_core::CoreError;
 use techmatch_core::accounts::Role;
 use techmatch_core::challenge::bid::BidAction;
@@ -19,6 +21,9 @@ use techmatch_core::services::{brokers, organisations};
 use techmatch_core::testing::{self, on_each_backend};
 
 use super::challenges::{bid_input, challenge_input, t0, user};
+
+/// A member nobody in the bureau has decided on yet, as the console shows it.
+const PENDING: bids::MemberState = bids::MemberState::Pending;
 
 /// The bureau, an enterprise that publishes calls, and a university team that bids.
 async fn cast(conn: &DatabaseConnection) -> (User, User, User) {
@@ -259,7 +264,7 @@ async fn naming_a_verified_universitys_uscc_conflicts_nobody_until_the_bureau_li
             .unwrap();
         // The bureau checks the agreement: the member is not that university. Both judges
         // sit: the bidder kept nobody off the panel.
-        bids::link_member(conn, &bureau, saved, 2, bids::LinkDecision::Unlink, t0())
+        bids::link_member(conn, &bureau, saved, 2, bids::LinkDecision::Unlink, PENDING, t0())
             .await
             .unwrap();
         challenges::assign_expert(conn, &bureau, id, strong_judge.id, t0())
@@ -331,7 +336,7 @@ async fn only_the_bureau_links_a_member_to_a_verified_organisation_with_no_exper
         let saved = bids::create(conn, &team, id, &input, t0()).await.unwrap();
         let link = bids::LinkDecision::Link(university);
         assert!(matches!(
-            bids::link_member(conn, &bureau, saved, 0, link, t0()).await,
+            bids::link_member(conn, &bureau, saved, 0, link, PENDING, t0()).await,
             Err(CoreError::IllegalTransition { .. })
         ));
         // The judge was seated before the bid came in.
@@ -344,9 +349,18 @@ async fn only_the_bureau_links_a_member_to_a_verified_organisation_with_no_exper
 
         // Neither the bidder, nor the publisher, nor the judge links or reads the review.
         for who in [&team, &publisher, &judge] {
-            forbidden(bids::link_member(conn, who, saved, 0, link, t0()).await);
+            forbidden(bids::link_member(conn, who, saved, 0, link, PENDING, t0()).await);
             forbidden(
-                bids::link_member(conn, who, saved, 0, bids::LinkDecision::Unlink, t0()).await,
+                bids::link_member(
+                    conn,
+                    who,
+                    saved,
+                    0,
+                    bids::LinkDecision::Unlink,
+                    PENDING,
+                    t0(),
+                )
+                .await,
             );
             forbidden(bids::consortium_review(conn, who, saved).await);
         }
@@ -362,6 +376,7 @@ async fn only_the_bureau_links_a_member_to_a_verified_organisation_with_no_exper
                 saved,
                 1,
                 bids::LinkDecision::Link(unverified),
+                PENDING,
                 t0(),
             )
             .await,
@@ -370,10 +385,10 @@ async fn only_the_bureau_links_a_member_to_a_verified_organisation_with_no_exper
             reason.contains("尚未经科技局核验") && reason.contains("江南轻工研究院"),
             "{reason}"
         );
-        invalid(bids::link_member(conn, &bureau, saved, 5, link, t0()).await);
+        invalid(bids::link_member(conn, &bureau, saved, 5, link, PENDING, t0()).await);
 
         // The judge already sits on the panel: the bureau is told, and takes them off first.
-        let reason = match bids::link_member(conn, &bureau, saved, 0, link, t0()).await {
+        let reason = match bids::link_member(conn, &bureau, saved, 0, link, PENDING, t0()).await {
             Err(CoreError::Conflict(reason)) => reason,
             other => panic!("expected a refusal, got {other:?}"),
         };
@@ -393,12 +408,20 @@ async fn only_the_bureau_links_a_member_to_a_verified_organisation_with_no_exper
             .unwrap();
 
         // A moderator links; the university's experts are now conflicted on the call.
-        bids::link_member(conn, &moderator, saved, 0, link, t0())
+        bids::link_member(conn, &moderator, saved, 0, link, PENDING, t0())
             .await
             .unwrap();
-        bids::link_member(conn, &moderator, saved, 1, bids::LinkDecision::Unlink, t0())
-            .await
-            .unwrap();
+        bids::link_member(
+            conn,
+            &moderator,
+            saved,
+            1,
+            bids::LinkDecision::Unlink,
+            PENDING,
+            t0(),
+        )
+        .await
+        .unwrap();
         let row = bids::model(conn, saved).await.unwrap();
         assert_eq!(links(&row), [Some(university), None]);
         assert!(bids::consortium(&row).unwrap()[1].declined);
@@ -429,9 +452,17 @@ async fn only_the_bureau_links_a_member_to_a_verified_organisation_with_no_exper
         );
 
         // The bureau may take the link back: the judge is seated again.
-        bids::link_member(conn, &bureau, saved, 0, bids::LinkDecision::Unlink, t0())
-            .await
-            .unwrap();
+        bids::link_member(
+            conn,
+            &bureau,
+            saved,
+            0,
+            bids::LinkDecision::Unlink,
+            bids::MemberState::Linked(university),
+            t0(),
+        )
+        .await
+        .unwrap();
         challenges::assign_expert(conn, &bureau, id, judge.id, t0())
             .await
             .unwrap();
@@ -546,7 +577,7 @@ async fn an_unchecked_member_keeps_its_candidates_experts_off_and_its_bid_from_t
         assert!(!bids::may_read(conn, &reader, &row).await.unwrap());
 
         // Checked and declined: the bid passes, the panel reads it, the judge is seated.
-        bids::link_member(conn, &bureau, saved, 0, bids::LinkDecision::Unlink, later)
+        bids::link_member(conn, &bureau, saved, 0, bids::LinkDecision::Unlink, PENDING, later)
             .await
             .unwrap();
         bids::formal_review(conn, &bureau, saved, &FormalDecision::Pass, later)
@@ -584,7 +615,7 @@ async fn a_withdrawn_bids_members_are_no_longer_linked() {
             .unwrap();
         let link = bids::LinkDecision::Link(university);
         for decision in [link, bids::LinkDecision::Unlink] {
-            let refused = bids::link_member(conn, &bureau, saved, 0, decision, t0()).await;
+            let refused = bids::link_member(conn, &bureau, saved, 0, decision, PENDING, t0()).await;
             assert!(
                 matches!(&refused, Err(CoreError::IllegalTransition { .. })),
                 "{refused:?}"
@@ -631,7 +662,7 @@ async fn a_correction_saved_while_the_bureau_links_leaves_the_link() {
     // The bureau links and has not committed when the bidder saves its correction.
     let linking = conn.begin().await.unwrap();
     let link = bids::LinkDecision::Link(university);
-    bids::link_member(&linking, &bureau, saved, 0, link, later)
+    bids::link_member(&linking, &bureau, saved, 0, link, PENDING, later)
         .await
         .unwrap();
     let mut input = bid_input("T", t0() + Duration::days(120));
@@ -764,6 +795,7 @@ async fn merging_an_organisation_keeps_its_consortium_links() {
             saved,
             0,
             bids::LinkDecision::Link(duplicate),
+            PENDING,
             t0(),
         )
         .await
@@ -794,4 +826,606 @@ fn a_reward_beyond_plausible_is_refused_before_it_can_overflow_a_sum() {
         Err(CoreError::Invalid { reason, .. }) => assert!(reason.contains("万元"), "{reason}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+/// The organisation `user` belongs to, with a second member of another role: how two
+/// people of one institute are set up.
+async fn colleague(conn: &DatabaseConnection, email: &str, role: Role, org: &str) -> User {
+    user(conn, email, role, Some((org, OrgKind::Institute))).await
+}
+
+#[tokio::test]
+async fn a_merge_that_would_seat_an_expert_in_judgement_of_their_own_organisation_is_refused() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, team) = cast(conn).await;
+        // A: the registry's institute, verified, with a judge.
+        let (judge, registry) = verified_university(conn).await;
+        // B: its duplicate under a longer name, with an expert and a researcher who bids.
+        let duplicate_name = "天津津沽材料研究院";
+        let duplicate_team = colleague(conn, "t@tj.cn", Role::Researcher, duplicate_name).await;
+        let other_judge = colleague(conn, "e3@tj.cn", Role::Expert, duplicate_name).await;
+        let duplicate = duplicate_team.org_id.unwrap();
+        assert_eq!(other_judge.org_id, Some(duplicate));
+
+        // Call 1: B bids as lead; A's judge sits on the panel (no conflict today).
+        let first = open_call(conn, &bureau, &publisher).await;
+        challenges::assign_expert(conn, &bureau, first, judge.id, t0())
+            .await
+            .unwrap();
+        submitted_bid(conn, &duplicate_team, first, Vec::new()).await;
+        // Call 2: the university's consortium member is linked to A; B's expert sits.
+        let second = open_call(conn, &bureau, &publisher).await;
+        let saved = submitted_bid(
+            conn,
+            &team,
+            second,
+            vec![MemberInput {
+                name: "津沽院".to_owned(),
+                uscc: Some(UNIVERSITY_USCC.to_owned()),
+            }],
+        )
+        .await;
+        let link = bids::LinkDecision::Link(registry);
+        bids::link_member(conn, &bureau, saved, 0, link, PENDING, t0())
+            .await
+            .unwrap();
+        challenges::assign_expert(conn, &bureau, second, other_judge.id, t0())
+            .await
+            .unwrap();
+
+        // The attack on the panel: merged, both experts would judge their own institute.
+        let public_id = |id| async move { challenges::model(conn, id).await.unwrap().public_id };
+        for (absorbed, survivor) in [(duplicate, registry), (registry, duplicate)] {
+            let refused = organisations::merge(conn, bureau.id, absorbed, survivor).await;
+            let reason = match refused {
+                Err(CoreError::Conflict(reason)) => reason,
+                other => panic!("expected a refusal, got {other:?}"),
+            };
+            assert!(
+                reason.contains("e1")
+                    && reason.contains(&public_id(first).await)
+                    && reason.contains("撤出"),
+                "{reason}"
+            );
+        }
+        // Nothing moved.
+        assert!(
+            organisation::Entity::find_by_id(duplicate)
+                .one(conn)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        // The bureau takes the first judge off; the second still holds the merge back.
+        challenges::unassign_expert(conn, &bureau, first, judge.id, t0())
+            .await
+            .unwrap();
+        match organisations::merge(conn, bureau.id, duplicate, registry).await {
+            Err(CoreError::Conflict(reason)) => assert!(
+                reason.contains("e3") && reason.contains(&public_id(second).await),
+                "{reason}"
+            ),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        challenges::unassign_expert(conn, &bureau, second, other_judge.id, t0())
+            .await
+            .unwrap();
+        organisations::merge(conn, bureau.id, duplicate, registry)
+            .await
+            .unwrap();
+        // Merged, neither expert is seated on a call their institute bids on.
+        for (call, expert) in [(first, &judge), (second, &other_judge)] {
+            let refused = challenges::assign_expert(conn, &bureau, call, expert.id, t0()).await;
+            assert!(
+                matches!(refused, Err(CoreError::Invalid { .. })),
+                "{refused:?}"
+            );
+        }
+        db
+    })
+    .await;
+}
+
+/// As code before the bureau's check stored a consortium: the member's name or code
+/// resolved to an organisation when the bid was saved.
+fn automatic_link(member: &str, org: i64) -> String {
+    format!(r#"[{{"name":"{member}","uscc":"{UNIVERSITY_USCC}","org_id":{org}}}]"#)
+}
+
+async fn store_consortium(conn: &DatabaseConnection, id: i64, json: String) {
+    bid::Entity::update_many()
+        .col_expr(bid::Column::Consortium, Expr::value(json))
+        .filter(bid::Column::Id.eq(id))
+        .exec(conn)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_draft_saved_with_an_automatic_link_is_submitted_unlinked() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, team) = cast(conn).await;
+        let (judge, university) = verified_university(conn).await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        let mut input = bid_input("T", t0() + Duration::days(120));
+        input.consortium = Vec::new();
+        let saved = bids::create(conn, &team, id, &input, t0()).await.unwrap();
+        // A draft saved under the old code kept the link its code made.
+        store_consortium(conn, saved, automatic_link("津沽院", university)).await;
+
+        bids::act(conn, &team, saved, BidAction::Submit, t0())
+            .await
+            .unwrap();
+        let row = bids::model(conn, saved).await.unwrap();
+        assert_eq!(links(&row), [None], "only the bureau links");
+        assert_eq!(bids::parties(&row).unwrap().orgs, [team.org_id.unwrap()]);
+        // The member waits for the bureau like any other: the judge is not seated
+        // before it checks, and is once it declines.
+        assert!(matches!(
+            challenges::assign_expert(conn, &bureau, id, judge.id, t0()).await,
+            Err(CoreError::Conflict(_))
+        ));
+        bids::link_member(
+            conn,
+            &bureau,
+            saved,
+            0,
+            bids::LinkDecision::Unlink,
+            PENDING,
+            t0(),
+        )
+        .await
+        .unwrap();
+        challenges::assign_expert(conn, &bureau, id, judge.id, t0())
+            .await
+            .unwrap();
+        db
+    })
+    .await;
+}
+
+/// A database from before the bureau's check: submitted bids and drafts carry the links
+/// the old code made. The upgrade keeps only those the bureau decided.
+#[tokio::test]
+async fn upgrading_clears_every_link_the_bureau_did_not_make() {
+    use techmatch_migration::{Migrator, MigratorTrait};
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, team) = cast(conn).await;
+        let (_, university) = verified_university(conn).await;
+        let other_team = user(
+            conn,
+            "t@jn.cn",
+            Role::Researcher,
+            Some(("江南轻工研究院", OrgKind::Institute)),
+        )
+        .await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        // Bid 1: its first member linked by the bureau; its second linked by old code.
+        let decided = submitted_bid(
+            conn,
+            &team,
+            id,
+            vec![
+                MemberInput {
+                    name: "津沽院".to_owned(),
+                    uscc: Some(UNIVERSITY_USCC.to_owned()),
+                },
+                MemberInput {
+                    name: "江南轻工研究院".to_owned(),
+                    uscc: None,
+                },
+            ],
+        )
+        .await;
+        let link = bids::LinkDecision::Link(university);
+        bids::link_member(conn, &bureau, decided, 0, link, PENDING, t0())
+            .await
+            .unwrap();
+        let mut members = bids::consortium(&bids::model(conn, decided).await.unwrap()).unwrap();
+        members[1].org_id = Some(other_team.org_id.unwrap());
+        store_consortium(conn, decided, serde_json::to_string(&members).unwrap()).await;
+        // Bid 2: a draft whose only member old code linked.
+        let mut input = bid_input("J", t0() + Duration::days(120));
+        input.consortium = Vec::new();
+        let draft = bids::create(conn, &other_team, id, &input, t0())
+            .await
+            .unwrap();
+        store_consortium(conn, draft, automatic_link("津沽院", university)).await;
+
+        let rerun = |db: &DatabaseConnection| {
+            let db = db.clone();
+            async move {
+                use sea_orm::ConnectionTrait;
+                db.execute_unprepared(
+                    "DELETE FROM seaql_migrations WHERE version = 'm20261207_000011_bureau_links'",
+                )
+                .await
+                .unwrap();
+                Migrator::up(&db, None).await.unwrap();
+            }
+        };
+        rerun(conn).await;
+        let after = bids::model(conn, decided).await.unwrap();
+        assert_eq!(links(&after), [Some(university), None]);
+        let states: Vec<_> = bids::consortium(&after)
+            .unwrap()
+            .iter()
+            .map(bids::Member::state)
+            .collect();
+        assert_eq!(
+            states,
+            [bids::MemberState::Linked(university), PENDING],
+            "the automatic link waits for the bureau's check"
+        );
+        assert_eq!(links(&bids::model(conn, draft).await.unwrap()), [None]);
+        // Run again, it finds its work done.
+        rerun(conn).await;
+        assert_eq!(bids::model(conn, decided).await.unwrap(), after);
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_decision_on_a_member_taken_on_a_stale_view_is_refused() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, team) = cast(conn).await;
+        let (_, university) = verified_university(conn).await;
+        let moderator = user(
+            conn,
+            "mod@kjj.cn",
+            Role::Moderator,
+            Some(("晋阳县科学技术局", OrgKind::Bureau)),
+        )
+        .await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        let saved = submitted_bid(
+            conn,
+            &team,
+            id,
+            vec![MemberInput {
+                name: "津沽院".to_owned(),
+                uscc: Some(UNIVERSITY_USCC.to_owned()),
+            }],
+        )
+        .await;
+        // Both read the member as pending; the bureau links it first.
+        let seen = bids::consortium_review(conn, &moderator, saved)
+            .await
+            .unwrap();
+        assert_eq!(seen[0].state, "pending");
+        let link = bids::LinkDecision::Link(university);
+        bids::link_member(conn, &bureau, saved, 0, link, PENDING, t0())
+            .await
+            .unwrap();
+        // The moderator's tab still says pending: the 不关联 is refused, saying why.
+        let expected = bids::MemberState::parse(&seen[0].state).unwrap();
+        let unlink = bids::LinkDecision::Unlink;
+        match bids::link_member(conn, &moderator, saved, 0, unlink, expected, t0()).await {
+            Err(CoreError::Conflict(reason)) => assert!(
+                reason.contains("已由其他工作人员核对") && reason.contains("津沽材料研究院"),
+                "{reason}"
+            ),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(
+            links(&bids::model(conn, saved).await.unwrap()),
+            [Some(university)]
+        );
+        // The same decision from a stale tab is already in force: nothing to refuse.
+        bids::link_member(conn, &moderator, saved, 0, link, expected, t0())
+            .await
+            .unwrap();
+        // Read again, the moderator's decision goes through.
+        let seen = bids::consortium_review(conn, &moderator, saved)
+            .await
+            .unwrap();
+        assert_eq!(seen[0].state, format!("linked:{university}"));
+        let expected = bids::MemberState::parse(&seen[0].state).unwrap();
+        bids::link_member(conn, &moderator, saved, 0, unlink, expected, t0())
+            .await
+            .unwrap();
+        assert!(bids::consortium(&bids::model(conn, saved).await.unwrap()).unwrap()[0].declined);
+        invalid(bids::MemberState::parse("linked:abc"));
+        let steps = challenges::timeline(conn, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action.ends_with("_member"))
+            .count();
+        assert_eq!(steps, 2, "the refused and the idle decisions left no trace");
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_console_reads_the_registry_once_however_many_bids() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, _) = cast(conn).await;
+        verified_university(conn).await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        let mut rows = Vec::new();
+        for n in 0..4 {
+            let team = user(
+                conn,
+                &format!("t{n}@uni{n}.cn"),
+                Role::Researcher,
+                Some((&format!("测试大学{n}"), OrgKind::University)),
+            )
+            .await;
+            let member = MemberInput {
+                name: "津沽院".to_owned(),
+                uscc: Some(UNIVERSITY_USCC.to_owned()),
+            };
+            let saved = submitted_bid(conn, &team, id, vec![member]).await;
+            rows.push(bids::model(conn, saved).await.unwrap());
+        }
+        let statements = Arc::new(AtomicUsize::new(0));
+        let mut counted = conn.clone();
+        let counter = Arc::clone(&statements);
+        counted.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let one = bids::reviews_of(&counted, &rows[..1]).await.unwrap();
+        let for_one = statements.swap(0, Ordering::SeqCst);
+        let all = bids::reviews_of(&counted, &rows).await.unwrap();
+        let for_all = statements.load(Ordering::SeqCst);
+        assert!(for_one > 0);
+        assert_eq!(for_all, for_one, "the registry is read once per page");
+        assert_eq!(all.len(), 4);
+        assert_eq!(all[0], one[0]);
+        for (row, review) in rows.iter().zip(&all) {
+            assert_eq!(&bids::review_of(conn, row).await.unwrap(), review);
+            assert_eq!(review[0].candidates.len(), 1);
+        }
+        db
+    })
+    .await;
+}
+
+/// On PostgreSQL a bid is submitted while the bureau seats an expert of the institute it
+/// names: the seating waits for the submission and then sees it. Without the call's
+/// lock the seating checks the bids it read before the submission committed, and seats
+/// the expert. SQLite has one writer, so there the two follow each other anyway (as in
+/// `an_unchecked_member_keeps_its_candidates_experts_off_and_its_bid_from_the_panel`).
+#[tokio::test]
+async fn a_submission_takes_the_calls_lock_so_a_seating_at_the_same_time_sees_it() {
+    let Some(db) = testing::postgres().await else {
+        return;
+    };
+    let conn = db.conn.clone();
+    let (bureau, publisher, team) = cast(&conn).await;
+    let (judge, _) = verified_university(&conn).await;
+    let id = open_call(&conn, &bureau, &publisher).await;
+    let mut input = bid_input("T", t0() + Duration::days(120));
+    input.consortium = vec![MemberInput {
+        name: "津沽材料研究院".to_owned(),
+        uscc: None,
+    }];
+    let saved = bids::create(&conn, &team, id, &input, t0()).await.unwrap();
+
+    // The bidder submits and has not committed when the bureau seats the judge.
+    let submitting = conn.begin().await.unwrap();
+    bids::act(&submitting, &team, saved, BidAction::Submit, t0())
+        .await
+        .unwrap();
+    let bureau_conn = conn.clone();
+    let seating = tokio::spawn(async move {
+        let txn = bureau_conn.begin().await.unwrap();
+        let outcome = challenges::assign_expert(&txn, &bureau, id, judge.id, t0()).await;
+        if outcome.is_ok() {
+            txn.commit().await.unwrap();
+        }
+        outcome
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    assert!(!seating.is_finished(), "the seating waits for the call");
+    submitting.commit().await.unwrap();
+    let outcome = seating.await.unwrap();
+    assert!(
+        matches!(&outcome, Err(CoreError::Conflict(r)) if r.contains(&format!("核对第 {saved} 号申报"))),
+        "{outcome:?}"
+    );
+    assert!(
+        challenges::panel_seats(&conn, Some(id), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    db.cleanup().await;
+}
+
+/// An open call with a bid of `team` in the expert review and `experts` on the panel.
+/// Returns the call, the bid and a time in the review.
+async fn in_expert_review(
+    conn: &DatabaseConnection,
+    bureau: &User,
+    publisher: &User,
+    team: &User,
+    experts: &[&User],
+) -> (i64, i64, chrono::DateTime<chrono::Utc>) {
+    let id = open_call(conn, bureau, publisher).await;
+    for expert in experts {
+        challenges::assign_expert(conn, bureau, id, expert.id, t0())
+            .await
+            .unwrap();
+    }
+    let saved = submitted_bid(
+        conn,
+        team,
+        id,
+        vec![MemberInput {
+            name: "晋阳县装备制造有限公司".to_owned(),
+            uscc: None,
+        }],
+    )
+    .await;
+    let later = t0() + Duration::days(11);
+    let decline = bids::LinkDecision::Unlink;
+    bids::link_member(conn, bureau, saved, 0, decline, PENDING, later)
+        .await
+        .unwrap();
+    bids::formal_review(conn, bureau, saved, &FormalDecision::Pass, later)
+        .await
+        .unwrap();
+    (id, saved, later)
+}
+
+fn sheet(plan: &str) -> Vec<(String, String)> {
+    ["技术方案", "团队能力", "经费合理性"]
+        .into_iter()
+        .map(|c| (c.to_owned(), plan.to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_expert_declares_a_conflict_before_scoring_and_leaves_the_panel() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, team) = cast(conn).await;
+        let judge = user(conn, "e1@expert.cn", Role::Expert, None).await;
+        let reader = user(conn, "e2@expert.cn", Role::Expert, None).await;
+        let idle = user(conn, "e3@expert.cn", Role::Expert, None).await;
+        let (id, saved, later) =
+            in_expert_review(conn, &bureau, &publisher, &team, &[&judge, &reader]).await;
+        let why = "本人曾为该申报单位提供技术咨询";
+
+        // Only an expert on the panel recuses, and says why.
+        for who in [&team, &idle, &bureau] {
+            forbidden(challenges::declare_conflict(conn, who, id, why, later).await);
+        }
+        invalid(challenges::declare_conflict(conn, &judge, id, "  ", later).await);
+        challenges::declare_conflict(conn, &judge, id, why, later)
+            .await
+            .unwrap();
+        let seats = challenges::panel_seats(conn, Some(id), None).await.unwrap();
+        assert_eq!(
+            seats.iter().map(|s| s.expert_user_id).collect::<Vec<_>>(),
+            [reader.id]
+        );
+        let recused = challenges::timeline(conn, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.action == "challenge.declare_conflict")
+            .unwrap();
+        assert_eq!(recused.actor_user_id, Some(judge.id));
+        assert_eq!(recused.detail.as_deref(), Some(why));
+        // Off the panel, they no longer read or score the bid.
+        let row = bids::model(conn, saved).await.unwrap();
+        assert!(!bids::may_read(conn, &judge, &row).await.unwrap());
+
+        // Once their sheet is in, only the bureau decides.
+        bids::score(conn, &reader, saved, &sheet("80"), "可行", later)
+            .await
+            .unwrap();
+        match challenges::declare_conflict(conn, &reader, id, why, later).await {
+            Err(CoreError::Conflict(reason)) => {
+                assert!(
+                    reason.contains("不能自行回避") && reason.contains("作废"),
+                    "{reason}"
+                )
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(
+            challenges::panel_seats(conn, Some(id), None)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_bureau_voids_a_sheet_with_a_reason_and_can_then_unseat_its_expert() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, team) = cast(conn).await;
+        let judge = user(conn, "e1@expert.cn", Role::Expert, None).await;
+        let reader = user(conn, "e2@expert.cn", Role::Expert, None).await;
+        let (id, saved, later) =
+            in_expert_review(conn, &bureau, &publisher, &team, &[&judge, &reader]).await;
+        bids::score(conn, &judge, saved, &sheet("95"), "很好", later)
+            .await
+            .unwrap();
+        bids::score(conn, &reader, saved, &sheet("75"), "一般", later)
+            .await
+            .unwrap();
+        assert_eq!(challenges::ranking(conn, id).await.unwrap()[0].sheets, 2);
+        let why = "评分后发现该专家与揭榜方存在合作关系";
+
+        // Only the bureau voids, with a reason, a sheet that is there, on its own call.
+        for who in [&team, &judge, &publisher] {
+            forbidden(bids::void_sheet(conn, who, id, saved, judge.id, why, later).await);
+        }
+        invalid(bids::void_sheet(conn, &bureau, id, saved, judge.id, " ", later).await);
+        let other_call = open_call(conn, &bureau, &publisher).await;
+        assert!(matches!(
+            bids::void_sheet(conn, &bureau, other_call, saved, judge.id, why, later).await,
+            Err(CoreError::NotFound { .. })
+        ));
+        bids::void_sheet(conn, &bureau, id, saved, judge.id, why, later)
+            .await
+            .unwrap();
+
+        // It no longer counts, stays on record, and is on the timeline.
+        let ranking = challenges::ranking(conn, id).await.unwrap();
+        assert_eq!(ranking[0].sheets, 1);
+        assert!((ranking[0].mean - 75.0).abs() < 1e-9, "{ranking:?}");
+        let stored = bids::sheets_of(conn, id).await.unwrap();
+        let voided = stored
+            .iter()
+            .find(|s| s.expert_user_id == judge.id)
+            .unwrap();
+        assert_eq!(voided.void_reason.as_deref(), Some(why));
+        assert_eq!(voided.voided_by, Some(bureau.id));
+        let event = challenges::timeline(conn, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.action == "bid.void_sheet")
+            .unwrap();
+        assert_eq!(event.actor_user_id, Some(bureau.id));
+        assert!(event.detail.unwrap_or_default().contains(why));
+        assert!(matches!(
+            bids::void_sheet(conn, &bureau, id, saved, judge.id, why, later).await,
+            Err(CoreError::NotFound { .. })
+        ));
+        // The expert has seen the other sheet: they write no second one.
+        assert!(matches!(
+            bids::score(conn, &judge, saved, &sheet("60"), "重评", later).await,
+            Err(CoreError::Conflict(_))
+        ));
+        // Nothing of theirs counts: the bureau takes them off the panel; the other stays.
+        challenges::unassign_expert(conn, &bureau, id, judge.id, later)
+            .await
+            .unwrap();
+        assert!(matches!(
+            challenges::unassign_expert(conn, &bureau, id, reader.id, later).await,
+            Err(CoreError::Conflict(_))
+        ));
+        // The sheets count as in: the winners may be proposed; then nothing is voided.
+        let calendar = techmatch_core::challenge::calendar::WorkCalendar::weekends_only();
+        challenges::propose_winners(conn, &bureau, id, &[saved], &calendar, later)
+            .await
+            .unwrap();
+        assert!(matches!(
+            bids::void_sheet(conn, &bureau, id, saved, reader.id, why, later).await,
+            Err(CoreError::IllegalTransition { .. })
+        ));
+        db
+    })
+    .await;
 }

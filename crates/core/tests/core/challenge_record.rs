@@ -204,9 +204,17 @@ async fn the_selection_record_holds_every_step_of_the_review() {
                 .unwrap();
             // The bureau checks the consortium agreement: the member is no registry
             // organisation.
-            bids::link_member(conn, &bureau, bid_id, 0, bids::LinkDecision::Unlink, day)
-                .await
-                .unwrap();
+            bids::link_member(
+                conn,
+                &bureau,
+                bid_id,
+                0,
+                bids::LinkDecision::Unlink,
+                bids::MemberState::Pending,
+                day,
+            )
+            .await
+            .unwrap();
             bid.insert(name, bid_id);
         }
 

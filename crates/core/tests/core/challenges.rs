@@ -149,7 +149,7 @@ async fn a_horse_race_call_from_publication_to_acceptance() {
             let bid_id = bids::create(conn, team, id, &bid_input(name, first_due), day).await.unwrap();
             assert_eq!(bids::act(conn, team, bid_id, BidAction::Submit, day).await.unwrap(), BidStatus::Submitted);
             // The bureau checks the consortium agreement: the member is no registry organisation.
-            bids::link_member(conn, &bureau, bid_id, 0, bids::LinkDecision::Unlink, day).await.unwrap();
+            bids::link_member(conn, &bureau, bid_id, 0, bids::LinkDecision::Unlink, bids::MemberState::Pending, day).await.unwrap();
             bid.insert(name, bid_id);
         }
         assert!(matches!(
@@ -210,7 +210,7 @@ async fn a_horse_race_call_from_publication_to_acceptance() {
         // Friday, end on Thursday 12-24 at 24:00 Beijing time.
         assert_eq!(ends, Utc.with_ymd_and_hms(2026, 12, 24, 16, 0, 0).unwrap());
         // The panel has judged: from the 公示 on, no link changes who was conflicted.
-        let relink = bids::link_member(conn, &bureau, bid["B"], 0, bids::LinkDecision::Unlink, after).await;
+        let relink = bids::link_member(conn, &bureau, bid["B"], 0, bids::LinkDecision::Unlink, bids::MemberState::Declined, after).await;
         assert!(refusal(relink).contains("揭榜期和评审期内"));
 
         // 公示: an objection must be answered, and the award waits for the end.

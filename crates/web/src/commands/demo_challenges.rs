@@ -1,5 +1,6 @@
 //! The demo's 揭榜挂帅 calls, one in each of the stages a newcomer should see: open for
-//! bids, in the 公示, in execution with a milestone passed, and 流榜. Their history is
+//! bids (with a consortium member waiting for the bureau's check), in the 公示, in
+//! execution with a milestone passed, and 流榜. Their history is
 //! played through the real services at past times, so every page (timeline, ranking,
 //! milestones) shows what a real call would.
 
@@ -271,11 +272,19 @@ pub async fn load(app: &App, cast: &Cast<'_>, now: DateTime<Utc>) -> anyhow::Res
         now - Duration::days(3),
     )
     .await?;
+    // With a consortium member as the bidder typed it, left for the bureau to check on
+    // the console (联合体成员核对). The bid is still open, and the tests drive only
+    // calls of their own forward, so an unchecked member holds nothing back.
+    let mut with_partner = bid(&cast.researcher.display_name, now + Duration::days(150));
+    with_partner.consortium = vec![bids::MemberInput {
+        name: t!("demo-challenge-org-south"),
+        uscc: None,
+    }];
     let mine = bids::create(
         &txn,
         cast.researcher,
         open,
-        &bid(&cast.researcher.display_name, now + Duration::days(150)),
+        &with_partner,
         now - Duration::days(1),
     )
     .await?;

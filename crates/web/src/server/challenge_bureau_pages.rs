@@ -209,12 +209,7 @@ pub async fn list(
         let sheets_missing = if status == ChallengeStatus::Selection {
             let panel = panel_of(&challenges::panel_seats(&app.db, Some(c.id), None).await?);
             let parties = reviewed_parties(&bid_rows)?;
-            let criteria = challenges::criteria_of(c)?;
-            let submitted: Vec<(i64, i64)> = bids::score_sheets(&app.db, c.id, &criteria)
-                .await?
-                .iter()
-                .map(|s| (s.expert(), s.bid()))
-                .collect();
+            let submitted = bids::handed_in(&app.db, c.id).await?;
             scoring::missing_sheets(&panel, &parties, &submitted).len()
         } else {
             0
@@ -297,6 +292,8 @@ pub struct MemberRow {
     pub name: String,
     pub uscc: String,
     pub state: String,
+    /// The state as the form sends it back ([`bids::MemberReview::state`]).
+    pub state_code: String,
     pub linked: bool,
     pub declined: bool,
     /// Verified organisations sharing its USCC or name: `(id, label)`.
@@ -337,10 +334,22 @@ fn member_row(review: bids::MemberReview) -> MemberRow {
         name: review.member.name.clone(),
         uscc: review.member.uscc.clone().unwrap_or_default(),
         state,
+        state_code: review.state.clone(),
         linked: review.member.org_id.is_some(),
         declined: review.member.declined,
         candidates,
     }
+}
+
+/// A submitted score sheet as the bureau may void it.
+pub struct SheetRow {
+    pub bid_id: i64,
+    pub bid: String,
+    pub expert_id: i64,
+    pub expert: String,
+    pub submitted_at: String,
+    /// Why the bureau voided it.
+    pub voided: Option<String>,
 }
 
 pub struct RankRow {
@@ -443,6 +452,7 @@ pub struct ConsolePage {
     pub bids: Vec<BidRow>,
     pub formal_rows: Vec<usize>,
     pub ranking: Vec<RankRow>,
+    pub sheets: Vec<SheetRow>,
     pub missing: Vec<String>,
     pub unscorable: Vec<String>,
     pub objections: Vec<ObjectionRow>,
@@ -529,16 +539,16 @@ async fn console_page(
         .join("\n");
 
     let mut bid_views = Vec::new();
-    for row in &bid_rows {
+    // The registry is read once for the page, however many bids the call holds.
+    let shown: Vec<bid::Model> = bid_rows
+        .iter()
+        .filter(|row| row.status != BidStatus::Draft.code())
+        .cloned()
+        .collect();
+    let reviews = bids::reviews_of(&app.db, &shown).await?;
+    for (row, review) in shown.iter().zip(reviews) {
         let s = bid_status(row)?;
-        if s == BidStatus::Draft {
-            continue;
-        }
-        let members: Vec<MemberRow> = bids::review_of(&app.db, row)
-            .await?
-            .into_iter()
-            .map(member_row)
-            .collect();
+        let members: Vec<MemberRow> = review.into_iter().map(member_row).collect();
         let consortium = members
             .iter()
             .map(|m| m.name.as_str())
@@ -586,10 +596,28 @@ async fn console_page(
             dropped: names.users(&r.dropped_experts),
         })
         .collect();
+    let on_record = bids::sheets_of(&app.db, id).await?;
+    let sheet_rows = on_record
+        .iter()
+        .map(|sheet| SheetRow {
+            bid_id: sheet.bid_id,
+            bid: names.bid(sheet.bid_id),
+            expert_id: sheet.expert_user_id,
+            expert: names.user(sheet.expert_user_id),
+            submitted_at: beijing(sheet.submitted_at),
+            voided: sheet
+                .voided_at
+                .map(|_| sheet.void_reason.clone().unwrap_or_default()),
+        })
+        .collect();
     let (missing, unscorable) = if status == ChallengeStatus::Selection {
         let panel = panel_of(&seats);
         let parties = reviewed_parties(&bid_rows)?;
-        let submitted: Vec<(i64, i64)> = sheets.iter().map(|s| (s.expert(), s.bid())).collect();
+        // A voided sheet is not missing: its expert writes no second one on that bid.
+        let submitted: Vec<(i64, i64)> = on_record
+            .iter()
+            .map(|s| (s.expert_user_id, s.bid_id))
+            .collect();
         let missing = scoring::missing_sheets(&panel, &parties, &submitted)
             .into_iter()
             .map(|(expert, bid)| {
@@ -729,10 +757,11 @@ async fn console_page(
         criteria: criteria_rows,
         criteria_text,
         drop_extremes: c.drop_extremes,
-        criteria_editable: sheets.is_empty() && !status.is_final(),
+        criteria_editable: on_record.is_empty() && !status.is_final(),
         bids: bid_views,
         formal_rows: (1..=FORMAL_REVIEW_ROWS).collect(),
         ranking,
+        sheets: sheet_rows,
         missing,
         unscorable,
         objections,
@@ -907,6 +936,9 @@ pub struct LinkForm {
     pub decision: String,
     #[serde(default)]
     pub org_id: String,
+    /// The member's state as the page showed it ([`bids::MemberState::code`]).
+    #[serde(default)]
+    pub expected: String,
 }
 
 /// Links a consortium member to a verified organisation, or records that it is none.
@@ -935,8 +967,36 @@ pub async fn link_member(
                 .into());
             }
         };
+        let expected = bids::MemberState::parse(&form.expected)?;
         let txn = begin(&app).await?;
-        bids::link_member(&txn, user, form.bid, form.index, decision, app.clock.now()).await?;
+        let now = app.clock.now();
+        bids::link_member(&txn, user, form.bid, form.index, decision, expected, now).await?;
+        commit(txn).await
+    }
+    .await;
+    done(&app, &page_user, id, result).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VoidSheetForm {
+    pub bid: i64,
+    pub expert: i64,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Voids an expert's submitted sheet on a bid of the call, with the reason.
+pub async fn void_sheet(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<VoidSheetForm>,
+) -> Result<Response, PageError> {
+    let user = bureau(&page_user)?;
+    let result = async {
+        let txn = begin(&app).await?;
+        let now = app.clock.now();
+        bids::void_sheet(&txn, user, id, form.bid, form.expert, &form.reason, now).await?;
         commit(txn).await
     }
     .await;
@@ -1288,12 +1348,17 @@ pub struct PanelView {
     pub status_label: String,
     pub selection: bool,
     pub bids: Vec<PanelBid>,
+    /// The expert may still declare a conflict and leave the panel: the call is not over
+    /// and no sheet of theirs counts.
+    pub may_recuse: bool,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "expert_home.html")]
 pub struct ExpertHomePage {
     pub nav: Nav,
+    /// Why the last step was refused.
+    pub notice: Option<String>,
     pub panels: Vec<PanelView>,
 }
 
@@ -1309,7 +1374,15 @@ pub async fn expert_home(
     State(app): State<AppState>,
     page_user: PageUser,
 ) -> Result<ExpertHomePage, PageError> {
-    let user = expert(&page_user)?;
+    Ok(expert_home_page(&app, &page_user, None).await?)
+}
+
+async fn expert_home_page(
+    app: &AppState,
+    page_user: &PageUser,
+    notice: Option<String>,
+) -> Result<ExpertHomePage, WebError> {
+    let user = expert(page_user)?;
     let now = app.clock.now();
     let seats = challenges::panel_seats(&app.db, None, Some(user.id)).await?;
     let mut panels = Vec::with_capacity(seats.len());
@@ -1317,13 +1390,15 @@ pub async fn expert_home(
         challenges::settle(&app.db, seat.challenge_id, now).await?;
         let c = challenges::model(&app.db, seat.challenge_id).await?;
         let status = ChallengeStatus::from_code(&c.status)?;
-        let criteria = challenges::criteria_of(&c)?;
-        let mine: Vec<i64> = bids::score_sheets(&app.db, c.id, &criteria)
-            .await?
+        let sheets = bids::sheets_of(&app.db, c.id).await?;
+        let mine: Vec<i64> = sheets
             .iter()
-            .filter(|s| s.expert() == user.id)
-            .map(|s| s.bid())
+            .filter(|s| s.expert_user_id == user.id)
+            .map(|s| s.bid_id)
             .collect();
+        let counting = sheets
+            .iter()
+            .any(|s| s.expert_user_id == user.id && s.voided_at.is_none());
         let bid_rows = bids::of_challenge(&app.db, c.id).await?;
         let orgs =
             organisations::names_by_id(&app.db, bid_rows.iter().map(|b| b.lead_org_id)).await?;
@@ -1347,12 +1422,45 @@ pub async fn expert_home(
             status_label: status.label(),
             selection: status == ChallengeStatus::Selection,
             bids: panel_bids,
+            may_recuse: !status.is_final() && !counting,
         });
     }
     Ok(ExpertHomePage {
-        nav: Nav::of_user(&page_user),
+        nav: Nav::of_user(page_user),
+        notice,
         panels,
     })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConflictForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The expert declares a conflict of interest on a call and leaves its panel.
+pub async fn declare_conflict(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+    CsrfForm { form, .. }: CsrfForm<ConflictForm>,
+) -> Result<Response, PageError> {
+    let user = &page_user.0.user;
+    let result: Result<(), WebError> = async {
+        let txn = begin(&app).await?;
+        challenges::declare_conflict(&txn, user, id, &form.reason, app.clock.now()).await?;
+        commit(txn).await
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/expert").into_response()),
+        Err(error) if is_refusal(&error) => {
+            let (status, _, message) = error.describe();
+            let page = expert_home_page(&app, &page_user, Some(message)).await?;
+            Ok((status, page).into_response())
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -1519,7 +1627,11 @@ async fn score_page(
             })
             .collect(),
     };
-    let open = mine.is_none()
+    // A voided sheet is not the expert's to write again: they have seen the others'.
+    let handed_in = bids::handed_in(&app.db, c.id)
+        .await?
+        .contains(&(user.id, id));
+    let open = !handed_in
         && status == BidStatus::InExpertReview
         && c.status == ChallengeStatus::Selection.code();
     let others_mean = (!other_totals.is_empty())

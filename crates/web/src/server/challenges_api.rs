@@ -525,6 +525,51 @@ pub async fn unassign_expert(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ConflictBody {
+    /// Why the expert cannot judge the call (at most 2000 characters).
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/conflict", tag = "challenges", request_body = ConflictBody, params(("id" = i64, Path)),
+    responses((status = 204, description = "The expert declared a conflict of interest and is off the panel; the reason is on the call's timeline and the bureau is told"), (status = 403, description = "Not an expert on the call's panel", body = ErrorBody), (status = 409, description = "The expert has a score sheet that counts: the bureau decides whether to void it", body = ErrorBody), (status = 422, description = "No reason, or the call is over", body = ErrorBody)))]
+pub async fn declare_conflict(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<ConflictBody>,
+) -> Result<StatusCode, WebError> {
+    let txn = begin(&app).await?;
+    challenges::declare_conflict(&txn, &user, id, &body.reason, app.clock.now()).await?;
+    commit(txn).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct VoidSheetBody {
+    pub bid_id: i64,
+    /// The expert who wrote the sheet.
+    pub expert_id: i64,
+    /// Why it must not count (at most 2000 characters).
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/sheets/void", tag = "challenges", request_body = VoidSheetBody, params(("id" = i64, Path)),
+    responses((status = 204, description = "Voided: the sheet no longer counts in the ranking and stays on record; the expert writes no second sheet on that bid, and with no sheet left that counts may be taken off the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "No such bid on the call, or no sheet of the expert on it that counts", body = ErrorBody), (status = 409, description = "Not in the expert review", body = ErrorBody), (status = 422, description = "No reason", body = ErrorBody)))]
+pub async fn void_sheet(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<VoidSheetBody>,
+) -> Result<StatusCode, WebError> {
+    let txn = begin(&app).await?;
+    let now = app.clock.now();
+    let reason = body.reason.as_str();
+    bids::void_sheet(&txn, &user, id, body.bid_id, body.expert_id, reason, now).await?;
+    commit(txn).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(get, path = "/api/v1/challenges/{id}/ranking", tag = "challenges", params(("id" = i64, Path)),
     responses((status = 200, description = "The ranking with each bid's mean, spread and outlier experts"), (status = 403, description = "Not bureau", body = ErrorBody)))]
 pub async fn ranking(
@@ -889,10 +934,19 @@ pub async fn consortium(
 pub struct LinkBody {
     /// A registry organisation the bureau has verified.
     pub org_id: i64,
+    /// The member's `state` as `GET …/consortium` showed it (`pending`, `declined` or
+    /// `linked:<id>`): a decision taken on a stale view is refused.
+    pub expected: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct UnlinkBody {
+    /// As in `LinkBody`.
+    pub expected: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/link", tag = "bids", request_body = LinkBody, params(("id" = i64, Path), ("index" = usize, Path)),
-    responses((status = 200, description = "Linked: the organisation's experts are conflicted on the call; the consortium as `GET …/consortium` shows it"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, the call is past selection, or an expert of the organisation is on the panel (the reason names them)", body = ErrorBody), (status = 422, description = "Unknown member or organisation, or an organisation not verified", body = ErrorBody)))]
+    responses((status = 200, description = "Linked: the organisation's experts are conflicted on the call; the consortium as `GET …/consortium` shows it"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, the call is past selection, an expert of the organisation is on the panel (the reason names them), or the member is no longer in the `expected` state (the reason says what it is now)", body = ErrorBody), (status = 422, description = "Unknown member or organisation, an organisation not verified, or no readable `expected`", body = ErrorBody)))]
 pub async fn link_member(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
@@ -900,22 +954,25 @@ pub async fn link_member(
     Json(body): Json<LinkBody>,
 ) -> Result<Json<Value>, WebError> {
     let decision = bids::LinkDecision::Link(body.org_id);
+    let expected = bids::MemberState::parse(&body.expected)?;
     let txn = begin(&app).await?;
-    bids::link_member(&txn, &user, id, index, decision, app.clock.now()).await?;
+    bids::link_member(&txn, &user, id, index, decision, expected, app.clock.now()).await?;
     commit(txn).await?;
     consortium_json(&app, &user, id).await
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/unlink", tag = "bids", params(("id" = i64, Path), ("index" = usize, Path)),
-    responses((status = 200, description = "The member stands for no registry organisation (recorded as the bureau's decision)"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, or the call is past selection", body = ErrorBody), (status = 422, description = "Unknown member", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/unlink", tag = "bids", request_body = UnlinkBody, params(("id" = i64, Path), ("index" = usize, Path)),
+    responses((status = 200, description = "The member stands for no registry organisation (recorded as the bureau's decision)"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, the call is past selection, or the member is no longer in the `expected` state", body = ErrorBody), (status = 422, description = "Unknown member, or no readable `expected`", body = ErrorBody)))]
 pub async fn unlink_member(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path((id, index)): Path<(i64, usize)>,
+    Json(body): Json<UnlinkBody>,
 ) -> Result<Json<Value>, WebError> {
     let decision = bids::LinkDecision::Unlink;
+    let expected = bids::MemberState::parse(&body.expected)?;
     let txn = begin(&app).await?;
-    bids::link_member(&txn, &user, id, index, decision, app.clock.now()).await?;
+    bids::link_member(&txn, &user, id, index, decision, expected, app.clock.now()).await?;
     commit(txn).await?;
     consortium_json(&app, &user, id).await
 }

@@ -278,6 +278,10 @@ fn routes() -> Router<AppState> {
             post(challenge_bureau_pages::link_member),
         )
         .route(
+            "/bureau/challenges/{id}/void-sheet",
+            post(challenge_bureau_pages::void_sheet),
+        )
+        .route(
             "/bureau/challenges/{id}/criteria",
             post(challenge_bureau_pages::set_criteria),
         )
@@ -310,6 +314,10 @@ fn routes() -> Router<AppState> {
             post(challenge_bureau_pages::acceptance),
         )
         .route("/expert", get(challenge_bureau_pages::expert_home))
+        .route(
+            "/expert/challenges/{id}/conflict",
+            post(challenge_bureau_pages::declare_conflict),
+        )
         .route(
             "/bids/{id}/score",
             get(challenge_bureau_pages::score_form).post(challenge_bureau_pages::score),
@@ -449,6 +457,14 @@ fn routes() -> Router<AppState> {
         .route(
             "/api/v1/challenges/{id}/experts/{user_id}",
             axum::routing::delete(challenges_api::unassign_expert),
+        )
+        .route(
+            "/api/v1/challenges/{id}/conflict",
+            post(challenges_api::declare_conflict),
+        )
+        .route(
+            "/api/v1/challenges/{id}/sheets/void",
+            post(challenges_api::void_sheet),
         )
         .route(
             "/api/v1/challenges/{id}/ranking",

@@ -294,8 +294,9 @@ pub async fn contact_changed(
 const EVENTS_PER_PASS: u64 = 200;
 
 /// Who hears of a 揭榜挂帅 step: the publisher for the call's own stages, the bidders
-/// when the stage concerns them all, the one bidder for steps on its bid, and the
-/// expert put on a panel.
+/// when the stage concerns them all, the one bidder for steps on its bid; besides these,
+/// `challenge_events` tells the expert put on or taken off a panel, and the bureau when
+/// an expert recuses themselves.
 fn audience(action: &str) -> (bool, bool, bool) {
     // (publisher, every bidder, the bid's own bidder)
     match action {
@@ -398,6 +399,26 @@ pub async fn challenge_events(
                     format!("{base_url}/expert"),
                     true,
                 ));
+            }
+        }
+        if event.action == "challenge.unassign_expert" {
+            // Taken off the panel: as personal as the seat was, so never the group chat.
+            let named: Option<i64> = event.detail.as_deref().and_then(|d| d.parse().ok());
+            if let Some(expert) = named {
+                match users::get(conn, expert).await {
+                    Ok(user) => recipients.push((user, format!("{base_url}/expert"), true)),
+                    Err(techmatch_core::CoreError::NotFound { .. }) => {}
+                    Err(other) => return Err(other),
+                }
+            }
+        }
+        if event.action == "challenge.declare_conflict" {
+            // An expert recused themselves: the bureau finds the panel a seat short.
+            let console = format!("{base_url}/bureau/challenges/{}", found.id);
+            for user in users::all(conn).await? {
+                if user.role.is_bureau() {
+                    recipients.push((user, console.clone(), true));
+                }
             }
         }
         let step = techmatch_core::challenge::timeline_label(&event.action);

@@ -73,6 +73,8 @@ use super::{
         challenges_api::set_publicity_days,
         challenges_api::assign_expert,
         challenges_api::unassign_expert,
+        challenges_api::declare_conflict,
+        challenges_api::void_sheet,
         challenges_api::ranking,
         challenges_api::selection_record,
         challenge_solvers::list,

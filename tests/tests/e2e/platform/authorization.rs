@@ -22,7 +22,7 @@ use crate::start_with;
 const IDS: std::ops::RangeInclusive<i64> = 1..=8;
 
 /// Page routes with an object in the path (see `server::routes`).
-const PAGE_ROUTES: [&str; 41] = [
+const PAGE_ROUTES: [&str; 43] = [
     "/needs/{id}",
     "/achievements/{id}",
     "/me/postings/{id}",
@@ -46,6 +46,7 @@ const PAGE_ROUTES: [&str; 41] = [
     "/bureau/challenges/{id}/experts",
     "/bureau/challenges/{id}/experts/{expert_id}/remove",
     "/bureau/challenges/{id}/consortium",
+    "/bureau/challenges/{id}/void-sheet",
     "/bureau/challenges/{id}/criteria",
     "/bureau/challenges/{id}/formal-review",
     "/bureau/challenges/{id}/winners",
@@ -55,6 +56,7 @@ const PAGE_ROUTES: [&str; 41] = [
     "/bureau/challenges/{id}/milestones",
     "/bureau/challenges/{id}/acceptance",
     "/bids/{id}/score",
+    "/expert/challenges/{id}/conflict",
     "/challenges/{id}",
     "/challenges/{id}/edit",
     "/challenges/{id}/action",

@@ -261,7 +261,7 @@ async fn a_challenge_through_the_pages() {
             .post(
                 &server,
                 &format!("/api/v1/bids/{bid}/consortium/0/unlink"),
-                json!({}),
+                json!({"expected": "pending"}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");

@@ -246,7 +246,7 @@ async fn a_horse_race_call_through_the_api() {
         assert!(body["error"]["message"].as_str().unwrap_or("").contains("尚未全部核对"), "{body}");
         for bid in [b, c, d] {
             let (status, body) = moderator
-                .post(&server, &format!("/api/v1/bids/{bid}/consortium/0/unlink"), json!({}))
+                .post(&server, &format!("/api/v1/bids/{bid}/consortium/0/unlink"), json!({"expected": "pending"}))
                 .await;
             assert_eq!(status, StatusCode::OK, "{body}");
         }

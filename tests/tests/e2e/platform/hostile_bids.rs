@@ -3,8 +3,9 @@
 //! moderator and an idle broker trying to bid or publish, the bureau seating an expert
 //! whose organisation bids, a publisher inviting beyond the proposed solvers (twice,
 //! with an oversized note), a bidder rewriting its consortium after submission or naming
-//! a judge's university to keep the judge off the panel, and an organisation piling up
-//! draft calls. Each refusal leaves everything as it was.
+//! a judge's university to keep the judge off the panel, a moderator's stale tab undoing
+//! a colleague's link, an expert who must recuse and a sheet that must not count, and an
+//! organisation piling up draft calls. Each refusal leaves everything as it was.
 
 use chrono::Duration;
 use reqwest::StatusCode;
@@ -113,7 +114,7 @@ async fn a_panel_expert_reads_no_bid_before_bidding_closes() {
             .post(
                 &server,
                 &format!("/api/v1/bids/{bid}/consortium/0/unlink"),
-                json!({}),
+                json!({"expected": "pending"}),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -580,7 +581,11 @@ async fn naming_a_judges_university_keeps_nobody_off_the_panel_until_the_bureau_
         let review = format!("/api/v1/bids/{bid}/consortium");
         for (who, name) in [(&team, "bidder"), (&judge, "judge")] {
             let (status, body) = who
-                .post(&server, &link, json!({"org_id": university}))
+                .post(
+                    &server,
+                    &link,
+                    json!({"org_id": university, "expected": "pending"}),
+                )
                 .await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {body}");
             let (status, body) = who.get(&server, &review).await;
@@ -601,7 +606,11 @@ async fn naming_a_judges_university_keeps_nobody_off_the_panel_until_the_bureau_
             "{seen}"
         );
         let (status, body) = moderator
-            .post(&server, &link, json!({"org_id": university}))
+            .post(
+                &server,
+                &link,
+                json!({"org_id": university, "expected": "pending"}),
+            )
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
         assert!(
@@ -644,6 +653,7 @@ async fn naming_a_judges_university_keeps_nobody_off_the_panel_until_the_bureau_
                 ("index", "0"),
                 ("decision", "link"),
                 ("org_id", org_field.as_str()),
+                ("expected", "pending"),
             ];
             let (status, _, page) =
                 submit(who, &server, &format!("{path}/consortium"), &fields).await;
@@ -655,12 +665,48 @@ async fn naming_a_judges_university_keeps_nobody_off_the_panel_until_the_bureau_
             ("index", "0"),
             ("decision", "link"),
             ("org_id", org_field.as_str()),
+            ("expected", "pending"),
         ];
         let (status, _, page) =
             submit(&console, &server, &format!("{path}/consortium"), &fields).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
         let (_, page, _) = console.page(&server, &path).await;
         assert!(page.contains("已关联"), "{page}");
+        let linked = format!("linked:{university}");
+        assert!(
+            page.contains(&format!("name=\"expected\" value=\"{linked}\"")),
+            "the forms carry the state they were drawn from: {page}"
+        );
+
+        // A second moderator's tab, opened before the link, still shows the member as
+        // pending: its 不关联 would undo the decision. Refused on both surfaces, saying
+        // what the member is now; nothing changes.
+        let stale = [
+            ("csrf", csrf.as_str()),
+            ("bid", bid_field.as_str()),
+            ("index", "0"),
+            ("decision", "unlink"),
+            ("expected", "pending"),
+        ];
+        let (status, _, page) =
+            submit(&console, &server, &format!("{path}/consortium"), &stale).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{page}");
+        assert!(
+            page.contains("已由其他工作人员核对") && page.contains("已关联"),
+            "{page}"
+        );
+        let (status, body) = moderator
+            .post(
+                &server,
+                &format!("/api/v1/bids/{bid}/consortium/0/unlink"),
+                json!({"expected": "pending"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(message(&body).contains("已由其他工作人员核对"), "{body}");
+        let (_, seen) = moderator.get(&server, &review).await;
+        assert_eq!(seen["members"][0]["state"], linked.as_str(), "{seen}");
+        assert_eq!(seen["members"][0]["org_id"], university, "{seen}");
 
         // Now the university bids, and its expert is not seated.
         let (status, body) = moderator
@@ -708,6 +754,219 @@ async fn an_organisation_cannot_pile_up_draft_calls() {
         assert!(
             !own.to_string().contains("第二十一份草稿"),
             "nothing saved: {own}"
+        );
+    })
+    .await;
+}
+
+/// Whether a workflow mail whose subject names `step` was sent to `address`, waiting for
+/// the notice follower and the delivery worker.
+async fn mailed(server: &Server, address: &str, step: &str) -> bool {
+    let admin = Client::login(server, "admin@demo.techmatch", DEMO_PASSWORD).await;
+    for _ in 0..100 {
+        let (_, outbox) = admin.get(server, "/api/v1/outbox").await;
+        let sent = outbox["sent"].as_array().cloned().unwrap_or_default();
+        if sent.iter().any(|n| {
+            n["address"] == address
+                && n["kind"] == "workflow"
+                && n["subject"].as_str().unwrap_or("").contains(step)
+        }) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn an_expert_recuses_and_the_bureau_voids_a_sheet_on_the_pages_and_the_api() {
+    on_each_platform_with_clock(|server, clock| async move {
+        let deadline = t0() + Duration::days(10);
+        let call = open_call(&server, challenge_body(deadline, false)).await;
+        let admin = Client::page_login(&server, "admin@demo.techmatch").await;
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let experts = format!("/api/v1/challenges/{call}/experts");
+        let mut panel = Vec::new();
+        for n in 1..=4 {
+            let email = format!("r{n}@expert.example.cn");
+            let expert = appoint_expert(&server, &admin, &email, "").await;
+            let id = user_id(&server, &expert).await;
+            let (status, body) = moderator
+                .post(&server, &experts, json!({"user_id": id}))
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            panel.push((expert, id));
+        }
+        let team =
+            Client::register(&server, "t@saibei.example.cn", "researcher", "塞北工业大学").await;
+        let bid = submitted_bid(&server, &team, call, bid_body("T")).await;
+
+        // The first expert recuses through the API, the second through their page.
+        let conflict = format!("/api/v1/challenges/{call}/conflict");
+        let why = json!({"reason": "本人曾为塞北工业大学提供技术咨询"});
+        for (who, name) in [(&team, "bidder"), (&moderator, "moderator")] {
+            let (status, body) = who.post(&server, &conflict, why.clone()).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {body}");
+        }
+        let (status, body) = panel[0]
+            .0
+            .post(&server, &conflict, json!({"reason": ""}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, body) = panel[0].0.post(&server, &conflict, why.clone()).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        let (status, body) = panel[0].0.post(&server, &conflict, why.clone()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "off the panel: {body}");
+        let (_, page, csrf) = panel[1].0.page(&server, "/expert").await;
+        assert!(page.contains("声明利益冲突"), "{page}");
+        let fields = [("csrf", csrf.as_str()), ("reason", "亲属在揭榜单位任职")];
+        let (status, location, page) = submit(
+            &panel[1].0,
+            &server,
+            &format!("/expert/challenges/{call}/conflict"),
+            &fields,
+        )
+        .await;
+        assert_eq!(
+            (status, location.as_str()),
+            (StatusCode::SEE_OTHER, "/expert"),
+            "{page}"
+        );
+        // The bureau is told, personally; the reasons are on the call's timeline.
+        assert!(
+            mailed(&server, MODERATOR, "专家声明利益冲突并回避").await,
+            "the bureau hears of the recusal"
+        );
+        let console = Client::page_login(&server, MODERATOR).await;
+        let path = format!("/bureau/challenges/{call}");
+        let (_, page, _) = console.page(&server, &path).await;
+        assert!(
+            page.contains("本人曾为塞北工业大学提供技术咨询")
+                && page.contains("亲属在揭榜单位任职"),
+            "{page}"
+        );
+
+        // Bidding closes; the bid passes; the two experts left score it.
+        clock.set(deadline + Duration::minutes(1));
+        let (status, body) = moderator
+            .post(
+                &server,
+                &format!("/api/v1/bids/{bid}/consortium/0/unlink"),
+                json!({"expected": "pending"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = moderator
+            .post(
+                &server,
+                &format!("/api/v1/bids/{bid}/formal-review"),
+                json!({"decision": "pass"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let scores = json!({
+            "scores": [["技术方案", "90"], ["团队能力", "85"], ["经费合理性", "88"]],
+            "comment": "方案可行",
+        });
+        for (expert, _) in &panel[2..] {
+            let (status, body) = expert
+                .post(
+                    &server,
+                    &format!("/api/v1/bids/{bid}/scores"),
+                    scores.clone(),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        // The third expert's sheet came too late to be honest: the bureau voids it
+        // through the API; the fourth's through the console.
+        let void = format!("/api/v1/challenges/{call}/sheets/void");
+        let voiding =
+            json!({"bid_id": bid, "expert_id": panel[2].1, "reason": "评分后发现利益关系"});
+        let (status, body) = team.post(&server, &void, voiding.clone()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let (status, body) = moderator.post(&server, &void, voiding.clone()).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        let (status, body) = moderator.post(&server, &void, voiding).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        let (status, body) = panel[2]
+            .0
+            .post(
+                &server,
+                &format!("/api/v1/bids/{bid}/scores"),
+                scores.clone(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "no second sheet: {body}");
+        let (_, page, csrf) = console.page(&server, &path).await;
+        assert!(page.contains("已作废：评分后发现利益关系"), "{page}");
+        let bid_field = bid.to_string();
+        let expert_field = panel[3].1.to_string();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("bid", bid_field.as_str()),
+            ("expert", expert_field.as_str()),
+            ("reason", "评分表填错申报"),
+        ];
+        let (status, _, page) =
+            submit(&console, &server, &format!("{path}/void-sheet"), &fields).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let (_, ranking) = moderator
+            .get(&server, &format!("/api/v1/challenges/{call}/ranking"))
+            .await;
+        assert!(
+            ranking["ranking"]
+                .as_array()
+                .is_none_or(|r| r.iter().all(|b| b["sheets"] == 0)),
+            "voided sheets do not count: {ranking}"
+        );
+        // With nothing of theirs counting, both leave the panel, and are told.
+        let (status, body) = moderator
+            .send(
+                &server,
+                reqwest::Method::DELETE,
+                &format!("{experts}/{}", panel[2].1),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        assert!(mailed(&server, "r3@expert.example.cn", "撤出评审专家").await);
+        assert_eq!(events(&server, call, "bid.void_sheet").await, 2);
+        assert_eq!(events(&server, call, "challenge.declare_conflict").await, 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_s_open_bid_has_a_consortium_member_for_the_bureau_to_check() {
+    super::on_each_platform(|server| async move {
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let (_, listed) = moderator.get(&server, "/api/v1/challenges").await;
+        let open = listed["challenges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|c| c["title"] == "煤矸石制备高强轻质陶粒关键技术")
+            .unwrap_or_else(|| panic!("the demo's open call in {listed}"));
+        let call = open["id"].as_i64().unwrap_or_default();
+        let bids = bids_seen_by_bureau(&server, call).await;
+        assert_eq!(bids.len(), 1, "{bids:?}");
+        let bid = bids[0]["id"].as_i64().unwrap_or_default();
+        let (status, seen) = moderator
+            .get(&server, &format!("/api/v1/bids/{bid}/consortium"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{seen}");
+        assert_eq!(seen["links_open"], true, "{seen}");
+        assert_eq!(seen["members"][0]["name"], "汾河新材料研究院", "{seen}");
+        assert_eq!(seen["members"][0]["state"], "pending", "{seen}");
+        let console = Client::page_login(&server, MODERATOR).await;
+        let (_, page, _) = console
+            .page(&server, &format!("/bureau/challenges/{call}"))
+            .await;
+        assert!(
+            page.contains("汾河新材料研究院") && page.contains("待核对"),
+            "{page}"
         );
     })
     .await;

@@ -344,7 +344,7 @@ async fn the_administrator_cannot_read_a_password_reset_link_in_the_outbox() {
 }
 
 #[tokio::test]
-async fn an_expert_s_panel_seat_is_not_posted_to_their_organisation_s_group_chat() {
+async fn an_expert_s_panel_seat_and_its_end_are_told_to_them_never_to_the_group_chat() {
     let receiver = Receiver::start().await;
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let server = start_with(
@@ -409,21 +409,40 @@ async fn an_expert_s_panel_seat_is_not_posted_to_their_organisation_s_group_chat
 
     // The expert is told, by mail.
     let api = Client::login(&server, ADMIN, DEMO_PASSWORD).await;
-    let told = async {
-        for _ in 0..100 {
-            let (_, outbox) = api.get(&server, "/api/v1/outbox").await;
-            let sent = outbox["sent"].as_array().cloned().unwrap_or_default();
-            if sent
-                .iter()
-                .any(|n| n["address"] == expert_email && n["kind"] == "workflow")
-            {
-                return true;
+    let told = |step: &'static str| {
+        let api = &api;
+        let server = &server;
+        async move {
+            for _ in 0..100 {
+                let (_, outbox) = api.get(server, "/api/v1/outbox").await;
+                let sent = outbox["sent"].as_array().cloned().unwrap_or_default();
+                if sent.iter().any(|n| {
+                    n["address"] == expert_email
+                        && n["kind"] == "workflow"
+                        && n["subject"].as_str().unwrap_or("").contains(step)
+                }) {
+                    return true;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            false
         }
-        false
     };
-    assert!(told.await, "the expert hears of the seat");
+    assert!(told("指派评审专家").await, "the expert hears of the seat");
+    // Taken off the panel, they hear of that too: as personally.
+    let (status, body) = moderator
+        .send(
+            &server,
+            reqwest::Method::DELETE,
+            &format!("{call}/experts/{expert_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert!(
+        told("撤出评审专家").await,
+        "the expert hears they are off the panel"
+    );
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(
         receiver.to("/institute").is_empty(),

@@ -48,6 +48,9 @@ pub struct MemberReview {
     pub index: usize,
     #[serde(flatten)]
     pub member: Member,
+    /// Its state as [`MemberState::code`] writes it: what a decision on it sends back as
+    /// the state it expects, so that a decision taken on a stale page is refused.
+    pub state: String,
     /// The name of the organisation it is linked to.
     pub linked_name: Option<String>,
     pub candidates: Vec<LinkCandidate>,
@@ -166,21 +169,45 @@ pub async fn review_of(
     conn: &impl ConnectionTrait,
     row: &bid::Model,
 ) -> CoreResult<Vec<MemberReview>> {
-    let members = consortium(row)?;
-    if members.is_empty() {
-        return Ok(Vec::new());
+    Ok(reviews_of(conn, std::slice::from_ref(row))
+        .await?
+        .pop()
+        .unwrap_or_default())
+}
+
+/// As [`review_of`] for each of `rows`, in their order, reading the registry once
+/// however many bids a call holds (the console shows them all on one page).
+///
+/// # Errors
+/// Database errors.
+pub async fn reviews_of(
+    conn: &impl ConnectionTrait,
+    rows: &[bid::Model],
+) -> CoreResult<Vec<Vec<MemberReview>>> {
+    let mut all = Vec::with_capacity(rows.len());
+    for row in rows {
+        all.push(consortium(row)?);
+    }
+    if all.iter().all(Vec::is_empty) {
+        return Ok(all.into_iter().map(|_| Vec::new()).collect());
     }
     let verified = verified_organisations(conn).await?;
-    let linked: Vec<i64> = members.iter().filter_map(|m| m.org_id).collect();
+    let linked: Vec<i64> = all.iter().flatten().filter_map(|m| m.org_id).collect();
     let names = crate::services::organisations::names_by_id(conn, linked).await?;
-    Ok(members
+    Ok(all
         .into_iter()
-        .enumerate()
-        .map(|(index, member)| MemberReview {
-            index,
-            linked_name: member.org_id.and_then(|o| names.get(&o).cloned()),
-            candidates: candidates_among(&verified, &member),
-            member,
+        .map(|members| {
+            members
+                .into_iter()
+                .enumerate()
+                .map(|(index, member)| MemberReview {
+                    index,
+                    state: member.state().code(),
+                    linked_name: member.org_id.and_then(|o| names.get(&o).cloned()),
+                    candidates: candidates_among(&verified, &member),
+                    member,
+                })
+                .collect()
         })
         .collect())
 }
@@ -193,13 +220,21 @@ pub async fn review_of(
 /// `Forbidden` unless bureau; `IllegalTransition` outside the window (see the module's
 /// documentation); `Invalid` for an unknown member or organisation, or an organisation
 /// the bureau has not verified; `Conflict` for one with an expert on the call's panel
-/// (the reason names them) or when the bid changed meanwhile.
+/// (the reason names them), when the bid changed meanwhile, or when the member is no
+/// longer in the state `expected` (another moderator decided meanwhile: the reason says
+/// how, and nothing changes).
+///
+/// A decision is taken on what the moderator saw: a form or an API client sends the
+/// member's state as it read it ([`MemberReview::state`]). Without that, a tab left open
+/// would undo a colleague's link with one click. A decision that is already in force
+/// (two moderators linking alike) changes nothing and is no error.
 pub async fn link_member(
     conn: &impl ConnectionTrait,
     actor: &User,
     id: i64,
     index: usize,
     decision: LinkDecision,
+    expected: MemberState,
     now: DateTime<Utc>,
 ) -> CoreResult<()> {
     check_bureau(actor)?;
@@ -223,12 +258,34 @@ pub async fn link_member(
             t!("bid-consortium-no-member", number = number),
         ));
     };
+    let current = member.state();
+    let in_force = match decision {
+        LinkDecision::Link(org_id) => current == MemberState::Linked(org_id),
+        LinkDecision::Unlink => current == MemberState::Declined,
+    };
+    if in_force {
+        return Ok(());
+    }
+    if current != expected {
+        let now_reads = match current {
+            MemberState::Pending => t!("bureau-challenge-member-pending"),
+            MemberState::Declined => t!("bureau-challenge-member-declined"),
+            MemberState::Linked(org) => {
+                let names = crate::services::organisations::names_by_id(conn, [org]).await?;
+                let name = names.get(&org).map_or("", String::as_str);
+                t!("bureau-challenge-member-linked", org = name)
+            }
+        };
+        return Err(CoreError::Conflict(t!(
+            "bid-consortium-decided-meanwhile",
+            number = number,
+            member = member.name.as_str(),
+            state = now_reads
+        )));
+    }
     let (action, detail) = match decision {
         LinkDecision::Link(org_id) => {
             let org = check_linkable(conn, row.challenge_id, org_id).await?;
-            if member.state() == MemberState::Linked(org_id) {
-                return Ok(());
-            }
             member.org_id = Some(org_id);
             member.declined = false;
             let detail = t!(
@@ -240,9 +297,6 @@ pub async fn link_member(
             ("bid.link_member", detail)
         }
         LinkDecision::Unlink => {
-            if member.state() == MemberState::Declined {
-                return Ok(());
-            }
             member.org_id = None;
             member.declined = true;
             let detail = t!(

@@ -4,17 +4,21 @@
 //! registrants made arrives as drafts and voided deals: a stranger who registered first
 //! gains nothing from the merge.
 
+use std::collections::BTreeSet;
+
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 
+use crate::challenge::bid::BidStatus;
+use crate::challenge::lifecycle::ChallengeStatus;
 use crate::contact::DealConfirmation;
 use crate::entities::{
     achievement, bid, broker_assignment, challenge, challenge_expert, contact, deal, need,
     organisation, session, user, webhook,
 };
 use crate::posting::{PostingKind, Status};
-use crate::services::{audit, bids, changes};
+use crate::services::{audit, bids, challenges, changes, users};
 use crate::{CoreError, CoreResult, t};
 
 /// What a merge moved, for the audit log and the bureau's confirmation.
@@ -58,7 +62,8 @@ fn not_found(id: i64) -> CoreError {
 /// # Errors
 /// `NotFound` for an unknown id; `Invalid` when the two are one, or the survivor is
 /// itself provisional; `Conflict` when both organisations bid on the same call (one of
-/// the bids must be withdrawn first); database errors.
+/// the bids must be withdrawn first), or when an expert of one sits on the panel of a
+/// call the other bids on (the reason names the expert and the call); database errors.
 pub async fn merge(
     conn: &impl ConnectionTrait,
     actor_user_id: i64,
@@ -81,6 +86,7 @@ pub async fn merge(
         return Err(CoreError::invalid("into", reason));
     }
     refuse_rival_bids(conn, absorbed_id, survivor_id).await?;
+    refuse_conflicted_panels(conn, absorbed_id, survivor_id).await?;
     let (postings_unpublished, deals_voided) = if absorbed.provisional {
         disown_strangers_work(conn, absorbed_id).await?
     } else {
@@ -243,6 +249,84 @@ async fn refuse_rival_bids(
         Some(call) => Err(CoreError::Conflict(t!("org-merge-rival-bids", call = call))),
         None => Ok(()),
     }
+}
+
+/// Refuses a merge that would put an expert in judgement of their own organisation: an
+/// expert of one of the two seated on a call that is not over, where the other bids as
+/// lead or as a consortium member the bureau linked. Merged, they would be conflicted
+/// without anyone deciding it, and their sheets would count. The bureau expects to be
+/// told rather than have the merge unseat them (a sheet may already be in, and only the
+/// bureau may void it), so the reason names the expert, the call and the bid.
+///
+/// Every call either organisation bids on or sits on a panel of is locked first, in
+/// order (on PostgreSQL; SQLite has one writer): an expert seated meanwhile is seen here,
+/// or is seated after the merge and then judged as a member of the survivor.
+async fn refuse_conflicted_panels(
+    conn: &impl ConnectionTrait,
+    absorbed_id: i64,
+    survivor_id: i64,
+) -> CoreResult<()> {
+    let pair = [absorbed_id, survivor_id];
+    let seats = challenge_expert::Entity::find()
+        .filter(challenge_expert::Column::ExpertOrgId.is_in(pair))
+        .all(conn)
+        .await?;
+    let mentioning = Condition::any()
+        .add(bid::Column::LeadOrgId.is_in(pair))
+        .add(bid::Column::Consortium.contains(absorbed_id.to_string()))
+        .add(bid::Column::Consortium.contains(survivor_id.to_string()));
+    let withdrawn = BidStatus::Withdrawn.code();
+    let mut bidding = Vec::new();
+    for row in bid::Entity::find()
+        .filter(mentioning)
+        .filter(bid::Column::Status.ne(withdrawn))
+        .all(conn)
+        .await?
+    {
+        let orgs = bids::parties(&row)?.orgs;
+        if orgs.iter().any(|o| pair.contains(o)) {
+            bidding.push((row, orgs));
+        }
+    }
+    let calls: BTreeSet<i64> = seats
+        .iter()
+        .map(|s| s.challenge_id)
+        .chain(bidding.iter().map(|(row, _)| row.challenge_id))
+        .collect();
+    for call in calls {
+        let found = challenges::locked(conn, call).await?;
+        if ChallengeStatus::from_code(&found.status)?.is_final() {
+            continue;
+        }
+        for seat in seats.iter().filter(|s| s.challenge_id == call) {
+            let Some(expert_org) = seat.expert_org_id else {
+                continue;
+            };
+            let other = if expert_org == absorbed_id {
+                survivor_id
+            } else {
+                absorbed_id
+            };
+            let conflicted = bidding
+                .iter()
+                .find(|(row, orgs)| row.challenge_id == call && orgs.contains(&other));
+            if let Some((row, _)) = conflicted {
+                let expert = users::get(conn, seat.expert_user_id).await?;
+                let names = super::names_by_id(conn, [expert_org, other]).await?;
+                let name_of = |id: i64| names.get(&id).cloned().unwrap_or_default();
+                return Err(CoreError::Conflict(t!(
+                    "org-merge-seated-expert",
+                    expert = expert.display_name.as_str(),
+                    org = name_of(expert_org),
+                    call = found.title.as_str(),
+                    public_id = found.public_id.as_str(),
+                    other = name_of(other),
+                    bid = row.id
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Consortium members the bureau's registry linked to the absorbed organisation now name
