@@ -26,6 +26,7 @@ mod m20261207_000002_figures_trust;
 mod m20261207_000003_bid_trust;
 mod m20261207_000004_public_ids;
 mod m20261207_000010_pending_registrations;
+mod m20261207_000020_email_confirmed;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_bid_trust::Migration),
             Box::new(m20261207_000004_public_ids::Migration),
             Box::new(m20261207_000010_pending_registrations::Migration),
+            Box::new(m20261207_000020_email_confirmed::Migration),
         ]
     }
 }
