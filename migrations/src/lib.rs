@@ -27,6 +27,7 @@ mod m20261207_000003_bid_trust;
 mod m20261207_000004_public_ids;
 mod m20261207_000010_pending_registrations;
 mod m20261207_000020_email_confirmed;
+mod m20261207_000021_alert_markers;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000004_public_ids::Migration),
             Box::new(m20261207_000010_pending_registrations::Migration),
             Box::new(m20261207_000020_email_confirmed::Migration),
+            Box::new(m20261207_000021_alert_markers::Migration),
         ]
     }
 }
