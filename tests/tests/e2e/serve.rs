@@ -110,8 +110,8 @@ async fn the_api_is_described_by_an_openapi_document_with_an_offline_docs_page()
         ("/api/v1/users/confirmations", "201", "SignedInBody"),
         ("/api/v1/session", "200", "SignedInBody"),
     ] {
-        let body = &document["paths"][path]["post"]["responses"][status]["content"]
-            ["application/json"]["schema"]["$ref"];
+        let body = &document["paths"][path]["post"]["responses"][status]["content"]["application/json"]
+            ["schema"]["$ref"];
         assert_eq!(
             body.as_str(),
             Some(format!("#/components/schemas/{schema}").as_str()),
@@ -120,7 +120,10 @@ async fn the_api_is_described_by_an_openapi_document_with_an_offline_docs_page()
     }
     let account = &document["components"]["schemas"]["AccountBody"]["properties"];
     for field in ["id", "email", "role", "org_confirmed", "email_confirmed_at"] {
-        assert!(account[field].is_object(), "the user's {field} is described");
+        assert!(
+            account[field].is_object(),
+            "the user's {field} is described"
+        );
     }
     assert!(
         document["components"]["schemas"]["Confirmation"]["properties"]["password"].is_object()

@@ -199,7 +199,10 @@ mod listed_day_tests {
     #[test]
     fn a_day_is_china_s_calendar_day() {
         let utc = chrono::Utc;
-        assert_eq!(listed_day(utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap()), 0);
+        assert_eq!(
+            listed_day(utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap()),
+            0
+        );
         // 15:59 UTC is 23:59 in Beijing, 16:00 UTC the next day there.
         let evening = listed_day(utc.with_ymd_and_hms(2026, 12, 7, 15, 59, 0).unwrap());
         let midnight = listed_day(utc.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap());

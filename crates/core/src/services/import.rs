@@ -14,8 +14,8 @@ use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, NEED_COLUMNS};
 use crate::lists::read::{RawList, RawRow};
 use crate::lists::rows::{achievement_from_row, need_from_row, unknown_headers};
 use crate::posting::{AchievementInput, NeedInput, OrgRef, PostingKind, Status, ids};
-use crate::services::{changes, organisations};
 use crate::services::postings::{self, Placement, UpsertOutcome};
+use crate::services::{changes, organisations};
 use crate::{CoreError, CoreResult, t};
 
 /// Rows written per transaction: large enough to amortise the commit, small enough that

@@ -592,9 +592,8 @@ async fn an_account_records_when_its_address_was_proven() {
             role: Role::Enterprise,
             organisation: Some(users::org_ref(COMPANY, OrgKind::Enterprise, None).unwrap()),
         };
-        let Requested::New { token, .. } = registrations::request(&db.conn, &new, now)
-            .await
-            .unwrap()
+        let Requested::New { token, .. } =
+            registrations::request(&db.conn, &new, now).await.unwrap()
         else {
             panic!("a new address");
         };
@@ -615,7 +614,10 @@ async fn an_account_records_when_its_address_was_proven() {
         let typed = register(&db.conn, "typed@example.com", COMPANY, None).await;
         assert_eq!(typed.email_confirmed_at, None);
         assert_eq!(
-            users::get(&db.conn, typed.id).await.unwrap().email_confirmed_at,
+            users::get(&db.conn, typed.id)
+                .await
+                .unwrap()
+                .email_confirmed_at,
             None
         );
         let (_, reset) = password_resets::issue(&db.conn, "typed@example.com")
@@ -623,7 +625,10 @@ async fn an_account_records_when_its_address_was_proven() {
             .unwrap()
             .unwrap();
         assert_eq!(
-            users::get(&db.conn, typed.id).await.unwrap().email_confirmed_at,
+            users::get(&db.conn, typed.id)
+                .await
+                .unwrap()
+                .email_confirmed_at,
             None,
             "asking for a reset proves nothing"
         );

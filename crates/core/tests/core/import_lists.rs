@@ -750,8 +750,10 @@ async fn a_provisional_organisation_s_postings_export_and_reimport_in_place() {
         .unwrap();
         assert_eq!(report.created, 2, "{:?}", report.problems);
         let before = need::Entity::find()
-                .order_by_asc(need::Column::Id)
-                .all(&db.conn).await.unwrap();
+            .order_by_asc(need::Column::Id)
+            .all(&db.conn)
+            .await
+            .unwrap();
         let orgs_before = organisation::Entity::find().count(&db.conn).await.unwrap();
 
         for (format, list_format) in [
@@ -771,8 +773,10 @@ async fn a_provisional_organisation_s_postings_export_and_reimport_in_place() {
             );
             assert_eq!(
                 need::Entity::find()
-                .order_by_asc(need::Column::Id)
-                .all(&db.conn).await.unwrap(),
+                    .order_by_asc(need::Column::Id)
+                    .all(&db.conn)
+                    .await
+                    .unwrap(),
                 before,
                 "{format:?}"
             );
@@ -793,12 +797,18 @@ async fn a_provisional_organisation_s_postings_export_and_reimport_in_place() {
 
         // A new row naming the provisional organisation still goes to the registry.
         let fresh = "需求编号,需求名称,企业名称\nB-1,局清单钛白粉包膜,晋阳自注册钛业有限公司\n";
-        let report = import_needs(&db.conn, csv(fresh), &catalogue()).await.unwrap();
+        let report = import_needs(&db.conn, csv(fresh), &catalogue())
+            .await
+            .unwrap();
         assert_eq!(report.created, 1, "{report:?}");
         let added = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "B-1")
             .await
             .unwrap();
-        assert_ne!(added.org_id, Some(org), "never attached to the provisional one");
+        assert_ne!(
+            added.org_id,
+            Some(org),
+            "never attached to the provisional one"
+        );
         db
     })
     .await;
@@ -840,13 +850,10 @@ async fn upgrading_carries_the_markers_of_alerts_already_sent() {
         let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "WN-0A1B2C3D4E5F")
             .await
             .unwrap();
-        let achievement = postings::view_by_external_id(
-            &db.conn,
-            PostingKind::Achievement,
-            "WA-AB12CD34EF56",
-        )
-        .await
-        .unwrap();
+        let achievement =
+            postings::view_by_external_id(&db.conn, PostingKind::Achievement, "WA-AB12CD34EF56")
+                .await
+                .unwrap();
         let old_keys = [
             format!("owner@example.cn|match:{}:{}", need.id, achievement.id),
             format!("webhook:3|match:{}:{}", need.id, achievement.id),
@@ -907,7 +914,11 @@ async fn upgrading_carries_the_markers_of_alerts_already_sent() {
             .unwrap();
         Migrator::up(&db.conn, None).await.unwrap();
         assert_eq!(
-            outbox_entry::Entity::find().all(&db.conn).await.unwrap().len(),
+            outbox_entry::Entity::find()
+                .all(&db.conn)
+                .await
+                .unwrap()
+                .len(),
             4
         );
         db

@@ -195,7 +195,9 @@ async fn account_mails_forget_their_links_once_delivered_or_dead() {
             "the worker sends the link"
         );
         let (delivered, failing, workflow) = (&claimed[0], &claimed[1], &claimed[2]);
-        outbox::mark_sent(conn, delivered.id, "w", t0).await.unwrap();
+        outbox::mark_sent(conn, delivered.id, "w", t0)
+            .await
+            .unwrap();
         outbox::mark_sent(conn, workflow.id, "w", t0).await.unwrap();
         let sent = stored(delivered.id).await;
         assert_eq!(sent.status, "sent");
@@ -204,7 +206,10 @@ async fn account_mails_forget_their_links_once_delivered_or_dead() {
             assert!(!body.contains(&secret), "a delivered link is kept: {body}");
             assert!(body.contains("/password/reset?token=redacted"), "{body}");
         }
-        assert!(sent.body_text.contains("设置新密码"), "the rest of the mail stays");
+        assert!(
+            sent.body_text.contains("设置新密码"),
+            "the rest of the mail stays"
+        );
         assert_eq!(
             stored(workflow.id).await.body_text,
             workflow.body_text,

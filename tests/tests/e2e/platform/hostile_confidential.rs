@@ -302,7 +302,11 @@ async fn one_moderation_sitting_leaves_no_order_of_its_approvals_in_public() {
             "晋阳审核批次材料有限公司",
         )
         .await;
-        let titles = ["审核批次甲号耐磨涂层", "审核批次乙号耐磨涂层", "审核批次丙号耐磨涂层"];
+        let titles = [
+            "审核批次甲号耐磨涂层",
+            "审核批次乙号耐磨涂层",
+            "审核批次丙号耐磨涂层",
+        ];
         let mut made = Vec::new();
         for (n, title) in titles.iter().enumerate() {
             let mut body = need_body(title);
@@ -379,14 +383,18 @@ async fn health_counts_no_writes_for_the_public() {
         for counter in ["position", "change_log_head"] {
             assert!(!keys.iter().any(|k| k == counter), "{counter}: {health}");
         }
-        let member = Client::login(&server, "enterprise@demo.techmatch", super::DEMO_PASSWORD).await;
+        let member =
+            Client::login(&server, "enterprise@demo.techmatch", super::DEMO_PASSWORD).await;
         let (_, health) = member.get(&server, "/healthz").await;
         assert!(health["index"]["change_log_head"].is_null(), "{health}");
 
         let bureau = Client::login(&server, super::MODERATOR, super::DEMO_PASSWORD).await;
         let (status, health) = bureau.get(&server, "/healthz").await;
         assert_eq!(status, StatusCode::OK, "{health}");
-        assert!(health["index"]["change_log_head"].as_i64().is_some(), "{health}");
+        assert!(
+            health["index"]["change_log_head"].as_i64().is_some(),
+            "{health}"
+        );
         assert!(health["index"]["position"].as_i64().is_some(), "{health}");
     })
     .await;
