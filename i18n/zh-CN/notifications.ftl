@@ -1,6 +1,7 @@
 # Notifications: the outbox, the mails it sends, preferences.
 
 outbox-admin-only = 只有科技局管理员可以重新发送通知
+outbox-retry-redacted = 这封账户邮件的链接已从存档中删除，不能重新发送：请用户重新申请
 what-notice = 通知
 
 ## Moderation outcomes (server/notices.rs)

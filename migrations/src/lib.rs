@@ -28,6 +28,8 @@ mod m20261207_000004_public_ids;
 mod m20261207_000010_pending_registrations;
 mod m20261207_000011_bureau_links;
 mod m20261207_000012_score_voids;
+mod m20261207_000020_email_confirmed;
+mod m20261207_000021_alert_markers;
 
 pub struct Migrator;
 
@@ -60,6 +62,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_pending_registrations::Migration),
             Box::new(m20261207_000011_bureau_links::Migration),
             Box::new(m20261207_000012_score_voids::Migration),
+            Box::new(m20261207_000020_email_confirmed::Migration),
+            Box::new(m20261207_000021_alert_markers::Migration),
         ]
     }
 }

@@ -369,6 +369,7 @@ impl SearchIndex {
         doc.add_text(f.org_name, view.org_name.as_deref().unwrap_or(""));
         doc.add_u64(f.org_verified, u64::from(view.org_verified));
         doc.add_i64(f.updated, view.updated_at.timestamp());
+        doc.add_i64(f.listed_day, view.listed_day());
         doc
     }
 }

@@ -11,7 +11,7 @@ use crate::tokenizer::{BIGRAM_ANALYZER, JIEBA_ANALYZER, UNIGRAM_ANALYZER};
 
 /// Bumped whenever the schema or the analyzers change, so that an index built by an
 /// older binary is rebuilt from the database instead of being read wrongly.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The text sections of a posting, each indexed as jieba words and as bigrams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +62,12 @@ pub struct Fields {
     pub org_name: Field,
     /// 1 when the bureau has verified the posting's organisation.
     pub org_verified: Field,
+    /// The last write's time, to the second: for checking the index against the
+    /// database only, never for ordering.
     pub updated: Field,
+    /// The last write's day (`PostingView::listed_day`): what newest-first lists order
+    /// by, so that approvals minutes apart cannot be told apart by their order.
+    pub listed_day: Field,
 }
 
 impl Fields {
@@ -141,6 +146,7 @@ pub fn build() -> (Schema, Fields) {
         org_name: b.add_text_field("org_name", STORED),
         org_verified: b.add_u64_field("org_verified", STORED),
         updated: b.add_i64_field("updated", FAST | STORED),
+        listed_day: b.add_i64_field("listed_day", FAST),
     };
     (b.build(), fields)
 }

@@ -26,8 +26,9 @@ const SNIPPET_CHARS: usize = 120;
 pub enum SortOrder {
     #[default]
     Relevance,
-    /// Latest write first (to the second); postings written in the same second by
-    /// descending public id. A search without text is ordered so too.
+    /// Latest write first, by day (China Standard Time); postings written on the same
+    /// day by descending public id, so that approvals of one moderation sitting show in
+    /// no order of their own. A search without text is ordered so too.
     Newest,
 }
 
@@ -209,12 +210,13 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> SearchResult<Sear
     // The page and the total come from one pass over the matches.
     let (addresses, total): (Vec<(f32, DocAddress)>, usize) =
         if request.sort == SortOrder::Newest || !has_text {
-            // Postings of one list share their time; among them the random public id
-            // decides, not the order they were indexed in, which is the list's and would
-            // place a confidential need among its enterprise's public ones.
+            // Postings of one day share their place; among them the random public id
+            // decides, not the order they were written or indexed in, which is a list's
+            // or a moderation sitting's and would place a confidential need among its
+            // enterprise's public ones.
             let by_date = top.order_by((
                 (
-                    SortByStaticFastValue::<i64>::for_field("updated"),
+                    SortByStaticFastValue::<i64>::for_field("listed_day"),
                     Order::Desc,
                 ),
                 (SortByString::for_field("external_id"), Order::Desc),

@@ -103,6 +103,31 @@ async fn the_api_is_described_by_an_openapi_document_with_an_offline_docs_page()
         assert!(document["paths"][path].is_object(), "{path} is documented");
     }
     assert!(document["components"]["schemas"]["ErrorBody"].is_object());
+    // Registration's answers are described, not only their statuses: the 202 that is the
+    // same for every address, and the signed-in user a confirmation returns.
+    for (path, status, schema) in [
+        ("/api/v1/users", "202", "RegistrationSentBody"),
+        ("/api/v1/users/confirmations", "201", "SignedInBody"),
+        ("/api/v1/session", "200", "SignedInBody"),
+    ] {
+        let body = &document["paths"][path]["post"]["responses"][status]["content"]["application/json"]
+            ["schema"]["$ref"];
+        assert_eq!(
+            body.as_str(),
+            Some(format!("#/components/schemas/{schema}").as_str()),
+            "{path} {status} names its body"
+        );
+    }
+    let account = &document["components"]["schemas"]["AccountBody"]["properties"];
+    for field in ["id", "email", "role", "org_confirmed", "email_confirmed_at"] {
+        assert!(
+            account[field].is_object(),
+            "the user's {field} is described"
+        );
+    }
+    assert!(
+        document["components"]["schemas"]["Confirmation"]["properties"]["password"].is_object()
+    );
 
     let page = client
         .get(server.url("/api/v1/docs/"))

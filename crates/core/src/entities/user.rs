@@ -18,6 +18,10 @@ pub struct Model {
     /// which existed before they registered.
     pub org_confirmed: bool,
     pub created_at: DateTimeUtc,
+    /// When the account's owner last proved the address: followed a registration's link
+    /// or completed a password reset. Empty for accounts from before registration
+    /// confirmed addresses and for accounts the bureau created, until then.
+    pub email_confirmed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -168,3 +168,46 @@ impl PostingView {
         }
     }
 }
+
+impl PostingView {
+    /// The day (in China Standard Time, counted from 1970-01-01) the posting was last
+    /// written: the only time public listings order by. Approvals in one moderation
+    /// sitting write an organisation's postings minutes apart, so finer times would
+    /// place a confidential need among its enterprise's public ones; within a day the
+    /// random public id decides.
+    pub fn listed_day(&self) -> i64 {
+        listed_day(self.updated_at)
+    }
+}
+
+/// See [`PostingView::listed_day`].
+pub fn listed_day(at: chrono::DateTime<chrono::Utc>) -> i64 {
+    use chrono::Datelike;
+    let local = at.with_timezone(&crate::challenge::calendar::china_standard_time());
+    i64::from(local.date_naive().num_days_from_ce()) - i64::from(EPOCH_DAYS_FROM_CE)
+}
+
+/// 1970-01-01 counted from the first day of the common era, as chrono counts.
+const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+#[cfg(test)]
+mod listed_day_tests {
+    use chrono::TimeZone;
+
+    use super::listed_day;
+
+    #[test]
+    fn a_day_is_china_s_calendar_day() {
+        let utc = chrono::Utc;
+        assert_eq!(
+            listed_day(utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap()),
+            0
+        );
+        // 15:59 UTC is 23:59 in Beijing, 16:00 UTC the next day there.
+        let evening = listed_day(utc.with_ymd_and_hms(2026, 12, 7, 15, 59, 0).unwrap());
+        let midnight = listed_day(utc.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap());
+        let morning = listed_day(utc.with_ymd_and_hms(2026, 12, 7, 1, 0, 0).unwrap());
+        assert_eq!(evening, morning);
+        assert_eq!(midnight, evening + 1);
+    }
+}

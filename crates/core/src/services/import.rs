@@ -14,8 +14,8 @@ use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, NEED_COLUMNS};
 use crate::lists::read::{RawList, RawRow};
 use crate::lists::rows::{achievement_from_row, need_from_row, unknown_headers};
 use crate::posting::{AchievementInput, NeedInput, OrgRef, PostingKind, Status, ids};
-use crate::services::changes;
 use crate::services::postings::{self, Placement, UpsertOutcome};
+use crate::services::{changes, organisations};
 use crate::{CoreError, CoreResult, t};
 
 /// Rows written per transaction: large enough to amortise the commit, small enough that
@@ -292,7 +292,21 @@ async fn write_batch<T: Importable>(
                 }
             },
         };
+        // A row naming the posting's own organisation as it is keeps the posting there:
+        // the export of a provisional organisation's posting re-imports in place
+        // (imports never give rows to a provisional organisation, but neither do they
+        // take its own away).
+        let stays = match (&current, p.input.organisation()) {
+            (Some(current), Some(org)) if scope == ImportScope::Bureau => {
+                match T::stored_org_id(current) {
+                    Some(id) if organisations::is_described_by(conn, id, org).await? => Some(id),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
         let org_id = match (scope, p.input.organisation()) {
+            _ if stays.is_some() => stays,
             (ImportScope::Organisation(org), _) => Some(org),
             (ImportScope::Bureau, None) => None,
             (ImportScope::Bureau, Some(org)) => match org_ids.get(org) {

@@ -95,6 +95,29 @@ pub async fn resolve(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<i6
     }
 }
 
+/// Whether a list's row describes organisation `id` as it is: the same name, and its
+/// USCC or none. A row that names an existing posting's own organisation so keeps the
+/// posting there, a provisional one included: the bureau's export of such a posting
+/// re-imports in place, where [`resolve`] would find or make a registry organisation
+/// of that name and refuse the row as a move.
+///
+/// # Errors
+/// Database errors.
+pub async fn is_described_by(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    org: &OrgRef,
+) -> CoreResult<bool> {
+    let Some(found) = organisation::Entity::find_by_id(id).one(conn).await? else {
+        return Ok(false);
+    };
+    let same_code = match &org.uscc {
+        None => true,
+        Some(uscc) => found.uscc.as_deref() == Some(uscc.as_str()),
+    };
+    Ok(found.name == org.name && same_code)
+}
+
 async fn insert(
     conn: &impl ConnectionTrait,
     org: &OrgRef,

@@ -316,6 +316,56 @@ pub async fn mark_sent(
         .filter(outbox_entry::Column::Status.eq("sending"))
         .exec(conn)
         .await?;
+    forget_secrets(conn, id).await
+}
+
+/// What an account mail's one-time secrets read as once the mail was delivered or gave
+/// up: account mails carry them as the `token` parameter of their links.
+const REDACTED_TOKEN: &str = "token=redacted";
+
+/// `body` with the value of every `token=` link parameter replaced by `redacted`.
+pub fn redact_tokens(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find("token=") {
+        let (before, after) = rest.split_at(at + "token=".len());
+        out.push_str(before);
+        let secret_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(after.len());
+        if secret_len > 0 {
+            out.push_str("redacted");
+        }
+        rest = &after[secret_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Removes the links' secrets from an account mail that will not be sent again by
+/// itself (delivered, or dead-lettered): the mail reached its mailbox or never will, and
+/// the database and its backups must not keep a working password reset or registration
+/// link. The row keeps its subject, state and the rest of its body, so the outbox still
+/// shows that the mail went.
+async fn forget_secrets(conn: &impl ConnectionTrait, id: i64) -> CoreResult<()> {
+    let Some(row) = outbox_entry::Entity::find_by_id(id)
+        .filter(outbox_entry::Column::Kind.eq(NoticeKind::Account.code()))
+        .filter(outbox_entry::Column::Status.is_in(["sent", "dead"]))
+        .one(conn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let (text, html) = (redact_tokens(&row.body_text), redact_tokens(&row.body_html));
+    if text == row.body_text && html == row.body_html {
+        return Ok(());
+    }
+    outbox_entry::Entity::update_many()
+        .col_expr(outbox_entry::Column::BodyText, text.into())
+        .col_expr(outbox_entry::Column::BodyHtml, html.into())
+        .filter(outbox_entry::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
     Ok(())
 }
 
@@ -352,6 +402,9 @@ pub async fn mark_failed(
         .filter(outbox_entry::Column::Status.eq("sending"))
         .exec(conn)
         .await?;
+    if dead {
+        forget_secrets(conn, notice.id).await?;
+    }
     Ok(dead)
 }
 
@@ -463,6 +516,17 @@ pub async fn retry(
     if actor.role != Role::Admin {
         return Err(CoreError::Forbidden(t!("outbox-admin-only")));
     }
+    // An account mail gave its link up when it died: sent again it would carry a
+    // dead link, so the user asks for a new one instead.
+    let redacted = outbox_entry::Entity::find_by_id(id)
+        .filter(outbox_entry::Column::Status.eq("dead"))
+        .filter(outbox_entry::Column::Kind.eq(NoticeKind::Account.code()))
+        .one(conn)
+        .await?
+        .is_some_and(|row| row.body_text.contains(REDACTED_TOKEN));
+    if redacted {
+        return Err(CoreError::Conflict(t!("outbox-retry-redacted")));
+    }
     let changed = outbox_entry::Entity::update_many()
         .col_expr(outbox_entry::Column::Status, "pending".into())
         .col_expr(outbox_entry::Column::Attempts, 0.into())
@@ -554,6 +618,23 @@ mod tests {
         let waits: Vec<i64> = (1..=9).map(|a| backoff(a).num_seconds()).collect();
         assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
         assert_eq!(backoff(0).num_seconds(), 30);
+    }
+
+    #[test]
+    fn redaction_removes_every_link_token_and_nothing_else() {
+        let secret = "0a".repeat(32);
+        let text = format!(
+            "请打开 https://kjj.cn/password/reset?token={secret} 设置密码。\n\
+             <a href=\"https://kjj.cn/register/confirm?token={secret}&x=1\">链接</a> token= 结尾"
+        );
+        let redacted = redact_tokens(&text);
+        assert!(!redacted.contains(&secret), "{redacted}");
+        assert_eq!(
+            redacted,
+            "请打开 https://kjj.cn/password/reset?token=redacted 设置密码。\n\
+             <a href=\"https://kjj.cn/register/confirm?token=redacted&x=1\">链接</a> token= 结尾"
+        );
+        assert_eq!(redact_tokens("没有链接"), "没有链接");
     }
 
     #[test]

@@ -72,6 +72,9 @@ pub async fn complete(
     super::lockout::clear(conn, &found.email).await?;
     let mut active: user::ActiveModel = found.into();
     active.password_hash = Set(new_hash);
+    // The link went to the address: following it proves the mailbox as a registration's
+    // link does (an appointed account's first password comes this way too).
+    active.email_confirmed_at = Set(Some(Utc::now()));
     active.update(conn).await?;
     password_reset::Entity::delete_many()
         .filter(password_reset::Column::UserId.eq(user_id))

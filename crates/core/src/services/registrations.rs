@@ -195,6 +195,9 @@ pub async fn confirm(
         organisation: pending.organisation,
     };
     let user = users::create(conn, &new, password_hash, false).await?;
+    // Following the link is what proves the address: the bureau reads this before it
+    // confirms a membership.
+    let user = users::confirm_email(conn, user.id, now).await?;
     pending_registration::Entity::delete_many()
         .filter(pending_registration::Column::Email.eq(row.email.as_str()))
         .exec(conn)

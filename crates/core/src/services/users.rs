@@ -1,6 +1,6 @@
 //! Users: registration, appointment by the bureau, authentication and suspension.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -27,6 +27,10 @@ pub struct User {
     /// them (see `services::brokers`): `org_id` is then that organisation and this is
     /// the kind of posting it publishes.
     pub acting_as: Option<PostingKind>,
+    /// When the owner last proved the address (see [`confirm_email`]); `None` for an
+    /// address nobody has proven: an account from before registration confirmed
+    /// addresses, or one the bureau created whose owner has not set a password yet.
+    pub email_confirmed_at: Option<DateTime<Utc>>,
 }
 
 impl User {
@@ -64,6 +68,7 @@ impl TryFrom<user::Model> for User {
             suspended: m.suspended,
             org_confirmed: m.org_confirmed,
             acting_as: None,
+            email_confirmed_at: m.email_confirmed_at,
         })
     }
 }
@@ -276,6 +281,28 @@ pub fn org_ref(name: &str, kind: OrgKind, uscc: Option<&str>) -> CoreResult<OrgR
         uscc_check_failure: None,
         kind,
     })
+}
+
+/// Records that the account's owner proved the address just now: followed the link of a
+/// registration or of a password reset, both mailed to it.
+///
+/// # Errors
+/// `NotFound` for an unknown id.
+pub async fn confirm_email(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> CoreResult<User> {
+    let model = user::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| CoreError::NotFound {
+            what: t!("what-user"),
+            id: id.to_string(),
+        })?;
+    let mut active: user::ActiveModel = model.into();
+    active.email_confirmed_at = Set(Some(now));
+    User::try_from(active.update(conn).await?)
 }
 
 /// The bureau confirms that a user belongs to their organisation.

@@ -573,3 +573,77 @@ async fn a_provisional_organisation_has_a_tenth_of_the_allowances() {
     })
     .await;
 }
+
+/// The bureau confirms memberships of people who registered for a company; it must tell
+/// an address its owner proved from one merely typed. Following a registration's link
+/// proves it, and so does completing a password reset (the link went to the mailbox);
+/// an account the bureau creates, or one from before registration confirmed addresses,
+/// has no proven address until then.
+#[tokio::test]
+async fn an_account_records_when_its_address_was_proven() {
+    use techmatch_core::services::password_resets;
+    use techmatch_core::services::registrations::{self, Requested};
+    on_each_backend(|db| async move {
+        let now = chrono::Utc::now();
+        let new = NewUser {
+            email: "proven@example.com".to_owned(),
+            password: "a-good-password".to_owned(),
+            display_name: "新人".to_owned(),
+            role: Role::Enterprise,
+            organisation: Some(users::org_ref(COMPANY, OrgKind::Enterprise, None).unwrap()),
+        };
+        let Requested::New { token, .. } =
+            registrations::request(&db.conn, &new, now).await.unwrap()
+        else {
+            panic!("a new address");
+        };
+        let registered = registrations::confirm(&db.conn, &token, "hash".to_owned(), now)
+            .await
+            .unwrap();
+        let proven = registered.email_confirmed_at.expect("proven by the link");
+        assert!((proven - now).num_seconds().abs() < 1, "{proven} {now}");
+        let listed = users::all(&db.conn).await.unwrap();
+        let shown = listed.iter().find(|u| u.id == registered.id).unwrap();
+        assert!(
+            shown.email_confirmed_at.is_some(),
+            "the bureau's list shows it"
+        );
+
+        // Typed by someone else (the bureau's command line, or an account older than
+        // confirmation): nothing proven.
+        let typed = register(&db.conn, "typed@example.com", COMPANY, None).await;
+        assert_eq!(typed.email_confirmed_at, None);
+        assert_eq!(
+            users::get(&db.conn, typed.id)
+                .await
+                .unwrap()
+                .email_confirmed_at,
+            None
+        );
+        let (_, reset) = password_resets::issue(&db.conn, "typed@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            users::get(&db.conn, typed.id)
+                .await
+                .unwrap()
+                .email_confirmed_at,
+            None,
+            "asking for a reset proves nothing"
+        );
+        password_resets::complete(&db.conn, &reset, "new-hash".to_owned())
+            .await
+            .unwrap();
+        assert!(
+            users::get(&db.conn, typed.id)
+                .await
+                .unwrap()
+                .email_confirmed_at
+                .is_some(),
+            "following the reset link proves the mailbox"
+        );
+        db
+    })
+    .await;
+}

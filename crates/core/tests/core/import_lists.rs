@@ -710,3 +710,218 @@ async fn a_need_with_an_old_list_id_made_confidential_later_gets_a_random_id() {
     })
     .await;
 }
+
+/// A provisional (self-registered) organisation's postings, exported by the bureau and
+/// imported again, update in place: the rows name the postings by public id and the
+/// organisation as it is, so they neither duplicate the organisation in the registry nor
+/// are refused as moves. Imports still never give rows to a provisional organisation.
+#[tokio::test]
+async fn a_provisional_organisation_s_postings_export_and_reimport_in_place() {
+    use sea_orm::{PaginatorTrait, QueryOrder};
+    use techmatch_core::accounts::Role;
+    use techmatch_core::entities::organisation;
+    use techmatch_core::posting::OrgKind;
+    use techmatch_core::services::import::{ImportScope, import_needs_as};
+    use techmatch_core::services::users::{self, NewUser};
+    on_each_backend(|db| async move {
+        let new = NewUser {
+            email: "self@provisional.cn".to_owned(),
+            password: "a-good-password".to_owned(),
+            display_name: "自注册".to_owned(),
+            role: Role::Enterprise,
+            organisation: Some(
+                users::org_ref("晋阳自注册钛业有限公司", OrgKind::Enterprise, None).unwrap(),
+            ),
+        };
+        let member = users::create(&db.conn, &new, "x".to_owned(), false)
+            .await
+            .unwrap();
+        let org = member.org_id.unwrap();
+        let upload = "需求编号,需求名称,是否保密\n\
+                      P-1,自注册钛白粉废酸回收,否\n\
+                      P-2,自注册钛白粉氯化工艺,是\n";
+        let report = import_needs_as(
+            &db.conn,
+            csv(upload),
+            &catalogue(),
+            ImportScope::Organisation(org),
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.created, 2, "{:?}", report.problems);
+        let before = need::Entity::find()
+            .order_by_asc(need::Column::Id)
+            .all(&db.conn)
+            .await
+            .unwrap();
+        let orgs_before = organisation::Entity::find().count(&db.conn).await.unwrap();
+
+        for (format, list_format) in [
+            (ExportFormat::Csv, ListFormat::Csv),
+            (ExportFormat::Jsonl, ListFormat::Jsonl),
+        ] {
+            let bytes = export(&db.conn, PostingKind::Need, &[], format)
+                .await
+                .unwrap();
+            let list = read_list_bytes(list_format, "export", &bytes).unwrap();
+            let report = import_needs(&db.conn, list, &catalogue()).await.unwrap();
+            assert!(report.problems.is_empty(), "{format:?}: {report:?}");
+            assert_eq!(
+                (report.created, report.updated, report.unchanged),
+                (0, 0, 2),
+                "{format:?}: {report:?}"
+            );
+            assert_eq!(
+                need::Entity::find()
+                    .order_by_asc(need::Column::Id)
+                    .all(&db.conn)
+                    .await
+                    .unwrap(),
+                before,
+                "{format:?}"
+            );
+            assert_eq!(
+                organisation::Entity::find().count(&db.conn).await.unwrap(),
+                orgs_before,
+                "{format:?}: no registry organisation made of the provisional one's name"
+            );
+        }
+        let still: Vec<Option<i64>> = need::Entity::find()
+            .all(&db.conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| n.org_id)
+            .collect();
+        assert!(still.iter().all(|o| *o == Some(org)), "{still:?}");
+
+        // A new row naming the provisional organisation still goes to the registry.
+        let fresh = "需求编号,需求名称,企业名称\nB-1,局清单钛白粉包膜,晋阳自注册钛业有限公司\n";
+        let report = import_needs(&db.conn, csv(fresh), &catalogue())
+            .await
+            .unwrap();
+        assert_eq!(report.created, 1, "{report:?}");
+        let added = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "B-1")
+            .await
+            .unwrap();
+        assert_ne!(
+            added.org_id,
+            Some(org),
+            "never attached to the provisional one"
+        );
+        db
+    })
+    .await;
+}
+
+/// Alerts already sent under the old causes (database ids) are not sent again after the
+/// upgrade to public-id causes: their markers in the outbox are carried over.
+#[tokio::test]
+async fn upgrading_carries_the_markers_of_alerts_already_sent() {
+    use sea_orm::ConnectionTrait;
+    use techmatch_core::entities::outbox_entry;
+    use techmatch_core::services::outbox::{self, Notice, NoticeKind};
+    use techmatch_migration::{Migrator, MigratorTrait};
+    on_each_backend(|db| async move {
+        let migrations = Migrator::migrations();
+        let ours = migrations
+            .iter()
+            .position(|m| m.name() == "m20261207_000021_alert_markers")
+            .unwrap();
+        let steps = u32::try_from(migrations.len() - ours).unwrap();
+        Migrator::down(&db.conn, Some(steps)).await.unwrap();
+        let at = "'2026-01-01T00:00:00+00:00'";
+        db.conn
+            .execute_unprepared(&format!(
+                "INSERT INTO needs (external_id, title, description, keywords, coop_modes, \
+                 confidential, status, created_at, updated_at) VALUES \
+                 ('WN-0A1B2C3D4E5F', '保密需求', '', '', '', TRUE, 'published', {at}, {at})"
+            ))
+            .await
+            .unwrap();
+        db.conn
+            .execute_unprepared(&format!(
+                "INSERT INTO achievements (external_id, title, summary, keywords, patents, \
+                 transfer_modes, price_negotiable, status, created_at, updated_at) VALUES \
+                 ('WA-AB12CD34EF56', '成果', '', '', '', '', FALSE, 'published', {at}, {at})"
+            ))
+            .await
+            .unwrap();
+        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "WN-0A1B2C3D4E5F")
+            .await
+            .unwrap();
+        let achievement =
+            postings::view_by_external_id(&db.conn, PostingKind::Achievement, "WA-AB12CD34EF56")
+                .await
+                .unwrap();
+        let old_keys = [
+            format!("owner@example.cn|match:{}:{}", need.id, achievement.id),
+            format!("webhook:3|match:{}:{}", need.id, achievement.id),
+            format!("searcher@example.cn|saved-search:5:need:{}", need.id),
+            "owner@example.cn|moderation:need:1:approve:1".to_owned(),
+        ];
+        for (n, key) in old_keys.iter().enumerate() {
+            db.conn
+                .execute_unprepared(&format!(
+                    "INSERT INTO outbox (dedup_key, channel, address, kind, subject, body_text, \
+                     body_html, message_id, status, attempts, next_attempt_at, created_at) \
+                     VALUES ('{key}', 'email', 'owner@example.cn', 'match_alert', 's', 't', \
+                     'h', '<{n}@techmatch.outbox>', 'sent', 1, {at}, {at})"
+                ))
+                .await
+                .unwrap();
+        }
+        Migrator::up(&db.conn, None).await.unwrap();
+
+        let mut keys: Vec<String> = outbox_entry::Entity::find()
+            .all(&db.conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| row.dedup_key)
+            .collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            vec![
+                "owner@example.cn|match:WN-0A1B2C3D4E5F:WA-AB12CD34EF56",
+                "owner@example.cn|moderation:need:1:approve:1",
+                "searcher@example.cn|saved-search:5:need:WN-0A1B2C3D4E5F",
+                "webhook:3|match:WN-0A1B2C3D4E5F:WA-AB12CD34EF56",
+            ]
+        );
+        // Today's alert for the pair finds its marker: nobody is told twice.
+        let alert = Notice {
+            recipient_user_id: None,
+            address: "owner@example.cn".to_owned(),
+            kind: NoticeKind::MatchAlert,
+            cause: "match:WN-0A1B2C3D4E5F:WA-AB12CD34EF56".to_owned(),
+            subject: "s".to_owned(),
+            text: "t".to_owned(),
+            html: "h".to_owned(),
+            unsubscribe_url: None,
+            personal: false,
+        };
+        let now = chrono::Utc::now();
+        assert!(!outbox::enqueue(&db.conn, &alert, now).await.unwrap());
+
+        // Run again, it finds its work done.
+        db.conn
+            .execute_unprepared(
+                "DELETE FROM seaql_migrations WHERE version = 'm20261207_000021_alert_markers'",
+            )
+            .await
+            .unwrap();
+        Migrator::up(&db.conn, None).await.unwrap();
+        assert_eq!(
+            outbox_entry::Entity::find()
+                .all(&db.conn)
+                .await
+                .unwrap()
+                .len(),
+            4
+        );
+        db
+    })
+    .await;
+}

@@ -153,3 +153,105 @@ async fn concurrent_workers_never_claim_the_same_notice() {
     })
     .await;
 }
+
+/// A password reset or registration link stays in the outbox row only until the mail is
+/// delivered or given up: the database and its backups must not keep a working link
+/// (the administrator's pages never show it, but whoever reads the database would).
+/// The row keeps its subject and the rest of its body, so the outbox still shows that
+/// the mail went; a dead account mail cannot be sent again without its link.
+#[tokio::test]
+async fn account_mails_forget_their_links_once_delivered_or_dead() {
+    use sea_orm::EntityTrait;
+    use techmatch_core::entities::outbox_entry;
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let t0 = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
+        let secret = "5f".repeat(32);
+        let account = |n: usize| {
+            let link = format!("https://kjj.example.cn/password/reset?token={secret}{n}");
+            Notice {
+                kind: NoticeKind::Account,
+                subject: "重设密码".to_owned(),
+                text: format!("请在60分钟内打开 {link} 设置新密码。"),
+                html: format!("<p><a href=\"{link}\">{link}</a></p>"),
+                ..notice(n)
+            }
+        };
+        outbox::enqueue(conn, &account(1), t0).await.unwrap();
+        outbox::enqueue(conn, &account(2), t0).await.unwrap();
+        outbox::enqueue(conn, &notice(3), t0).await.unwrap();
+        let stored = |id: i64| async move {
+            outbox_entry::Entity::find_by_id(id)
+                .one(conn)
+                .await
+                .unwrap()
+                .unwrap()
+        };
+
+        let claimed = outbox::claim(conn, "w", 10, t0).await.unwrap();
+        assert_eq!(claimed.len(), 3);
+        assert!(
+            claimed[0].body_text.contains(&secret),
+            "the worker sends the link"
+        );
+        let (delivered, failing, workflow) = (&claimed[0], &claimed[1], &claimed[2]);
+        outbox::mark_sent(conn, delivered.id, "w", t0)
+            .await
+            .unwrap();
+        outbox::mark_sent(conn, workflow.id, "w", t0).await.unwrap();
+        let sent = stored(delivered.id).await;
+        assert_eq!(sent.status, "sent");
+        assert_eq!(sent.subject, "重设密码");
+        for body in [&sent.body_text, &sent.body_html] {
+            assert!(!body.contains(&secret), "a delivered link is kept: {body}");
+            assert!(body.contains("/password/reset?token=redacted"), "{body}");
+        }
+        assert!(
+            sent.body_text.contains("设置新密码"),
+            "the rest of the mail stays"
+        );
+        assert_eq!(
+            stored(workflow.id).await.body_text,
+            workflow.body_text,
+            "other mails are kept as sent"
+        );
+
+        // A mail that keeps failing keeps its link while it is retried, and loses it
+        // when it is dead-lettered.
+        let mut now = t0;
+        let mut row = failing.clone();
+        for attempt in 1..=MAX_ATTEMPTS {
+            let dead = outbox::mark_failed(conn, &row, "w", "550 refused", now)
+                .await
+                .unwrap();
+            let kept = stored(row.id).await;
+            if !dead {
+                assert!(kept.body_text.contains(&secret), "attempt {attempt}");
+                now += outbox::backoff(attempt);
+                row = outbox::claim(conn, "w", 10, now).await.unwrap().remove(0);
+            } else {
+                assert_eq!(kept.status, "dead");
+                assert!(!kept.body_text.contains(&secret), "{}", kept.body_text);
+                assert!(!kept.body_html.contains(&secret), "{}", kept.body_html);
+            }
+        }
+        let new = NewUser {
+            email: "admin@kjj.cn".to_owned(),
+            password: "a-good-password".to_owned(),
+            display_name: "管理员".to_owned(),
+            role: Role::Admin,
+            organisation: None,
+        };
+        let admin = users::create(conn, &new, "x".to_owned(), true)
+            .await
+            .unwrap();
+        let refused = outbox::retry(conn, &admin, row.id, now).await;
+        assert_eq!(
+            refused.unwrap_err().kind(),
+            techmatch_core::ErrorKind::Conflict,
+            "sent again it would carry no link"
+        );
+        db
+    })
+    .await;
+}

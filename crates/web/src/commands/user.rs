@@ -119,7 +119,9 @@ pub async fn add(
         role,
         organisation,
     };
-    // The command line is the bureau: it vouches for the membership.
+    // The command line is the bureau: it vouches for the membership, not for the
+    // mailbox. The address counts as proven (`email_confirmed_at`) only once its owner
+    // completes a password reset, as appointed staff do with their first link.
     create(app, &new, true).await
 }
 

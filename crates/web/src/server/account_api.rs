@@ -115,8 +115,48 @@ fn me_json(user: &User, csrf: &str) -> serde_json::Value {
     json!({ "user": user, "csrf_token": csrf })
 }
 
+/// A user as the API shows it (the document's picture of `services::users::User`,
+/// which `me_json` serialises).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AccountBody {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    /// `enterprise`, `researcher`, `moderator`, `admin`, `expert` or `broker`.
+    pub role: String,
+    pub org_id: Option<i64>,
+    pub suspended: bool,
+    /// Whether the bureau confirmed that the user belongs to `org_id` (a self-registered
+    /// organisation's registrant is confirmed at once).
+    pub org_confirmed: bool,
+    /// While a broker acts for an organisation: `need` or `achievement`.
+    pub acting_as: Option<String>,
+    /// When the owner last proved the address (followed a registration or password reset
+    /// link); null when nobody has.
+    pub email_confirmed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A signed-in user and the token cookie clients send in `X-CSRF-Token`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SignedInBody {
+    pub user: AccountBody,
+    /// Empty for a program authenticated by a personal API token.
+    pub csrf_token: String,
+}
+
+/// The answer to a registration request: the same whether or not the address has an
+/// account, so that it tells nobody which addresses do.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RegistrationSentBody {
+    /// Always `confirmation_sent`.
+    #[schema(example = "confirmation_sent")]
+    pub status: &'static str,
+    /// For people, in Chinese: check the mailbox, and for how many hours the link works.
+    pub message: String,
+}
+
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = RegistrationForm,
-    responses((status = 202, description = "A confirmation link was mailed to the address; the account exists once it is followed. An address that already has an account gets the same answer (its mail says so)"),
+    responses((status = 202, description = "A confirmation link was mailed to the address; the account exists once it is followed. An address that already has an account gets the same answer (its mail says so)", body = RegistrationSentBody),
         (status = 403, description = "This role cannot register itself, or registration is closed", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
         (status = 429, description = "Too many registrations or logins from this client or for this address", body = ErrorBody)))]
@@ -128,7 +168,13 @@ pub async fn register(
     registration::start(&app, &form, client).await?;
     Ok((
         axum::http::StatusCode::ACCEPTED,
-        Json(json!({ "status": "confirmation_sent", "message": t!("register-sent", hours = techmatch_core::services::registrations::VALID_HOURS) })),
+        Json(RegistrationSentBody {
+            status: "confirmation_sent",
+            message: t!(
+                "register-sent",
+                hours = techmatch_core::services::registrations::VALID_HOURS
+            ),
+        }),
     )
         .into_response())
 }
@@ -136,12 +182,14 @@ pub async fn register(
 /// The token from a confirmation link, and the password its follower chooses.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct Confirmation {
+    /// The `token` parameter of the mailed link (`/register/confirm?token=…`).
     pub token: String,
+    /// The account's password, chosen now: at least 8 characters.
     pub password: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/users/confirmations", tag = "accounts", request_body = Confirmation,
-    responses((status = 201, description = "The account exists and is logged in: the user and the csrf_token"),
+    responses((status = 201, description = "The account exists and is logged in (the session cookie is set): the user and the csrf_token", body = SignedInBody),
         (status = 403, description = "Registration is closed", body = ErrorBody),
         (status = 409, description = "The address got an account meanwhile", body = ErrorBody),
         (status = 422, description = "The link is unknown, used or expired, or the password too weak", body = ErrorBody)))]
@@ -173,7 +221,7 @@ pub async fn confirm(
 }
 
 #[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = Credentials,
-    responses((status = 200, description = "Logged in: sets the session cookie, returns the user and the csrf_token"),
+    responses((status = 200, description = "Logged in: sets the session cookie, returns the user and the csrf_token", body = SignedInBody),
         (status = 401, description = "Wrong email or password", body = ErrorBody),
         (status = 429, description = "Too many login attempts", body = ErrorBody)))]
 pub async fn login(
@@ -211,7 +259,7 @@ pub async fn logout(State(app): State<AppState>, jar: CookieJar) -> Result<Respo
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
-    responses((status = 200, description = "The current user and the csrf_token"), (status = 401, description = "Not logged in", body = ErrorBody)))]
+    responses((status = 200, description = "The current user and the csrf_token", body = SignedInBody), (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub async fn me(
     viewer: Viewer,
     super::auth::ApiUser(user): super::auth::ApiUser,

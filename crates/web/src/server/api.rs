@@ -10,7 +10,7 @@ use techmatch_core::services::{changes, postings, workflow};
 use techmatch_search::search::SortOrder;
 use techmatch_search::{MatchOptions, SearchRequest, find_matches, search as run_search};
 
-use super::auth::Viewer;
+use super::auth::{MaybeApiUser, Viewer};
 use super::error::ErrorBody;
 use super::{AppState, WebError};
 use crate::app::App;
@@ -130,14 +130,25 @@ async fn matches(
     Ok(Json(json!({ "posting": view, "matches": found })))
 }
 
-/// Health: the database answers and how far the index is behind it.
-#[utoipa::path(get, path = "/healthz", tag = "public", responses((status = 200, description = "State of the database and the index")))]
-pub async fn health(State(app): State<AppState>) -> Result<Json<Value>, WebError> {
+/// Health: the database answers and whether the index has caught up with it. How far
+/// (the index's position and the change log's head) only for the bureau: the head
+/// counts every write to the platform's postings, and read before and after someone
+/// else's action it would tell how many postings that action touched.
+#[utoipa::path(get, path = "/healthz", tag = "public", responses((status = 200, description = "State of the database and the index: `index.current`; for the bureau (session or token) also `index.position` and `index.change_log_head`"), (status = 503, description = "The database does not answer", body = ErrorBody)))]
+pub async fn health(
+    State(app): State<AppState>,
+    MaybeApiUser(caller): MaybeApiUser,
+) -> Result<Json<Value>, WebError> {
     let head = changes::head(&app.db).await?;
     let position = app.index.applied_seq();
+    let index = if caller.is_some_and(|u| u.role.is_bureau() && !u.suspended) {
+        json!({ "position": position, "change_log_head": head, "current": position >= head })
+    } else {
+        json!({ "current": position >= head })
+    };
     Ok(Json(json!({
         "status": "ok",
         "database": "ok",
-        "index": { "position": position, "change_log_head": head, "current": position >= head },
+        "index": index,
     })))
 }

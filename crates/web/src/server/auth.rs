@@ -177,6 +177,26 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// Whoever calls, by personal token or session cookie, or nobody: for answers that show
+/// more to some callers than to the public. An unknown token is nobody, not an error.
+#[derive(Debug, Clone)]
+pub struct MaybeApiUser(pub Option<User>);
+
+impl FromRequestParts<AppState> for MaybeApiUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        if let Some(token) = bearer_token(&parts.headers) {
+            return Ok(MaybeApiUser(
+                api_tokens::authenticate(&state.db, token).await?,
+            ));
+        }
+        Ok(MaybeApiUser(
+            session_of(parts, state).await?.map(|s| s.user),
+        ))
+    }
+}
+
 /// The header in which a broker's API token request names the organisation it acts for.
 pub const ACTING_ORG_HEADER: &str = "x-acting-org";
 

@@ -196,9 +196,11 @@ pub async fn posting_moderated(
         PostingKind::Need => "need",
         PostingKind::Achievement => "achievement",
     };
+    // Causes travel in webhook bodies and, hashed, in Message-IDs: the public id, never
+    // the database's sequence number, which would place the posting among others.
     let cause = format!(
         "moderation:{section}:{}:{}:{}",
-        view.id,
+        view.external_id,
         action.code(),
         now.timestamp_micros()
     );
@@ -206,6 +208,15 @@ pub async fn posting_moderated(
         conn, base_url, &members, &cause, &subject, text_for, &link, now,
     )
     .await
+}
+
+/// The cause of a notice about a 对接: its pair of postings by public id (a pair has one
+/// 对接 at most), not the 对接's sequence number, which counts every 对接 on the platform.
+fn contact_cause(need: &PostingView, achievement: &PostingView, what: &str) -> String {
+    format!(
+        "contact:{}:{}:{what}",
+        need.external_id, achievement.external_id
+    )
 }
 
 /// What happened to a 对接, for the other side.
@@ -261,7 +272,7 @@ pub async fn contact_changed(
                 need = need.title.as_str(),
                 achievement = achievement.title.as_str()
             ),
-            format!("contact:{id}:requested"),
+            contact_cause(&need, &achievement, "requested"),
             t!("notice-contact-requested"),
         ),
         ContactEvent::Moved(status) => (
@@ -270,7 +281,7 @@ pub async fn contact_changed(
                 status = status.label(),
                 need = need.title.as_str()
             ),
-            format!("contact:{id}:{}", status.code()),
+            contact_cause(&need, &achievement, status.code()),
             t!("notice-contact-moved", status = status.label()),
         ),
     };

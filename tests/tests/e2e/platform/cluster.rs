@@ -208,7 +208,7 @@ async fn two_nodes_share_sessions_postings_and_survive_a_kill_mid_write() {
     );
 
     // Writes through both nodes at once; B is killed in the middle of a large upload.
-    let head_before = health(&anonymous, &node_a).await["index"]["change_log_head"]
+    let head_before = health(&moderator, &node_a).await["index"]["change_log_head"]
         .as_i64()
         .unwrap_or_default();
     let upload = {
@@ -239,7 +239,7 @@ async fn two_nodes_share_sessions_postings_and_survive_a_kill_mid_write() {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
         written_on_a.push(created["id"].as_i64().unwrap_or_default());
-        let head = health(&anonymous, &node_a).await["index"]["change_log_head"]
+        let head = health(&moderator, &node_a).await["index"]["change_log_head"]
             .as_i64()
             .unwrap_or_default();
         // Two batches of the upload committed: B is writing.

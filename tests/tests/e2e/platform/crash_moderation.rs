@@ -21,7 +21,7 @@ async fn ledger(database: &Path) -> Vec<(String, i64, i64, i64)> {
     let conn = crate::read_only_sqlite(database).await;
     let sql = "SELECT n.status, n.id, \
         (SELECT COUNT(*) FROM outbox o \
-            WHERE o.dedup_key LIKE '%moderation:need:' || n.id || ':approve:%'), \
+            WHERE o.dedup_key LIKE '%moderation:need:' || n.external_id || ':approve:%'), \
         (SELECT COUNT(*) FROM audit_log a WHERE a.action = 'need.approve' AND a.entity_id = n.id) \
         FROM needs n WHERE n.title LIKE 'CRASH%' ORDER BY n.id";
     let found = conn

@@ -287,3 +287,115 @@ async fn a_sequential_bureau_list_leaves_no_trace_of_its_ids_or_order_in_public(
     })
     .await;
 }
+
+/// One moderation sitting approves an enterprise's uploads one after the other, seconds
+/// apart: a confidential need approved between its public ones must not show there in
+/// the public newest-first list. Postings of one day list by public id, whatever the
+/// order they were approved in.
+#[tokio::test]
+async fn one_moderation_sitting_leaves_no_order_of_its_approvals_in_public() {
+    on_each_platform(|server| async move {
+        let enterprise = Client::register(
+            &server,
+            "sitting@enterprise.example.cn",
+            "enterprise",
+            "晋阳审核批次材料有限公司",
+        )
+        .await;
+        let titles = [
+            "审核批次甲号耐磨涂层",
+            "审核批次乙号耐磨涂层",
+            "审核批次丙号耐磨涂层",
+        ];
+        let mut made = Vec::new();
+        for (n, title) in titles.iter().enumerate() {
+            let mut body = need_body(title);
+            if n == 1 {
+                body["confidential"] = json!("on");
+            }
+            let (status, created) = enterprise.post(&server, "/api/v1/me/postings", body).await;
+            assert_eq!(status, StatusCode::CREATED, "{created}");
+            let id = created["id"].as_i64().unwrap_or_default();
+            let (status, submitted) = enterprise
+                .post(
+                    &server,
+                    &format!("/api/v1/me/postings/{id}/actions"),
+                    json!({"action": "submit"}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{submitted}");
+            let (_, mine) = enterprise
+                .get(&server, &format!("/api/v1/me/postings/{id}"))
+                .await;
+            let public = mine["external_id"].as_str().unwrap_or_default().to_owned();
+            made.push((id, public));
+        }
+        // Approved from the highest public id down, each in a second of its own: ordered
+        // by approval time the list would show the lowest public id first.
+        made.sort_by(|a, b| b.1.cmp(&a.1));
+        let bureau = Client::login(&server, super::MODERATOR, super::DEMO_PASSWORD).await;
+        for (id, _) in &made {
+            let (status, body) = bureau
+                .post(
+                    &server,
+                    &format!("/api/v1/moderation/needs/{id}"),
+                    json!({"action": "approve"}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        }
+        let anonymous = client();
+        for title in titles {
+            assert!(searchable(&anonymous, &server, title).await, "{title}");
+        }
+        for path in [
+            "/api/v1/search?kind=needs&per_page=100",
+            "/api/v1/search?kind=needs&q=审核批次&sort=newest&per_page=100",
+        ] {
+            let (_, listed) = anonymous.get(&server, path).await;
+            let shown: Vec<String> = listed["hits"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .filter(|h| titles.iter().any(|t| h["title"] == *t))
+                .map(|h| h["external_id"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            let by_public_id: Vec<String> = made.iter().map(|(_, p)| p.clone()).collect();
+            assert_eq!(shown, by_public_id, "{path}: the sitting's order shows");
+        }
+    })
+    .await;
+}
+
+/// `/healthz` tells the public whether the index is current, never the change log's
+/// head: read before and after someone's action, it would count the postings the
+/// action wrote (an upload's confidential rows among them). The bureau sees both.
+#[tokio::test]
+async fn health_counts_no_writes_for_the_public() {
+    on_each_platform(|server| async move {
+        let (status, health) = client().get(&server, "/healthz").await;
+        assert_eq!(status, StatusCode::OK, "{health}");
+        assert!(health["index"]["current"].is_boolean(), "{health}");
+        let mut keys = Vec::new();
+        keys_of(&health, &mut keys);
+        for counter in ["position", "change_log_head"] {
+            assert!(!keys.iter().any(|k| k == counter), "{counter}: {health}");
+        }
+        let member =
+            Client::login(&server, "enterprise@demo.techmatch", super::DEMO_PASSWORD).await;
+        let (_, health) = member.get(&server, "/healthz").await;
+        assert!(health["index"]["change_log_head"].is_null(), "{health}");
+
+        let bureau = Client::login(&server, super::MODERATOR, super::DEMO_PASSWORD).await;
+        let (status, health) = bureau.get(&server, "/healthz").await;
+        assert_eq!(status, StatusCode::OK, "{health}");
+        assert!(
+            health["index"]["change_log_head"].as_i64().is_some(),
+            "{health}"
+        );
+        assert!(health["index"]["position"].as_i64().is_some(), "{health}");
+    })
+    .await;
+}

@@ -124,6 +124,31 @@ async fn both_sides_of_a_contact_are_told_what_the_other_did() {
         0,
         "the actor is not told"
     );
+    // The notice's cause (in webhook bodies and, hashed, in Message-IDs) names the 对接
+    // by its postings' public ids, not by its number, which counts every 对接.
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let conn = crate::read_only_sqlite(&dir.path().join("data").join("techmatch.db")).await;
+    let keys: Vec<String> = conn
+        .query_all_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT dedup_key FROM outbox WHERE dedup_key LIKE '%|contact:%'".to_owned(),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .filter_map(|row| row.try_get_by_index::<String>(0).ok())
+        .collect();
+    assert!(!keys.is_empty(), "the acceptance was enqueued");
+    for key in &keys {
+        let cause = key.rsplit('|').next().unwrap_or_default();
+        let parts: Vec<&str> = cause.split(':').collect();
+        assert!(
+            parts.len() == 4 && parts[1].starts_with("WN-") && parts[2].starts_with("WA-"),
+            "{key}"
+        );
+        assert!(!cause.starts_with(&format!("contact:{waiting}:")), "{key}");
+    }
+    conn.close().await.unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// Faults: a mail server that refuses for a while, a worker killed mid-delivery, and two

@@ -443,6 +443,18 @@ async fn an_organisation_s_webhooks_get_each_cause_once_signed_and_retried() {
                 .starts_with("moderation:need:"),
             "{body}"
         );
+        // The posting is named by its random public id, not the database's sequence
+        // number, which would place it among its organisation's others.
+        let named = body["cause"]
+            .as_str()
+            .unwrap_or_default()
+            .split(':')
+            .nth(2)
+            .unwrap_or_default();
+        assert!(
+            named.starts_with("WN-") && named.len() == 15,
+            "the cause names the need by public id: {body}"
+        );
         assert!(
             body["subject"]
                 .as_str()
