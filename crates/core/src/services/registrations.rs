@@ -8,9 +8,8 @@
 //! told only in the mail to that address.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use crate::accounts::Role;
 use crate::entities::pending_registration;
@@ -76,8 +75,9 @@ pub async fn request(
         .exec(conn)
         .await?;
     // Each waiting link takes one of the address's places; the unique (email, slot)
-    // index makes a request that races another for the last place fail instead of
-    // exceeding the cap.
+    // index decides between requests racing for one place. A place lost to a race is
+    // skipped, not an error (inserting with DO NOTHING leaves PostgreSQL's transaction
+    // usable), so parallel requests fill the places and none goes past the cap.
     let taken: Vec<i32> = pending_registration::Entity::find()
         .select_only()
         .column(pending_registration::Column::Slot)
@@ -85,26 +85,37 @@ pub async fn request(
         .into_tuple()
         .all(conn)
         .await?;
-    let Some(slot) = (0..MAX_PENDING_PER_ADDRESS).find(|s| !taken.contains(s)) else {
-        return Ok(Requested::Withheld);
-    };
     let token = random_token();
     let organisation = new.organisation.as_ref();
-    pending_registration::ActiveModel {
-        token_hash: Set(token_hash(&token)),
-        email: Set(email.clone()),
-        slot: Set(slot),
-        display_name: Set(new.display_name.trim().to_owned()),
-        role: Set(new.role.code().to_owned()),
-        org_name: Set(organisation.map(|o| o.name.clone())),
-        org_kind: Set(organisation.map(|o| o.kind.code().to_owned())),
-        org_uscc: Set(organisation.and_then(|o| o.uscc.as_ref().map(ToString::to_string))),
-        created_at: Set(now),
-        expires_at: Set(now + Duration::hours(VALID_HOURS)),
+    for slot in (0..MAX_PENDING_PER_ADDRESS).filter(|s| !taken.contains(s)) {
+        let row = pending_registration::ActiveModel {
+            token_hash: Set(token_hash(&token)),
+            email: Set(email.clone()),
+            slot: Set(slot),
+            display_name: Set(new.display_name.trim().to_owned()),
+            role: Set(new.role.code().to_owned()),
+            org_name: Set(organisation.map(|o| o.name.clone())),
+            org_kind: Set(organisation.map(|o| o.kind.code().to_owned())),
+            org_uscc: Set(organisation.and_then(|o| o.uscc.as_ref().map(ToString::to_string))),
+            created_at: Set(now),
+            expires_at: Set(now + Duration::hours(VALID_HOURS)),
+        };
+        let inserted = pending_registration::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([
+                    pending_registration::Column::Email,
+                    pending_registration::Column::Slot,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(conn)
+            .await?;
+        if inserted == 1 {
+            return Ok(Requested::New { email, token });
+        }
     }
-    .insert(conn)
-    .await?;
-    Ok(Requested::New { email, token })
+    Ok(Requested::Withheld)
 }
 
 /// A registration still waiting for its link, as the confirmation page shows it.

@@ -516,6 +516,47 @@ async fn a_registration_creates_nothing_until_its_address_is_confirmed() {
     .await;
 }
 
+/// Requests for one address racing each other (the register page answers at once and
+/// records in the background, so a double click is two transactions) fill the places
+/// one by one: the loser of a place takes the next one instead of failing.
+#[tokio::test]
+async fn registrations_racing_for_one_address_take_the_next_place_instead_of_failing() {
+    use techmatch_core::services::registrations::{self, Requested};
+    let Some(db) = techmatch_core::testing::postgres().await else {
+        return;
+    };
+    let now = chrono::Utc::now();
+    let new = NewUser {
+        email: "double@example.com".to_owned(),
+        password: String::new(),
+        display_name: "双击".to_owned(),
+        role: Role::Enterprise,
+        organisation: Some(users::org_ref(COMPANY, OrgKind::Enterprise, None).unwrap()),
+    };
+    let first = db.conn.begin().await.unwrap();
+    let asked = registrations::request(&first, &new, now).await.unwrap();
+    assert!(matches!(asked, Requested::New { .. }));
+    let (conn, racing) = (db.conn.clone(), new.clone());
+    let second = tokio::spawn(async move {
+        let txn = conn.begin().await.unwrap();
+        let asked = registrations::request(&txn, &racing, now).await;
+        if asked.is_ok() {
+            txn.commit().await.unwrap();
+        }
+        asked
+    });
+    // The second sees no place taken and waits on the first's uncommitted one.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    first.commit().await.unwrap();
+    let asked = second.await.unwrap();
+    assert!(matches!(asked, Ok(Requested::New { .. })), "{asked:?}");
+    let asked = registrations::request(&db.conn, &new, now).await.unwrap();
+    assert!(matches!(asked, Requested::New { .. }), "the third place");
+    let asked = registrations::request(&db.conn, &new, now).await.unwrap();
+    assert!(matches!(asked, Requested::Withheld), "the cap holds");
+    db.cleanup().await;
+}
+
 /// Every confirmed mailbox can register a provisional organisation, so its allowances
 /// are a tenth of a registry organisation's: many of them gain one person little. The
 /// bureau's verification restores the full allowance.
