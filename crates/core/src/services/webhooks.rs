@@ -1228,6 +1228,7 @@ mod tests {
             sent_at: None,
             unsubscribe_url: None,
             webhook_id: Some(3),
+            secrets_forgotten: false,
         };
         let message = Message::of(&row);
         // The row's sequence number would count the platform's notices.
