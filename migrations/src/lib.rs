@@ -31,6 +31,7 @@ mod m20261207_000012_score_voids;
 mod m20261207_000020_email_confirmed;
 mod m20261207_000021_alert_markers;
 mod m20261207_000022_account_mail_secrets;
+mod m20261207_000023_reset_routes;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_email_confirmed::Migration),
             Box::new(m20261207_000021_alert_markers::Migration),
             Box::new(m20261207_000022_account_mail_secrets::Migration),
+            Box::new(m20261207_000023_reset_routes::Migration),
         ]
     }
 }

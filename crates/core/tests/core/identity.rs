@@ -581,7 +581,7 @@ async fn a_provisional_organisation_has_a_tenth_of_the_allowances() {
 /// has no proven address until then.
 #[tokio::test]
 async fn an_account_records_when_its_address_was_proven() {
-    use techmatch_core::services::password_resets;
+    use techmatch_core::services::password_resets::{self, Route};
     use techmatch_core::services::registrations::{self, Requested};
     on_each_backend(|db| async move {
         let now = chrono::Utc::now();
@@ -620,7 +620,7 @@ async fn an_account_records_when_its_address_was_proven() {
                 .email_confirmed_at,
             None
         );
-        let (_, reset) = password_resets::issue(&db.conn, "typed@example.com")
+        let (_, reset) = password_resets::issue(&db.conn, "typed@example.com", Route::Mail)
             .await
             .unwrap()
             .unwrap();
@@ -642,6 +642,51 @@ async fn an_account_records_when_its_address_was_proven() {
                 .email_confirmed_at
                 .is_some(),
             "following the reset link proves the mailbox"
+        );
+        db
+    })
+    .await;
+}
+
+/// Review: the administrator who appoints an expert sees the link that sets the first
+/// password on the page; the expert (or the administrator) following that copy marked
+/// an address as proven that nobody had read mail at. Only the mailed link proves it.
+#[tokio::test]
+async fn an_appointment_link_the_administrator_saw_proves_no_mailbox() {
+    use techmatch_core::services::password_resets::{self, Route};
+    on_each_backend(|db| async move {
+        let shown_to = register(&db.conn, "shown@example.com", COMPANY, None).await;
+        let (_, shown) = password_resets::issue(&db.conn, "shown@example.com", Route::Page)
+            .await
+            .unwrap()
+            .unwrap();
+        let (_, mailed) = password_resets::issue(&db.conn, "shown@example.com", Route::Mail)
+            .await
+            .unwrap()
+            .unwrap();
+        password_resets::complete(&db.conn, &shown, "new-hash".to_owned())
+            .await
+            .unwrap();
+        let user = users::get(&db.conn, shown_to.id).await.unwrap();
+        assert_eq!(
+            user.email_confirmed_at, None,
+            "the page's link proves nothing"
+        );
+        assert!(
+            password_resets::check(&db.conn, &mailed).await.is_err(),
+            "the password is set: the mailed link stops working"
+        );
+        let (_, mailed) = password_resets::issue(&db.conn, "shown@example.com", Route::Mail)
+            .await
+            .unwrap()
+            .unwrap();
+        password_resets::complete(&db.conn, &mailed, "newer-hash".to_owned())
+            .await
+            .unwrap();
+        let user = users::get(&db.conn, shown_to.id).await.unwrap();
+        assert!(
+            user.email_confirmed_at.is_some(),
+            "the mailed link proves it"
         );
         db
     })

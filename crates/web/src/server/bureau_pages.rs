@@ -337,7 +337,15 @@ pub async fn appoint(
             .map_err(WebError::from)??;
     let txn = app.db.begin().await.map_err(CoreError::from)?;
     let user = users::create(&txn, &new, hash, true).await?;
-    let (_, token) = techmatch_core::services::password_resets::issue(&txn, &user.email)
+    // Two links: the mailed one proves the mailbox when followed, the one on this page
+    // (the administrator sees it) does not. Either sets the password; the other then
+    // stops working.
+    use techmatch_core::services::password_resets::{self, Route};
+    let issue = |route| password_resets::issue(&txn, &user.email, route);
+    let (_, mailed) = issue(Route::Mail)
+        .await?
+        .ok_or_else(|| CoreError::Internal("new user has no reset token".to_owned()))?;
+    let (_, shown) = issue(Route::Page)
         .await?
         .ok_or_else(|| CoreError::Internal("new user has no reset token".to_owned()))?;
     audit::record(
@@ -352,7 +360,7 @@ pub async fn appoint(
         },
     )
     .await?;
-    let link = format!("{}/password/reset?token={token}", app.public_url);
+    let link = format!("{}/password/reset?token={mailed}", app.public_url);
     let now = app.clock.now();
     let text = t!(
         "mail-appoint-body",
@@ -376,6 +384,7 @@ pub async fn appoint(
     .await?;
     techmatch_core::services::outbox::enqueue(&txn, &notice, now).await?;
     txn.commit().await.map_err(CoreError::from)?;
+    let link = format!("{}/password/reset?token={shown}", app.public_url);
     Ok(AppointedPage { nav, user, link })
 }
 
