@@ -692,3 +692,106 @@ async fn an_appointment_link_the_administrator_saw_proves_no_mailbox() {
     })
     .await;
 }
+
+/// Review: the warning to check a membership by other means disappeared once the
+/// claimant proved a free-mail address, and the rule lived in a template. A proven
+/// address shows a mailbox, not a membership: every membership waiting for the bureau
+/// carries the warning, and the confirmation's audit row says what the address was.
+fn warned_in(listed: &[users::Listed], id: i64) -> bool {
+    listed
+        .iter()
+        .any(|l| l.id == id && l.check_membership_separately)
+}
+
+#[tokio::test]
+async fn every_membership_waiting_for_the_bureau_is_to_be_checked_by_other_means() {
+    on_each_backend(|db| async move {
+        let now = chrono::Utc::now();
+        let admin = users::create(
+            &db.conn,
+            &NewUser {
+                email: "admin@kjj.cn".to_owned(),
+                password: "a-good-password".to_owned(),
+                display_name: "管理员".to_owned(),
+                role: Role::Admin,
+                organisation: None,
+            },
+            "x".to_owned(),
+            true,
+        )
+        .await
+        .unwrap();
+        // The bureau's list brings the company into the registry; whoever registers
+        // for it claims to belong to an organisation the platform knows.
+        import_needs(&db.conn, csv(&company_list()), &catalogue())
+            .await
+            .unwrap();
+        let claimant = register(&db.conn, "claimant@qq.com", COMPANY, None).await;
+        assert!(!claimant.org_confirmed);
+        users::confirm_email(&db.conn, claimant.id, now)
+            .await
+            .unwrap();
+        let unproven = register(&db.conn, "typed@example.com", COMPANY, None).await;
+        let listed = users::listing(&db.conn).await.unwrap();
+        let warned = |id: i64| {
+            listed
+                .iter()
+                .find(|l| l.id == id)
+                .unwrap()
+                .check_membership_separately
+        };
+        assert!(
+            warned(claimant.id),
+            "a proven free-mail address proves no membership"
+        );
+        assert!(warned(unproven.id));
+        assert!(!warned(admin.id), "no membership to check");
+
+        users::confirm_membership(&db.conn, &admin, claimant.id)
+            .await
+            .unwrap();
+        users::confirm_membership(&db.conn, &admin, unproven.id)
+            .await
+            .unwrap();
+        let listed = users::listing(&db.conn).await.unwrap();
+        assert!(!warned_in(&listed, claimant.id) && !warned_in(&listed, unproven.id));
+        let rows = audit::Entity::find().all(&db.conn).await.unwrap();
+        let detail = |id: i64| {
+            rows.iter()
+                .find(|r| r.action == "user.confirm_membership" && r.entity_id == id)
+                .and_then(|r| r.detail.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            detail(claimant.id).starts_with("email claimant@qq.com proven "),
+            "{}",
+            detail(claimant.id)
+        );
+        assert_eq!(detail(unproven.id), "email typed@example.com unproven");
+        db
+    })
+    .await;
+}
+
+/// Review: the bureau's user list dated an address's proof in UTC, a day early for
+/// anything proven before 08:00 in Beijing.
+#[tokio::test]
+async fn the_user_list_dates_a_proven_address_in_china_standard_time() {
+    use chrono::TimeZone;
+    on_each_backend(|db| async move {
+        let user = register(&db.conn, "early@example.com", COMPANY, None).await;
+        // 2026-12-07 01:30 in Beijing.
+        let at = chrono::Utc
+            .with_ymd_and_hms(2026, 12, 6, 17, 30, 0)
+            .unwrap();
+        users::confirm_email(&db.conn, user.id, at).await.unwrap();
+        let listed = users::listing(&db.conn).await.unwrap();
+        let shown = listed.iter().find(|l| l.id == user.id).unwrap();
+        assert_eq!(
+            shown.email_confirmed_on,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+        );
+        db
+    })
+    .await;
+}

@@ -99,7 +99,7 @@ pub async fn audit(
 #[template(path = "users.html")]
 pub struct UsersPage {
     pub nav: Nav,
-    pub users: Vec<User>,
+    pub users: Vec<users::Listed>,
 }
 
 pub async fn users(
@@ -109,7 +109,7 @@ pub async fn users(
     let (_, nav) = bureau(&page_user)?;
     Ok(UsersPage {
         nav,
-        users: users::all(&app.db).await?,
+        users: users::listing(&app.db).await?,
     })
 }
 
@@ -398,18 +398,7 @@ pub async fn confirm_membership(
 ) -> Result<Response, PageError> {
     let (actor, _) = bureau(&page_user)?;
     let txn = app.db.begin().await.map_err(CoreError::from)?;
-    users::confirm_membership(&txn, id).await?;
-    audit::record(
-        &txn,
-        audit::Record {
-            actor_user_id: Some(actor.id),
-            action: "user.confirm_membership",
-            entity: "user",
-            entity_id: id,
-            ..Default::default()
-        },
-    )
-    .await?;
+    users::confirm_membership(&txn, &actor, id).await?;
     txn.commit().await.map_err(CoreError::from)?;
     Ok(Redirect::to("/bureau/users").into_response())
 }
