@@ -795,3 +795,43 @@ async fn the_user_list_dates_a_proven_address_in_china_standard_time() {
     })
     .await;
 }
+
+/// Review: a health probe with a personal token wrote the token's `last_used_at` on
+/// every request. A use within the minute writes nothing.
+#[tokio::test]
+async fn a_token_used_again_within_the_minute_writes_nothing() {
+    use techmatch_core::entities::api_token;
+    use techmatch_core::services::api_tokens;
+    on_each_backend(|db| async move {
+        let user = register(&db.conn, "probe@example.com", COMPANY, None).await;
+        let (_, token) = api_tokens::create(&db.conn, &user, "health probe")
+            .await
+            .unwrap();
+        let stored = || async {
+            api_token::Entity::find()
+                .one(&db.conn)
+                .await
+                .unwrap()
+                .unwrap()
+                .last_used_at
+        };
+        assert!(
+            api_tokens::authenticate(&db.conn, &token)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let first = stored().await;
+        assert!(first.is_some(), "the use is recorded");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert!(
+            api_tokens::authenticate(&db.conn, &token)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(stored().await, first, "not written again");
+        db
+    })
+    .await;
+}
