@@ -398,7 +398,7 @@ pub async fn confirm_membership(
 ) -> Result<Response, PageError> {
     let (actor, _) = bureau(&page_user)?;
     let txn = app.db.begin().await.map_err(CoreError::from)?;
-    users::confirm_membership(&txn, &actor, id).await?;
+    users::confirm_membership(&txn, actor, id).await?;
     txn.commit().await.map_err(CoreError::from)?;
     Ok(Redirect::to("/bureau/users").into_response())
 }
