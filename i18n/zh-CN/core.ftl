@@ -260,6 +260,7 @@ export-format-unknown = 不支持的格式「{ $format }」，可选：csv、xls
 ## Import (services/import.rs)
 
 import-upload-exists = 该编号的发布已存在；上传只能新增，修改请在发布页面上进行
+import-org-ambiguous = 单位“{ $name }”既指该发布所属的单位，也指名录中的另一单位；请先在单位管理中合并两者，再导入此行
 import-public-id-other-org = 该行以公开编号指向的发布属于另一单位；如确需更换单位，请在发布页面上修改
 import-public-id-confidential = 该行以公开编号指向的发布的保密设置与本行不同；如确需更改，请在发布页面上修改
 import-duplicate-id = 编号与第 { $row } 行重复

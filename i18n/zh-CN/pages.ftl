@@ -264,6 +264,6 @@ users-org-unconfirmed = 单位归属待确认
 users-confirm-org = 确认单位归属
 users-email-confirmed = 邮箱已验证（{ $date }）
 users-email-unconfirmed = 邮箱未验证
-users-email-unconfirmed-warning = 邮箱未经本人验证，确认前请另行核实
+users-membership-check-warning = 确认前请另行核实（如电话、公函）：邮箱验证只说明本人收得到信，不说明其属于该单位
 users-restore = 恢复
 users-suspend = 停用

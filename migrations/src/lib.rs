@@ -30,6 +30,8 @@ mod m20261207_000011_bureau_links;
 mod m20261207_000012_score_voids;
 mod m20261207_000020_email_confirmed;
 mod m20261207_000021_alert_markers;
+mod m20261207_000022_account_mail_secrets;
+mod m20261207_000023_reset_routes;
 
 pub struct Migrator;
 
@@ -64,6 +66,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_score_voids::Migration),
             Box::new(m20261207_000020_email_confirmed::Migration),
             Box::new(m20261207_000021_alert_markers::Migration),
+            Box::new(m20261207_000022_account_mail_secrets::Migration),
+            Box::new(m20261207_000023_reset_routes::Migration),
         ]
     }
 }

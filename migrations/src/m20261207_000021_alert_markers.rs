@@ -11,8 +11,8 @@
 //! pair once more. Each old key is rewritten to the one today's code computes, from the
 //! postings' current public ids; a key whose posting is gone, or whose new form exists
 //! already (the pair was alerted again before this ran), is left as it is. Webhook rows
-//! (`webhook:{id}|{cause}`) are carried over the same way. It runs in one transaction
-//! and can run again.
+//! (`webhook:{id}|{cause}`) are carried over the same way. It runs in one transaction,
+//! a page of rows at a time with one statement per page, and can run again.
 
 use std::collections::HashMap;
 
@@ -22,16 +22,24 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// The public id of every posting of `table`, by database id.
+/// How many outbox rows one page reads and one statement rewrites.
+const PAGE: usize = 500;
+
+/// The public ids of the postings of `table` among `ids`, by database id.
 async fn public_ids(
     conn: &impl ConnectionTrait,
     backend: DbBackend,
     table: &str,
+    ids: &[i64],
 ) -> Result<HashMap<i64, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let rows = conn
         .query_all_raw(Statement::from_string(
             backend,
-            format!("SELECT id, external_id FROM {table}"),
+            format!("SELECT id, external_id FROM {table} WHERE id IN ({list})"),
         ))
         .await?;
     rows.iter()
@@ -42,6 +50,57 @@ async fn public_ids(
             ))
         })
         .collect()
+}
+
+/// The database ids an old cause names: (needs, achievements).
+fn named_ids(cause: &str) -> (Option<i64>, Option<i64>) {
+    let parts: Vec<&str> = cause.split(':').collect();
+    match parts.as_slice() {
+        ["match", need, achievement] => (need.parse().ok(), achievement.parse().ok()),
+        ["saved-search", _, "need", posting] => (posting.parse().ok(), None),
+        ["saved-search", _, "achievement", posting] => (None, posting.parse().ok()),
+        _ => (None, None),
+    }
+}
+
+/// Rewrites one page of keys in one statement: `carried` holds (row id, new key).
+/// A row whose new key exists already is left as it is.
+async fn carry_page(
+    conn: &impl ConnectionTrait,
+    backend: DbBackend,
+    carried: Vec<(i64, String)>,
+) -> Result<(), DbErr> {
+    if carried.is_empty() {
+        return Ok(());
+    }
+    let placeholder = |n: usize| match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    };
+    let mut values: Vec<Value> = Vec::with_capacity(carried.len() * 2);
+    let mut rows = Vec::with_capacity(carried.len());
+    for (id, key) in carried {
+        let n = values.len();
+        rows.push(format!(
+            "(CAST({} AS BIGINT), {})",
+            placeholder(n + 1),
+            placeholder(n + 2)
+        ));
+        values.push(id.into());
+        values.push(key.into());
+    }
+    let sql = format!(
+        "WITH carried (id, new_key) AS (VALUES {}) \
+         UPDATE outbox SET dedup_key = \
+           (SELECT c.new_key FROM carried c WHERE c.id = outbox.id) \
+         WHERE id IN (SELECT c.id FROM carried c) \
+         AND NOT EXISTS (SELECT 1 FROM carried c, outbox o \
+                         WHERE c.id = outbox.id AND o.dedup_key = c.new_key)",
+        rows.join(", ")
+    );
+    conn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    Ok(())
 }
 
 /// The cause today's code writes for an old cause naming postings by database id, or
@@ -78,46 +137,66 @@ impl MigrationTrait for Migration {
         Some(true)
     }
 
+    /// Page by page (keyset on the row id): each page reads the public ids of the
+    /// postings it names and rewrites its keys in one statement, so neither a large
+    /// outbox nor the posting tables are ever held in memory, nor written row by row.
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let conn = manager.get_connection();
         let backend = manager.get_database_backend();
-        let rows = conn
-            .query_all_raw(Statement::from_string(
-                backend,
-                "SELECT id, dedup_key FROM outbox \
-                 WHERE dedup_key LIKE '%|match:%' OR dedup_key LIKE '%|saved-search:%' \
-                 ORDER BY id"
-                    .to_owned(),
-            ))
-            .await?;
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let needs = public_ids(conn, backend, "needs").await?;
-        let achievements = public_ids(conn, backend, "achievements").await?;
-        let update = match backend {
+        let select = match backend {
             DbBackend::Postgres => {
-                "UPDATE outbox SET dedup_key = $1 WHERE id = $2 \
-                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedup_key = $3)"
+                "SELECT id, dedup_key FROM outbox \
+                 WHERE (dedup_key LIKE '%|match:%' OR dedup_key LIKE '%|saved-search:%') \
+                 AND id > $1 ORDER BY id LIMIT $2"
             }
             _ => {
-                "UPDATE outbox SET dedup_key = ? WHERE id = ? \
-                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedup_key = ?)"
+                "SELECT id, dedup_key FROM outbox \
+                 WHERE (dedup_key LIKE '%|match:%' OR dedup_key LIKE '%|saved-search:%') \
+                 AND id > ? ORDER BY id LIMIT ?"
             }
         };
-        for row in rows {
-            let id: i64 = row.try_get_by_index(0)?;
-            let key: String = row.try_get_by_index(1)?;
-            let Some((recipient, cause)) = key.rsplit_once('|') else {
-                continue;
-            };
-            let Some(cause) = carried_cause(cause, &needs, &achievements) else {
-                continue;
-            };
-            let carried = format!("{recipient}|{cause}");
-            let values: Vec<Value> = vec![carried.clone().into(), id.into(), carried.into()];
-            conn.execute_raw(Statement::from_sql_and_values(backend, update, values))
+        let page_size = <i64 as std::convert::TryFrom<usize>>::try_from(PAGE).unwrap_or(i64::MAX);
+        let mut after = 0_i64;
+        loop {
+            let rows = conn
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    select,
+                    [Value::from(after), Value::from(page_size)],
+                ))
                 .await?;
+            let Some(last) = rows.last() else {
+                break;
+            };
+            after = last.try_get_by_index(0)?;
+            let mut keys = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let id: i64 = row.try_get_by_index(0)?;
+                let key: String = row.try_get_by_index(1)?;
+                keys.push((id, key));
+            }
+            let (mut need_ids, mut achievement_ids) = (Vec::new(), Vec::new());
+            for (_, key) in &keys {
+                if let Some((_, cause)) = key.rsplit_once('|') {
+                    let (need, achievement) = named_ids(cause);
+                    need_ids.extend(need);
+                    achievement_ids.extend(achievement);
+                }
+            }
+            let needs = public_ids(conn, backend, "needs", &need_ids).await?;
+            let achievements = public_ids(conn, backend, "achievements", &achievement_ids).await?;
+            let carried: Vec<(i64, String)> = keys
+                .into_iter()
+                .filter_map(|(id, key)| {
+                    let (recipient, cause) = key.rsplit_once('|')?;
+                    let cause = carried_cause(cause, &needs, &achievements)?;
+                    Some((id, format!("{recipient}|{cause}")))
+                })
+                .collect();
+            carry_page(conn, backend, carried).await?;
+            if rows.len() < PAGE {
+                break;
+            }
         }
         Ok(())
     }

@@ -31,6 +31,9 @@ pub struct Model {
     pub unsubscribe_url: Option<String>,
     /// For a `webhook` channel notice: the webhook it is posted to.
     pub webhook_id: Option<i64>,
+    /// Whether the secrets of its links were removed (an account mail delivered or
+    /// dead-lettered): it can no longer be sent.
+    pub secrets_forgotten: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

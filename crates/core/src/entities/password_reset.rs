@@ -7,6 +7,9 @@ pub struct Model {
     pub token_hash: String,
     pub user_id: i64,
     pub expires_at: DateTimeUtc,
+    /// Whether the link went only by mail, so that following it proves the mailbox. An
+    /// appointment's link shown to the administrator does not.
+    pub proves_mailbox: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -94,7 +94,11 @@ pub async fn revoke(conn: &impl ConnectionTrait, user: &User, id: i64) -> CoreRe
     Ok(())
 }
 
-/// The active user a token acts for, recording its use.
+/// How stale a token's `last_used_at` may get before a use writes it again: a program
+/// polling every few seconds (a health probe) would otherwise write on every request.
+pub const LAST_USED_GRAIN_SECONDS: i64 = 60;
+
+/// The active user a token acts for, recording its use to the minute.
 ///
 /// # Errors
 /// Database errors; an unknown token or a suspended user is `None`.
@@ -113,8 +117,14 @@ pub async fn authenticate(conn: &impl ConnectionTrait, token: &str) -> CoreResul
     if user.suspended {
         return Ok(None);
     }
-    let mut active: api_token::ActiveModel = found.into();
-    active.last_used_at = Set(Some(Utc::now()));
-    active.update(conn).await?;
+    let now = Utc::now();
+    let recent = found
+        .last_used_at
+        .is_some_and(|at| now - at < chrono::Duration::seconds(LAST_USED_GRAIN_SECONDS));
+    if !recent {
+        let mut active: api_token::ActiveModel = found.into();
+        active.last_used_at = Set(Some(now));
+        active.update(conn).await?;
+    }
     Ok(Some(user))
 }

@@ -113,8 +113,13 @@ pub async fn build_due(
                 set_status(&txn, &ids, status, now).await?;
             }
             Some(start) => {
-                let due: Vec<&outbox_entry::Model> =
+                let mut due: Vec<&outbox_entry::Model> =
                     notices.iter().filter(|n| n.created_at < start).collect();
+                // Listed by cause, not in the order they were written: a match alert's
+                // or a saved search's cause names postings by public id, and the order
+                // of writing is the order in which the bureau approved them, which
+                // would place a confidential need among public ones.
+                due.sort_by(|a, b| digest_order(a).cmp(&digest_order(b)));
                 if let Some(first) = due.first() {
                     let items: Vec<String> = due
                         .iter()
@@ -162,6 +167,16 @@ pub async fn build_due(
         txn.commit().await?;
     }
     Ok(built)
+}
+
+/// Where a held notice stands in its digest: its cause (the part of its key after the
+/// recipient), then its id for notices of one cause.
+fn digest_order(notice: &outbox_entry::Model) -> (&str, i64) {
+    let cause = notice
+        .dedup_key
+        .split_once('|')
+        .map_or(notice.dedup_key.as_str(), |(_, cause)| cause);
+    (cause, notice.id)
 }
 
 async fn set_status(

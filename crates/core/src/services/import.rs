@@ -273,6 +273,20 @@ async fn write_batch<T: Importable>(
     at: DateTime<Utc>,
 ) -> CoreResult<Vec<UpsertOutcome>> {
     let (mut by_key, mut by_public_id) = existing_of(conn, batch, scope).await?;
+    let batch_orgs = if scope == ImportScope::Bureau {
+        let own: Vec<i64> = by_key
+            .values()
+            .chain(by_public_id.values())
+            .filter_map(T::stored_org_id)
+            .collect();
+        let named: Vec<&OrgRef> = batch
+            .iter()
+            .filter_map(|p| p.input.organisation())
+            .collect();
+        organisations::for_batch(conn, &own, &named).await?
+    } else {
+        organisations::BatchOrgs::default()
+    };
     let mut org_ids: HashMap<&OrgRef, Option<i64>> = HashMap::new();
     let mut outcomes = Vec::with_capacity(batch.len());
     for p in batch {
@@ -292,15 +306,15 @@ async fn write_batch<T: Importable>(
                 }
             },
         };
-        // A row naming the posting's own organisation as it is keeps the posting there:
-        // the export of a provisional organisation's posting re-imports in place
-        // (imports never give rows to a provisional organisation, but neither do they
-        // take its own away).
+        // A row naming the posting's own organisation as it is, and no other, keeps the
+        // posting there: the export of a provisional organisation's posting re-imports
+        // in place (imports never give rows to a provisional organisation, but neither
+        // do they take its own away).
         let stays = match (&current, p.input.organisation()) {
             (Some(current), Some(org)) if scope == ImportScope::Bureau => {
                 match T::stored_org_id(current) {
-                    Some(id) if organisations::is_described_by(conn, id, org).await? => Some(id),
-                    _ => None,
+                    Some(id) => batch_orgs.keeps(id, org)?,
+                    None => None,
                 }
             }
             _ => None,

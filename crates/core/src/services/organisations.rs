@@ -95,27 +95,98 @@ pub async fn resolve(conn: &impl ConnectionTrait, org: &OrgRef) -> CoreResult<i6
     }
 }
 
-/// Whether a list's row describes organisation `id` as it is: the same name, and its
-/// USCC or none. A row that names an existing posting's own organisation so keeps the
-/// posting there, a provisional one included: the bureau's export of such a posting
-/// re-imports in place, where [`resolve`] would find or make a registry organisation
-/// of that name and refuse the row as a move.
+/// The organisations one batch of the bureau's list may keep its existing postings
+/// with, read in two queries however many rows the batch has: the postings' own
+/// organisations, and the registry organisations its rows name (by name or USCC).
+#[derive(Debug, Default)]
+pub struct BatchOrgs {
+    own: std::collections::HashMap<i64, organisation::Model>,
+    registry: Vec<organisation::Model>,
+}
+
+/// Reads the organisations `own` (the existing postings' organisations) and the registry
+/// organisations the rows' references `named` may resolve to.
 ///
 /// # Errors
 /// Database errors.
-pub async fn is_described_by(
+pub async fn for_batch(
     conn: &impl ConnectionTrait,
-    id: i64,
-    org: &OrgRef,
-) -> CoreResult<bool> {
-    let Some(found) = organisation::Entity::find_by_id(id).one(conn).await? else {
-        return Ok(false);
+    own: &[i64],
+    named: &[&OrgRef],
+) -> CoreResult<BatchOrgs> {
+    let own = if own.is_empty() {
+        std::collections::HashMap::new()
+    } else {
+        organisation::Entity::find()
+            .filter(organisation::Column::Id.is_in(own.iter().copied()))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect()
     };
-    let same_code = match &org.uscc {
-        None => true,
-        Some(uscc) => found.uscc.as_deref() == Some(uscc.as_str()),
+    let names: Vec<&str> = named.iter().map(|o| o.name.as_str()).collect();
+    let codes: Vec<&str> = named
+        .iter()
+        .filter_map(|o| o.uscc.as_ref().map(Uscc::as_str))
+        .collect();
+    let registry = if names.is_empty() {
+        Vec::new()
+    } else {
+        registry()
+            .filter(
+                sea_orm::Condition::any()
+                    .add(organisation::Column::Name.is_in(names))
+                    .add(organisation::Column::Uscc.is_in(codes)),
+            )
+            .all(conn)
+            .await?
     };
-    Ok(found.name == org.name && same_code)
+    Ok(BatchOrgs { own, registry })
+}
+
+impl BatchOrgs {
+    /// The registry organisation [`resolve`] would find for `org`, without making one.
+    fn registry_match(&self, org: &OrgRef) -> Option<&organisation::Model> {
+        let by_code = org.uscc.as_ref().and_then(|uscc| {
+            self.registry
+                .iter()
+                .find(|o| o.uscc.as_deref() == Some(uscc.as_str()))
+        });
+        by_code.or_else(|| self.registry.iter().find(|o| o.name == org.name))
+    }
+
+    /// Where a row of the bureau's list keeps an existing posting of organisation
+    /// `current`: there, when the row describes it as it is (the same name, and its USCC
+    /// or none) and names no other existing organisation, so that the bureau's export
+    /// of a provisional organisation's posting re-imports in place, where [`resolve`]
+    /// would find or make a registry organisation of that name and refuse the row as a
+    /// move. `None` when the row does not describe it (the row is resolved as usual).
+    ///
+    /// # Errors
+    /// `Invalid` when the row describes `current` and also names another existing
+    /// organisation (a provisional one squatting a registry name, say): a public id
+    /// pasted into the wrong row would then write onto the squatter's posting. The
+    /// bureau merges the two first.
+    pub fn keeps(&self, current: i64, org: &OrgRef) -> CoreResult<Option<i64>> {
+        let Some(found) = self.own.get(&current) else {
+            return Ok(None);
+        };
+        let same_code = match &org.uscc {
+            None => true,
+            Some(uscc) => found.uscc.as_deref() == Some(uscc.as_str()),
+        };
+        if found.name != org.name || !same_code {
+            return Ok(None);
+        }
+        match self.registry_match(org) {
+            Some(other) if other.id != current => Err(CoreError::invalid(
+                "org_name",
+                t!("import-org-ambiguous", name = org.name.as_str()),
+            )),
+            _ => Ok(Some(current)),
+        }
+    }
 }
 
 async fn insert(

@@ -209,6 +209,7 @@ pub(crate) async fn insert_post(
         created_at: Set(now),
         unsubscribe_url: Set(post.unsubscribe_url.map(str::to_owned)),
         webhook_id: Set(post.webhook_id),
+        secrets_forgotten: Set(false),
         ..Default::default()
     };
     let inserted = outbox_entry::Entity::insert(row)
@@ -294,34 +295,32 @@ pub async fn claim(
     Ok(claimed)
 }
 
-/// Marks a notice sent, if `worker` still holds its claim.
+/// Marks a notice sent, if `worker` still holds its claim. An account mail forgets its
+/// links' secrets in the same statement (see [`forgetting_secrets`]).
 ///
 /// # Errors
 /// Database errors.
 pub async fn mark_sent(
     conn: &impl ConnectionTrait,
-    id: i64,
+    notice: &outbox_entry::Model,
     worker: &str,
     now: DateTime<Utc>,
 ) -> CoreResult<()> {
-    outbox_entry::Entity::update_many()
+    let update = outbox_entry::Entity::update_many()
         .col_expr(outbox_entry::Column::Status, "sent".into())
         .col_expr(outbox_entry::Column::SentAt, now.into())
         .col_expr(
             outbox_entry::Column::LastError,
             Option::<String>::None.into(),
-        )
-        .filter(outbox_entry::Column::Id.eq(id))
+        );
+    forgetting_secrets(update, notice)
+        .filter(outbox_entry::Column::Id.eq(notice.id))
         .filter(outbox_entry::Column::ClaimedBy.eq(worker))
         .filter(outbox_entry::Column::Status.eq("sending"))
         .exec(conn)
         .await?;
-    forget_secrets(conn, id).await
+    Ok(())
 }
-
-/// What an account mail's one-time secrets read as once the mail was delivered or gave
-/// up: account mails carry them as the `token` parameter of their links.
-const REDACTED_TOKEN: &str = "token=redacted";
 
 /// `body` with the value of every `token=` link parameter replaced by `redacted`.
 pub fn redact_tokens(body: &str) -> String {
@@ -342,31 +341,30 @@ pub fn redact_tokens(body: &str) -> String {
     out
 }
 
-/// Removes the links' secrets from an account mail that will not be sent again by
-/// itself (delivered, or dead-lettered): the mail reached its mailbox or never will, and
+/// `update`, which ends an account mail's sending (delivered, or dead-lettered), also
+/// removing the secrets of its links: the mail reached its mailbox or never will, and
 /// the database and its backups must not keep a working password reset or registration
-/// link. The row keeps its subject, state and the rest of its body, so the outbox still
-/// shows that the mail went.
-async fn forget_secrets(conn: &impl ConnectionTrait, id: i64) -> CoreResult<()> {
-    let Some(row) = outbox_entry::Entity::find_by_id(id)
-        .filter(outbox_entry::Column::Kind.eq(NoticeKind::Account.code()))
-        .filter(outbox_entry::Column::Status.is_in(["sent", "dead"]))
-        .one(conn)
-        .await?
-    else {
-        return Ok(());
-    };
-    let (text, html) = (redact_tokens(&row.body_text), redact_tokens(&row.body_html));
-    if text == row.body_text && html == row.body_html {
-        return Ok(());
+/// link. One statement with the change of state, so that no crash between two leaves a
+/// delivered row with its link. The row keeps its subject, state and the rest of its
+/// body, so the outbox still shows that the mail went, and `secrets_forgotten` says it
+/// can no longer be sent. Other kinds carry no secret and are left as they are.
+fn forgetting_secrets(
+    update: sea_orm::UpdateMany<outbox_entry::Entity>,
+    notice: &outbox_entry::Model,
+) -> sea_orm::UpdateMany<outbox_entry::Entity> {
+    if notice.kind != NoticeKind::Account.code() {
+        return update;
     }
-    outbox_entry::Entity::update_many()
-        .col_expr(outbox_entry::Column::BodyText, text.into())
-        .col_expr(outbox_entry::Column::BodyHtml, html.into())
-        .filter(outbox_entry::Column::Id.eq(id))
-        .exec(conn)
-        .await?;
-    Ok(())
+    update
+        .col_expr(
+            outbox_entry::Column::BodyText,
+            redact_tokens(&notice.body_text).into(),
+        )
+        .col_expr(
+            outbox_entry::Column::BodyHtml,
+            redact_tokens(&notice.body_html).into(),
+        )
+        .col_expr(outbox_entry::Column::SecretsForgotten, true.into())
 }
 
 /// How long to wait before the attempt after `attempts` failed ones.
@@ -390,21 +388,22 @@ pub async fn mark_failed(
 ) -> CoreResult<bool> {
     let dead = notice.attempts >= MAX_ATTEMPTS;
     let status = if dead { "dead" } else { "pending" };
-    outbox_entry::Entity::update_many()
+    let mut update = outbox_entry::Entity::update_many()
         .col_expr(outbox_entry::Column::Status, status.into())
         .col_expr(
             outbox_entry::Column::NextAttemptAt,
             (now + backoff(notice.attempts)).into(),
         )
-        .col_expr(outbox_entry::Column::LastError, error.into())
+        .col_expr(outbox_entry::Column::LastError, error.into());
+    if dead {
+        update = forgetting_secrets(update, notice);
+    }
+    update
         .filter(outbox_entry::Column::Id.eq(notice.id))
         .filter(outbox_entry::Column::ClaimedBy.eq(worker))
         .filter(outbox_entry::Column::Status.eq("sending"))
         .exec(conn)
         .await?;
-    if dead {
-        forget_secrets(conn, notice.id).await?;
-    }
     Ok(dead)
 }
 
@@ -520,10 +519,10 @@ pub async fn retry(
     // dead link, so the user asks for a new one instead.
     let redacted = outbox_entry::Entity::find_by_id(id)
         .filter(outbox_entry::Column::Status.eq("dead"))
-        .filter(outbox_entry::Column::Kind.eq(NoticeKind::Account.code()))
+        .filter(outbox_entry::Column::SecretsForgotten.eq(true))
         .one(conn)
         .await?
-        .is_some_and(|row| row.body_text.contains(REDACTED_TOKEN));
+        .is_some();
     if redacted {
         return Err(CoreError::Conflict(t!("outbox-retry-redacted")));
     }

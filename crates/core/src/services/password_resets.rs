@@ -13,12 +13,26 @@ use crate::{CoreError, CoreResult, t};
 /// How long an emailed link works.
 pub const VALID_MINUTES: i64 = 60;
 
-/// Issues a reset token for the active user with this address; `None` when there is no
-/// such user (the caller answers the same either way).
+/// Which way a link reaches its user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// In a mail to the address alone: following it proves the mailbox.
+    Mail,
+    /// Shown on a page to someone else as well (the administrator who appointed the
+    /// user): following it proves nothing about the address.
+    Page,
+}
+
+/// Issues a reset token for the active user with this address, to reach them by
+/// `route`; `None` when there is no such user (the caller answers the same either way).
 ///
 /// # Errors
 /// Database errors.
-pub async fn issue(conn: &impl ConnectionTrait, email: &str) -> CoreResult<Option<(User, String)>> {
+pub async fn issue(
+    conn: &impl ConnectionTrait,
+    email: &str,
+    route: Route,
+) -> CoreResult<Option<(User, String)>> {
     let Some((user, _)) = users::credentials(conn, email).await? else {
         return Ok(None);
     };
@@ -30,6 +44,7 @@ pub async fn issue(conn: &impl ConnectionTrait, email: &str) -> CoreResult<Optio
         token_hash: Set(token_hash(&token)),
         user_id: Set(user.id),
         expires_at: Set(Utc::now() + Duration::minutes(VALID_MINUTES)),
+        proves_mailbox: Set(route == Route::Mail),
     }
     .insert(conn)
     .await?;
@@ -45,12 +60,15 @@ fn expired() -> CoreError {
 /// # Errors
 /// `Invalid` for an unknown, used or expired token.
 pub async fn check(conn: &impl ConnectionTrait, token: &str) -> CoreResult<i64> {
-    let found = password_reset::Entity::find_by_id(token_hash(token))
+    Ok(usable(conn, token).await?.user_id)
+}
+
+async fn usable(conn: &impl ConnectionTrait, token: &str) -> CoreResult<password_reset::Model> {
+    password_reset::Entity::find_by_id(token_hash(token))
         .one(conn)
         .await?
         .filter(|r| r.expires_at > Utc::now())
-        .ok_or_else(expired)?;
-    Ok(found.user_id)
+        .ok_or_else(expired)
 }
 
 /// Sets the new password (already hashed by the caller, off the executor) and uses up the
@@ -63,7 +81,8 @@ pub async fn complete(
     token: &str,
     new_hash: String,
 ) -> CoreResult<()> {
-    let user_id = check(conn, token).await?;
+    let reset = usable(conn, token).await?;
+    let user_id = reset.user_id;
     let found = user::Entity::find_by_id(user_id)
         .one(conn)
         .await?
@@ -72,9 +91,12 @@ pub async fn complete(
     super::lockout::clear(conn, &found.email).await?;
     let mut active: user::ActiveModel = found.into();
     active.password_hash = Set(new_hash);
-    // The link went to the address: following it proves the mailbox as a registration's
-    // link does (an appointed account's first password comes this way too).
-    active.email_confirmed_at = Set(Some(Utc::now()));
+    // A link that went to the address alone proves the mailbox as a registration's link
+    // does (an appointed account's first password may come this way too); the copy of
+    // an appointment's link the administrator saw proves nothing.
+    if reset.proves_mailbox {
+        active.email_confirmed_at = Set(Some(Utc::now()));
+    }
     active.update(conn).await?;
     password_reset::Entity::delete_many()
         .filter(password_reset::Column::UserId.eq(user_id))

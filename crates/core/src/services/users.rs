@@ -239,6 +239,50 @@ pub async fn all(conn: &impl ConnectionTrait) -> CoreResult<Vec<User>> {
         .collect()
 }
 
+/// A user as the bureau's user list shows them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Listed {
+    #[serde(flatten)]
+    pub user: User,
+    /// Whether the list warns that the membership must be checked by other means (a
+    /// call, a letter) before the bureau confirms it: every membership not confirmed
+    /// yet. A proven address shows that its owner reads the mailbox, not that they
+    /// belong to the organisation, and a free-mail address proves nothing about it.
+    pub check_membership_separately: bool,
+    /// The day (China Standard Time, like every date the platform shows) the address
+    /// was last proven.
+    pub email_confirmed_on: Option<chrono::NaiveDate>,
+}
+
+impl std::ops::Deref for Listed {
+    type Target = User;
+
+    fn deref(&self) -> &User {
+        &self.user
+    }
+}
+
+impl From<User> for Listed {
+    fn from(user: User) -> Listed {
+        Listed {
+            check_membership_separately: user.org_id.is_some() && !user.org_confirmed,
+            email_confirmed_on: user.email_confirmed_at.map(|at| {
+                at.with_timezone(&crate::challenge::calendar::china_standard_time())
+                    .date_naive()
+            }),
+            user,
+        }
+    }
+}
+
+/// Every user, newest first, as the bureau's user list shows them.
+///
+/// # Errors
+/// Database errors.
+pub async fn listing(conn: &impl ConnectionTrait) -> CoreResult<Vec<Listed>> {
+    Ok(all(conn).await?.into_iter().map(Listed::from).collect())
+}
+
 /// Suspends or reinstates a user. A suspended user's sessions stop working at once
 /// because every request re-reads the user.
 ///
@@ -305,11 +349,17 @@ pub async fn confirm_email(
     User::try_from(active.update(conn).await?)
 }
 
-/// The bureau confirms that a user belongs to their organisation.
+/// The bureau confirms that a user belongs to their organisation. The audit row
+/// records whether the address was proven then and when, so that a later look at the
+/// confirmation knows what the bureau had to go on.
 ///
 /// # Errors
 /// `NotFound` for an unknown id.
-pub async fn confirm_membership(conn: &impl ConnectionTrait, id: i64) -> CoreResult<User> {
+pub async fn confirm_membership(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+) -> CoreResult<User> {
     let model = user::Entity::find_by_id(id)
         .one(conn)
         .await?
@@ -317,9 +367,26 @@ pub async fn confirm_membership(conn: &impl ConnectionTrait, id: i64) -> CoreRes
             what: t!("what-user"),
             id: id.to_string(),
         })?;
+    let email_state = match model.email_confirmed_at {
+        Some(at) => format!("email {} proven {}", model.email, at.to_rfc3339()),
+        None => format!("email {} unproven", model.email),
+    };
     let mut active: user::ActiveModel = model.into();
     active.org_confirmed = Set(true);
-    User::try_from(active.update(conn).await?)
+    let confirmed = User::try_from(active.update(conn).await?)?;
+    crate::services::audit::record(
+        conn,
+        crate::services::audit::Record {
+            actor_user_id: Some(actor.id),
+            action: "user.confirm_membership",
+            entity: "user",
+            entity_id: id,
+            detail: Some(&email_state),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(confirmed)
 }
 
 /// The users who act for an organisation and should hear about it: confirmed members

@@ -22,7 +22,8 @@
 //!
 //! ## The generic format
 //!
-//! The body is JSON `{"id", "kind", "cause", "subject", "text", "created_at"}`; `id`
+//! The body is JSON `{"id", "kind", "cause", "subject", "text", "created_at"}` (a match
+//! alert's `created_at` is its day, see `coarse_time`); `id`
 //! stays the same across retries, so a receiver can recognise a repeat. It is random,
 //! not the outbox's sequence number, which would count the platform's notices and date
 //! their causes; causes name postings by their public ids for the same reason. Two headers
@@ -641,9 +642,26 @@ impl<'a> Message<'a> {
             cause,
             subject: &row.subject,
             text: &row.body_text,
-            created_at: row.created_at,
+            created_at: coarse_time(&row.kind, row.created_at),
         }
     }
+}
+
+/// When a post says its notice was made. A match alert is made when the bureau
+/// approves the counterpart: its minute would place a confidential need among the
+/// public postings approved in the same sitting, so it says the day only (midnight,
+/// China Standard Time). The organisation's own notices keep their time.
+fn coarse_time(kind: &str, created_at: DateTime<Utc>) -> DateTime<Utc> {
+    if kind != NoticeKind::MatchAlert.code() {
+        return created_at;
+    }
+    let cst = crate::challenge::calendar::china_standard_time();
+    created_at
+        .with_timezone(&cst)
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|midnight| midnight.and_local_timezone(cst).single())
+        .map_or(created_at, |midnight| midnight.with_timezone(&Utc))
 }
 
 /// An HTTP POST ready to send.
@@ -947,6 +965,25 @@ mod tests {
         assert_eq!(kinds_of("workflow,match_alert").len(), 2);
     }
 
+    /// Review: a match alert's webhook body said the minute its notice was made, that
+    /// is the minute the bureau approved the counterpart.
+    #[test]
+    fn a_match_alert_post_says_the_day_of_its_notice_and_not_the_minute() {
+        // 2026-12-07 10:37 CST.
+        let made = Utc.with_ymd_and_hms(2026, 12, 7, 2, 37, 12).unwrap();
+        assert_eq!(
+            coarse_time("match_alert", made),
+            Utc.with_ymd_and_hms(2026, 12, 6, 16, 0, 0).unwrap()
+        );
+        // 2026-12-08 00:30 CST is the next day there.
+        let late = Utc.with_ymd_and_hms(2026, 12, 7, 16, 30, 0).unwrap();
+        assert_eq!(
+            coarse_time("match_alert", late),
+            late - chrono::Duration::minutes(30)
+        );
+        assert_eq!(coarse_time("workflow", made), made);
+    }
+
     #[test]
     fn formats_round_trip_their_codes() {
         for format in Format::ALL {
@@ -1191,6 +1228,7 @@ mod tests {
             sent_at: None,
             unsubscribe_url: None,
             webhook_id: Some(3),
+            secrets_forgotten: false,
         };
         let message = Message::of(&row);
         // The row's sequence number would count the platform's notices.

@@ -622,7 +622,7 @@ async fn a_provisional_organisation_has_a_tenth_of_the_allowances() {
 /// has no proven address until then.
 #[tokio::test]
 async fn an_account_records_when_its_address_was_proven() {
-    use techmatch_core::services::password_resets;
+    use techmatch_core::services::password_resets::{self, Route};
     use techmatch_core::services::registrations::{self, Requested};
     on_each_backend(|db| async move {
         let now = chrono::Utc::now();
@@ -661,7 +661,7 @@ async fn an_account_records_when_its_address_was_proven() {
                 .email_confirmed_at,
             None
         );
-        let (_, reset) = password_resets::issue(&db.conn, "typed@example.com")
+        let (_, reset) = password_resets::issue(&db.conn, "typed@example.com", Route::Mail)
             .await
             .unwrap()
             .unwrap();
@@ -684,6 +684,194 @@ async fn an_account_records_when_its_address_was_proven() {
                 .is_some(),
             "following the reset link proves the mailbox"
         );
+        db
+    })
+    .await;
+}
+
+/// Review: the administrator who appoints an expert sees the link that sets the first
+/// password on the page; the expert (or the administrator) following that copy marked
+/// an address as proven that nobody had read mail at. Only the mailed link proves it.
+#[tokio::test]
+async fn an_appointment_link_the_administrator_saw_proves_no_mailbox() {
+    use techmatch_core::services::password_resets::{self, Route};
+    on_each_backend(|db| async move {
+        let shown_to = register(&db.conn, "shown@example.com", COMPANY, None).await;
+        let (_, shown) = password_resets::issue(&db.conn, "shown@example.com", Route::Page)
+            .await
+            .unwrap()
+            .unwrap();
+        let (_, mailed) = password_resets::issue(&db.conn, "shown@example.com", Route::Mail)
+            .await
+            .unwrap()
+            .unwrap();
+        password_resets::complete(&db.conn, &shown, "new-hash".to_owned())
+            .await
+            .unwrap();
+        let user = users::get(&db.conn, shown_to.id).await.unwrap();
+        assert_eq!(
+            user.email_confirmed_at, None,
+            "the page's link proves nothing"
+        );
+        assert!(
+            password_resets::check(&db.conn, &mailed).await.is_err(),
+            "the password is set: the mailed link stops working"
+        );
+        let (_, mailed) = password_resets::issue(&db.conn, "shown@example.com", Route::Mail)
+            .await
+            .unwrap()
+            .unwrap();
+        password_resets::complete(&db.conn, &mailed, "newer-hash".to_owned())
+            .await
+            .unwrap();
+        let user = users::get(&db.conn, shown_to.id).await.unwrap();
+        assert!(
+            user.email_confirmed_at.is_some(),
+            "the mailed link proves it"
+        );
+        db
+    })
+    .await;
+}
+
+/// Review: the warning to check a membership by other means disappeared once the
+/// claimant proved a free-mail address, and the rule lived in a template. A proven
+/// address shows a mailbox, not a membership: every membership waiting for the bureau
+/// carries the warning, and the confirmation's audit row says what the address was.
+fn warned_in(listed: &[users::Listed], id: i64) -> bool {
+    listed
+        .iter()
+        .any(|l| l.id == id && l.check_membership_separately)
+}
+
+#[tokio::test]
+async fn every_membership_waiting_for_the_bureau_is_to_be_checked_by_other_means() {
+    on_each_backend(|db| async move {
+        let now = chrono::Utc::now();
+        let admin = users::create(
+            &db.conn,
+            &NewUser {
+                email: "admin@kjj.cn".to_owned(),
+                password: "a-good-password".to_owned(),
+                display_name: "管理员".to_owned(),
+                role: Role::Admin,
+                organisation: None,
+            },
+            "x".to_owned(),
+            true,
+        )
+        .await
+        .unwrap();
+        // The bureau's list brings the company into the registry; whoever registers
+        // for it claims to belong to an organisation the platform knows.
+        import_needs(&db.conn, csv(&company_list()), &catalogue())
+            .await
+            .unwrap();
+        let claimant = register(&db.conn, "claimant@qq.com", COMPANY, None).await;
+        assert!(!claimant.org_confirmed);
+        users::confirm_email(&db.conn, claimant.id, now)
+            .await
+            .unwrap();
+        let unproven = register(&db.conn, "typed@example.com", COMPANY, None).await;
+        let listed = users::listing(&db.conn).await.unwrap();
+        let warned = |id: i64| {
+            listed
+                .iter()
+                .find(|l| l.id == id)
+                .unwrap()
+                .check_membership_separately
+        };
+        assert!(
+            warned(claimant.id),
+            "a proven free-mail address proves no membership"
+        );
+        assert!(warned(unproven.id));
+        assert!(!warned(admin.id), "no membership to check");
+
+        users::confirm_membership(&db.conn, &admin, claimant.id)
+            .await
+            .unwrap();
+        users::confirm_membership(&db.conn, &admin, unproven.id)
+            .await
+            .unwrap();
+        let listed = users::listing(&db.conn).await.unwrap();
+        assert!(!warned_in(&listed, claimant.id) && !warned_in(&listed, unproven.id));
+        let rows = audit::Entity::find().all(&db.conn).await.unwrap();
+        let detail = |id: i64| {
+            rows.iter()
+                .find(|r| r.action == "user.confirm_membership" && r.entity_id == id)
+                .and_then(|r| r.detail.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            detail(claimant.id).starts_with("email claimant@qq.com proven "),
+            "{}",
+            detail(claimant.id)
+        );
+        assert_eq!(detail(unproven.id), "email typed@example.com unproven");
+        db
+    })
+    .await;
+}
+
+/// Review: the bureau's user list dated an address's proof in UTC, a day early for
+/// anything proven before 08:00 in Beijing.
+#[tokio::test]
+async fn the_user_list_dates_a_proven_address_in_china_standard_time() {
+    use chrono::TimeZone;
+    on_each_backend(|db| async move {
+        let user = register(&db.conn, "early@example.com", COMPANY, None).await;
+        // 2026-12-07 01:30 in Beijing.
+        let at = chrono::Utc
+            .with_ymd_and_hms(2026, 12, 6, 17, 30, 0)
+            .unwrap();
+        users::confirm_email(&db.conn, user.id, at).await.unwrap();
+        let listed = users::listing(&db.conn).await.unwrap();
+        let shown = listed.iter().find(|l| l.id == user.id).unwrap();
+        assert_eq!(
+            shown.email_confirmed_on,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+        );
+        db
+    })
+    .await;
+}
+
+/// Review: a health probe with a personal token wrote the token's `last_used_at` on
+/// every request. A use within the minute writes nothing.
+#[tokio::test]
+async fn a_token_used_again_within_the_minute_writes_nothing() {
+    use techmatch_core::entities::api_token;
+    use techmatch_core::services::api_tokens;
+    on_each_backend(|db| async move {
+        let user = register(&db.conn, "probe@example.com", COMPANY, None).await;
+        let (_, token) = api_tokens::create(&db.conn, &user, "health probe")
+            .await
+            .unwrap();
+        let stored = || async {
+            api_token::Entity::find()
+                .one(&db.conn)
+                .await
+                .unwrap()
+                .unwrap()
+                .last_used_at
+        };
+        assert!(
+            api_tokens::authenticate(&db.conn, &token)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let first = stored().await;
+        assert!(first.is_some(), "the use is recorded");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert!(
+            api_tokens::authenticate(&db.conn, &token)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(stored().await, first, "not written again");
         db
     })
     .await;

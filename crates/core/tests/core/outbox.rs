@@ -50,7 +50,7 @@ async fn one_copy_per_cause_and_claims_that_expire_retry_and_die() {
         let again = outbox::claim(conn, "w2", 10, later).await.unwrap();
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].message_id, first[0].message_id);
-        outbox::mark_sent(conn, first[0].id, "w1", later)
+        outbox::mark_sent(conn, &first[0], "w1", later)
             .await
             .unwrap();
         let still: Vec<_> = outbox::claim(conn, "w3", 10, later + Duration::days(1))
@@ -61,7 +61,7 @@ async fn one_copy_per_cause_and_claims_that_expire_retry_and_die() {
             1,
             "w1's late report does not count: w2 holds the claim"
         );
-        outbox::mark_sent(conn, still[0].id, "w3", later)
+        outbox::mark_sent(conn, &still[0], "w3", later)
             .await
             .unwrap();
         assert!(
@@ -195,10 +195,8 @@ async fn account_mails_forget_their_links_once_delivered_or_dead() {
             "the worker sends the link"
         );
         let (delivered, failing, workflow) = (&claimed[0], &claimed[1], &claimed[2]);
-        outbox::mark_sent(conn, delivered.id, "w", t0)
-            .await
-            .unwrap();
-        outbox::mark_sent(conn, workflow.id, "w", t0).await.unwrap();
+        outbox::mark_sent(conn, delivered, "w", t0).await.unwrap();
+        outbox::mark_sent(conn, workflow, "w", t0).await.unwrap();
         let sent = stored(delivered.id).await;
         assert_eq!(sent.status, "sent");
         assert_eq!(sent.subject, "重设密码");
@@ -251,6 +249,66 @@ async fn account_mails_forget_their_links_once_delivered_or_dead() {
             techmatch_core::ErrorKind::Conflict,
             "sent again it would carry no link"
         );
+        db
+    })
+    .await;
+}
+
+/// Review: account mails delivered or dead-lettered before their links were forgotten
+/// kept a working link for ever. The upgrade redacts them and flags them; a mail still
+/// waiting keeps its link, and other kinds are left alone.
+#[tokio::test]
+async fn upgrading_forgets_the_links_of_account_mails_sent_before() {
+    use sea_orm::{ConnectionTrait, EntityTrait};
+    use techmatch_core::entities::outbox_entry;
+    use techmatch_migration::{Migrator, MigratorTrait};
+    on_each_backend(|db| async move {
+        let migrations = Migrator::migrations();
+        let ours = migrations
+            .iter()
+            .position(|m| m.name() == "m20261207_000022_account_mail_secrets")
+            .unwrap();
+        let steps = u32::try_from(migrations.len() - ours).unwrap();
+        Migrator::down(&db.conn, Some(steps)).await.unwrap();
+        let at = "'2026-01-01T00:00:00+00:00'";
+        let secret = "5f".repeat(32);
+        let rows = [
+            ("account", "sent"),
+            ("account", "dead"),
+            ("account", "pending"),
+            ("workflow", "sent"),
+        ];
+        for (n, (kind, status)) in rows.iter().enumerate() {
+            let body =
+                format!("打开 https://kjj.example.cn/password/reset?token={secret} 设置新密码");
+            db.conn
+                .execute_unprepared(&format!(
+                    "INSERT INTO outbox (dedup_key, channel, address, kind, subject, body_text, \
+                     body_html, message_id, status, attempts, next_attempt_at, created_at) \
+                     VALUES ('k{n}', 'email', 'li@example.cn', '{kind}', 's', '{body}', \
+                     '<p>{body}</p>', '<{n}@techmatch.outbox>', '{status}', 1, {at}, {at})"
+                ))
+                .await
+                .unwrap();
+        }
+        Migrator::up(&db.conn, None).await.unwrap();
+        let mut stored = outbox_entry::Entity::find().all(&db.conn).await.unwrap();
+        stored.sort_by_key(|r| r.dedup_key.clone());
+        let state: Vec<(bool, bool)> = stored
+            .iter()
+            .map(|r| {
+                (
+                    r.body_text.contains(&secret) || r.body_html.contains(&secret),
+                    r.secrets_forgotten,
+                )
+            })
+            .collect();
+        assert_eq!(
+            state,
+            vec![(false, true), (false, true), (true, false), (true, false)],
+            "sent and dead account mails forget, a waiting one and other kinds keep"
+        );
+        assert!(stored[0].body_text.contains("token=redacted 设置新密码"));
         db
     })
     .await;

@@ -135,3 +135,67 @@ async fn preferences_decide_what_is_enqueued_and_links_need_their_signature() {
     })
     .await;
 }
+
+/// Review: the bureau approves P1, a confidential need C and P2 minutes apart; a saved
+/// search at the default daily frequency held all three, and the digest listed them in
+/// the order of approval, placing C between P1 and P2. The digest lists by public id.
+#[tokio::test]
+async fn a_digest_lists_its_notices_by_public_id_not_in_the_order_of_approval() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let new = NewUser {
+            email: "someone@example.cn".to_owned(),
+            password: "a-good-password".to_owned(),
+            display_name: "某人".to_owned(),
+            role: Role::Enterprise,
+            organisation: Some(
+                users::org_ref(
+                    "某某公司",
+                    techmatch_core::posting::OrgKind::Enterprise,
+                    None,
+                )
+                .unwrap(),
+            ),
+        };
+        let user = users::create(conn, &new, "x".to_owned(), true)
+            .await
+            .unwrap();
+        // 2026-12-03 10:00, 10:03, 10:06 CST; the digest is due 2026-12-04 08:00 CST.
+        let approved = |minute| Utc.with_ymd_and_hms(2026, 12, 3, 2, minute, 0).unwrap();
+        for (minute, id) in [
+            (0, "WN-c00000000001"),
+            (3, "WN-a00000000002"),
+            (6, "WN-b00000000003"),
+        ] {
+            let mut held = notice(
+                user.id,
+                NoticeKind::SavedSearch,
+                &format!("saved-search:1:need:{id}"),
+            );
+            held.subject = id.to_owned();
+            assert!(
+                outbox::enqueue(conn, &held, approved(minute))
+                    .await
+                    .unwrap()
+            );
+        }
+        let due = Utc.with_ymd_and_hms(2026, 12, 4, 0, 1, 0).unwrap();
+        assert_eq!(
+            techmatch_core::services::digests::build_due(conn, "https://kjj.example.cn", due)
+                .await
+                .unwrap(),
+            1
+        );
+        let digest = outbox::claim(conn, "w", 10, due).await.unwrap();
+        assert_eq!(digest.len(), 1);
+        let text = &digest[0].body_text;
+        let at = |id: &str| text.find(id).unwrap_or_else(|| panic!("{id} in {text}"));
+        assert!(
+            at("WN-a00000000002") < at("WN-b00000000003")
+                && at("WN-b00000000003") < at("WN-c00000000001"),
+            "{text}"
+        );
+        db
+    })
+    .await;
+}

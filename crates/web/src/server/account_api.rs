@@ -111,12 +111,16 @@ pub struct Credentials {
 }
 
 /// The user and the CSRF token JSON clients send in `X-CSRF-Token`.
-fn me_json(user: &User, csrf: &str) -> serde_json::Value {
-    json!({ "user": user, "csrf_token": csrf })
+/// The signed-in user as every answer naming them shows it: serialised through the
+/// documented bodies, so that the OpenAPI document cannot drift from the answers.
+fn me_json(user: &User, csrf: &str) -> SignedInBody {
+    SignedInBody {
+        user: AccountBody::from(user),
+        csrf_token: csrf.to_owned(),
+    }
 }
 
-/// A user as the API shows it (the document's picture of `services::users::User`,
-/// which `me_json` serialises).
+/// A user as the API shows it.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct AccountBody {
     pub id: i64,
@@ -134,6 +138,22 @@ pub struct AccountBody {
     /// When the owner last proved the address (followed a registration or password reset
     /// link); null when nobody has.
     pub email_confirmed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<&User> for AccountBody {
+    fn from(user: &User) -> AccountBody {
+        AccountBody {
+            id: user.id,
+            email: user.email.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role.code().to_owned(),
+            org_id: user.org_id,
+            suspended: user.suspended,
+            org_confirmed: user.org_confirmed,
+            acting_as: user.acting_as.map(|kind| kind.code().to_owned()),
+            email_confirmed_at: user.email_confirmed_at,
+        }
+    }
 }
 
 /// A signed-in user and the token cookie clients send in `X-CSRF-Token`.
@@ -263,7 +283,7 @@ pub async fn logout(State(app): State<AppState>, jar: CookieJar) -> Result<Respo
 pub async fn me(
     viewer: Viewer,
     super::auth::ApiUser(user): super::auth::ApiUser,
-) -> Result<Json<serde_json::Value>, WebError> {
+) -> Result<Json<SignedInBody>, WebError> {
     // A program using a personal token has no session and needs no CSRF token.
     let csrf = viewer.session.map(|s| s.csrf_token).unwrap_or_default();
     Ok(Json(me_json(&user, &csrf)))

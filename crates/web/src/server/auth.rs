@@ -150,30 +150,41 @@ impl FromRequestParts<AppState> for PageUser {
 #[derive(Debug, Clone)]
 pub struct ApiUser(pub User);
 
+/// The caller of a JSON API request: by personal token (acting for the organisation
+/// its header names, for a broker) or by session cookie, with the CSRF check a cookie
+/// request that changes something needs; `None` for nobody (no credentials, or a token
+/// that is unknown or whose user is suspended). [`ApiUser`] and [`MaybeApiUser`] share it.
+async fn api_caller(parts: &Parts, state: &AppState) -> Result<Option<User>, WebError> {
+    // A personal API token needs no CSRF token: a browser never sends it by itself.
+    if let Some(token) = bearer_token(&parts.headers) {
+        let Some(user) = api_tokens::authenticate(&state.db, token).await? else {
+            return Ok(None);
+        };
+        // A token has no session to remember a broker's choice: each request
+        // names the organisation it acts for.
+        return match acting_org_header(&parts.headers)? {
+            Some(org_id) => Ok(Some(brokers::act_for(&state.db, user, org_id).await?.0)),
+            None => Ok(Some(user)),
+        };
+    }
+    let Some(session) = session_of(parts, state).await? else {
+        return Ok(None);
+    };
+    let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && !header_matches(&parts.headers, &session.csrf_token) {
+        return Err(WebError::Csrf);
+    }
+    Ok(Some(session.user))
+}
+
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        // A personal API token needs no CSRF token: a browser never sends it by itself.
-        if let Some(token) = bearer_token(&parts.headers) {
-            let user = api_tokens::authenticate(&state.db, token)
-                .await?
-                .ok_or(WebError::Unauthenticated)?;
-            // A token has no session to remember a broker's choice: each request
-            // names the organisation it acts for.
-            return match acting_org_header(&parts.headers)? {
-                Some(org_id) => Ok(ApiUser(brokers::act_for(&state.db, user, org_id).await?.0)),
-                None => Ok(ApiUser(user)),
-            };
-        }
-        let session = session_of(parts, state)
+        api_caller(parts, state)
             .await?
-            .ok_or(WebError::Unauthenticated)?;
-        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if !safe && !header_matches(&parts.headers, &session.csrf_token) {
-            return Err(WebError::Csrf);
-        }
-        Ok(ApiUser(session.user))
+            .map(ApiUser)
+            .ok_or(WebError::Unauthenticated)
     }
 }
 
@@ -186,14 +197,7 @@ impl FromRequestParts<AppState> for MaybeApiUser {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        if let Some(token) = bearer_token(&parts.headers) {
-            return Ok(MaybeApiUser(
-                api_tokens::authenticate(&state.db, token).await?,
-            ));
-        }
-        Ok(MaybeApiUser(
-            session_of(parts, state).await?.map(|s| s.user),
-        ))
+        Ok(MaybeApiUser(api_caller(parts, state).await?))
     }
 }
 

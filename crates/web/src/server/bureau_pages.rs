@@ -99,7 +99,7 @@ pub async fn audit(
 #[template(path = "users.html")]
 pub struct UsersPage {
     pub nav: Nav,
-    pub users: Vec<User>,
+    pub users: Vec<users::Listed>,
 }
 
 pub async fn users(
@@ -109,7 +109,7 @@ pub async fn users(
     let (_, nav) = bureau(&page_user)?;
     Ok(UsersPage {
         nav,
-        users: users::all(&app.db).await?,
+        users: users::listing(&app.db).await?,
     })
 }
 
@@ -337,7 +337,15 @@ pub async fn appoint(
             .map_err(WebError::from)??;
     let txn = app.db.begin().await.map_err(CoreError::from)?;
     let user = users::create(&txn, &new, hash, true).await?;
-    let (_, token) = techmatch_core::services::password_resets::issue(&txn, &user.email)
+    // Two links: the mailed one proves the mailbox when followed, the one on this page
+    // (the administrator sees it) does not. Either sets the password; the other then
+    // stops working.
+    use techmatch_core::services::password_resets::{self, Route};
+    let issue = |route| password_resets::issue(&txn, &user.email, route);
+    let (_, mailed) = issue(Route::Mail)
+        .await?
+        .ok_or_else(|| CoreError::Internal("new user has no reset token".to_owned()))?;
+    let (_, shown) = issue(Route::Page)
         .await?
         .ok_or_else(|| CoreError::Internal("new user has no reset token".to_owned()))?;
     audit::record(
@@ -352,7 +360,7 @@ pub async fn appoint(
         },
     )
     .await?;
-    let link = format!("{}/password/reset?token={token}", app.public_url);
+    let link = format!("{}/password/reset?token={mailed}", app.public_url);
     let now = app.clock.now();
     let text = t!(
         "mail-appoint-body",
@@ -376,6 +384,7 @@ pub async fn appoint(
     .await?;
     techmatch_core::services::outbox::enqueue(&txn, &notice, now).await?;
     txn.commit().await.map_err(CoreError::from)?;
+    let link = format!("{}/password/reset?token={shown}", app.public_url);
     Ok(AppointedPage { nav, user, link })
 }
 
@@ -389,18 +398,7 @@ pub async fn confirm_membership(
 ) -> Result<Response, PageError> {
     let (actor, _) = bureau(&page_user)?;
     let txn = app.db.begin().await.map_err(CoreError::from)?;
-    users::confirm_membership(&txn, id).await?;
-    audit::record(
-        &txn,
-        audit::Record {
-            actor_user_id: Some(actor.id),
-            action: "user.confirm_membership",
-            entity: "user",
-            entity_id: id,
-            ..Default::default()
-        },
-    )
-    .await?;
+    users::confirm_membership(&txn, actor, id).await?;
     txn.commit().await.map_err(CoreError::from)?;
     Ok(Redirect::to("/bureau/users").into_response())
 }

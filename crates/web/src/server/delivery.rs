@@ -239,7 +239,7 @@ async fn record(
 ) -> anyhow::Result<()> {
     match outcome {
         Ok(Outcome::Sent) => {
-            outbox::mark_sent(db, notice.id, worker, now).await?;
+            outbox::mark_sent(db, notice, worker, now).await?;
         }
         Ok(Outcome::Dropped(reason)) => {
             outbox::mark_dropped(db, notice.id, worker, reason).await?;

@@ -63,7 +63,9 @@ pub async fn forgot(
 async fn enqueue_reset(app: &AppState, email: &str) -> Result<(), WebError> {
     let now = app.clock.now();
     let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let Some((user, token)) = password_resets::issue(&txn, email).await? else {
+    let Some((user, token)) =
+        password_resets::issue(&txn, email, password_resets::Route::Mail).await?
+    else {
         return Ok(());
     };
     let link = format!("{}/password/reset?token={token}", app.public_url);

@@ -288,6 +288,21 @@ async fn a_sequential_bureau_list_leaves_no_trace_of_its_ids_or_order_in_public(
     .await;
 }
 
+/// Waits until the next midnight in Beijing (16:00 UTC) is at least `needed` away, so
+/// that what follows within `needed` happens on one day there, whenever the test runs.
+async fn clear_of_midnight_in_beijing(needed: std::time::Duration) {
+    let now = chrono::Utc::now();
+    let since_midnight = (now + chrono::Duration::hours(8)).time() - chrono::NaiveTime::MIN;
+    let left = chrono::Duration::days(1) - since_midnight;
+    let needed_then = chrono::Duration::from_std(needed).unwrap_or(chrono::Duration::MAX);
+    if left < needed_then {
+        let wait = (left + chrono::Duration::seconds(1))
+            .to_std()
+            .unwrap_or_default();
+        tokio::time::sleep(wait).await;
+    }
+}
+
 /// One moderation sitting approves an enterprise's uploads one after the other, seconds
 /// apart: a confidential need approved between its public ones must not show there in
 /// the public newest-first list. Postings of one day list by public id, whatever the
@@ -334,6 +349,8 @@ async fn one_moderation_sitting_leaves_no_order_of_its_approvals_in_public() {
         // by approval time the list would show the lowest public id first.
         made.sort_by(|a, b| b.1.cmp(&a.1));
         let bureau = Client::login(&server, super::MODERATOR, super::DEMO_PASSWORD).await;
+        // The sitting must fall on one day in Beijing, or the day would order it.
+        clear_of_midnight_in_beijing(std::time::Duration::from_secs(30)).await;
         for (id, _) in &made {
             let (status, body) = bureau
                 .post(

@@ -468,3 +468,37 @@ async fn an_address_is_confirmed_before_the_account_exists() {
     })
     .await;
 }
+
+/// Review: the OpenAPI document's `AccountBody` described `services::users::User`
+/// beside the code that serialised it, and could drift. `/api/v1/me` answers through
+/// the documented bodies; its keys are the document's, no more and no fewer.
+#[tokio::test]
+async fn the_signed_in_user_has_exactly_the_keys_the_document_describes() {
+    super::on_each_platform(|server| async move {
+        let (member, _) = register(&server, "keys@example.com", COMPANY, COMPANY_USCC).await;
+        let (status, me) = member.get(&server, "/api/v1/me").await;
+        assert_eq!(status, StatusCode::OK, "{me}");
+        let (_, document) = client().get(&server, "/api/v1/openapi.json").await;
+        let schemas = &document["components"]["schemas"];
+        let keys = |value: &Value| -> Vec<String> {
+            let mut keys: Vec<String> = value
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default();
+            keys.sort();
+            keys
+        };
+        assert_eq!(
+            keys(&me),
+            keys(&schemas["SignedInBody"]["properties"]),
+            "{me}"
+        );
+        assert_eq!(
+            keys(&me["user"]),
+            keys(&schemas["AccountBody"]["properties"]),
+            "{me}"
+        );
+        assert!(!keys(&me["user"]).is_empty(), "{me}");
+    })
+    .await;
+}
