@@ -151,17 +151,6 @@ fn panel_of(seats: &[challenge_expert::Model]) -> Vec<Expert> {
         .collect()
 }
 
-/// The parties of the bids the experts score.
-fn reviewed_parties(bid_rows: &[bid::Model]) -> Result<Vec<BidParties>, WebError> {
-    let mut parties = Vec::new();
-    for row in bid_rows {
-        if row.status == BidStatus::InExpertReview.code() {
-            parties.push(bids::parties(row)?);
-        }
-    }
-    Ok(parties)
-}
-
 // ---------------------------------------------------------------------------------
 // GET /bureau/challenges
 
@@ -207,10 +196,8 @@ pub async fn list(
             statuses.push(bid_status(row)?);
         }
         let sheets_missing = if status == ChallengeStatus::Selection {
-            let panel = panel_of(&challenges::panel_seats(&app.db, Some(c.id), None).await?);
-            let parties = reviewed_parties(&bid_rows)?;
-            let submitted = bids::handed_in(&app.db, c.id).await?;
-            scoring::missing_sheets(&panel, &parties, &submitted).len()
+            let gaps = challenges::review_gaps(&app.db, c.id).await?;
+            gaps.missing.len() + gaps.unscorable.len()
         } else {
             0
         };
@@ -611,14 +598,9 @@ async fn console_page(
         })
         .collect();
     let (missing, unscorable) = if status == ChallengeStatus::Selection {
-        let panel = panel_of(&seats);
-        let parties = reviewed_parties(&bid_rows)?;
-        // A voided sheet is not missing: its expert writes no second one on that bid.
-        let submitted: Vec<(i64, i64)> = on_record
-            .iter()
-            .map(|s| (s.expert_user_id, s.bid_id))
-            .collect();
-        let missing = scoring::missing_sheets(&panel, &parties, &submitted)
+        let gaps = challenges::review_gaps(&app.db, id).await?;
+        let missing = gaps
+            .missing
             .into_iter()
             .map(|(expert, bid)| {
                 t!(
@@ -628,7 +610,8 @@ async fn console_page(
                 )
             })
             .collect();
-        let unscorable = scoring::unscorable_bids(&panel, &parties)
+        let unscorable = gaps
+            .unscorable
             .into_iter()
             .map(|bid| names.bid(bid))
             .collect();
