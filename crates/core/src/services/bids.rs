@@ -965,23 +965,6 @@ pub async fn score_sheets(
     Ok(sheets)
 }
 
-/// The `(expert, bid)` pairs of a challenge whose sheet is in, voided ones included: an
-/// expert whose sheet was voided has seen the others' scores and writes no second one on
-/// that bid, so it is no longer missing either.
-///
-/// # Errors
-/// Database errors.
-pub async fn handed_in(
-    conn: &impl ConnectionTrait,
-    challenge_id: i64,
-) -> CoreResult<Vec<(i64, i64)>> {
-    Ok(sheets_of(conn, challenge_id)
-        .await?
-        .into_iter()
-        .map(|s| (s.expert_user_id, s.bid_id))
-        .collect())
-}
-
 /// Every sheet of a challenge as stored, voided ones included, by bid and then expert:
 /// the bureau's record of the review.
 ///

@@ -23,7 +23,7 @@ use techmatch_core::challenge::bid::BidStatus;
 use techmatch_core::challenge::calendar::{WorkCalendar, china_standard_time};
 use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
 use techmatch_core::challenge::milestone::{MilestoneAction, MilestoneStatus};
-use techmatch_core::challenge::scoring::{self, BidParties, Criteria, Criterion, Expert};
+use techmatch_core::challenge::scoring::{self, Criteria, Criterion, Expert};
 use techmatch_core::domain::Wan;
 use techmatch_core::entities::{bid, challenge, challenge_event, challenge_expert};
 use techmatch_core::services::bids::{self, FormalDecision, MilestoneStep};
@@ -1493,6 +1493,9 @@ pub struct ScorePage {
     /// The other experts' totals, once this expert's own sheet is in.
     pub others: Vec<String>,
     pub others_mean: Option<String>,
+    /// The bureau's reason when it voided this expert's sheet on the bid: they write no
+    /// second one, and are told why theirs no longer counts.
+    pub my_void: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1611,9 +1614,14 @@ async fn score_page(
             .collect(),
     };
     // A voided sheet is not the expert's to write again: they have seen the others'.
-    let handed_in = bids::handed_in(&app.db, c.id)
+    let my_record = bids::sheets_of(&app.db, c.id)
         .await?
-        .contains(&(user.id, id));
+        .into_iter()
+        .find(|s| s.expert_user_id == user.id && s.bid_id == id);
+    let handed_in = my_record.is_some();
+    let my_void = my_record
+        .filter(|s| s.voided_at.is_some())
+        .map(|s| s.void_reason.unwrap_or_default());
     let open = !handed_in
         && status == BidStatus::InExpertReview
         && c.status == ChallengeStatus::Selection.code();
@@ -1637,6 +1645,7 @@ async fn score_page(
         my_comment: mine.map(|s| s.comment().to_owned()).unwrap_or_default(),
         others: other_totals.into_iter().map(points).collect(),
         others_mean,
+        my_void,
     })
 }
 

@@ -898,6 +898,16 @@ async fn an_expert_recuses_and_the_bureau_voids_a_sheet_on_the_pages_and_the_api
             )
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "no second sheet: {body}");
+        // Their score page tells them the bureau voided the sheet, and why.
+        let (status, page, _) = panel[2]
+            .0
+            .page(&server, &format!("/bids/{bid}/score"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            page.contains("科技局已作废您对该申报的评分表") && page.contains("评分后发现利益关系"),
+            "{page}"
+        );
         let (_, page, csrf) = console.page(&server, &path).await;
         assert!(page.contains("已作废：评分后发现利益关系"), "{page}");
         let bid_field = bid.to_string();
@@ -920,6 +930,9 @@ async fn an_expert_recuses_and_the_bureau_voids_a_sheet_on_the_pages_and_the_api
                 .is_none_or(|r| r.iter().all(|b| b["sheets"] == 0)),
             "voided sheets do not count: {ranking}"
         );
+        // Nothing ranks the bid now: the console says so rather than leave it out.
+        let (_, page, _) = console.page(&server, &path).await;
+        assert!(page.contains("没有计入排名的评分"), "{page}");
         // With nothing of theirs counting, both leave the panel, and are told.
         let (status, body) = moderator
             .send(
