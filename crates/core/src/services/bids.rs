@@ -693,6 +693,12 @@ pub async fn act(
 /// Before its first submission a bid's consortium holds no decision of the bureau, which
 /// links only submitted bids: any link it carries was made by code before the bureau's
 /// check (a draft saved then), and is dropped so that only the bureau's links count.
+///
+/// Migration `m20261207_000011_bureau_links` clears the same links once, at the upgrade;
+/// this check stays as well because the upgrade cannot see everything: on a deployment of
+/// several nodes, a node still running the old code until it is restarted saves drafts
+/// with automatic links after the migration ran. Both apply the one rule "a link counts
+/// only when the bureau made it"; this is the place that says why there are two.
 async fn unlink_before_first_submission(
     conn: &impl ConnectionTrait,
     row: &bid::Model,

@@ -1769,3 +1769,24 @@ async fn a_merge_is_not_aborted_by_an_unrelated_bid_that_does_not_parse() {
     })
     .await;
 }
+
+/// Finding 12: migration 12 adds three columns one statement at a time, outside a
+/// transaction on SQLite; an upgrade stopped after the first could not run again. It
+/// now adds only the columns that are missing.
+#[tokio::test]
+async fn the_score_voids_upgrade_runs_again_over_columns_already_added() {
+    use techmatch_migration::{Migrator, MigratorTrait};
+    on_each_backend(|db| async move {
+        db.conn
+            .execute_unprepared(
+                "DELETE FROM seaql_migrations WHERE version = 'm20261207_000012_score_voids'",
+            )
+            .await
+            .unwrap();
+        Migrator::up(&db.conn, None).await.unwrap();
+        let applied = Migrator::get_pending_migrations(&db.conn).await.unwrap();
+        assert!(applied.is_empty());
+        db
+    })
+    .await;
+}
