@@ -681,7 +681,10 @@ pub async fn act(
     // one after the other, so the seating check sees every bid submitted before it.
     challenges::locked(conn, row.challenge_id).await?;
     let row = model(conn, id).await?;
-    if matches!(action, BidAction::Submit | BidAction::Resubmit) {
+    // At submission, not at a resubmission after correction: by then bidding has closed
+    // and the bid is in the selection, where a conflict found late is the bureau's to
+    // settle (it voids and unseats), not a reason to strand the bid.
+    if action == BidAction::Submit {
         refuse_colleague_on_panel(conn, row.challenge_id, row.lead_org_id).await?;
     }
     if action == BidAction::Submit && row.submitted_at.is_none() {
