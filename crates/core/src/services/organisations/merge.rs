@@ -91,11 +91,15 @@ pub async fn hold_against_merge(conn: &impl ConnectionTrait, id: i64) -> CoreRes
 /// bureau confirms the survivor's real staff one by one, and a stranger who registered
 /// first gains nothing. Members of a registry organisation keep their confirmation.
 ///
+/// A provisional organisation's bids still in play are withdrawn (see
+/// [`MergeOutcome::bids_withdrawn`]).
+///
 /// # Errors
 /// `NotFound` for an unknown id; `Invalid` when the two are one, or the survivor is
 /// itself provisional; `Conflict` when both organisations bid on the same call (one of
 /// the bids must be withdrawn first), or when an expert of one sits on the panel of a
-/// call the other bids on (the reason names the expert and the call); database errors.
+/// call the other bids on, up to the selection (the reason names the expert and the
+/// call); database errors.
 pub async fn merge(
     conn: &impl ConnectionTrait,
     actor_user_id: i64,
