@@ -105,7 +105,7 @@ bureau-challenge-counted-of = { $counted } / { $sheets }
 bureau-challenge-dropped = 去掉：{ $names }
 bureau-challenge-missing = 尚缺 { $count } 份评分表
 bureau-challenge-missing-sheet = { $expert }：{ $bid }
-bureau-challenge-unscorable = 以下申报的评审专家全部需要回避，请再指派专家：
+bureau-challenge-unscorable = 以下申报没有计入排名的评分，也没有专家还能评分（专家全部需要回避，或评分表均已作废），不能推荐中选，请再指派专家：
 bureau-challenge-winners-legend = 拟揭榜方（最多 { $max } 个）
 bureau-challenge-winners-help = 提交后即开始公示，公示期按工作日计算，未选中的申报列为未入选。
 
@@ -188,3 +188,4 @@ score-sheet-others-none = 其他专家尚未提交评分。
 score-sheet-other-total = 加权总分 { $total }
 score-sheet-others-mean = 其他专家平均：{ $mean }
 score-sheet-closed = 该申报不在专家评审阶段，不能评分。
+score-sheet-voided = 科技局已作废您对该申报的评分表，不计入排名（原因：{ $reason }）。您已看过其他专家的评分，不再重新评分。

@@ -201,6 +201,7 @@ bid-void-reason = 请写明作废理由（不超过 { $max } 字）
 bid-void-not-in-review = 只能在专家评审期间作废评分表（拟揭榜方公示前）
 bid-void-detail = 作废 { $expert } 的评分表：{ $reason }
 bid-own-challenge = 发榜单位不能揭自己的榜
+bid-colleague-on-panel = 本单位有专家在该榜的评审专家组中，本单位不能揭此榜；如确需揭榜，请联系科技局先将该专家撤出专家组
 bid-one-per-organisation = 每个单位对同一榜单只能有一份申报，请修改已有申报
 bid-bidder-only = 只有揭榜单位可以进行此操作
 bid-not-editable = 只有草稿或退回补正的申报可以修改

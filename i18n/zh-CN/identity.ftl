@@ -21,3 +21,4 @@ orgs-all-title = 全部单位
 demo-claimant-name = 抢注者
 demo-claimant-organisation = 晋阳县华钙纳米新材料有限公司
 org-merge-deal-void = 该合同由待核验的自注册单位登记，单位合并时作废；如确有其事，请由双方重新登记
+org-merge-bid-withdrawn = 该申报由待核验的自注册单位以本单位名义提交，单位合并时撤回

@@ -8,6 +8,8 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+const TABLE: &str = "expert_scores";
+
 #[derive(DeriveIden)]
 enum ExpertScores {
     Table,
@@ -19,21 +21,35 @@ enum ExpertScores {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // One column per statement: SQLite adds one at a time.
-        for column in [
-            ColumnDef::new(ExpertScores::VoidedAt)
-                .timestamp_with_time_zone()
-                .null()
-                .take(),
-            ColumnDef::new(ExpertScores::VoidedBy)
-                .big_integer()
-                .null()
-                .take(),
-            ColumnDef::new(ExpertScores::VoidReason)
-                .text()
-                .null()
-                .take(),
+        // One column per statement: SQLite adds one at a time, and outside a transaction
+        // (SQLite's migrations run without one), so an upgrade stopped half-way leaves
+        // some columns added. Each is added only when missing, and the upgrade runs again.
+        for (name, column) in [
+            (
+                "voided_at",
+                ColumnDef::new(ExpertScores::VoidedAt)
+                    .timestamp_with_time_zone()
+                    .null()
+                    .take(),
+            ),
+            (
+                "voided_by",
+                ColumnDef::new(ExpertScores::VoidedBy)
+                    .big_integer()
+                    .null()
+                    .take(),
+            ),
+            (
+                "void_reason",
+                ColumnDef::new(ExpertScores::VoidReason)
+                    .text()
+                    .null()
+                    .take(),
+            ),
         ] {
+            if manager.has_column(TABLE, name).await? {
+                continue;
+            }
             manager
                 .alter_table(
                     Table::alter()
@@ -47,11 +63,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for column in [
-            ExpertScores::VoidReason,
-            ExpertScores::VoidedBy,
-            ExpertScores::VoidedAt,
+        for (name, column) in [
+            ("void_reason", ExpertScores::VoidReason),
+            ("voided_by", ExpertScores::VoidedBy),
+            ("voided_at", ExpertScores::VoidedAt),
         ] {
+            if !manager.has_column(TABLE, name).await? {
+                continue;
+            }
             manager
                 .alter_table(
                     Table::alter()

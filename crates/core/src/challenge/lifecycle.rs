@@ -120,6 +120,20 @@ impl ChallengeStatus {
         )
     }
 
+    /// Whether the panel's judging is still ahead or under way: up to the selection.
+    /// Once the winners are proposed no sheet is written or voided (a revoked 公示 brings
+    /// the call back to the selection).
+    pub fn judging_open(self) -> bool {
+        matches!(
+            self,
+            ChallengeStatus::Draft
+                | ChallengeStatus::UnderReview
+                | ChallengeStatus::Open
+                | ChallengeStatus::Unfilled
+                | ChallengeStatus::Selection
+        )
+    }
+
     /// Whether nothing can happen to the challenge any more.
     pub fn is_final(self) -> bool {
         matches!(

@@ -483,14 +483,29 @@ pub fn missing_sheets(
     missing.into_iter().collect()
 }
 
-/// Bids that no expert on the panel may score, because every one of them has a
-/// conflict of interest (or the panel is empty), sorted. [`missing_sheets`] expects
-/// nothing for such a bid, so it would go unranked: the bureau must assign another
-/// expert first.
-pub fn unscorable_bids(panel: &[Expert], bids: &[BidParties]) -> Vec<BidId> {
+/// Bids that cannot be ranked, sorted: no expert on the panel without a conflict of
+/// interest either still owes a sheet on the bid or has one that counts. That is every
+/// expert conflicted (or the panel empty), or every sheet in on the bid voided by the
+/// bureau (`handed_in` holds every sheet on record, `counting` those not voided).
+/// [`missing_sheets`] expects nothing for such a bid, so it would silently drop out of
+/// the ranking: the bureau must seat another expert first.
+pub fn unscorable_bids(
+    panel: &[Expert],
+    bids: &[BidParties],
+    handed_in: &[(ExpertId, BidId)],
+    counting: &[(ExpertId, BidId)],
+) -> Vec<BidId> {
+    let handed_in: BTreeSet<(ExpertId, BidId)> = handed_in.iter().copied().collect();
+    let counting: BTreeSet<(ExpertId, BidId)> = counting.iter().copied().collect();
     let unscorable: BTreeSet<BidId> = bids
         .iter()
-        .filter(|bid| panel.iter().all(|e| conflicts(e.org, &bid.orgs)))
+        .filter(|bid| {
+            !panel.iter().any(|e| {
+                let pair = (e.id, bid.bid);
+                !conflicts(e.org, &bid.orgs)
+                    && (!handed_in.contains(&pair) || counting.contains(&pair))
+            })
+        })
         .map(|bid| bid.bid)
         .collect();
     unscorable.into_iter().collect()
@@ -1195,13 +1210,13 @@ mod tests {
     fn bids_that_nobody_may_score_are_named() {
         let panel = panel();
         let mut bids = bids();
-        assert!(unscorable_bids(&panel, &bids).is_empty());
+        assert!(unscorable_bids(&panel, &bids, &[], &[]).is_empty());
         // Experts 1 and 2 conflict and expert 3 is independent: still scorable.
         bids.push(BidParties {
             bid: 40,
             orgs: vec![100, 200],
         });
-        assert!(unscorable_bids(&panel, &bids).is_empty());
+        assert!(unscorable_bids(&panel, &bids, &[], &[]).is_empty());
         let affiliated = [
             Expert {
                 id: 1,
@@ -1212,9 +1227,28 @@ mod tests {
                 org: Some(200),
             },
         ];
-        assert_eq!(unscorable_bids(&affiliated, &bids), [40]);
+        assert_eq!(unscorable_bids(&affiliated, &bids, &[], &[]), [40]);
         assert!(missing_sheets(&affiliated, &bids[3..], &[]).is_empty());
-        assert_eq!(unscorable_bids(&[], &bids), [10, 20, 30, 40]);
+        assert_eq!(unscorable_bids(&[], &bids, &[], &[]), [10, 20, 30, 40]);
+    }
+
+    #[test]
+    fn a_bid_whose_every_sheet_was_voided_is_unscorable() {
+        let panel = [Expert { id: 1, org: None }, Expert { id: 2, org: None }];
+        let bids = [BidParties {
+            bid: 10,
+            orgs: vec![100],
+        }];
+        let both = [(1, 10), (2, 10)];
+        // Both sheets in and counting: ranked.
+        assert!(unscorable_bids(&panel, &bids, &both, &both).is_empty());
+        // One voided, one counts: ranked on the other.
+        assert!(unscorable_bids(&panel, &bids, &both, &[(2, 10)]).is_empty());
+        // One voided, the other still owed: it will be ranked once that is in.
+        assert!(unscorable_bids(&panel, &bids, &[(1, 10)], &[]).is_empty());
+        // Every sheet voided and none owed: nothing would rank it.
+        assert!(missing_sheets(&panel, &bids, &both).is_empty());
+        assert_eq!(unscorable_bids(&panel, &bids, &both, &[]), [10]);
     }
 
     #[test]

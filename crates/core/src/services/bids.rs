@@ -275,6 +275,29 @@ pub fn check_may_bid(
     Ok(org)
 }
 
+/// Refuses a bid of an organisation one of whose experts sits on the call's panel: the
+/// expert would judge their colleagues' competitors, and could not score their own
+/// organisation's bid. The bureau unseats the expert first if the organisation is to
+/// bid. Callers hold the call's lock, as seating does.
+///
+/// # Errors
+/// `Forbidden` with the reason; database errors.
+pub async fn refuse_colleague_on_panel(
+    conn: &impl ConnectionTrait,
+    challenge_id: i64,
+    org: i64,
+) -> CoreResult<()> {
+    let seated = challenge_expert::Entity::find()
+        .filter(challenge_expert::Column::ChallengeId.eq(challenge_id))
+        .filter(challenge_expert::Column::ExpertOrgId.eq(org))
+        .count(conn)
+        .await?;
+    if seated > 0 {
+        return Err(CoreError::Forbidden(t!("bid-colleague-on-panel")));
+    }
+    Ok(())
+}
+
 /// The panel seat through which `actor` reads (and scores) `row` as an expert of its
 /// challenge `found`.
 ///
@@ -479,9 +502,17 @@ pub async fn create(
     input: &BidInput,
     now: DateTime<Utc>,
 ) -> CoreResult<i64> {
+    if let Some(org) = actor.speaks_for() {
+        // Before the call's lock, as a merge takes the organisations' rows before the
+        // calls': a merge of the bidder sees this bid, or this bid the merged registry.
+        crate::services::organisations::hold_against_merge(conn, org).await?;
+    }
     challenges::settle(conn, challenge_id, now).await?;
-    let found = challenges::model(conn, challenge_id).await?;
+    // Locked as seating locks it: an expert of the bidder seated meanwhile is seen below,
+    // or the seating sees this bid.
+    let found = challenges::locked(conn, challenge_id).await?;
     let org = check_may_bid(actor, &found, now)?;
+    refuse_colleague_on_panel(conn, challenge_id, org).await?;
     input.check()?;
     check_achievements(conn, &input.achievement_ids).await?;
     let consortium = members_json(&members(input)?)?;
@@ -650,6 +681,12 @@ pub async fn act(
     // one after the other, so the seating check sees every bid submitted before it.
     challenges::locked(conn, row.challenge_id).await?;
     let row = model(conn, id).await?;
+    // At submission, not at a resubmission after correction: by then bidding has closed
+    // and the bid is in the selection, where a conflict found late is the bureau's to
+    // settle (it voids and unseats), not a reason to strand the bid.
+    if action == BidAction::Submit {
+        refuse_colleague_on_panel(conn, row.challenge_id, row.lead_org_id).await?;
+    }
     if action == BidAction::Submit && row.submitted_at.is_none() {
         unlink_before_first_submission(conn, &row).await?;
     }
@@ -659,6 +696,12 @@ pub async fn act(
 /// Before its first submission a bid's consortium holds no decision of the bureau, which
 /// links only submitted bids: any link it carries was made by code before the bureau's
 /// check (a draft saved then), and is dropped so that only the bureau's links count.
+///
+/// Migration `m20261207_000011_bureau_links` clears the same links once, at the upgrade;
+/// this check stays as well because the upgrade cannot see everything: on a deployment of
+/// several nodes, a node still running the old code until it is restarted saves drafts
+/// with automatic links after the migration ran. Both apply the one rule "a link counts
+/// only when the bureau made it"; this is the place that says why there are two.
 async fn unlink_before_first_submission(
     conn: &impl ConnectionTrait,
     row: &bid::Model,
@@ -931,23 +974,6 @@ pub async fn score_sheets(
     Ok(sheets)
 }
 
-/// The `(expert, bid)` pairs of a challenge whose sheet is in, voided ones included: an
-/// expert whose sheet was voided has seen the others' scores and writes no second one on
-/// that bid, so it is no longer missing either.
-///
-/// # Errors
-/// Database errors.
-pub async fn handed_in(
-    conn: &impl ConnectionTrait,
-    challenge_id: i64,
-) -> CoreResult<Vec<(i64, i64)>> {
-    Ok(sheets_of(conn, challenge_id)
-        .await?
-        .into_iter()
-        .map(|s| (s.expert_user_id, s.bid_id))
-        .collect())
-}
-
 /// Every sheet of a challenge as stored, voided ones included, by bid and then expert:
 /// the bureau's record of the review.
 ///
@@ -991,7 +1017,9 @@ pub async fn void_sheet(
         return Err(not_found(id));
     }
     // Locked as scoring and unseating lock it: the ranking's inputs change one at a time.
+    // The bid is read again under the lock: a proposal of winners may have moved it.
     let found = challenges::locked(conn, row.challenge_id).await?;
+    let row = model(conn, id).await?;
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
         return Err(CoreError::invalid(

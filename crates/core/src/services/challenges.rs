@@ -20,7 +20,7 @@ use crate::challenge::Actor;
 use crate::challenge::bid::{BidAction, BidStatus};
 use crate::challenge::calendar::{self, WorkCalendar};
 use crate::challenge::lifecycle::{self, ChallengeAction, ChallengeFacts, ChallengeStatus};
-use crate::challenge::scoring::{self, BidParties, Criteria, Criterion, Expert};
+use crate::challenge::scoring::{self, Criteria, Criterion, Expert};
 use crate::domain::Wan;
 use crate::entities::{
     bid, challenge, challenge_event, challenge_expert, expert_score, objection, organisation,
@@ -533,9 +533,8 @@ async fn facts(
     }
     let count = |f: fn(BidStatus) -> bool| statuses.iter().filter(|s| f(**s)).count();
     let missing = if found.status == ChallengeStatus::Selection.code() {
-        let (panel, parties, submitted) = review_inputs(conn, found.id, &bid_rows).await?;
-        scoring::missing_sheets(&panel, &parties, &submitted).len()
-            + scoring::unscorable_bids(&panel, &parties).len()
+        let gaps = review_gaps_of(conn, found.id, &bid_rows).await?;
+        gaps.missing.len() + gaps.unscorable.len()
     } else {
         0
     };
@@ -579,13 +578,35 @@ async fn facts(
     })
 }
 
-/// The expert panel, the parties of the bids in expert review, and the sheets in.
-async fn review_inputs(
+/// What stands between the expert review and a proposal of winners: the sheets still
+/// owed and the bids nothing would rank.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewGaps {
+    /// `(expert, bid)` pairs whose sheet is owed, by expert then bid.
+    pub missing: Vec<(i64, i64)>,
+    /// Bids in review that no sheet ranks or will rank: every expert conflicted, or
+    /// every sheet voided. The bureau seats another expert.
+    pub unscorable: Vec<i64>,
+}
+
+/// The gaps of a call's expert review, as the proposal of winners checks them: the
+/// bureau's pages show the same.
+///
+/// # Errors
+/// Database errors.
+pub async fn review_gaps(conn: &impl ConnectionTrait, id: i64) -> CoreResult<ReviewGaps> {
+    let bid_rows = bids::of_challenge(conn, id).await?;
+    review_gaps_of(conn, id, &bid_rows).await
+}
+
+/// As [`review_gaps`], for the bids already read. A voided sheet is not owed (its expert
+/// has seen the others' scores and writes no second one on that bid) and ranks nothing.
+async fn review_gaps_of(
     conn: &impl ConnectionTrait,
     challenge_id: i64,
     bid_rows: &[bid::Model],
-) -> CoreResult<(Vec<Expert>, Vec<BidParties>, Vec<(i64, i64)>)> {
-    let panel = challenge_expert::Entity::find()
+) -> CoreResult<ReviewGaps> {
+    let panel: Vec<Expert> = challenge_expert::Entity::find()
         .filter(challenge_expert::Column::ChallengeId.eq(challenge_id))
         .all(conn)
         .await?
@@ -601,14 +622,23 @@ async fn review_inputs(
             parties.push(bids::parties(row)?);
         }
     }
-    let submitted = expert_score::Entity::find()
+    let sheets = expert_score::Entity::find()
         .filter(expert_score::Column::ChallengeId.eq(challenge_id))
         .all(conn)
-        .await?
-        .into_iter()
+        .await?;
+    let handed_in: Vec<(i64, i64)> = sheets
+        .iter()
         .map(|s| (s.expert_user_id, s.bid_id))
         .collect();
-    Ok((panel, parties, submitted))
+    let counting: Vec<(i64, i64)> = sheets
+        .iter()
+        .filter(|s| s.voided_at.is_none())
+        .map(|s| (s.expert_user_id, s.bid_id))
+        .collect();
+    Ok(ReviewGaps {
+        missing: scoring::missing_sheets(&panel, &parties, &handed_in),
+        unscorable: scoring::unscorable_bids(&panel, &parties, &handed_in, &counting),
+    })
 }
 
 /// Moves the challenge from `from` to `to` unless someone else moved it first.
@@ -875,8 +905,19 @@ pub async fn assign_expert(
     expert_id: i64,
     now: DateTime<Utc>,
 ) -> CoreResult<()> {
+    check_bureau(actor)?;
+    let read = crate::services::users::get(conn, expert_id).await?;
+    if let Some(org) = read.org_id {
+        // Before the call's lock, as a merge takes both organisations' rows before the
+        // calls': a merge of the expert's organisation sees this seat, or this seat sees
+        // the merged organisation.
+        organisations::hold_against_merge(conn, org).await?;
+    }
     panel_open(conn, actor, id).await?;
     let expert = crate::services::users::get(conn, expert_id).await?;
+    if expert.org_id != read.org_id {
+        return Err(CoreError::Conflict(t!("challenge-changed-meanwhile")));
+    }
     if expert.role != Role::Expert {
         return Err(CoreError::invalid(
             "expert",
@@ -979,12 +1020,18 @@ pub async fn declare_conflict(
     reason: &str,
     now: DateTime<Utc>,
 ) -> CoreResult<()> {
-    // Locked as seating, unseating and scoring lock it.
+    // The seat is looked up before anything is locked, and anyone without one gets the
+    // same refusal whether the call exists or not: a stranger learns nothing of calls
+    // they cannot see, and locks none of them.
+    let not_on_panel = || CoreError::Forbidden(t!("challenge-conflict-not-on-panel"));
+    if actor.role != Role::Expert || seat_of(conn, id, actor.id).await?.is_none() {
+        return Err(not_on_panel());
+    }
+    // Locked as seating, unseating and scoring lock it; the seat is read again under it.
     let found = locked(conn, id).await?;
-    let seat = match seat_of(conn, id, actor.id).await? {
-        Some(seat) if actor.role == Role::Expert => seat,
-        _ => return Err(CoreError::Forbidden(t!("challenge-conflict-not-on-panel"))),
-    };
+    let seat = seat_of(conn, id, actor.id)
+        .await?
+        .ok_or_else(not_on_panel)?;
     if status_of(&found)?.is_final() {
         return Err(CoreError::invalid(
             "challenge",
@@ -1144,7 +1191,9 @@ pub async fn propose_winners(
     now: DateTime<Utc>,
 ) -> CoreResult<DateTime<Utc>> {
     check_bureau(actor)?;
-    let found = model(conn, id).await?;
+    // Locked as scoring, voiding and seating lock it: the sheets and the panel the
+    // proposal is checked against stay as read until it is recorded.
+    let found = locked(conn, id).await?;
     let from = status_of(&found)?;
     let mut facts = facts(conn, &found, now).await?;
     let candidates = bids::in_expert_review(conn, id).await?;

@@ -19,7 +19,7 @@ use crate::posting::{OrgKind, OrgLabel, OrgRef, PostingKind};
 use crate::{CoreError, CoreResult, t};
 
 mod merge;
-pub use merge::{MergeOutcome, merge};
+pub use merge::{MergeOutcome, hold_against_merge, merge};
 
 /// How many times smaller a provisional organisation's allowances are (attachment
 /// storage, draft calls) than a registry organisation's. Every confirmed mailbox can

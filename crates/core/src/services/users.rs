@@ -283,6 +283,23 @@ pub async fn listing(conn: &impl ConnectionTrait) -> CoreResult<Vec<Listed>> {
     Ok(all(conn).await?.into_iter().map(Listed::from).collect())
 }
 
+/// The bureau's staff (moderators and admins), without reading anyone else: whom a
+/// step that needs the bureau's attention is told.
+///
+/// # Errors
+/// Database errors.
+pub async fn bureau_staff(conn: &impl ConnectionTrait) -> CoreResult<Vec<User>> {
+    let roles = [Role::Moderator.code(), Role::Admin.code()];
+    user::Entity::find()
+        .filter(user::Column::Role.is_in(roles))
+        .order_by_asc(user::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+}
+
 /// Suspends or reinstates a user. A suspended user's sessions stop working at once
 /// because every request re-reads the user.
 ///

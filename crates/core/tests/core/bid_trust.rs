@@ -6,7 +6,8 @@
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, Statement, TransactionTrait,
 };
 use techmatch_core::CoreError;
 use techmatch_core::accounts::Role;
@@ -674,7 +675,7 @@ async fn a_correction_saved_while_the_bureau_links_leaves_the_link() {
         bids::edit(&txn, &team, saved, &input, later).await.unwrap();
         txn.commit().await.unwrap();
     });
-    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    wait_until_blocked(&conn).await;
     linking.commit().await.unwrap();
     correcting.await.unwrap();
     let row = bids::model(&conn, saved).await.unwrap();
@@ -801,7 +802,7 @@ async fn merging_an_organisation_keeps_its_consortium_links() {
         .await
         .unwrap();
 
-        organisations::merge(conn, bureau.id, duplicate, survivor)
+        organisations::merge(conn, bureau.id, duplicate, survivor, t0())
             .await
             .unwrap();
         let members = bids::consortium(&bids::model(conn, saved).await.unwrap()).unwrap();
@@ -877,7 +878,7 @@ async fn a_merge_that_would_seat_an_expert_in_judgement_of_their_own_organisatio
         // The attack on the panel: merged, both experts would judge their own institute.
         let public_id = |id| async move { challenges::model(conn, id).await.unwrap().public_id };
         for (absorbed, survivor) in [(duplicate, registry), (registry, duplicate)] {
-            let refused = organisations::merge(conn, bureau.id, absorbed, survivor).await;
+            let refused = organisations::merge(conn, bureau.id, absorbed, survivor, t0()).await;
             let reason = match refused {
                 Err(CoreError::Conflict(reason)) => reason,
                 other => panic!("expected a refusal, got {other:?}"),
@@ -901,7 +902,7 @@ async fn a_merge_that_would_seat_an_expert_in_judgement_of_their_own_organisatio
         challenges::unassign_expert(conn, &bureau, first, judge.id, t0())
             .await
             .unwrap();
-        match organisations::merge(conn, bureau.id, duplicate, registry).await {
+        match organisations::merge(conn, bureau.id, duplicate, registry, t0()).await {
             Err(CoreError::Conflict(reason)) => assert!(
                 reason.contains("e3") && reason.contains(&public_id(second).await),
                 "{reason}"
@@ -911,7 +912,7 @@ async fn a_merge_that_would_seat_an_expert_in_judgement_of_their_own_organisatio
         challenges::unassign_expert(conn, &bureau, second, other_judge.id, t0())
             .await
             .unwrap();
-        organisations::merge(conn, bureau.id, duplicate, registry)
+        organisations::merge(conn, bureau.id, duplicate, registry, t0())
             .await
             .unwrap();
         // Merged, neither expert is seated on a call their institute bids on.
@@ -1226,7 +1227,7 @@ async fn a_submission_takes_the_calls_lock_so_a_seating_at_the_same_time_sees_it
         }
         outcome
     });
-    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    wait_until_blocked(&conn).await;
     assert!(!seating.is_finished(), "the seating waits for the call");
     submitting.commit().await.unwrap();
     let outcome = seating.await.unwrap();
@@ -1425,6 +1426,366 @@ async fn the_bureau_voids_a_sheet_with_a_reason_and_can_then_unseat_its_expert()
             bids::void_sheet(conn, &bureau, id, saved, reader.id, why, later).await,
             Err(CoreError::IllegalTransition { .. })
         ));
+        db
+    })
+    .await;
+}
+
+/// Returns once a session of the test's PostgreSQL database waits for a lock: the step
+/// spawned meanwhile has reached the lock the test holds. Polls rather than sleeps, so
+/// the test neither races a slow machine nor waits longer than it must.
+async fn wait_until_blocked(conn: &DatabaseConnection) {
+    let waiting = Statement::from_string(
+        DbBackend::Postgres,
+        "SELECT count(*)::bigint AS n FROM pg_stat_activity \
+         WHERE wait_event_type = 'Lock' AND datname = current_database()",
+    );
+    for _ in 0..3_000 {
+        let row = conn.query_one_raw(waiting.clone()).await.unwrap().unwrap();
+        if row.try_get::<i64>("", "n").unwrap() > 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("no session waits for a lock");
+}
+
+/// The duplicate of the verified institute of `verified_university`, under a longer
+/// name, with a researcher who bids. Returns the researcher and its id.
+async fn duplicate_institute(conn: &DatabaseConnection) -> (User, i64) {
+    let team = colleague(conn, "t@tj.cn", Role::Researcher, "天津津沽材料研究院").await;
+    let id = team.org_id.unwrap();
+    (team, id)
+}
+
+/// Finding 1: the merge read the seats before it locked the calls, so a seating not yet
+/// committed slipped past it. Now the seating holds its organisation's row, the merge
+/// waits for it and then sees the seat.
+#[tokio::test]
+async fn a_merge_waits_for_a_seating_of_its_expert_and_then_refuses() {
+    let Some(db) = testing::postgres().await else {
+        return;
+    };
+    let conn = db.conn.clone();
+    let (bureau, publisher, _) = cast(&conn).await;
+    let (judge, registry) = verified_university(&conn).await;
+    let (duplicate_team, duplicate) = duplicate_institute(&conn).await;
+    let id = open_call(&conn, &bureau, &publisher).await;
+    submitted_bid(&conn, &duplicate_team, id, Vec::new()).await;
+
+    // The bureau seats the registry's judge and has not committed when a merge starts.
+    let seating = conn.begin().await.unwrap();
+    challenges::assign_expert(&seating, &bureau, id, judge.id, t0())
+        .await
+        .unwrap();
+    let merging_conn = conn.clone();
+    let bureau_id = bureau.id;
+    let merging = tokio::spawn(async move {
+        let txn = merging_conn.begin().await.unwrap();
+        let outcome = organisations::merge(&txn, bureau_id, duplicate, registry, t0()).await;
+        if outcome.is_ok() {
+            txn.commit().await.unwrap();
+        }
+        outcome
+    });
+    wait_until_blocked(&conn).await;
+    assert!(!merging.is_finished(), "the merge waits for the seating");
+    seating.commit().await.unwrap();
+    let outcome = merging.await.unwrap();
+    assert!(
+        matches!(&outcome, Err(CoreError::Conflict(r)) if r.contains("e1")),
+        "{outcome:?}"
+    );
+    assert!(
+        organisation::Entity::find_by_id(duplicate)
+            .one(&conn)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    db.cleanup().await;
+}
+
+/// Finding 2: a stranger's provisional look-alike bid where the genuine organisation's
+/// expert sits, so that merging it was refused until the bureau unseated the judge.
+/// The merge now withdraws the look-alike's bids and leaves them out of its check.
+#[tokio::test]
+async fn merging_a_provisional_look_alike_withdraws_its_bids_and_keeps_the_judge() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, _) = cast(conn).await;
+        let (judge, registry) = verified_university(conn).await;
+        let stranger = colleague(conn, "x@fake.cn", Role::Researcher, "津沽材料研究院大学").await;
+        let look_alike = stranger.org_id.unwrap();
+        organisation::Entity::update_many()
+            .col_expr(organisation::Column::Provisional, Expr::value(true))
+            .filter(organisation::Column::Id.eq(look_alike))
+            .exec(conn)
+            .await
+            .unwrap();
+        let id = open_call(conn, &bureau, &publisher).await;
+        challenges::assign_expert(conn, &bureau, id, judge.id, t0())
+            .await
+            .unwrap();
+        let planted = submitted_bid(conn, &stranger, id, Vec::new()).await;
+
+        let outcome = organisations::merge(conn, bureau.id, look_alike, registry, t0())
+            .await
+            .unwrap();
+        assert_eq!(outcome.bids_withdrawn, [planted]);
+        let row = bids::model(conn, planted).await.unwrap();
+        assert_eq!(row.status, "withdrawn");
+        assert!(row.status_reason.unwrap_or_default().contains("合并时撤回"));
+        let seats = challenges::panel_seats(conn, Some(id), None).await.unwrap();
+        assert_eq!(
+            seats.iter().map(|s| s.expert_user_id).collect::<Vec<_>>(),
+            [judge.id],
+            "the judge stays"
+        );
+        let event = challenges::timeline(conn, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.action == "bid.withdraw_by_merge")
+            .unwrap();
+        assert_eq!(
+            (event.bid_id, event.actor_user_id),
+            (Some(planted), Some(bureau.id))
+        );
+        db
+    })
+    .await;
+}
+
+/// Finding 3: past the selection the refusal was a dead end (no voiding, no unseating a
+/// sheet that counts). The judging is over there, and the merge goes through.
+#[tokio::test]
+async fn a_merge_after_the_winners_are_proposed_is_not_held_back_by_the_panel() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, _) = cast(conn).await;
+        let (judge, registry) = verified_university(conn).await;
+        let (duplicate_team, duplicate) = duplicate_institute(conn).await;
+        let (id, saved, later) =
+            in_expert_review(conn, &bureau, &publisher, &duplicate_team, &[&judge]).await;
+        bids::score(conn, &judge, saved, &sheet("80"), "可行", later)
+            .await
+            .unwrap();
+        // In the selection the bureau is told (and can void and unseat).
+        assert!(matches!(
+            organisations::merge(conn, bureau.id, duplicate, registry, later).await,
+            Err(CoreError::Conflict(_))
+        ));
+        let calendar = techmatch_core::challenge::calendar::WorkCalendar::weekends_only();
+        challenges::propose_winners(conn, &bureau, id, &[saved], &calendar, later)
+            .await
+            .unwrap();
+        organisations::merge(conn, bureau.id, duplicate, registry, later)
+            .await
+            .unwrap();
+        db
+    })
+    .await;
+}
+
+/// Finding 4: with its only sheet voided a bid dropped out of the ranking, and the
+/// winners could be proposed without it. It is now listed as unscorable and holds the
+/// proposal back until another expert is seated and scores it.
+#[tokio::test]
+async fn a_bid_whose_only_sheet_was_voided_is_unscorable_and_holds_back_the_winners() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, team) = cast(conn).await;
+        let judge = user(conn, "e1@expert.cn", Role::Expert, None).await;
+        let (id, saved, later) =
+            in_expert_review(conn, &bureau, &publisher, &team, &[&judge]).await;
+        bids::score(conn, &judge, saved, &sheet("90"), "很好", later)
+            .await
+            .unwrap();
+        bids::void_sheet(conn, &bureau, id, saved, judge.id, "存在合作关系", later)
+            .await
+            .unwrap();
+        let gaps = challenges::review_gaps(conn, id).await.unwrap();
+        assert!(gaps.missing.is_empty());
+        assert_eq!(gaps.unscorable, [saved]);
+        let calendar = techmatch_core::challenge::calendar::WorkCalendar::weekends_only();
+        let refused = challenges::propose_winners(conn, &bureau, id, &[], &calendar, later).await;
+        assert!(
+            matches!(refused, Err(CoreError::IllegalTransition { .. })),
+            "{refused:?}"
+        );
+        // Another expert scores it: it is ranked, and the winners may be proposed.
+        let second = user(conn, "e2@expert.cn", Role::Expert, None).await;
+        challenges::assign_expert(conn, &bureau, id, second.id, later)
+            .await
+            .unwrap();
+        assert!(
+            challenges::review_gaps(conn, id)
+                .await
+                .unwrap()
+                .unscorable
+                .is_empty()
+        );
+        bids::score(conn, &second, saved, &sheet("70"), "可行", later)
+            .await
+            .unwrap();
+        challenges::propose_winners(conn, &bureau, id, &[saved], &calendar, later)
+            .await
+            .unwrap();
+        db
+    })
+    .await;
+}
+
+/// Finding 5: the proposal of winners read the review without the call's lock, so a
+/// voiding committing meanwhile was not seen. Now it waits for the voiding.
+#[tokio::test]
+async fn a_proposal_of_winners_waits_for_a_voiding_and_sees_it() {
+    let Some(db) = testing::postgres().await else {
+        return;
+    };
+    let conn = db.conn.clone();
+    let (bureau, publisher, team) = cast(&conn).await;
+    let judge = user(&conn, "e1@expert.cn", Role::Expert, None).await;
+    let (id, saved, later) = in_expert_review(&conn, &bureau, &publisher, &team, &[&judge]).await;
+    bids::score(&conn, &judge, saved, &sheet("90"), "很好", later)
+        .await
+        .unwrap();
+    let voiding = conn.begin().await.unwrap();
+    bids::void_sheet(
+        &voiding,
+        &bureau,
+        id,
+        saved,
+        judge.id,
+        "存在合作关系",
+        later,
+    )
+    .await
+    .unwrap();
+    let proposing_conn = conn.clone();
+    let proposer = bureau.clone();
+    let proposing = tokio::spawn(async move {
+        let txn = proposing_conn.begin().await.unwrap();
+        let calendar = techmatch_core::challenge::calendar::WorkCalendar::weekends_only();
+        let outcome =
+            challenges::propose_winners(&txn, &proposer, id, &[saved], &calendar, later).await;
+        if outcome.is_ok() {
+            txn.commit().await.unwrap();
+        }
+        outcome
+    });
+    wait_until_blocked(&conn).await;
+    voiding.commit().await.unwrap();
+    let outcome = proposing.await.unwrap();
+    assert!(
+        matches!(outcome, Err(CoreError::IllegalTransition { .. })),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        challenges::model(&conn, id).await.unwrap().status,
+        "selection"
+    );
+    db.cleanup().await;
+}
+
+/// Finding 6: nothing stopped a seated expert's colleague from bidding on the call the
+/// expert judges. The bid is refused, with the reason.
+#[tokio::test]
+async fn an_organisation_with_an_expert_on_the_panel_does_not_bid() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, _) = cast(conn).await;
+        let institute = "晋阳县新材料研究所";
+        let expert = colleague(conn, "e@xcl.cn", Role::Expert, institute).await;
+        let researcher = colleague(conn, "r@xcl.cn", Role::Researcher, institute).await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        challenges::assign_expert(conn, &bureau, id, expert.id, t0())
+            .await
+            .unwrap();
+        let input = bid_input("T", t0() + Duration::days(120));
+        let reason = forbidden(bids::create(conn, &researcher, id, &input, t0()).await);
+        assert!(reason.contains("评审专家组"), "{reason}");
+        assert!(bids::of_challenge(conn, id).await.unwrap().is_empty());
+        // Unseated, the expert no longer stands in the way.
+        challenges::unassign_expert(conn, &bureau, id, expert.id, t0())
+            .await
+            .unwrap();
+        bids::create(conn, &researcher, id, &input, t0())
+            .await
+            .unwrap();
+        db
+    })
+    .await;
+}
+
+/// Finding 7: a recusal on an unknown call answered 404 and on an existing one 403 (and
+/// locked it first), so anyone could tell which hidden calls exist. Anyone without a
+/// seat now gets one answer.
+#[tokio::test]
+async fn a_stranger_recusing_learns_nothing_of_a_call() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (_, publisher, team) = cast(conn).await;
+        let stranger = user(conn, "e9@expert.cn", Role::Expert, None).await;
+        let draft = challenges::create(
+            conn,
+            &publisher,
+            &challenge_input(t0() + Duration::days(10)),
+            t0(),
+        )
+        .await
+        .unwrap();
+        let unknown = draft + 1_000;
+        for who in [&stranger, &team] {
+            let existing =
+                forbidden(challenges::declare_conflict(conn, who, draft, "x", t0()).await);
+            let missing =
+                forbidden(challenges::declare_conflict(conn, who, unknown, "x", t0()).await);
+            assert_eq!(existing, missing);
+        }
+        db
+    })
+    .await;
+}
+
+/// Finding 9: the merge's check read every bid whose consortium text merely contained
+/// the organisation's id, and one that did not parse aborted the merge. It reads the
+/// bids of the calls concerned and skips one that does not parse.
+#[tokio::test]
+async fn a_merge_is_not_aborted_by_an_unrelated_bid_that_does_not_parse() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, team) = cast(conn).await;
+        let (_, registry) = verified_university(conn).await;
+        let (_, duplicate) = duplicate_institute(conn).await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        let saved = submitted_bid(conn, &team, id, Vec::new()).await;
+        store_consortium(conn, saved, format!("broken {duplicate} {registry}")).await;
+        organisations::merge(conn, bureau.id, duplicate, registry, t0())
+            .await
+            .unwrap();
+        db
+    })
+    .await;
+}
+
+/// Finding 12: migration 12 adds three columns one statement at a time, outside a
+/// transaction on SQLite; an upgrade stopped after the first could not run again. It
+/// now adds only the columns that are missing.
+#[tokio::test]
+async fn the_score_voids_upgrade_runs_again_over_columns_already_added() {
+    use techmatch_migration::{Migrator, MigratorTrait};
+    on_each_backend(|db| async move {
+        db.conn
+            .execute_unprepared(
+                "DELETE FROM seaql_migrations WHERE version = 'm20261207_000012_score_voids'",
+            )
+            .await
+            .unwrap();
+        Migrator::up(&db.conn, None).await.unwrap();
+        let applied = Migrator::get_pending_migrations(&db.conn).await.unwrap();
+        assert!(applied.is_empty());
         db
     })
     .await;

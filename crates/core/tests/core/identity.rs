@@ -13,6 +13,8 @@ use techmatch_core::services::postings;
 use techmatch_core::services::users::{self, NewUser, User};
 use techmatch_core::testing::on_each_backend;
 
+use super::challenges::t0;
+
 use super::{catalogue, csv};
 
 const COMPANY: &str = "晋阳县华钙纳米材料有限公司";
@@ -199,7 +201,7 @@ async fn verifying_a_duplicate_is_refused_and_merging_it_gives_the_stranger_noth
         assert_eq!(error.kind(), ErrorKind::Conflict, "{error}");
         assert!(org(&db.conn, claimed).await.unwrap().provisional);
 
-        let refused = organisations::merge(&db.conn, 1, registry_id, claimed)
+        let refused = organisations::merge(&db.conn, 1, registry_id, claimed, t0())
             .await
             .unwrap_err();
         assert_eq!(
@@ -207,7 +209,7 @@ async fn verifying_a_duplicate_is_refused_and_merging_it_gives_the_stranger_noth
             ErrorKind::Invalid,
             "the survivor must be a registry organisation"
         );
-        let refused = organisations::merge(&db.conn, 1, claimed, claimed)
+        let refused = organisations::merge(&db.conn, 1, claimed, claimed, t0())
             .await
             .unwrap_err();
         assert_eq!(refused.kind(), ErrorKind::Invalid);
@@ -215,7 +217,7 @@ async fn verifying_a_duplicate_is_refused_and_merging_it_gives_the_stranger_noth
         let (stranger_need, deal_id) = strangers_published_work(&db.conn, claimed).await;
 
         let txn = db.conn.begin().await.unwrap();
-        let outcome = organisations::merge(&txn, 1, claimed, registry_id)
+        let outcome = organisations::merge(&txn, 1, claimed, registry_id, t0())
             .await
             .unwrap();
         txn.commit().await.unwrap();

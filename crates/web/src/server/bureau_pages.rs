@@ -196,7 +196,8 @@ pub async fn merge_org(
         return Err(CoreError::Forbidden(t!("bureau-error-merge-organisation")).into());
     }
     let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let outcome = organisations::merge(&txn, actor.id, absorbed_id, form.into).await?;
+    let outcome =
+        organisations::merge(&txn, actor.id, absorbed_id, form.into, app.clock.now()).await?;
     txn.commit().await.map_err(CoreError::from)?;
     Ok(outcome)
 }

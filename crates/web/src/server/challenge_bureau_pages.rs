@@ -23,7 +23,7 @@ use techmatch_core::challenge::bid::BidStatus;
 use techmatch_core::challenge::calendar::{WorkCalendar, china_standard_time};
 use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
 use techmatch_core::challenge::milestone::{MilestoneAction, MilestoneStatus};
-use techmatch_core::challenge::scoring::{self, BidParties, Criteria, Criterion, Expert};
+use techmatch_core::challenge::scoring::{self, Criteria, Criterion, Expert};
 use techmatch_core::domain::Wan;
 use techmatch_core::entities::{bid, challenge, challenge_event, challenge_expert};
 use techmatch_core::services::bids::{self, FormalDecision, MilestoneStep};
@@ -151,17 +151,6 @@ fn panel_of(seats: &[challenge_expert::Model]) -> Vec<Expert> {
         .collect()
 }
 
-/// The parties of the bids the experts score.
-fn reviewed_parties(bid_rows: &[bid::Model]) -> Result<Vec<BidParties>, WebError> {
-    let mut parties = Vec::new();
-    for row in bid_rows {
-        if row.status == BidStatus::InExpertReview.code() {
-            parties.push(bids::parties(row)?);
-        }
-    }
-    Ok(parties)
-}
-
 // ---------------------------------------------------------------------------------
 // GET /bureau/challenges
 
@@ -207,10 +196,8 @@ pub async fn list(
             statuses.push(bid_status(row)?);
         }
         let sheets_missing = if status == ChallengeStatus::Selection {
-            let panel = panel_of(&challenges::panel_seats(&app.db, Some(c.id), None).await?);
-            let parties = reviewed_parties(&bid_rows)?;
-            let submitted = bids::handed_in(&app.db, c.id).await?;
-            scoring::missing_sheets(&panel, &parties, &submitted).len()
+            let gaps = challenges::review_gaps(&app.db, c.id).await?;
+            gaps.missing.len() + gaps.unscorable.len()
         } else {
             0
         };
@@ -611,14 +598,9 @@ async fn console_page(
         })
         .collect();
     let (missing, unscorable) = if status == ChallengeStatus::Selection {
-        let panel = panel_of(&seats);
-        let parties = reviewed_parties(&bid_rows)?;
-        // A voided sheet is not missing: its expert writes no second one on that bid.
-        let submitted: Vec<(i64, i64)> = on_record
-            .iter()
-            .map(|s| (s.expert_user_id, s.bid_id))
-            .collect();
-        let missing = scoring::missing_sheets(&panel, &parties, &submitted)
+        let gaps = challenges::review_gaps(&app.db, id).await?;
+        let missing = gaps
+            .missing
             .into_iter()
             .map(|(expert, bid)| {
                 t!(
@@ -628,7 +610,8 @@ async fn console_page(
                 )
             })
             .collect();
-        let unscorable = scoring::unscorable_bids(&panel, &parties)
+        let unscorable = gaps
+            .unscorable
             .into_iter()
             .map(|bid| names.bid(bid))
             .collect();
@@ -1510,6 +1493,9 @@ pub struct ScorePage {
     /// The other experts' totals, once this expert's own sheet is in.
     pub others: Vec<String>,
     pub others_mean: Option<String>,
+    /// The bureau's reason when it voided this expert's sheet on the bid: they write no
+    /// second one, and are told why theirs no longer counts.
+    pub my_void: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1628,9 +1614,14 @@ async fn score_page(
             .collect(),
     };
     // A voided sheet is not the expert's to write again: they have seen the others'.
-    let handed_in = bids::handed_in(&app.db, c.id)
+    let my_record = bids::sheets_of(&app.db, c.id)
         .await?
-        .contains(&(user.id, id));
+        .into_iter()
+        .find(|s| s.expert_user_id == user.id && s.bid_id == id);
+    let handed_in = my_record.is_some();
+    let my_void = my_record
+        .filter(|s| s.voided_at.is_some())
+        .map(|s| s.void_reason.unwrap_or_default());
     let open = !handed_in
         && status == BidStatus::InExpertReview
         && c.status == ChallengeStatus::Selection.code();
@@ -1654,6 +1645,7 @@ async fn score_page(
         my_comment: mine.map(|s| s.comment().to_owned()).unwrap_or_default(),
         others: other_totals.into_iter().map(points).collect(),
         others_mean,
+        my_void,
     })
 }
 

@@ -939,10 +939,11 @@ pub struct LinkBody {
     pub expected: String,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct UnlinkBody {
-    /// As in `LinkBody`.
-    pub expected: String,
+    /// As in `LinkBody`. The body is optional so that a client posting none is told, as
+    /// JSON, that the decision needs the state it was taken on.
+    pub expected: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/link", tag = "bids", request_body = LinkBody, params(("id" = i64, Path), ("index" = usize, Path)),
@@ -967,10 +968,18 @@ pub async fn unlink_member(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path((id, index)): Path<(i64, usize)>,
-    Json(body): Json<UnlinkBody>,
+    body: axum::body::Bytes,
 ) -> Result<Json<Value>, WebError> {
     let decision = bids::LinkDecision::Unlink;
-    let expected = bids::MemberState::parse(&body.expected)?;
+    // Read by hand rather than by `Json`: without a body (or a content type) axum would
+    // answer in plain text, not with the documented 422 `ErrorBody`.
+    let body: UnlinkBody = if body.iter().all(u8::is_ascii_whitespace) {
+        UnlinkBody::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|_| CoreError::invalid("expected", t!("bid-consortium-expected-unknown")))?
+    };
+    let expected = bids::MemberState::parse(body.expected.as_deref().unwrap_or_default())?;
     let txn = begin(&app).await?;
     bids::link_member(&txn, &user, id, index, decision, expected, app.clock.now()).await?;
     commit(txn).await?;

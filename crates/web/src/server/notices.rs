@@ -426,10 +426,8 @@ pub async fn challenge_events(
         if event.action == "challenge.declare_conflict" {
             // An expert recused themselves: the bureau finds the panel a seat short.
             let console = format!("{base_url}/bureau/challenges/{}", found.id);
-            for user in users::all(conn).await? {
-                if user.role.is_bureau() {
-                    recipients.push((user, console.clone(), true));
-                }
+            for user in users::bureau_staff(conn).await? {
+                recipients.push((user, console.clone(), true));
             }
         }
         let step = techmatch_core::challenge::timeline_label(&event.action);

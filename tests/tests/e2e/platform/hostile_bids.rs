@@ -898,6 +898,16 @@ async fn an_expert_recuses_and_the_bureau_voids_a_sheet_on_the_pages_and_the_api
             )
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "no second sheet: {body}");
+        // Their score page tells them the bureau voided the sheet, and why.
+        let (status, page, _) = panel[2]
+            .0
+            .page(&server, &format!("/bids/{bid}/score"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            page.contains("科技局已作废您对该申报的评分表") && page.contains("评分后发现利益关系"),
+            "{page}"
+        );
         let (_, page, csrf) = console.page(&server, &path).await;
         assert!(page.contains("已作废：评分后发现利益关系"), "{page}");
         let bid_field = bid.to_string();
@@ -920,6 +930,9 @@ async fn an_expert_recuses_and_the_bureau_voids_a_sheet_on_the_pages_and_the_api
                 .is_none_or(|r| r.iter().all(|b| b["sheets"] == 0)),
             "voided sheets do not count: {ranking}"
         );
+        // Nothing ranks the bid now: the console says so rather than leave it out.
+        let (_, page, _) = console.page(&server, &path).await;
+        assert!(page.contains("没有计入排名的评分"), "{page}");
         // With nothing of theirs counting, both leave the panel, and are told.
         let (status, body) = moderator
             .send(
@@ -968,6 +981,117 @@ async fn the_demo_s_open_bid_has_a_consortium_member_for_the_bureau_to_check() {
             page.contains("汾河新材料研究院") && page.contains("待核对"),
             "{page}"
         );
+    })
+    .await;
+}
+
+/// Finding 6 of the panel review: a seated expert's colleague bid on the call the expert
+/// judges. The bid is refused with the reason, on the API and the bid form alike.
+#[tokio::test]
+async fn a_seated_experts_colleague_does_not_bid_on_the_page_or_the_api() {
+    on_each_platform_with_clock(|server, _clock| async move {
+        let call = open_call(&server, challenge_body(t0() + Duration::days(10), false)).await;
+        let admin = Client::page_login(&server, "admin@demo.techmatch").await;
+        let judge = appoint_expert(&server, &admin, "e1@jingu.example.cn", "津沽材料研究院").await;
+        let judge_id = user_id(&server, &judge).await;
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let (status, body) = moderator
+            .post(
+                &server,
+                &format!("/api/v1/challenges/{call}/experts"),
+                json!({"user_id": judge_id}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+
+        // The judge's colleague at 津沽材料研究院 tries the API.
+        let researcher = Client::login(&server, "researcher@demo.techmatch", DEMO_PASSWORD).await;
+        let (status, body) = researcher
+            .post(
+                &server,
+                &format!("/api/v1/challenges/{call}/bids"),
+                bid_body("B"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let reason = message(&body);
+        assert!(reason.contains("评审专家组"), "{body}");
+
+        // And the bid form: the same answer.
+        let researcher = Client::page_login(&server, "researcher@demo.techmatch").await;
+        let (_, _, csrf) = researcher
+            .page(&server, &format!("/challenges/{call}"))
+            .await;
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("team_leader", "张工"),
+            ("team", "三人"),
+            ("technical_plan", "方案"),
+            ("budget", "250"),
+            ("existing_base", "无"),
+            ("milestone_title", "中试"),
+            ("milestone_metrics", "72 小时"),
+            ("milestone_due", "2027-04-30"),
+            ("milestone_amount", "100"),
+            ("pledge", "on"),
+        ];
+        let (status, _, page) = submit(
+            &researcher,
+            &server,
+            &format!("/challenges/{call}/bid"),
+            &fields,
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
+        assert!(page.contains("评审专家组"), "{page}");
+        assert!(bids_seen_by_bureau(&server, call).await.is_empty());
+    })
+    .await;
+}
+
+/// Finding 8 of the panel review: the unlink API demanded a JSON body, and a client
+/// posting none got axum's plain-text answer instead of the documented 422 `ErrorBody`.
+#[tokio::test]
+async fn unlinking_without_a_body_is_told_in_json_what_is_missing() {
+    on_each_platform_with_clock(|server, clock| async move {
+        let deadline = t0() + Duration::days(10);
+        let call = open_call(&server, challenge_body(deadline, false)).await;
+        let team =
+            Client::register(&server, "t@saibei.example.cn", "researcher", "塞北工业大学").await;
+        let bid = submitted_bid(&server, &team, call, bid_body("T")).await;
+        clock.set(deadline + Duration::minutes(1));
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let path = format!("/api/v1/bids/{bid}/consortium/0/unlink");
+
+        // No body at all, no content type.
+        let response = moderator
+            .http
+            .post(server.url(&path))
+            .header("X-CSRF-Token", &moderator.csrf)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = response.json().await.unwrap();
+        assert!(message(&body).contains("核对结果"), "{body}");
+        // An empty object and a body that is not JSON: the same.
+        let (status, body) = moderator.post(&server, &path, json!({})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let response = moderator
+            .http
+            .post(server.url(&path))
+            .header("X-CSRF-Token", &moderator.csrf)
+            .header("Content-Type", "application/json")
+            .body("not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // Nothing was decided; with the state it saw, the bureau unlinks.
+        let (status, body) = moderator
+            .post(&server, &path, json!({"expected": "pending"}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
     })
     .await;
 }

@@ -240,6 +240,11 @@ pub async fn link_member(
     check_bureau(actor)?;
     let row = model(conn, id).await?;
     challenges::settle(conn, row.challenge_id, now).await?;
+    if let LinkDecision::Link(org_id) = decision {
+        // Before the call's lock, as a merge takes it: a merge of this organisation
+        // sees the link, or the link sees the merged registry.
+        crate::services::organisations::hold_against_merge(conn, org_id).await?;
+    }
     // Locked (on PostgreSQL), as seating and scoring lock it: no expert of the
     // organisation is seated between the check below and the link.
     let found = challenges::locked(conn, row.challenge_id).await?;

@@ -6,8 +6,11 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 
 use crate::challenge::bid::BidStatus;
@@ -43,6 +46,9 @@ pub struct MergeOutcome {
     /// Deals on a provisional organisation's postings, voided (disputed): the survivor
     /// never agreed to them, and they would otherwise count in its name.
     pub deals_voided: u64,
+    /// A provisional organisation's bids still in play, withdrawn: the survivor never
+    /// made them, and they must not hold its genuine judges off a panel.
+    pub bids_withdrawn: Vec<i64>,
 }
 
 fn not_found(id: i64) -> CoreError {
@@ -52,6 +58,32 @@ fn not_found(id: i64) -> CoreError {
     }
 }
 
+async fn locked_organisation(
+    conn: &impl ConnectionTrait,
+    id: i64,
+) -> CoreResult<organisation::Model> {
+    organisation::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .ok_or_else(|| not_found(id))
+}
+
+/// Locks an organisation's row against a merge (shared: seatings and bids of one
+/// organisation do not wait for each other) until the transaction ends; nothing when it
+/// is gone. Seating an expert and creating a bid take it before the call's lock, as the
+/// merge takes both organisations' rows before the calls'.
+///
+/// # Errors
+/// Database errors.
+pub async fn hold_against_merge(conn: &impl ConnectionTrait, id: i64) -> CoreResult<()> {
+    organisation::Entity::find_by_id(id)
+        .lock_shared()
+        .one(conn)
+        .await?;
+    Ok(())
+}
+
 /// Merges `absorbed_id` into `survivor_id` on behalf of the bureau user `actor_user_id`,
 /// recording it in the audit log. Run it in a transaction: it is many statements.
 ///
@@ -59,34 +91,46 @@ fn not_found(id: i64) -> CoreError {
 /// bureau confirms the survivor's real staff one by one, and a stranger who registered
 /// first gains nothing. Members of a registry organisation keep their confirmation.
 ///
+/// A provisional organisation's bids still in play are withdrawn (see
+/// [`MergeOutcome::bids_withdrawn`]).
+///
 /// # Errors
 /// `NotFound` for an unknown id; `Invalid` when the two are one, or the survivor is
 /// itself provisional; `Conflict` when both organisations bid on the same call (one of
 /// the bids must be withdrawn first), or when an expert of one sits on the panel of a
-/// call the other bids on (the reason names the expert and the call); database errors.
+/// call the other bids on, up to the selection (the reason names the expert and the
+/// call); database errors.
 pub async fn merge(
     conn: &impl ConnectionTrait,
     actor_user_id: i64,
     absorbed_id: i64,
     survivor_id: i64,
+    now: DateTime<Utc>,
 ) -> CoreResult<MergeOutcome> {
     if absorbed_id == survivor_id {
         return Err(CoreError::invalid("into", t!("org-merge-same")));
     }
-    let absorbed = organisation::Entity::find_by_id(absorbed_id)
-        .one(conn)
-        .await?
-        .ok_or_else(|| not_found(absorbed_id))?;
-    let survivor = organisation::Entity::find_by_id(survivor_id)
-        .one(conn)
-        .await?
-        .ok_or_else(|| not_found(survivor_id))?;
+    // Both rows are locked first, in order (on PostgreSQL; SQLite has one writer):
+    // seating an expert and creating a bid lock their organisation's row before the
+    // call's, so none starts on either organisation until the merge is done.
+    let (absorbed, survivor) = if absorbed_id < survivor_id {
+        let absorbed = locked_organisation(conn, absorbed_id).await?;
+        (absorbed, locked_organisation(conn, survivor_id).await?)
+    } else {
+        let survivor = locked_organisation(conn, survivor_id).await?;
+        (locked_organisation(conn, absorbed_id).await?, survivor)
+    };
     if survivor.provisional {
         let reason = t!("org-merge-into-provisional", name = &survivor.name);
         return Err(CoreError::invalid("into", reason));
     }
     refuse_rival_bids(conn, absorbed_id, survivor_id).await?;
-    refuse_conflicted_panels(conn, absorbed_id, survivor_id).await?;
+    let bids_withdrawn = if absorbed.provisional {
+        withdraw_strangers_bids(conn, actor_user_id, absorbed_id, now).await?
+    } else {
+        Vec::new()
+    };
+    refuse_conflicted_panels(conn, absorbed_id, survivor_id, &bids_withdrawn).await?;
     let (postings_unpublished, deals_voided) = if absorbed.provisional {
         disown_strangers_work(conn, absorbed_id).await?
     } else {
@@ -100,6 +144,7 @@ pub async fn merge(
         absorbed_uscc: absorbed.uscc.clone(),
         postings_unpublished,
         deals_voided,
+        bids_withdrawn,
         ..Default::default()
     };
     outcome.needs = move_postings(conn, PostingKind::Need, absorbed_id, survivor_id).await?;
@@ -252,81 +297,175 @@ async fn refuse_rival_bids(
 }
 
 /// Refuses a merge that would put an expert in judgement of their own organisation: an
-/// expert of one of the two seated on a call that is not over, where the other bids as
-/// lead or as a consortium member the bureau linked. Merged, they would be conflicted
-/// without anyone deciding it, and their sheets would count. The bureau expects to be
-/// told rather than have the merge unseat them (a sheet may already be in, and only the
-/// bureau may void it), so the reason names the expert, the call and the bid.
+/// expert of one of the two seated on a call whose judging is not over, where the other
+/// bids as lead or as a consortium member the bureau linked. Merged, they would be
+/// conflicted without anyone deciding it, and their sheets would count. The bureau
+/// expects to be told rather than have the merge unseat them (a sheet may already be in,
+/// and only the bureau may void it), so the reason names the expert, the call and the bid.
 ///
-/// Every call either organisation bids on or sits on a panel of is locked first, in
-/// order (on PostgreSQL; SQLite has one writer): an expert seated meanwhile is seen here,
-/// or is seated after the merge and then judged as a member of the survivor.
+/// Only calls up to the selection are checked: once the winners are proposed nobody
+/// writes or voids a sheet, and refusing would leave the bureau a refusal it cannot act
+/// on (voiding needs the selection, unseating refuses a sheet that counts). Should the
+/// 公示 be revoked, the call is back in selection, where the merged expert is conflicted
+/// and the bureau voids their sheet as for any conflict found late.
+///
+/// A bid refused by the formal review or not selected is out of the judging; a bid the
+/// merge withdraws (`withdrawn`, a provisional organisation's) is out as well.
+///
+/// Both organisations' rows are locked by the caller first; seating an expert and
+/// creating a bid lock their organisation's row too, so neither starts on these two
+/// meanwhile. The calls where either has an expert seated are then locked in order (on
+/// PostgreSQL; SQLite has one writer) and their seats and bids read again: a seating or
+/// a consortium link that held a call's lock before the merge committed is seen here.
 async fn refuse_conflicted_panels(
     conn: &impl ConnectionTrait,
     absorbed_id: i64,
     survivor_id: i64,
+    withdrawn_by_merge: &[i64],
 ) -> CoreResult<()> {
     let pair = [absorbed_id, survivor_id];
-    let seats = challenge_expert::Entity::find()
+    let seated_calls: BTreeSet<i64> = challenge_expert::Entity::find()
+        .select_only()
+        .column(challenge_expert::Column::ChallengeId)
         .filter(challenge_expert::Column::ExpertOrgId.is_in(pair))
+        .into_tuple::<i64>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let mut judging = Vec::new();
+    for call in seated_calls {
+        let found = challenges::locked(conn, call).await?;
+        if ChallengeStatus::from_code(&found.status)?.judging_open() {
+            judging.push(found);
+        }
+    }
+    if judging.is_empty() {
+        return Ok(());
+    }
+    let call_ids: Vec<i64> = judging.iter().map(|c| c.id).collect();
+    let seats = challenge_expert::Entity::find()
+        .filter(challenge_expert::Column::ChallengeId.is_in(call_ids.clone()))
+        .filter(challenge_expert::Column::ExpertOrgId.is_in(pair))
+        .order_by_asc(challenge_expert::Column::ChallengeId)
+        .order_by_asc(challenge_expert::Column::Id)
         .all(conn)
         .await?;
-    let mentioning = Condition::any()
-        .add(bid::Column::LeadOrgId.is_in(pair))
-        .add(bid::Column::Consortium.contains(absorbed_id.to_string()))
-        .add(bid::Column::Consortium.contains(survivor_id.to_string()));
-    let withdrawn = BidStatus::Withdrawn.code();
+    let out_of_judging = [
+        BidStatus::Withdrawn.code(),
+        BidStatus::NotAccepted.code(),
+        BidStatus::NotSelected.code(),
+    ];
     let mut bidding = Vec::new();
     for row in bid::Entity::find()
-        .filter(mentioning)
-        .filter(bid::Column::Status.ne(withdrawn))
+        .filter(bid::Column::ChallengeId.is_in(call_ids))
+        .filter(bid::Column::Status.is_not_in(out_of_judging))
+        .order_by_asc(bid::Column::Id)
         .all(conn)
         .await?
     {
-        let orgs = bids::parties(&row)?.orgs;
-        if orgs.iter().any(|o| pair.contains(o)) {
-            bidding.push((row, orgs));
-        }
-    }
-    let calls: BTreeSet<i64> = seats
-        .iter()
-        .map(|s| s.challenge_id)
-        .chain(bidding.iter().map(|(row, _)| row.challenge_id))
-        .collect();
-    for call in calls {
-        let found = challenges::locked(conn, call).await?;
-        if ChallengeStatus::from_code(&found.status)?.is_final() {
+        if withdrawn_by_merge.contains(&row.id) {
             continue;
         }
-        for seat in seats.iter().filter(|s| s.challenge_id == call) {
-            let Some(expert_org) = seat.expert_org_id else {
-                continue;
-            };
-            let other = if expert_org == absorbed_id {
-                survivor_id
-            } else {
-                absorbed_id
-            };
-            let conflicted = bidding
-                .iter()
-                .find(|(row, orgs)| row.challenge_id == call && orgs.contains(&other));
-            if let Some((row, _)) = conflicted {
-                let expert = users::get(conn, seat.expert_user_id).await?;
-                let names = super::names_by_id(conn, [expert_org, other]).await?;
-                let name_of = |id: i64| names.get(&id).cloned().unwrap_or_default();
-                return Err(CoreError::Conflict(t!(
-                    "org-merge-seated-expert",
-                    expert = expert.display_name.as_str(),
-                    org = name_of(expert_org),
-                    call = found.title.as_str(),
-                    public_id = found.public_id.as_str(),
-                    other = name_of(other),
-                    bid = row.id
-                )));
-            }
+        // A consortium that does not parse names no organisation the bureau linked; it
+        // must not hold up a merge it has nothing to do with.
+        match bids::parties(&row) {
+            Ok(parties) => bidding.push((row, parties.orgs)),
+            Err(e) => tracing::warn!(bid = row.id, error = %e, "merge check skips a bid"),
         }
     }
+    for seat in &seats {
+        let Some(expert_org) = seat.expert_org_id else {
+            continue;
+        };
+        let other = if expert_org == absorbed_id {
+            survivor_id
+        } else {
+            absorbed_id
+        };
+        let conflicted = bidding
+            .iter()
+            .find(|(row, orgs)| row.challenge_id == seat.challenge_id && orgs.contains(&other));
+        let (Some((row, _)), Some(found)) = (
+            conflicted,
+            judging.iter().find(|c| c.id == seat.challenge_id),
+        ) else {
+            continue;
+        };
+        let expert = users::get(conn, seat.expert_user_id).await?;
+        let names = super::names_by_id(conn, [expert_org, other]).await?;
+        let name_of = |id: i64| names.get(&id).cloned().unwrap_or_default();
+        return Err(CoreError::Conflict(t!(
+            "org-merge-seated-expert",
+            expert = expert.display_name.as_str(),
+            org = name_of(expert_org),
+            call = found.title.as_str(),
+            public_id = found.public_id.as_str(),
+            other = name_of(other),
+            bid = row.id
+        )));
+    }
     Ok(())
+}
+
+/// Withdraws a provisional organisation's bids that are still in play, as its postings
+/// are disowned: the survivor never agreed to them, and a stranger's bid must not keep a
+/// genuine judge of the survivor off a panel (the merge check leaves them out). Each
+/// lands on its call's timeline and in the audit log with the reason. Returns their ids.
+async fn withdraw_strangers_bids(
+    conn: &impl ConnectionTrait,
+    actor_user_id: i64,
+    absorbed_id: i64,
+    now: DateTime<Utc>,
+) -> CoreResult<Vec<i64>> {
+    let live = [
+        BidStatus::Draft.code(),
+        BidStatus::Submitted.code(),
+        BidStatus::Returned.code(),
+        BidStatus::InExpertReview.code(),
+    ];
+    let rows = bid::Entity::find()
+        .filter(bid::Column::LeadOrgId.eq(absorbed_id))
+        .filter(bid::Column::Status.is_in(live))
+        .order_by_asc(bid::Column::ChallengeId)
+        .all(conn)
+        .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let actor = users::get(conn, actor_user_id).await?;
+    let reason = t!("org-merge-bid-withdrawn");
+    let mut withdrawn = Vec::with_capacity(rows.len());
+    for row in rows {
+        // Locked as every step on the call's panel and bids locks it.
+        challenges::locked(conn, row.challenge_id).await?;
+        let changed = bid::Entity::update_many()
+            .col_expr(
+                bid::Column::Status,
+                Expr::value(BidStatus::Withdrawn.code()),
+            )
+            .col_expr(bid::Column::StatusReason, Expr::value(reason.as_str()))
+            .col_expr(bid::Column::UpdatedAt, Expr::value(now))
+            .filter(bid::Column::Id.eq(row.id))
+            .filter(bid::Column::Status.eq(row.status.as_str()))
+            .exec(conn)
+            .await?;
+        if changed.rows_affected == 0 {
+            return Err(CoreError::Conflict(t!("challenge-changed-meanwhile")));
+        }
+        challenges::record_event(
+            conn,
+            row.challenge_id,
+            Some(row.id),
+            Some(&actor),
+            "bid.withdraw_by_merge",
+            Some(&reason),
+            now,
+        )
+        .await?;
+        withdrawn.push(row.id);
+    }
+    Ok(withdrawn)
 }
 
 /// Consortium members the bureau's registry linked to the absorbed organisation now name
@@ -341,7 +480,14 @@ async fn relink_consortium_members(
         .all(conn)
         .await?;
     for row in mentioning {
-        let mut members = bids::consortium(&row)?;
+        let mut members = match bids::consortium(&row) {
+            Ok(members) => members,
+            // It names no organisation, so there is nothing to relink.
+            Err(e) => {
+                tracing::warn!(bid = row.id, error = %e, "merge leaves a bid's consortium as is");
+                continue;
+            }
+        };
         let mut relinked = false;
         for member in &mut members {
             if member.org_id == Some(absorbed_id) {
