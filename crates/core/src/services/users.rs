@@ -212,16 +212,21 @@ pub async fn credentials(
     }
 }
 
-/// # Errors
-/// `NotFound` for an unknown id.
-pub async fn get(conn: &impl ConnectionTrait, id: i64) -> CoreResult<User> {
-    let model = user::Entity::find_by_id(id)
+/// The stored row of user `id`.
+async fn row(conn: &impl ConnectionTrait, id: i64) -> CoreResult<user::Model> {
+    user::Entity::find_by_id(id)
         .one(conn)
         .await?
         .ok_or_else(|| CoreError::NotFound {
             what: t!("what-user"),
             id: id.to_string(),
-        })?;
+        })
+}
+
+/// # Errors
+/// `NotFound` for an unknown id.
+pub async fn get(conn: &impl ConnectionTrait, id: i64) -> CoreResult<User> {
+    let model = row(conn, id).await?;
     User::try_from(model)
 }
 
@@ -310,13 +315,7 @@ pub async fn set_suspended(
     id: i64,
     suspended: bool,
 ) -> CoreResult<User> {
-    let model = user::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or_else(|| CoreError::NotFound {
-            what: t!("what-user"),
-            id: id.to_string(),
-        })?;
+    let model = row(conn, id).await?;
     let mut active: user::ActiveModel = model.into();
     active.suspended = Set(suspended);
     User::try_from(active.update(conn).await?)
@@ -354,13 +353,7 @@ pub async fn confirm_email(
     id: i64,
     now: DateTime<Utc>,
 ) -> CoreResult<User> {
-    let model = user::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or_else(|| CoreError::NotFound {
-            what: t!("what-user"),
-            id: id.to_string(),
-        })?;
+    let model = row(conn, id).await?;
     let mut active: user::ActiveModel = model.into();
     active.email_confirmed_at = Set(Some(now));
     User::try_from(active.update(conn).await?)
@@ -377,15 +370,14 @@ pub async fn confirm_membership(
     actor: &User,
     id: i64,
 ) -> CoreResult<User> {
-    let model = user::Entity::find_by_id(id)
-        .one(conn)
-        .await?
-        .ok_or_else(|| CoreError::NotFound {
-            what: t!("what-user"),
-            id: id.to_string(),
-        })?;
+    let model = row(conn, id).await?;
     let email_state = match model.email_confirmed_at {
-        Some(at) => format!("email {} proven {}", model.email, at.to_rfc3339()),
+        Some(at) => format!(
+            "email {} proven {}",
+            model.email,
+            at.with_timezone(&crate::challenge::calendar::china_standard_time())
+                .to_rfc3339()
+        ),
         None => format!("email {} unproven", model.email),
     };
     let mut active: user::ActiveModel = model.into();

@@ -1434,7 +1434,7 @@ async fn the_bureau_voids_a_sheet_with_a_reason_and_can_then_unseat_its_expert()
 /// Returns once a session of the test's PostgreSQL database waits for a lock: the step
 /// spawned meanwhile has reached the lock the test holds. Polls rather than sleeps, so
 /// the test neither races a slow machine nor waits longer than it must.
-async fn wait_until_blocked(conn: &DatabaseConnection) {
+pub(crate) async fn wait_until_blocked(conn: &DatabaseConnection) {
     let waiting = Statement::from_string(
         DbBackend::Postgres,
         "SELECT count(*)::bigint AS n FROM pg_stat_activity \

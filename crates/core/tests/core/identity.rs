@@ -547,8 +547,8 @@ async fn registrations_racing_for_one_address_take_the_next_place_instead_of_fai
         }
         asked
     });
-    // The second sees no place taken and waits on the first's uncommitted one.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // The second saw no place taken and waits on the first's uncommitted one.
+    super::bid_trust::wait_until_blocked(&db.conn).await;
     first.commit().await.unwrap();
     let asked = second.await.unwrap();
     assert!(matches!(asked, Ok(Requested::New { .. })), "{asked:?}");

@@ -962,7 +962,7 @@ pub async fn link_member(
     consortium_json(&app, &user, id).await
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/unlink", tag = "bids", request_body = UnlinkBody, params(("id" = i64, Path), ("index" = usize, Path)),
+#[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/unlink", tag = "bids", request_body(content = UnlinkBody, description = "`expected` is required: a request without it (or without a body) is answered 422 with an `ErrorBody`"), params(("id" = i64, Path), ("index" = usize, Path)),
     responses((status = 200, description = "The member stands for no registry organisation (recorded as the bureau's decision)"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, the call is past selection, or the member is no longer in the `expected` state", body = ErrorBody), (status = 422, description = "Unknown member, or no readable `expected`", body = ErrorBody)))]
 pub async fn unlink_member(
     State(app): State<AppState>,
