@@ -7,7 +7,7 @@ use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, Statement, TransactionTrait,
+    QueryFilter, QuerySelect, Statement, TransactionTrait,
 };
 use techmatch_core::CoreError;
 use techmatch_core::accounts::Role;
@@ -1944,4 +1944,52 @@ async fn a_bid_begun_before_a_merge_is_not_made_for_the_merged_organisation() {
         db
     })
     .await;
+}
+
+/// Second review, finding 4: linking a member settled the call (an UPDATE of its row)
+/// before holding the organisation, the opposite order to a merge's, so the two could
+/// deadlock. The link now holds the organisation first: while a merge holds it, the
+/// link waits without touching the call, and the merge takes the call's lock.
+#[tokio::test]
+async fn a_link_waits_for_a_merge_of_its_organisation_without_holding_the_call() {
+    let Some(db) = testing::postgres().await else {
+        return;
+    };
+    let conn = db.conn.clone();
+    let (bureau, publisher, team) = cast(&conn).await;
+    let (_, university) = verified_university(&conn).await;
+    let id = open_call(&conn, &bureau, &publisher).await;
+    let members = vec![MemberInput {
+        name: "津沽院".to_owned(),
+        uscc: Some(UNIVERSITY_USCC.to_owned()),
+    }];
+    let saved = submitted_bid(&conn, &team, id, members).await;
+    // Past the deadline: the link settles the call first.
+    let later = t0() + Duration::days(11);
+
+    // A merge of the university has its row and not yet the call's.
+    let merging = conn.begin().await.unwrap();
+    organisation::Entity::find_by_id(university)
+        .lock_exclusive()
+        .one(&merging)
+        .await
+        .unwrap()
+        .unwrap();
+    let linking_conn = conn.clone();
+    let linking = tokio::spawn(async move {
+        let link = bids::LinkDecision::Link(university);
+        let txn = linking_conn.begin().await.unwrap();
+        let outcome = bids::link_member(&txn, &bureau, saved, 0, link, PENDING, later).await;
+        if outcome.is_ok() {
+            txn.commit().await.unwrap();
+        }
+        outcome
+    });
+    wait_until_blocked(&conn).await;
+    let locked = challenges::locked(&merging, id).await;
+    assert!(locked.is_ok(), "{locked:?}");
+    merging.rollback().await.unwrap();
+    let linked = linking.await.unwrap();
+    assert!(linked.is_ok(), "{linked:?}");
+    db.cleanup().await;
 }
