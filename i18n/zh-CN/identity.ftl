@@ -22,3 +22,4 @@ demo-claimant-name = 抢注者
 demo-claimant-organisation = 晋阳县华钙纳米新材料有限公司
 org-merge-deal-void = 该合同由待核验的自注册单位登记，单位合并时作废；如确有其事，请由双方重新登记
 org-merge-bid-withdrawn = 该申报由待核验的自注册单位以本单位名义提交，单位合并时撤回
+org-merge-advanced-bid = 待核验的自注册单位的第 { $bid } 号申报在榜单「{ $call }」（{ $public_id }）处于「{ $status }」阶段：合并会把它交给登记在册的单位。请先处理该申报（撤销入围或中标、终止执行），再合并

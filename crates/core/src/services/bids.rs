@@ -506,6 +506,16 @@ pub async fn create(
         // Before the call's lock, as a merge takes the organisations' rows before the
         // calls': a merge of the bidder sees this bid, or this bid the merged registry.
         crate::services::organisations::hold_against_merge(conn, org).await?;
+        // The actor was read before the hold: a merge committed in between moved (and,
+        // from a provisional organisation, unconfirmed) them, and the bid would name an
+        // organisation that is gone or one they may not speak for. A broker's acting
+        // organisation is the session's, checked by the hold itself.
+        if actor.acting_as.is_none() {
+            let fresh = crate::services::users::get(conn, actor.id).await?;
+            if (fresh.org_id, fresh.org_confirmed) != (actor.org_id, actor.org_confirmed) {
+                return Err(CoreError::Conflict(t!("challenge-changed-meanwhile")));
+            }
+        }
     }
     challenges::settle(conn, challenge_id, now).await?;
     // Locked as seating locks it: an expert of the bidder seated meanwhile is seen below,

@@ -273,7 +273,7 @@ async fn write_batch<T: Importable>(
     at: DateTime<Utc>,
 ) -> CoreResult<Vec<UpsertOutcome>> {
     let (mut by_key, mut by_public_id) = existing_of(conn, batch, scope).await?;
-    let batch_orgs = if scope == ImportScope::Bureau {
+    let mut batch_orgs = if scope == ImportScope::Bureau {
         let own: Vec<i64> = by_key
             .values()
             .chain(by_public_id.values())
@@ -327,6 +327,9 @@ async fn write_batch<T: Importable>(
                 Some(id) => *id,
                 None => {
                     let id = postings::org_id_of(conn, Some(org)).await?;
+                    if let Some(id) = id {
+                        batch_orgs.note_resolved(conn, id).await?;
+                    }
                     org_ids.insert(org, id);
                     id
                 }

@@ -146,6 +146,27 @@ pub async fn for_batch(
 }
 
 impl BatchOrgs {
+    /// Notes the organisation a row of this batch resolved to, which the row may have
+    /// just created: the later rows' checks must see it as the next batch would, or a
+    /// row naming a provisional organisation's posting and that name would keep it
+    /// there beside the registry organisation made a row earlier.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn note_resolved(&mut self, conn: &impl ConnectionTrait, id: i64) -> CoreResult<()> {
+        if self.registry.iter().any(|o| o.id == id) {
+            return Ok(());
+        }
+        if let Some(found) = registry()
+            .filter(organisation::Column::Id.eq(id))
+            .one(conn)
+            .await?
+        {
+            self.registry.push(found);
+        }
+        Ok(())
+    }
+
     /// The registry organisation [`resolve`] would find for `org`, without making one.
     fn registry_match(&self, org: &OrgRef) -> Option<&organisation::Model> {
         let by_code = org.uscc.as_ref().and_then(|uscc| {

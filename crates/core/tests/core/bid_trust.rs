@@ -7,7 +7,7 @@ use chrono::Duration;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, Statement, TransactionTrait,
+    QueryFilter, QuerySelect, Statement, TransactionTrait,
 };
 use techmatch_core::CoreError;
 use techmatch_core::accounts::Role;
@@ -1789,4 +1789,207 @@ async fn the_score_voids_upgrade_runs_again_over_columns_already_added() {
         db
     })
     .await;
+}
+
+/// A stranger's provisional look-alike of the verified institute of
+/// `verified_university`, with a researcher who bids. Returns the researcher and its id.
+async fn provisional_look_alike(conn: &DatabaseConnection) -> (User, i64) {
+    let stranger = colleague(conn, "x@fake.cn", Role::Researcher, "津沽材料研究院大学").await;
+    let id = stranger.org_id.unwrap();
+    organisation::Entity::update_many()
+        .col_expr(organisation::Column::Provisional, Expr::value(true))
+        .filter(organisation::Column::Id.eq(id))
+        .exec(conn)
+        .await
+        .unwrap();
+    (stranger, id)
+}
+
+/// Second review, finding 1: the rival-bid check ran before the stranger's bids were
+/// cleared and counted bids in any status, so a look-alike's draft on every call the
+/// genuine institute bids on kept the merge refused for ever. The draft is deleted (and
+/// audited) and the merge goes through.
+#[tokio::test]
+async fn a_look_alikes_draft_on_the_genuine_bidders_call_does_not_block_the_merge() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, _) = cast(conn).await;
+        let (_, registry) = verified_university(conn).await;
+        let genuine = colleague(conn, "r@inst.cn", Role::Researcher, "津沽材料研究院").await;
+        let (stranger, look_alike) = provisional_look_alike(conn).await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        let input = bid_input("T", t0() + Duration::days(120));
+        let draft = bids::create(conn, &stranger, id, &input, t0())
+            .await
+            .unwrap();
+        let real = submitted_bid(conn, &genuine, id, Vec::new()).await;
+
+        let outcome = organisations::merge(conn, bureau.id, look_alike, registry, t0())
+            .await
+            .unwrap();
+        assert_eq!(outcome.bids_deleted, [draft]);
+        assert!(matches!(
+            bids::model(conn, draft).await,
+            Err(CoreError::NotFound { .. })
+        ));
+        let kept = bids::model(conn, real).await.unwrap();
+        assert_eq!(
+            (kept.lead_org_id, kept.status.as_str()),
+            (registry, "submitted")
+        );
+        db
+    })
+    .await;
+}
+
+/// Finding 1, the variant with the look-alike's bid sent and already withdrawn: the
+/// unique (call, lead organisation) index refused to move even a withdrawn bid. It now
+/// stays behind under the absorbed id, and the merge goes through.
+#[tokio::test]
+async fn a_look_alikes_withdrawn_bid_on_the_genuine_bidders_call_does_not_block_the_merge() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, _) = cast(conn).await;
+        let (_, registry) = verified_university(conn).await;
+        let genuine = colleague(conn, "r@inst.cn", Role::Researcher, "津沽材料研究院").await;
+        let (stranger, look_alike) = provisional_look_alike(conn).await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        let planted = submitted_bid(conn, &stranger, id, Vec::new()).await;
+        bids::act(conn, &stranger, planted, BidAction::Withdraw, t0())
+            .await
+            .unwrap();
+        let real = submitted_bid(conn, &genuine, id, Vec::new()).await;
+
+        let outcome = organisations::merge(conn, bureau.id, look_alike, registry, t0())
+            .await
+            .unwrap();
+        assert_eq!(outcome.bids_left_behind, [planted]);
+        let left = bids::model(conn, planted).await.unwrap();
+        assert_eq!(
+            (left.lead_org_id, left.status.as_str()),
+            (look_alike, "withdrawn")
+        );
+        assert_eq!(bids::model(conn, real).await.unwrap().lead_org_id, registry);
+        db
+    })
+    .await;
+}
+
+/// Second review, finding 2: the merge withdrew only the stranger's bids up to the
+/// expert review and moved a shortlisted (or awarded) one to the genuine institute. It
+/// now refuses, naming the bid, until the bureau deals with it.
+#[tokio::test]
+async fn a_look_alikes_shortlisted_bid_holds_the_merge_back_with_its_number() {
+    use techmatch_core::challenge::bid::BidStatus;
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, _) = cast(conn).await;
+        let (_, registry) = verified_university(conn).await;
+        let (stranger, look_alike) = provisional_look_alike(conn).await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        let planted = submitted_bid(conn, &stranger, id, Vec::new()).await;
+        for status in [BidStatus::Shortlisted, BidStatus::Awarded, BidStatus::InExecution] {
+            bid::Entity::update_many()
+                .col_expr(bid::Column::Status, Expr::value(status.code()))
+                .filter(bid::Column::Id.eq(planted))
+                .exec(conn)
+                .await
+                .unwrap();
+            let refused = organisations::merge(conn, bureau.id, look_alike, registry, t0()).await;
+            assert!(
+                matches!(&refused, Err(CoreError::Conflict(r)) if r.contains(&format!("第 {planted} 号"))),
+                "{refused:?}"
+            );
+            let row = bids::model(conn, planted).await.unwrap();
+            assert_eq!((row.lead_org_id, row.status.as_str()), (look_alike, status.code()));
+        }
+        db
+    })
+    .await;
+}
+
+/// Second review, finding 3: a request that read its user before a merge went on after
+/// it with the stale user (the hold passed over the missing row) and made a bid for the
+/// organisation the merge had deleted. The hold now refuses a missing organisation, and
+/// the bid re-reads its author after the hold.
+#[tokio::test]
+async fn a_bid_begun_before_a_merge_is_not_made_for_the_merged_organisation() {
+    on_each_backend(|db| async move {
+        let conn = &db.conn;
+        let (bureau, publisher, _) = cast(conn).await;
+        let (_, registry) = verified_university(conn).await;
+        let (stale, look_alike) = provisional_look_alike(conn).await;
+        let (duplicate_team, duplicate) = duplicate_institute(conn).await;
+        let id = open_call(conn, &bureau, &publisher).await;
+        organisations::merge(conn, bureau.id, look_alike, registry, t0())
+            .await
+            .unwrap();
+        organisations::merge(conn, bureau.id, duplicate, registry, t0())
+            .await
+            .unwrap();
+        let input = bid_input("T", t0() + Duration::days(120));
+        for (actor, org) in [(&stale, look_alike), (&duplicate_team, duplicate)] {
+            let refused = bids::create(conn, actor, id, &input, t0()).await;
+            assert!(
+                matches!(refused, Err(CoreError::Conflict(_))),
+                "{refused:?}"
+            );
+            let made = bid::Entity::find()
+                .filter(bid::Column::LeadOrgId.eq(org))
+                .count(conn)
+                .await
+                .unwrap();
+            assert_eq!(made, 0);
+        }
+        db
+    })
+    .await;
+}
+
+/// Second review, finding 4: linking a member settled the call (an UPDATE of its row)
+/// before holding the organisation, the opposite order to a merge's, so the two could
+/// deadlock. The link now holds the organisation first: while a merge holds it, the
+/// link waits without touching the call, and the merge takes the call's lock.
+#[tokio::test]
+async fn a_link_waits_for_a_merge_of_its_organisation_without_holding_the_call() {
+    let Some(db) = testing::postgres().await else {
+        return;
+    };
+    let conn = db.conn.clone();
+    let (bureau, publisher, team) = cast(&conn).await;
+    let (_, university) = verified_university(&conn).await;
+    let id = open_call(&conn, &bureau, &publisher).await;
+    let members = vec![MemberInput {
+        name: "津沽院".to_owned(),
+        uscc: Some(UNIVERSITY_USCC.to_owned()),
+    }];
+    let saved = submitted_bid(&conn, &team, id, members).await;
+    // Past the deadline: the link settles the call first.
+    let later = t0() + Duration::days(11);
+
+    // A merge of the university has its row and not yet the call's.
+    let merging = conn.begin().await.unwrap();
+    organisation::Entity::find_by_id(university)
+        .lock_exclusive()
+        .one(&merging)
+        .await
+        .unwrap()
+        .unwrap();
+    let linking_conn = conn.clone();
+    let linking = tokio::spawn(async move {
+        let link = bids::LinkDecision::Link(university);
+        let txn = linking_conn.begin().await.unwrap();
+        let outcome = bids::link_member(&txn, &bureau, saved, 0, link, PENDING, later).await;
+        if outcome.is_ok() {
+            txn.commit().await.unwrap();
+        }
+        outcome
+    });
+    wait_until_blocked(&conn).await;
+    let locked = challenges::locked(&merging, id).await;
+    assert!(locked.is_ok(), "{locked:?}");
+    merging.rollback().await.unwrap();
+    let linked = linking.await.unwrap();
+    assert!(linked.is_ok(), "{linked:?}");
+    db.cleanup().await;
 }

@@ -878,6 +878,66 @@ async fn a_row_naming_a_squatter_s_posting_and_a_registry_name_is_refused() {
     .await;
 }
 
+/// Second review, finding 5: the ambiguity check read the registry once per batch, so a
+/// registry organisation made by row 1 was unseen by row 2 of the same list, and row 2
+/// (the squatter's public id, pasted, beside the company's name) wrote onto the
+/// squatter's posting. The organisation row 1 makes now counts for row 2.
+#[tokio::test]
+async fn a_registry_organisation_made_earlier_in_the_batch_makes_a_later_row_ambiguous() {
+    use techmatch_core::accounts::Role;
+    use techmatch_core::posting::OrgKind;
+    use techmatch_core::services::import::{ImportScope, import_needs_as};
+    use techmatch_core::services::users::{self, NewUser};
+    const NAME: &str = "晋阳抢注钛业有限公司";
+    on_each_backend(|db| async move {
+        let new = NewUser {
+            email: "squat@provisional.cn".to_owned(),
+            password: "a-good-password".to_owned(),
+            display_name: "抢注".to_owned(),
+            role: Role::Enterprise,
+            organisation: Some(users::org_ref(NAME, OrgKind::Enterprise, None).unwrap()),
+        };
+        let squatter = users::create(&db.conn, &new, "x".to_owned(), false)
+            .await
+            .unwrap();
+        let upload = "需求编号,需求名称,是否保密\nP-1,抢注单位的需求,否\n";
+        let report = import_needs_as(
+            &db.conn,
+            csv(upload),
+            &catalogue(),
+            ImportScope::Organisation(squatter.org_id.unwrap()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.created, 1, "{:?}", report.problems);
+        let theirs = need::Entity::find().one(&db.conn).await.unwrap().unwrap();
+
+        // One list: row 1 brings the real company into the registry, row 2 carries the
+        // squatter's public id and the company's name without a USCC.
+        let list = format!(
+            "需求编号,需求名称,企业名称\nB-1,公司的需求,{NAME}\n{},公司的另一需求,{NAME}\n",
+            theirs.external_id
+        );
+        let report = import_needs(&db.conn, csv(&list), &catalogue())
+            .await
+            .unwrap();
+        assert_eq!(report.created, 1, "{report:?}");
+        assert_eq!(report.problems.len(), 1, "{report:?}");
+        assert!(report.problems[0].reason.contains("合并"), "{report:?}");
+        assert_eq!(
+            need::Entity::find_by_id(theirs.id)
+                .one(&db.conn)
+                .await
+                .unwrap()
+                .unwrap(),
+            theirs,
+            "the squatter's posting is untouched"
+        );
+        db
+    })
+    .await;
+}
+
 /// Alerts already sent under the old causes (database ids) are not sent again after the
 /// upgrade to public-id causes: their markers in the outbox are carried over.
 #[tokio::test]

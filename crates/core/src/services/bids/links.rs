@@ -239,12 +239,14 @@ pub async fn link_member(
 ) -> CoreResult<()> {
     check_bureau(actor)?;
     let row = model(conn, id).await?;
-    challenges::settle(conn, row.challenge_id, now).await?;
     if let LinkDecision::Link(org_id) = decision {
-        // Before the call's lock, as a merge takes it: a merge of this organisation
-        // sees the link, or the link sees the merged registry.
+        // Before the call's lock, settling included (it updates the call's row), as a
+        // merge takes the organisations' rows before the calls': a merge of this
+        // organisation sees the link, or the link sees the merged registry, and neither
+        // waits for the other in the opposite order.
         crate::services::organisations::hold_against_merge(conn, org_id).await?;
     }
+    challenges::settle(conn, row.challenge_id, now).await?;
     // Locked (on PostgreSQL), as seating and scoring lock it: no expert of the
     // organisation is seated between the check below and the link.
     let found = challenges::locked(conn, row.challenge_id).await?;

@@ -17,8 +17,8 @@ use crate::challenge::bid::BidStatus;
 use crate::challenge::lifecycle::ChallengeStatus;
 use crate::contact::DealConfirmation;
 use crate::entities::{
-    achievement, bid, broker_assignment, challenge, challenge_expert, contact, deal, need,
-    organisation, session, user, webhook,
+    achievement, bid, bid_milestone, broker_assignment, challenge, challenge_expert, contact, deal,
+    need, organisation, session, user, webhook,
 };
 use crate::posting::{PostingKind, Status};
 use crate::services::{audit, bids, challenges, changes, users};
@@ -49,6 +49,14 @@ pub struct MergeOutcome {
     /// A provisional organisation's bids still in play, withdrawn: the survivor never
     /// made them, and they must not hold its genuine judges off a panel.
     pub bids_withdrawn: Vec<i64>,
+    /// A provisional organisation's bids never submitted, deleted (each in the audit
+    /// log): a draft the survivor never wrote has nothing to keep, and it must not stand
+    /// in the way of the survivor's own bid on the call.
+    pub bids_deleted: Vec<i64>,
+    /// A provisional organisation's submitted bids, all withdrawn by now, on calls the
+    /// survivor bids on as well: they stay under the absorbed organisation's id (a call
+    /// holds one bid per lead organisation) as the record of what the stranger sent.
+    pub bids_left_behind: Vec<i64>,
 }
 
 fn not_found(id: i64) -> CoreError {
@@ -70,18 +78,22 @@ async fn locked_organisation(
 }
 
 /// Locks an organisation's row against a merge (shared: seatings and bids of one
-/// organisation do not wait for each other) until the transaction ends; nothing when it
-/// is gone. Seating an expert and creating a bid take it before the call's lock, as the
-/// merge takes both organisations' rows before the calls'.
+/// organisation do not wait for each other) until the transaction ends. Seating an
+/// expert, creating a bid and linking a consortium member take it before the call's
+/// lock, as the merge takes both organisations' rows before the calls'.
 ///
 /// # Errors
-/// Database errors.
+/// `Conflict` when the organisation is gone (merged meanwhile); database errors.
 pub async fn hold_against_merge(conn: &impl ConnectionTrait, id: i64) -> CoreResult<()> {
+    // A row gone is an organisation merged away since the caller read its user: going on
+    // would act for an organisation that no longer exists (nothing else stops a bid
+    // naming it), so the caller is told to start again.
     organisation::Entity::find_by_id(id)
         .lock_shared()
         .one(conn)
-        .await?;
-    Ok(())
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| CoreError::Conflict(t!("challenge-changed-meanwhile")))
 }
 
 /// Merges `absorbed_id` into `survivor_id` on behalf of the bureau user `actor_user_id`,
@@ -124,12 +136,20 @@ pub async fn merge(
         let reason = t!("org-merge-into-provisional", name = &survivor.name);
         return Err(CoreError::invalid("into", reason));
     }
-    refuse_rival_bids(conn, absorbed_id, survivor_id).await?;
-    let bids_withdrawn = if absorbed.provisional {
-        withdraw_strangers_bids(conn, actor_user_id, absorbed_id, now).await?
+    lock_calls_of(conn, [absorbed_id, survivor_id]).await?;
+    // A provisional organisation's bids are cleared before the rival check: otherwise a
+    // stranger's look-alike could hold the merge off for ever with a draft (or a
+    // withdrawn bid) on every call the genuine organisation bids on.
+    let (bids_withdrawn, bids_deleted, bids_left_behind) = if absorbed.provisional {
+        refuse_strangers_advanced_bids(conn, absorbed_id).await?;
+        let deleted = delete_strangers_drafts(conn, actor_user_id, absorbed_id).await?;
+        let withdrawn = withdraw_strangers_bids(conn, actor_user_id, absorbed_id, now).await?;
+        let left = rival_bids(conn, absorbed_id, survivor_id).await?;
+        (withdrawn, deleted, left)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new(), Vec::new())
     };
+    refuse_rival_bids(conn, absorbed_id, survivor_id, &bids_left_behind).await?;
     refuse_conflicted_panels(conn, absorbed_id, survivor_id, &bids_withdrawn).await?;
     let (postings_unpublished, deals_voided) = if absorbed.provisional {
         disown_strangers_work(conn, absorbed_id).await?
@@ -145,6 +165,8 @@ pub async fn merge(
         postings_unpublished,
         deals_voided,
         bids_withdrawn,
+        bids_deleted,
+        bids_left_behind: bids_left_behind.clone(),
         ..Default::default()
     };
     outcome.needs = move_postings(conn, PostingKind::Need, absorbed_id, survivor_id).await?;
@@ -169,6 +191,7 @@ pub async fn merge(
     outcome.bids = bid::Entity::update_many()
         .col_expr(bid::Column::LeadOrgId, Expr::value(survivor_id))
         .filter(bid::Column::LeadOrgId.eq(absorbed_id))
+        .filter(bid::Column::Id.is_not_in(bids_left_behind))
         .exec(conn)
         .await?
         .rows_affected;
@@ -272,28 +295,157 @@ async fn disown_strangers_work(
 
 /// A call holds one bid per lead organisation; merging two bidders of one call would
 /// silently make one bid of two.
+/// `left_behind` are bids that stay with the absorbed organisation (see
+/// [`MergeOutcome::bids_left_behind`]).
 async fn refuse_rival_bids(
     conn: &impl ConnectionTrait,
     absorbed_id: i64,
     survivor_id: i64,
+    left_behind: &[i64],
 ) -> CoreResult<()> {
-    let calls_of = |org_id: i64| {
-        bid::Entity::find()
-            .select_only()
-            .column(bid::Column::ChallengeId)
-            .filter(bid::Column::LeadOrgId.eq(org_id))
-            .into_tuple::<i64>()
+    let shared = rival_bids(conn, absorbed_id, survivor_id)
+        .await?
+        .into_iter()
+        .find(|id| !left_behind.contains(id));
+    let Some(shared) = shared else {
+        return Ok(());
     };
-    let survivor_calls = calls_of(survivor_id).all(conn).await?;
-    let shared = calls_of(absorbed_id)
+    let call = bids::model(conn, shared).await?.challenge_id;
+    Err(CoreError::Conflict(t!("org-merge-rival-bids", call = call)))
+}
+
+/// The absorbed organisation's bids (any status) on calls the survivor bids on too.
+async fn rival_bids(
+    conn: &impl ConnectionTrait,
+    absorbed_id: i64,
+    survivor_id: i64,
+) -> CoreResult<Vec<i64>> {
+    let survivor_calls: Vec<i64> = bid::Entity::find()
+        .select_only()
+        .column(bid::Column::ChallengeId)
+        .filter(bid::Column::LeadOrgId.eq(survivor_id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(bid::Entity::find()
+        .select_only()
+        .column(bid::Column::Id)
+        .filter(bid::Column::LeadOrgId.eq(absorbed_id))
+        .filter(bid::Column::ChallengeId.is_in(survivor_calls))
+        .order_by_asc(bid::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// Locks, once and in ascending order, every call either organisation bids on or has an
+/// expert seated on (on PostgreSQL; SQLite has one writer). Seating, bidding and linking
+/// take their organisation's row before the call's, as the merge does here, so the two
+/// never wait for each other in opposite orders; the steps below lock these calls again,
+/// which they already hold.
+async fn lock_calls_of(conn: &impl ConnectionTrait, pair: [i64; 2]) -> CoreResult<()> {
+    let mut calls: BTreeSet<i64> = bid::Entity::find()
+        .select_only()
+        .column(bid::Column::ChallengeId)
+        .filter(bid::Column::LeadOrgId.is_in(pair))
+        .into_tuple::<i64>()
         .all(conn)
         .await?
         .into_iter()
-        .find(|call| survivor_calls.contains(call));
-    match shared {
-        Some(call) => Err(CoreError::Conflict(t!("org-merge-rival-bids", call = call))),
-        None => Ok(()),
+        .collect();
+    calls.extend(
+        challenge_expert::Entity::find()
+            .select_only()
+            .column(challenge_expert::Column::ChallengeId)
+            .filter(challenge_expert::Column::ExpertOrgId.is_in(pair))
+            .into_tuple::<i64>()
+            .all(conn)
+            .await?,
+    );
+    for call in calls {
+        challenges::locked(conn, call).await?;
     }
+    Ok(())
+}
+
+/// Refuses to merge a provisional organisation with a bid past the expert review and
+/// not yet closed (shortlisted, awarded, in execution). Moving it would hand the
+/// survivor a win a stranger made in its name; withdrawing it would silently undo a
+/// selection or an award the bureau published, with a contract and funds behind it.
+/// The bureau decides on such a bid first (revokes the award, or drops the team), and
+/// the reason names the bid and its call so that it can.
+async fn refuse_strangers_advanced_bids(
+    conn: &impl ConnectionTrait,
+    absorbed_id: i64,
+) -> CoreResult<()> {
+    let advanced = [
+        BidStatus::Shortlisted.code(),
+        BidStatus::Awarded.code(),
+        BidStatus::InExecution.code(),
+    ];
+    let found = bid::Entity::find()
+        .filter(bid::Column::LeadOrgId.eq(absorbed_id))
+        .filter(bid::Column::Status.is_in(advanced))
+        .order_by_asc(bid::Column::Id)
+        .one(conn)
+        .await?;
+    let Some(row) = found else {
+        return Ok(());
+    };
+    let call = challenges::locked(conn, row.challenge_id).await?;
+    Err(CoreError::Conflict(t!(
+        "org-merge-advanced-bid",
+        bid = row.id,
+        call = call.title.as_str(),
+        public_id = call.public_id.as_str(),
+        status = BidStatus::from_code(&row.status)?.label()
+    )))
+}
+
+/// Deletes a provisional organisation's bids that were never submitted (drafts, and
+/// drafts withdrawn): nobody but their author ever saw them, and nothing (sheet,
+/// milestone) refers to them. Each deletion is in the audit log with the bid's call.
+async fn delete_strangers_drafts(
+    conn: &impl ConnectionTrait,
+    actor_user_id: i64,
+    absorbed_id: i64,
+) -> CoreResult<Vec<i64>> {
+    let rows = bid::Entity::find()
+        .filter(bid::Column::LeadOrgId.eq(absorbed_id))
+        .filter(bid::Column::SubmittedAt.is_null())
+        .order_by_asc(bid::Column::Id)
+        .all(conn)
+        .await?;
+    let mut deleted = Vec::with_capacity(rows.len());
+    for row in rows {
+        challenges::locked(conn, row.challenge_id).await?;
+        bid_milestone::Entity::delete_many()
+            .filter(bid_milestone::Column::BidId.eq(row.id))
+            .exec(conn)
+            .await?;
+        bid::Entity::delete_by_id(row.id).exec(conn).await?;
+        let detail = serde_json::json!({
+            "challenge_id": row.challenge_id,
+            "lead_org_id": row.lead_org_id,
+            "status": row.status,
+            "created_by": row.created_by,
+        })
+        .to_string();
+        audit::record(
+            conn,
+            audit::Record {
+                actor_user_id: Some(actor_user_id),
+                action: "bid.delete_by_merge",
+                entity: "bid",
+                entity_id: row.id,
+                reason: None,
+                detail: Some(&detail),
+            },
+        )
+        .await?;
+        deleted.push(row.id);
+    }
+    Ok(deleted)
 }
 
 /// Refuses a merge that would put an expert in judgement of their own organisation: an
