@@ -187,9 +187,8 @@ uscc-both-checks-wrong = { $org_check }；{ $check }
 
 ## Reading list files (lists/read.rs)
 
-list-xls-unsupported = 不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx；只支持 .csv、.xlsx、.jsonl（或 .ndjson）文件
-list-extension-unsupported = 不支持扩展名为 .{ $extension } 的文件，只支持 .csv、.xlsx、.jsonl（或 .ndjson）文件
-list-extension-missing = 文件没有扩展名，无法判断格式，只支持 .csv、.xlsx、.jsonl（或 .ndjson）文件
+list-extension-unsupported = 不支持扩展名为 .{ $extension } 的文件，只支持 Excel（.xlsx、.xls、.xlsb）、WPS（.et）、ODS（.ods）表格和 .csv、.jsonl（或 .ndjson）文件
+list-extension-missing = 文件没有扩展名，无法判断格式；只支持 Excel（.xlsx、.xls、.xlsb）、WPS（.et）、ODS（.ods）表格和 .csv、.jsonl（或 .ndjson）文件
 list-file-not-found = 文件不存在
 list-file-permission-denied = 没有读取这个文件的权限
 list-file-is-directory = 这是一个文件夹，不是文件
@@ -198,22 +197,38 @@ list-file-too-many-rows = 文件超过 { $max } 行，请拆分成几个较小�
 list-file-empty = 文件里没有任何内容
 # A column without a header: by number in CSV (第 3 列), by letter in XLSX (第 C 列).
 list-column = 第 { $column } 列
-list-header-twice = 表头“{ $header }”出现了两次（{ $first }和{ $second }），每一列的表头必须不同
 list-cell-without-header = { $column }有内容，但这一列没有表头
 list-csv-malformed = CSV 内容有格式错误，无法读取
 list-csv-too-many-cells = 该行有 { $cells } 列，表头只有 { $headers } 列，请检查内容里是否有没加引号的分隔符
 list-csv-is-zip = 这是一个 Excel（XLSX）或压缩文件，不是 CSV；如果是 Excel 文件，请把扩展名改为 .xlsx
 list-csv-unknown-encoding = 无法识别文件的文字编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再上传
 list-csv-binary = 文件包含二进制内容，不是文本格式的 CSV
-list-xlsx-password = 不是有效的 XLSX 文件：文件设置了密码，请取消密码后再上传
-list-xlsx-empty = 不是有效的 XLSX 文件：文件是空的
-list-xlsx-is-xls = 不是有效的 XLSX 文件：看起来是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx
-list-xlsx-no-workbook = 不是有效的 XLSX 文件：压缩包里没有 Excel 工作簿，文件可能已损坏或不是 Excel 文件
-list-xlsx-plain-text = 不是有效的 XLSX 文件：内容是纯文本（可能是 CSV），请把扩展名改为 .csv，或在 Excel 中另存为 .xlsx
-list-xlsx-corrupt = 不是有效的 XLSX 文件：文件已损坏或不是 Excel 文件
-list-xlsx-too-large = XLSX 文件解压后超过 { $max } MB（可能是压缩炸弹），已拒绝；请拆分为多个文件上传
-list-xlsx-sheet-corrupt = 不是有效的 XLSX 文件：工作表内容已损坏，无法读取
-list-xlsx-no-sheet = 工作簿里没有工作表
+list-sheet-password = 表格文件设置了密码，请取消密码后再上传
+list-sheet-empty-file = 表格文件是空的
+list-sheet-no-workbook = 压缩包里没有表格工作簿，文件可能已损坏，或不是 Excel、WPS 或 ODS 表格
+list-sheet-plain-text = 文件内容是纯文本（可能是 CSV），请把扩展名改为 .csv，或在 Excel、WPS 中另存为 .xlsx
+list-sheet-html = 文件其实是网页（HTML），不是表格（有些系统导出的“.xls”就是这样）；请用 Excel 或 WPS 打开后另存为 .xlsx
+list-sheet-corrupt = 表格文件已损坏，或不是 Excel、WPS 或 ODS 表格
+list-sheet-xls-corrupt = 这是旧版 Excel（.xls）文件，但内容已损坏，无法读取；请在 Excel 或 WPS 中打开后另存为 .xlsx
+list-sheet-et-unreadable = 无法读取这个 WPS 表格（.et）文件：它不是以 Excel 兼容格式保存的；请在 WPS 中“另存为” .xlsx 后再上传
+list-sheet-too-large = 表格文件解压后超过 { $max } MB（可能是压缩炸弹），已拒绝；请拆分为多个文件上传
+list-sheet-sheet-corrupt = 工作表“{ $sheet }”的内容已损坏，无法读取
+list-sheet-no-sheet = 工作簿里没有工作表
+list-sheet-hidden = 隐藏的工作表
+list-sheet-not-worksheet = 不是工作表（图表等）
+list-sheet-blank = 空白工作表
+list-sheet-no-header = 没有找到表头
+list-no-header = 没有找到表头：每张工作表的前 { $rows } 行里都没有“{ $title }”这样的列名；请确认表头一行写有名称列（如 需求名称、成果名称、项目名称）
+list-column-named = { $column }“{ $header }”
+list-field-twice = 有两列都是“{ $field }”：{ $first }和{ $second }；请删去或改名其中一列
+list-mapping-unknown = 无法识别列对应关系“{ $pair }”：请写成“表头=字段”，字段用清单的列名（如 需求描述）或英文字段名（如 description）
+layout-header-rows = 表头在第 { $rows } 行
+layout-title-rows = 第 { $rows } 行是标题、填报单位等，未导入
+layout-notes-rows = 第 { $rows } 行是说明、合计或重复的表头，未导入
+layout-data-rows = 数据 { $count } 行
+layout-part-separator = ；
+layout-in-sheet = 工作表“{ $sheet }”：{ $text }
+list-in-sheet = 工作表“{ $sheet }”：{ $reason }
 list-xlsx-header-error = 表头（第 { $row } 行{ $column }）是错误值 { $value }，请改成列名
 list-xlsx-cell-error = 单元格是错误值 { $value }（通常是公式出错），请改成正确的内容
 list-jsonl-not-utf8 = 文件不是 UTF-8 编码的文本，无法按 JSONL（每行一个 JSON 对象）读取
@@ -264,6 +279,10 @@ import-org-ambiguous = 单位“{ $name }”既指该发布所属的单位，也
 import-public-id-other-org = 该行以公开编号指向的发布属于另一单位；如确需更换单位，请在发布页面上修改
 import-public-id-confidential = 该行以公开编号指向的发布的保密设置与本行不同；如确需更改，请在发布页面上修改
 import-duplicate-id = 编号与第 { $row } 行重复
+import-duplicate-id-in-sheet = 编号与工作表“{ $sheet }”第 { $row } 行重复
+import-missing-column = 没有“{ $column }”列
+import-missing-column-in-sheet = 工作表“{ $sheet }”没有“{ $column }”列
+import-refused-missing = 未导入任何内容：{ $missing }。没有这一列，导入的发布无法被匹配；请在表头写明这一列（如 需求描述、成果简介），或在上传页面手动指定哪一列是它
 import-save-failed = 保存失败：{ $error }
 
 ## Organisations as a service (services/organisations.rs)
@@ -318,3 +337,21 @@ match-explain-mode-no-overlap = 合作方式没有交集
 match-factor-region = 地区
 match-explain-region-same = 位于同一省份
 match-explain-region-different = 位于不同省份
+upload-pending-gone = 这次上传已过期或不存在（上传的文件只保留一小时），请重新上传清单文件
+batch-default-name = 第{ $number }批
+batch-numeral-ten = 十
+batch-numeral-digit = { $digit ->
+    [1] 一
+    [2] 二
+    [3] 三
+    [4] 四
+    [5] 五
+    [6] 六
+    [7] 七
+    [8] 八
+    [9] 九
+   *[other] 〇
+}
+batch-name-too-long = 批次名称过长，最多 { $max } 个字
+batch-bad-date = 清单日期不在日历范围内
+batch-what = 清单批次

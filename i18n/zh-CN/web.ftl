@@ -37,7 +37,7 @@ posting-form-problem = { $field }：{ $reason }
 
 ## Upload (server/upload.rs)
 
-upload-error-no-file = 请选择要上传的清单文件（CSV、XLSX 或 JSONL）
+upload-error-no-file = 请选择要上传的清单文件（Excel、WPS、ODS 表格，或 CSV、JSONL）
 # The audit log's note about an uploaded list.
 upload-audit-detail = { $file }：{ $rows } 行，新增 { $created }，未导入 { $rejected }
 
@@ -115,7 +115,10 @@ cli-about = 科技供需对接平台 techmatch: technology supply-demand matchma
 ## Command line: import (commands/import.rs)
 
 cli-import-summary = { $file }：共 { $rows } 行，新增 { $created }，更新 { $updated }，未变 { $unchanged }，拒绝 { $rejected }
-cli-import-ignored-columns = 未识别的列（已忽略）：{ $columns }
+cli-import-skipped-sheet = 跳过工作表“{ $sheet }”：{ $reason }
+cli-import-column-ignored = 未导入的列：{ $column }
+cli-import-column-candidates = 未导入的列：{ $column }（可能是：{ $candidates }；如是，请用 --map "{ $column }=字段" 指定）
+cli-import-map-hint = 用 --map "表头=字段" 指定哪一列是它，例如 --map "难题简述=需求描述"
 # One rejected row; the fields are separated by tabs.
 cli-import-problem = 第 { $row } 行	列「{ $column }」	值「{ $value }」	{ $reason }
 cli-import-index-updated = 搜索索引已更新（变更日志位置 { $seq }）
@@ -169,3 +172,9 @@ demo-pending-need-title = 碳化尾气二氧化碳回收提纯利用
 demo-pending-need-description = 碳化工序尾气中二氧化碳浓度约30%，直接排放。希望引进变压吸附或膜分离提纯技术，回收的二氧化碳返回碳化塔使用，降低石灰窑负荷和碳排放。
 demo-pending-need-keywords = 二氧化碳回收，变压吸附，碳化尾气
 demo-contact-message = 我院这项成果与贵公司的需求很接近，已有中试经验，希望进一步交流技术指标和合作方式。
+batch-bureau-only = 只有科技局工作人员可以管理清单批次和导出发布
+batch-bad-kind = 请选择清单类型：技术需求（need）或科技成果（achievement）
+batch-other-kind = 该批次不是这种清单
+batch-bad-status = 无法识别状态“{ $status }”
+batch-bad-format = 只能导出为 XLSX 或 CSV
+batch-date-malformed = 清单日期应写成 2026-03-15 这样的格式

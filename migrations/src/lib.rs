@@ -32,6 +32,9 @@ mod m20261207_000020_email_confirmed;
 mod m20261207_000021_alert_markers;
 mod m20261207_000022_account_mail_secrets;
 mod m20261207_000023_reset_routes;
+mod m20261208_000001_posting_contacts;
+mod m20261208_000002_column_mappings;
+mod m20261208_000003_list_batches;
 
 pub struct Migrator;
 
@@ -68,6 +71,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_alert_markers::Migration),
             Box::new(m20261207_000022_account_mail_secrets::Migration),
             Box::new(m20261207_000023_reset_routes::Migration),
+            Box::new(m20261208_000001_posting_contacts::Migration),
+            Box::new(m20261208_000002_column_mappings::Migration),
+            Box::new(m20261208_000003_list_batches::Migration),
         ]
     }
 }

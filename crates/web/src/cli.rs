@@ -43,13 +43,16 @@ pub enum Command {
     Serve(commands::serve::ServeArgs),
     /// Deliver queued notices (mail) without serving pages; stops on SIGINT or SIGTERM.
     Worker(commands::worker::WorkerArgs),
-    /// Import a need or achievement list (CSV, XLSX or JSONL, by extension).
+    /// Import a need or achievement list (XLSX, XLS, XLSB, ODS, ET, CSV or JSONL).
     Import {
         list: ListKind,
         file: PathBuf,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Read a column as a field: `--map 难题简述=需求描述` (repeatable).
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        map: Vec<String>,
     },
     /// Export a list with the same headers the importer reads.
     Export(commands::export::ExportArgs),

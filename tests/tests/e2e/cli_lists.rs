@@ -97,7 +97,7 @@ fn import_reports_bad_rows_exports_round_trip_and_matches_explain() {
     let text = stdout(&csv_out);
     assert!(
         text.trim_start_matches('\u{feff}')
-            .starts_with("需求编号,需求名称"),
+            .starts_with("需求编号,需求名称,需求描述"),
         "{text}"
     );
 
@@ -147,11 +147,11 @@ fn a_file_that_is_not_what_it_claims_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let fake = dir.path().join("needs.xlsx");
-    std::fs::write(&fake, "需求编号,需求名称\nX-1,这其实是CSV\n").unwrap();
+    std::fs::write(&fake, "需求编号,需求名称,需求描述\nX-1,这其实是CSV\n").unwrap();
     let output = run(&data, &["import", "needs", fake.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("XLSX"), "{stderr}");
+    assert!(stderr.contains(".csv"), "{stderr}");
     let status = super::status_json(&data);
     assert_eq!(status["postings"]["need"]["database_total"], 0);
 

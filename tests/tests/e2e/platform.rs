@@ -25,6 +25,7 @@ mod hostile_confidential;
 mod hostile_figures;
 mod hostile_identity;
 mod hostile_webhooks;
+mod lists;
 mod notifications;
 mod outage;
 mod outbox_pages;

@@ -37,6 +37,10 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// When it was first published; it stays when the posting is closed or withdrawn.
     pub published_at: Option<DateTimeUtc>,
+    /// Who to contact, as the list gave it: private to the organisation and the bureau.
+    pub contact_person: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ const VOCABULARY_FILES: &[&str] = &[
     "crates/core/src/domain/modes.rs",
     "crates/core/src/domain/patent.rs",
     "crates/core/src/lists/columns.rs",
+    "crates/core/src/lists/contacts.rs",
     "crates/search/src/tokenizer.rs",
     "crates/web/src/commands/synth.rs",
 ];

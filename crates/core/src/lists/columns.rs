@@ -28,17 +28,77 @@ const fn col(
     }
 }
 
+const CONTACT_PERSON: Column = col(
+    "contact_person",
+    "联系人",
+    &["联系人姓名", "对接人", "联络人"],
+);
+/// Needs have no team lead: whoever is in charge is the one to contact.
+const NEED_CONTACT_PERSON: Column = col(
+    "contact_person",
+    "联系人",
+    &["联系人姓名", "对接人", "联络人", "负责人", "企业联系人"],
+);
+const CONTACT_PHONE: Column = col(
+    "contact_phone",
+    "联系电话",
+    &[
+        "电话",
+        "手机",
+        "手机号",
+        "手机号码",
+        "联系手机",
+        "办公电话",
+        "固定电话",
+        "座机",
+        "电话号码",
+        "phone",
+    ],
+);
+const CONTACT_EMAIL: Column = col(
+    "contact_email",
+    "电子邮箱",
+    &["邮箱", "联系邮箱", "电子邮件", "email", "e-mail", "邮件"],
+);
+
 pub const NEED_COLUMNS: &[Column] = &[
     col("id", "需求编号", &["编号", "序号id", "外部编号"]),
     col(
         "title",
         "需求名称",
-        &["需求标题", "名称", "标题", "项目名称"],
+        &[
+            "需求标题",
+            "名称",
+            "标题",
+            "项目名称",
+            "技术需求名称",
+            "需求项目名称",
+            "技术难题名称",
+            "难题名称",
+            "需求题目",
+        ],
     ),
     col(
         "description",
         "需求描述",
-        &["需求内容", "描述", "详细描述", "需求详情", "技术需求描述"],
+        &[
+            "需求内容",
+            "描述",
+            "详细描述",
+            "需求详情",
+            "技术需求描述",
+            "技术需求内容",
+            "需求简介",
+            "需求概述",
+            "需求说明",
+            "需求详细描述",
+            "具体需求",
+            "需求具体内容",
+            "技术难题描述",
+            "难题描述",
+            "存在的技术难题",
+            "主要技术需求",
+        ],
     ),
     col(
         "industry",
@@ -50,6 +110,10 @@ pub const NEED_COLUMNS: &[Column] = &[
             "领域",
             "行业",
             "所属产业",
+            "技术领域",
+            "行业类别",
+            "产业类别",
+            "所属行业领域",
         ],
     ),
     col("keywords", "关键词", &["关键字"]),
@@ -60,16 +124,33 @@ pub const NEED_COLUMNS: &[Column] = &[
             "预算",
             "资金预算",
             "预算金额",
-            "预算金额(万元)",
-            "拟投入资金(万元)",
+            "拟投入资金",
+            "拟投入经费",
+            "投入资金",
+            "计划投入",
+            "意向投入",
+            "拟投入金额",
+            "经费预算",
+            "预算经费",
         ],
     ),
     col(
         "deadline",
         "截止日期",
-        &["截止时间", "需求截止日期", "有效期至"],
+        &[
+            "截止时间",
+            "需求截止日期",
+            "有效期至",
+            "完成时限",
+            "期望完成时间",
+            "需求时限",
+        ],
     ),
-    col("coop_modes", "合作方式", &["合作模式", "期望合作方式"]),
+    col(
+        "coop_modes",
+        "合作方式",
+        &["合作模式", "期望合作方式", "拟合作方式"],
+    ),
     col(
         "min_trl",
         "最低技术成熟度",
@@ -78,19 +159,38 @@ pub const NEED_COLUMNS: &[Column] = &[
     col(
         "region",
         "所在地区",
-        &["地区", "区域", "所在地", "行政区划"],
+        &[
+            "地区",
+            "区域",
+            "所在地",
+            "行政区划",
+            "县区",
+            "所属县区",
+            "所在县",
+        ],
     ),
     col("confidential", "是否保密", &["保密", "企业信息保密"]),
     col(
         "org_name",
         "企业名称",
-        &["需求单位", "单位名称", "需求企业", "发布单位"],
+        &[
+            "需求单位",
+            "单位名称",
+            "需求企业",
+            "发布单位",
+            "企业",
+            "单位",
+            "需求单位名称",
+        ],
     ),
     col(
         "org_uscc",
         "统一社会信用代码",
         &["信用代码", "社会信用代码", "uscc"],
     ),
+    NEED_CONTACT_PERSON,
+    CONTACT_PHONE,
+    CONTACT_EMAIL,
     col("status", "状态", &[]),
 ];
 
@@ -99,12 +199,32 @@ pub const ACHIEVEMENT_COLUMNS: &[Column] = &[
     col(
         "title",
         "成果名称",
-        &["成果标题", "名称", "标题", "项目名称"],
+        &[
+            "成果标题",
+            "名称",
+            "标题",
+            "项目名称",
+            "技术名称",
+            "成果项目名称",
+        ],
     ),
     col(
         "abstract",
         "成果简介",
-        &["成果摘要", "摘要", "简介", "成果描述", "summary"],
+        &[
+            "成果摘要",
+            "摘要",
+            "简介",
+            "成果描述",
+            "summary",
+            "成果内容",
+            "成果介绍",
+            "成果概述",
+            "项目简介",
+            "技术简介",
+            "成果简述",
+            "主要内容",
+        ],
     ),
     col("keywords", "关键词", &["关键字"]),
     col(
@@ -144,7 +264,15 @@ pub const ACHIEVEMENT_COLUMNS: &[Column] = &[
     col(
         "org_name",
         "完成单位",
-        &["所属单位", "单位名称", "成果单位", "持有单位"],
+        &[
+            "所属单位",
+            "单位名称",
+            "成果单位",
+            "持有单位",
+            "成果完成单位",
+            "单位",
+            "第一完成单位",
+        ],
     ),
     col(
         "org_uscc",
@@ -155,9 +283,12 @@ pub const ACHIEVEMENT_COLUMNS: &[Column] = &[
     col(
         "team_lead",
         "负责人",
-        &["团队负责人", "成果负责人", "联系人"],
+        &["团队负责人", "成果负责人", "项目负责人"],
     ),
     col("region", "所在地区", &["地区", "区域", "所在地"]),
+    CONTACT_PERSON,
+    CONTACT_PHONE,
+    CONTACT_EMAIL,
     col("status", "状态", &[]),
 ];
 
@@ -203,34 +334,255 @@ pub const ORG_KIND_WORDS: &[(&str, OrgKind)] = &[
     ("技术转移机构", OrgKind::Agency),
 ];
 
+/// Headers of the column that numbers a list's rows.
+pub const SEQUENCE_HEADERS: [&str; 4] = ["序号", "序列号", "no", "no."];
+
+/// Words a totals row under a table starts with.
+pub const TOTAL_WORDS: [&str; 4] = ["合计", "总计", "小计", "共计"];
+/// Words that open a notes or signature row under a table wherever they stand.
+pub const NOTE_WORDS: [&str; 8] = [
+    "填报说明",
+    "填表说明",
+    "填报人",
+    "审核人",
+    "制表人",
+    "制表",
+    "单位负责人",
+    "单位(盖章)",
+];
+/// Short words that open a notes row only when a colon, a number or a list mark
+/// follows ("注：…", "说明1.…"), since "注塑…" or "说明书…" may start a title.
+pub const NOTE_MARKS: [&str; 4] = ["注", "说明", "备注", "附注"];
+pub const NOTE_MARK_FOLLOWERS: [char; 6] = [':', '：', '.', '、', '．', '１'];
+/// The word in a combined contact header that makes its person the one in charge.
+pub const LEAD_WORD: &str = "负责人";
+
 /// Parts of an organisation's name that tell its kind, for rows that do not say.
 pub const UNIVERSITY_NAME_PARTS: [&str; 3] = ["大学", "学院", "学校"];
 pub const INSTITUTE_NAME_PARTS: [&str; 5] = ["研究院", "研究所", "科学院", "研究中心", "实验室"];
 pub const BUREAU_NAME_ENDINGS: [&str; 2] = ["科技局", "委员会"];
 pub const BUREAU_NAME_PARTS: [&str; 1] = ["人民政府"];
 
-/// Normalises a header so that `预算（万元）`, `预算(万元)` and ` 预算 (万元) ` are one.
-fn normalise(header: &str) -> String {
+/// The unit a money column's header names, which its bare numbers are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountUnit {
+    Yuan,
+    Wan,
+    Yi,
+}
+
+impl AmountUnit {
+    /// The word appended to a bare number so that the money parsers read it in this unit.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            AmountUnit::Yuan => "元",
+            AmountUnit::Wan => "万元",
+            AmountUnit::Yi => "亿元",
+        }
+    }
+
+    fn named_in(annotation: &str) -> Option<AmountUnit> {
+        if annotation.contains("亿") {
+            Some(AmountUnit::Yi)
+        } else if annotation.contains('万') {
+            Some(AmountUnit::Wan)
+        } else if annotation.contains('元') {
+            Some(AmountUnit::Yuan)
+        } else {
+            None
+        }
+    }
+}
+
+/// Where a header's cells go: a column's field, or the combined contact cell
+/// ([`CONTACT_FIELD`]); and for money, the unit the header names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    pub field: &'static str,
+    pub unit: Option<AmountUnit>,
+}
+
+/// The pseudo-field of a combined contact header ("联系人及电话", "负责人/电话",
+/// "联系方式"): its cells are split into person, phone and email.
+pub const CONTACT_FIELD: &str = "contact";
+
+/// Words in a header that name a person to contact, and ones that name a way to reach them.
+const PERSON_WORDS: [&str; 4] = ["联系人", "负责人", "对接人", "姓名"];
+const REACH_WORDS: [&str; 6] = ["电话", "手机", "联系方式", "邮箱", "方式", "email"];
+
+/// A header as compared: no white space (line breaks inside cells included), brackets
+/// and colons of one width, no required-field stars, ASCII in lower case.
+pub fn normalise(header: &str) -> String {
     header
         .chars()
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '＊' | '\u{feff}'))
         .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
+            '（' | '【' | '[' | '〔' => '(',
+            '）' | '】' | ']' | '〕' => ')',
             '：' => ':',
             c => c.to_ascii_lowercase(),
         })
-        .collect()
+        .collect::<String>()
+        .trim_end_matches(':')
+        .to_owned()
+}
+
+/// Splits a normalised header into its words and its bracketed annotations:
+/// "预算金额(万元)" is "预算金额" annotated "万元".
+fn strip_annotations(normalised: &str) -> (String, Vec<String>) {
+    let mut core = String::new();
+    let mut annotations = Vec::new();
+    let mut depth = 0_usize;
+    let mut current = String::new();
+    for c in normalised.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                if depth > 1 {
+                    current.push(c);
+                }
+            }
+            ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    annotations.push(std::mem::take(&mut current));
+                } else {
+                    current.push(c);
+                }
+            }
+            c if depth > 0 => current.push(c),
+            c => core.push(c),
+        }
+    }
+    if !current.is_empty() {
+        annotations.push(current);
+    }
+    (core, annotations)
+}
+
+/// Every name a column answers to, normalised, with its annotations stripped.
+fn names(column: &Column) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(column.field)
+        .chain(std::iter::once(column.header))
+        .chain(column.aliases.iter().copied())
+        .map(|name| strip_annotations(&normalise(name)).0)
+}
+
+/// Whether a header (its words, annotations stripped) names both a person and a way
+/// to reach them, or only a way that may hold both ("联系方式").
+fn is_combined_contact(core: &str) -> bool {
+    let person = PERSON_WORDS.iter().any(|w| core.contains(w));
+    let reach = REACH_WORDS.iter().any(|w| core.contains(w));
+    (person && reach) || core == "联系方式" || core == "联系信息"
+}
+
+/// Headers a bureau or an organisation mapped by hand (normalised header → field).
+pub type ColumnMapping = std::collections::BTreeMap<String, &'static str>;
+
+/// Finds where a header's cells go: a hand mapping first, then the field name, the
+/// export header or an alias, compared with annotations such as "（万元）" or
+/// "（技术难题描述）" stripped; then combined contact headers.
+pub fn place(columns: &[Column], mapping: &ColumnMapping, header: &str) -> Option<Placed> {
+    let normalised = normalise(header);
+    let (mut core, annotations) = strip_annotations(&normalised);
+    // A header written wholly in brackets ("【企业名称】") is its own words.
+    if core.is_empty() {
+        core = annotations.concat();
+    }
+    let unit = annotations
+        .iter()
+        .find_map(|a| AmountUnit::named_in(a))
+        .or_else(|| AmountUnit::named_in(&core).filter(|_| core.ends_with('元')));
+    let field = if let Some(field) = mapping.get(&normalised) {
+        Some(*field)
+    } else if let Some(column) = columns.iter().find(|c| names(c).any(|n| n == core)) {
+        Some(column.field)
+    } else if is_combined_contact(&core) {
+        Some(CONTACT_FIELD)
+    } else {
+        // Units written without brackets: "预算金额万元".
+        let trimmed = ["万元", "元"]
+            .iter()
+            .find_map(|u| core.strip_suffix(u))
+            .filter(|t| !t.is_empty())?;
+        columns
+            .iter()
+            .find(|c| names(c).any(|n| n == trimmed))
+            .map(|c| c.field)
+    }?;
+    Some(Placed { field, unit })
+}
+
+/// Reads hand mappings written as `header=field`, the field by its English name or
+/// any header the importer knows ("难题简述=需求描述", "难题简述=description").
+///
+/// # Errors
+/// `Invalid` naming the pair whose field is not a column of this list.
+pub fn mapping_from_pairs(
+    columns: &[Column],
+    pairs: &[String],
+) -> Result<ColumnMapping, crate::CoreError> {
+    let mut mapping = ColumnMapping::new();
+    for pair in pairs {
+        let target = pair.rsplit_once('=').and_then(|(header, field)| {
+            let placed = place(columns, &ColumnMapping::new(), field)?;
+            (!header.trim().is_empty() && placed.field != CONTACT_FIELD)
+                .then(|| (normalise(header), placed.field))
+        });
+        match target {
+            Some((header, field)) => {
+                mapping.insert(header, field);
+            }
+            None => {
+                return Err(crate::CoreError::invalid(
+                    "map",
+                    crate::t!("list-mapping-unknown", pair = pair.as_str()),
+                ));
+            }
+        }
+    }
+    Ok(mapping)
 }
 
 /// Finds the column a header names, by field name, export header or alias.
 pub fn resolve<'a>(columns: &'a [Column], header: &str) -> Option<&'a Column> {
-    let wanted = normalise(header);
-    columns.iter().find(|c| {
-        normalise(c.field) == wanted
-            || normalise(c.header) == wanted
-            || c.aliases.iter().any(|a| normalise(a) == wanted)
-    })
+    let placed = place(columns, &ColumnMapping::new(), header)?;
+    columns.iter().find(|c| c.field == placed.field)
+}
+
+/// The fields a header the importer could not place might be, best first: those one
+/// of whose names shares two characters in a row with it.
+pub fn candidates(columns: &[Column], header: &str) -> Vec<&'static str> {
+    let core = strip_annotations(&normalise(header)).0;
+    // The row's number in this list: numbering starts again in every batch, so it is
+    // never a posting's identifier and is not offered as one.
+    if SEQUENCE_HEADERS.contains(&core.as_str()) {
+        return Vec::new();
+    }
+    let core: Vec<char> = core.chars().collect();
+    let pairs: Vec<[char; 2]> = core.windows(2).map(|w| [w[0], w[1]]).collect();
+    // Two characters in a row shared make a candidate; more characters shared in
+    // all rank it higher ("难题简述" is nearer 难题描述 than 难题名称).
+    let mut scored: Vec<((usize, usize), usize, &'static str)> = Vec::new();
+    for (order, column) in columns.iter().enumerate() {
+        let best = names(column)
+            .map(|name| {
+                let chars: Vec<char> = name.chars().collect();
+                let shared_pairs = chars
+                    .windows(2)
+                    .filter(|w| pairs.contains(&[w[0], w[1]]))
+                    .count();
+                let shared_chars = chars.iter().filter(|c| core.contains(c)).count();
+                (shared_pairs, shared_chars)
+            })
+            .max()
+            .unwrap_or((0, 0));
+        if best.0 > 0 && column.field != "status" {
+            scored.push((best, order, column.field));
+        }
+    }
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.iter().take(3).map(|s| s.2).collect()
 }
 
 /// Whether a file names its columns by English field name (as JSONL does) rather than
@@ -277,6 +629,69 @@ mod tests {
             Some("org_name")
         );
         assert!(resolve(NEED_COLUMNS, "备注").is_none());
+    }
+
+    fn placed(columns: &[Column], header: &str) -> Option<(&'static str, Option<AmountUnit>)> {
+        place(columns, &ColumnMapping::new(), header).map(|p| (p.field, p.unit))
+    }
+
+    #[test]
+    fn headers_match_the_way_offices_write_them() {
+        assert_eq!(
+            placed(NEED_COLUMNS, "需求内容（技术难题描述）"),
+            Some(("description", None))
+        );
+        assert_eq!(
+            placed(NEED_COLUMNS, "预算金额\n（万元）"),
+            Some(("budget", Some(AmountUnit::Wan)))
+        );
+        assert_eq!(
+            placed(NEED_COLUMNS, "预算(元)"),
+            Some(("budget", Some(AmountUnit::Yuan)))
+        );
+        assert_eq!(placed(NEED_COLUMNS, "*需求名称"), Some(("title", None)));
+        assert_eq!(
+            placed(NEED_COLUMNS, "【企业名称】"),
+            Some(("org_name", None))
+        );
+        assert_eq!(
+            placed(ACHIEVEMENT_COLUMNS, "成果简介(200字以内)"),
+            Some(("abstract", None))
+        );
+        for combined in ["联系人及电话", "负责人/电话", "联系方式", "联系人电话"]
+        {
+            assert_eq!(
+                placed(NEED_COLUMNS, combined),
+                Some((CONTACT_FIELD, None)),
+                "{combined}"
+            );
+        }
+        assert_eq!(
+            placed(NEED_COLUMNS, "联系电话"),
+            Some(("contact_phone", None))
+        );
+        assert_eq!(placed(NEED_COLUMNS, "备注"), None);
+    }
+
+    #[test]
+    fn a_header_not_placed_is_offered_the_fields_it_resembles() {
+        assert_eq!(candidates(NEED_COLUMNS, "难题简述")[0], "description");
+        assert!(candidates(NEED_COLUMNS, "序号").is_empty());
+        assert!(candidates(NEED_COLUMNS, "备注").is_empty());
+    }
+
+    #[test]
+    fn hand_mappings_come_first_and_name_fields_either_way() {
+        let mapping = mapping_from_pairs(NEED_COLUMNS, &["难题简述=需求描述".to_owned()]).unwrap();
+        assert_eq!(placed_with(&mapping, "难题简述"), Some("description"));
+        let mapping = mapping_from_pairs(NEED_COLUMNS, &["备注=description".to_owned()]).unwrap();
+        assert_eq!(placed_with(&mapping, "备注"), Some("description"));
+        assert!(mapping_from_pairs(NEED_COLUMNS, &["备注=不存在".to_owned()]).is_err());
+        assert!(mapping_from_pairs(NEED_COLUMNS, &["没有等号".to_owned()]).is_err());
+    }
+
+    fn placed_with(mapping: &ColumnMapping, header: &str) -> Option<&'static str> {
+        place(NEED_COLUMNS, mapping, header).map(|p| p.field)
     }
 
     #[test]

@@ -11,50 +11,74 @@ use crate::domain::{
 };
 use crate::lists::RowProblem;
 use crate::lists::columns::{
-    self, ACHIEVEMENT_COLUMNS, Column, DATE_DAY_SUFFIX, DATE_SEPARATORS, FLAG_NO_WORDS,
-    FLAG_YES_WORDS, ITEM_SEPARATOR, NEED_COLUMNS, PATENT_SEPARATOR,
+    self, ACHIEVEMENT_COLUMNS, AmountUnit, CONTACT_FIELD, Column, DATE_DAY_SUFFIX, DATE_SEPARATORS,
+    FLAG_NO_WORDS, FLAG_YES_WORDS, ITEM_SEPARATOR, NEED_COLUMNS, PATENT_SEPARATOR,
 };
+use crate::lists::contacts::split_contact;
+use crate::lists::layout::Placements;
 use crate::lists::read::{Cell, RawRow};
-use crate::posting::{AchievementInput, NeedInput, OrgKind, OrgRef, split_keywords};
+use crate::posting::{
+    AchievementInput, ContactDetails, NeedInput, OrgKind, OrgRef, split_keywords,
+};
 use crate::{CoreError, t};
 
 const MAX_TITLE_CHARS: usize = 300;
 const MAX_TEXT_CHARS: usize = 20_000;
 const MAX_ID_CHARS: usize = 128;
+/// The most characters a contact's name, phones or emails keep.
+const MAX_CONTACT_CHARS: usize = 100;
 
 /// The cells of one row keyed by English field name, remembering the header as written.
 struct Fields<'r> {
+    sheet: Option<&'r String>,
     row: usize,
     columns: &'static [Column],
     field_names: bool,
-    cells: BTreeMap<&'static str, (&'r str, &'r Cell)>,
+    cells: BTreeMap<&'static str, (&'r str, &'r Cell, Option<AmountUnit>)>,
+    /// Combined contact cells ("联系人及电话"), with their headers.
+    contact_cells: Vec<(&'r str, &'r Cell)>,
+    /// Whether the list has any contact column, so that an empty one clears a contact.
+    lists_contacts: bool,
     problems: Vec<RowProblem>,
 }
 
 impl<'r> Fields<'r> {
-    fn new(row: &'r RawRow, columns: &'static [Column]) -> Fields<'r> {
+    fn new(row: &'r RawRow, columns: &'static [Column], placements: &Placements) -> Fields<'r> {
         let mut cells = BTreeMap::new();
+        let mut contact_cells = Vec::new();
         for (header, cell) in &row.cells {
-            if let Some(column) = columns::resolve(columns, header) {
-                cells.entry(column.field).or_insert((header.as_str(), cell));
+            match placements.get(header) {
+                Some(placed) if placed.field == CONTACT_FIELD => {
+                    contact_cells.push((header.as_str(), cell));
+                }
+                Some(placed) => {
+                    cells
+                        .entry(placed.field)
+                        .or_insert((header.as_str(), cell, placed.unit));
+                }
+                None => {}
             }
         }
         let headers: Vec<&str> = row.cells.iter().map(|(h, _)| h.as_str()).collect();
         Fields {
+            sheet: row.sheet.as_ref(),
             row: row.row,
             columns,
             field_names: columns::uses_field_names(columns, &headers),
             cells,
+            contact_cells,
+            lists_contacts: placements.names_a_contact(),
             problems: Vec::new(),
         }
     }
 
     fn problem(&mut self, field: &'static str, value: &str, reason: impl Into<String>) {
         let column = match self.cells.get(field) {
-            Some((header, _)) => (*header).to_owned(),
+            Some((header, _, _)) => (*header).to_owned(),
             None => columns::display_name(self.columns, field, self.field_names),
         };
         self.problems.push(RowProblem {
+            sheet: self.sheet.cloned(),
             row: self.row,
             column: Some(column),
             value: value.to_owned(),
@@ -64,7 +88,7 @@ impl<'r> Fields<'r> {
 
     /// The cell as one string; list cells are joined with the enumeration comma.
     fn text(&self, field: &'static str) -> Option<String> {
-        self.cells.get(field).map(|(_, cell)| match cell {
+        self.cells.get(field).map(|(_, cell, _)| match cell {
             Cell::Text(t) => t.trim().to_owned(),
             Cell::List(items) => items.join(ITEM_SEPARATOR),
         })
@@ -74,8 +98,8 @@ impl<'r> Fields<'r> {
     fn items(&self, field: &'static str, split: impl Fn(&str) -> Vec<String>) -> Vec<String> {
         match self.cells.get(field) {
             None => Vec::new(),
-            Some((_, Cell::Text(t))) => split(t),
-            Some((_, Cell::List(items))) => items.iter().flat_map(|i| split(i)).collect(),
+            Some((_, Cell::Text(t), _)) => split(t),
+            Some((_, Cell::List(items), _)) => items.iter().flat_map(|i| split(i)).collect(),
         }
     }
 
@@ -96,6 +120,103 @@ impl<'r> Fields<'r> {
                 None
             }
         }
+    }
+
+    /// An amount field, with the unit its header names written after bare numbers:
+    /// under "预算（元）", 500000 is 50 万元.
+    fn amount<T>(
+        &mut self,
+        field: &'static str,
+        parse: impl Fn(&str) -> Result<T, CoreError>,
+    ) -> Option<T> {
+        let unit = self.cells.get(field).and_then(|(_, _, unit)| *unit);
+        self.parse(field, |text| match unit {
+            Some(unit) if text.ends_with(|c: char| c.is_ascii_digit()) => {
+                parse(&format!("{text}{}", unit.suffix()))
+            }
+            _ => parse(text),
+        })
+    }
+
+    /// The contact of the row, from its person, phone and email columns and any
+    /// combined one, each split (a phone column holding "王工 138…" names the person
+    /// too); `None` when the list has no contact column at all.
+    fn contact(&mut self) -> Option<ContactDetails> {
+        if !self.lists_contacts {
+            return None;
+        }
+        let mut person: Option<String> = None;
+        let mut phones: Vec<String> = Vec::new();
+        let mut emails: Vec<String> = Vec::new();
+        let mut texts: Vec<(&'static str, String)> = Vec::new();
+        for field in ["contact_person", "contact_phone", "contact_email"] {
+            if let Some(text) = self.text(field).filter(|t| !t.is_empty()) {
+                texts.push((field, text));
+            }
+        }
+        for (_, cell) in &self.contact_cells {
+            let text = match cell {
+                Cell::Text(t) => t.trim().to_owned(),
+                Cell::List(items) => items.join(ITEM_SEPARATOR),
+            };
+            texts.push((CONTACT_FIELD, text));
+        }
+        for (field, text) in &texts {
+            let parts = split_contact(text);
+            let named = match (field, parts.person) {
+                (_, Some(name)) => Some(name),
+                // A name that is not only a name ("王工（技术部主任）") is kept as written.
+                (&"contact_person", None) if parts.phones.is_empty() => Some(text.clone()),
+                _ => None,
+            };
+            if person.is_none() {
+                person = named;
+            }
+            for phone in parts.phones {
+                if !phones.contains(&phone) {
+                    phones.push(phone);
+                }
+            }
+            for email in parts.emails {
+                if !emails.contains(&email) {
+                    emails.push(email);
+                }
+            }
+        }
+        let phone = (!phones.is_empty()).then(|| phones.join(ITEM_SEPARATOR));
+        let email = (!emails.is_empty()).then(|| emails.join(ITEM_SEPARATOR));
+        for (field, value) in [
+            ("contact_person", &person),
+            ("contact_phone", &phone),
+            ("contact_email", &email),
+        ] {
+            if let Some(value) = value
+                && value.chars().count() > MAX_CONTACT_CHARS
+            {
+                let shown: String = value.chars().take(20).collect();
+                self.problem(
+                    field,
+                    &format!("{shown}…"),
+                    t!(
+                        "row-text-too-long",
+                        length = value.chars().count(),
+                        max = MAX_CONTACT_CHARS
+                    ),
+                );
+            }
+        }
+        Some(ContactDetails {
+            person,
+            phone,
+            email,
+        })
+    }
+
+    /// Whether a combined contact header names the one in charge ("负责人/电话").
+    fn contact_names_the_lead(&self) -> bool {
+        self.contact_cells
+            .iter()
+            .any(|(header, _)| header.contains(columns::LEAD_WORD))
     }
 
     fn bounded_text(&mut self, field: &'static str, max: usize) -> String {
@@ -232,16 +353,17 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, CoreError> {
 /// Maps one raw row to a need, or to all the problems found in it.
 pub fn need_from_row(
     row: &RawRow,
+    placements: &Placements,
     industries: &IndustryCatalogue,
 ) -> Result<NeedInput, Vec<RowProblem>> {
-    let mut f = Fields::new(row, NEED_COLUMNS);
+    let mut f = Fields::new(row, NEED_COLUMNS, placements);
     let title = f.title();
     let description = f.bounded_text("description", MAX_TEXT_CHARS);
     let industry = f.parse("industry", |t| {
         industries.resolve(t).map(|i| i.name.clone())
     });
     let keywords = f.items("keywords", split_keywords);
-    let budget = f.parse("budget", BudgetRange::parse);
+    let budget = f.amount("budget", BudgetRange::parse);
     let deadline = f.parse("deadline", parse_date);
     let coop_text = f
         .items("coop_modes", |t| vec![t.to_owned()])
@@ -261,6 +383,7 @@ pub fn need_from_row(
     let region = f.parse("region", Region::parse);
     let confidential = f.parse("confidential", parse_flag).unwrap_or(false);
     let organisation = f.organisation(|_| OrgKind::Enterprise);
+    let contact = f.contact();
     let external_id = f.external_id("need", &title, organisation.as_ref());
     f.finish(NeedInput {
         external_id,
@@ -275,15 +398,17 @@ pub fn need_from_row(
         region,
         confidential,
         organisation,
+        contact,
     })
 }
 
 /// Maps one raw row to an achievement, or to all the problems found in it.
 pub fn achievement_from_row(
     row: &RawRow,
+    placements: &Placements,
     industries: &IndustryCatalogue,
 ) -> Result<AchievementInput, Vec<RowProblem>> {
-    let mut f = Fields::new(row, ACHIEVEMENT_COLUMNS);
+    let mut f = Fields::new(row, ACHIEVEMENT_COLUMNS, placements);
     let title = f.title();
     let summary = f.bounded_text("abstract", MAX_TEXT_CHARS);
     let keywords = f.items("keywords", split_keywords);
@@ -317,9 +442,14 @@ pub fn achievement_from_row(
             }
         }
     };
-    let price = f.parse("price", AskingPrice::parse);
+    let price = f.amount("price", AskingPrice::parse);
     let organisation = f.organisation(OrgKind::guess_from_name);
-    let team_lead = f.text("team_lead").filter(|t| !t.is_empty());
+    let contact = f.contact();
+    let team_lead = f.text("team_lead").filter(|t| !t.is_empty()).or_else(|| {
+        f.contact_names_the_lead()
+            .then(|| contact.as_ref().and_then(|c| c.person.clone()))
+            .flatten()
+    });
     let region = f.parse("region", Region::parse);
     let external_id = f.external_id("achievement", &title, organisation.as_ref());
     f.finish(AchievementInput {
@@ -335,19 +465,6 @@ pub fn achievement_from_row(
         organisation,
         team_lead,
         region,
+        contact,
     })
-}
-
-/// Headers of a file that name no column: reported as warnings, because a misspelt
-/// header silently dropping a column is worse than a noisy report.
-pub fn unknown_headers<'r>(columns: &[Column], rows: &'r [RawRow]) -> Vec<&'r str> {
-    let mut unknown: Vec<&str> = Vec::new();
-    for row in rows {
-        for (header, _) in &row.cells {
-            if columns::resolve(columns, header).is_none() && !unknown.contains(&header.as_str()) {
-                unknown.push(header);
-            }
-        }
-    }
-    unknown
 }

@@ -321,7 +321,8 @@ fn is_wide(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lists::read::{Cell, ListFormat, RawRow, read_list_bytes};
+    use crate::lists::read::test_support::{TextRow, grid};
+    use crate::lists::read::{ListFormat, read_list_bytes};
 
     const HEADERS: [&str; 5] = ["统一社会信用代码", "名称", "编号", "说明", "备注"];
 
@@ -346,32 +347,36 @@ mod tests {
         ]
     }
 
-    /// What the reader should give back: empty cells omitted, fully empty rows skipped.
-    fn expected_rows() -> Vec<RawRow> {
-        sample_rows()
+    /// What the reader should give back: the header, then the rows with empty cells
+    /// omitted and fully empty rows skipped, each cell by its column.
+    fn expected_rows() -> Vec<Vec<TextRow>> {
+        let header = (
+            1,
+            HEADERS
+                .iter()
+                .enumerate()
+                .map(|(column, header)| (column, (*header).to_owned()))
+                .collect(),
+        );
+        let rows = sample_rows()
             .into_iter()
             .enumerate()
             .filter_map(|(index, values)| {
-                let cells: Vec<(String, Cell)> = HEADERS
-                    .iter()
-                    .zip(values)
+                let cells: Vec<(usize, String)> = values
+                    .into_iter()
+                    .enumerate()
                     .filter(|(_, value)| !value.is_empty())
-                    .map(|(header, value)| ((*header).to_owned(), Cell::Text(value)))
                     .collect();
-                (!cells.is_empty()).then_some(RawRow {
-                    row: index + 2,
-                    cells,
-                })
-            })
-            .collect()
+                (!cells.is_empty()).then_some((index + 2, cells))
+            });
+        vec![std::iter::once(header).chain(rows).collect()]
     }
 
     #[test]
     fn csv_round_trip_keeps_every_value() {
         let bytes = write_table(TableFormat::Csv, "ignored", &HEADERS, &sample_rows()).unwrap();
         let list = read_list_bytes(ListFormat::Csv, "t.csv", &bytes).unwrap();
-        assert!(list.problems.is_empty(), "{:?}", list.problems);
-        assert_eq!(list.rows, expected_rows());
+        assert_eq!(grid(&list), expected_rows());
     }
 
     #[test]
@@ -387,9 +392,8 @@ mod tests {
     #[test]
     fn xlsx_round_trip_keeps_every_value() {
         let bytes = write_table(TableFormat::Xlsx, "需求清单", &HEADERS, &sample_rows()).unwrap();
-        let list = read_list_bytes(ListFormat::Xlsx, "t.xlsx", &bytes).unwrap();
-        assert!(list.problems.is_empty(), "{:?}", list.problems);
-        assert_eq!(list.rows, expected_rows());
+        let list = read_list_bytes(ListFormat::Spreadsheet, "t.xlsx", &bytes).unwrap();
+        assert_eq!(grid(&list), expected_rows());
     }
 
     #[test]
@@ -416,10 +420,10 @@ mod tests {
             let bytes = write_table(format, "模板", &["名称", "领域"], &[]).unwrap();
             let read_format = match format {
                 TableFormat::Csv => ListFormat::Csv,
-                TableFormat::Xlsx => ListFormat::Xlsx,
+                TableFormat::Xlsx => ListFormat::Spreadsheet,
             };
             let list = read_list_bytes(read_format, "t", &bytes).unwrap();
-            assert!(list.rows.is_empty() && list.problems.is_empty());
+            assert_eq!(grid(&list).concat().len(), 1, "the header alone");
         }
     }
 
@@ -467,13 +471,10 @@ mod tests {
             &write_table(TableFormat::Csv, "x", &headers, &rows).unwrap(),
         )
         .unwrap();
-        let read: Vec<String> = list.rows[0]
-            .cells
+        let read: Vec<String> = grid(&list)[0][1]
+            .1
             .iter()
-            .map(|(_, cell)| match cell {
-                Cell::Text(text) => text.clone(),
-                other => panic!("{other:?}"),
-            })
+            .map(|(_, text)| text.clone())
             .collect();
         assert_eq!(read, rows[0], "an exported list imports unchanged");
     }

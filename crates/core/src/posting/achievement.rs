@@ -1,7 +1,7 @@
 //! A research achievement (科技成果) as validated input.
 
 use crate::domain::{AskingPrice, PatentNo, Region, TransferMode, Trl};
-use crate::posting::OrgRef;
+use crate::posting::{ContactDetails, OrgRef};
 
 /// Everything an achievement can say, already validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,4 +21,7 @@ pub struct AchievementInput {
     pub organisation: Option<OrgRef>,
     pub team_lead: Option<String>,
     pub region: Option<Region>,
+    /// Who to contact; `None` when the input says nothing of it (a form without the
+    /// fields, a list without the columns), which keeps what is stored.
+    pub contact: Option<ContactDetails>,
 }

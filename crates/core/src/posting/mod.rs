@@ -19,6 +19,15 @@ pub use organisation::{OrgKind, OrgRef};
 pub use status::{Action, RejectReason, Status};
 pub use view::{OrgLabel, PostingView};
 
+/// Who to contact about a posting, as its list gives it. Private to the posting's
+/// organisation and the bureau: never shown to the public or to other organisations.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactDetails {
+    pub person: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
 /// Which side of the market a posting is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::{BudgetRange, CoopMode, Region, Trl};
-use crate::posting::OrgRef;
+use crate::posting::{ContactDetails, OrgRef};
 
 /// Everything a need can say, already validated. Only `external_id` and `title` are
 /// always present; the rest is optional because real lists are incomplete.
@@ -24,4 +24,7 @@ pub struct NeedInput {
     /// Whether the enterprise's identity is hidden until it accepts a contact.
     pub confidential: bool,
     pub organisation: Option<OrgRef>,
+    /// Who to contact; `None` when the input says nothing of it (a form without the
+    /// fields, a list without the columns), which keeps what is stored.
+    pub contact: Option<ContactDetails>,
 }

@@ -1326,6 +1326,7 @@ pub async fn register_as_achievement(
         organisation: None,
         team_lead: Some(row.team_leader.clone()),
         region: None,
+        contact: None,
     };
     let achievement = workflow::create_achievement(conn, actor, &input).await?;
     workflow::act(

@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde_json::{Map, Value, json};
 
 use crate::domain::{AskingPrice, Trl, Wan, budget_list_text};
-use crate::entities::{achievement, need, organisation};
+use crate::entities::{achievement, batch_posting, need, organisation};
 use crate::lists::columns::{
     ACHIEVEMENT_COLUMNS, Column, FLAG_NO, FLAG_YES, ITEM_SEPARATOR, NEED_COLUMNS,
 };
@@ -98,6 +98,10 @@ fn need_record(m: &need::Model, orgs: &HashMap<i64, organisation::Model>) -> Rec
         text(if m.confidential { FLAG_YES } else { FLAG_NO }),
     ));
     push_org(&mut r, org, false);
+    push_contact(
+        &mut r,
+        [&m.contact_person, &m.contact_phone, &m.contact_email],
+    );
     r.push((
         "status",
         text(Status::from_code(&m.status).map_or(m.status.clone(), |s| s.label())),
@@ -149,11 +153,28 @@ fn achievement_record(m: &achievement::Model, orgs: &HashMap<i64, organisation::
     if let Some(region) = m.region_name.as_ref().or(m.region_code.as_ref()) {
         r.push(("region", text(region)));
     }
+    push_contact(
+        &mut r,
+        [&m.contact_person, &m.contact_phone, &m.contact_email],
+    );
     r.push((
         "status",
         text(Status::from_code(&m.status).map_or(m.status.clone(), |s| s.label())),
     ));
     r
+}
+
+/// The contact columns: the export is the bureau's, which may see them.
+fn push_contact(r: &mut Record, [person, phone, email]: [&Option<String>; 3]) {
+    for (field, value) in [
+        ("contact_person", person),
+        ("contact_phone", phone),
+        ("contact_email", email),
+    ] {
+        if let Some(value) = value {
+            r.push((field, text(value)));
+        }
+    }
 }
 
 fn push_org(r: &mut Record, org: Option<&organisation::Model>, with_kind: bool) {
@@ -188,6 +209,31 @@ fn cell_text(field: &str, value: &Value) -> String {
     }
 }
 
+/// Which postings an export holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportFilter {
+    /// All statuses when empty.
+    pub statuses: Vec<Status>,
+    /// Only the postings a list batch wrote.
+    pub batch: Option<i64>,
+    /// Only this cluster (a need's industry, an achievement's field), by catalogue name.
+    pub cluster: Option<String>,
+    /// Only this region and the ones under it, by GB/T 2260 code (140000, 140400, 140429).
+    pub region: Option<String>,
+}
+
+/// The code prefix a region code covers: a province's first two digits, a city's four.
+fn region_prefix(code: &str) -> String {
+    let code = code.trim();
+    if code.len() == 6 && code.ends_with("0000") {
+        code[..2].to_owned()
+    } else if code.len() == 6 && code.ends_with("00") {
+        code[..4].to_owned()
+    } else {
+        code.to_owned()
+    }
+}
+
 /// Exports the postings of one kind, in `statuses` (all when empty), oldest first.
 ///
 /// # Errors
@@ -198,7 +244,35 @@ pub async fn export(
     statuses: &[Status],
     format: ExportFormat,
 ) -> CoreResult<Vec<u8>> {
-    let codes: Vec<&str> = statuses.iter().map(|s| s.code()).collect();
+    let filter = ExportFilter {
+        statuses: statuses.to_vec(),
+        ..ExportFilter::default()
+    };
+    export_filtered(conn, kind, &filter, format).await
+}
+
+/// Exports the postings of one kind that `filter` holds, oldest first.
+///
+/// # Errors
+/// Fails on a database error or when the file cannot be produced.
+pub async fn export_filtered(
+    conn: &impl ConnectionTrait,
+    kind: PostingKind,
+    filter: &ExportFilter,
+    format: ExportFormat,
+) -> CoreResult<Vec<u8>> {
+    let codes: Vec<&str> = filter.statuses.iter().map(|s| s.code()).collect();
+    // The batch's postings by a subquery: a batch may hold more ids than a statement
+    // may bind.
+    let of_batch = filter.batch.map(|batch| {
+        sea_orm::sea_query::Query::select()
+            .column(batch_posting::Column::PostingId)
+            .from(batch_posting::Entity)
+            .and_where(batch_posting::Column::BatchId.eq(batch))
+            .and_where(batch_posting::Column::Kind.eq(kind.code()))
+            .to_owned()
+    });
+    let prefix = filter.region.as_deref().map(region_prefix);
     let orgs: HashMap<i64, organisation::Model> = organisation::Entity::find()
         .all(conn)
         .await?
@@ -211,6 +285,15 @@ pub async fn export(
             if !codes.is_empty() {
                 q = q.filter(need::Column::Status.is_in(codes.iter().copied()));
             }
+            if let Some(of_batch) = &of_batch {
+                q = q.filter(need::Column::Id.in_subquery(of_batch.clone()));
+            }
+            if let Some(cluster) = &filter.cluster {
+                q = q.filter(need::Column::Industry.eq(cluster.as_str()));
+            }
+            if let Some(prefix) = &prefix {
+                q = q.filter(need::Column::RegionCode.starts_with(prefix.as_str()));
+            }
             let rows = q.all(conn).await?;
             (
                 NEED_COLUMNS,
@@ -221,6 +304,15 @@ pub async fn export(
             let mut q = achievement::Entity::find().order_by_asc(achievement::Column::Id);
             if !codes.is_empty() {
                 q = q.filter(achievement::Column::Status.is_in(codes.iter().copied()));
+            }
+            if let Some(of_batch) = &of_batch {
+                q = q.filter(achievement::Column::Id.in_subquery(of_batch.clone()));
+            }
+            if let Some(cluster) = &filter.cluster {
+                q = q.filter(achievement::Column::Field.eq(cluster.as_str()));
+            }
+            if let Some(prefix) = &prefix {
+                q = q.filter(achievement::Column::RegionCode.starts_with(prefix.as_str()));
             }
             let rows = q.all(conn).await?;
             (

@@ -6,13 +6,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::IndustryCatalogue;
 use crate::lists::RowProblem;
-use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, NEED_COLUMNS};
+use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, ColumnMapping, NEED_COLUMNS};
+use crate::lists::layout::{Layout, Placements, tabulate};
 use crate::lists::read::{RawList, RawRow};
-use crate::lists::rows::{achievement_from_row, need_from_row, unknown_headers};
+use crate::lists::rows::{achievement_from_row, need_from_row};
 use crate::posting::{AchievementInput, NeedInput, OrgRef, PostingKind, Status, ids};
 use crate::services::postings::{self, Placement, UpsertOutcome};
 use crate::services::{changes, organisations};
@@ -22,8 +23,16 @@ use crate::{CoreError, CoreResult, t};
 /// a killed import loses little work and readers are not starved.
 const BATCH_ROWS: usize = 500;
 
+/// A row that was written, and the posting it wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenRow {
+    pub sheet: Option<String>,
+    pub row: usize,
+    pub posting_id: i64,
+}
+
 /// What an import did, row by row.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ImportReport {
     pub rows: usize,
     pub created: usize,
@@ -33,10 +42,25 @@ pub struct ImportReport {
     pub problems: Vec<RowProblem>,
     /// Headers that name no known column (their cells were ignored).
     pub ignored_columns: Vec<String>,
+    /// Why nothing was imported at all (a column without which no row could be
+    /// matched is missing), said before anything was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+    /// Where the table was found: header, title and notes rows of each sheet, the
+    /// sheets skipped, and what became of each column.
+    pub layout: Layout,
+    /// The rows written, with their postings' ids (private: ids are never shown).
+    #[serde(skip)]
+    pub written: Vec<WrittenRow>,
 }
 
 impl ImportReport {
-    fn count(&mut self, outcome: UpsertOutcome) {
+    fn count<T>(&mut self, pending: &Pending<T>, outcome: UpsertOutcome) {
+        self.written.push(WrittenRow {
+            sheet: pending.sheet.clone(),
+            row: pending.row,
+            posting_id: outcome.id(),
+        });
         match outcome {
             UpsertOutcome::Created(_) => self.created += 1,
             UpsertOutcome::Updated(_) => self.updated += 1,
@@ -79,8 +103,9 @@ impl ImportScope {
     }
 }
 
-/// A validated row waiting to be written, with its row number for the report.
+/// A validated row waiting to be written, with its place for the report.
 struct Pending<T> {
+    sheet: Option<String>,
     row: usize,
     input: T,
     /// Whether the file names columns by English field name, for the report.
@@ -374,11 +399,40 @@ async fn write_batch<T: Importable>(
     Ok(outcomes)
 }
 
+/// How a list is imported.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub scope: ImportScope,
+    /// Headers placed by hand, before the importer's own reading of them.
+    pub mapping: ColumnMapping,
+    /// The file's name, for messages.
+    pub file_name: String,
+}
+
+impl ImportOptions {
+    pub fn new(scope: ImportScope, file_name: &str) -> ImportOptions {
+        ImportOptions {
+            scope,
+            mapping: ColumnMapping::new(),
+            file_name: file_name.to_owned(),
+        }
+    }
+}
+
+/// The columns of a kind of list, and the one without which its rows cannot be matched.
+pub fn columns_of(kind: PostingKind) -> (&'static [Column], &'static str) {
+    match kind {
+        PostingKind::Need => (NEED_COLUMNS, "description"),
+        PostingKind::Achievement => (ACHIEVEMENT_COLUMNS, "abstract"),
+    }
+}
+
 /// Imports a need list. Rows imported this way are on the bureau's behalf and so are
 /// published at once.
 ///
 /// # Errors
-/// Only for failures of the database as a whole; bad rows land in the report.
+/// `ListFile` when no table is found in the file; failures of the database as a whole.
+/// Bad rows land in the report.
 pub async fn import_needs(
     db: &DatabaseConnection,
     list: RawList,
@@ -390,35 +444,21 @@ pub async fn import_needs(
 /// Imports a list of needs on behalf of `scope` (see [`ImportScope`]).
 ///
 /// # Errors
-/// Only for failures of the database as a whole; bad rows land in the report.
+/// As [`import_list`].
 pub async fn import_needs_as(
     db: &DatabaseConnection,
     list: RawList,
     industries: &IndustryCatalogue,
     scope: ImportScope,
 ) -> CoreResult<ImportReport> {
-    let ignored = unknown_headers(NEED_COLUMNS, &list.rows)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    let parsed = list
-        .rows
-        .iter()
-        .map(|r| {
-            (
-                r.row,
-                field_names(NEED_COLUMNS, r),
-                need_from_row(r, industries),
-            )
-        })
-        .collect();
-    run(db, NEED_COLUMNS, parsed, list.problems, ignored, scope).await
+    let options = ImportOptions::new(scope, "list");
+    import_list(db, PostingKind::Need, list, industries, &options).await
 }
 
 /// Imports an achievement list, published at once (see [`import_needs`]).
 ///
 /// # Errors
-/// Only for failures of the database as a whole; bad rows land in the report.
+/// As [`import_list`].
 pub async fn import_achievements(
     db: &DatabaseConnection,
     list: RawList,
@@ -430,37 +470,147 @@ pub async fn import_achievements(
 /// Imports a list of achievements on behalf of `scope` (see [`ImportScope`]).
 ///
 /// # Errors
-/// Only for failures of the database as a whole; bad rows land in the report.
+/// As [`import_list`].
 pub async fn import_achievements_as(
     db: &DatabaseConnection,
     list: RawList,
     industries: &IndustryCatalogue,
     scope: ImportScope,
 ) -> CoreResult<ImportReport> {
-    let ignored = unknown_headers(ACHIEVEMENT_COLUMNS, &list.rows)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    let parsed = list
-        .rows
+    let options = ImportOptions::new(scope, "list");
+    import_list(db, PostingKind::Achievement, list, industries, &options).await
+}
+
+/// Imports a list of `kind`: finds the table in every sheet, refuses the whole file
+/// before writing anything when a column no row can be matched without is missing,
+/// and otherwise writes every good row.
+///
+/// # Errors
+/// `ListFile` when no sheet has a table of this kind or a header names a field twice;
+/// failures of the database as a whole. Bad rows land in the report.
+pub async fn import_list(
+    db: &DatabaseConnection,
+    kind: PostingKind,
+    list: RawList,
+    industries: &IndustryCatalogue,
+    options: &ImportOptions,
+) -> CoreResult<ImportReport> {
+    let (columns, required) = columns_of(kind);
+    let table = tabulate(
+        list,
+        &options.file_name,
+        columns,
+        &options.mapping,
+        required,
+    )?;
+    let ignored: Vec<String> = table
+        .layout
+        .columns
         .iter()
-        .map(|r| {
-            (
-                r.row,
-                field_names(ACHIEVEMENT_COLUMNS, r),
-                achievement_from_row(r, industries),
+        .filter(|c| c.field.is_none())
+        .map(|c| c.header.clone())
+        .fold(Vec::new(), |mut seen, header| {
+            if !seen.contains(&header) {
+                seen.push(header);
+            }
+            seen
+        });
+    if !table.layout.missing.is_empty() {
+        return Ok(refused_report(
+            table.layout,
+            ignored,
+            table.rows.len() + table.problems.len(),
+        ));
+    }
+    match kind {
+        PostingKind::Need => {
+            let parsed = parse_rows(
+                &table.rows,
+                columns,
+                &table.placements,
+                |row, placements| need_from_row(row, placements, industries),
+            );
+            run(
+                db,
+                columns,
+                parsed,
+                table.problems,
+                ignored,
+                table.layout,
+                options.scope,
             )
+            .await
+        }
+        PostingKind::Achievement => {
+            let parsed = parse_rows(
+                &table.rows,
+                columns,
+                &table.placements,
+                |row, placements| achievement_from_row(row, placements, industries),
+            );
+            run(
+                db,
+                columns,
+                parsed,
+                table.problems,
+                ignored,
+                table.layout,
+                options.scope,
+            )
+            .await
+        }
+    }
+}
+
+/// The report of a list refused whole: which sheets lack which column.
+fn refused_report(layout: Layout, ignored: Vec<String>, rows: usize) -> ImportReport {
+    let missing: Vec<String> = layout
+        .missing
+        .iter()
+        .map(|m| match &m.sheet {
+            Some(sheet) => t!(
+                "import-missing-column-in-sheet",
+                sheet = sheet.as_str(),
+                column = m.header.as_str()
+            ),
+            None => t!("import-missing-column", column = m.header.as_str()),
         })
         .collect();
-    run(
-        db,
-        ACHIEVEMENT_COLUMNS,
-        parsed,
-        list.problems,
-        ignored,
-        scope,
-    )
-    .await
+    ImportReport {
+        rows,
+        refused: Some(t!(
+            "import-refused-missing",
+            missing = missing.join(&t!("list-separator"))
+        )),
+        ignored_columns: ignored,
+        layout,
+        ..ImportReport::default()
+    }
+}
+
+/// A row as parsed: where it is, whether its file names columns in English, and the
+/// posting or its problems.
+struct Parsed<T> {
+    sheet: Option<String>,
+    row: usize,
+    field_names: bool,
+    result: Result<T, Vec<RowProblem>>,
+}
+
+fn parse_rows<T>(
+    rows: &[RawRow],
+    columns: &[Column],
+    placements: &Placements,
+    parse: impl Fn(&RawRow, &Placements) -> Result<T, Vec<RowProblem>>,
+) -> Vec<Parsed<T>> {
+    rows.iter()
+        .map(|r| Parsed {
+            sheet: r.sheet.clone(),
+            row: r.row,
+            field_names: field_names(columns, r),
+            result: parse(r, placements),
+        })
+        .collect()
 }
 
 fn field_names(columns: &[Column], row: &RawRow) -> bool {
@@ -471,36 +621,56 @@ fn field_names(columns: &[Column], row: &RawRow) -> bool {
 async fn run<T: Importable>(
     db: &DatabaseConnection,
     columns: &[Column],
-    parsed: Vec<(usize, bool, Result<T, Vec<RowProblem>>)>,
+    parsed: Vec<Parsed<T>>,
     read_problems: Vec<RowProblem>,
     ignored_columns: Vec<String>,
+    layout: Layout,
     scope: ImportScope,
 ) -> CoreResult<ImportReport> {
     let mut report = ImportReport {
         rows: parsed.len() + read_problems.len(),
         problems: read_problems,
         ignored_columns,
+        layout,
         ..Default::default()
     };
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, (Option<String>, usize)> = HashMap::new();
     let mut pending = Vec::new();
-    for (row, field_names, result) in parsed {
+    for Parsed {
+        sheet,
+        row,
+        field_names,
+        result,
+    } in parsed
+    {
         match result {
             Err(problems) => report.problems.extend(problems),
             Ok(mut input) => {
-                if let Some(first) = seen.get(input.external_id()) {
+                if let Some((first_sheet, first)) = seen.get(input.external_id()) {
+                    let reason = match first_sheet {
+                        Some(first_sheet) if *first_sheet != sheet.clone().unwrap_or_default() => {
+                            t!(
+                                "import-duplicate-id-in-sheet",
+                                sheet = first_sheet.as_str(),
+                                row = *first
+                            )
+                        }
+                        _ => t!("import-duplicate-id", row = *first),
+                    };
                     report.problems.push(RowProblem {
+                        sheet,
                         row,
                         column: Some(columns::display_name(columns, "id", field_names)),
                         value: input.external_id().to_owned(),
-                        reason: t!("import-duplicate-id", row = *first),
+                        reason,
                     });
                     continue;
                 }
-                seen.insert(input.external_id().to_owned(), row);
+                seen.insert(input.external_id().to_owned(), (sheet.clone(), row));
                 let list_id = input.external_id().to_owned();
                 input.set_external_id(ids::new_public_id(T::KIND));
                 pending.push(Pending {
+                    sheet,
                     row,
                     input,
                     field_names,
@@ -518,7 +688,9 @@ async fn run<T: Importable>(
         match write_batch::<T>(&txn, batch, scope, at).await {
             Ok(outcomes) => {
                 txn.commit().await?;
-                outcomes.into_iter().for_each(|o| report.count(o));
+                for (pending, outcome) in batch.iter().zip(outcomes) {
+                    report.count(pending, outcome);
+                }
             }
             Err(batch_error) => {
                 txn.rollback().await?;
@@ -527,7 +699,16 @@ async fn run<T: Importable>(
             }
         }
     }
-    report.problems.sort_by_key(|p| p.row);
+    let sheet_order: Vec<Option<String>> = report
+        .layout
+        .sheets
+        .iter()
+        .map(|s| s.sheet.clone())
+        .collect();
+    report.problems.sort_by_key(|p| {
+        let sheet = sheet_order.iter().position(|s| *s == p.sheet).unwrap_or(0);
+        (sheet, p.row)
+    });
     Ok(report)
 }
 
@@ -544,7 +725,9 @@ async fn write_rows_one_by_one<T: Importable>(
         match write_batch::<T>(&txn, std::slice::from_ref(pending), scope, at).await {
             Ok(outcomes) => {
                 txn.commit().await?;
-                outcomes.into_iter().for_each(|o| report.count(o));
+                for outcome in outcomes {
+                    report.count(pending, outcome);
+                }
             }
             Err(error) => {
                 txn.rollback().await?;
@@ -563,14 +746,17 @@ fn row_problem<T>(
     error: CoreError,
 ) -> CoreResult<RowProblem> {
     let row = pending.row;
+    let sheet = pending.sheet.clone();
     match error {
         CoreError::Invalid { field, reason } => Ok(RowProblem {
+            sheet,
             row,
             column: Some(columns::display_name(columns, field, pending.field_names)),
             value: String::new(),
             reason,
         }),
         CoreError::Db(db) => Ok(RowProblem {
+            sheet: pending.sheet.clone(),
             row,
             column: None,
             value: String::new(),

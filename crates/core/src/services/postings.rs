@@ -30,6 +30,15 @@ pub enum UpsertOutcome {
 }
 
 impl UpsertOutcome {
+    /// The posting's id, whatever the write did.
+    pub fn id(self) -> i64 {
+        match self {
+            UpsertOutcome::Created(id)
+            | UpsertOutcome::Updated(id)
+            | UpsertOutcome::Unchanged(id) => id,
+        }
+    }
+
     /// The posting's id when the write changed it (and so must reach the change log).
     pub fn changed_id(self) -> Option<i64> {
         match self {
@@ -96,6 +105,11 @@ fn apply_need(model: &mut need::Model, input: &NeedInput, org_id: Option<i64>) {
         .and_then(|r| r.code().map(str::to_owned));
     model.region_name = input.region.as_ref().map(|r| r.name().to_owned());
     model.confidential = input.confidential;
+    if let Some(contact) = &input.contact {
+        model.contact_person = contact.person.clone();
+        model.contact_phone = contact.phone.clone();
+        model.contact_email = contact.email.clone();
+    }
 }
 
 fn apply_achievement(
@@ -123,6 +137,11 @@ fn apply_achievement(
         .as_ref()
         .and_then(|r| r.code().map(str::to_owned));
     model.region_name = input.region.as_ref().map(|r| r.name().to_owned());
+    if let Some(contact) = &input.contact {
+        model.contact_person = contact.person.clone();
+        model.contact_phone = contact.phone.clone();
+        model.contact_email = contact.email.clone();
+    }
 }
 
 fn blank_need(placement: &Placement) -> need::Model {
@@ -150,6 +169,9 @@ fn blank_need(placement: &Placement) -> need::Model {
         created_at: now,
         updated_at: now,
         published_at: (status == Status::Published).then_some(now),
+        contact_person: None,
+        contact_phone: None,
+        contact_email: None,
     }
 }
 
@@ -178,6 +200,9 @@ fn blank_achievement(placement: &Placement) -> achievement::Model {
         created_at: now,
         updated_at: now,
         published_at: (status == Status::Published).then_some(now),
+        contact_person: None,
+        contact_phone: None,
+        contact_email: None,
     }
 }
 

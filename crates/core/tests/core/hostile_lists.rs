@@ -33,13 +33,13 @@ fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
 fn every_corpus_file_is_read_or_refused_without_a_panic() {
     for (target, format) in [
         ("list_csv", ListFormat::Csv),
-        ("list_xlsx", ListFormat::Xlsx),
+        ("list_xlsx", ListFormat::Spreadsheet),
         ("list_jsonl", ListFormat::Jsonl),
     ] {
         for (path, bytes) in corpus(target) {
             let outcome = read_and_convert(format, &bytes);
             // Each file is also read as the other formats: uploads lie about extensions.
-            for other in [ListFormat::Csv, ListFormat::Xlsx, ListFormat::Jsonl] {
+            for other in [ListFormat::Csv, ListFormat::Spreadsheet, ListFormat::Jsonl] {
                 read_and_convert(other, &bytes);
             }
             eprintln!("{}: {outcome:?}", path.display());
@@ -53,7 +53,7 @@ fn a_zip_bomb_dressed_as_a_workbook_is_refused_with_a_reason() {
         .into_iter()
         .find(|(path, _)| path.ends_with("zip_bomb.xlsx"))
         .unwrap_or_else(|| panic!("the corpus holds zip_bomb.xlsx"));
-    let error = read_list_bytes(ListFormat::Xlsx, "bomb.xlsx", &bomb)
+    let error = read_list_bytes(ListFormat::Spreadsheet, "bomb.xlsx", &bomb)
         .err()
         .unwrap_or_else(|| panic!("a zip bomb was read"));
     assert!(error.to_string().contains("MB"), "{error}");
@@ -113,7 +113,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
-        for format in [ListFormat::Csv, ListFormat::Xlsx, ListFormat::Jsonl] {
+        for format in [ListFormat::Csv, ListFormat::Spreadsheet, ListFormat::Jsonl] {
             read_and_convert(format, &bytes);
         }
     }
@@ -143,6 +143,6 @@ proptest! {
             bytes[at] = value;
         }
         bytes.truncate(cut.index(bytes.len() + 1).max(1));
-        read_and_convert(ListFormat::Xlsx, &bytes);
+        read_and_convert(ListFormat::Spreadsheet, &bytes);
     }
 }

@@ -48,7 +48,7 @@ async fn org(conn: &impl sea_orm::ConnectionTrait, id: i64) -> Option<organisati
 
 fn company_list() -> String {
     format!(
-        "需求编号,需求名称,企业名称,统一社会信用代码,是否保密\n\
+        "需求编号,需求名称,企业名称,统一社会信用代码,是否保密,需求描述\n\
          HG-1,纳米碳酸钙表面改性,{COMPANY},{COMPANY_USCC},否\n\
          HG-2,高纯氧化钙煅烧工艺,{COMPANY},{COMPANY_USCC},是\n"
     )
@@ -148,7 +148,8 @@ async fn a_look_alike_name_with_the_real_code_claims_nothing() {
 #[tokio::test]
 async fn registration_never_writes_a_code_onto_an_existing_organisation() {
     on_each_backend(|db| async move {
-        let list = format!("需求编号,需求名称,企业名称\nHG-1,纳米碳酸钙表面改性,{COMPANY}\n");
+        let list =
+            format!("需求编号,需求名称,企业名称,需求描述\nHG-1,纳米碳酸钙表面改性,{COMPANY}\n");
         import_needs(&db.conn, csv(&list), &catalogue())
             .await
             .unwrap();
@@ -277,7 +278,7 @@ async fn a_genuine_new_company_is_verified_into_the_registry() {
         let verified = org(&db.conn, id).await.unwrap();
         assert!(verified.verified && !verified.provisional);
         // Now the bureau's list finds it by its code.
-        let list = format!("需求编号,需求名称,企业名称,统一社会信用代码\nX-1,一,汾河新创科技有限公司,{COMPANY_USCC}\n");
+        let list = format!("需求编号,需求名称,企业名称,统一社会信用代码,需求描述\nX-1,一,汾河新创科技有限公司,{COMPANY_USCC}\n");
         import_needs(&db.conn, csv(&list), &catalogue()).await.unwrap();
         let need = postings::view_by_bureau_id(&db.conn, PostingKind::Need, "X-1").await.unwrap();
         assert_eq!(need.org_id, Some(id));
@@ -343,7 +344,7 @@ async fn upgrading_keeps_every_organisation_and_its_postings() {
 /// A published need of the stranger's provisional organisation, with a confirmed deal
 /// on it: what a stranger would like to see counted in a real company's name.
 async fn strangers_published_work(conn: &sea_orm::DatabaseConnection, org_id: i64) -> (i64, i64) {
-    let list = "成果编号,成果名称,单位名称\nA-1,纳米碳酸钙改性,某研究院\n";
+    let list = "成果编号,成果名称,单位名称,成果简介\nA-1,纳米碳酸钙改性,某研究院\n";
     techmatch_core::services::import::import_achievements(conn, csv(list), &catalogue())
         .await
         .unwrap();
@@ -401,7 +402,7 @@ async fn strangers_published_work(conn: &sea_orm::DatabaseConnection, org_id: i6
 #[tokio::test]
 async fn a_look_alike_written_with_other_brackets_and_spaces_is_a_conflict() {
     on_each_backend(|db| async move {
-        let list = "需求编号,需求名称,企业名称\nHG-1,纳米碳酸钙表面改性,晋阳华钙（集团）有限公司\n";
+        let list = "需求编号,需求名称,企业名称,需求描述\nHG-1,纳米碳酸钙表面改性,晋阳华钙（集团）有限公司\n";
         import_needs(&db.conn, csv(list), &catalogue())
             .await
             .unwrap();

@@ -70,7 +70,7 @@ async fn a_clean_need_list_imports_and_is_published() {
 async fn bad_rows_are_reported_by_row_and_column_and_change_nothing() {
     on_each_backend(|db| async move {
         let list = "\
-需求编号,需求名称,所属领域,预算(万元),截止日期,合作方式,最低技术成熟度,统一社会信用代码,企业名称,是否保密
+需求编号,需求名称,所属领域,预算(万元),截止日期,合作方式,最低技术成熟度,统一社会信用代码,企业名称,是否保密,需求描述
 OK-1,煤层气高效抽采,新能源,100-200,2027-01-01,合作开发,5,,晋阳能源有限公司,否
 BAD-1,,新能源,,,,,,,
 BAD-2,行业不对,火星产业,,,,,,,
@@ -150,7 +150,7 @@ async fn importing_the_same_file_twice_creates_nothing_new() {
 #[tokio::test]
 async fn duplicate_ids_within_a_file_are_rejected_after_the_first() {
     on_each_backend(|db| async move {
-        let list = "需求编号,需求名称\nD-1,第一条\nD-1,第二条\n";
+        let list = "需求编号,需求名称,需求描述\nD-1,第一条\nD-1,第二条\n";
         let report = import_needs(&db.conn, csv(list), &catalogue())
             .await
             .unwrap();
@@ -209,7 +209,7 @@ async fn every_export_format_reimports_to_the_same_data() {
             .unwrap();
         for (format, list_format) in [
             (ExportFormat::Csv, ListFormat::Csv),
-            (ExportFormat::Xlsx, ListFormat::Xlsx),
+            (ExportFormat::Xlsx, ListFormat::Spreadsheet),
             (ExportFormat::Jsonl, ListFormat::Jsonl),
         ] {
             for kind in [PostingKind::Need, PostingKind::Achievement] {
@@ -254,6 +254,7 @@ async fn an_xlsx_list_with_dates_numbers_and_bad_rows_imports_row_by_row() {
         "意向价格（万元）",
         "专利号",
         "完成单位",
+        "成果简介",
     ];
     for (col, header) in headers.iter().enumerate() {
         sheet.write_string(0, col as u16, *header).unwrap();
@@ -281,7 +282,7 @@ async fn an_xlsx_list_with_dates_numbers_and_bad_rows_imports_row_by_row() {
     on_each_backend(|db| {
         let bytes = bytes.clone();
         async move {
-            let list = read_list_bytes(ListFormat::Xlsx, "list.xlsx", &bytes).unwrap();
+            let list = read_list_bytes(ListFormat::Spreadsheet, "list.xlsx", &bytes).unwrap();
             let report = import_achievements(&db.conn, list, &catalogue())
                 .await
                 .unwrap();
@@ -314,7 +315,7 @@ async fn an_xlsx_list_with_dates_numbers_and_bad_rows_imports_row_by_row() {
 
 /// A bureau list numbered in sequence, one enterprise's confidential need in the middle.
 const SEQUENTIAL_CSV: &str = "\
-需求编号,需求名称,企业名称,是否保密
+需求编号,需求名称,企业名称,是否保密,需求描述
 XQ-2026-001,钛白粉废酸回收,晋阳钛业有限公司,否
 XQ-2026-002,钛白粉煅烧节能,晋阳钛业有限公司,否
 XQ-2026-003,钛白粉氯化工艺,晋阳钛业有限公司,是
@@ -465,7 +466,7 @@ async fn the_bureau_names_a_posting_by_its_list_id_or_its_public_id() {
         // A row that names a posting by its public id (as the bureau's export shows
         // postings from no list) updates it rather than creating a copy.
         let list = format!(
-            "需求编号,需求名称,企业名称,是否保密\n{},钛白粉氯化新工艺,晋阳钛业有限公司,是\n",
+            "需求编号,需求名称,企业名称,是否保密,需求描述\n{},钛白粉氯化新工艺,晋阳钛业有限公司,是\n",
             by_list.external_id
         );
         let report = import_needs(&db.conn, csv(&list), &catalogue())
@@ -565,7 +566,7 @@ async fn upgrading_hides_list_ids_of_confidential_needs_and_keeps_reimports_in_p
             .unwrap();
         assert_eq!(changed_again.len(), 1, "{changed_again:?}");
 
-        let list = "需求编号,需求名称,是否保密\nXQ-2026-003,钛白粉2,是\nXQ-2026-004,钛白粉3,否\n";
+        let list = "需求编号,需求名称,是否保密,需求描述\nXQ-2026-003,钛白粉2,是\nXQ-2026-004,钛白粉3,否\n";
         let report = import_needs(&db.conn, csv(list), &catalogue()).await.unwrap();
         assert_eq!(report.created, 0, "{report:?}");
         let duplicate = db
@@ -597,7 +598,11 @@ async fn an_upload_waits_for_review_in_public_id_order_not_the_list_s() {
         let org = member.org_id.unwrap();
         let list: String = SEQUENTIAL_CSV
             .lines()
-            .map(|line| line.split(',').take(2).collect::<Vec<_>>().join(",") + "\n")
+            .enumerate()
+            .map(|(n, line)| match n {
+                0 => "需求编号,需求名称,需求描述\n".to_owned(),
+                _ => line.split(',').take(2).collect::<Vec<_>>().join(",") + "\n",
+            })
             .collect();
         let scope = ImportScope::Organisation(org);
         let report = import_needs_as(&db.conn, csv(&list), &catalogue(), scope)
@@ -635,7 +640,7 @@ async fn a_row_naming_a_posting_by_its_public_id_cannot_move_it_or_flip_its_secr
             .await
             .unwrap();
         let list = format!(
-            "需求编号,需求名称,企业名称,是否保密\n\
+            "需求编号,需求名称,企业名称,是否保密,需求描述\n\
              {},钛白粉废酸回收,太原化工有限公司,否\n\
              {},钛白粉氯化工艺,晋阳钛业有限公司,否\n",
             public.external_id, secret.external_id
@@ -737,7 +742,7 @@ async fn a_provisional_organisation_s_postings_export_and_reimport_in_place() {
             .await
             .unwrap();
         let org = member.org_id.unwrap();
-        let upload = "需求编号,需求名称,是否保密\n\
+        let upload = "需求编号,需求名称,是否保密,需求描述\n\
                       P-1,自注册钛白粉废酸回收,否\n\
                       P-2,自注册钛白粉氯化工艺,是\n";
         let report = import_needs_as(
@@ -796,7 +801,8 @@ async fn a_provisional_organisation_s_postings_export_and_reimport_in_place() {
         assert!(still.iter().all(|o| *o == Some(org)), "{still:?}");
 
         // A new row naming the provisional organisation still goes to the registry.
-        let fresh = "需求编号,需求名称,企业名称\nB-1,局清单钛白粉包膜,晋阳自注册钛业有限公司\n";
+        let fresh =
+            "需求编号,需求名称,企业名称,需求描述\nB-1,局清单钛白粉包膜,晋阳自注册钛业有限公司\n";
         let report = import_needs(&db.conn, csv(fresh), &catalogue())
             .await
             .unwrap();
@@ -837,7 +843,7 @@ async fn a_row_naming_a_squatter_s_posting_and_a_registry_name_is_refused() {
         let squatter = users::create(&db.conn, &new, "x".to_owned(), false)
             .await
             .unwrap();
-        let upload = "需求编号,需求名称,是否保密\nP-1,抢注单位的需求,否\n";
+        let upload = "需求编号,需求名称,是否保密,需求描述\nP-1,抢注单位的需求,否\n";
         let report = import_needs_as(
             &db.conn,
             csv(upload),
@@ -849,14 +855,14 @@ async fn a_row_naming_a_squatter_s_posting_and_a_registry_name_is_refused() {
         assert_eq!(report.created, 1, "{:?}", report.problems);
         let theirs = need::Entity::find().one(&db.conn).await.unwrap().unwrap();
         // The bureau's list brings the real company into the registry.
-        let list = format!("需求编号,需求名称,企业名称\nB-1,公司的需求,{NAME}\n");
+        let list = format!("需求编号,需求名称,企业名称,需求描述\nB-1,公司的需求,{NAME}\n");
         let report = import_needs(&db.conn, csv(&list), &catalogue())
             .await
             .unwrap();
         assert_eq!(report.created, 1, "{report:?}");
 
         let pasted = format!(
-            "需求编号,需求名称,企业名称\n{},公司的另一需求,{NAME}\n",
+            "需求编号,需求名称,企业名称,需求描述\n{},公司的另一需求,{NAME}\n",
             theirs.external_id
         );
         let report = import_needs(&db.conn, csv(&pasted), &catalogue())
@@ -900,7 +906,7 @@ async fn a_registry_organisation_made_earlier_in_the_batch_makes_a_later_row_amb
         let squatter = users::create(&db.conn, &new, "x".to_owned(), false)
             .await
             .unwrap();
-        let upload = "需求编号,需求名称,是否保密\nP-1,抢注单位的需求,否\n";
+        let upload = "需求编号,需求名称,是否保密,需求描述\nP-1,抢注单位的需求,否\n";
         let report = import_needs_as(
             &db.conn,
             csv(upload),
@@ -915,7 +921,7 @@ async fn a_registry_organisation_made_earlier_in_the_batch_makes_a_later_row_amb
         // One list: row 1 brings the real company into the registry, row 2 carries the
         // squatter's public id and the company's name without a USCC.
         let list = format!(
-            "需求编号,需求名称,企业名称\nB-1,公司的需求,{NAME}\n{},公司的另一需求,{NAME}\n",
+            "需求编号,需求名称,企业名称,需求描述\nB-1,公司的需求,{NAME}\n{},公司的另一需求,{NAME}\n",
             theirs.external_id
         );
         let report = import_needs(&db.conn, csv(&list), &catalogue())
@@ -971,13 +977,27 @@ async fn upgrading_carries_the_markers_of_alerts_already_sent() {
             ))
             .await
             .unwrap();
-        let need = postings::view_by_external_id(&db.conn, PostingKind::Need, "WN-0A1B2C3D4E5F")
-            .await
-            .unwrap();
-        let achievement =
-            postings::view_by_external_id(&db.conn, PostingKind::Achievement, "WA-AB12CD34EF56")
-                .await
-                .unwrap();
+        // Raw SQL: the entities know columns later migrations add.
+        let id_of = |table: &'static str, external: &'static str| {
+            let conn = &db.conn;
+            async move {
+                let statement = sea_orm::Statement::from_string(
+                    conn.get_database_backend(),
+                    format!("SELECT id FROM {table} WHERE external_id = '{external}'"),
+                );
+                let row = conn.query_one_raw(statement).await.unwrap().unwrap();
+                row.try_get_by_index::<i64>(0).unwrap()
+            }
+        };
+        struct Id {
+            id: i64,
+        }
+        let need = Id {
+            id: id_of("needs", "WN-0A1B2C3D4E5F").await,
+        };
+        let achievement = Id {
+            id: id_of("achievements", "WA-AB12CD34EF56").await,
+        };
         let old_keys = [
             format!("owner@example.cn|match:{}:{}", need.id, achievement.id),
             format!("webhook:3|match:{}:{}", need.id, achievement.id),

@@ -11,7 +11,7 @@ use super::{catalogue, csv};
 #[tokio::test]
 async fn actions_move_postings_and_illegal_ones_are_refused() {
     on_each_backend(|db| async move {
-        let list = "需求编号,需求名称\nL-1,煤矸石制备陶粒\n";
+        let list = "需求编号,需求名称,需求描述\nL-1,煤矸石制备陶粒\n";
         techmatch_core::services::import::import_needs(&db.conn, csv(list), &catalogue())
             .await
             .unwrap();

@@ -9,6 +9,7 @@ mod hostile_notices;
 mod identity;
 mod import_lists;
 mod lifecycle;
+mod list_corpus;
 mod lockout;
 mod organisations;
 mod outbox;

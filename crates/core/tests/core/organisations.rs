@@ -15,7 +15,7 @@ const FAILING_USCC: &str = "91350100M000100Y44";
 async fn a_failing_uscc_is_refused_until_the_bureau_accepts_it() {
     on_each_backend(|db| async move {
         let list = format!(
-            "需求编号,需求名称,企业名称,统一社会信用代码\nU-1,陶瓷膜过滤,晋阳老厂,{FAILING_USCC}\n"
+            "需求编号,需求名称,企业名称,统一社会信用代码,需求描述\nU-1,陶瓷膜过滤,晋阳老厂,{FAILING_USCC}\n"
         );
         let first = import_needs(&db.conn, csv(&list), &catalogue())
             .await
@@ -64,7 +64,7 @@ async fn a_failing_uscc_is_refused_until_the_bureau_accepts_it() {
 #[tokio::test]
 async fn a_name_registered_with_another_code_is_a_row_problem() {
     on_each_backend(|db| async move {
-        let list = "需求编号,需求名称,企业名称,统一社会信用代码\nC-1,一,晋阳华钙,91350100M000100Y43\nC-2,二,晋阳华钙,\nC-3,三,晋阳华钙,911407001234567886\n";
+        let list = "需求编号,需求名称,企业名称,统一社会信用代码,需求描述\nC-1,一,晋阳华钙,91350100M000100Y43\nC-2,二,晋阳华钙,\nC-3,三,晋阳华钙,911407001234567886\n";
         let report = import_needs(&db.conn, csv(list), &catalogue()).await.unwrap();
         assert_eq!(report.created, 2, "{:?}", report.problems);
         assert_eq!(report.problems.len(), 1);

@@ -81,6 +81,9 @@ async fn need(conn: &sea_orm::DatabaseConnection, external_id: &str, p: Posting)
         created_at: p.created,
         updated_at: p.created,
         published_at: Some(p.created),
+        contact_person: None,
+        contact_phone: None,
+        contact_email: None,
     }
     .into_active_model()
     .reset_all();
@@ -112,6 +115,9 @@ async fn achievement(conn: &sea_orm::DatabaseConnection, external_id: &str, p: P
         created_at: p.created,
         updated_at: p.created,
         published_at: Some(p.created),
+        contact_person: None,
+        contact_phone: None,
+        contact_email: None,
     }
     .into_active_model()
     .reset_all();

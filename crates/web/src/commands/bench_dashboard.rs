@@ -131,6 +131,9 @@ async fn generate(
             created_at: Set(created),
             updated_at: Set(created),
             published_at: Set(published),
+            contact_person: Set(None),
+            contact_phone: Set(None),
+            contact_email: Set(None),
         });
         achievements.push(achievement::ActiveModel {
             id: NotSet,
@@ -155,6 +158,9 @@ async fn generate(
             created_at: Set(created),
             updated_at: Set(created),
             published_at: Set(published),
+            contact_person: Set(None),
+            contact_phone: Set(None),
+            contact_email: Set(None),
         });
     }
     insert_chunks(&txn, needs).await?;

@@ -272,6 +272,7 @@ pub async fn evaluate(
             organisation: None,
             team_lead: None,
             region: None,
+            contact: None,
         };
         postings::upsert_achievement(&txn, &input, None, Status::Published).await?;
     }

@@ -54,7 +54,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let app = App::open(&global.data_dir, global.database_url.as_deref()).await?;
     match cli.command {
         Command::Serve(args) => serve::run(app, args).await,
-        Command::Import { list, file, json } => import::run(&app, list, &file, json).await,
+        Command::Import {
+            list,
+            file,
+            json,
+            map,
+        } => import::run(&app, list, &file, json, &map).await,
         Command::Export(args) => export::run(&app, args).await,
         Command::Report(args) => report::run(&app, args).await,
         Command::Match(args) => matching::run(&app, args).await,

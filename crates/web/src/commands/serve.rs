@@ -313,12 +313,15 @@ async fn add_demo_activity(
     enterprise: &users::User,
     researcher: &users::User,
 ) -> anyhow::Result<()> {
+    use techmatch_core::lists::columns::NEED_COLUMNS;
+    use techmatch_core::lists::layout::Placements;
     use techmatch_core::lists::read::{Cell, RawRow};
     use techmatch_core::posting::{Action, Status};
     use techmatch_core::services::{contacts, workflow};
 
     let text = |field: &str, value: &str| (field.to_owned(), Cell::Text(value.to_owned()));
     let row = RawRow {
+        sheet: None,
         row: 1,
         cells: vec![
             text("id", "demo-pending"),
@@ -330,7 +333,8 @@ async fn add_demo_activity(
             text("budget", "80-150"),
         ],
     };
-    let input = techmatch_core::lists::rows::need_from_row(&row, &app.industries())
+    let placements = Placements::of_row(NEED_COLUMNS, &row);
+    let input = techmatch_core::lists::rows::need_from_row(&row, &placements, &app.industries())
         .map_err(|problems| anyhow::anyhow!("demo need rejected: {problems:?}"))?;
     let need = workflow::create_need(&app.db, enterprise, &input).await?;
     workflow::act(

@@ -213,7 +213,7 @@ fn ascii_fallback(name: &str) -> String {
     }
 }
 
-fn content_disposition(name: &str) -> String {
+pub(super) fn content_disposition(name: &str) -> String {
     format!(
         "attachment; filename=\"{}\"; filename*=UTF-8''{}",
         ascii_fallback(name),

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use techmatch_core::domain::{AskingPrice, IndustryCatalogue};
 use techmatch_core::lists::RowProblem;
 use techmatch_core::lists::columns::{self, ACHIEVEMENT_COLUMNS, NEED_COLUMNS};
+use techmatch_core::lists::layout::Placements;
 use techmatch_core::lists::read::{Cell, RawRow};
 use techmatch_core::lists::rows::{achievement_from_row, need_from_row};
 use techmatch_core::posting::{AchievementInput, NeedInput, PostingKind, PostingView};
@@ -91,13 +92,18 @@ impl PostingForm {
         }
         // Forms have no list identifier; the service assigns one.
         cells.push(("id".to_owned(), Cell::Text("form".to_owned())));
-        RawRow { row: 1, cells }
+        RawRow {
+            sheet: None,
+            row: 1,
+            cells,
+        }
     }
 
     /// # Errors
     /// Every problem found, by field.
     pub fn need(&self, industries: &IndustryCatalogue) -> Result<NeedInput, Vec<RowProblem>> {
-        need_from_row(&self.row(PostingKind::Need), industries)
+        let row = self.row(PostingKind::Need);
+        need_from_row(&row, &Placements::of_row(NEED_COLUMNS, &row), industries)
     }
 
     /// # Errors
@@ -106,7 +112,12 @@ impl PostingForm {
         &self,
         industries: &IndustryCatalogue,
     ) -> Result<AchievementInput, Vec<RowProblem>> {
-        achievement_from_row(&self.row(PostingKind::Achievement), industries)
+        let row = self.row(PostingKind::Achievement);
+        achievement_from_row(
+            &row,
+            &Placements::of_row(ACHIEVEMENT_COLUMNS, &row),
+            industries,
+        )
     }
 
     /// The form pre-filled with a stored posting, for editing.

@@ -7,6 +7,7 @@ mod api;
 mod attachments_api;
 pub mod auth;
 mod broker_pages;
+mod bureau_lists;
 mod bureau_pages;
 mod challenge_bureau_pages;
 mod challenge_pages;
@@ -169,6 +170,7 @@ fn routes() -> Router<AppState> {
                 .post(upload::submit)
                 .layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BYTES)),
         )
+        .route("/me/upload/map", post(upload::map))
         .route("/me/postings/{id}", get(workspace_pages::show))
         .route(
             "/me/postings/{id}/edit",
@@ -186,6 +188,15 @@ fn routes() -> Router<AppState> {
         .route("/contacts/{id}/messages", post(contacts_pages::message))
         // The bureau.
         .route("/bureau/queue", get(bureau_pages::queue))
+        .route(
+            "/bureau/lists",
+            get(bureau_lists::list)
+                .post(bureau_lists::upload)
+                .layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BYTES)),
+        )
+        .route("/bureau/lists/map", post(bureau_lists::map))
+        .route("/bureau/lists/{id}", get(bureau_lists::show))
+        .route("/bureau/postings/export", get(bureau_lists::export_page))
         .route("/bureau/{kind}/{id}/decide", post(bureau_pages::decide))
         .route("/bureau/audit", get(bureau_pages::audit))
         .route("/bureau/users", get(bureau_pages::users))
@@ -391,6 +402,16 @@ fn routes() -> Router<AppState> {
         .route(
             "/api/v1/me/postings/import",
             post(upload::api).layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/api/v1/bureau/lists",
+            get(bureau_lists::list_api)
+                .post(bureau_lists::upload_api)
+                .layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/api/v1/bureau/postings/export",
+            get(bureau_lists::export_api),
         )
         .route(
             "/api/v1/me/postings/{id}",

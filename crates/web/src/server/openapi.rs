@@ -6,9 +6,9 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 
 use super::{
-    account_api, api, attachments_api, broker_pages, challenge_solvers, challenges_api,
-    contacts_api, dashboard_pages, outbox_pages, preferences_pages, public_stats, searches_pages,
-    settings_pages, upload, webhooks_pages, workspace_api,
+    account_api, api, attachments_api, broker_pages, bureau_lists, challenge_solvers,
+    challenges_api, contacts_api, dashboard_pages, outbox_pages, preferences_pages, public_stats,
+    searches_pages, settings_pages, upload, webhooks_pages, workspace_api,
 };
 
 #[derive(OpenApi)]
@@ -32,6 +32,9 @@ use super::{
         workspace_api::edit,
         workspace_api::act,
         upload::api,
+        bureau_lists::list_api,
+        bureau_lists::upload_api,
+        bureau_lists::export_api,
         workspace_api::queue,
         workspace_api::decide,
         workspace_api::audit,
@@ -112,6 +115,7 @@ use super::{
         (name = "accounts", description = "Registration, login, sessions"),
         (name = "postings", description = "The needs or achievements of the user's organisation"),
         (name = "bureau", description = "The bureau: moderation, verifying organisations, audit log"),
+        (name = "lists", description = "The bureau's list batches (numbered per year) and exports of postings"),
         (name = "brokers", description = "Technology brokers acting for assigned organisations (session: PUT /api/v1/me/acting; token: X-Acting-Org header)"),
         (name = "challenges", description = "Open challenge calls (jiebang guashuai): publication, expert panel, public notice and objections, award, execution"),
         (name = "bids", description = "Bids on open challenge calls: drafting, formal review, expert scores, milestones, acceptance"),

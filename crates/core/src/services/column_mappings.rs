@@ -1,0 +1,173 @@
+//! Headers an organisation placed by hand, remembered so that its next list in the
+//! same shape imports without asking again; and the upload waiting for that mapping,
+//! kept for an hour so the file need not be chosen again.
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
+
+use crate::entities::{column_mapping, pending_upload};
+use crate::lists::columns::ColumnMapping;
+use crate::posting::PostingKind;
+use crate::services::import::columns_of;
+use crate::services::sessions::random_token;
+use crate::{CoreError, CoreResult, t};
+
+/// How long an upload waits for its mapping.
+const PENDING_FOR: Duration = Duration::hours(1);
+/// How many uploads one person may leave waiting: each holds a whole file.
+const MAX_PENDING_PER_USER: usize = 5;
+
+/// The mappings `org` made for lists of `kind`.
+///
+/// # Errors
+/// Database errors.
+pub async fn load(
+    conn: &impl ConnectionTrait,
+    org: i64,
+    kind: PostingKind,
+) -> CoreResult<ColumnMapping> {
+    let (columns, _) = columns_of(kind);
+    let rows = column_mapping::Entity::find()
+        .filter(column_mapping::Column::OrgId.eq(org))
+        .filter(column_mapping::Column::Kind.eq(kind.code()))
+        .all(conn)
+        .await?;
+    // A field that is no longer a column (renamed since) is dropped, not trusted.
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let field = columns.iter().find(|c| c.field == row.field)?.field;
+            Some((row.header, field))
+        })
+        .collect())
+}
+
+/// Remembers `mapping` for `org`'s next list of `kind`, over what it chose before for
+/// the same headers.
+///
+/// # Errors
+/// Database errors.
+pub async fn remember(
+    db: &DatabaseConnection,
+    org: i64,
+    kind: PostingKind,
+    mapping: &ColumnMapping,
+) -> CoreResult<()> {
+    if mapping.is_empty() {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    let headers: Vec<String> = mapping.keys().cloned().collect();
+    column_mapping::Entity::delete_many()
+        .filter(column_mapping::Column::OrgId.eq(org))
+        .filter(column_mapping::Column::Kind.eq(kind.code()))
+        .filter(column_mapping::Column::Header.is_in(headers))
+        .exec(&txn)
+        .await?;
+    let now = Utc::now();
+    let rows = mapping
+        .iter()
+        .map(|(header, field)| column_mapping::ActiveModel {
+            org_id: Set(org),
+            kind: Set(kind.code().to_owned()),
+            header: Set(header.clone()),
+            field: Set((*field).to_owned()),
+            updated_at: Set(now),
+        });
+    column_mapping::Entity::insert_many(rows).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// An upload kept for its mapping.
+#[derive(Debug, Clone)]
+pub struct PendingUpload {
+    pub token: String,
+    pub kind: PostingKind,
+    pub file_name: String,
+    pub contents: Vec<u8>,
+}
+
+/// Keeps an upload for its uploader to map, dropping what has waited too long.
+///
+/// # Errors
+/// `Invalid` when the uploader already has [`MAX_PENDING_PER_USER`] uploads waiting;
+/// database errors.
+pub async fn keep_upload(
+    conn: &impl ConnectionTrait,
+    user: i64,
+    kind: PostingKind,
+    file_name: &str,
+    contents: &[u8],
+) -> CoreResult<String> {
+    let now = Utc::now();
+    pending_upload::Entity::delete_many()
+        .filter(pending_upload::Column::CreatedAt.lt(now - PENDING_FOR))
+        .exec(conn)
+        .await?;
+    let waiting = pending_upload::Entity::find()
+        .filter(pending_upload::Column::UserId.eq(user))
+        .all(conn)
+        .await?;
+    if waiting.len() >= MAX_PENDING_PER_USER {
+        // The oldest gives way: a person trying again should not be blocked by their
+        // own abandoned attempts.
+        if let Some(oldest) = waiting.iter().min_by_key(|w| w.created_at) {
+            pending_upload::Entity::delete_by_id(oldest.token.clone())
+                .exec(conn)
+                .await?;
+        }
+    }
+    let token = random_token();
+    pending_upload::Entity::insert(pending_upload::ActiveModel {
+        token: Set(token.clone()),
+        user_id: Set(user),
+        kind: Set(kind.code().to_owned()),
+        file_name: Set(file_name.to_owned()),
+        contents: Set(contents.to_vec()),
+        created_at: Set(now),
+    })
+    .exec(conn)
+    .await?;
+    Ok(token)
+}
+
+/// The upload `token` names, if it is `user`'s and has not expired.
+///
+/// # Errors
+/// `Invalid` when there is no such upload waiting for this user; database errors.
+pub async fn pending_upload(
+    conn: &impl ConnectionTrait,
+    user: i64,
+    token: &str,
+) -> CoreResult<PendingUpload> {
+    let found = pending_upload::Entity::find_by_id(token.to_owned())
+        .one(conn)
+        .await?
+        .filter(|p| p.user_id == user && p.created_at >= Utc::now() - PENDING_FOR);
+    let Some(found) = found else {
+        return Err(CoreError::invalid("token", t!("upload-pending-gone")));
+    };
+    let kind = PostingKind::from_code(&found.kind)
+        .ok_or_else(|| CoreError::Internal(format!("pending upload of kind {}", found.kind)))?;
+    Ok(PendingUpload {
+        token: found.token,
+        kind,
+        file_name: found.file_name,
+        contents: found.contents,
+    })
+}
+
+/// Drops an upload once it has been imported.
+///
+/// # Errors
+/// Database errors.
+pub async fn forget_upload(conn: &impl ConnectionTrait, token: &str) -> CoreResult<()> {
+    pending_upload::Entity::delete_by_id(token.to_owned())
+        .exec(conn)
+        .await?;
+    Ok(())
+}

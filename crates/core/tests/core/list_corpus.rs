@@ -1,0 +1,262 @@
+//! Lists shaped like the ones county offices really send (title and unit rows, merged
+//! cells, annotated headers, notes and totals rows, several sheets, GBK CSV from Excel,
+//! `.xls`, `.ods`), each with the postings it must yield, on every backend. The files
+//! and their expectations are in `tests/fixtures/lists/` (see its README).
+
+use std::path::{Path, PathBuf};
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde::Deserialize;
+use techmatch_core::entities::{achievement, need, organisation};
+use techmatch_core::lists::read::read_list;
+use techmatch_core::posting::PostingKind;
+use techmatch_core::services::import::{ImportOptions, ImportScope, import_list};
+use techmatch_core::testing::on_each_backend;
+
+use super::catalogue;
+
+#[derive(Debug, Deserialize)]
+struct Expected {
+    kind: String,
+    refused: bool,
+    #[serde(default)]
+    refusal_contains: Option<String>,
+    postings: Vec<ExpectedPosting>,
+    title_rows: Vec<Place>,
+    notes_rows: Vec<Place>,
+    skipped_sheets: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ExpectedPosting {
+    sheet: Option<String>,
+    row: usize,
+    title: String,
+    org_name: String,
+    description: String,
+    contact_person: Option<String>,
+    contact_phone: Option<String>,
+    contact_email: Option<String>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord, Clone)]
+struct Place {
+    sheet: Option<String>,
+    row: usize,
+}
+
+fn corpus() -> Vec<(PathBuf, Expected)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lists");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if let Some(list) = name.strip_suffix(".expect.json") {
+            let expected: Expected =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            files.push((dir.join(list), expected));
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(files.len() >= 8, "the corpus is missing files: {files:?}");
+    files
+}
+
+/// What a stored posting says, whichever kind it is.
+#[derive(Debug, PartialEq, Eq)]
+struct Stored {
+    org_name: String,
+    description: String,
+    contact_person: Option<String>,
+    contact_phone: Option<String>,
+    contact_email: Option<String>,
+}
+
+async fn stored(conn: &sea_orm::DatabaseConnection, kind: PostingKind, title: &str) -> Stored {
+    let (org_id, description, person, phone, email) = match kind {
+        PostingKind::Need => {
+            let found = need::Entity::find()
+                .filter(need::Column::Title.eq(title))
+                .one(conn)
+                .await
+                .unwrap()
+                .unwrap_or_else(|| panic!("no need titled {title}"));
+            (
+                found.org_id,
+                found.description,
+                found.contact_person,
+                found.contact_phone,
+                found.contact_email,
+            )
+        }
+        PostingKind::Achievement => {
+            let found = achievement::Entity::find()
+                .filter(achievement::Column::Title.eq(title))
+                .one(conn)
+                .await
+                .unwrap()
+                .unwrap_or_else(|| panic!("no achievement titled {title}"));
+            (
+                found.org_id,
+                found.summary,
+                found.contact_person,
+                found.contact_phone,
+                found.contact_email,
+            )
+        }
+    };
+    let org_name = match org_id {
+        Some(id) => organisation::Entity::find_by_id(id)
+            .one(conn)
+            .await
+            .unwrap()
+            .map(|o| o.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    Stored {
+        org_name,
+        description,
+        contact_person: person,
+        contact_phone: phone,
+        contact_email: email,
+    }
+}
+
+#[tokio::test]
+async fn every_real_shaped_list_imports_completely_or_is_refused_before_writing() {
+    on_each_backend(|db| async move {
+        for (path, expected) in corpus() {
+            let file = path.display().to_string();
+            let kind = match expected.kind.as_str() {
+                "needs" => PostingKind::Need,
+                _ => PostingKind::Achievement,
+            };
+            let options = ImportOptions::new(ImportScope::Bureau, &file);
+            let list = read_list(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let report = import_list(&db.conn, kind, list, &catalogue(), &options)
+                .await
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            if expected.refused {
+                let reason = report.refused.clone().unwrap_or_default();
+                let word = expected.refusal_contains.as_deref().unwrap_or_default();
+                assert!(reason.contains(word), "{file}: {reason}");
+                assert_eq!(
+                    (report.created, report.updated),
+                    (0, 0),
+                    "{file}: nothing is written"
+                );
+                continue;
+            }
+            assert_eq!(report.refused, None, "{file}");
+            assert!(report.problems.is_empty(), "{file}: {:?}", report.problems);
+            assert_eq!(
+                report.created + report.updated + report.unchanged,
+                expected.postings.len(),
+                "{file}: {report:?}"
+            );
+            let places = |pick: fn(&techmatch_core::lists::layout::SheetLayout) -> Vec<usize>| {
+                let mut places: Vec<Place> = report
+                    .layout
+                    .sheets
+                    .iter()
+                    .flat_map(|s| {
+                        pick(s).into_iter().map(|row| Place {
+                            sheet: s.sheet.clone(),
+                            row,
+                        })
+                    })
+                    .collect();
+                places.sort();
+                places
+            };
+            let mut title_rows = expected.title_rows.clone();
+            title_rows.sort();
+            let mut notes_rows = expected.notes_rows.clone();
+            notes_rows.sort();
+            assert_eq!(
+                places(|s| s.title_rows.iter().map(|r| r.row).collect()),
+                title_rows,
+                "{file}: title rows"
+            );
+            assert_eq!(
+                places(|s| s.notes_rows.iter().map(|r| r.row).collect()),
+                notes_rows,
+                "{file}: notes rows"
+            );
+            let skipped: Vec<&str> = report
+                .layout
+                .skipped_sheets
+                .iter()
+                .map(|s| s.sheet.as_str())
+                .collect();
+            assert_eq!(skipped, expected.skipped_sheets, "{file}: skipped sheets");
+            let data_rows: usize = report.layout.sheets.iter().map(|s| s.data_rows).sum();
+            assert_eq!(data_rows, expected.postings.len(), "{file}: data rows");
+            for posting in &expected.postings {
+                let found = stored(&db.conn, kind, &posting.title).await;
+                assert_eq!(
+                    found,
+                    Stored {
+                        org_name: posting.org_name.clone(),
+                        description: posting.description.clone(),
+                        contact_person: posting.contact_person.clone(),
+                        contact_phone: posting.contact_phone.clone(),
+                        contact_email: posting.contact_email.clone(),
+                    },
+                    "{file}: {:?} row {}",
+                    posting.sheet,
+                    posting.row
+                );
+            }
+        }
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_list_without_its_description_column_imports_with_a_hand_mapping() {
+    on_each_backend(|db| async move {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lists/no-description.xlsx");
+        let file = path.display().to_string();
+        let mut options = ImportOptions::new(ImportScope::Bureau, &file);
+        let report = import_list(
+            &db.conn,
+            PostingKind::Need,
+            read_list(&path).unwrap(),
+            &catalogue(),
+            &options,
+        )
+        .await
+        .unwrap();
+        let refused = report.refused.clone().unwrap();
+        assert!(refused.contains("需求描述"), "{refused}");
+        assert_eq!(report.created, 0);
+        // The clerk says the 备注 column is the description.
+        options.mapping = techmatch_core::lists::columns::mapping_from_pairs(
+            techmatch_core::lists::columns::NEED_COLUMNS,
+            &["备注=需求描述".to_owned()],
+        )
+        .unwrap();
+        let report = import_list(
+            &db.conn,
+            PostingKind::Need,
+            read_list(&path).unwrap(),
+            &catalogue(),
+            &options,
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.refused, None, "{report:?}");
+        assert!(
+            report.created > 0 && report.problems.is_empty(),
+            "{report:?}"
+        );
+        db
+    })
+    .await;
+}

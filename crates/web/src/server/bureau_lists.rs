@@ -1,0 +1,614 @@
+//! The bureau's lists on the web: a list uploaded on behalf of many organisations as a
+//! named batch (第N批), its report, its postings and how many found matches; a batch or
+//! any filtered set of postings exported again with the importer's headers.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Json;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use techmatch_core::challenge::calendar::china_standard_time;
+use techmatch_core::lists::columns::{ColumnMapping, mapping_from_pairs};
+use techmatch_core::lists::read::{ListFormat, read_list_bytes};
+use techmatch_core::posting::{PostingKind, Status};
+use techmatch_core::services::column_mappings;
+use techmatch_core::services::export::{ExportFilter, ExportFormat, export_filtered};
+use techmatch_core::services::import::{ImportOptions, ImportReport, ImportScope, columns_of};
+use techmatch_core::services::list_batches::{self, BatchLine, BatchSummary, NewBatch};
+use techmatch_core::services::users::User;
+use techmatch_core::{CoreError, t};
+
+use super::attachments_api::content_disposition;
+use super::auth::{ApiUser, CsrfForm, PageUser, check_csrf};
+use super::error::ErrorBody;
+use super::i18n::filters;
+use super::nav::Nav;
+use super::upload::{ACCEPTED_FILES, MappingForm, ReportView, mapping_form};
+use super::{AppState, PageError, WebError};
+
+fn require_bureau(user: &User) -> Result<(), WebError> {
+    if user.role.is_bureau() {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden(t!("batch-bureau-only")).into())
+    }
+}
+
+fn kind_of(text: &str) -> Result<PostingKind, WebError> {
+    PostingKind::from_code(text.trim())
+        .ok_or_else(|| CoreError::invalid("kind", t!("batch-bad-kind")).into())
+}
+
+fn date_of(text: &str, today: NaiveDate) -> Result<NaiveDate, WebError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(today);
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| CoreError::invalid("list_date", t!("batch-date-malformed")).into())
+}
+
+/// An upload form's fields.
+#[derive(Default)]
+struct BatchUpload {
+    csrf: String,
+    kind: String,
+    name: String,
+    list_date: String,
+    file_name: String,
+    bytes: Vec<u8>,
+    map: Vec<String>,
+}
+
+async fn read_batch_upload(mut multipart: Multipart) -> Result<BatchUpload, WebError> {
+    let bad = |e: axum::extract::multipart::MultipartError| WebError::BadForm(e.body_text());
+    let mut upload = BatchUpload::default();
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("csrf") => upload.csrf = field.text().await.map_err(bad)?,
+            Some("kind") => upload.kind = field.text().await.map_err(bad)?,
+            Some("name") => upload.name = field.text().await.map_err(bad)?,
+            Some("list_date") => upload.list_date = field.text().await.map_err(bad)?,
+            Some("map") => upload.map.push(field.text().await.map_err(bad)?),
+            Some("file") => {
+                upload.file_name = field.file_name().unwrap_or_default().to_owned();
+                upload.bytes = field.bytes().await.map_err(bad)?.to_vec();
+            }
+            _ => {}
+        }
+    }
+    if upload.bytes.is_empty() {
+        return Err(CoreError::invalid("file", t!("upload-error-no-file")).into());
+    }
+    Ok(upload)
+}
+
+/// Imports a list as a batch of the bureau's, with the bureau's remembered mappings and
+/// `extra`; what was placed now is remembered once the list imports.
+async fn import(
+    app: &AppState,
+    user: &User,
+    batch: NewBatch,
+    bytes: &[u8],
+    extra: &ColumnMapping,
+) -> Result<(Option<i64>, ImportReport), WebError> {
+    require_bureau(user)?;
+    let format = ListFormat::from_path(std::path::Path::new(&batch.file_name))?;
+    let list = read_list_bytes(format, &batch.file_name, bytes)?;
+    let mut options = ImportOptions::new(ImportScope::Bureau, &batch.file_name);
+    if let Some(org) = user.org_id {
+        options.mapping = column_mappings::load(&app.db, org, batch.kind).await?;
+    }
+    options
+        .mapping
+        .extend(extra.iter().map(|(h, f)| (h.clone(), *f)));
+    let kind = batch.kind;
+    let file_name = batch.file_name.clone();
+    let (id, report) =
+        list_batches::import_batch(&app.db, batch, list, &app.industries(), &options).await?;
+    if let (Some(batch_id), Some(org)) = (id, user.org_id) {
+        column_mappings::remember(&app.db, org, kind, extra).await?;
+        let detail = t!(
+            "upload-audit-detail",
+            file = file_name.as_str(),
+            rows = report.rows,
+            created = report.created,
+            rejected = report.problems.len()
+        );
+        techmatch_core::services::audit::record(
+            &app.db,
+            techmatch_core::services::audit::Record {
+                actor_user_id: Some(user.id),
+                action: &format!("{}.batch", kind.code()),
+                entity: "list_batch",
+                entity_id: batch_id,
+                reason: None,
+                detail: Some(&detail),
+            },
+        )
+        .await?;
+    }
+    Ok((id, report))
+}
+
+/// A batch as the pages show it.
+pub struct BatchRow {
+    pub summary: BatchSummary,
+    pub kind_label: String,
+    /// How the export form offers it: name, kind and date.
+    pub option_label: String,
+}
+
+impl BatchRow {
+    fn of(summary: BatchSummary) -> BatchRow {
+        let kind_label = summary.kind.label();
+        let option_label = t!(
+            "batch-option",
+            name = summary.name.as_str(),
+            kind = kind_label.as_str(),
+            date = summary.list_date.format("%Y-%m-%d").to_string()
+        );
+        BatchRow {
+            summary,
+            kind_label,
+            option_label,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bureau_lists.html")]
+pub struct ListsPage {
+    pub nav: Nav,
+    pub accepted: &'static str,
+    pub today: String,
+    pub batches: Vec<BatchRow>,
+    pub clusters: Vec<String>,
+    /// The upload just refused, with the form to place its columns by hand.
+    pub report: Option<ReportView>,
+    pub mapping: Option<MappingForm>,
+    pub kept_kind: String,
+    pub kept_name: String,
+    pub kept_date: String,
+    pub error: Option<String>,
+}
+
+async fn lists_page(app: &AppState, page_user: &PageUser) -> Result<ListsPage, WebError> {
+    require_bureau(&page_user.0.user)?;
+    let today = app
+        .clock
+        .now()
+        .with_timezone(&china_standard_time())
+        .date_naive();
+    let batches = list_batches::batches(&app.db)
+        .await?
+        .into_iter()
+        .map(BatchRow::of)
+        .collect();
+    Ok(ListsPage {
+        nav: Nav::of_user(page_user),
+        accepted: ACCEPTED_FILES,
+        today: today.format("%Y-%m-%d").to_string(),
+        batches,
+        clusters: app
+            .industries()
+            .all()
+            .iter()
+            .map(|i| i.name.clone())
+            .collect(),
+        report: None,
+        mapping: None,
+        kept_kind: String::new(),
+        kept_name: String::new(),
+        kept_date: String::new(),
+        error: None,
+    })
+}
+
+/// `GET /bureau/lists`.
+pub async fn list(
+    State(app): State<AppState>,
+    page_user: PageUser,
+) -> Result<ListsPage, PageError> {
+    Ok(lists_page(&app, &page_user).await?)
+}
+
+/// Imports and goes to the batch, or shows why not (with the mapping form for a list
+/// refused for a missing column).
+async fn upload_and_show(
+    app: &AppState,
+    page_user: &PageUser,
+    batch: NewBatch,
+    bytes: &[u8],
+    extra: &ColumnMapping,
+    token: Option<String>,
+) -> Result<Response, PageError> {
+    let user = &page_user.0.user;
+    let (kind, name, date) = (
+        batch.kind,
+        batch.name.clone(),
+        batch.list_date.format("%Y-%m-%d").to_string(),
+    );
+    let file_name = batch.file_name.clone();
+    match import(app, user, batch, bytes, extra).await {
+        Ok((Some(id), _)) => {
+            if let Some(token) = token {
+                column_mappings::forget_upload(&app.db, &token).await?;
+            }
+            Ok(Redirect::to(&format!("/bureau/lists/{id}")).into_response())
+        }
+        Ok((None, report)) => {
+            let token = match token {
+                Some(token) => token,
+                None => {
+                    column_mappings::keep_upload(&app.db, user.id, kind, &file_name, bytes).await?
+                }
+            };
+            let mut page = lists_page(app, page_user).await?;
+            let (columns, _) = columns_of(kind);
+            page.mapping = Some(mapping_form(&report, kind, token, &file_name));
+            page.report = Some(ReportView::of(report, columns));
+            page.kept_kind = kind.code().to_owned();
+            page.kept_name = name;
+            page.kept_date = date;
+            Ok(page.into_response())
+        }
+        Err(WebError::Core(
+            CoreError::ListFile { reason, .. } | CoreError::Invalid { reason, .. },
+        )) => {
+            let mut page = lists_page(app, page_user).await?;
+            page.error = Some(reason);
+            Ok(page.into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+fn today(app: &AppState) -> NaiveDate {
+    app.clock
+        .now()
+        .with_timezone(&china_standard_time())
+        .date_naive()
+}
+
+/// `POST /bureau/lists`: multipart with kind, name, list_date and the file.
+pub async fn upload(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    let form = read_batch_upload(multipart).await?;
+    check_csrf(&page_user.0.csrf_token, &form.csrf)?;
+    require_bureau(&page_user.0.user)?;
+    let batch = NewBatch {
+        kind: kind_of(&form.kind)?,
+        name: form.name,
+        list_date: date_of(&form.list_date, today(&app))?,
+        file_name: form.file_name,
+        uploaded_by: Some(page_user.0.user.id),
+    };
+    upload_and_show(
+        &app,
+        &page_user,
+        batch,
+        &form.bytes,
+        &ColumnMapping::new(),
+        None,
+    )
+    .await
+}
+
+/// The mapping form of a refused batch upload.
+#[derive(Debug, Deserialize)]
+pub struct BatchMapping {
+    token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    list_date: String,
+    #[serde(default)]
+    header: Vec<String>,
+    #[serde(default)]
+    field: Vec<String>,
+}
+
+/// `POST /bureau/lists/map`: imports the kept upload with the columns placed by hand.
+pub async fn map(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    CsrfForm { form, .. }: CsrfForm<BatchMapping>,
+) -> Result<Response, PageError> {
+    let user = &page_user.0.user;
+    require_bureau(user)?;
+    let pending = match column_mappings::pending_upload(&app.db, user.id, &form.token).await {
+        Ok(pending) => pending,
+        Err(CoreError::Invalid { reason, .. }) => {
+            let mut page = lists_page(&app, &page_user).await?;
+            page.error = Some(reason);
+            return Ok(page.into_response());
+        }
+        Err(other) => return Err(WebError::from(other).into()),
+    };
+    let (columns, _) = columns_of(pending.kind);
+    let pairs: Vec<String> = form
+        .header
+        .iter()
+        .zip(&form.field)
+        .filter(|(_, field)| !field.is_empty())
+        .map(|(header, field)| format!("{header}={field}"))
+        .collect();
+    let extra = mapping_from_pairs(columns, &pairs).map_err(WebError::from)?;
+    let batch = NewBatch {
+        kind: pending.kind,
+        name: form.name,
+        list_date: date_of(&form.list_date, today(&app))?,
+        file_name: pending.file_name.clone(),
+        uploaded_by: Some(user.id),
+    };
+    upload_and_show(
+        &app,
+        &page_user,
+        batch,
+        &pending.contents,
+        &extra,
+        Some(pending.token),
+    )
+    .await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bureau_batch.html")]
+pub struct BatchPage {
+    pub nav: Nav,
+    pub batch: BatchRow,
+    pub report: ReportView,
+    pub lines: Vec<BatchLine>,
+    pub status_labels: Vec<String>,
+    pub summary_line: String,
+    pub counts_line: String,
+}
+
+/// `GET /bureau/lists/{id}`: the batch's report, postings and matches.
+pub async fn show(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Path(id): Path<i64>,
+) -> Result<BatchPage, PageError> {
+    require_bureau(&page_user.0.user)?;
+    let (summary, report) = list_batches::batch(&app.db, id).await?;
+    let lines = list_batches::lines(&app.db, &summary).await?;
+    let (columns, _) = columns_of(summary.kind);
+    let status_labels = lines
+        .iter()
+        .map(|l| Status::from_code(&l.status).map_or(l.status.clone(), |s| s.label()))
+        .collect();
+    let summary_line = t!(
+        "batch-summary",
+        date = summary.list_date.format("%Y-%m-%d").to_string(),
+        file = summary.file_name.as_str(),
+        uploaded = summary.postings
+    );
+    let counts_line = t!(
+        "cli-import-summary",
+        file = summary.file_name.as_str(),
+        rows = summary.rows,
+        created = summary.created,
+        updated = summary.updated,
+        unchanged = summary.unchanged,
+        rejected = summary.rejected
+    );
+    Ok(BatchPage {
+        summary_line,
+        counts_line,
+        nav: Nav::of_user(&page_user),
+        batch: BatchRow::of(summary),
+        report: ReportView::of(report, columns),
+        lines,
+        status_labels,
+    })
+}
+
+/// The filters of an export of postings; empty means "any".
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ExportQuery {
+    /// need or achievement.
+    pub kind: Option<String>,
+    /// A list batch's id.
+    pub batch: Option<i64>,
+    /// An industry cluster's name.
+    pub cluster: Option<String>,
+    /// A region code: 140000 for a province, 140400 for a city and its counties.
+    pub region: Option<String>,
+    /// A posting status code (published, pending_review, …).
+    pub status: Option<String>,
+    /// xlsx (default) or csv.
+    pub format: Option<String>,
+}
+
+fn given(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// Builds the file of an export; the bureau's alone, since it carries contacts and the
+/// lists' own identifiers.
+async fn export_file(
+    app: &AppState,
+    user: &User,
+    query: &ExportQuery,
+) -> Result<Response, WebError> {
+    require_bureau(user)?;
+    let batch = match query.batch {
+        Some(id) => Some(list_batches::batch(&app.db, id).await?.0),
+        None => None,
+    };
+    let kind = match (given(&query.kind), &batch) {
+        (Some(kind), _) => kind_of(&kind)?,
+        (None, Some(batch)) => batch.kind,
+        (None, None) => return Err(CoreError::invalid("kind", t!("batch-bad-kind")).into()),
+    };
+    if let Some(batch) = &batch
+        && batch.kind != kind
+    {
+        return Err(CoreError::invalid("kind", t!("batch-other-kind")).into());
+    }
+    let status = match given(&query.status) {
+        Some(code) => vec![Status::from_code(&code).map_err(|_| {
+            CoreError::invalid("status", t!("batch-bad-status", status = code.as_str()))
+        })?],
+        None => Vec::new(),
+    };
+    let cluster = match given(&query.cluster) {
+        Some(name) => Some(app.industries().resolve(&name)?.name.clone()),
+        None => None,
+    };
+    let format = ExportFormat::parse(&given(&query.format).unwrap_or_else(|| "xlsx".to_owned()))?;
+    let extension = match format {
+        ExportFormat::Csv => "csv",
+        ExportFormat::Xlsx => "xlsx",
+        ExportFormat::Jsonl => {
+            return Err(CoreError::invalid("format", t!("batch-bad-format")).into());
+        }
+    };
+    let filter = ExportFilter {
+        statuses: status,
+        batch: batch.as_ref().map(|b| b.id),
+        cluster,
+        region: given(&query.region),
+    };
+    let bytes = export_filtered(&app.db, kind, &filter, format).await?;
+    let name = match &batch {
+        Some(batch) => format!("{}-{}.{extension}", kind.label(), batch.name),
+        None => format!("{}.{extension}", kind.label()),
+    };
+    let content_type = match format {
+        ExportFormat::Csv => "text/csv; charset=utf-8",
+        _ => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    };
+    let disposition = HeaderValue::from_str(&content_disposition(&name))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /bureau/postings/export`: a filtered set of postings as XLSX or CSV.
+pub async fn export_page(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response, PageError> {
+    Ok(export_file(&app, &page_user.0.user, &query).await?)
+}
+
+/// `GET /api/v1/bureau/postings/export`.
+#[utoipa::path(get, path = "/api/v1/bureau/postings/export", tag = "lists", params(ExportQuery),
+    responses((status = 200, description = "The postings as XLSX or CSV with the importer's headers (a download)"),
+        (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the bureau", body = ErrorBody),
+        (status = 404, description = "No such batch", body = ErrorBody),
+        (status = 422, description = "An unknown kind, status, cluster or format", body = ErrorBody)))]
+pub async fn export_api(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response, WebError> {
+    export_file(&app, &user, &query).await
+}
+
+/// A batch as the API lists it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BatchJson {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub list_date: String,
+    pub file_name: String,
+    pub rows: i64,
+    pub created: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub rejected: i64,
+    pub postings: i64,
+    pub matched: i64,
+}
+
+impl From<&BatchSummary> for BatchJson {
+    fn from(b: &BatchSummary) -> BatchJson {
+        BatchJson {
+            id: b.id,
+            kind: b.kind.code().to_owned(),
+            name: b.name.clone(),
+            list_date: b.list_date.format("%Y-%m-%d").to_string(),
+            file_name: b.file_name.clone(),
+            rows: b.rows,
+            created: b.created,
+            updated: b.updated,
+            unchanged: b.unchanged,
+            rejected: b.rejected,
+            postings: b.postings,
+            matched: b.matched,
+        }
+    }
+}
+
+/// `GET /api/v1/bureau/lists`.
+#[utoipa::path(get, path = "/api/v1/bureau/lists", tag = "lists",
+    responses((status = 200, description = "Every list batch, newest list first", body = [BatchJson]),
+        (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the bureau", body = ErrorBody)))]
+pub async fn list_api(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<BatchJson>>, WebError> {
+    require_bureau(&user)?;
+    let batches = list_batches::batches(&app.db).await?;
+    Ok(Json(batches.iter().map(BatchJson::from).collect()))
+}
+
+/// What an upload of a batch answers.
+#[derive(Debug, Serialize)]
+pub struct BatchUploaded {
+    /// The new batch; none when the list was refused whole (see `report.refused`).
+    pub batch: Option<i64>,
+    pub report: ImportReport,
+}
+
+/// `POST /api/v1/bureau/lists`: multipart with kind, name, list_date, file and `map` fields.
+#[utoipa::path(post, path = "/api/v1/bureau/lists", tag = "lists",
+    request_body(content_type = "multipart/form-data", description = "kind: need or achievement; name: the batch's name (default: the next number of the list's year, in Chinese); list_date: YYYY-MM-DD (default: today); file: the list; map (repeatable): header=field"),
+    responses((status = 200, description = "The batch's id (none when refused whole) and the import report"),
+        (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the bureau", body = ErrorBody),
+        (status = 422, description = "The file cannot be read, or a field is invalid", body = ErrorBody)))]
+pub async fn upload_api(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    multipart: Multipart,
+) -> Result<Json<BatchUploaded>, WebError> {
+    let form = read_batch_upload(multipart).await?;
+    require_bureau(&user)?;
+    let kind = kind_of(&form.kind)?;
+    let (columns, _) = columns_of(kind);
+    let extra = mapping_from_pairs(columns, &form.map)?;
+    let batch = NewBatch {
+        kind,
+        name: form.name,
+        list_date: date_of(&form.list_date, today(&app))?,
+        file_name: form.file_name,
+        uploaded_by: Some(user.id),
+    };
+    let (batch, report) = import(&app, &user, batch, &form.bytes, &extra).await?;
+    Ok(Json(BatchUploaded { batch, report }))
+}
