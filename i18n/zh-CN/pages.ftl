@@ -310,3 +310,4 @@ batch-posting-matches = 匹配数
 nav-lists = 清单批次
 batch-heading = { $name }（{ $kind }）
 batch-option = { $name }（{ $kind }，{ $date }）
+queue-repeats = 可能与本单位已有的发布重复：“{ $title }”

@@ -35,6 +35,7 @@ mod m20261207_000023_reset_routes;
 mod m20261208_000001_posting_contacts;
 mod m20261208_000002_column_mappings;
 mod m20261208_000003_list_batches;
+mod m20261208_000004_duplicate_flags;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000001_posting_contacts::Migration),
             Box::new(m20261208_000002_column_mappings::Migration),
             Box::new(m20261208_000003_list_batches::Migration),
+            Box::new(m20261208_000004_duplicate_flags::Migration),
         ]
     }
 }

@@ -41,6 +41,8 @@ pub struct Model {
     pub contact_person: Option<String>,
     pub contact_phone: Option<String>,
     pub contact_email: Option<String>,
+    /// The posting of the same organisation this one may repeat, found on import.
+    pub duplicate_of: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

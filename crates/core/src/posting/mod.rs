@@ -2,6 +2,7 @@
 //! the validated inputs that create or update them.
 
 pub mod achievement;
+pub mod duplicates;
 pub mod ids;
 pub mod need;
 pub mod organisation;

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::IndustryCatalogue;
@@ -14,6 +16,7 @@ use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, ColumnMapping, NE
 use crate::lists::layout::{Layout, Placements, tabulate};
 use crate::lists::read::{RawList, RawRow};
 use crate::lists::rows::{achievement_from_row, need_from_row};
+use crate::posting::duplicates::Fingerprint;
 use crate::posting::{AchievementInput, NeedInput, OrgRef, PostingKind, Status, ids};
 use crate::services::postings::{self, Placement, UpsertOutcome};
 use crate::services::{changes, organisations};
@@ -49,13 +52,27 @@ pub struct ImportReport {
     /// Where the table was found: header, title and notes rows of each sheet, the
     /// sheets skipped, and what became of each column.
     pub layout: Layout,
+    /// New rows held for the bureau because they repeat a posting their organisation
+    /// has (in the platform or earlier in the same file).
+    #[serde(default)]
+    pub repeated: Vec<RepeatedRow>,
     /// The rows written, with their postings' ids (private: ids are never shown).
     #[serde(skip)]
     pub written: Vec<WrittenRow>,
 }
 
 impl ImportReport {
-    fn count<T>(&mut self, pending: &Pending<T>, outcome: UpsertOutcome) {
+    fn count<T: Importable>(&mut self, pending: &Pending<T>, written: Written) {
+        let outcome = written.outcome;
+        if let Some((repeats, repeats_title)) = written.repeats {
+            self.repeated.push(RepeatedRow {
+                sheet: pending.sheet.clone(),
+                row: pending.row,
+                title: pending.input.title().to_owned(),
+                repeats,
+                repeats_title,
+            });
+        }
         self.written.push(WrittenRow {
             sheet: pending.sheet.clone(),
             row: pending.row,
@@ -103,6 +120,43 @@ impl ImportScope {
     }
 }
 
+/// A posting of an organisation, as a new row of the same organisation is compared with it.
+struct Known {
+    id: i64,
+    public_id: String,
+    title: String,
+    fingerprint: Fingerprint,
+}
+
+impl From<(i64, String, String, String)> for Known {
+    fn from((id, public_id, title, text): (i64, String, String, String)) -> Known {
+        Known {
+            fingerprint: Fingerprint::of(&title, &text),
+            id,
+            public_id,
+            title,
+        }
+    }
+}
+
+/// A row held for the bureau because it repeats a posting its organisation has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepeatedRow {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    pub row: usize,
+    pub title: String,
+    /// The public id and title of the posting it repeats.
+    pub repeats: String,
+    pub repeats_title: String,
+}
+
+/// What writing one row came to, and what it repeats if anything.
+struct Written {
+    outcome: UpsertOutcome,
+    repeats: Option<(String, String)>,
+}
+
 /// A validated row waiting to be written, with its place for the report.
 struct Pending<T> {
     sheet: Option<String>,
@@ -128,6 +182,14 @@ trait Importable: Sized + Clone {
     fn stored_org_id(stored: &Self::Stored) -> Option<i64>;
     /// Whether writing `self` over `stored` would make a need confidential or public.
     fn flips_confidential(&self, stored: &Self::Stored) -> bool;
+    /// The title and text a repeat is recognised by.
+    fn fingerprint(&self) -> Fingerprint;
+    fn title(&self) -> &str;
+    /// Every posting of `org`, as repeats are looked for among them.
+    async fn postings_of_org(
+        conn: &impl sea_orm::ConnectionTrait,
+        org: i64,
+    ) -> CoreResult<Vec<Known>>;
     async fn find_by_external_ids(
         conn: &impl sea_orm::ConnectionTrait,
         ids: &[String],
@@ -170,6 +232,34 @@ impl Importable for NeedInput {
 
     fn flips_confidential(&self, stored: &Self::Stored) -> bool {
         self.confidential != stored.confidential
+    }
+
+    fn fingerprint(&self) -> Fingerprint {
+        Fingerprint::of(&self.title, &self.description)
+    }
+
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    async fn postings_of_org(
+        conn: &impl sea_orm::ConnectionTrait,
+        org: i64,
+    ) -> CoreResult<Vec<Known>> {
+        use crate::entities::need;
+        let rows: Vec<(i64, String, String, String)> = need::Entity::find()
+            .select_only()
+            .columns([
+                need::Column::Id,
+                need::Column::ExternalId,
+                need::Column::Title,
+                need::Column::Description,
+            ])
+            .filter(need::Column::OrgId.eq(org))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        Ok(rows.into_iter().map(Known::from).collect())
     }
 
     fn organisation(&self) -> Option<&OrgRef> {
@@ -226,6 +316,34 @@ impl Importable for AchievementInput {
 
     fn flips_confidential(&self, _stored: &Self::Stored) -> bool {
         false
+    }
+
+    fn fingerprint(&self) -> Fingerprint {
+        Fingerprint::of(&self.title, &self.summary)
+    }
+
+    fn title(&self) -> &str {
+        &self.title
+    }
+
+    async fn postings_of_org(
+        conn: &impl sea_orm::ConnectionTrait,
+        org: i64,
+    ) -> CoreResult<Vec<Known>> {
+        use crate::entities::achievement;
+        let rows: Vec<(i64, String, String, String)> = achievement::Entity::find()
+            .select_only()
+            .columns([
+                achievement::Column::Id,
+                achievement::Column::ExternalId,
+                achievement::Column::Title,
+                achievement::Column::Summary,
+            ])
+            .filter(achievement::Column::OrgId.eq(org))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        Ok(rows.into_iter().map(Known::from).collect())
     }
 
     fn organisation(&self) -> Option<&OrgRef> {
@@ -296,8 +414,10 @@ async fn write_batch<T: Importable>(
     batch: &[Pending<T>],
     scope: ImportScope,
     at: DateTime<Utc>,
-) -> CoreResult<Vec<UpsertOutcome>> {
+) -> CoreResult<Vec<Written>> {
     let (mut by_key, mut by_public_id) = existing_of(conn, batch, scope).await?;
+    // Each organisation's postings, read once however many rows name it.
+    let mut known: HashMap<i64, Vec<Known>> = HashMap::new();
     let mut batch_orgs = if scope == ImportScope::Bureau {
         let own: Vec<i64> = by_key
             .values()
@@ -377,11 +497,29 @@ async fn write_batch<T: Importable>(
                 ));
             }
         }
+        // A new posting repeating one its organisation has waits for the bureau.
+        let repeats = match (&current, org_id) {
+            (None, Some(org)) => {
+                if let std::collections::hash_map::Entry::Vacant(entry) = known.entry(org) {
+                    entry.insert(T::postings_of_org(conn, org).await?);
+                }
+                let fingerprint = p.input.fingerprint();
+                known
+                    .get(&org)
+                    .and_then(|list| list.iter().find(|k| k.fingerprint.repeats(&fingerprint)))
+                    .map(|k| (k.id, k.public_id.clone(), k.title.clone()))
+            }
+            _ => None,
+        };
         let placement = Placement {
-            status_on_create: scope.status_on_create(),
+            status_on_create: match repeats {
+                Some(_) => Status::PendingReview,
+                None => scope.status_on_create(),
+            },
             org_id,
             at,
             source_key: Some(&p.source_key),
+            duplicate_of: repeats.as_ref().map(|(id, _, _)| *id),
         };
         let outcome = match current {
             // A posting keeps its public id: links to it must keep working.
@@ -392,9 +530,25 @@ async fn write_batch<T: Importable>(
             }
             None => T::write(conn, &p.input, None, &placement).await?,
         };
-        outcomes.push(outcome);
+        if let (UpsertOutcome::Created(id), Some(org)) = (outcome, org_id)
+            && let Some(list) = known.get_mut(&org)
+        {
+            list.push(Known {
+                id,
+                public_id: p.input.external_id().to_owned(),
+                title: p.input.title().to_owned(),
+                fingerprint: p.input.fingerprint(),
+            });
+        }
+        outcomes.push(Written {
+            outcome,
+            repeats: repeats.map(|(_, public_id, title)| (public_id, title)),
+        });
     }
-    let changed: Vec<i64> = outcomes.iter().filter_map(|o| o.changed_id()).collect();
+    let changed: Vec<i64> = outcomes
+        .iter()
+        .filter_map(|w| w.outcome.changed_id())
+        .collect();
     changes::record_many(conn, T::KIND, &changed).await?;
     Ok(outcomes)
 }

@@ -61,6 +61,8 @@ pub struct Placement<'a> {
     pub at: DateTime<Utc>,
     /// Stored on creation only: an existing posting keeps the key it has.
     pub source_key: Option<&'a str>,
+    /// For a new posting, the one of its organisation it may repeat.
+    pub duplicate_of: Option<i64>,
 }
 
 impl Placement<'_> {
@@ -71,6 +73,7 @@ impl Placement<'_> {
             org_id,
             at: Utc::now(),
             source_key: None,
+            duplicate_of: None,
         }
     }
 }
@@ -172,6 +175,7 @@ fn blank_need(placement: &Placement) -> need::Model {
         contact_person: None,
         contact_phone: None,
         contact_email: None,
+        duplicate_of: placement.duplicate_of,
     }
 }
 
@@ -203,6 +207,7 @@ fn blank_achievement(placement: &Placement) -> achievement::Model {
         contact_person: None,
         contact_phone: None,
         contact_email: None,
+        duplicate_of: placement.duplicate_of,
     }
 }
 

@@ -2,6 +2,8 @@
 //! edit their own postings and move them through the lifecycle; the bureau moderates.
 //! Every decision is checked against the actor and lands in the audit log.
 
+use std::collections::HashMap;
+
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -294,6 +296,79 @@ pub async fn own_postings(
 pub struct ReviewQueue {
     pub total: u64,
     pub postings: Vec<PostingView>,
+    /// For each posting, the one of its organisation it may repeat (found on import).
+    pub repeats: Vec<Option<Repeat>>,
+}
+
+/// The posting a queued one may repeat, as the bureau is shown it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repeat {
+    pub public_id: String,
+    pub title: String,
+}
+
+/// The postings `views` may repeat, in their order.
+async fn repeats_of(
+    conn: &impl ConnectionTrait,
+    views: &[PostingView],
+) -> CoreResult<Vec<Option<Repeat>>> {
+    let mut found: HashMap<(PostingKind, i64), Repeat> = HashMap::new();
+    for kind in [PostingKind::Need, PostingKind::Achievement] {
+        let ids: Vec<i64> = views
+            .iter()
+            .filter(|v| v.kind == kind)
+            .map(|v| v.id)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let pairs: Vec<(i64, Option<i64>)> = match kind {
+            PostingKind::Need => {
+                need::Entity::find()
+                    .select_only()
+                    .columns([need::Column::Id, need::Column::DuplicateOf])
+                    .filter(need::Column::Id.is_in(ids))
+                    .into_tuple()
+                    .all(conn)
+                    .await?
+            }
+            PostingKind::Achievement => {
+                achievement::Entity::find()
+                    .select_only()
+                    .columns([achievement::Column::Id, achievement::Column::DuplicateOf])
+                    .filter(achievement::Column::Id.is_in(ids))
+                    .into_tuple()
+                    .all(conn)
+                    .await?
+            }
+        };
+        let targets: Vec<i64> = pairs.iter().filter_map(|(_, of)| *of).collect();
+        if targets.is_empty() {
+            continue;
+        }
+        let repeated: HashMap<i64, Repeat> = postings::views_by_ids(conn, kind, &targets)
+            .await?
+            .into_iter()
+            .map(|v| {
+                (
+                    v.id,
+                    Repeat {
+                        public_id: v.external_id,
+                        title: v.title,
+                    },
+                )
+            })
+            .collect();
+        for (id, of) in pairs {
+            if let Some(repeat) = of.and_then(|of| repeated.get(&of)) {
+                found.insert((kind, id), repeat.clone());
+            }
+        }
+    }
+    Ok(views
+        .iter()
+        .map(|v| found.get(&(v.kind, v.id)).cloned())
+        .collect())
 }
 
 /// The bureau's review queue, oldest first. Only the page shown is read: a queue of
@@ -381,7 +456,12 @@ pub async fn review_queue(
             .iter()
             .position(|(_, _, k, id)| *k == v.kind && *id == v.id)
     });
-    Ok(ReviewQueue { total, postings })
+    let repeats = repeats_of(conn, &postings).await?;
+    Ok(ReviewQueue {
+        total,
+        postings,
+        repeats,
+    })
 }
 
 /// Views in the order of `ids`.

@@ -260,3 +260,106 @@ async fn a_list_without_its_description_column_imports_with_a_hand_mapping() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_row_repeating_a_posting_of_its_organisation_waits_for_the_bureau_beside_it() {
+    use techmatch_core::accounts::Role;
+    use techmatch_core::posting::OrgKind;
+    use techmatch_core::services::workflow;
+    const TEXT: &str =
+        "利用电厂粉煤灰与煤矸石生产自洁式透水砖，要求抗压强度达到C30，透水系数不低于千分之一";
+    const OTHER: &str = "煤矸石烧结陶粒堆积密度偏高、筒压强度不稳定，需要优化原料配方与烧成制度";
+    on_each_backend(|db| async move {
+        let first = format!(
+            "需求编号,需求名称,需求描述,企业名称\nA-1,粉煤灰制备透水砖,{TEXT},晋阳建材有限公司\n"
+        );
+        let report = techmatch_core::services::import::import_needs(
+            &db.conn,
+            super::csv(&first),
+            &catalogue(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.created, 1);
+        let second = format!(
+            "需求编号,需求名称,需求描述,企业名称\n\
+             B-1,粉煤灰制备透水砖（二期）,{TEXT},晋阳建材有限公司\n\
+             B-2,煤矸石烧结陶粒,{OTHER},晋阳建材有限公司\n\
+             B-3,煤矸石烧结陶粒工艺,{OTHER},晋阳建材有限公司\n\
+             B-4,粉煤灰制备透水砖,{TEXT},另一家建材有限公司\n"
+        );
+        let report = techmatch_core::services::import::import_needs(
+            &db.conn,
+            super::csv(&second),
+            &catalogue(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.created, 4, "{report:?}");
+        let repeated: Vec<(usize, &str)> = report
+            .repeated
+            .iter()
+            .map(|r| (r.row, r.repeats_title.as_str()))
+            .collect();
+        assert_eq!(
+            repeated,
+            vec![(2, "粉煤灰制备透水砖"), (4, "煤矸石烧结陶粒")],
+            "an earlier posting and an earlier row of the file; another company's is no repeat"
+        );
+        let status_of = |title: &'static str| {
+            let conn = db.conn.clone();
+            async move {
+                need::Entity::find()
+                    .filter(need::Column::Title.eq(title))
+                    .one(&conn)
+                    .await
+                    .unwrap()
+                    .unwrap()
+            }
+        };
+        let held = status_of("粉煤灰制备透水砖（二期）").await;
+        assert_eq!(held.status, "pending_review");
+        assert!(held.duplicate_of.is_some());
+        assert_eq!(status_of("煤矸石烧结陶粒").await.status, "published");
+        assert_eq!(
+            status_of("煤矸石烧结陶粒工艺").await.status,
+            "pending_review"
+        );
+        let elsewhere = need::Entity::find()
+            .filter(need::Column::Title.eq("粉煤灰制备透水砖"))
+            .all(&db.conn)
+            .await
+            .unwrap();
+        assert!(elsewhere.iter().all(|n| n.status == "published"));
+
+        // The bureau's queue shows each held row with the posting it repeats.
+        let bureau = Some(("晋阳县科学技术局", OrgKind::Bureau));
+        let admin = super::challenges::user(&db.conn, "admin@kjj.cn", Role::Admin, bureau).await;
+        let queue = workflow::review_queue(&db.conn, &admin, 50).await.unwrap();
+        let shown: Vec<(String, Option<String>)> = queue
+            .postings
+            .iter()
+            .zip(&queue.repeats)
+            .map(|(p, r)| (p.title.clone(), r.as_ref().map(|r| r.title.clone())))
+            .collect();
+        assert!(
+            shown.contains(&(
+                "粉煤灰制备透水砖（二期）".to_owned(),
+                Some("粉煤灰制备透水砖".to_owned())
+            )),
+            "{shown:?}"
+        );
+
+        // Importing the same file again writes the same rows in place: nothing new is held.
+        let again = techmatch_core::services::import::import_needs(
+            &db.conn,
+            super::csv(&second),
+            &catalogue(),
+        )
+        .await
+        .unwrap();
+        assert_eq!((again.created, again.repeated.len()), (0, 0), "{again:?}");
+        db
+    })
+    .await;
+}

@@ -84,6 +84,7 @@ async fn need(conn: &sea_orm::DatabaseConnection, external_id: &str, p: Posting)
         contact_person: None,
         contact_phone: None,
         contact_email: None,
+        duplicate_of: None,
     }
     .into_active_model()
     .reset_all();
@@ -118,6 +119,7 @@ async fn achievement(conn: &sea_orm::DatabaseConnection, external_id: &str, p: P
         contact_person: None,
         contact_phone: None,
         contact_email: None,
+        duplicate_of: None,
     }
     .into_active_model()
     .reset_all();

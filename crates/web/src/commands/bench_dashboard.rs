@@ -134,6 +134,7 @@ async fn generate(
             contact_person: Set(None),
             contact_phone: Set(None),
             contact_email: Set(None),
+            duplicate_of: Set(None),
         });
         achievements.push(achievement::ActiveModel {
             id: NotSet,
@@ -161,6 +162,7 @@ async fn generate(
             contact_person: Set(None),
             contact_phone: Set(None),
             contact_email: Set(None),
+            duplicate_of: Set(None),
         });
     }
     insert_chunks(&txn, needs).await?;

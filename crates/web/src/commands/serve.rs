@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use clap::Args;
 use techmatch_core::lists::read::{ListFormat, read_list_bytes};
 use techmatch_core::posting::PostingKind;
-use techmatch_core::services::import::{import_achievements, import_needs};
 use techmatch_core::services::postings;
 
 use crate::app::App;
@@ -108,8 +107,16 @@ pub async fn load_demo(app: &App) -> anyhow::Result<()> {
         "demo/achievements.jsonl",
         DEMO_ACHIEVEMENTS.as_bytes(),
     )?;
-    let a = import_achievements(&app.db, achievements, &app.industries()).await?;
-    let n = import_needs(&app.db, needs, &app.industries()).await?;
+    // The county's lists arrive as the bureau's first batches of the year, so the lists
+    // page has their reports, postings and matches to show.
+    let a = demo_batch(
+        app,
+        PostingKind::Achievement,
+        "demo/achievements.jsonl",
+        achievements,
+    )
+    .await?;
+    let n = demo_batch(app, PostingKind::Need, "demo/needs.jsonl", needs).await?;
     anyhow::ensure!(
         a.problems.is_empty() && n.problems.is_empty(),
         "demo data rejected: {:?}",
@@ -124,6 +131,30 @@ pub async fn load_demo(app: &App) -> anyhow::Result<()> {
     );
     println!("{loaded}");
     add_demo_accounts(app).await
+}
+
+async fn demo_batch(
+    app: &App,
+    kind: PostingKind,
+    file_name: &str,
+    list: techmatch_core::lists::read::RawList,
+) -> anyhow::Result<techmatch_core::services::import::ImportReport> {
+    use techmatch_core::services::import::{ImportOptions, ImportScope};
+    use techmatch_core::services::list_batches::{self, NewBatch};
+    let today = chrono::Utc::now()
+        .with_timezone(&techmatch_core::challenge::calendar::china_standard_time())
+        .date_naive();
+    let batch = NewBatch {
+        kind,
+        name: String::new(),
+        list_date: today,
+        file_name: file_name.to_owned(),
+        uploaded_by: None,
+    };
+    let options = ImportOptions::new(ImportScope::Bureau, file_name);
+    let (_, report) =
+        list_batches::import_batch(&app.db, batch, list, &app.industries(), &options).await?;
+    Ok(report)
 }
 
 /// The demo enterprise's real USCC, as its list gives it.

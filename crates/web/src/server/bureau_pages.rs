@@ -9,6 +9,7 @@ use serde::Deserialize;
 use techmatch_core::posting::{Action, PostingView, RejectReason};
 use techmatch_core::services::audit::{self, AuditEntry};
 use techmatch_core::services::users::{self, User};
+use techmatch_core::services::workflow::Repeat;
 use techmatch_core::services::{organisations, sessions, workflow};
 use techmatch_core::{CoreError, t};
 
@@ -31,6 +32,8 @@ fn bureau(page_user: &PageUser) -> Result<(&User, Nav), WebError> {
 pub struct QueuePage {
     pub nav: Nav,
     pub postings: Vec<PostingView>,
+    /// For each posting, the one it may repeat.
+    pub repeats: Vec<Option<Repeat>>,
     /// All postings waiting, of which `postings` are the oldest.
     pub total: u64,
     pub reasons: Vec<(&'static str, String)>,
@@ -45,6 +48,7 @@ pub async fn queue(
     Ok(QueuePage {
         nav,
         postings: queue.postings,
+        repeats: queue.repeats,
         total: queue.total,
         reasons: RejectReason::ALL
             .iter()

@@ -232,10 +232,19 @@ pub async fn queue(
 ) -> Result<Json<Value>, WebError> {
     let limit = params.limit.unwrap_or(QUEUE_PAGE).clamp(1, QUEUE_PAGE_MAX);
     let queue = workflow::review_queue(&app.db, &user, limit).await?;
-    Ok(Json(json!({
-        "total": queue.total,
-        "postings": queue.postings.iter().map(posting_json).collect::<Vec<_>>(),
-    })))
+    let postings: Vec<Value> = queue
+        .postings
+        .iter()
+        .zip(&queue.repeats)
+        .map(|(view, repeat)| {
+            let mut item = posting_json(view);
+            if let Some(repeat) = repeat {
+                item["repeats"] = json!({ "external_id": repeat.public_id, "title": repeat.title });
+            }
+            item
+        })
+        .collect();
+    Ok(Json(json!({ "total": queue.total, "postings": postings })))
 }
 
 /// `needs` / `achievements` in a path.

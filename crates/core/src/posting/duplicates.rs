@@ -1,0 +1,107 @@
+//! Whether a new posting repeats one its organisation already has: the same need sent
+//! in two batches, or twice in one list, under a title that differs in a word or in
+//! punctuation. Such a row is held for the bureau instead of published twice.
+
+use std::collections::HashSet;
+
+/// Titles this alike (Dice coefficient of their character pairs) name the same posting.
+const SAME_TITLE: f64 = 0.8;
+/// Texts this alike are the same posting whatever the titles say.
+const SAME_TEXT: f64 = 0.9;
+/// A text shorter than this says too little to decide anything by itself.
+const MIN_TEXT_CHARS: usize = 30;
+
+/// A posting as compared: its title and text reduced to their character pairs.
+#[derive(Debug, Clone)]
+pub struct Fingerprint {
+    title: String,
+    title_pairs: HashSet<(char, char)>,
+    text_pairs: HashSet<(char, char)>,
+    text_chars: usize,
+}
+
+/// Letters and digits only, in lower case: "煤矸石-制备陶粒（一期）" and "煤矸石制备陶粒一期" are one.
+fn letters(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn pairs(chars: &[char]) -> HashSet<(char, char)> {
+    chars.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+fn dice(a: &HashSet<(char, char)>, b: &HashSet<(char, char)>) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let shared = a.intersection(b).count();
+    (2 * shared) as f64 / (a.len() + b.len()) as f64
+}
+
+impl Fingerprint {
+    pub fn of(title: &str, text: &str) -> Fingerprint {
+        let title = letters(title);
+        let text = letters(text);
+        Fingerprint {
+            title_pairs: pairs(&title),
+            title: title.into_iter().collect(),
+            text_pairs: pairs(&text),
+            text_chars: text.len(),
+        }
+    }
+
+    /// Whether `self` and `other` are the same posting written twice: the same title
+    /// (letters and digits), titles nearly alike whose texts do not disagree, or texts
+    /// nearly alike.
+    pub fn repeats(&self, other: &Fingerprint) -> bool {
+        if !self.title.is_empty() && self.title == other.title {
+            return true;
+        }
+        let texts_long = self.text_chars >= MIN_TEXT_CHARS && other.text_chars >= MIN_TEXT_CHARS;
+        let text_likeness = dice(&self.text_pairs, &other.text_pairs);
+        if texts_long && text_likeness >= SAME_TEXT {
+            return true;
+        }
+        let texts_agree = !texts_long || text_likeness >= SAME_TITLE;
+        dice(&self.title_pairs, &other.title_pairs) >= SAME_TITLE && texts_agree
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fingerprint;
+
+    fn repeats(a: (&str, &str), b: (&str, &str)) -> bool {
+        Fingerprint::of(a.0, a.1).repeats(&Fingerprint::of(b.0, b.1))
+    }
+
+    const TEXT: &str =
+        "利用电厂粉煤灰与煤矸石生产自洁式透水砖，要求抗压强度达到C30，透水系数不低于1.0×10⁻²cm/s";
+
+    #[test]
+    fn the_same_posting_written_again_is_a_repeat() {
+        assert!(repeats(("粉煤灰制备透水砖", ""), ("粉煤灰制备透水砖", "")));
+        assert!(repeats(
+            ("粉煤灰制备透水砖", TEXT),
+            ("粉煤灰 制备透水砖（一期）", TEXT)
+        ));
+        assert!(repeats(
+            ("粉煤灰制备透水砖技术", TEXT),
+            ("粉煤灰制备透水砖工艺", TEXT)
+        ));
+        assert!(repeats(("透水砖", TEXT), ("建材新技术需求", TEXT)));
+    }
+
+    #[test]
+    fn different_postings_are_not_repeats() {
+        assert!(!repeats(("粉煤灰制备透水砖", ""), ("煤矸石烧结陶粒", "")));
+        let other = "压铸件气孔率高，需要优化模具排气与真空压铸工艺，使气孔率降到百分之一以下";
+        assert!(!repeats(
+            ("粉煤灰制备透水砖技术", TEXT),
+            ("粉煤灰制备透水砖工艺", other)
+        ));
+        assert!(!repeats(("", ""), ("", "")));
+    }
+}
