@@ -211,6 +211,7 @@ list-sheet-html = 文件其实是网页（HTML），不是表格（有些系统�
 list-sheet-corrupt = 表格文件已损坏，或不是 Excel、WPS 或 ODS 表格
 list-sheet-xls-corrupt = 这是旧版 Excel（.xls）文件，但内容已损坏，无法读取；请在 Excel 或 WPS 中打开后另存为 .xlsx
 list-sheet-et-unreadable = 无法读取这个 WPS 表格（.et）文件：它不是以 Excel 兼容格式保存的；请在 WPS 中“另存为” .xlsx 后再上传
+list-sheet-too-many-cells = 表格展开后超过 { $max } 个单元格，已拒绝；请删去多余的重复单元格，或拆分为多个文件上传
 list-sheet-too-large = 表格文件解压后超过 { $max } MB（可能是压缩炸弹），已拒绝；请拆分为多个文件上传
 list-sheet-sheet-corrupt = 工作表“{ $sheet }”的内容已损坏，无法读取
 list-sheet-no-sheet = 工作簿里没有工作表
@@ -221,6 +222,10 @@ list-sheet-no-header = 没有找到表头
 list-no-header = 没有找到表头：每张工作表的前 { $rows } 行里都没有“{ $title }”这样的列名；请确认表头一行写有名称列（如 需求名称、成果名称、项目名称）
 list-column-named = { $column }“{ $header }”
 list-field-twice = 有两列都是“{ $field }”：{ $first }和{ $second }；请删去或改名其中一列
+list-row-above-header = 这一行在表头（第 { $header } 行）之上，却填了好几列，没有导入；如果是数据，请移到表头之下
+list-mapping-too-many = 一次最多手动指定 { $max } 列
+list-mapping-refused-field = 列对应关系“{ $pair }”不能接受：保密、编号、状态和单位代码只能由清单里写明的列给出
+list-mapping-known-header = 列对应关系“{ $pair }”不能接受：这一列已经能被识别，不能改指其他内容
 list-mapping-unknown = 无法识别列对应关系“{ $pair }”：请写成“表头=字段”，字段用清单的列名（如 需求描述）或英文字段名（如 description）
 layout-header-rows = 表头在第 { $rows } 行
 layout-title-rows = 第 { $rows } 行是标题、填报单位等，未导入
@@ -282,6 +287,7 @@ import-duplicate-id = 编号与第 { $row } 行重复
 import-duplicate-id-in-sheet = 编号与工作表“{ $sheet }”第 { $row } 行重复
 import-missing-column = 没有“{ $column }”列
 import-missing-column-in-sheet = 工作表“{ $sheet }”没有“{ $column }”列
+import-refused-secrecy = 未导入任何内容：无法识别“{ $columns }”这一列是否保密。为免把保密需求公开，请把表头改为“是否保密”，每行填“是”或“否”
 import-refused-missing = 未导入任何内容：{ $missing }。没有这一列，导入的发布无法被匹配；请在表头写明这一列（如 需求描述、成果简介），或在上传页面手动指定哪一列是它
 import-save-failed = 保存失败：{ $error }
 

@@ -231,7 +231,7 @@ register-confirm-submit = 确认并建立账号
 upload-title = 上传清单
 # $kind is 技术需求 or 科技成果
 upload-heading = 上传{ $kind }清单
-upload-intro = 支持 Excel（.xlsx、.xls、.xlsb）、WPS（.et）、ODS 表格和 CSV、JSONL。表格可以带标题行、填报单位行和说明、合计行，可以有多个工作表；表头可用常见写法（如 需求名称、需求内容（技术难题描述）、预算金额（万元）、联系人及电话）。每一行成为一条待审核的发布；有问题的行不会导入，下面逐行列出原因。
+upload-intro = 支持 Excel（.xlsx、.xlsb）、ODS 表格和 CSV、JSONL（旧版 .xls 和 WPS .et 请先另存为 .xlsx）。表格可以带标题行、填报单位行和说明、合计行，可以有多个工作表；表头可用常见写法（如 需求名称、需求内容（技术难题描述）、预算金额（万元）、联系人及电话）。每一行成为一条待审核的发布；有问题的行不会导入，下面逐行列出原因。
 upload-file = 清单文件
 upload-submit = 上传
 upload-result = 导入结果

@@ -32,6 +32,7 @@ enum BatchPostings {
     PostingId,
     Sheet,
     Row,
+    Position,
 }
 
 #[async_trait::async_trait]
@@ -100,6 +101,11 @@ impl MigrationTrait for Migration {
                     )
                     .col(ColumnDef::new(BatchPostings::Sheet).string().null())
                     .col(ColumnDef::new(BatchPostings::Row).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(BatchPostings::Position)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .primary_key(
                         Index::create()
                             .col(BatchPostings::BatchId)

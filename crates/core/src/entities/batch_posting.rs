@@ -13,6 +13,8 @@ pub struct Model {
     pub posting_id: i64,
     pub sheet: Option<String>,
     pub row: i64,
+    /// The row's place in the file, sheets in their order.
+    pub position: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -394,6 +394,17 @@ impl AmountUnit {
     }
 }
 
+/// The unit an annotation names: one that is a unit ("万元"), or the word after "单位"
+/// ("不超过100万，单位：元" is in 元, whatever else it mentions).
+fn unit_of_annotation(annotation: &str) -> Option<AmountUnit> {
+    if let Some((_, after)) = annotation.split_once(UNIT_WORD) {
+        return AmountUnit::named_in(after);
+    }
+    (annotation.chars().count() <= 2)
+        .then(|| AmountUnit::named_in(annotation))
+        .flatten()
+}
+
 /// Where a header's cells go: a column's field, or the combined contact cell
 /// ([`CONTACT_FIELD`]); and for money, the unit the header names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -405,6 +416,9 @@ pub struct Placed {
 /// The pseudo-field of a combined contact header ("联系人及电话", "负责人/电话",
 /// "联系方式"): its cells are split into person, phone and email.
 pub const CONTACT_FIELD: &str = "contact";
+
+/// The word that introduces a unit inside an annotation.
+const UNIT_WORD: &str = "单位";
 
 /// Words in a header that name a person to contact, and ones that name a way to reach them.
 const PERSON_WORDS: [&str; 4] = ["联系人", "负责人", "对接人", "姓名"];
@@ -476,6 +490,16 @@ fn is_combined_contact(core: &str) -> bool {
     (person && reach) || core == "联系方式" || core == "联系信息"
 }
 
+/// The most columns one upload may place by hand, and the longest header it may name.
+const MAX_MAPPINGS: usize = 50;
+const MAX_MAPPED_HEADER_CHARS: usize = 100;
+/// Fields a hand mapping may not fill.
+const UNMAPPABLE_FIELDS: [&str; 5] = ["id", "status", "confidential", "org_uscc", "org_kind"];
+
+/// Words in a header that are about secrecy: a list with such a column the importer
+/// cannot read is refused rather than imported as public.
+pub const SECRECY_WORDS: [&str; 3] = ["保密", "公开", "涉密"];
+
 /// Headers a bureau or an organisation mapped by hand (normalised header → field).
 pub type ColumnMapping = std::collections::BTreeMap<String, &'static str>;
 
@@ -491,14 +515,23 @@ pub fn place(columns: &[Column], mapping: &ColumnMapping, header: &str) -> Optio
     }
     let unit = annotations
         .iter()
-        .find_map(|a| AmountUnit::named_in(a))
+        .find_map(|a| unit_of_annotation(a))
         .or_else(|| AmountUnit::named_in(&core).filter(|_| core.ends_with('元')));
-    let field = if let Some(field) = mapping.get(&normalised) {
-        Some(*field)
+    // "负责人（联系电话）" holds a phone whatever its words say: it is a contact cell,
+    // never a public field such as the team lead.
+    let reach_noted = annotations
+        .iter()
+        .any(|a| REACH_WORDS.iter().any(|w| a.contains(w)));
+    let field = if reach_noted {
+        Some(CONTACT_FIELD)
     } else if let Some(column) = columns.iter().find(|c| names(c).any(|n| n == core)) {
         Some(column.field)
     } else if is_combined_contact(&core) {
         Some(CONTACT_FIELD)
+    } else if let Some(field) = mapping.get(&normalised) {
+        // A hand mapping only places what the importer cannot: it never redirects a
+        // column the importer knows.
+        Some(*field)
     } else {
         // Units written without brackets: "预算金额万元".
         let trimmed = ["万元", "元"]
@@ -522,24 +555,38 @@ pub fn mapping_from_pairs(
     columns: &[Column],
     pairs: &[String],
 ) -> Result<ColumnMapping, crate::CoreError> {
+    let refuse = |message: String| Err(crate::CoreError::invalid("map", message));
+    if pairs.len() > MAX_MAPPINGS {
+        return Err(crate::CoreError::invalid(
+            "map",
+            crate::t!("list-mapping-too-many", max = MAX_MAPPINGS),
+        ));
+    }
     let mut mapping = ColumnMapping::new();
     for pair in pairs {
-        let target = pair.rsplit_once('=').and_then(|(header, field)| {
-            let placed = place(columns, &ColumnMapping::new(), field)?;
-            (!header.trim().is_empty() && placed.field != CONTACT_FIELD)
-                .then(|| (normalise(header), placed.field))
-        });
-        match target {
-            Some((header, field)) => {
-                mapping.insert(header, field);
-            }
-            None => {
-                return Err(crate::CoreError::invalid(
-                    "map",
-                    crate::t!("list-mapping-unknown", pair = pair.as_str()),
-                ));
-            }
+        let Some((header, field)) = pair.rsplit_once('=') else {
+            return refuse(crate::t!("list-mapping-unknown", pair = pair.as_str()));
+        };
+        let Some(placed) = place(columns, &ColumnMapping::new(), field) else {
+            return refuse(crate::t!("list-mapping-unknown", pair = pair.as_str()));
+        };
+        let header = header.trim();
+        if header.is_empty() || header.chars().count() > MAX_MAPPED_HEADER_CHARS {
+            return refuse(crate::t!("list-mapping-unknown", pair = pair.as_str()));
         }
+        // Secrecy, identity and status are never read from a column the importer did
+        // not recognise: "是否公开" mapped onto 是否保密 would publish what was secret.
+        if UNMAPPABLE_FIELDS.contains(&placed.field) || placed.field == CONTACT_FIELD {
+            return refuse(crate::t!(
+                "list-mapping-refused-field",
+                pair = pair.as_str()
+            ));
+        }
+        // A column the importer knows keeps its meaning.
+        if place(columns, &ColumnMapping::new(), header).is_some() {
+            return refuse(crate::t!("list-mapping-known-header", pair = pair.as_str()));
+        }
+        mapping.insert(normalise(header), placed.field);
     }
     Ok(mapping)
 }
@@ -688,6 +735,12 @@ mod tests {
         assert_eq!(placed_with(&mapping, "备注"), Some("description"));
         assert!(mapping_from_pairs(NEED_COLUMNS, &["备注=不存在".to_owned()]).is_err());
         assert!(mapping_from_pairs(NEED_COLUMNS, &["没有等号".to_owned()]).is_err());
+        // Secrecy is never read from a column the importer did not recognise, and a
+        // column it knows keeps its meaning.
+        assert!(mapping_from_pairs(NEED_COLUMNS, &["是否公开=是否保密".to_owned()]).is_err());
+        assert!(mapping_from_pairs(NEED_COLUMNS, &["需求名称=关键词".to_owned()]).is_err());
+        let many: Vec<String> = (0..51).map(|n| format!("列{n}=关键词")).collect();
+        assert!(mapping_from_pairs(NEED_COLUMNS, &many).is_err());
     }
 
     fn placed_with(mapping: &ColumnMapping, header: &str) -> Option<&'static str> {

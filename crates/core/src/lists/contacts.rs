@@ -57,6 +57,8 @@ impl ContactParts {
 /// `-`, `+` and spaces inside) of at least seven digits; what is left, without labels
 /// and separators, is the person.
 pub fn split_contact(cell: &str) -> ContactParts {
+    let cell = half_width(cell);
+    let cell = cell.as_str();
     let mut parts = ContactParts::default();
     let mut rest = String::new();
     for word in cell.split(|c: char| is_separator(c) && c != ' ' && c != '(' && c != ')') {
@@ -65,7 +67,7 @@ pub fn split_contact(cell: &str) -> ContactParts {
                 if is_email(piece) {
                     parts.emails.push(piece.to_owned());
                 } else {
-                    rest.push_str(piece);
+                    rest.push_str(&take_phones(piece, &mut parts.phones));
                     rest.push(' ');
                 }
             }
@@ -77,6 +79,24 @@ pub fn split_contact(cell: &str) -> ContactParts {
     }
     parts.person = person_of(&rest);
     parts
+}
+
+/// Full-width letters, digits and signs as their ASCII selves ("１３８" is 138, "＠" is
+/// @), and the ideographic full stop inside an address as a dot.
+fn half_width(cell: &str) -> String {
+    let converted: String = cell
+        .chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect();
+    if converted.contains('@') {
+        converted.replace('。', ".")
+    } else {
+        converted
+    }
 }
 
 fn is_email(word: &str) -> bool {
@@ -191,6 +211,14 @@ mod tests {
             (None, some("+86 138 0000 0007"), None)
         );
         assert_eq!(split(""), (None, None, None));
+    }
+
+    #[test]
+    fn full_width_digits_and_signs_are_read_as_such() {
+        assert_eq!(
+            split("张三　１３８０００００００１ zhang＠example。cn"),
+            (some("张三"), some("13800000001"), some("zhang@example.cn"))
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! assumed; the title, unit and date rows above it and the notes, totals and repeated
 //! headers below it are recognised and named in the report, not read as postings.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +20,19 @@ const HEADER_SEARCH_ROWS: usize = 20;
 
 /// Where each header of a file goes ([`None`]: nowhere), keyed by the header as written.
 #[derive(Debug, Clone, Default)]
-pub struct Placements(HashMap<String, Option<Placed>>);
+pub struct Placements {
+    by_header: HashMap<String, Option<Placed>>,
+    /// The sheets (none for CSV, JSONL and forms) with a contact column: only their
+    /// rows say anything of contacts, so only theirs may clear one.
+    contact_sheets: HashSet<Option<String>>,
+}
+
+fn is_contact(placed: Placed) -> bool {
+    matches!(
+        placed.field,
+        CONTACT_FIELD | "contact_person" | "contact_phone" | "contact_email"
+    )
+}
 
 impl Placements {
     /// Places every header in `headers` against `columns`, hand mappings first.
@@ -31,7 +43,12 @@ impl Placements {
     ) -> Placements {
         let mut placements = Placements::default();
         for header in headers {
-            placements.add(columns, mapping, header);
+            if placements
+                .add(columns, mapping, header)
+                .is_some_and(is_contact)
+            {
+                placements.contact_sheets.insert(None);
+            }
         }
         placements
     }
@@ -47,23 +64,18 @@ impl Placements {
 
     fn add(&mut self, columns: &[Column], mapping: &ColumnMapping, header: &str) -> Option<Placed> {
         *self
-            .0
+            .by_header
             .entry(header.to_owned())
             .or_insert_with(|| columns::place(columns, mapping, header))
     }
 
     pub fn get(&self, header: &str) -> Option<Placed> {
-        self.0.get(header).copied().flatten()
+        self.by_header.get(header).copied().flatten()
     }
 
-    /// Whether any header is a contact column (person, phone, email or combined).
-    pub fn names_a_contact(&self) -> bool {
-        self.0.values().flatten().any(|placed| {
-            matches!(
-                placed.field,
-                CONTACT_FIELD | "contact_person" | "contact_phone" | "contact_email"
-            )
-        })
+    /// Whether the sheet `sheet` has a contact column (person, phone, email or combined).
+    pub fn names_a_contact_on(&self, sheet: Option<&String>) -> bool {
+        self.contact_sheets.contains(&sheet.cloned())
     }
 }
 
@@ -193,7 +205,26 @@ pub fn tabulate(
     required: &'static str,
 ) -> Result<Table, CoreError> {
     match list.content {
-        Content::Keyed { rows, problems } => Ok(keyed(rows, problems, columns, mapping)),
+        Content::Keyed { rows, problems } => {
+            let mut table = keyed(rows, problems, columns, mapping);
+            // Each line names its own fields: the list lacks one only if no line has it.
+            let has_required = table.rows.iter().any(|row| {
+                row.cells.iter().any(|(key, _)| {
+                    table
+                        .placements
+                        .get(key)
+                        .is_some_and(|p| p.field == required)
+                })
+            });
+            if !table.rows.is_empty() && !has_required {
+                table.layout.missing.push(MissingColumn {
+                    sheet: None,
+                    field: required.to_owned(),
+                    header: columns::display_name(columns, required, false),
+                });
+            }
+            Ok(table)
+        }
         Content::Sheets { sheets, skipped } => {
             let mut table = Table::default();
             for (sheet, reason) in skipped {
@@ -229,10 +260,13 @@ fn keyed(
     };
     for row in &rows {
         for (header, _) in &row.cells {
-            if table.placements.0.contains_key(header) {
+            if table.placements.by_header.contains_key(header) {
                 continue;
             }
             let placed = table.placements.add(columns, mapping, header);
+            if placed.is_some_and(is_contact) {
+                table.placements.contact_sheets.insert(None);
+            }
             table
                 .layout
                 .columns
@@ -302,7 +336,9 @@ fn tabulate_sheet(
     let mut best: Option<(usize, usize)> = None;
     for (index, row) in sheet.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
         let (score, has_title) = header_score(row, columns, mapping);
-        if has_title && best.is_none_or(|(_, top)| score > top) {
+        // The title and at least one more column: a lone "项目名称" in a sheet of
+        // instructions is not a table.
+        if has_title && score >= 2 && best.is_none_or(|(_, top)| score > top) {
             best = Some((index, score));
         }
     }
@@ -386,6 +422,22 @@ fn tabulate_sheet(
         notes_rows: Vec::new(),
         data_rows: 0,
     };
+    // A row above the header filling several columns is not a title: it is reported,
+    // not dropped in silence (a second table above the best header, a pasted row).
+    for row in &sheet.rows[..title_end] {
+        let mut values: Vec<&str> = texts(row).map(|(_, text)| text).collect();
+        values.sort_unstable();
+        values.dedup();
+        if values.len() >= 3 {
+            table.problems.push(RowProblem {
+                sheet: sheet.name.clone(),
+                row: row.row,
+                column: None,
+                value: row_text(row),
+                reason: t!("list-row-above-header", header = header_row.row),
+            });
+        }
+    }
     if !placed.iter().any(|(_, p)| p.field == required) {
         table.layout.missing.push(MissingColumn {
             sheet: sheet.name.clone(),
@@ -457,6 +509,9 @@ fn place_headers(
     let mut placed: Vec<(usize, Placed)> = Vec::new();
     for (column, header) in headers {
         let place = table.placements.add(columns, mapping, header);
+        if place.is_some_and(is_contact) {
+            table.placements.contact_sheets.insert(sheet.name.clone());
+        }
         if let Some(place) = place {
             // The combined contact cell may come with separate ones: each is split.
             if place.field != CONTACT_FIELD
@@ -516,7 +571,26 @@ fn is_notes_row(
     let Some((first_cell_column, first_text)) = cells.first().copied() else {
         return false;
     };
+    let distinct = {
+        let mut values: Vec<&str> = cells.iter().map(|(_, t)| *t).collect();
+        values.sort_unstable();
+        values.dedup();
+        values.len()
+    };
     let compact = columns::normalise(first_text);
+    let repeats_header = cells
+        .iter()
+        .filter(|(column, text)| headers.get(column).is_some_and(|h| h == text))
+        .count();
+    if repeats_header >= 2 && repeats_header * 2 >= cells.len() {
+        return true;
+    }
+    // A row that fills several columns is a posting, whatever its first words: "小计量泵…"
+    // or "说明书…" may start a title. Notes and totals say little beside their first cell
+    // (a total has its sum, a signature row a name or two).
+    if distinct > 3 {
+        return false;
+    }
     if TOTAL_WORDS.iter().any(|w| compact.starts_with(w)) && compact.chars().count() <= 8 {
         return true;
     }
@@ -530,20 +604,8 @@ fn is_notes_row(
     }) {
         return true;
     }
-    let repeats_header = cells
-        .iter()
-        .filter(|(column, text)| headers.get(column).is_some_and(|h| h == text))
-        .count();
-    if repeats_header >= 2 && repeats_header * 2 >= cells.len() {
-        return true;
-    }
     // A lone value in the first column, outside the title column: a section heading
     // ("一、新材料") or a note merged across the table.
-    let distinct = {
-        let mut values: Vec<&str> = cells.iter().map(|(_, t)| *t).collect();
-        values.dedup();
-        values.len()
-    };
     distinct == 1 && first_cell_column == first_column && Some(first_column) != title_column
 }
 

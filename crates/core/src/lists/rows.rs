@@ -67,7 +67,7 @@ impl<'r> Fields<'r> {
             field_names: columns::uses_field_names(columns, &headers),
             cells,
             contact_cells,
-            lists_contacts: placements.names_a_contact(),
+            lists_contacts: placements.names_a_contact_on(row.sheet.as_ref()),
             problems: Vec::new(),
         }
     }
@@ -210,13 +210,6 @@ impl<'r> Fields<'r> {
             phone,
             email,
         })
-    }
-
-    /// Whether a combined contact header names the one in charge ("负责人/电话").
-    fn contact_names_the_lead(&self) -> bool {
-        self.contact_cells
-            .iter()
-            .any(|(header, _)| header.contains(columns::LEAD_WORD))
     }
 
     fn bounded_text(&mut self, field: &'static str, max: usize) -> String {
@@ -445,11 +438,19 @@ pub fn achievement_from_row(
     let price = f.amount("price", AskingPrice::parse);
     let organisation = f.organisation(OrgKind::guess_from_name);
     let contact = f.contact();
-    let team_lead = f.text("team_lead").filter(|t| !t.is_empty()).or_else(|| {
-        f.contact_names_the_lead()
-            .then(|| contact.as_ref().and_then(|c| c.person.clone()))
-            .flatten()
-    });
+    // The team lead is shown in public: only a name is kept of what the cell holds, so
+    // that a phone or an email written beside it stays private.
+    let team_lead = f
+        .text("team_lead")
+        .filter(|t| !t.is_empty())
+        .and_then(|text| {
+            let parts = split_contact(&text);
+            match parts.person {
+                Some(name) => Some(name),
+                None if parts.phones.is_empty() && parts.emails.is_empty() => Some(text),
+                None => None,
+            }
+        });
     let region = f.parse("region", Region::parse);
     let external_id = f.external_id("achievement", &title, organisation.as_ref());
     f.finish(AchievementInput {

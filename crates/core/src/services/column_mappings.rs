@@ -5,7 +5,7 @@
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use crate::entities::{column_mapping, pending_upload};
@@ -108,18 +108,25 @@ pub async fn keep_upload(
         .filter(pending_upload::Column::CreatedAt.lt(now - PENDING_FOR))
         .exec(conn)
         .await?;
-    let waiting = pending_upload::Entity::find()
+    // Tokens and times only: the files themselves stay where they are.
+    let waiting: Vec<(String, chrono::DateTime<Utc>)> = pending_upload::Entity::find()
+        .select_only()
+        .columns([
+            pending_upload::Column::Token,
+            pending_upload::Column::CreatedAt,
+        ])
         .filter(pending_upload::Column::UserId.eq(user))
+        .order_by_asc(pending_upload::Column::CreatedAt)
+        .into_tuple()
         .all(conn)
         .await?;
-    if waiting.len() >= MAX_PENDING_PER_USER {
-        // The oldest gives way: a person trying again should not be blocked by their
-        // own abandoned attempts.
-        if let Some(oldest) = waiting.iter().min_by_key(|w| w.created_at) {
-            pending_upload::Entity::delete_by_id(oldest.token.clone())
-                .exec(conn)
-                .await?;
-        }
+    // The oldest give way: a person trying again should not be blocked by their own
+    // abandoned attempts, nor keep more than a few files at once.
+    let surplus = (waiting.len() + 1).saturating_sub(MAX_PENDING_PER_USER);
+    for (token, _) in waiting.into_iter().take(surplus) {
+        pending_upload::Entity::delete_by_id(token)
+            .exec(conn)
+            .await?;
     }
     let token = random_token();
     pending_upload::Entity::insert(pending_upload::ActiveModel {

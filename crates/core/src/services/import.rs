@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::IndustryCatalogue;
 use crate::lists::RowProblem;
-use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, ColumnMapping, NEED_COLUMNS};
+use crate::lists::columns::{
+    self, ACHIEVEMENT_COLUMNS, Column, ColumnMapping, NEED_COLUMNS, SECRECY_WORDS,
+};
 use crate::lists::layout::{Layout, Placements, tabulate};
 use crate::lists::read::{RawList, RawRow};
 use crate::lists::rows::{achievement_from_row, need_from_row};
@@ -669,12 +671,25 @@ pub async fn import_list(
             }
             seen
         });
+    let rows = table.rows.len() + table.problems.len();
     if !table.layout.missing.is_empty() {
-        return Ok(refused_report(
-            table.layout,
-            ignored,
-            table.rows.len() + table.problems.len(),
-        ));
+        let reason = missing_reason(&table.layout);
+        return Ok(refused_report(table.layout, ignored, rows, reason));
+    }
+    // A secrecy column the importer cannot read would publish every need as public.
+    let unread_secrecy: Vec<&str> = table
+        .layout
+        .columns
+        .iter()
+        .filter(|c| c.field.is_none() && SECRECY_WORDS.iter().any(|w| c.header.contains(w)))
+        .map(|c| c.header.as_str())
+        .collect();
+    if kind == PostingKind::Need && !unread_secrecy.is_empty() {
+        let reason = t!(
+            "import-refused-secrecy",
+            columns = unread_secrecy.join(&t!("list-separator"))
+        );
+        return Ok(refused_report(table.layout, ignored, rows, reason));
     }
     match kind {
         PostingKind::Need => {
@@ -716,8 +731,8 @@ pub async fn import_list(
     }
 }
 
-/// The report of a list refused whole: which sheets lack which column.
-fn refused_report(layout: Layout, ignored: Vec<String>, rows: usize) -> ImportReport {
+/// Why a list is refused whole: which sheets lack which column.
+fn missing_reason(layout: &Layout) -> String {
     let missing: Vec<String> = layout
         .missing
         .iter()
@@ -730,12 +745,22 @@ fn refused_report(layout: Layout, ignored: Vec<String>, rows: usize) -> ImportRe
             None => t!("import-missing-column", column = m.header.as_str()),
         })
         .collect();
+    t!(
+        "import-refused-missing",
+        missing = missing.join(&t!("list-separator"))
+    )
+}
+
+/// The report of a list refused whole, before anything was written.
+fn refused_report(
+    layout: Layout,
+    ignored: Vec<String>,
+    rows: usize,
+    reason: String,
+) -> ImportReport {
     ImportReport {
         rows,
-        refused: Some(t!(
-            "import-refused-missing",
-            missing = missing.join(&t!("list-separator"))
-        )),
+        refused: Some(reason),
         ignored_columns: ignored,
         layout,
         ..ImportReport::default()

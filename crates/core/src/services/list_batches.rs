@@ -160,13 +160,15 @@ pub async fn import_batch(
     let lines: Vec<batch_posting::ActiveModel> = report
         .written
         .iter()
-        .filter(|w| seen.insert(w.posting_id))
-        .map(|w| batch_posting::ActiveModel {
+        .enumerate()
+        .filter(|(_, w)| seen.insert(w.posting_id))
+        .map(|(position, w)| batch_posting::ActiveModel {
             batch_id: Set(id),
             kind: Set(batch.kind.code().to_owned()),
             posting_id: Set(w.posting_id),
             sheet: Set(w.sheet.clone()),
             row: Set(count(w.row)),
+            position: Set(count(position)),
         })
         .collect();
     for chunk in lines.chunks(500) {
@@ -246,7 +248,8 @@ pub async fn batch(
             what: t!("batch-what"),
             id: id.to_string(),
         })?;
-    let report: ImportReport = serde_json::from_str(&stored.report).unwrap_or_default();
+    let report: ImportReport = serde_json::from_str(&stored.report)
+        .map_err(|e| CoreError::Internal(format!("batch {id}'s report: {e}")))?;
     Ok((summary, report))
 }
 
@@ -270,7 +273,7 @@ pub async fn lines(
              (SELECT COUNT(*) FROM match_proposals m WHERE m.{side} = p.id) \
              FROM batch_postings bp JOIN {table} p ON p.id = bp.posting_id \
              LEFT JOIN organisations o ON o.id = p.org_id \
-             WHERE bp.batch_id = ? AND bp.kind = ? ORDER BY bp.sheet, bp.row"
+             WHERE bp.batch_id = ? AND bp.kind = ? ORDER BY bp.position"
         ),
     );
     let statement =

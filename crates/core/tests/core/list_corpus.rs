@@ -363,3 +363,23 @@ async fn a_row_repeating_a_posting_of_its_organisation_waits_for_the_bureau_besi
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_secrecy_column_the_importer_cannot_read_refuses_the_list() {
+    on_each_backend(|db| async move {
+        let list = "需求名称,需求描述,企业名称,是否公开\n\
+                    钛白粉废酸回收,废酸浓缩回用工艺,晋阳钛业有限公司,否\n";
+        let report = techmatch_core::services::import::import_needs(
+            &db.conn,
+            super::csv(list),
+            &catalogue(),
+        )
+        .await
+        .unwrap();
+        let refused = report.refused.clone().unwrap_or_default();
+        assert!(refused.contains("是否公开"), "{report:?}");
+        assert_eq!(report.created, 0);
+        db
+    })
+    .await;
+}

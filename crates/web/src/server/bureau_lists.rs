@@ -26,7 +26,7 @@ use super::auth::{ApiUser, CsrfForm, PageUser, check_csrf};
 use super::error::ErrorBody;
 use super::i18n::filters;
 use super::nav::Nav;
-use super::upload::{ACCEPTED_FILES, MappingForm, ReportView, mapping_form};
+use super::upload::{BUREAU_ACCEPTED_FILES, MappingForm, ReportView, mapping_form, used_mappings};
 use super::{AppState, PageError, WebError};
 
 fn require_bureau(user: &User) -> Result<(), WebError> {
@@ -97,7 +97,11 @@ async fn import(
 ) -> Result<(Option<i64>, ImportReport), WebError> {
     require_bureau(user)?;
     let format = ListFormat::from_path(std::path::Path::new(&batch.file_name))?;
-    let list = read_list_bytes(format, &batch.file_name, bytes)?;
+    let (name, owned) = (batch.file_name.clone(), bytes.to_vec());
+    // Reading a workbook is work for a blocking thread, not for the server's workers.
+    let list = tokio::task::spawn_blocking(move || read_list_bytes(format, &name, &owned))
+        .await
+        .map_err(|e| WebError::Core(CoreError::Internal(e.to_string())))??;
     let mut options = ImportOptions::new(ImportScope::Bureau, &batch.file_name);
     if let Some(org) = user.org_id {
         options.mapping = column_mappings::load(&app.db, org, batch.kind).await?;
@@ -109,8 +113,10 @@ async fn import(
     let file_name = batch.file_name.clone();
     let (id, report) =
         list_batches::import_batch(&app.db, batch, list, &app.industries(), &options).await?;
-    if let (Some(batch_id), Some(org)) = (id, user.org_id) {
-        column_mappings::remember(&app.db, org, kind, extra).await?;
+    if let Some(batch_id) = id {
+        if let Some(org) = user.org_id {
+            column_mappings::remember(&app.db, org, kind, &used_mappings(&report, extra)).await?;
+        }
         let detail = t!(
             "upload-audit-detail",
             file = file_name.as_str(),
@@ -190,7 +196,7 @@ async fn lists_page(app: &AppState, page_user: &PageUser) -> Result<ListsPage, W
         .collect();
     Ok(ListsPage {
         nav: Nav::of_user(page_user),
-        accepted: ACCEPTED_FILES,
+        accepted: BUREAU_ACCEPTED_FILES,
         today: today.format("%Y-%m-%d").to_string(),
         batches,
         clusters: app
@@ -416,8 +422,8 @@ pub async fn show(
 pub struct ExportQuery {
     /// need or achievement.
     pub kind: Option<String>,
-    /// A list batch's id.
-    pub batch: Option<i64>,
+    /// A list batch's id (its kind is then the batch's).
+    pub batch: Option<String>,
     /// An industry cluster's name.
     pub cluster: Option<String>,
     /// A region code: 140000 for a province, 140400 for a city and its counties.
@@ -443,20 +449,33 @@ async fn export_file(
     query: &ExportQuery,
 ) -> Result<Response, WebError> {
     require_bureau(user)?;
-    let batch = match query.batch {
-        Some(id) => Some(list_batches::batch(&app.db, id).await?.0),
+    // An empty `batch=` is what the form sends for "any".
+    let batch = match given(&query.batch) {
+        Some(id) => {
+            let id: i64 = id.parse().map_err(|_| {
+                CoreError::invalid("batch", t!("batch-bad-id", batch = id.as_str()))
+            })?;
+            Some(list_batches::batch(&app.db, id).await?.0)
+        }
         None => None,
     };
-    let kind = match (given(&query.kind), &batch) {
-        (Some(kind), _) => kind_of(&kind)?,
-        (None, Some(batch)) => batch.kind,
+    // A batch is of one kind: the form's kind selector does not contradict it.
+    let kind = match (&batch, given(&query.kind)) {
+        (Some(batch), _) => batch.kind,
+        (None, Some(kind)) => kind_of(&kind)?,
         (None, None) => return Err(CoreError::invalid("kind", t!("batch-bad-kind")).into()),
     };
-    if let Some(batch) = &batch
-        && batch.kind != kind
-    {
-        return Err(CoreError::invalid("kind", t!("batch-other-kind")).into());
-    }
+    let region = match given(&query.region) {
+        Some(code) if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) => Some(code),
+        Some(code) => {
+            return Err(CoreError::invalid(
+                "region",
+                t!("batch-bad-region", region = code.as_str()),
+            )
+            .into());
+        }
+        None => None,
+    };
     let status = match given(&query.status) {
         Some(code) => vec![Status::from_code(&code).map_err(|_| {
             CoreError::invalid("status", t!("batch-bad-status", status = code.as_str()))
@@ -479,7 +498,7 @@ async fn export_file(
         statuses: status,
         batch: batch.as_ref().map(|b| b.id),
         cluster,
-        region: given(&query.region),
+        region,
     };
     let bytes = export_filtered(&app.db, kind, &filter, format).await?;
     let name = match &batch {

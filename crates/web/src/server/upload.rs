@@ -11,8 +11,8 @@ use askama_web::WebTemplate;
 use axum::Json;
 use axum::extract::{Multipart, State};
 use serde::Deserialize;
-use techmatch_core::lists::columns::{Column, ColumnMapping, mapping_from_pairs};
-use techmatch_core::lists::read::{ListFormat, read_list_bytes};
+use techmatch_core::lists::columns::{Column, ColumnMapping, mapping_from_pairs, normalise};
+use techmatch_core::lists::read::{ListFormat, is_legacy_container, read_list_bytes};
 use techmatch_core::posting::PostingKind;
 use techmatch_core::services::column_mappings;
 use techmatch_core::services::import::{
@@ -33,7 +33,10 @@ use super::{AppState, PageError, WebError};
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 
 /// What the file chooser offers; the importer reads the content, whatever the name.
-pub const ACCEPTED_FILES: &str = ".xlsx,.xls,.xlsb,.ods,.et,.csv,.jsonl";
+pub const ACCEPTED_FILES: &str = ".xlsx,.xlsb,.ods,.csv,.jsonl";
+
+/// What the bureau's list page offers: county offices' Excel 97 and WPS files too.
+pub const BUREAU_ACCEPTED_FILES: &str = ".xlsx,.xls,.xlsb,.ods,.et,.csv,.jsonl";
 
 /// The fields of an upload form.
 struct Upload {
@@ -81,8 +84,19 @@ async fn import(
     let kind = own_kind(user)?;
     // The same check as a single posting: an unconfirmed member imports nothing.
     let org = workflow::check_poster(user, kind)?;
+    // The Excel 97 reader trusts the sizes a file declares: a crafted `.xls` can ask
+    // for more memory than the server has. Anyone may register and upload, so their
+    // lists come as `.xlsx`, `.ods` or CSV; the bureau imports county `.xls` files.
+    if is_legacy_container(bytes) {
+        return Err(CoreError::invalid("file", t!("upload-legacy-excel")).into());
+    }
     let format = ListFormat::from_path(Path::new(file_name))?;
-    let list = read_list_bytes(format, file_name, bytes)?;
+    let name = file_name.to_owned();
+    let owned = bytes.to_vec();
+    // Reading a workbook is work for a blocking thread, not for the server's workers.
+    let list = tokio::task::spawn_blocking(move || read_list_bytes(format, &name, &owned))
+        .await
+        .map_err(|e| WebError::Core(CoreError::Internal(e.to_string())))??;
     let mut options = ImportOptions::new(ImportScope::Organisation(org), file_name);
     options.mapping = column_mappings::load(&app.db, org, kind).await?;
     options
@@ -90,7 +104,7 @@ async fn import(
         .extend(extra.iter().map(|(h, f)| (h.clone(), *f)));
     let report = import_list(&app.db, kind, list, &app.industries(), &options).await?;
     if report.refused.is_none() {
-        column_mappings::remember(&app.db, org, kind, extra).await?;
+        column_mappings::remember(&app.db, org, kind, &used_mappings(&report, extra)).await?;
     }
     let detail = t!(
         "upload-audit-detail",
@@ -112,6 +126,22 @@ async fn import(
     )
     .await?;
     Ok(report)
+}
+
+/// The hand mappings a list used: only headers of this file are remembered, so a
+/// request cannot plant mappings for columns it never had.
+pub(super) fn used_mappings(report: &ImportReport, extra: &ColumnMapping) -> ColumnMapping {
+    let in_file: std::collections::HashSet<String> = report
+        .layout
+        .columns
+        .iter()
+        .map(|c| normalise(&c.header))
+        .collect();
+    extra
+        .iter()
+        .filter(|(header, _)| in_file.contains(*header))
+        .map(|(header, field)| (header.clone(), *field))
+        .collect()
 }
 
 /// One column the person may place by hand.

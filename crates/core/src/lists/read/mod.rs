@@ -13,6 +13,7 @@
 
 mod csv;
 mod jsonl;
+mod ods;
 mod workbook;
 
 use std::path::Path;
@@ -212,6 +213,8 @@ pub fn read_list_bytes(format: ListFormat, name: &str, bytes: &[u8]) -> Result<R
     };
     Ok(RawList { format, content })
 }
+
+pub use workbook::is_legacy_container;
 
 fn list_file(name: &str, reason: impl Into<String>) -> CoreError {
     CoreError::ListFile {

@@ -40,6 +40,18 @@ enum Kind {
 type Cells = BTreeMap<usize, Vec<(usize, GridCell)>>;
 
 pub(super) fn read(name: &str, bytes: &[u8]) -> Result<Content, CoreError> {
+    // The spreadsheet reader has panicked on damaged files before: a file it cannot
+    // read is refused as damaged, never the end of the process.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(name, bytes)))
+        .unwrap_or_else(|_| Err(list_file(name, t!("list-sheet-corrupt"))))
+}
+
+/// Whether `bytes` are an Excel 97 (`.xls`) or WPS `.et` container.
+pub fn is_legacy_container(bytes: &[u8]) -> bool {
+    bytes.starts_with(OLE_MAGIC)
+}
+
+fn read_workbook(name: &str, bytes: &[u8]) -> Result<Content, CoreError> {
     let kind = sniff(name, bytes)?;
     let mut sheets = Vec::new();
     let mut skipped = Vec::new();
@@ -100,14 +112,25 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<Content, CoreError> {
             }
         }
         Kind::Ods => {
+            let merged = super::ods::scan(name, bytes)?;
             let mut workbook = Ods::new(Cursor::new(bytes))
                 .map_err(|e| unreadable(name, bytes, matches!(e, calamine::OdsError::Password)))?;
+            let names: Vec<String> = workbook
+                .sheets_metadata()
+                .iter()
+                .map(|s| s.name.clone())
+                .collect();
             for (sheet, visible) in worksheets(&workbook, &mut skipped) {
                 let range = workbook
                     .worksheet_range(&sheet)
                     .map_err(|_| broken_sheet(name, &sheet))?;
                 let cells = range_cells(name, &range)?;
-                push_sheet(&mut sheets, &mut skipped, sheet, visible, cells, &[]);
+                let position = names.iter().position(|n| *n == sheet);
+                let areas = position
+                    .and_then(|p| merged.get(p))
+                    .cloned()
+                    .unwrap_or_default();
+                push_sheet(&mut sheets, &mut skipped, sheet, visible, cells, &areas);
             }
         }
     }
@@ -189,11 +212,19 @@ fn refuse_zip_bomb(name: &str, bytes: &[u8]) -> Result<(), CoreError> {
             continue;
         };
         let budget = MAX_UNCOMPRESSED - inflated;
-        let read =
-            std::io::copy(&mut (&mut entry).take(budget + 1), &mut std::io::sink()).unwrap_or(0);
-        inflated += read;
-        if inflated > MAX_UNCOMPRESSED {
-            return Err(too_large());
+        let mut part = (&mut entry).take(budget + 1);
+        let mut chunk = vec![0_u8; 64 * 1024];
+        loop {
+            // Bytes count as they come: a part that inflates far and then fails its
+            // check counts all the same.
+            match part.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(read) => inflated += read as u64,
+                Err(_) => return Err(list_file(name, t!("list-sheet-corrupt"))),
+            }
+            if inflated > MAX_UNCOMPRESSED {
+                return Err(too_large());
+            }
         }
     }
     Ok(())
@@ -329,6 +360,9 @@ fn fill_merged(cells: &mut Cells, merged: &[Dimensions]) {
     let Some(last_row) = cells.keys().next_back().copied() else {
         return;
     };
+    // Filling may at most double the cells read: merged areas are a sheet's layout, not
+    // a way to make a small file large.
+    let mut budget: usize = cells.values().map(Vec::len).sum::<usize>().max(1_000);
     for area in merged {
         let (top, column) = (area.start.0 as usize, area.start.1 as usize);
         let bottom = (area.end.0 as usize).min(last_row);
@@ -340,9 +374,13 @@ fn fill_merged(cells: &mut Cells, merged: &[Dimensions]) {
             continue;
         };
         for row in top + 1..=bottom {
+            if budget == 0 {
+                return;
+            }
             let row_cells = cells.entry(row).or_default();
             if !row_cells.iter().any(|(c, _)| *c == column) {
                 row_cells.push((column, value.clone()));
+                budget -= 1;
             }
         }
     }
@@ -608,6 +646,57 @@ mod tests {
         });
         let reason = list_file_reason(read_list_bytes(ListFormat::Spreadsheet, "x.xlsx", &bytes));
         assert!(reason.contains("1000000"), "{reason}");
+    }
+
+    /// An ODS workbook whose content is `body` inside one sheet.
+    fn ods(body: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut out = Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("mimetype", stored).unwrap();
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        zip.start_file("content.xml", stored).unwrap();
+        let content = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+             xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+             xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+             xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+             <office:body><office:spreadsheet><table:table table:name=\"Sheet1\">{body}\
+             </table:table></office:spreadsheet></office:body></office:document-content>"
+        );
+        zip.write_all(content.as_bytes()).unwrap();
+        zip.finish().unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn an_ods_cell_repeated_into_millions_is_refused_before_it_is_expanded() {
+        let row = "<table:table-row table:number-rows-repeated=\"1000\">\
+                   <table:table-cell table:number-columns-repeated=\"16384\" office:value-type=\"string\">\
+                   <text:p>x</text:p></table:table-cell></table:table-row>";
+        let reason = list_file_reason(read_list_bytes(ListFormat::Spreadsheet, "x.ods", &ods(row)));
+        assert!(reason.contains("单元格"), "{reason}");
+    }
+
+    #[test]
+    fn ods_merged_areas_are_found_where_calamine_reads_none() {
+        let body = "<table:table-row><table:table-cell table:number-rows-spanned=\"2\" \
+                    office:value-type=\"string\"><text:p>山西甲公司</text:p></table:table-cell>\
+                    <table:table-cell office:value-type=\"string\"><text:p>需求一</text:p></table:table-cell></table:table-row>\
+                    <table:table-row><table:covered-table-cell/>\
+                    <table:table-cell table:number-columns-repeated=\"2\" table:number-columns-spanned=\"2\" \
+                    office:value-type=\"string\"><text:p>需求二</text:p></table:table-cell></table:table-row>";
+        let merged = super::super::ods::scan("x.ods", &ods(body)).unwrap();
+        assert_eq!(
+            merged,
+            vec![vec![
+                Dimensions::new((0, 0), (1, 0)),
+                Dimensions::new((1, 1), (1, 2)),
+            ]]
+        );
     }
 
     #[test]
