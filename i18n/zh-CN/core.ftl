@@ -222,7 +222,6 @@ list-sheet-no-header = 没有找到表头
 list-no-header = 没有找到表头：每张工作表的前 { $rows } 行里都没有“{ $title }”这样的列名；请确认表头一行写有名称列（如 需求名称、成果名称、项目名称）
 list-column-named = { $column }“{ $header }”
 list-field-twice = 有两列都是“{ $field }”：{ $first }和{ $second }；请删去或改名其中一列
-list-row-above-header = 这一行在表头（第 { $header } 行）之上，却填了好几列，没有导入；如果是数据，请移到表头之下
 list-mapping-too-many = 一次最多手动指定 { $max } 列
 list-mapping-refused-field = 列对应关系“{ $pair }”不能接受：保密、编号、状态和单位代码只能由清单里写明的列给出
 list-mapping-known-header = 列对应关系“{ $pair }”不能接受：这一列已经能被识别，不能改指其他内容

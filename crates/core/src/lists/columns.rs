@@ -400,9 +400,24 @@ fn unit_of_annotation(annotation: &str) -> Option<AmountUnit> {
     if let Some((_, after)) = annotation.split_once(UNIT_WORD) {
         return AmountUnit::named_in(after);
     }
-    (annotation.chars().count() <= 2)
-        .then(|| AmountUnit::named_in(annotation))
-        .flatten()
+    // Otherwise only a note naming one unit says which: "（人民币元）", "（元/年）";
+    // "（不超过100万元）" names 万 and 元 and says nothing of the unit.
+    let named = ['亿', '万', '元']
+        .iter()
+        .filter(|c| annotation.contains(**c))
+        .count();
+    match named {
+        1 => AmountUnit::named_in(annotation),
+        2 if annotation.contains("万元") && !annotation.contains("亿") => {
+            let without = annotation.replace("万元", "");
+            (!without.contains('元')).then_some(AmountUnit::Wan)
+        }
+        2 if annotation.contains("亿元") && !annotation.contains('万') => {
+            let without = annotation.replace("亿元", "");
+            (!without.contains('元')).then_some(AmountUnit::Yi)
+        }
+        _ => None,
+    }
 }
 
 /// Where a header's cells go: a column's field, or the combined contact cell
@@ -423,6 +438,8 @@ const UNIT_WORD: &str = "单位";
 /// Words in a header that name a person to contact, and ones that name a way to reach them.
 const PERSON_WORDS: [&str; 4] = ["联系人", "负责人", "对接人", "姓名"];
 const REACH_WORDS: [&str; 6] = ["电话", "手机", "联系方式", "邮箱", "方式", "email"];
+/// Ways to reach a person that, noted beside a person's column, make it a contact column.
+const NOTED_REACH_WORDS: [&str; 5] = ["电话", "手机", "联系方式", "邮箱", "email"];
 
 /// A header as compared: no white space (line breaks inside cells included), brackets
 /// and colons of one width, no required-field stars, ASCII in lower case.
@@ -498,7 +515,21 @@ const UNMAPPABLE_FIELDS: [&str; 5] = ["id", "status", "confidential", "org_uscc"
 
 /// Words in a header that are about secrecy: a list with such a column the importer
 /// cannot read is refused rather than imported as public.
-pub const SECRECY_WORDS: [&str; 3] = ["保密", "公开", "涉密"];
+pub const SECRECY_WORDS: [&str; 8] = [
+    "保密",
+    "公开",
+    "公開",
+    "涉密",
+    "秘密",
+    "public",
+    "secret",
+    "confidential",
+];
+
+/// Whether a header (normalised) is about secrecy.
+pub fn is_about_secrecy(normalised: &str) -> bool {
+    SECRECY_WORDS.iter().any(|w| normalised.contains(w))
+}
 
 /// Headers a bureau or an organisation mapped by hand (normalised header → field).
 pub type ColumnMapping = std::collections::BTreeMap<String, &'static str>;
@@ -518,19 +549,23 @@ pub fn place(columns: &[Column], mapping: &ColumnMapping, header: &str) -> Optio
         .find_map(|a| unit_of_annotation(a))
         .or_else(|| AmountUnit::named_in(&core).filter(|_| core.ends_with('元')));
     // "负责人（联系电话）" holds a phone whatever its words say: it is a contact cell,
-    // never a public field such as the team lead.
-    let reach_noted = annotations
-        .iter()
-        .any(|a| REACH_WORDS.iter().any(|w| a.contains(w)));
+    // never a public field such as the team lead. Only a person's column is read so:
+    // "合作方式（…等方式）" stays the cooperation modes.
+    let names_person = PERSON_WORDS.iter().any(|w| core.contains(w));
+    let reach_noted = names_person
+        && annotations
+            .iter()
+            .any(|a| NOTED_REACH_WORDS.iter().any(|w| a.contains(w)));
+    let about_secrecy = is_about_secrecy(&normalised);
     let field = if reach_noted {
         Some(CONTACT_FIELD)
     } else if let Some(column) = columns.iter().find(|c| names(c).any(|n| n == core)) {
         Some(column.field)
     } else if is_combined_contact(&core) {
         Some(CONTACT_FIELD)
-    } else if let Some(field) = mapping.get(&normalised) {
+    } else if let Some(field) = mapping.get(&normalised).filter(|_| !about_secrecy) {
         // A hand mapping only places what the importer cannot: it never redirects a
-        // column the importer knows.
+        // column the importer knows, nor reads secrecy from a column it does not.
         Some(*field)
     } else {
         // Units written without brackets: "预算金额万元".
@@ -577,6 +612,12 @@ pub fn mapping_from_pairs(
         // Secrecy, identity and status are never read from a column the importer did
         // not recognise: "是否公开" mapped onto 是否保密 would publish what was secret.
         if UNMAPPABLE_FIELDS.contains(&placed.field) || placed.field == CONTACT_FIELD {
+            return refuse(crate::t!(
+                "list-mapping-refused-field",
+                pair = pair.as_str()
+            ));
+        }
+        if is_about_secrecy(&normalise(header)) {
             return refuse(crate::t!(
                 "list-mapping-refused-field",
                 pair = pair.as_str()

@@ -205,16 +205,15 @@ pub fn tabulate(
     required: &'static str,
 ) -> Result<Table, CoreError> {
     match list.content {
-        Content::Keyed { rows, problems } => {
+        Content::Keyed {
+            rows,
+            problems,
+            keys,
+        } => {
             let mut table = keyed(rows, problems, columns, mapping);
             // Each line names its own fields: the list lacks one only if no line has it.
-            let has_required = table.rows.iter().any(|row| {
-                row.cells.iter().any(|(key, _)| {
-                    table
-                        .placements
-                        .get(key)
-                        .is_some_and(|p| p.field == required)
-                })
+            let has_required = keys.iter().any(|key| {
+                columns::place(columns, mapping, key).is_some_and(|p| p.field == required)
             });
             if !table.rows.is_empty() && !has_required {
                 table.layout.missing.push(MissingColumn {
@@ -336,9 +335,11 @@ fn tabulate_sheet(
     let mut best: Option<(usize, usize)> = None;
     for (index, row) in sheet.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
         let (score, has_title) = header_score(row, columns, mapping);
-        // The title and at least one more column: a lone "项目名称" in a sheet of
-        // instructions is not a table.
-        if has_title && score >= 2 && best.is_none_or(|(_, top)| score > top) {
+        // The title and at least one more cell: a lone "项目名称" in a sheet of
+        // instructions is not a table, but "项目名称 | 难题简述" is one whose second
+        // column the person may place by hand.
+        let cells = texts(row).count();
+        if has_title && cells >= 2 && best.is_none_or(|(_, top)| score > top) {
             best = Some((index, score));
         }
     }
@@ -422,22 +423,6 @@ fn tabulate_sheet(
         notes_rows: Vec::new(),
         data_rows: 0,
     };
-    // A row above the header filling several columns is not a title: it is reported,
-    // not dropped in silence (a second table above the best header, a pasted row).
-    for row in &sheet.rows[..title_end] {
-        let mut values: Vec<&str> = texts(row).map(|(_, text)| text).collect();
-        values.sort_unstable();
-        values.dedup();
-        if values.len() >= 3 {
-            table.problems.push(RowProblem {
-                sheet: sheet.name.clone(),
-                row: row.row,
-                column: None,
-                value: row_text(row),
-                reason: t!("list-row-above-header", header = header_row.row),
-            });
-        }
-    }
     if !placed.iter().any(|(_, p)| p.field == required) {
         table.layout.missing.push(MissingColumn {
             sheet: sheet.name.clone(),

@@ -315,6 +315,14 @@ fn derived_id(kind: &str, title: &str, org: &str) -> String {
     format!("auto-{hash:016x}")
 }
 
+/// Whether a team lead's name (already split from its cell, full-width signs made
+/// ASCII) is a name and nothing else: no address, no number that could be a phone, a QQ
+/// or an extension. Anything more is left out of the public lead.
+fn is_plain_name(text: &str) -> bool {
+    const MAX_DIGITS_IN_A_NAME: usize = 3;
+    !text.contains('@') && text.chars().filter(char::is_ascii_digit).count() <= MAX_DIGITS_IN_A_NAME
+}
+
 /// Parses a yes/no cell in the ways spreadsheets spell it.
 pub fn parse_flag(text: &str) -> Result<bool, CoreError> {
     let word = text.trim().to_ascii_lowercase();
@@ -443,14 +451,8 @@ pub fn achievement_from_row(
     let team_lead = f
         .text("team_lead")
         .filter(|t| !t.is_empty())
-        .and_then(|text| {
-            let parts = split_contact(&text);
-            match parts.person {
-                Some(name) => Some(name),
-                None if parts.phones.is_empty() && parts.emails.is_empty() => Some(text),
-                None => None,
-            }
-        });
+        .and_then(|text| split_contact(&text).person)
+        .filter(|name| is_plain_name(name));
     let region = f.parse("region", Region::parse);
     let external_id = f.external_id("achievement", &title, organisation.as_ref());
     f.finish(AchievementInput {

@@ -64,9 +64,8 @@ fn need_record(m: &need::Model, orgs: &HashMap<i64, organisation::Model>) -> Rec
     let org = m.org_id.and_then(|id| orgs.get(&id));
     let id = ids::bureau_facing_id(m.source_key.as_deref(), &m.external_id);
     let mut r: Record = vec![("id", text(id)), ("title", text(&m.title))];
-    if !m.description.is_empty() {
-        r.push(("description", text(&m.description)));
-    }
+    // Written even when empty: a list without the column is refused on import.
+    r.push(("description", text(&m.description)));
     if let Some(industry) = &m.industry {
         r.push(("industry", text(industry)));
     }
@@ -113,9 +112,7 @@ fn achievement_record(m: &achievement::Model, orgs: &HashMap<i64, organisation::
     let org = m.org_id.and_then(|id| orgs.get(&id));
     let id = ids::bureau_facing_id(m.source_key.as_deref(), &m.external_id);
     let mut r: Record = vec![("id", text(id)), ("title", text(&m.title))];
-    if !m.summary.is_empty() {
-        r.push(("abstract", text(&m.summary)));
-    }
+    r.push(("abstract", text(&m.summary)));
     let keywords = stored_keywords(&m.keywords);
     if !keywords.is_empty() {
         r.push(("keywords", json!(keywords)));

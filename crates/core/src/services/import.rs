@@ -12,9 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::IndustryCatalogue;
 use crate::lists::RowProblem;
-use crate::lists::columns::{
-    self, ACHIEVEMENT_COLUMNS, Column, ColumnMapping, NEED_COLUMNS, SECRECY_WORDS,
-};
+use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, ColumnMapping, NEED_COLUMNS};
 use crate::lists::layout::{Layout, Placements, tabulate};
 use crate::lists::read::{RawList, RawRow};
 use crate::lists::rows::{achievement_from_row, need_from_row};
@@ -681,7 +679,7 @@ pub async fn import_list(
         .layout
         .columns
         .iter()
-        .filter(|c| c.field.is_none() && SECRECY_WORDS.iter().any(|w| c.header.contains(w)))
+        .filter(|c| c.field.is_none() && columns::is_about_secrecy(&columns::normalise(&c.header)))
         .map(|c| c.header.as_str())
         .collect();
     if kind == PostingKind::Need && !unread_secrecy.is_empty() {

@@ -26,7 +26,9 @@ use super::auth::{ApiUser, CsrfForm, PageUser, check_csrf};
 use super::error::ErrorBody;
 use super::i18n::filters;
 use super::nav::Nav;
-use super::upload::{BUREAU_ACCEPTED_FILES, MappingForm, ReportView, mapping_form, used_mappings};
+use super::upload::{
+    BUREAU_ACCEPTED_FILES, MappingForm, ReportView, mapping_form, read_upload, used_mappings,
+};
 use super::{AppState, PageError, WebError};
 
 fn require_bureau(user: &User) -> Result<(), WebError> {
@@ -49,41 +51,6 @@ fn date_of(text: &str, today: NaiveDate) -> Result<NaiveDate, WebError> {
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| CoreError::invalid("list_date", t!("batch-date-malformed")).into())
-}
-
-/// An upload form's fields.
-#[derive(Default)]
-struct BatchUpload {
-    csrf: String,
-    kind: String,
-    name: String,
-    list_date: String,
-    file_name: String,
-    bytes: Vec<u8>,
-    map: Vec<String>,
-}
-
-async fn read_batch_upload(mut multipart: Multipart) -> Result<BatchUpload, WebError> {
-    let bad = |e: axum::extract::multipart::MultipartError| WebError::BadForm(e.body_text());
-    let mut upload = BatchUpload::default();
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        match field.name() {
-            Some("csrf") => upload.csrf = field.text().await.map_err(bad)?,
-            Some("kind") => upload.kind = field.text().await.map_err(bad)?,
-            Some("name") => upload.name = field.text().await.map_err(bad)?,
-            Some("list_date") => upload.list_date = field.text().await.map_err(bad)?,
-            Some("map") => upload.map.push(field.text().await.map_err(bad)?),
-            Some("file") => {
-                upload.file_name = field.file_name().unwrap_or_default().to_owned();
-                upload.bytes = field.bytes().await.map_err(bad)?.to_vec();
-            }
-            _ => {}
-        }
-    }
-    if upload.bytes.is_empty() {
-        return Err(CoreError::invalid("file", t!("upload-error-no-file")).into());
-    }
-    Ok(upload)
 }
 
 /// Imports a list as a batch of the bureau's, with the bureau's remembered mappings and
@@ -176,9 +143,9 @@ pub struct ListsPage {
     /// The upload just refused, with the form to place its columns by hand.
     pub report: Option<ReportView>,
     pub mapping: Option<MappingForm>,
-    pub kept_kind: String,
-    pub kept_name: String,
-    pub kept_date: String,
+    /// Where the mapping form goes, and the batch's name and date it carries.
+    pub map_action: &'static str,
+    pub kept: Vec<(&'static str, String)>,
     pub error: Option<String>,
 }
 
@@ -207,9 +174,8 @@ async fn lists_page(app: &AppState, page_user: &PageUser) -> Result<ListsPage, W
             .collect(),
         report: None,
         mapping: None,
-        kept_kind: String::new(),
-        kept_name: String::new(),
-        kept_date: String::new(),
+        map_action: "/bureau/lists/map",
+        kept: Vec::new(),
         error: None,
     })
 }
@@ -257,9 +223,7 @@ async fn upload_and_show(
             let (columns, _) = columns_of(kind);
             page.mapping = Some(mapping_form(&report, kind, token, &file_name));
             page.report = Some(ReportView::of(report, columns));
-            page.kept_kind = kind.code().to_owned();
-            page.kept_name = name;
-            page.kept_date = date;
+            page.kept = vec![("name", name), ("list_date", date)];
             Ok(page.into_response())
         }
         Err(WebError::Core(
@@ -286,7 +250,7 @@ pub async fn upload(
     page_user: PageUser,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let form = read_batch_upload(multipart).await?;
+    let form = read_upload(multipart).await?;
     check_csrf(&page_user.0.csrf_token, &form.csrf)?;
     require_bureau(&page_user.0.user)?;
     let batch = NewBatch {
@@ -616,7 +580,7 @@ pub async fn upload_api(
     ApiUser(user): ApiUser,
     multipart: Multipart,
 ) -> Result<Json<BatchUploaded>, WebError> {
-    let form = read_batch_upload(multipart).await?;
+    let form = read_upload(multipart).await?;
     require_bureau(&user)?;
     let kind = kind_of(&form.kind)?;
     let (columns, _) = columns_of(kind);

@@ -38,27 +38,30 @@ pub const ACCEPTED_FILES: &str = ".xlsx,.xlsb,.ods,.csv,.jsonl";
 /// What the bureau's list page offers: county offices' Excel 97 and WPS files too.
 pub const BUREAU_ACCEPTED_FILES: &str = ".xlsx,.xls,.xlsb,.ods,.et,.csv,.jsonl";
 
-/// The fields of an upload form.
-struct Upload {
-    csrf: String,
-    file_name: String,
-    bytes: Vec<u8>,
+/// The fields of a list upload, an organisation's or the bureau's (which names the
+/// batch: its kind, name and date).
+#[derive(Default)]
+pub(super) struct Upload {
+    pub csrf: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
     /// `header=field` pairs placing columns by hand (the API's `map` fields).
-    map: Vec<String>,
+    pub map: Vec<String>,
+    pub kind: String,
+    pub name: String,
+    pub list_date: String,
 }
 
-async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
+pub(super) async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
     let bad = |e: axum::extract::multipart::MultipartError| WebError::BadForm(e.body_text());
-    let mut upload = Upload {
-        csrf: String::new(),
-        file_name: String::new(),
-        bytes: Vec::new(),
-        map: Vec::new(),
-    };
+    let mut upload = Upload::default();
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name() {
             Some("csrf") => upload.csrf = field.text().await.map_err(bad)?,
             Some("map") => upload.map.push(field.text().await.map_err(bad)?),
+            Some("kind") => upload.kind = field.text().await.map_err(bad)?,
+            Some("name") => upload.name = field.text().await.map_err(bad)?,
+            Some("list_date") => upload.list_date = field.text().await.map_err(bad)?,
             Some("file") => {
                 upload.file_name = field.file_name().unwrap_or_default().to_owned();
                 upload.bytes = field.bytes().await.map_err(bad)?.to_vec();
@@ -215,6 +218,9 @@ pub struct UploadPage {
     pub accepted: &'static str,
     pub report: Option<ReportView>,
     pub mapping: Option<MappingForm>,
+    /// Where the mapping form goes, and the fields it carries besides the columns.
+    pub map_action: &'static str,
+    pub kept: Vec<(&'static str, String)>,
     pub error: Option<String>,
 }
 
@@ -226,6 +232,8 @@ fn page(page_user: &PageUser) -> Result<UploadPage, WebError> {
         accepted: ACCEPTED_FILES,
         report: None,
         mapping: None,
+        map_action: "/me/upload/map",
+        kept: Vec::new(),
         error: None,
     })
 }

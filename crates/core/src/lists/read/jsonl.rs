@@ -6,12 +6,16 @@ use crate::error::CoreError;
 use crate::lists::RowProblem;
 use crate::t;
 
-pub(super) fn read(name: &str, bytes: &[u8]) -> Result<(Vec<RawRow>, Vec<RowProblem>), CoreError> {
+/// The rows, the problems, and every key any line named (empty values included).
+pub(super) type Keyed = (Vec<RawRow>, Vec<RowProblem>, Vec<String>);
+
+pub(super) fn read(name: &str, bytes: &[u8]) -> Result<Keyed, CoreError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Err(list_file(name, t!("list-jsonl-not-utf8")));
     };
     let mut rows = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
     let mut problems = Vec::new();
     let mut non_empty_lines = 0_usize;
     let mut objects = 0_usize;
@@ -53,6 +57,9 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<(Vec<RawRow>, Vec<RowProb
         let mut row_problems = Vec::new();
         for (key, value) in object {
             let key = key.trim();
+            if !key.is_empty() && !keys.iter().any(|k| k == key) {
+                keys.push(key.to_owned());
+            }
             match json_value(key, value) {
                 Ok(None) => {}
                 Ok(Some(_)) if key.is_empty() => row_problems.push(RowProblem {
@@ -97,7 +104,7 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<(Vec<RawRow>, Vec<RowProb
     if objects == 0 {
         return Err(list_file(name, t!("list-jsonl-no-objects")));
     }
-    Ok((rows, problems))
+    Ok((rows, problems, keys))
 }
 
 /// One parsed JSONL line. Objects keep their fields in file order, which
@@ -230,7 +237,7 @@ mod tests {
     }
 
     fn keyed(list: RawList) -> Keyed {
-        let Content::Keyed { rows, problems } = list.content else {
+        let Content::Keyed { rows, problems, .. } = list.content else {
             panic!("not keyed")
         };
         Keyed {

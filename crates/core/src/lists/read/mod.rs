@@ -166,6 +166,9 @@ pub enum Content {
     Keyed {
         rows: Vec<RawRow>,
         problems: Vec<RowProblem>,
+        /// Every key any line named, empty values included: a list names a field if
+        /// any line has its key, even when every value is empty.
+        keys: Vec<String>,
     },
 }
 
@@ -207,8 +210,12 @@ pub fn read_list_bytes(format: ListFormat, name: &str, bytes: &[u8]) -> Result<R
         },
         ListFormat::Spreadsheet => workbook::read(name, bytes)?,
         ListFormat::Jsonl => {
-            let (rows, problems) = jsonl::read(name, bytes)?;
-            Content::Keyed { rows, problems }
+            let (rows, problems, keys) = jsonl::read(name, bytes)?;
+            Content::Keyed {
+                rows,
+                problems,
+                keys,
+            }
         }
     };
     Ok(RawList { format, content })

@@ -39,6 +39,10 @@ enum Kind {
 /// The cells of one sheet as read, by 0-based row, before merged cells are filled in.
 type Cells = BTreeMap<usize, Vec<(usize, GridCell)>>;
 
+/// The most text a workbook's cells may hold, merged values copied out included: a
+/// shared string used by thousands of cells is one string in the file and thousands here.
+const MAX_TEXT_BYTES: usize = 200 * 1024 * 1024;
+
 pub(super) fn read(name: &str, bytes: &[u8]) -> Result<Content, CoreError> {
     // The spreadsheet reader has panicked on damaged files before: a file it cannot
     // read is refused as damaged, never the end of the process.
@@ -55,6 +59,8 @@ fn read_workbook(name: &str, bytes: &[u8]) -> Result<Content, CoreError> {
     let kind = sniff(name, bytes)?;
     let mut sheets = Vec::new();
     let mut skipped = Vec::new();
+    // The text of every sheet so far, merged values copied out included.
+    let mut text = 0_usize;
     match kind {
         Kind::Xlsx => {
             let mut workbook = Xlsx::new(Cursor::new(bytes))
@@ -65,14 +71,27 @@ fn read_workbook(name: &str, bytes: &[u8]) -> Result<Content, CoreError> {
                     .worksheet_cells_reader(&sheet)
                     .map_err(|_| broken_sheet(name, &sheet))?;
                 while let Some(cell) = reader.next_cell().map_err(|_| broken_sheet(name, &sheet))? {
-                    let (row, column) = cell.get_position();
-                    keep(name, &mut cells, row, column, value_ref(cell.get_value()))?;
+                    let position = cell.get_position();
+                    keep(
+                        name,
+                        &mut cells,
+                        &mut text,
+                        position,
+                        value_ref(cell.get_value()),
+                    )?;
                 }
                 drop(reader);
                 let merged = workbook
                     .merge_cells_by_sheet_name(&sheet)
                     .map_err(|_| broken_sheet(name, &sheet))?;
-                push_sheet(&mut sheets, &mut skipped, sheet, visible, cells, &merged);
+                push_sheet(
+                    &mut sheets,
+                    &mut skipped,
+                    (sheet, visible),
+                    cells,
+                    &merged,
+                    &mut text,
+                );
             }
         }
         Kind::Xlsb => {
@@ -84,10 +103,23 @@ fn read_workbook(name: &str, bytes: &[u8]) -> Result<Content, CoreError> {
                     .worksheet_cells_reader(&sheet)
                     .map_err(|_| broken_sheet(name, &sheet))?;
                 while let Some(cell) = reader.next_cell().map_err(|_| broken_sheet(name, &sheet))? {
-                    let (row, column) = cell.get_position();
-                    keep(name, &mut cells, row, column, value_ref(cell.get_value()))?;
+                    let position = cell.get_position();
+                    keep(
+                        name,
+                        &mut cells,
+                        &mut text,
+                        position,
+                        value_ref(cell.get_value()),
+                    )?;
                 }
-                push_sheet(&mut sheets, &mut skipped, sheet, visible, cells, &[]);
+                push_sheet(
+                    &mut sheets,
+                    &mut skipped,
+                    (sheet, visible),
+                    cells,
+                    &[],
+                    &mut text,
+                );
             }
         }
         Kind::Xls => {
@@ -104,11 +136,18 @@ fn read_workbook(name: &str, bytes: &[u8]) -> Result<Content, CoreError> {
                 let range = workbook
                     .worksheet_range(&sheet)
                     .map_err(|_| broken_sheet(name, &sheet))?;
-                let cells = range_cells(name, &range)?;
+                let cells = range_cells(name, &range, &mut text)?;
                 let merged = workbook
                     .merge_cells_by_sheet_name(&sheet)
                     .map_err(|_| broken_sheet(name, &sheet))?;
-                push_sheet(&mut sheets, &mut skipped, sheet, visible, cells, &merged);
+                push_sheet(
+                    &mut sheets,
+                    &mut skipped,
+                    (sheet, visible),
+                    cells,
+                    &merged,
+                    &mut text,
+                );
             }
         }
         Kind::Ods => {
@@ -124,13 +163,20 @@ fn read_workbook(name: &str, bytes: &[u8]) -> Result<Content, CoreError> {
                 let range = workbook
                     .worksheet_range(&sheet)
                     .map_err(|_| broken_sheet(name, &sheet))?;
-                let cells = range_cells(name, &range)?;
+                let cells = range_cells(name, &range, &mut text)?;
                 let position = names.iter().position(|n| *n == sheet);
                 let areas = position
                     .and_then(|p| merged.get(p))
                     .cloned()
                     .unwrap_or_default();
-                push_sheet(&mut sheets, &mut skipped, sheet, visible, cells, &areas);
+                push_sheet(
+                    &mut sheets,
+                    &mut skipped,
+                    (sheet, visible),
+                    cells,
+                    &areas,
+                    &mut text,
+                );
             }
         }
     }
@@ -279,13 +325,13 @@ fn worksheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(
     names
 }
 
-/// Keeps one non-empty cell; only non-empty cells are kept, so memory follows the
-/// content, not the size a sheet declares.
+/// Keeps one non-empty cell, counting its text against [`MAX_TEXT_BYTES`]; only
+/// non-empty cells are kept, so memory follows the content, not the size a sheet declares.
 fn keep(
     name: &str,
     cells: &mut Cells,
-    row: u32,
-    column: u32,
+    text: &mut usize,
+    (row, column): (u32, u32),
     value: Option<GridCell>,
 ) -> Result<(), CoreError> {
     let Some(value) = value else {
@@ -295,11 +341,29 @@ fn keep(
     if row >= MAX_ROWS {
         return Err(too_many_rows(name));
     }
+    *text = text.saturating_add(cell_bytes(&value));
+    if *text > MAX_TEXT_BYTES {
+        return Err(list_file(
+            name,
+            t!("list-sheet-too-large", max = MAX_TEXT_BYTES / (1024 * 1024)),
+        ));
+    }
     cells.entry(row).or_default().push((column, value));
     Ok(())
 }
 
-fn range_cells(name: &str, range: &calamine::Range<Data>) -> Result<Cells, CoreError> {
+fn cell_bytes(cell: &GridCell) -> usize {
+    match cell {
+        GridCell::Text(text) => text.len(),
+        GridCell::Unreadable { shown, .. } => shown.len(),
+    }
+}
+
+fn range_cells(
+    name: &str,
+    range: &calamine::Range<Data>,
+    text: &mut usize,
+) -> Result<Cells, CoreError> {
     let mut cells = Cells::new();
     for (row, column, value) in range.used_cells() {
         let (row, column) = (
@@ -310,8 +374,8 @@ fn range_cells(name: &str, range: &calamine::Range<Data>) -> Result<Cells, CoreE
         keep(
             name,
             &mut cells,
-            row.saturating_add(start.0),
-            column.saturating_add(start.1),
+            text,
+            (row.saturating_add(start.0), column.saturating_add(start.1)),
             value_ref(&borrowed(value)),
         )?;
     }
@@ -323,10 +387,10 @@ fn range_cells(name: &str, range: &calamine::Range<Data>) -> Result<Cells, CoreE
 fn push_sheet(
     sheets: &mut Vec<Sheet>,
     skipped: &mut Vec<(String, String)>,
-    name: String,
-    visible: bool,
+    (name, visible): (String, bool),
     mut cells: Cells,
     merged: &[Dimensions],
+    text: &mut usize,
 ) {
     if !visible {
         if !cells.is_empty() {
@@ -334,7 +398,7 @@ fn push_sheet(
         }
         return;
     }
-    fill_merged(&mut cells, merged);
+    fill_merged(&mut cells, merged, text);
     let rows = cells
         .into_iter()
         .map(|(row, mut cells)| {
@@ -356,13 +420,15 @@ fn push_sheet(
 /// Copies the value of each merged area down the rows it covers, in its first column,
 /// no further than the last row with content. Across columns nothing is copied: a
 /// title or a description merged over several columns is one value, not several.
-fn fill_merged(cells: &mut Cells, merged: &[Dimensions]) {
+fn fill_merged(cells: &mut Cells, merged: &[Dimensions], text: &mut usize) {
     let Some(last_row) = cells.keys().next_back().copied() else {
         return;
     };
-    // Filling may at most double the cells read: merged areas are a sheet's layout, not
-    // a way to make a small file large.
+    // Filling may at most double the cells read and visit as many rows again: merged
+    // areas are a sheet's layout, not a way to make a small file large or slow. What
+    // is past the budget stays unfilled (and shows as missing values in the report).
     let mut budget: usize = cells.values().map(Vec::len).sum::<usize>().max(1_000);
+    let mut visits = budget.saturating_mul(2);
     for area in merged {
         let (top, column) = (area.start.0 as usize, area.start.1 as usize);
         let bottom = (area.end.0 as usize).min(last_row);
@@ -373,14 +439,17 @@ fn fill_merged(cells: &mut Cells, merged: &[Dimensions]) {
         }) else {
             continue;
         };
+        let bytes = cell_bytes(&value);
         for row in top + 1..=bottom {
-            if budget == 0 {
+            if budget == 0 || visits == 0 || text.saturating_add(bytes) > MAX_TEXT_BYTES {
                 return;
             }
+            visits -= 1;
             let row_cells = cells.entry(row).or_default();
             if !row_cells.iter().any(|(c, _)| *c == column) {
                 row_cells.push((column, value.clone()));
                 budget -= 1;
+                *text += bytes;
             }
         }
     }
