@@ -275,12 +275,13 @@ async fn equally_good_matches_are_ordered_by_public_id_not_by_the_list() {
         use techmatch_core::lists::read::{ListFormat, read_list_bytes};
         use techmatch_core::services::import::{import_achievements, import_needs};
         let index = load(&db).await;
-        // One institute's list of identical offers: only their place in the list
-        // differs, which the order of matches must not give away.
+        // One list of identical offers, from six institutes (one institute's identical
+        // rows would be held as repeats): only their place in the list differs, which
+        // the order of matches must not give away.
         let offers: String = (1..=6)
             .map(|n| {
                 format!(
-                    r#"{{"id":"A-TIO2-{n}","title":"钛白粉废酸浓缩回收","abstract":"钛白粉废酸经浓缩除杂后回用于酸解工序。","keywords":["钛白粉","废酸"],"field":"节能环保","trl":6,"org_name":"荆楚化工研究院"}}"#
+                    r#"{{"id":"A-TIO2-{n}","title":"钛白粉废酸浓缩回收","abstract":"钛白粉废酸经浓缩除杂后回用于酸解工序。","keywords":["钛白粉","废酸"],"field":"节能环保","trl":6,"org_name":"荆楚化工研究院第{n}研究所"}}"#
                 ) + "\n"
             })
             .collect();
