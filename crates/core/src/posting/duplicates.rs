@@ -47,6 +47,11 @@ fn dice(a: &HashSet<(char, char)>, b: &HashSet<(char, char)>) -> f64 {
 }
 
 impl Fingerprint {
+    /// The title's letters and digits: two postings with the same key repeat each other.
+    pub fn title_key(&self) -> &str {
+        &self.title
+    }
+
     pub fn of(title: &str, text: &str) -> Fingerprint {
         let title = letters(title);
         let mut text = letters(text);

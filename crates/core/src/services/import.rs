@@ -139,6 +139,52 @@ impl From<(i64, String, String, String)> for Known {
     }
 }
 
+/// The postings of one organisation a list's rows are compared with, read once an import.
+#[derive(Default)]
+struct KnownOrg {
+    /// By title key: a repeated title is found among all of them at once.
+    by_title: HashMap<String, usize>,
+    list: Vec<Known>,
+}
+
+/// How many of an organisation's latest postings a row is compared with in full: a
+/// repeated title is found among all of them, a nearly alike one among these, so that
+/// an organisation with thousands of postings costs no more per row than one with few.
+const REPEAT_WINDOW: usize = 200;
+
+impl KnownOrg {
+    fn of(list: Vec<Known>) -> KnownOrg {
+        let mut known = KnownOrg::default();
+        for posting in list {
+            known.push(posting);
+        }
+        known
+    }
+
+    fn push(&mut self, posting: Known) {
+        self.by_title
+            .entry(posting.fingerprint.title_key().to_owned())
+            .or_insert(self.list.len());
+        self.list.push(posting);
+    }
+
+    fn repeated_by(&self, fingerprint: &Fingerprint) -> Option<&Known> {
+        if let Some(index) = self.by_title.get(fingerprint.title_key())
+            && !fingerprint.title_key().is_empty()
+        {
+            return self.list.get(*index);
+        }
+        let start = self.list.len().saturating_sub(REPEAT_WINDOW);
+        self.list[start..]
+            .iter()
+            .rev()
+            .find(|k| k.fingerprint.repeats(fingerprint))
+    }
+}
+
+/// Each organisation's postings as far as this import has read them.
+type KnownPostings = HashMap<i64, KnownOrg>;
+
 /// A row held for the bureau because it repeats a posting its organisation has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepeatedRow {
@@ -414,10 +460,9 @@ async fn write_batch<T: Importable>(
     batch: &[Pending<T>],
     scope: ImportScope,
     at: DateTime<Utc>,
+    known: &mut KnownPostings,
 ) -> CoreResult<Vec<Written>> {
     let (mut by_key, mut by_public_id) = existing_of(conn, batch, scope).await?;
-    // Each organisation's postings, read once however many rows name it.
-    let mut known: HashMap<i64, Vec<Known>> = HashMap::new();
     let mut batch_orgs = if scope == ImportScope::Bureau {
         let own: Vec<i64> = by_key
             .values()
@@ -501,12 +546,12 @@ async fn write_batch<T: Importable>(
         let repeats = match (&current, org_id) {
             (None, Some(org)) => {
                 if let std::collections::hash_map::Entry::Vacant(entry) = known.entry(org) {
-                    entry.insert(T::postings_of_org(conn, org).await?);
+                    entry.insert(KnownOrg::of(T::postings_of_org(conn, org).await?));
                 }
                 let fingerprint = p.input.fingerprint();
                 known
                     .get(&org)
-                    .and_then(|list| list.iter().find(|k| k.fingerprint.repeats(&fingerprint)))
+                    .and_then(|known| known.repeated_by(&fingerprint))
                     .map(|k| (k.id, k.public_id.clone(), k.title.clone()))
             }
             _ => None,
@@ -860,9 +905,10 @@ async fn run<T: Importable>(
 
     // One time for the whole list (see [`Placement`]).
     let at = Utc::now();
+    let mut known = KnownPostings::new();
     for batch in pending.chunks(BATCH_ROWS) {
         let txn = db.begin().await?;
-        match write_batch::<T>(&txn, batch, scope, at).await {
+        match write_batch::<T>(&txn, batch, scope, at, &mut known).await {
             Ok(outcomes) => {
                 txn.commit().await?;
                 for (pending, outcome) in batch.iter().zip(outcomes) {
@@ -871,8 +917,11 @@ async fn run<T: Importable>(
             }
             Err(batch_error) => {
                 txn.rollback().await?;
+                // What the rolled-back batch added to the known postings was never written.
+                known.clear();
                 tracing::debug!(error = %batch_error, "batch failed, retrying row by row");
-                write_rows_one_by_one(db, columns, batch, scope, at, &mut report).await?;
+                write_rows_one_by_one(db, columns, batch, scope, at, &mut report, &mut known)
+                    .await?;
             }
         }
     }
@@ -896,10 +945,11 @@ async fn write_rows_one_by_one<T: Importable>(
     scope: ImportScope,
     at: DateTime<Utc>,
     report: &mut ImportReport,
+    known: &mut KnownPostings,
 ) -> CoreResult<()> {
     for pending in batch {
         let txn = db.begin().await?;
-        match write_batch::<T>(&txn, std::slice::from_ref(pending), scope, at).await {
+        match write_batch::<T>(&txn, std::slice::from_ref(pending), scope, at, known).await {
             Ok(outcomes) => {
                 txn.commit().await?;
                 for outcome in outcomes {
@@ -908,6 +958,7 @@ async fn write_rows_one_by_one<T: Importable>(
             }
             Err(error) => {
                 txn.rollback().await?;
+                known.clear();
                 report.problems.push(row_problem(columns, pending, error)?);
             }
         }
