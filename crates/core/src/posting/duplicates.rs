@@ -76,12 +76,24 @@ impl Fingerprint {
             return false;
         }
         let texts_long = self.text_chars >= MIN_TEXT_CHARS && other.text_chars >= MIN_TEXT_CHARS;
-        let text_likeness = dice(&self.text_pairs, &other.text_pairs);
-        if texts_long && text_likeness >= SAME_TEXT {
+        // Two sets this different in size cannot reach SAME_TEXT: the costly comparison
+        // of the texts is skipped for them.
+        let (small, large) = (
+            self.text_pairs.len().min(other.text_pairs.len()),
+            self.text_pairs.len().max(other.text_pairs.len()),
+        );
+        let sizes_allow = |likeness: f64| 2.0 * small as f64 >= likeness * (small + large) as f64;
+        if texts_long
+            && sizes_allow(SAME_TEXT)
+            && dice(&self.text_pairs, &other.text_pairs) >= SAME_TEXT
+        {
             return true;
         }
-        let texts_agree = !texts_long || text_likeness >= SAME_TITLE;
-        dice(&self.title_pairs, &other.title_pairs) >= SAME_TITLE && texts_agree
+        if dice(&self.title_pairs, &other.title_pairs) < SAME_TITLE {
+            return false;
+        }
+        !texts_long
+            || (sizes_allow(SAME_TITLE) && dice(&self.text_pairs, &other.text_pairs) >= SAME_TITLE)
     }
 }
 

@@ -150,7 +150,7 @@ struct KnownOrg {
 /// How many of an organisation's latest postings a row is compared with in full: a
 /// repeated title is found among all of them, a nearly alike one among these, so that
 /// an organisation with thousands of postings costs no more per row than one with few.
-const REPEAT_WINDOW: usize = 200;
+const REPEAT_WINDOW: usize = 50;
 
 impl KnownOrg {
     fn of(list: Vec<Known>) -> KnownOrg {
