@@ -288,7 +288,7 @@ import-missing-column = 没有“{ $column }”列
 import-missing-column-in-sheet = 工作表“{ $sheet }”没有“{ $column }”列
 import-refused-secrecy = 未导入任何内容：无法识别“{ $columns }”这一列是否保密。为免把保密需求公开，请把表头改为“是否保密”，每行填“是”或“否”
 import-refused-missing = 未导入任何内容：{ $missing }。没有这一列，导入的发布无法被匹配；请在表头写明这一列（如 需求描述、成果简介），或在上传页面手动指定哪一列是它
-import-save-failed = 保存失败：{ $error }
+import-save-conflict = 这一行与平台上已有的数据冲突，没有导入：请联系科技局核对
 
 ## Organisations as a service (services/organisations.rs)
 
@@ -342,6 +342,8 @@ match-explain-mode-no-overlap = 合作方式没有交集
 match-factor-region = 地区
 match-explain-region-same = 位于同一省份
 match-explain-region-different = 位于不同省份
+upload-mapping-what = 记住的列对应
+upload-pending-full = 服务器上等待指定列的上传文件太多，暂时不能保留这份清单：请稍后再上传，或在表头中使用常见写法（如“需求描述”）后重新上传
 upload-pending-gone = 这次上传已过期或不存在（上传的文件只保留一小时），请重新上传清单文件
 batch-default-name = 第{ $number }批
 batch-numeral-ten = 十

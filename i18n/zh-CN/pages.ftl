@@ -231,7 +231,7 @@ register-confirm-submit = 确认并建立账号
 upload-title = 上传清单
 # $kind is 技术需求 or 科技成果
 upload-heading = 上传{ $kind }清单
-upload-intro = 支持 Excel（.xlsx、.xlsb）、ODS 表格和 CSV、JSONL（旧版 .xls 和 WPS .et 请先另存为 .xlsx）。表格可以带标题行、填报单位行和说明、合计行，可以有多个工作表；表头可用常见写法（如 需求名称、需求内容（技术难题描述）、预算金额（万元）、联系人及电话）。每一行成为一条待审核的发布；有问题的行不会导入，下面逐行列出原因。
+upload-intro = 支持 Excel（.xlsx）、ODS 表格和 CSV、JSONL（旧版 .xls、二进制 .xlsb 和 WPS .et 请先另存为 .xlsx）。表格可以带标题行、填报单位行和说明、合计行，可以有多个工作表；表头可用常见写法（如 需求名称、需求内容（技术难题描述）、预算金额（万元）、联系人及电话）。每一行成为一条待审核的发布；有问题的行不会导入，下面逐行列出原因。
 upload-file = 清单文件
 upload-submit = 上传
 upload-result = 导入结果
@@ -253,6 +253,10 @@ upload-col-column = 列
 upload-col-value = 值
 upload-col-reason = 原因
 upload-back = 返回我的发布
+upload-remembered-heading = 记住的列对应
+upload-remembered-intro = 贵单位以前手动指定过下面这些列，上传同样表头的清单时自动使用。指定错了可以忘记，下次上传时会重新询问。
+upload-remembered-forget = 忘记
+upload-remembered-forgotten = 已忘记“{ $header }”的对应，下次上传时会重新询问。
 
 ## users.html: user accounts, for the bureau
 
@@ -304,6 +308,8 @@ batch-matched-line = 其中 { $matched } 条已找到匹配（共 { $postings } 
 batch-export-xlsx = 导出本批次（XLSX）
 batch-export-csv = 导出本批次（CSV）
 batch-postings = 本批次的发布
+batch-incomplete = 这一批的导入中途停止了，没有导入报告：下面是已经写入的发布。请核对后把其余的行重新导入（已写入的行会按编号更新，不会重复）。
+batch-incomplete-mark = （导入未完成）
 batch-posting-title = 名称
 batch-posting-org = 单位
 batch-posting-matches = 匹配数

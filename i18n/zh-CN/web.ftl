@@ -179,4 +179,4 @@ batch-bad-format = 只能导出为 XLSX 或 CSV
 batch-date-malformed = 清单日期应写成 2026-03-15 这样的格式
 batch-bad-id = 无法识别批次“{ $batch }”
 batch-bad-region = 地区代码应是 6 位数字（如省 140000、市 140400、县 140429），而不是“{ $region }”
-upload-legacy-excel = 单位上传不接受旧版 Excel（.xls）或 WPS（.et）文件：请在 Excel 或 WPS 中“另存为” .xlsx 后上传；也可以交科技局代为导入
+upload-legacy-excel = 单位上传不接受旧版 Excel（.xls）、二进制 Excel（.xlsb）或 WPS（.et）文件：请在 Excel 或 WPS 中“另存为” .xlsx 后上传；也可以交科技局代为导入

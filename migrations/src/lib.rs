@@ -36,6 +36,7 @@ mod m20261208_000001_posting_contacts;
 mod m20261208_000002_column_mappings;
 mod m20261208_000003_list_batches;
 mod m20261208_000004_duplicate_flags;
+mod m20261208_000005_batch_completion;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000002_column_mappings::Migration),
             Box::new(m20261208_000003_list_batches::Migration),
             Box::new(m20261208_000004_duplicate_flags::Migration),
+            Box::new(m20261208_000005_batch_completion::Migration),
         ]
     }
 }

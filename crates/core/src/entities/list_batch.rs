@@ -13,7 +13,7 @@ pub struct Model {
     pub list_date: Date,
     pub file_name: String,
     pub uploaded_by: Option<i64>,
-    /// The import report as JSON.
+    /// The import report as JSON; empty until the batch is completed.
     #[sea_orm(column_type = "Text")]
     pub report: String,
     pub rows: i64,
@@ -22,6 +22,8 @@ pub struct Model {
     pub unchanged: i64,
     pub rejected: i64,
     pub created_at: DateTimeUtc,
+    /// When its rows were all written; none while they are, or if the import stopped.
+    pub completed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

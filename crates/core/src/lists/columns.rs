@@ -581,6 +581,11 @@ pub fn place(columns: &[Column], mapping: &ColumnMapping, header: &str) -> Optio
     Some(Placed { field, unit })
 }
 
+/// Whether a column may be placed on `field` by hand.
+pub fn mappable(field: &str) -> bool {
+    !UNMAPPABLE_FIELDS.contains(&field) && field != CONTACT_FIELD
+}
+
 /// Reads hand mappings written as `header=field`, the field by its English name or
 /// any header the importer knows ("难题简述=需求描述", "难题简述=description").
 ///
@@ -611,7 +616,7 @@ pub fn mapping_from_pairs(
         }
         // Secrecy, identity and status are never read from a column the importer did
         // not recognise: "是否公开" mapped onto 是否保密 would publish what was secret.
-        if UNMAPPABLE_FIELDS.contains(&placed.field) || placed.field == CONTACT_FIELD {
+        if !mappable(placed.field) {
             return refuse(crate::t!(
                 "list-mapping-refused-field",
                 pair = pair.as_str()

@@ -45,6 +45,15 @@ impl PostingKind {
         }
     }
 
+    /// The table its postings are stored in.
+    pub fn table(self) -> &'static str {
+        use sea_orm::EntityName;
+        match self {
+            PostingKind::Need => crate::entities::need::Entity.table_name(),
+            PostingKind::Achievement => crate::entities::achievement::Entity.table_name(),
+        }
+    }
+
     pub fn from_code(code: &str) -> Option<PostingKind> {
         match code {
             "need" => Some(PostingKind::Need),

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::entities::{column_mapping, pending_upload};
-use crate::lists::columns::ColumnMapping;
+use crate::lists::columns::{ColumnMapping, is_about_secrecy, mappable, normalise};
 use crate::posting::PostingKind;
 use crate::services::import::columns_of;
 use crate::services::sessions::random_token;
@@ -19,6 +19,9 @@ use crate::{CoreError, CoreResult, t};
 const PENDING_FOR: Duration = Duration::hours(1);
 /// How many uploads one person may leave waiting: each holds a whole file.
 const MAX_PENDING_PER_USER: usize = 5;
+/// How many bytes of uploads may wait for everyone together: registering is open, so
+/// accounts alone do not bound what the database keeps.
+const MAX_PENDING_BYTES: i64 = 200 * 1024 * 1024;
 
 /// The mappings `org` made for lists of `kind`.
 ///
@@ -35,12 +38,14 @@ pub async fn load(
         .filter(column_mapping::Column::Kind.eq(kind.code()))
         .all(conn)
         .await?;
-    // A field that is no longer a column (renamed since) is dropped, not trusted.
+    // A field that is no longer a column (renamed since) is dropped, and so is one a
+    // hand mapping may no longer fill (remembered before the rule): not trusted.
     Ok(rows
         .into_iter()
         .filter_map(|row| {
             let field = columns.iter().find(|c| c.field == row.field)?.field;
-            Some((row.header, field))
+            (mappable(field) && !is_about_secrecy(&normalise(&row.header)))
+                .then_some((row.header, field))
         })
         .collect())
 }
@@ -80,6 +85,26 @@ pub async fn remember(
     column_mapping::Entity::insert_many(rows).exec(&txn).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Forgets the column `org` placed by hand under `header` (normalised) in lists of
+/// `kind`. Returns whether there was one.
+///
+/// # Errors
+/// Database errors.
+pub async fn forget(
+    conn: &impl ConnectionTrait,
+    org: i64,
+    kind: PostingKind,
+    header: &str,
+) -> CoreResult<bool> {
+    let deleted = column_mapping::Entity::delete_many()
+        .filter(column_mapping::Column::OrgId.eq(org))
+        .filter(column_mapping::Column::Kind.eq(kind.code()))
+        .filter(column_mapping::Column::Header.eq(header))
+        .exec(conn)
+        .await?;
+    Ok(deleted.rows_affected > 0)
 }
 
 /// An upload kept for its mapping.
@@ -128,6 +153,11 @@ pub async fn keep_upload(
             .exec(conn)
             .await?;
     }
+    let waiting_bytes = waiting_bytes(conn).await?;
+    let size = i64::try_from(contents.len()).unwrap_or(i64::MAX);
+    if waiting_bytes.saturating_add(size) > MAX_PENDING_BYTES {
+        return Err(CoreError::invalid("file", t!("upload-pending-full")));
+    }
     let token = random_token();
     pending_upload::Entity::insert(pending_upload::ActiveModel {
         token: Set(token.clone()),
@@ -140,6 +170,19 @@ pub async fn keep_upload(
     .exec(conn)
     .await?;
     Ok(token)
+}
+
+/// The bytes of every upload waiting for its mapping.
+async fn waiting_bytes(conn: &impl ConnectionTrait) -> CoreResult<i64> {
+    let backend = conn.get_database_backend();
+    let sql = "SELECT COALESCE(SUM(LENGTH(contents)), 0) FROM pending_uploads";
+    let row = conn
+        .query_one_raw(sea_orm::Statement::from_string(backend, sql))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get_by_index::<i64>(0)?,
+        None => 0,
+    })
 }
 
 /// The upload `token` names, if it is `user`'s and has not expired.

@@ -2,37 +2,31 @@
 //! each batch in one transaction, and a batch that fails is retried row by row so that
 //! one bad row never stops the others and no row is ever half-written.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, Statement, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::domain::IndustryCatalogue;
+use crate::entities::batch_posting;
 use crate::lists::RowProblem;
 use crate::lists::columns::{self, ACHIEVEMENT_COLUMNS, Column, ColumnMapping, NEED_COLUMNS};
 use crate::lists::layout::{Layout, Placements, tabulate};
 use crate::lists::read::{RawList, RawRow};
 use crate::lists::rows::{achievement_from_row, need_from_row};
-use crate::posting::duplicates::Fingerprint;
+use crate::posting::duplicates::{Fingerprint, title_key_of};
 use crate::posting::{AchievementInput, NeedInput, OrgRef, PostingKind, Status, ids};
 use crate::services::postings::{self, Placement, UpsertOutcome};
+use crate::services::statistics::placeholders;
 use crate::services::{changes, organisations};
 use crate::{CoreError, CoreResult, t};
 
 /// Rows written per transaction: large enough to amortise the commit, small enough that
 /// a killed import loses little work and readers are not starved.
 const BATCH_ROWS: usize = 500;
-
-/// A row that was written, and the posting it wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WrittenRow {
-    pub sheet: Option<String>,
-    pub row: usize,
-    pub posting_id: i64,
-}
 
 /// What an import did, row by row.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -56,9 +50,6 @@ pub struct ImportReport {
     /// has (in the platform or earlier in the same file).
     #[serde(default)]
     pub repeated: Vec<RepeatedRow>,
-    /// The rows written, with their postings' ids (private: ids are never shown).
-    #[serde(skip)]
-    pub written: Vec<WrittenRow>,
 }
 
 impl ImportReport {
@@ -73,11 +64,6 @@ impl ImportReport {
                 repeats_title,
             });
         }
-        self.written.push(WrittenRow {
-            sheet: pending.sheet.clone(),
-            row: pending.row,
-            posting_id: outcome.id(),
-        });
         match outcome {
             UpsertOutcome::Created(_) => self.created += 1,
             UpsertOutcome::Updated(_) => self.updated += 1,
@@ -125,18 +111,6 @@ struct Known {
     id: i64,
     public_id: String,
     title: String,
-    fingerprint: Fingerprint,
-}
-
-impl From<(i64, String, String, String)> for Known {
-    fn from((id, public_id, title, text): (i64, String, String, String)) -> Known {
-        Known {
-            fingerprint: Fingerprint::of(&title, &text),
-            id,
-            public_id,
-            title,
-        }
-    }
 }
 
 /// The postings of one organisation a list's rows are compared with, read once an import.
@@ -145,6 +119,8 @@ struct KnownOrg {
     /// By title key: a repeated title is found among all of them at once.
     by_title: HashMap<String, usize>,
     list: Vec<Known>,
+    /// The latest postings' places in `list` and fingerprints, oldest first.
+    recent: VecDeque<(usize, Fingerprint)>,
 }
 
 /// How many of an organisation's latest postings a row is compared with in full: a
@@ -153,19 +129,99 @@ struct KnownOrg {
 const REPEAT_WINDOW: usize = 50;
 
 impl KnownOrg {
-    fn of(list: Vec<Known>) -> KnownOrg {
-        let mut known = KnownOrg::default();
-        for posting in list {
-            known.push(posting);
+    /// Reads an organisation's postings: every title, and the texts of the latest.
+    async fn read<T: Importable>(
+        conn: &impl sea_orm::ConnectionTrait,
+        org: i64,
+    ) -> CoreResult<KnownOrg> {
+        let backend = conn.get_database_backend();
+        let (table, text) = (T::KIND.table(), T::TEXT_COLUMN);
+        let titles = placeholders(
+            backend,
+            &format!("SELECT id, external_id, title FROM {table} WHERE org_id = ? ORDER BY id"),
+        );
+        let latest = placeholders(
+            backend,
+            &format!(
+                "SELECT id, {text} FROM {table} WHERE org_id = ? ORDER BY id DESC \
+                 LIMIT {REPEAT_WINDOW}"
+            ),
+        );
+        let mut texts: HashMap<i64, String> = HashMap::new();
+        for row in conn
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                latest,
+                [org.into()],
+            ))
+            .await?
+        {
+            texts.insert(row.try_get_by_index(0)?, row.try_get_by_index(1)?);
         }
-        known
+        let mut known = KnownOrg::default();
+        for row in conn
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                titles,
+                [org.into()],
+            ))
+            .await?
+        {
+            let posting = Known {
+                id: row.try_get_by_index(0)?,
+                public_id: row.try_get_by_index(1)?,
+                title: row.try_get_by_index(2)?,
+            };
+            match texts.remove(&posting.id) {
+                Some(text) => {
+                    let fingerprint = Fingerprint::of(&posting.title, &text);
+                    known.push(posting, fingerprint);
+                }
+                None => known.push_title(posting),
+            }
+        }
+        Ok(known)
     }
 
-    fn push(&mut self, posting: Known) {
+    /// Adds an older posting, found by its title alone.
+    fn push_title(&mut self, posting: Known) {
         self.by_title
-            .entry(posting.fingerprint.title_key().to_owned())
+            .entry(title_key_of(&posting.title))
             .or_insert(self.list.len());
         self.list.push(posting);
+    }
+
+    /// Adds the organisation's latest posting; what it changed is returned so that a
+    /// rolled-back transaction can take it back.
+    fn push(&mut self, posting: Known, fingerprint: Fingerprint) -> Added {
+        let title_key = match self.by_title.entry(fingerprint.title_key().to_owned()) {
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                let key = entry.key().clone();
+                entry.insert(self.list.len());
+                Some(key)
+            }
+            std::collections::hash_map::Entry::Occupied(_) => None,
+        };
+        self.recent.push_back((self.list.len(), fingerprint));
+        let dropped = if self.recent.len() > REPEAT_WINDOW {
+            self.recent.pop_front()
+        } else {
+            None
+        };
+        self.list.push(posting);
+        Added { title_key, dropped }
+    }
+
+    /// Takes back the latest [`KnownOrg::push`].
+    fn undo(&mut self, added: Added) {
+        self.list.pop();
+        self.recent.pop_back();
+        if let Some(dropped) = added.dropped {
+            self.recent.push_front(dropped);
+        }
+        if let Some(key) = added.title_key {
+            self.by_title.remove(&key);
+        }
     }
 
     fn repeated_by(&self, fingerprint: &Fingerprint) -> Option<&Known> {
@@ -174,16 +230,45 @@ impl KnownOrg {
         {
             return self.list.get(*index);
         }
-        let start = self.list.len().saturating_sub(REPEAT_WINDOW);
-        self.list[start..]
+        self.recent
             .iter()
             .rev()
-            .find(|k| k.fingerprint.repeats(fingerprint))
+            .find(|(_, known)| known.repeats(fingerprint))
+            .and_then(|(index, _)| self.list.get(*index))
     }
 }
 
-/// Each organisation's postings as far as this import has read them.
-type KnownPostings = HashMap<i64, KnownOrg>;
+/// What adding a posting to a [`KnownOrg`] changed.
+struct Added {
+    /// The title key it was the first posting under.
+    title_key: Option<String>,
+    /// The posting it pushed out of the window.
+    dropped: Option<(usize, Fingerprint)>,
+}
+
+/// Each organisation's postings as far as this import has read them, and what the
+/// transaction under way added to them. A rolled-back transaction takes back only its
+/// own additions: clearing everything would make each failed row read all of its
+/// organisation's titles again.
+#[derive(Default)]
+struct KnownPostings {
+    orgs: HashMap<i64, KnownOrg>,
+    uncommitted: Vec<(i64, Added)>,
+}
+
+impl KnownPostings {
+    fn committed(&mut self) {
+        self.uncommitted.clear();
+    }
+
+    fn rolled_back(&mut self) {
+        while let Some((org, added)) = self.uncommitted.pop() {
+            if let Some(known) = self.orgs.get_mut(&org) {
+                known.undo(added);
+            }
+        }
+    }
+}
 
 /// A row held for the bureau because it repeats a posting its organisation has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,6 +304,8 @@ struct Pending<T> {
 /// What the import loop needs to know of a kind of posting.
 trait Importable: Sized + Clone {
     const KIND: PostingKind;
+    /// The column of the text a repeat is recognised by, beside the title.
+    const TEXT_COLUMN: &str;
     type Stored;
     fn organisation(&self) -> Option<&OrgRef>;
     fn external_id(&self) -> &str;
@@ -231,11 +318,6 @@ trait Importable: Sized + Clone {
     /// The title and text a repeat is recognised by.
     fn fingerprint(&self) -> Fingerprint;
     fn title(&self) -> &str;
-    /// Every posting of `org`, as repeats are looked for among them.
-    async fn postings_of_org(
-        conn: &impl sea_orm::ConnectionTrait,
-        org: i64,
-    ) -> CoreResult<Vec<Known>>;
     async fn find_by_external_ids(
         conn: &impl sea_orm::ConnectionTrait,
         ids: &[String],
@@ -254,6 +336,7 @@ trait Importable: Sized + Clone {
 
 impl Importable for NeedInput {
     const KIND: PostingKind = PostingKind::Need;
+    const TEXT_COLUMN: &str = "description";
     type Stored = crate::entities::need::Model;
 
     fn external_id(&self) -> &str {
@@ -288,26 +371,6 @@ impl Importable for NeedInput {
         &self.title
     }
 
-    async fn postings_of_org(
-        conn: &impl sea_orm::ConnectionTrait,
-        org: i64,
-    ) -> CoreResult<Vec<Known>> {
-        use crate::entities::need;
-        let rows: Vec<(i64, String, String, String)> = need::Entity::find()
-            .select_only()
-            .columns([
-                need::Column::Id,
-                need::Column::ExternalId,
-                need::Column::Title,
-                need::Column::Description,
-            ])
-            .filter(need::Column::OrgId.eq(org))
-            .into_tuple()
-            .all(conn)
-            .await?;
-        Ok(rows.into_iter().map(Known::from).collect())
-    }
-
     fn organisation(&self) -> Option<&OrgRef> {
         self.organisation.as_ref()
     }
@@ -338,6 +401,7 @@ impl Importable for NeedInput {
 
 impl Importable for AchievementInput {
     const KIND: PostingKind = PostingKind::Achievement;
+    const TEXT_COLUMN: &str = "summary";
     type Stored = crate::entities::achievement::Model;
 
     fn external_id(&self) -> &str {
@@ -370,26 +434,6 @@ impl Importable for AchievementInput {
 
     fn title(&self) -> &str {
         &self.title
-    }
-
-    async fn postings_of_org(
-        conn: &impl sea_orm::ConnectionTrait,
-        org: i64,
-    ) -> CoreResult<Vec<Known>> {
-        use crate::entities::achievement;
-        let rows: Vec<(i64, String, String, String)> = achievement::Entity::find()
-            .select_only()
-            .columns([
-                achievement::Column::Id,
-                achievement::Column::ExternalId,
-                achievement::Column::Title,
-                achievement::Column::Summary,
-            ])
-            .filter(achievement::Column::OrgId.eq(org))
-            .into_tuple()
-            .all(conn)
-            .await?;
-        Ok(rows.into_iter().map(Known::from).collect())
     }
 
     fn organisation(&self) -> Option<&OrgRef> {
@@ -543,17 +587,21 @@ async fn write_batch<T: Importable>(
             }
         }
         // A new posting repeating one its organisation has waits for the bureau.
-        let repeats = match (&current, org_id) {
+        let fingerprint = match (&current, org_id) {
             (None, Some(org)) => {
-                if let std::collections::hash_map::Entry::Vacant(entry) = known.entry(org) {
-                    entry.insert(KnownOrg::of(T::postings_of_org(conn, org).await?));
+                if let std::collections::hash_map::Entry::Vacant(entry) = known.orgs.entry(org) {
+                    entry.insert(KnownOrg::read::<T>(conn, org).await?);
                 }
-                let fingerprint = p.input.fingerprint();
-                known
-                    .get(&org)
-                    .and_then(|known| known.repeated_by(&fingerprint))
-                    .map(|k| (k.id, k.public_id.clone(), k.title.clone()))
+                Some(p.input.fingerprint())
             }
+            _ => None,
+        };
+        let repeats = match (org_id, &fingerprint) {
+            (Some(org), Some(fingerprint)) => known
+                .orgs
+                .get(&org)
+                .and_then(|known| known.repeated_by(fingerprint))
+                .map(|k| (k.id, k.public_id.clone(), k.title.clone())),
             _ => None,
         };
         let placement = Placement {
@@ -575,15 +623,17 @@ async fn write_batch<T: Importable>(
             }
             None => T::write(conn, &p.input, None, &placement).await?,
         };
-        if let (UpsertOutcome::Created(id), Some(org)) = (outcome, org_id)
-            && let Some(list) = known.get_mut(&org)
+        if let (UpsertOutcome::Created(id), Some(org), Some(fingerprint)) =
+            (outcome, org_id, fingerprint)
+            && let Some(list) = known.orgs.get_mut(&org)
         {
-            list.push(Known {
+            let posting = Known {
                 id,
                 public_id: p.input.external_id().to_owned(),
                 title: p.input.title().to_owned(),
-                fingerprint: p.input.fingerprint(),
-            });
+            };
+            let added = list.push(posting, fingerprint);
+            known.uncommitted.push((org, added));
         }
         outcomes.push(Written {
             outcome,
@@ -685,8 +735,7 @@ pub async fn import_achievements_as(
 /// and otherwise writes every good row.
 ///
 /// # Errors
-/// `ListFile` when no sheet has a table of this kind or a header names a field twice;
-/// failures of the database as a whole. Bad rows land in the report.
+/// As [`prepare_import`] and [`ReadyImport::write`]. Bad rows land in the report.
 pub async fn import_list(
     db: &DatabaseConnection,
     kind: PostingKind,
@@ -694,6 +743,66 @@ pub async fn import_list(
     industries: &IndustryCatalogue,
     options: &ImportOptions,
 ) -> CoreResult<ImportReport> {
+    match prepare_import(kind, list, industries, options)? {
+        Prepared::Refused(report) => Ok(report),
+        Prepared::Ready(ready) => ready.write(db, None).await,
+    }
+}
+
+/// A list read and checked, nothing written yet.
+pub enum Prepared {
+    /// Refused whole: the report says why.
+    Refused(ImportReport),
+    Ready(ReadyImport),
+}
+
+/// A list's rows parsed and ready to be written.
+pub struct ReadyImport(ReadyRows);
+
+enum ReadyRows {
+    Needs(Ready<NeedInput>),
+    Achievements(Ready<AchievementInput>),
+}
+
+struct Ready<T> {
+    columns: &'static [Column],
+    parsed: Vec<Parsed<T>>,
+    read_problems: Vec<RowProblem>,
+    ignored_columns: Vec<String>,
+    layout: Layout,
+    scope: ImportScope,
+}
+
+impl ReadyImport {
+    /// Writes the rows. With `batch`, each written row's line of that batch is written in
+    /// the row's own transaction, so the batch never lacks a posting its list wrote.
+    ///
+    /// # Errors
+    /// Failures of the database as a whole; bad rows land in the report.
+    pub async fn write(
+        self,
+        db: &DatabaseConnection,
+        batch: Option<i64>,
+    ) -> CoreResult<ImportReport> {
+        match self.0 {
+            ReadyRows::Needs(ready) => run(db, ready, batch).await,
+            ReadyRows::Achievements(ready) => run(db, ready, batch).await,
+        }
+    }
+}
+
+/// Finds the table of a list of `kind` in every sheet and parses its rows, writing
+/// nothing: a list missing a column no row can be matched without, or with a secrecy
+/// column the importer cannot read, is refused whole.
+///
+/// # Errors
+/// `ListFile` when no sheet has a table of this kind or a header names a field twice.
+pub fn prepare_import(
+    kind: PostingKind,
+    list: RawList,
+    industries: &IndustryCatalogue,
+    options: &ImportOptions,
+) -> CoreResult<Prepared> {
     let (columns, required) = columns_of(kind);
     let table = tabulate(
         list,
@@ -717,7 +826,12 @@ pub async fn import_list(
     let rows = table.rows.len() + table.problems.len();
     if !table.layout.missing.is_empty() {
         let reason = missing_reason(&table.layout);
-        return Ok(refused_report(table.layout, ignored, rows, reason));
+        return Ok(Prepared::Refused(refused_report(
+            table.layout,
+            ignored,
+            rows,
+            reason,
+        )));
     }
     // A secrecy column the importer cannot read would publish every need as public.
     let unread_secrecy: Vec<&str> = table
@@ -732,45 +846,89 @@ pub async fn import_list(
             "import-refused-secrecy",
             columns = unread_secrecy.join(&t!("list-separator"))
         );
-        return Ok(refused_report(table.layout, ignored, rows, reason));
+        return Ok(Prepared::Refused(refused_report(
+            table.layout,
+            ignored,
+            rows,
+            reason,
+        )));
     }
-    match kind {
-        PostingKind::Need => {
-            let parsed = parse_rows(
+    let rows = match kind {
+        PostingKind::Need => ReadyRows::Needs(Ready {
+            parsed: parse_rows(
                 &table.rows,
                 columns,
                 &table.placements,
                 |row, placements| need_from_row(row, placements, industries),
-            );
-            run(
-                db,
-                columns,
-                parsed,
-                table.problems,
-                ignored,
-                table.layout,
-                options.scope,
-            )
-            .await
-        }
-        PostingKind::Achievement => {
-            let parsed = parse_rows(
+            ),
+            columns,
+            read_problems: table.problems,
+            ignored_columns: ignored,
+            layout: table.layout,
+            scope: options.scope,
+        }),
+        PostingKind::Achievement => ReadyRows::Achievements(Ready {
+            parsed: parse_rows(
                 &table.rows,
                 columns,
                 &table.placements,
                 |row, placements| achievement_from_row(row, placements, industries),
-            );
-            run(
-                db,
-                columns,
-                parsed,
-                table.problems,
-                ignored,
-                table.layout,
-                options.scope,
-            )
-            .await
+            ),
+            columns,
+            read_problems: table.problems,
+            ignored_columns: ignored,
+            layout: table.layout,
+            scope: options.scope,
+        }),
+    };
+    Ok(Prepared::Ready(ReadyImport(rows)))
+}
+
+/// The lines of a batch as its rows are written.
+struct BatchLines {
+    batch_id: i64,
+    kind: PostingKind,
+    /// Postings already on the batch: two rows naming one posting make one line, in
+    /// the first row's place.
+    seen: HashSet<i64>,
+    next_position: i64,
+}
+
+impl BatchLines {
+    /// Writes the lines of rows just written, in their transaction; `accept` them once
+    /// it commits.
+    async fn write<T>(
+        &self,
+        conn: &impl ConnectionTrait,
+        rows: &[Pending<T>],
+        outcomes: &[Written],
+    ) -> CoreResult<Vec<i64>> {
+        let mut added: Vec<i64> = Vec::new();
+        let mut lines = Vec::new();
+        for (pending, written) in rows.iter().zip(outcomes) {
+            let id = written.outcome.id();
+            if self.seen.contains(&id) || added.contains(&id) {
+                continue;
+            }
+            lines.push(batch_posting::ActiveModel {
+                batch_id: Set(self.batch_id),
+                kind: Set(self.kind.code().to_owned()),
+                posting_id: Set(id),
+                sheet: Set(pending.sheet.clone()),
+                row: Set(i64::try_from(pending.row).unwrap_or(i64::MAX)),
+                position: Set(self.next_position + i64::try_from(added.len()).unwrap_or(0)),
+            });
+            added.push(id);
         }
+        if !lines.is_empty() {
+            batch_posting::Entity::insert_many(lines).exec(conn).await?;
+        }
+        Ok(added)
+    }
+
+    fn accept(&mut self, added: Vec<i64>) {
+        self.next_position += i64::try_from(added.len()).unwrap_or(0);
+        self.seen.extend(added);
     }
 }
 
@@ -842,13 +1000,17 @@ fn field_names(columns: &[Column], row: &RawRow) -> bool {
 
 async fn run<T: Importable>(
     db: &DatabaseConnection,
-    columns: &[Column],
-    parsed: Vec<Parsed<T>>,
-    read_problems: Vec<RowProblem>,
-    ignored_columns: Vec<String>,
-    layout: Layout,
-    scope: ImportScope,
+    ready: Ready<T>,
+    batch: Option<i64>,
 ) -> CoreResult<ImportReport> {
+    let Ready {
+        columns,
+        parsed,
+        read_problems,
+        ignored_columns,
+        layout,
+        scope,
+    } = ready;
     let mut report = ImportReport {
         rows: parsed.len() + read_problems.len(),
         problems: read_problems,
@@ -905,23 +1067,38 @@ async fn run<T: Importable>(
 
     // One time for the whole list (see [`Placement`]).
     let at = Utc::now();
-    let mut known = KnownPostings::new();
-    for batch in pending.chunks(BATCH_ROWS) {
-        let txn = db.begin().await?;
-        match write_batch::<T>(&txn, batch, scope, at, &mut known).await {
+    let mut known = KnownPostings::default();
+    let mut lines = batch.map(|batch_id| BatchLines {
+        batch_id,
+        kind: T::KIND,
+        seen: HashSet::new(),
+        next_position: 0,
+    });
+    let mut writer = RowWriter {
+        scope,
+        at,
+        known: &mut known,
+        lines: lines.as_mut(),
+    };
+    for rows in pending.chunks(BATCH_ROWS) {
+        match writer.write(db, rows).await {
             Ok(outcomes) => {
-                txn.commit().await?;
-                for (pending, outcome) in batch.iter().zip(outcomes) {
+                for (pending, outcome) in rows.iter().zip(outcomes) {
                     report.count(pending, outcome);
                 }
             }
             Err(batch_error) => {
-                txn.rollback().await?;
-                // What the rolled-back batch added to the known postings was never written.
-                known.clear();
                 tracing::debug!(error = %batch_error, "batch failed, retrying row by row");
-                write_rows_one_by_one(db, columns, batch, scope, at, &mut report, &mut known)
-                    .await?;
+                for row in rows {
+                    match writer.write(db, std::slice::from_ref(row)).await {
+                        Ok(outcomes) => {
+                            for outcome in outcomes {
+                                report.count(row, outcome);
+                            }
+                        }
+                        Err(error) => report.problems.push(row_problem(columns, row, error)?),
+                    }
+                }
             }
         }
     }
@@ -938,32 +1115,61 @@ async fn run<T: Importable>(
     Ok(report)
 }
 
-async fn write_rows_one_by_one<T: Importable>(
-    db: &DatabaseConnection,
-    columns: &[Column],
-    batch: &[Pending<T>],
+/// Writes rows in one transaction, with their batch's lines if any.
+struct RowWriter<'a> {
     scope: ImportScope,
     at: DateTime<Utc>,
-    report: &mut ImportReport,
-    known: &mut KnownPostings,
-) -> CoreResult<()> {
-    for pending in batch {
+    known: &'a mut KnownPostings,
+    lines: Option<&'a mut BatchLines>,
+}
+
+impl RowWriter<'_> {
+    /// Writes `rows` whole or not at all.
+    async fn write<T: Importable>(
+        &mut self,
+        db: &DatabaseConnection,
+        rows: &[Pending<T>],
+    ) -> CoreResult<Vec<Written>> {
         let txn = db.begin().await?;
-        match write_batch::<T>(&txn, std::slice::from_ref(pending), scope, at, known).await {
-            Ok(outcomes) => {
-                txn.commit().await?;
-                for outcome in outcomes {
-                    report.count(pending, outcome);
+        let result = match self.write_in(&txn, rows).await {
+            Ok(written) => txn
+                .commit()
+                .await
+                .map(|()| written)
+                .map_err(CoreError::from),
+            Err(error) => match txn.rollback().await {
+                Ok(()) => Err(error),
+                Err(rollback) => Err(rollback.into()),
+            },
+        };
+        match result {
+            Ok((outcomes, added)) => {
+                self.known.committed();
+                if let (Some(lines), Some(added)) = (self.lines.as_deref_mut(), added) {
+                    lines.accept(added);
                 }
+                Ok(outcomes)
             }
             Err(error) => {
-                txn.rollback().await?;
-                known.clear();
-                report.problems.push(row_problem(columns, pending, error)?);
+                // What the rows added to the known postings was never written.
+                self.known.rolled_back();
+                Err(error)
             }
         }
     }
-    Ok(())
+
+    async fn write_in<T: Importable>(
+        &mut self,
+        txn: &sea_orm::DatabaseTransaction,
+        rows: &[Pending<T>],
+    ) -> CoreResult<(Vec<Written>, Option<Vec<i64>>)> {
+        let outcomes = write_batch::<T>(txn, rows, self.scope, self.at, self.known).await?;
+        let added = match self.lines.as_deref() {
+            Some(lines) => Some(lines.write(txn, rows, &outcomes).await?),
+            None => None,
+        };
+        Ok((outcomes, added))
+    }
 }
 
 /// Turns a row's write failure into a report line; a failure that is not the row's
@@ -983,13 +1189,18 @@ fn row_problem<T>(
             value: String::new(),
             reason,
         }),
-        CoreError::Db(db) => Ok(RowProblem {
-            sheet: pending.sheet.clone(),
-            row,
-            column: None,
-            value: String::new(),
-            reason: t!("import-save-failed", error = db.to_string()),
-        }),
+        // A row that collides with what the platform holds is the row's problem; its
+        // detail (constraint names, SQL) is for the log, not for the uploader.
+        CoreError::Db(db) if db.sql_err().is_some() => {
+            tracing::warn!(error = %db, row, "an imported row collides with stored data");
+            Ok(RowProblem {
+                sheet,
+                row,
+                column: None,
+                value: String::new(),
+                reason: t!("import-save-conflict"),
+            })
+        }
         other => Err(other),
     }
 }

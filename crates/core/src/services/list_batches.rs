@@ -7,14 +7,15 @@ use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Statement, TransactionTrait,
+    Statement,
 };
 
 use crate::domain::IndustryCatalogue;
-use crate::entities::{batch_posting, list_batch};
+use crate::entities::list_batch;
 use crate::lists::read::RawList;
 use crate::posting::PostingKind;
-use crate::services::import::{ImportOptions, ImportReport, import_list};
+use crate::services::audit;
+use crate::services::import::{ImportOptions, ImportReport, Prepared, prepare_import};
 use crate::services::statistics::placeholders;
 use crate::{CoreError, CoreResult, t};
 
@@ -45,7 +46,10 @@ pub struct BatchSummary {
     pub updated: i64,
     pub unchanged: i64,
     pub rejected: i64,
-    /// The postings its rows wrote.
+    /// Whether all its rows were written; an import that stopped half-way leaves the
+    /// batch with the postings it wrote and no report.
+    pub complete: bool,
+    /// The postings its rows created, updated or found unchanged.
     pub postings: i64,
     /// Of those, the ones the platform has proposed at least one match for.
     pub matched: i64,
@@ -79,8 +83,11 @@ pub async fn next_name(
     let (Some(start), Some(end)) = (start, end) else {
         return Err(CoreError::invalid("list_date", t!("batch-bad-date")));
     };
+    // A batch whose import stopped does not take a number: the list imported again
+    // gets the one it should have had.
     let earlier = list_batch::Entity::find()
         .filter(list_batch::Column::Kind.eq(kind.code()))
+        .filter(list_batch::Column::CompletedAt.is_not_null())
         .filter(list_batch::Column::ListDate.gte(start))
         .filter(list_batch::Column::ListDate.lt(end))
         .count(conn)
@@ -129,60 +136,68 @@ pub async fn import_batch(
     } else {
         name
     };
-    let report = import_list(db, batch.kind, list, industries, options).await?;
-    if report.refused.is_some() {
-        return Ok((None, report));
-    }
-    let json = serde_json::to_string(&report).map_err(|e| CoreError::Internal(e.to_string()))?;
+    let file_name = batch.file_name.clone();
+    let ready = match prepare_import(batch.kind, list, industries, options)? {
+        Prepared::Refused(report) => return Ok((None, report)),
+        Prepared::Ready(ready) => ready,
+    };
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    let txn = db.begin().await?;
+    // Recorded before its rows, each row's line written with the row: a batch whose
+    // import stops half-way shows what it wrote and that it did not finish.
     let stored = list_batch::Entity::insert(list_batch::ActiveModel {
         id: NotSet,
         kind: Set(batch.kind.code().to_owned()),
         name: Set(name),
         list_date: Set(batch.list_date),
-        file_name: Set(batch.file_name),
+        file_name: Set(file_name.clone()),
         uploaded_by: Set(batch.uploaded_by),
+        report: Set(String::new()),
+        rows: Set(0),
+        created: Set(0),
+        updated: Set(0),
+        unchanged: Set(0),
+        rejected: Set(0),
+        created_at: Set(Utc::now()),
+        completed_at: Set(None),
+    })
+    .exec(db)
+    .await?;
+    let id = stored.last_insert_id;
+    // Its rows are published as they are written: the record says so from the start,
+    // whether or not the import finishes.
+    audit::record(
+        db,
+        audit::Record {
+            actor_user_id: batch.uploaded_by,
+            action: &format!("{}.batch_started", batch.kind.code()),
+            entity: "list_batch",
+            entity_id: id,
+            reason: None,
+            detail: Some(&file_name),
+        },
+    )
+    .await?;
+    let report = ready.write(db, Some(id)).await?;
+    let json = serde_json::to_string(&report).map_err(|e| CoreError::Internal(e.to_string()))?;
+    list_batch::Entity::update(list_batch::ActiveModel {
+        id: Set(id),
         report: Set(json),
         rows: Set(count(report.rows)),
         created: Set(count(report.created)),
         updated: Set(count(report.updated)),
         unchanged: Set(count(report.unchanged)),
         rejected: Set(count(report.problems.len())),
-        created_at: Set(Utc::now()),
+        completed_at: Set(Some(Utc::now())),
+        ..Default::default()
     })
-    .exec(&txn)
+    .exec(db)
     .await?;
-    let id = stored.last_insert_id;
-    // A posting written by two rows of one file (it cannot be: ids are checked) would
-    // be one line; the first row's place is kept.
-    let mut seen = std::collections::HashSet::new();
-    let lines: Vec<batch_posting::ActiveModel> = report
-        .written
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| seen.insert(w.posting_id))
-        .map(|(position, w)| batch_posting::ActiveModel {
-            batch_id: Set(id),
-            kind: Set(batch.kind.code().to_owned()),
-            posting_id: Set(w.posting_id),
-            sheet: Set(w.sheet.clone()),
-            row: Set(count(w.row)),
-            position: Set(count(position)),
-        })
-        .collect();
-    for chunk in lines.chunks(500) {
-        batch_posting::Entity::insert_many(chunk.to_vec())
-            .exec(&txn)
-            .await?;
-    }
-    txn.commit().await?;
     Ok((Some(id), report))
 }
 
 fn summary_sql() -> &'static str {
     "SELECT b.id, b.kind, b.name, b.list_date, b.file_name, b.rows, b.created, b.updated, \
-     b.unchanged, b.rejected, \
+     b.unchanged, b.rejected, b.completed_at, \
      (SELECT COUNT(*) FROM batch_postings bp WHERE bp.batch_id = b.id), \
      (SELECT COUNT(*) FROM batch_postings bp WHERE bp.batch_id = b.id AND ( \
         (bp.kind = 'need' AND EXISTS (SELECT 1 FROM match_proposals m WHERE m.need_id = bp.posting_id)) \
@@ -204,8 +219,11 @@ fn summary_of(row: &sea_orm::QueryResult) -> CoreResult<BatchSummary> {
         updated: row.try_get_by_index(7)?,
         unchanged: row.try_get_by_index(8)?,
         rejected: row.try_get_by_index(9)?,
-        postings: row.try_get_by_index(10)?,
-        matched: row.try_get_by_index(11)?,
+        complete: row
+            .try_get_by_index::<Option<chrono::DateTime<Utc>>>(10)?
+            .is_some(),
+        postings: row.try_get_by_index(11)?,
+        matched: row.try_get_by_index(12)?,
     })
 }
 
@@ -248,8 +266,11 @@ pub async fn batch(
             what: t!("batch-what"),
             id: id.to_string(),
         })?;
-    let report: ImportReport = serde_json::from_str(&stored.report)
-        .map_err(|e| CoreError::Internal(format!("batch {id}'s report: {e}")))?;
+    let report: ImportReport = match stored.completed_at {
+        Some(_) => serde_json::from_str(&stored.report)
+            .map_err(|e| CoreError::Internal(format!("batch {id}'s report: {e}")))?,
+        None => ImportReport::default(),
+    };
     Ok((summary, report))
 }
 
@@ -261,9 +282,10 @@ pub async fn lines(
     conn: &impl ConnectionTrait,
     batch: &BatchSummary,
 ) -> CoreResult<Vec<BatchLine>> {
-    let (table, side) = match batch.kind {
-        PostingKind::Need => ("needs", "need_id"),
-        PostingKind::Achievement => ("achievements", "achievement_id"),
+    let table = batch.kind.table();
+    let side = match batch.kind {
+        PostingKind::Need => "need_id",
+        PostingKind::Achievement => "achievement_id",
     };
     let backend = conn.get_database_backend();
     let sql = placeholders(

@@ -18,6 +18,7 @@ pub mod ecosystem;
 pub mod export;
 pub mod import;
 pub mod list_batches;
+pub mod list_uploads;
 pub mod lockout;
 pub mod organisations;
 pub mod outbox;

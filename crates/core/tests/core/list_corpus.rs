@@ -10,7 +10,8 @@ use serde::Deserialize;
 use techmatch_core::entities::{achievement, need, organisation};
 use techmatch_core::lists::read::read_list;
 use techmatch_core::posting::PostingKind;
-use techmatch_core::services::import::{ImportOptions, ImportScope, import_list};
+use techmatch_core::services::import::{ImportOptions, ImportScope, columns_of, import_list};
+use techmatch_core::services::list_uploads::{ListSource, ListUpload, UploadTarget, upload_list};
 use techmatch_core::testing::on_each_backend;
 
 use super::catalogue;
@@ -379,6 +380,215 @@ async fn a_secrecy_column_the_importer_cannot_read_refuses_the_list() {
         let refused = report.refused.clone().unwrap_or_default();
         assert!(refused.contains("是否公开"), "{report:?}");
         assert_eq!(report.created, 0);
+        db
+    })
+    .await;
+}
+
+fn corpus_file(name: &str) -> (String, Vec<u8>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/lists")
+        .join(name);
+    (name.to_owned(), std::fs::read(&path).unwrap())
+}
+
+fn batch_upload(kind: PostingKind, file: (String, Vec<u8>)) -> ListUpload {
+    ListUpload {
+        target: UploadTarget::Batch {
+            kind,
+            name: String::new(),
+            list_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 15).unwrap(),
+        },
+        source: ListSource::File {
+            name: file.0,
+            bytes: file.1,
+        },
+        map: Vec::new(),
+        keep_if_refused: true,
+    }
+}
+
+#[tokio::test]
+async fn a_batch_holds_every_posting_its_rows_wrote_and_one_that_stopped_says_so() {
+    use techmatch_core::accounts::Role;
+    use techmatch_core::entities::list_batch;
+    use techmatch_core::posting::OrgKind;
+    use techmatch_core::services::import::{Prepared, prepare_import};
+    use techmatch_core::services::list_batches;
+    on_each_backend(|db| async move {
+        let bureau = Some(("晋阳县科学技术局", OrgKind::Bureau));
+        let clerk = super::challenges::user(&db.conn, "clerk@kjj.cn", Role::Admin, bureau).await;
+        let uploaded = upload_list(
+            &db.conn,
+            &catalogue(),
+            &clerk,
+            batch_upload(
+                PostingKind::Need,
+                corpus_file("qinxian-2026-two-batches.xlsx"),
+            ),
+        )
+        .await
+        .unwrap();
+        let id = uploaded.batch.unwrap();
+        let (summary, report) = list_batches::batch(&db.conn, id).await.unwrap();
+        assert!(summary.complete);
+        assert_eq!(summary.name, "第一批");
+        assert_eq!(report.created, uploaded.report.created);
+        let lines = list_batches::lines(&db.conn, &summary).await.unwrap();
+        assert_eq!(lines.len(), uploaded.report.created, "{lines:?}");
+        let rows: Vec<(Option<String>, i64)> =
+            lines.iter().map(|l| (l.sheet.clone(), l.row)).collect();
+        let mut in_order = rows.clone();
+        in_order.sort_by_key(|(sheet, row)| (sheet.as_deref() != Some("第一批"), *row));
+        assert_eq!(rows, in_order, "lines keep the file's order");
+
+        // An import that stops half-way (the server killed between two transactions)
+        // leaves its batch as recorded before the rows, holding the rows written.
+        let stopped = list_batch::Entity::insert(list_batch::ActiveModel {
+            id: sea_orm::ActiveValue::NotSet,
+            kind: sea_orm::ActiveValue::Set("need".to_owned()),
+            name: sea_orm::ActiveValue::Set("第二批".to_owned()),
+            list_date: sea_orm::ActiveValue::Set(
+                chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+            ),
+            file_name: sea_orm::ActiveValue::Set("wuxiang-2026-batch1.xlsx".to_owned()),
+            uploaded_by: sea_orm::ActiveValue::Set(Some(clerk.id)),
+            report: sea_orm::ActiveValue::Set(String::new()),
+            rows: sea_orm::ActiveValue::Set(0),
+            created: sea_orm::ActiveValue::Set(0),
+            updated: sea_orm::ActiveValue::Set(0),
+            unchanged: sea_orm::ActiveValue::Set(0),
+            rejected: sea_orm::ActiveValue::Set(0),
+            created_at: sea_orm::ActiveValue::Set(chrono::Utc::now()),
+            completed_at: sea_orm::ActiveValue::Set(None),
+        })
+        .exec(&db.conn)
+        .await
+        .unwrap()
+        .last_insert_id;
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/lists/wuxiang-2026-batch1.xlsx");
+        let options = ImportOptions::new(ImportScope::Bureau, "wuxiang-2026-batch1.xlsx");
+        let Prepared::Ready(ready) = prepare_import(
+            PostingKind::Need,
+            read_list(&path).unwrap(),
+            &catalogue(),
+            &options,
+        )
+        .unwrap() else {
+            panic!("the list is refused");
+        };
+        let written = ready.write(&db.conn, Some(stopped)).await.unwrap();
+        let (summary, report) = list_batches::batch(&db.conn, stopped).await.unwrap();
+        assert!(!summary.complete);
+        assert_eq!(
+            report.rows, 0,
+            "no report for an import that did not finish"
+        );
+        assert_eq!(
+            summary.postings as usize,
+            written.created + written.updated + written.unchanged
+        );
+        // The stopped import takes no number: the list imported again is still 第二批.
+        let next = list_batches::next_name(&db.conn, PostingKind::Need, 2026)
+            .await
+            .unwrap();
+        assert_eq!(next, "第二批");
+        let listed = list_batches::batches(&db.conn).await.unwrap();
+        assert_eq!(
+            listed.iter().map(|b| b.complete).collect::<Vec<_>>(),
+            vec![false, true],
+            "{listed:?}"
+        );
+        db
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn only_the_bureau_uploads_a_batch_and_a_kept_upload_is_its_uploaders_alone() {
+    use techmatch_core::CoreError;
+    use techmatch_core::accounts::Role;
+    use techmatch_core::posting::OrgKind;
+    on_each_backend(|db| async move {
+        let bureau = Some(("晋阳县科学技术局", OrgKind::Bureau));
+        let clerk = super::challenges::user(&db.conn, "clerk@kjj.cn", Role::Admin, bureau).await;
+        let company = Some(("晋阳建材有限公司", OrgKind::Enterprise));
+        let engineer =
+            super::challenges::user(&db.conn, "eng@jy.cn", Role::Enterprise, company).await;
+        let (columns, _) = columns_of(PostingKind::Need);
+        assert!(!columns.is_empty());
+
+        // An enterprise may not upload a batch on behalf of others.
+        let refused = upload_list(
+            &db.conn,
+            &catalogue(),
+            &engineer,
+            batch_upload(PostingKind::Need, corpus_file("wuxiang-2026-batch1.xlsx")),
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(CoreError::Forbidden(_))),
+            "{refused:?}"
+        );
+
+        // Nor send an Excel 97 file for its own list: its reader trusts declared sizes.
+        let own_xls = ListUpload {
+            target: UploadTarget::Own,
+            source: ListSource::File {
+                name: "list.xlsx".to_owned(),
+                bytes: corpus_file("wuxiang-2026-batch1.xls").1,
+            },
+            map: Vec::new(),
+            keep_if_refused: true,
+        };
+        let refused = upload_list(&db.conn, &catalogue(), &engineer, own_xls).await;
+        assert!(
+            matches!(refused, Err(CoreError::Invalid { .. })),
+            "{refused:?}"
+        );
+
+        // The bureau's list refused for its description column is kept for the clerk…
+        let uploaded = upload_list(
+            &db.conn,
+            &catalogue(),
+            &clerk,
+            batch_upload(PostingKind::Need, corpus_file("no-description.xlsx")),
+        )
+        .await
+        .unwrap();
+        assert!(uploaded.report.refused.is_some() && uploaded.batch.is_none());
+        let token = uploaded.kept.unwrap();
+        // …and nobody else can import it, nor the clerk as a list of another kind.
+        let theirs = ListUpload {
+            target: UploadTarget::Own,
+            source: ListSource::Kept(token.clone()),
+            map: vec!["备注=需求描述".to_owned()],
+            keep_if_refused: true,
+        };
+        let refused = upload_list(&db.conn, &catalogue(), &engineer, theirs).await;
+        assert!(
+            matches!(refused, Err(CoreError::Invalid { .. })),
+            "{refused:?}"
+        );
+        let mut other_kind = batch_upload(PostingKind::Achievement, (String::new(), Vec::new()));
+        other_kind.source = ListSource::Kept(token.clone());
+        let refused = upload_list(&db.conn, &catalogue(), &clerk, other_kind).await;
+        assert!(
+            matches!(refused, Err(CoreError::Invalid { .. })),
+            "{refused:?}"
+        );
+
+        // Placed by hand, it imports as a batch, and the kept file is gone.
+        let mut mapped = batch_upload(PostingKind::Need, (String::new(), Vec::new()));
+        mapped.source = ListSource::Kept(token.clone());
+        mapped.map = vec!["备注=需求描述".to_owned()];
+        let uploaded = upload_list(&db.conn, &catalogue(), &clerk, mapped.clone())
+            .await
+            .unwrap();
+        assert!(uploaded.batch.is_some() && uploaded.report.created > 0);
+        let again = upload_list(&db.conn, &catalogue(), &clerk, mapped).await;
+        assert!(matches!(again, Err(CoreError::Invalid { .. })), "{again:?}");
         db
     })
     .await;

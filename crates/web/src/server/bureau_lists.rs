@@ -11,13 +11,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use techmatch_core::challenge::calendar::china_standard_time;
-use techmatch_core::lists::columns::{ColumnMapping, mapping_from_pairs};
-use techmatch_core::lists::read::{ListFormat, read_list_bytes};
 use techmatch_core::posting::{PostingKind, Status};
-use techmatch_core::services::column_mappings;
 use techmatch_core::services::export::{ExportFilter, ExportFormat, export_filtered};
-use techmatch_core::services::import::{ImportOptions, ImportReport, ImportScope, columns_of};
-use techmatch_core::services::list_batches::{self, BatchLine, BatchSummary, NewBatch};
+use techmatch_core::services::import::{ImportReport, columns_of};
+use techmatch_core::services::list_batches::{self, BatchLine, BatchSummary};
+use techmatch_core::services::list_uploads::{
+    ListSource, ListUpload, UploadTarget, Uploaded, require_bureau, upload_list,
+};
 use techmatch_core::services::users::User;
 use techmatch_core::{CoreError, t};
 
@@ -27,84 +27,36 @@ use super::error::ErrorBody;
 use super::i18n::filters;
 use super::nav::Nav;
 use super::upload::{
-    BUREAU_ACCEPTED_FILES, MappingForm, ReportView, mapping_form, read_upload, used_mappings,
+    BUREAU_ACCEPTED_FILES, MappingForm, ReportView, mapping_form, placed_pairs, read_upload,
 };
 use super::{AppState, PageError, WebError};
 
-fn require_bureau(user: &User) -> Result<(), WebError> {
-    if user.role.is_bureau() {
-        Ok(())
-    } else {
-        Err(CoreError::Forbidden(t!("batch-bureau-only")).into())
-    }
-}
-
-fn kind_of(text: &str) -> Result<PostingKind, WebError> {
+fn kind_of(text: &str) -> Result<PostingKind, CoreError> {
     PostingKind::from_code(text.trim())
-        .ok_or_else(|| CoreError::invalid("kind", t!("batch-bad-kind")).into())
+        .ok_or_else(|| CoreError::invalid("kind", t!("batch-bad-kind")))
 }
 
-fn date_of(text: &str, today: NaiveDate) -> Result<NaiveDate, WebError> {
+fn date_of(text: &str, today: NaiveDate) -> Result<NaiveDate, CoreError> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(today);
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| CoreError::invalid("list_date", t!("batch-date-malformed")).into())
+        .map_err(|_| CoreError::invalid("list_date", t!("batch-date-malformed")))
 }
 
-/// Imports a list as a batch of the bureau's, with the bureau's remembered mappings and
-/// `extra`; what was placed now is remembered once the list imports.
-async fn import(
+/// The batch a form names: its kind, name and date (today's when left empty).
+fn batch_of(
     app: &AppState,
-    user: &User,
-    batch: NewBatch,
-    bytes: &[u8],
-    extra: &ColumnMapping,
-) -> Result<(Option<i64>, ImportReport), WebError> {
-    require_bureau(user)?;
-    let format = ListFormat::from_path(std::path::Path::new(&batch.file_name))?;
-    let (name, owned) = (batch.file_name.clone(), bytes.to_vec());
-    // Reading a workbook is work for a blocking thread, not for the server's workers.
-    let list = tokio::task::spawn_blocking(move || read_list_bytes(format, &name, &owned))
-        .await
-        .map_err(|e| WebError::Core(CoreError::Internal(e.to_string())))??;
-    let mut options = ImportOptions::new(ImportScope::Bureau, &batch.file_name);
-    if let Some(org) = user.org_id {
-        options.mapping = column_mappings::load(&app.db, org, batch.kind).await?;
-    }
-    options
-        .mapping
-        .extend(extra.iter().map(|(h, f)| (h.clone(), *f)));
-    let kind = batch.kind;
-    let file_name = batch.file_name.clone();
-    let (id, report) =
-        list_batches::import_batch(&app.db, batch, list, &app.industries(), &options).await?;
-    if let Some(batch_id) = id {
-        if let Some(org) = user.org_id {
-            column_mappings::remember(&app.db, org, kind, &used_mappings(&report, extra)).await?;
-        }
-        let detail = t!(
-            "upload-audit-detail",
-            file = file_name.as_str(),
-            rows = report.rows,
-            created = report.created,
-            rejected = report.problems.len()
-        );
-        techmatch_core::services::audit::record(
-            &app.db,
-            techmatch_core::services::audit::Record {
-                actor_user_id: Some(user.id),
-                action: &format!("{}.batch", kind.code()),
-                entity: "list_batch",
-                entity_id: batch_id,
-                reason: None,
-                detail: Some(&detail),
-            },
-        )
-        .await?;
-    }
-    Ok((id, report))
+    kind: &str,
+    name: &str,
+    list_date: &str,
+) -> Result<UploadTarget, CoreError> {
+    Ok(UploadTarget::Batch {
+        kind: kind_of(kind)?,
+        name: name.to_owned(),
+        list_date: date_of(list_date, today(app))?,
+    })
 }
 
 /// A batch as the pages show it.
@@ -188,52 +140,56 @@ pub async fn list(
     Ok(lists_page(&app, &page_user).await?)
 }
 
-/// Imports and goes to the batch, or shows why not (with the mapping form for a list
-/// refused for a missing column).
+/// Imports and goes to the batch, or shows why not on the same page: a bad kind or date,
+/// a file that cannot be read, or a list refused for a missing column (with the form to
+/// place its columns by hand, carrying the batch's kind, name and date).
 async fn upload_and_show(
     app: &AppState,
     page_user: &PageUser,
-    batch: NewBatch,
-    bytes: &[u8],
-    extra: &ColumnMapping,
-    token: Option<String>,
+    form: (&str, String, String),
+    source: ListSource,
+    map: Vec<String>,
 ) -> Result<Response, PageError> {
-    let user = &page_user.0.user;
-    let (kind, name, date) = (
-        batch.kind,
-        batch.name.clone(),
-        batch.list_date.format("%Y-%m-%d").to_string(),
-    );
-    let file_name = batch.file_name.clone();
-    match import(app, user, batch, bytes, extra).await {
-        Ok((Some(id), _)) => {
-            if let Some(token) = token {
-                column_mappings::forget_upload(&app.db, &token).await?;
-            }
-            Ok(Redirect::to(&format!("/bureau/lists/{id}")).into_response())
-        }
-        Ok((None, report)) => {
-            let token = match token {
-                Some(token) => token,
-                None => {
-                    column_mappings::keep_upload(&app.db, user.id, kind, &file_name, bytes).await?
-                }
-            };
+    let (kind, name, date) = form;
+    let upload = batch_of(app, kind, &name, &date).map(|target| ListUpload {
+        target,
+        source,
+        map,
+        keep_if_refused: true,
+    });
+    let result = match upload {
+        Ok(upload) => upload_list(&app.db, &app.industries(), &page_user.0.user, upload).await,
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(Uploaded {
+            batch: Some(id), ..
+        }) => Ok(Redirect::to(&format!("/bureau/lists/{id}")).into_response()),
+        Ok(uploaded) => {
             let mut page = lists_page(app, page_user).await?;
-            let (columns, _) = columns_of(kind);
-            page.mapping = Some(mapping_form(&report, kind, token, &file_name));
-            page.report = Some(ReportView::of(report, columns));
-            page.kept = vec![("name", name), ("list_date", date)];
+            let (columns, _) = columns_of(uploaded.kind);
+            if let Some(token) = uploaded.kept {
+                page.mapping = Some(mapping_form(
+                    &uploaded.report,
+                    uploaded.kind,
+                    token,
+                    &uploaded.file_name,
+                ));
+            }
+            page.kept = vec![
+                ("kind", uploaded.kind.code().to_owned()),
+                ("name", name),
+                ("list_date", date),
+            ];
+            page.report = Some(ReportView::of(uploaded.report, columns));
             Ok(page.into_response())
         }
-        Err(WebError::Core(
-            CoreError::ListFile { reason, .. } | CoreError::Invalid { reason, .. },
-        )) => {
+        Err(CoreError::ListFile { reason, .. } | CoreError::Invalid { reason, .. }) => {
             let mut page = lists_page(app, page_user).await?;
             page.error = Some(reason);
             Ok(page.into_response())
         }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(WebError::from(other).into()),
     }
 }
 
@@ -250,31 +206,24 @@ pub async fn upload(
     page_user: PageUser,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
+    // Refused before the file is read: it is no one else's to send.
+    require_bureau(&page_user.0.user)?;
     let form = read_upload(multipart).await?;
     check_csrf(&page_user.0.csrf_token, &form.csrf)?;
-    require_bureau(&page_user.0.user)?;
-    let batch = NewBatch {
-        kind: kind_of(&form.kind)?,
-        name: form.name,
-        list_date: date_of(&form.list_date, today(&app))?,
-        file_name: form.file_name,
-        uploaded_by: Some(page_user.0.user.id),
+    let source = ListSource::File {
+        name: form.file_name,
+        bytes: form.bytes,
     };
-    upload_and_show(
-        &app,
-        &page_user,
-        batch,
-        &form.bytes,
-        &ColumnMapping::new(),
-        None,
-    )
-    .await
+    let batch = (form.kind.as_str(), form.name, form.list_date);
+    upload_and_show(&app, &page_user, batch, source, Vec::new()).await
 }
 
 /// The mapping form of a refused batch upload.
 #[derive(Debug, Deserialize)]
 pub struct BatchMapping {
     token: String,
+    #[serde(default)]
+    kind: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -291,42 +240,10 @@ pub async fn map(
     page_user: PageUser,
     CsrfForm { form, .. }: CsrfForm<BatchMapping>,
 ) -> Result<Response, PageError> {
-    let user = &page_user.0.user;
-    require_bureau(user)?;
-    let pending = match column_mappings::pending_upload(&app.db, user.id, &form.token).await {
-        Ok(pending) => pending,
-        Err(CoreError::Invalid { reason, .. }) => {
-            let mut page = lists_page(&app, &page_user).await?;
-            page.error = Some(reason);
-            return Ok(page.into_response());
-        }
-        Err(other) => return Err(WebError::from(other).into()),
-    };
-    let (columns, _) = columns_of(pending.kind);
-    let pairs: Vec<String> = form
-        .header
-        .iter()
-        .zip(&form.field)
-        .filter(|(_, field)| !field.is_empty())
-        .map(|(header, field)| format!("{header}={field}"))
-        .collect();
-    let extra = mapping_from_pairs(columns, &pairs).map_err(WebError::from)?;
-    let batch = NewBatch {
-        kind: pending.kind,
-        name: form.name,
-        list_date: date_of(&form.list_date, today(&app))?,
-        file_name: pending.file_name.clone(),
-        uploaded_by: Some(user.id),
-    };
-    upload_and_show(
-        &app,
-        &page_user,
-        batch,
-        &pending.contents,
-        &extra,
-        Some(pending.token),
-    )
-    .await
+    require_bureau(&page_user.0.user)?;
+    let map = placed_pairs(&form.header, &form.field);
+    let batch = (form.kind.as_str(), form.name, form.list_date);
+    upload_and_show(&app, &page_user, batch, ListSource::Kept(form.token), map).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -525,6 +442,8 @@ pub struct BatchJson {
     pub updated: i64,
     pub unchanged: i64,
     pub rejected: i64,
+    /// False for an import that stopped half-way: the batch holds what it wrote.
+    pub complete: bool,
     pub postings: i64,
     pub matched: i64,
 }
@@ -542,6 +461,7 @@ impl From<&BatchSummary> for BatchJson {
             updated: b.updated,
             unchanged: b.unchanged,
             rejected: b.rejected,
+            complete: b.complete,
             postings: b.postings,
             matched: b.matched,
         }
@@ -580,18 +500,20 @@ pub async fn upload_api(
     ApiUser(user): ApiUser,
     multipart: Multipart,
 ) -> Result<Json<BatchUploaded>, WebError> {
-    let form = read_upload(multipart).await?;
     require_bureau(&user)?;
-    let kind = kind_of(&form.kind)?;
-    let (columns, _) = columns_of(kind);
-    let extra = mapping_from_pairs(columns, &form.map)?;
-    let batch = NewBatch {
-        kind,
-        name: form.name,
-        list_date: date_of(&form.list_date, today(&app))?,
-        file_name: form.file_name,
-        uploaded_by: Some(user.id),
+    let form = read_upload(multipart).await?;
+    let upload = ListUpload {
+        target: batch_of(&app, &form.kind, &form.name, &form.list_date)?,
+        source: ListSource::File {
+            name: form.file_name,
+            bytes: form.bytes,
+        },
+        map: form.map,
+        keep_if_refused: false,
     };
-    let (batch, report) = import(&app, &user, batch, &form.bytes, &extra).await?;
-    Ok(Json(BatchUploaded { batch, report }))
+    let uploaded = upload_list(&app.db, &app.industries(), &user, upload).await?;
+    Ok(Json(BatchUploaded {
+        batch: uploaded.batch,
+        report: uploaded.report,
+    }))
 }

@@ -171,6 +171,7 @@ fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BYTES)),
         )
         .route("/me/upload/map", post(upload::map))
+        .route("/me/upload/mappings/forget", post(upload::forget_mapping))
         .route("/me/postings/{id}", get(workspace_pages::show))
         .route(
             "/me/postings/{id}/edit",
@@ -402,6 +403,10 @@ fn routes() -> Router<AppState> {
         .route(
             "/api/v1/me/postings/import",
             post(upload::api).layer(DefaultBodyLimit::max(upload::MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/api/v1/me/column-mappings",
+            get(upload::mappings_api).delete(upload::forget_mapping_api),
         )
         .route(
             "/api/v1/bureau/lists",

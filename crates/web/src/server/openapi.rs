@@ -32,6 +32,8 @@ use super::{
         workspace_api::edit,
         workspace_api::act,
         upload::api,
+        upload::mappings_api,
+        upload::forget_mapping_api,
         bureau_lists::list_api,
         bureau_lists::upload_api,
         bureau_lists::export_api,

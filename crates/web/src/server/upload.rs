@@ -4,22 +4,18 @@
 //! imported: the page offers to map its columns by hand, and the organisation's
 //! choices are remembered for its next upload.
 
-use std::path::Path;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
 use axum::extract::{Multipart, State};
 use serde::Deserialize;
-use techmatch_core::lists::columns::{Column, ColumnMapping, mapping_from_pairs, normalise};
-use techmatch_core::lists::read::{ListFormat, is_legacy_container, read_list_bytes};
+use techmatch_core::lists::columns::{Column, is_about_secrecy, mappable, normalise};
 use techmatch_core::posting::PostingKind;
-use techmatch_core::services::column_mappings;
-use techmatch_core::services::import::{
-    ImportOptions, ImportReport, ImportScope, columns_of, import_list,
+use techmatch_core::services::import::{ImportReport, columns_of};
+use techmatch_core::services::list_uploads::{
+    ListSource, ListUpload, RememberedColumn, UploadTarget, forget_own_mapping, own_mappings,
+    upload_list,
 };
-use techmatch_core::services::users::User;
-use techmatch_core::services::workflow;
 use techmatch_core::{CoreError, t};
 
 use super::auth::{ApiUser, CsrfForm, PageUser, check_csrf};
@@ -33,7 +29,7 @@ use super::{AppState, PageError, WebError};
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 
 /// What the file chooser offers; the importer reads the content, whatever the name.
-pub const ACCEPTED_FILES: &str = ".xlsx,.xlsb,.ods,.csv,.jsonl";
+pub const ACCEPTED_FILES: &str = ".xlsx,.ods,.csv,.jsonl";
 
 /// What the bureau's list page offers: county offices' Excel 97 and WPS files too.
 pub const BUREAU_ACCEPTED_FILES: &str = ".xlsx,.xls,.xlsb,.ods,.et,.csv,.jsonl";
@@ -73,78 +69,6 @@ pub(super) async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebE
         return Err(CoreError::invalid("file", t!("upload-error-no-file")).into());
     }
     Ok(upload)
-}
-
-/// Imports an uploaded list for the user's organisation, with the columns it placed by
-/// hand before and `extra` placed now; what was placed now is remembered.
-async fn import(
-    app: &AppState,
-    user: &User,
-    file_name: &str,
-    bytes: &[u8],
-    extra: &ColumnMapping,
-) -> Result<ImportReport, WebError> {
-    let kind = own_kind(user)?;
-    // The same check as a single posting: an unconfirmed member imports nothing.
-    let org = workflow::check_poster(user, kind)?;
-    // The Excel 97 reader trusts the sizes a file declares: a crafted `.xls` can ask
-    // for more memory than the server has. Anyone may register and upload, so their
-    // lists come as `.xlsx`, `.ods` or CSV; the bureau imports county `.xls` files.
-    if is_legacy_container(bytes) {
-        return Err(CoreError::invalid("file", t!("upload-legacy-excel")).into());
-    }
-    let format = ListFormat::from_path(Path::new(file_name))?;
-    let name = file_name.to_owned();
-    let owned = bytes.to_vec();
-    // Reading a workbook is work for a blocking thread, not for the server's workers.
-    let list = tokio::task::spawn_blocking(move || read_list_bytes(format, &name, &owned))
-        .await
-        .map_err(|e| WebError::Core(CoreError::Internal(e.to_string())))??;
-    let mut options = ImportOptions::new(ImportScope::Organisation(org), file_name);
-    options.mapping = column_mappings::load(&app.db, org, kind).await?;
-    options
-        .mapping
-        .extend(extra.iter().map(|(h, f)| (h.clone(), *f)));
-    let report = import_list(&app.db, kind, list, &app.industries(), &options).await?;
-    if report.refused.is_none() {
-        column_mappings::remember(&app.db, org, kind, &used_mappings(&report, extra)).await?;
-    }
-    let detail = t!(
-        "upload-audit-detail",
-        file = file_name,
-        rows = report.rows,
-        created = report.created,
-        rejected = report.problems.len()
-    );
-    techmatch_core::services::audit::record(
-        &app.db,
-        techmatch_core::services::audit::Record {
-            actor_user_id: Some(user.id),
-            action: &format!("{}.upload", kind.code()),
-            entity: "organisation",
-            entity_id: org,
-            reason: None,
-            detail: Some(&detail),
-        },
-    )
-    .await?;
-    Ok(report)
-}
-
-/// The hand mappings a list used: only headers of this file are remembered, so a
-/// request cannot plant mappings for columns it never had.
-pub(super) fn used_mappings(report: &ImportReport, extra: &ColumnMapping) -> ColumnMapping {
-    let in_file: std::collections::HashSet<String> = report
-        .layout
-        .columns
-        .iter()
-        .map(|c| normalise(&c.header))
-        .collect();
-    extra
-        .iter()
-        .filter(|(header, _)| in_file.contains(*header))
-        .map(|(header, field)| (header.clone(), *field))
-        .collect()
 }
 
 /// One column the person may place by hand.
@@ -222,11 +146,31 @@ pub struct UploadPage {
     pub map_action: &'static str,
     pub kept: Vec<(&'static str, String)>,
     pub error: Option<String>,
+    pub notice: Option<String>,
+    /// The columns the organisation placed by hand before: (header, field's label).
+    pub remembered: Vec<(String, String)>,
 }
 
-fn page(page_user: &PageUser) -> Result<UploadPage, WebError> {
-    let kind = own_kind(&page_user.0.user)?;
+/// The upload page, with the columns the organisation placed by hand before.
+async fn page(app: &AppState, page_user: &PageUser) -> Result<UploadPage, WebError> {
+    let user = &page_user.0.user;
+    let kind = own_kind(user)?;
+    let (columns, _) = columns_of(kind);
+    // A member the bureau has not confirmed uploads nothing, so has nothing remembered.
+    let remembered = match own_mappings(&app.db, user).await {
+        Ok(remembered) => remembered,
+        Err(CoreError::Forbidden(_)) => Vec::new(),
+        Err(other) => return Err(other.into()),
+    };
     Ok(UploadPage {
+        notice: None,
+        remembered: remembered
+            .into_iter()
+            .map(|r| {
+                let label = techmatch_core::lists::columns::display_name(columns, r.field, false);
+                (r.header, label)
+            })
+            .collect(),
         nav: Nav::of_user(page_user),
         kind_label: kind.label(),
         accepted: ACCEPTED_FILES,
@@ -250,7 +194,10 @@ pub(super) fn mapping_form(
     let mut rows: Vec<MappingRow> = Vec::new();
     let mut required_offered = false;
     for column in report.layout.columns.iter().filter(|c| c.field.is_none()) {
-        if rows.iter().any(|r| r.header == column.header) {
+        // A secrecy column is never placed by hand: the list is refused for it instead.
+        if rows.iter().any(|r| r.header == column.header)
+            || is_about_secrecy(&normalise(&column.header))
+        {
             continue;
         }
         let mut options = vec![(String::new(), t!("upload-map-skip"), false)];
@@ -263,7 +210,7 @@ pub(super) fn mapping_form(
             .map(String::as_str)
             .chain(columns.iter().map(|c| c.field))
         {
-            if field == "status" || options.iter().any(|(f, _, _)| f == field) {
+            if !mappable(field) || options.iter().any(|(f, _, _)| f == field) {
                 continue;
             }
             let label = techmatch_core::lists::columns::display_name(columns, field, false);
@@ -281,8 +228,94 @@ pub(super) fn mapping_form(
     }
 }
 
-pub async fn form(page_user: PageUser) -> Result<UploadPage, PageError> {
-    Ok(page(&page_user)?)
+pub async fn form(
+    State(app): State<AppState>,
+    page_user: PageUser,
+) -> Result<UploadPage, PageError> {
+    Ok(page(&app, &page_user).await?)
+}
+
+/// A remembered column to forget.
+#[derive(Debug, Deserialize)]
+pub struct ForgetMapping {
+    header: String,
+}
+
+/// `POST /me/upload/mappings/forget`.
+pub async fn forget_mapping(
+    State(app): State<AppState>,
+    page_user: PageUser,
+    CsrfForm { form, .. }: CsrfForm<ForgetMapping>,
+) -> Result<UploadPage, PageError> {
+    let result = forget_own_mapping(&app.db, &page_user.0.user, &form.header).await;
+    let mut shown = page(&app, &page_user).await?;
+    match result {
+        Ok(()) => {
+            shown.notice = Some(t!(
+                "upload-remembered-forgotten",
+                header = form.header.as_str()
+            ));
+        }
+        Err(CoreError::NotFound { .. }) => {}
+        Err(other) => return Err(WebError::from(other).into()),
+    }
+    Ok(shown)
+}
+
+/// `GET /api/v1/me/column-mappings`: the columns the organisation placed by hand.
+#[utoipa::path(get, path = "/api/v1/me/column-mappings", tag = "postings",
+    responses((status = 200, description = "The remembered columns: header and field", body = [RememberedColumnJson]),
+        (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "No list of one's own to upload", body = ErrorBody)))]
+pub async fn mappings_api(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<RememberedColumnJson>>, WebError> {
+    let remembered = own_mappings(&app.db, &user).await?;
+    Ok(Json(
+        remembered
+            .into_iter()
+            .map(RememberedColumnJson::from)
+            .collect(),
+    ))
+}
+
+/// A remembered column as the API shows it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RememberedColumnJson {
+    /// The header as compared (spaces and case folded).
+    pub header: String,
+    /// The field its cells are read as (the importer's English column name).
+    pub field: String,
+}
+
+impl From<RememberedColumn> for RememberedColumnJson {
+    fn from(r: RememberedColumn) -> RememberedColumnJson {
+        RememberedColumnJson {
+            header: r.header,
+            field: r.field.to_owned(),
+        }
+    }
+}
+
+/// The header of a remembered column to forget.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ForgetQuery {
+    /// The header as listed.
+    header: String,
+}
+
+/// `DELETE /api/v1/me/column-mappings?header=…`: the next list asks again.
+#[utoipa::path(delete, path = "/api/v1/me/column-mappings", tag = "postings", params(ForgetQuery),
+    responses((status = 204, description = "Forgotten"),
+        (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "No list of one's own to upload", body = ErrorBody),
+        (status = 404, description = "No such remembered column", body = ErrorBody)))]
+pub async fn forget_mapping_api(
+    State(app): State<AppState>,
+    ApiUser(user): ApiUser,
+    axum::extract::Query(query): axum::extract::Query<ForgetQuery>,
+) -> Result<axum::http::StatusCode, WebError> {
+    forget_own_mapping(&app.db, &user, &query.header).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// Shows the report, or the form to map the columns when the list was refused for a
@@ -290,35 +323,35 @@ pub async fn form(page_user: PageUser) -> Result<UploadPage, PageError> {
 async fn show(
     app: &AppState,
     page_user: &PageUser,
-    file_name: &str,
-    bytes: &[u8],
-    extra: &ColumnMapping,
-    token: Option<String>,
+    source: ListSource,
+    map: Vec<String>,
 ) -> Result<UploadPage, PageError> {
-    let user = &page_user.0.user;
-    let mut shown = page(page_user)?;
-    let kind = own_kind(user)?;
-    let (columns, _) = columns_of(kind);
-    match import(app, user, file_name, bytes, extra).await {
-        Ok(report) if report.refused.is_some() => {
-            let token = match token {
-                Some(token) => token,
-                None => {
-                    column_mappings::keep_upload(&app.db, user.id, kind, file_name, bytes).await?
-                }
-            };
-            shown.mapping = Some(mapping_form(&report, kind, token, file_name));
-            shown.report = Some(ReportView::of(report, columns));
-        }
-        Ok(report) => {
-            if let Some(token) = token {
-                column_mappings::forget_upload(&app.db, &token).await?;
+    let upload = ListUpload {
+        target: UploadTarget::Own,
+        source,
+        map,
+        keep_if_refused: true,
+    };
+    let result = upload_list(&app.db, &app.industries(), &page_user.0.user, upload).await;
+    // After the upload: the columns it placed by hand are remembered now.
+    let mut shown = page(app, page_user).await?;
+    match result {
+        Ok(uploaded) => {
+            let (columns, _) = columns_of(uploaded.kind);
+            if let Some(token) = uploaded.kept {
+                shown.mapping = Some(mapping_form(
+                    &uploaded.report,
+                    uploaded.kind,
+                    token,
+                    &uploaded.file_name,
+                ));
             }
-            shown.report = Some(ReportView::of(report, columns));
+            shown.report = Some(ReportView::of(uploaded.report, columns));
         }
-        Err(WebError::Core(CoreError::ListFile { reason, .. })) => shown.error = Some(reason),
-        Err(WebError::Core(CoreError::Invalid { reason, .. })) => shown.error = Some(reason),
-        Err(other) => return Err(other.into()),
+        Err(CoreError::ListFile { reason, .. } | CoreError::Invalid { reason, .. }) => {
+            shown.error = Some(reason);
+        }
+        Err(other) => return Err(WebError::from(other).into()),
     }
     Ok(shown)
 }
@@ -330,15 +363,11 @@ pub async fn submit(
 ) -> Result<UploadPage, PageError> {
     let upload = read_upload(multipart).await?;
     check_csrf(&page_user.0.csrf_token, &upload.csrf)?;
-    show(
-        &app,
-        &page_user,
-        &upload.file_name,
-        &upload.bytes,
-        &ColumnMapping::new(),
-        None,
-    )
-    .await
+    let source = ListSource::File {
+        name: upload.file_name,
+        bytes: upload.bytes,
+    };
+    show(&app, &page_user, source, Vec::new()).await
 }
 
 /// The columns placed by hand on the mapping form, in the order shown.
@@ -351,60 +380,48 @@ pub struct MappingSubmission {
     field: Vec<String>,
 }
 
+/// The form's columns as `header=field` pairs, those left unplaced dropped.
+pub(super) fn placed_pairs(headers: &[String], fields: &[String]) -> Vec<String> {
+    headers
+        .iter()
+        .zip(fields)
+        .filter(|(_, field)| !field.is_empty())
+        .map(|(header, field)| format!("{header}={field}"))
+        .collect()
+}
+
 /// `POST /me/upload/map`: imports the kept upload with the columns placed by hand.
 pub async fn map(
     State(app): State<AppState>,
     page_user: PageUser,
     CsrfForm { form, .. }: CsrfForm<MappingSubmission>,
 ) -> Result<UploadPage, PageError> {
-    let user = &page_user.0.user;
-    let pending = column_mappings::pending_upload(&app.db, user.id, &form.token).await;
-    let pending = match pending {
-        Ok(pending) => pending,
-        Err(CoreError::Invalid { reason, .. }) => {
-            let mut shown = page(&page_user)?;
-            shown.error = Some(reason);
-            return Ok(shown);
-        }
-        Err(other) => return Err(WebError::from(other).into()),
-    };
-    let (columns, _) = columns_of(pending.kind);
-    let pairs: Vec<String> = form
-        .header
-        .iter()
-        .zip(&form.field)
-        .filter(|(_, field)| !field.is_empty())
-        .map(|(header, field)| format!("{header}={field}"))
-        .collect();
-    let extra = mapping_from_pairs(columns, &pairs).map_err(WebError::from)?;
-    show(
-        &app,
-        &page_user,
-        &pending.file_name,
-        &pending.contents,
-        &extra,
-        Some(pending.token),
-    )
-    .await
+    let map = placed_pairs(&form.header, &form.field);
+    show(&app, &page_user, ListSource::Kept(form.token), map).await
 }
 
 /// `POST /api/v1/me/postings/import`: multipart with a `file` field and any number of
 /// `map` fields (`header=field`); answers the report.
 #[utoipa::path(post, path = "/api/v1/me/postings/import", tag = "postings",
-    request_body(content_type = "multipart/form-data", description = "file: a list as XLSX, XLS, XLSB, ODS, ET, CSV or JSONL; map (repeatable): header=field, placing a column by hand"),
+    request_body(content_type = "multipart/form-data", description = "file: a list as XLSX, ODS, CSV or JSONL (Excel 97, WPS and Excel binary workbooks are imported by the bureau); map (repeatable): header=field, placing a column by hand"),
     responses((status = 200, description = "Import report, row by row (rows, created, problems; refused and layout.missing when a column without which no row can be matched is missing: nothing was written)"),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed", body = ErrorBody),
-        (status = 422, description = "The file cannot be read, or a map field names no column", body = ErrorBody)))]
+        (status = 422, description = "The file cannot be read or is of a format only the bureau imports, or a map field names no column", body = ErrorBody)))]
 pub async fn api(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     multipart: Multipart,
 ) -> Result<Json<ImportReport>, WebError> {
     let upload = read_upload(multipart).await?;
-    let kind = own_kind(&user)?;
-    let (columns, _) = columns_of(kind);
-    let extra = mapping_from_pairs(columns, &upload.map)?;
-    Ok(Json(
-        import(&app, &user, &upload.file_name, &upload.bytes, &extra).await?,
-    ))
+    let upload = ListUpload {
+        target: UploadTarget::Own,
+        source: ListSource::File {
+            name: upload.file_name,
+            bytes: upload.bytes,
+        },
+        map: upload.map,
+        keep_if_refused: false,
+    };
+    let uploaded = upload_list(&app.db, &app.industries(), &user, upload).await?;
+    Ok(Json(uploaded.report))
 }

@@ -165,6 +165,35 @@ async fn a_list_without_its_description_is_mapped_by_hand_and_the_mapping_rememb
         let (_, queue) = bureau.get(&server, "/api/v1/moderation/queue").await;
         assert!(queue.to_string().contains("谷子秸秆饲料化利用"), "{queue}");
         assert!(!queue.to_string().contains("13800009901"), "{queue}");
+
+        // The remembered column is listed for its organisation alone, and once
+        // forgotten the next list asks again.
+        let (_, remembered) = enterprise.get(&server, "/api/v1/me/column-mappings").await;
+        assert_eq!(
+            remembered,
+            serde_json::json!([{"header": "难题简述", "field": "description"}])
+        );
+        let (_, theirs) = stranger.get(&server, "/api/v1/me/column-mappings").await;
+        assert_eq!(theirs, serde_json::json!([]));
+        let forget = |client: &Client| {
+            client
+                .http
+                .delete(server.url("/api/v1/me/column-mappings"))
+                .query(&[("header", "难题简述")])
+                .header("X-CSRF-Token", &client.csrf)
+                .send()
+        };
+        let status = forget(&stranger).await.map(|r| r.status()).ok();
+        assert_eq!(status, Some(StatusCode::NOT_FOUND));
+        let (_, page, _) = enterprise.page(&server, "/me/upload").await;
+        assert!(
+            page.contains("/me/upload/mappings/forget") && page.contains("难题简述"),
+            "{page}"
+        );
+        let status = forget(&enterprise).await.map(|r| r.status()).ok();
+        assert_eq!(status, Some(StatusCode::NO_CONTENT));
+        let asked = api_upload(&enterprise, &server, NEXT_LIST).await;
+        assert!(asked["refused"].is_string(), "{asked}");
     })
     .await;
 }
@@ -330,6 +359,115 @@ async fn the_bureau_imports_a_county_list_as_a_batch_and_exports_it_again() {
             names.iter().filter(|n| **n == first_name).count() == 1,
             "the re-import is a batch of its own name: {batches}"
         );
+    })
+    .await;
+}
+
+/// The bureau's list refused for its description column, as the page's form sends it.
+const BUREAU_LIST: &str = "\
+沁县2026年第九批企业技术需求清单,,,\n\
+需求名称,难题简述,企业名称,联系人及电话\n\
+谷子秸秆青贮发酵,秸秆粗纤维含量高适口性差需要微生物发酵处理工艺,沁县谷丰农业有限公司,王工 13800009911\n";
+
+async fn bureau_page_upload(client: &Client, server: &super::Server) -> String {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", client.csrf.clone())
+        .text("kind", "need")
+        .text("name", "第九批")
+        .text("list_date", "2026-09-01")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(BUREAU_LIST.as_bytes()).file_name("沁县第九批.csv"),
+        );
+    let response = client
+        .http
+        .post(server.url("/bureau/lists"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap_or_default()
+}
+
+async fn bureau_map(
+    client: &Client,
+    server: &super::Server,
+    token: &str,
+    kind: &str,
+) -> (StatusCode, Option<String>, String) {
+    let fields = [
+        ("csrf", client.csrf.as_str()),
+        ("token", token),
+        ("kind", kind),
+        ("name", "第九批"),
+        ("list_date", "2026-09-01"),
+        ("header", "难题简述"),
+        ("field", "description"),
+    ];
+    let response = client
+        .http
+        .post(server.url("/bureau/lists/map"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_owned);
+    (status, location, response.text().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn the_bureau_places_a_refused_batch_s_columns_on_the_page_and_it_becomes_the_batch() {
+    on_each_platform(|server| async move {
+        let bureau = Client::login(&server, MODERATOR, super::DEMO_PASSWORD).await;
+        let html = bureau_page_upload(&bureau, &server).await;
+        assert!(html.contains("/bureau/lists/map"), "{html}");
+        // The form carries the batch's kind, name and date with the kept file's token.
+        assert!(html.contains("name=\"kind\" value=\"need\""), "{html}");
+        assert!(html.contains("name=\"name\" value=\"第九批\""), "{html}");
+        let token = kept_token(&html);
+        // The secrecy, identity and contact fields are never offered for a column.
+        let form = html.split("/bureau/lists/map").nth(1).unwrap_or_default();
+        for field in [
+            "value=\"confidential\"",
+            "value=\"id\"",
+            "value=\"contact\"",
+        ] {
+            assert!(!form.contains(field), "{field} offered: {form}");
+        }
+
+        // Sent back as a list of another kind, the kept file is not found, nothing written.
+        let (status, _, answer) = bureau_map(&bureau, &server, &token, "achievement").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(answer.contains("已过期或不存在"), "{answer}");
+        let (_, batches) = bureau.get(&server, "/api/v1/bureau/lists").await;
+        assert!(!batches.to_string().contains("第九批"), "{batches}");
+
+        // Placed by hand, it is imported as the batch named on the first form.
+        let (status, location, _) = bureau_map(&bureau, &server, &token, "need").await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let location = location.unwrap_or_default();
+        assert!(location.starts_with("/bureau/lists/"), "{location}");
+        let (status, page, _) = bureau.page(&server, &location).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains("第九批") && page.contains("谷子秸秆青贮发酵"),
+            "{page}"
+        );
+        assert!(!page.contains("导入未完成"), "{page}");
+        let (_, batches) = bureau.get(&server, "/api/v1/bureau/lists").await;
+        let ninth = batches
+            .as_array()
+            .and_then(|b| b.iter().find(|b| b["name"] == "第九批"))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(ninth["complete"], true, "{batches}");
+        assert_eq!(ninth["postings"], 1, "{batches}");
     })
     .await;
 }

@@ -221,7 +221,7 @@ pub fn read_list_bytes(format: ListFormat, name: &str, bytes: &[u8]) -> Result<R
     Ok(RawList { format, content })
 }
 
-pub use workbook::is_legacy_container;
+pub use workbook::reader_trusts_declared_sizes;
 
 fn list_file(name: &str, reason: impl Into<String>) -> CoreError {
     CoreError::ListFile {

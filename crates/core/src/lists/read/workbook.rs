@@ -50,9 +50,21 @@ pub(super) fn read(name: &str, bytes: &[u8]) -> Result<Content, CoreError> {
         .unwrap_or_else(|_| Err(list_file(name, t!("list-sheet-corrupt"))))
 }
 
-/// Whether `bytes` are an Excel 97 (`.xls`) or WPS `.et` container.
-pub fn is_legacy_container(bytes: &[u8]) -> bool {
-    bytes.starts_with(OLE_MAGIC)
+/// Whether `bytes` are a workbook whose reader allocates the sizes the file declares:
+/// the Excel 97 container (`.xls`, WPS `.et`) and the Excel binary workbook (`.xlsb`). A
+/// crafted one can ask for more memory than the server has.
+pub fn reader_trusts_declared_sizes(bytes: &[u8]) -> bool {
+    if bytes.starts_with(OLE_MAGIC) {
+        return true;
+    }
+    if !bytes.starts_with(b"PK") {
+        return false;
+    }
+    zip::ZipArchive::new(Cursor::new(bytes)).is_ok_and(|archive| {
+        archive
+            .file_names()
+            .any(|n| n.is_ok_and(|n| n.eq_ignore_ascii_case("xl/workbook.bin")))
+    })
 }
 
 fn read_workbook(name: &str, bytes: &[u8]) -> Result<Content, CoreError> {
