@@ -288,7 +288,8 @@ import-missing-column = 没有“{ $column }”列
 import-missing-column-in-sheet = 工作表“{ $sheet }”没有“{ $column }”列
 import-refused-secrecy = 未导入任何内容：无法识别“{ $columns }”这一列是否保密。为免把保密需求公开，请把表头改为“是否保密”，每行填“是”或“否”
 import-refused-missing = 未导入任何内容：{ $missing }。没有这一列，导入的发布无法被匹配；请在表头写明这一列（如 需求描述、成果简介），或在上传页面手动指定哪一列是它
-import-save-conflict = 这一行与平台上已有的数据冲突，没有导入：请联系科技局核对
+import-save-conflict = 这一行与平台上已有的数据冲突，没有导入，请核对这一行
+import-save-unstorable = 这一行含有无法保存的字符或数值（例如不可见的控制字符），没有导入，请核对这一行
 
 ## Organisations as a service (services/organisations.rs)
 

@@ -37,6 +37,9 @@ posting-form-problem = { $field }：{ $reason }
 
 ## Upload (server/upload.rs)
 
+upload-too-slow = 文件上传时间过长（超过五分钟），没有收到完整的文件：请在网络较好时重新上传
+upload-busy = 服务器正在处理其他清单，请稍后再上传
+upload-already-sending = 您的上一份清单还在上传或导入中，请等它完成后再上传
 upload-error-no-file = 请选择要上传的清单文件（Excel、WPS、ODS 表格，或 CSV、JSONL）
 # The audit log's note about an uploaded list.
 upload-audit-detail = { $file }：{ $rows } 行，新增 { $created }，未导入 { $rejected }

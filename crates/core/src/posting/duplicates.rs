@@ -139,7 +139,14 @@ fn letters(text: &str) -> Vec<char> {
         // Chinese characters and ASCII first: the general Unicode tables are slow.
         if ('\u{4e00}'..='\u{9fff}').contains(&c) {
             kept.push(c);
-        } else if c.is_ascii() {
+            continue;
+        }
+        // Full-width letters and digits are the ASCII ones: "（１号）" is "（1号）".
+        let c = match u32::from(c) {
+            code @ 0xff01..=0xff5e => char::from_u32(code - 0xfee0).unwrap_or(c),
+            _ => c,
+        };
+        if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
                 kept.push(c.to_ascii_lowercase());
             }
@@ -175,7 +182,7 @@ impl Fingerprint {
         text.truncate(COMPARED_TEXT_CHARS);
         let text_pairs = Pairs::of(&text);
         Fingerprint {
-            // Full-width digits count as digits: "（１号线）" and "（２号线）" differ too.
+            // Any numeral: "②号线" and "③号线", "Ⅰ期" and "Ⅱ期" are two postings too.
             title_digits: title.iter().filter(|c| c.is_numeric()).collect(),
             title_pairs: Pairs::of(&title),
             title: title.into_iter().collect(),
@@ -244,6 +251,7 @@ mod tests {
             ("粉煤灰制备透水砖工艺", TEXT)
         ));
         assert!(repeats(("透水砖", TEXT), ("建材新技术需求", TEXT)));
+        assert!(repeats(("透水砖（１号线）", ""), ("透水砖（1号线）", "")));
     }
 
     #[test]
@@ -255,6 +263,12 @@ mod tests {
             ("透水砖（1号线）", TEXT),
             ("透水砖（2号线）", TEXT)
         ));
+        assert!(!repeats(
+            ("透水砖（１号线）", TEXT),
+            ("透水砖（２号线）", TEXT)
+        ));
+        assert!(!repeats(("透水砖②号线", TEXT), ("透水砖③号线", TEXT)));
+        assert!(!repeats(("透水砖Ⅰ期", TEXT), ("透水砖Ⅱ期", TEXT)));
         assert!(!repeats(
             ("粉煤灰制备透水砖技术", TEXT),
             ("粉煤灰制备透水砖工艺", other)

@@ -5,7 +5,7 @@
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    Statement, TransactionTrait,
 };
 
 use crate::entities::{column_mapping, pending_upload};
@@ -13,15 +13,18 @@ use crate::lists::columns::{ColumnMapping, is_about_secrecy, mappable, normalise
 use crate::posting::PostingKind;
 use crate::services::import::columns_of;
 use crate::services::sessions::random_token;
+use crate::services::statistics::placeholders;
 use crate::{CoreError, CoreResult, t};
 
 /// How long an upload waits for its mapping.
 const PENDING_FOR: Duration = Duration::hours(1);
 /// How many uploads one person may leave waiting: each holds a whole file.
 const MAX_PENDING_PER_USER: usize = 5;
+/// How many bytes of uploads one person may leave waiting.
+const MAX_PENDING_BYTES_PER_USER: i64 = 40 * 1024 * 1024;
 /// How many bytes of uploads may wait for everyone together: registering is open, so
-/// accounts alone do not bound what the database keeps.
-const MAX_PENDING_BYTES: i64 = 200 * 1024 * 1024;
+/// accounts alone do not bound what the database keeps. The bureau's are not held back.
+const MAX_PENDING_BYTES: i64 = 1024 * 1024 * 1024;
 
 /// The mappings `org` made for lists of `kind`.
 ///
@@ -116,68 +119,101 @@ pub struct PendingUpload {
     pub contents: Vec<u8>,
 }
 
-/// Keeps an upload for its uploader to map, dropping what has waited too long.
+/// An upload to keep while its columns are placed by hand.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPendingUpload<'a> {
+    pub user: i64,
+    pub kind: PostingKind,
+    pub file_name: &'a str,
+    pub contents: &'a [u8],
+    /// Bureau staff's uploads are not held back by the room others' take.
+    pub for_bureau: bool,
+}
+
+/// Keeps an upload for its uploader to map, dropping what has waited too long and, to
+/// make room, the uploader's own oldest.
 ///
 /// # Errors
-/// `Invalid` when the uploader already has [`MAX_PENDING_PER_USER`] uploads waiting;
+/// `Invalid` when the uploads others keep leave no room for it (never for the bureau);
 /// database errors.
 pub async fn keep_upload(
-    conn: &impl ConnectionTrait,
-    user: i64,
-    kind: PostingKind,
-    file_name: &str,
-    contents: &[u8],
+    db: &DatabaseConnection,
+    upload: &NewPendingUpload<'_>,
 ) -> CoreResult<String> {
     let now = Utc::now();
+    let size = i64::try_from(upload.contents.len()).unwrap_or(i64::MAX);
+    let txn = db.begin().await?;
     pending_upload::Entity::delete_many()
         .filter(pending_upload::Column::CreatedAt.lt(now - PENDING_FOR))
-        .exec(conn)
+        .exec(&txn)
         .await?;
-    // Tokens and times only: the files themselves stay where they are.
-    let waiting: Vec<(String, chrono::DateTime<Utc>)> = pending_upload::Entity::find()
-        .select_only()
-        .columns([
-            pending_upload::Column::Token,
-            pending_upload::Column::CreatedAt,
-        ])
-        .filter(pending_upload::Column::UserId.eq(user))
-        .order_by_asc(pending_upload::Column::CreatedAt)
-        .into_tuple()
-        .all(conn)
-        .await?;
+    // The uploader's own, newest first: what fits in their room stays.
+    let backend = txn.get_database_backend();
+    let own_sql = placeholders(
+        backend,
+        "SELECT token, CAST(LENGTH(contents) AS BIGINT) FROM pending_uploads \
+         WHERE user_id = ? ORDER BY created_at DESC",
+    );
+    let mut kept_bytes = size;
+    let mut kept_count = 1;
+    let mut give_way: Vec<String> = Vec::new();
+    for row in txn
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            own_sql,
+            [upload.user.into()],
+        ))
+        .await?
+    {
+        let token: String = row.try_get_by_index(0)?;
+        let bytes: i64 = row.try_get_by_index::<Option<i64>>(1)?.unwrap_or(0);
+        if kept_count < MAX_PENDING_PER_USER && kept_bytes + bytes <= MAX_PENDING_BYTES_PER_USER {
+            kept_count += 1;
+            kept_bytes += bytes;
+        } else {
+            give_way.push(token);
+        }
+    }
+    if !upload.for_bureau {
+        let others = waiting_bytes(&txn, upload.user).await?;
+        if others.saturating_add(kept_bytes) > MAX_PENDING_BYTES {
+            txn.rollback().await?;
+            return Err(CoreError::invalid("file", t!("upload-pending-full")));
+        }
+    }
     // The oldest give way: a person trying again should not be blocked by their own
     // abandoned attempts, nor keep more than a few files at once.
-    let surplus = (waiting.len() + 1).saturating_sub(MAX_PENDING_PER_USER);
-    for (token, _) in waiting.into_iter().take(surplus) {
-        pending_upload::Entity::delete_by_id(token)
-            .exec(conn)
+    if !give_way.is_empty() {
+        pending_upload::Entity::delete_many()
+            .filter(pending_upload::Column::Token.is_in(give_way))
+            .exec(&txn)
             .await?;
-    }
-    let waiting_bytes = waiting_bytes(conn).await?;
-    let size = i64::try_from(contents.len()).unwrap_or(i64::MAX);
-    if waiting_bytes.saturating_add(size) > MAX_PENDING_BYTES {
-        return Err(CoreError::invalid("file", t!("upload-pending-full")));
     }
     let token = random_token();
     pending_upload::Entity::insert(pending_upload::ActiveModel {
         token: Set(token.clone()),
-        user_id: Set(user),
-        kind: Set(kind.code().to_owned()),
-        file_name: Set(file_name.to_owned()),
-        contents: Set(contents.to_vec()),
+        user_id: Set(upload.user),
+        kind: Set(upload.kind.code().to_owned()),
+        file_name: Set(upload.file_name.to_owned()),
+        contents: Set(upload.contents.to_vec()),
         created_at: Set(now),
     })
-    .exec(conn)
+    .exec(&txn)
     .await?;
+    txn.commit().await?;
     Ok(token)
 }
 
-/// The bytes of every upload waiting for its mapping.
-async fn waiting_bytes(conn: &impl ConnectionTrait) -> CoreResult<i64> {
+/// The bytes of the uploads waiting for their mapping, but `user`'s.
+async fn waiting_bytes(conn: &impl ConnectionTrait, user: i64) -> CoreResult<i64> {
     let backend = conn.get_database_backend();
-    let sql = "SELECT COALESCE(SUM(LENGTH(contents)), 0) FROM pending_uploads";
+    let sql = placeholders(
+        backend,
+        "SELECT CAST(COALESCE(SUM(LENGTH(contents)), 0) AS BIGINT) FROM pending_uploads \
+         WHERE user_id <> ?",
+    );
     let row = conn
-        .query_one_raw(sea_orm::Statement::from_string(backend, sql))
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, [user.into()]))
         .await?;
     Ok(match row {
         Some(row) => row.try_get_by_index::<i64>(0)?,

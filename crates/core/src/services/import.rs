@@ -254,11 +254,17 @@ struct Added {
 struct KnownPostings {
     orgs: HashMap<i64, KnownOrg>,
     uncommitted: Vec<(i64, Added)>,
+    /// Whether the transaction under way has written a row yet.
+    wrote: bool,
+    /// Organisations first read after that: the read saw rows the rollback undoes.
+    read_after_writing: Vec<i64>,
 }
 
 impl KnownPostings {
     fn committed(&mut self) {
         self.uncommitted.clear();
+        self.read_after_writing.clear();
+        self.wrote = false;
     }
 
     fn rolled_back(&mut self) {
@@ -267,6 +273,10 @@ impl KnownPostings {
                 known.undo(added);
             }
         }
+        for org in self.read_after_writing.drain(..) {
+            self.orgs.remove(&org);
+        }
+        self.wrote = false;
     }
 }
 
@@ -591,6 +601,9 @@ async fn write_batch<T: Importable>(
             (None, Some(org)) => {
                 if let std::collections::hash_map::Entry::Vacant(entry) = known.orgs.entry(org) {
                     entry.insert(KnownOrg::read::<T>(conn, org).await?);
+                    if known.wrote {
+                        known.read_after_writing.push(org);
+                    }
                 }
                 Some(p.input.fingerprint())
             }
@@ -623,6 +636,7 @@ async fn write_batch<T: Importable>(
             }
             None => T::write(conn, &p.input, None, &placement).await?,
         };
+        known.wrote = true;
         if let (UpsertOutcome::Created(id), Some(org), Some(fingerprint)) =
             (outcome, org_id, fingerprint)
             && let Some(list) = known.orgs.get_mut(&org)
@@ -1189,19 +1203,45 @@ fn row_problem<T>(
             value: String::new(),
             reason,
         }),
-        // A row that collides with what the platform holds is the row's problem; its
-        // detail (constraint names, SQL) is for the log, not for the uploader.
-        CoreError::Db(db) if db.sql_err().is_some() => {
-            tracing::warn!(error = %db, row, "an imported row collides with stored data");
+        // A row the database refuses (it collides with what the platform holds, or holds
+        // a character or number it cannot store) is the row's problem; the detail
+        // (constraint names, SQL) is for the log, not for the uploader.
+        CoreError::Db(db) if refused_row(&db).is_some() => {
+            tracing::warn!(error = %db, row, "the database refused an imported row");
             Ok(RowProblem {
                 sheet,
                 row,
                 column: None,
                 value: String::new(),
-                reason: t!("import-save-conflict"),
+                reason: refused_row(&db).unwrap_or_default(),
             })
         }
         other => Err(other),
+    }
+}
+
+/// Why the database refused a row, when the refusal is about the row's data: a
+/// constraint it breaks (unique, foreign key, not null, check: on either backend) or a
+/// value it cannot store (PostgreSQL's SQLSTATE class 22, such as a NUL character in
+/// text). Anything else (the connection gone, a lock not granted) is no fault of the row.
+fn refused_row(error: &sea_orm::DbErr) -> Option<String> {
+    use sea_orm::sqlx::error::ErrorKind;
+    let (sea_orm::DbErr::Exec(sea_orm::RuntimeErr::SqlxError(driver))
+    | sea_orm::DbErr::Query(sea_orm::RuntimeErr::SqlxError(driver))) = error
+    else {
+        return None;
+    };
+    let refusal = driver.as_database_error()?;
+    match refusal.kind() {
+        ErrorKind::UniqueViolation
+        | ErrorKind::ForeignKeyViolation
+        | ErrorKind::NotNullViolation
+        | ErrorKind::CheckViolation => Some(t!("import-save-conflict")),
+        // A SQLSTATE is five characters; SQLite's own codes are numbers of at most four.
+        _ => refusal
+            .code()
+            .filter(|code| code.len() == 5 && code.starts_with("22"))
+            .map(|_| t!("import-save-unstorable")),
     }
 }
 

@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Statement,
+    Statement, TransactionTrait,
 };
 
 use crate::domain::IndustryCatalogue;
@@ -18,6 +18,9 @@ use crate::services::audit;
 use crate::services::import::{ImportOptions, ImportReport, Prepared, prepare_import};
 use crate::services::statistics::placeholders;
 use crate::{CoreError, CoreResult, t};
+
+/// Held while a batch is numbered and imported (see [`import_batch`]).
+static NUMBERING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// The most characters a batch's name keeps.
 const MAX_NAME_CHARS: usize = 60;
@@ -131,19 +134,23 @@ pub async fn import_batch(
             t!("batch-name-too-long", max = MAX_NAME_CHARS),
         ));
     }
-    let name = if name.is_empty() {
-        next_name(db, batch.kind, batch.list_date.year()).await?
-    } else {
-        name
-    };
     let file_name = batch.file_name.clone();
     let ready = match prepare_import(batch.kind, list, industries, options)? {
         Prepared::Refused(report) => return Ok((None, report)),
         Prepared::Ready(ready) => ready,
     };
+    // One batch imports at a time on a server: the next number is taken from the batches
+    // completed before it, so two uploads at once would otherwise get the same one.
+    let _numbering = NUMBERING.lock().await;
+    let name = if name.is_empty() {
+        next_name(db, batch.kind, batch.list_date.year()).await?
+    } else {
+        name
+    };
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     // Recorded before its rows, each row's line written with the row: a batch whose
     // import stops half-way shows what it wrote and that it did not finish.
+    let txn = db.begin().await?;
     let stored = list_batch::Entity::insert(list_batch::ActiveModel {
         id: NotSet,
         kind: Set(batch.kind.code().to_owned()),
@@ -160,13 +167,13 @@ pub async fn import_batch(
         created_at: Set(Utc::now()),
         completed_at: Set(None),
     })
-    .exec(db)
+    .exec(&txn)
     .await?;
     let id = stored.last_insert_id;
     // Its rows are published as they are written: the record says so from the start,
     // whether or not the import finishes.
     audit::record(
-        db,
+        &txn,
         audit::Record {
             actor_user_id: batch.uploaded_by,
             action: &format!("{}.batch_started", batch.kind.code()),
@@ -177,8 +184,10 @@ pub async fn import_batch(
         },
     )
     .await?;
+    txn.commit().await?;
     let report = ready.write(db, Some(id)).await?;
     let json = serde_json::to_string(&report).map_err(|e| CoreError::Internal(e.to_string()))?;
+    let txn = db.begin().await?;
     list_batch::Entity::update(list_batch::ActiveModel {
         id: Set(id),
         report: Set(json),
@@ -190,8 +199,28 @@ pub async fn import_batch(
         completed_at: Set(Some(Utc::now())),
         ..Default::default()
     })
-    .exec(db)
+    .exec(&txn)
     .await?;
+    let detail = t!(
+        "upload-audit-detail",
+        file = file_name.as_str(),
+        rows = report.rows,
+        created = report.created,
+        rejected = report.problems.len()
+    );
+    audit::record(
+        &txn,
+        audit::Record {
+            actor_user_id: batch.uploaded_by,
+            action: &format!("{}.batch", batch.kind.code()),
+            entity: "list_batch",
+            entity_id: id,
+            reason: None,
+            detail: Some(&detail),
+        },
+    )
+    .await?;
+    txn.commit().await?;
     Ok((Some(id), report))
 }
 

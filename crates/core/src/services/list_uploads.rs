@@ -6,9 +6,11 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::domain::IndustryCatalogue;
 use crate::lists::columns::{ColumnMapping, mapping_from_pairs, normalise};
@@ -69,11 +71,61 @@ pub struct Uploaded {
     pub kept: Option<String>,
 }
 
-/// How many lists are read at once: a workbook being read holds its cells in memory,
-/// so simultaneous uploads wait their turn instead of adding up.
-const SIMULTANEOUS_READS: usize = 2;
+/// How many uploads a server reads and writes at once: each holds its cells in memory,
+/// so further ones wait.
+const SIMULTANEOUS_UPLOADS: usize = 2;
 
-static READS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(SIMULTANEOUS_READS);
+static TURNS: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| Arc::new(Semaphore::new(SIMULTANEOUS_UPLOADS)));
+/// The bureau's batches take turns of their own, one at a time (they are numbered in
+/// the order they complete), so that they never hold back organisations' uploads.
+static BUREAU_TURNS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(1)));
+
+/// Whose list a request is about to send, as far as is known before its body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListOwner {
+    /// The sender's own organisation.
+    Own,
+    /// The bureau, as a batch.
+    Bureau,
+}
+
+/// A turn to read and write a list, held until its last row is written (or, if the
+/// request is dropped meanwhile, until its file has been read).
+#[derive(Debug)]
+pub struct UploadTurn {
+    _permit: OwnedSemaphorePermit,
+}
+
+/// Whether `actor` may upload a list of `owner`'s: checked before the file is received,
+/// so that nobody who may not upload makes the server hold a file.
+///
+/// # Errors
+/// `Forbidden` as [`upload_list`].
+pub fn may_upload(actor: &User, owner: ListOwner) -> CoreResult<()> {
+    match owner {
+        ListOwner::Own => own_uploader(actor).map(|_| ()),
+        ListOwner::Bureau => require_bureau(actor),
+    }
+}
+
+/// Waits for a turn to read and write a list received from `actor`: at most
+/// [`SIMULTANEOUS_UPLOADS`] at once on a server.
+///
+/// # Errors
+/// `Forbidden` as [`may_upload`].
+pub async fn take_turn(actor: &User, owner: ListOwner) -> CoreResult<UploadTurn> {
+    may_upload(actor, owner)?;
+    let turns: Arc<Semaphore> = match owner {
+        ListOwner::Own => Arc::clone(&TURNS),
+        ListOwner::Bureau => Arc::clone(&BUREAU_TURNS),
+    };
+    let permit = turns
+        .acquire_owned()
+        .await
+        .map_err(|e| CoreError::Internal(e.to_string()))?;
+    Ok(UploadTurn { _permit: permit })
+}
 
 /// Who an upload is for, once authorized.
 #[derive(Debug, Clone)]
@@ -110,6 +162,7 @@ pub async fn upload_list(
     industries: &IndustryCatalogue,
     actor: &User,
     upload: ListUpload,
+    turn: UploadTurn,
 ) -> CoreResult<Uploaded> {
     let uploader = authorize(actor, upload.target)?;
     let kind = uploader.kind();
@@ -134,25 +187,34 @@ pub async fn upload_list(
     let (columns, _) = columns_of(kind);
     let placed_now = mapping_from_pairs(columns, &upload.map)?;
     let format = ListFormat::from_path(Path::new(&file_name))?;
-    let (list, bytes) = {
-        let _turn = READS
-            .acquire()
-            .await
-            .map_err(|e| CoreError::Internal(e.to_string()))?;
-        let name = file_name.clone();
-        // Reading a workbook is work for a blocking thread, not for the server's workers.
-        let (list, bytes) = tokio::task::spawn_blocking(move || {
-            let list = read_list_bytes(format, &name, &bytes);
-            (list, bytes)
-        })
-        .await
-        .map_err(|e| CoreError::Internal(e.to_string()))?;
-        (list?, bytes)
-    };
+    let name = file_name.clone();
+    // Reading a workbook is work for a blocking thread, not for the server's workers. The
+    // turn goes with it: a request dropped meanwhile does not end the reading.
+    let (list, bytes, _turn) = tokio::task::spawn_blocking(move || {
+        let list = read_list_bytes(format, &name, &bytes);
+        (list, bytes, turn)
+    })
+    .await
+    .map_err(|e| CoreError::Internal(e.to_string()))?;
+    let list = list?;
 
     let (batch, report) = match &uploader {
         Uploader::Organisation { org, .. } => {
             let org = *org;
+            // Its rows wait for moderation as they are written: the record says so from
+            // the start, whether or not the upload finishes.
+            audit::record(
+                db,
+                audit::Record {
+                    actor_user_id: Some(actor.id),
+                    action: &format!("{}.upload_started", kind.code()),
+                    entity: "organisation",
+                    entity_id: org,
+                    reason: None,
+                    detail: Some(&file_name),
+                },
+            )
+            .await?;
             let mut options = ImportOptions::new(ImportScope::Organisation(org), &file_name);
             options.mapping = column_mappings::load(db, org, kind).await?;
             options
@@ -186,7 +248,15 @@ pub async fn upload_list(
             (_, false) => None,
             (Some(token), true) => Some(token),
             (None, true) => {
-                Some(column_mappings::keep_upload(db, actor.id, kind, &file_name, &bytes).await?)
+                let for_bureau = matches!(uploader, Uploader::Bureau { .. });
+                let upload = column_mappings::NewPendingUpload {
+                    user: actor.id,
+                    kind,
+                    file_name: &file_name,
+                    contents: &bytes,
+                    for_bureau,
+                };
+                Some(column_mappings::keep_upload(db, &upload).await?)
             }
         };
         return Ok(Uploaded {
@@ -200,39 +270,29 @@ pub async fn upload_list(
     if let Some(token) = kept {
         column_mappings::forget_upload(db, &token).await?;
     }
-    let detail = t!(
-        "upload-audit-detail",
-        file = file_name.as_str(),
-        rows = report.rows,
-        created = report.created,
-        rejected = report.problems.len()
-    );
-    let (action, entity, entity_id) = match (&uploader, batch) {
-        (Uploader::Organisation { org, .. }, _) => {
-            column_mappings::remember(db, *org, kind, &used_mappings(&report, &placed_now)).await?;
-            (format!("{}.upload", kind.code()), "organisation", *org)
-        }
-        (Uploader::Bureau { .. }, Some(batch)) => {
-            (format!("{}.batch", kind.code()), "list_batch", batch)
-        }
-        (Uploader::Bureau { .. }, None) => {
-            return Err(CoreError::Internal(
-                "a batch imported without its id".into(),
-            ));
-        }
-    };
-    audit::record(
-        db,
-        audit::Record {
-            actor_user_id: Some(actor.id),
-            action: &action,
-            entity,
-            entity_id,
-            reason: None,
-            detail: Some(&detail),
-        },
-    )
-    .await?;
+    // A batch's record is kept by the batch itself (see `list_batches::import_batch`).
+    if let Uploader::Organisation { org, .. } = uploader {
+        column_mappings::remember(db, org, kind, &used_mappings(&report, &placed_now)).await?;
+        let detail = t!(
+            "upload-audit-detail",
+            file = file_name.as_str(),
+            rows = report.rows,
+            created = report.created,
+            rejected = report.problems.len()
+        );
+        audit::record(
+            db,
+            audit::Record {
+                actor_user_id: Some(actor.id),
+                action: &format!("{}.upload", kind.code()),
+                entity: "organisation",
+                entity_id: org,
+                reason: None,
+                detail: Some(&detail),
+            },
+        )
+        .await?;
+    }
     Ok(Uploaded {
         kind,
         file_name,
@@ -259,9 +319,7 @@ pub async fn own_mappings(
     db: &DatabaseConnection,
     actor: &User,
 ) -> CoreResult<Vec<RememberedColumn>> {
-    let Uploader::Organisation { kind, org } = authorize(actor, UploadTarget::Own)? else {
-        return Ok(Vec::new());
-    };
+    let (kind, org) = own_uploader(actor)?;
     let mut columns: Vec<RememberedColumn> = column_mappings::load(db, org, kind)
         .await?
         .into_iter()
@@ -282,12 +340,7 @@ pub async fn forget_own_mapping(
     header: &str,
 ) -> CoreResult<()> {
     let header = normalise(header);
-    let Uploader::Organisation { kind, org } = authorize(actor, UploadTarget::Own)? else {
-        return Err(CoreError::NotFound {
-            what: t!("upload-mapping-what"),
-            id: header,
-        });
-    };
+    let (kind, org) = own_uploader(actor)?;
     if !column_mappings::forget(db, org, kind, &header).await? {
         return Err(CoreError::NotFound {
             what: t!("upload-mapping-what"),
@@ -313,12 +366,7 @@ pub async fn forget_own_mapping(
 fn authorize(actor: &User, target: UploadTarget) -> CoreResult<Uploader> {
     match target {
         UploadTarget::Own => {
-            let kind = actor.posts().ok_or_else(|| {
-                let role = actor.role.label();
-                CoreError::Forbidden(t!("posting-error-no-own-postings", role = role))
-            })?;
-            // The same check as a single posting: an unconfirmed member imports nothing.
-            let org = workflow::check_poster(actor, kind)?;
+            let (kind, org) = own_uploader(actor)?;
             Ok(Uploader::Organisation { kind, org })
         }
         UploadTarget::Batch {
@@ -331,6 +379,17 @@ fn authorize(actor: &User, target: UploadTarget) -> CoreResult<Uploader> {
             list_date,
         }),
     }
+}
+
+/// The kind of list `actor` uploads for its organisation, and the organisation.
+fn own_uploader(actor: &User) -> CoreResult<(PostingKind, i64)> {
+    let kind = actor.posts().ok_or_else(|| {
+        let role = actor.role.label();
+        CoreError::Forbidden(t!("posting-error-no-own-postings", role = role))
+    })?;
+    // The same check as a single posting: an unconfirmed member imports nothing.
+    let org = workflow::check_poster(actor, kind)?;
+    Ok((kind, org))
 }
 
 /// Only bureau staff upload batches and see or export the lists they made.

@@ -11,7 +11,9 @@ use techmatch_core::entities::{achievement, need, organisation};
 use techmatch_core::lists::read::read_list;
 use techmatch_core::posting::PostingKind;
 use techmatch_core::services::import::{ImportOptions, ImportScope, columns_of, import_list};
-use techmatch_core::services::list_uploads::{ListSource, ListUpload, UploadTarget, upload_list};
+use techmatch_core::services::list_uploads::{
+    ListOwner, ListSource, ListUpload, UploadTarget, take_turn, upload_list,
+};
 use techmatch_core::testing::on_each_backend;
 
 use super::catalogue;
@@ -426,6 +428,7 @@ async fn a_batch_holds_every_posting_its_rows_wrote_and_one_that_stopped_says_so
                 PostingKind::Need,
                 corpus_file("qinxian-2026-two-batches.xlsx"),
             ),
+            take_turn(&clerk, ListOwner::Bureau).await.unwrap(),
         )
         .await
         .unwrap();
@@ -519,12 +522,19 @@ async fn only_the_bureau_uploads_a_batch_and_a_kept_upload_is_its_uploaders_alon
         let (columns, _) = columns_of(PostingKind::Need);
         assert!(!columns.is_empty());
 
-        // An enterprise may not upload a batch on behalf of others.
+        // An enterprise may not upload a batch on behalf of others: it is refused a turn
+        // before its file is received, and refused again with one.
+        let refused = take_turn(&engineer, ListOwner::Bureau).await;
+        assert!(
+            matches!(refused, Err(CoreError::Forbidden(_))),
+            "{refused:?}"
+        );
         let refused = upload_list(
             &db.conn,
             &catalogue(),
             &engineer,
             batch_upload(PostingKind::Need, corpus_file("wuxiang-2026-batch1.xlsx")),
+            take_turn(&clerk, ListOwner::Bureau).await.unwrap(),
         )
         .await;
         assert!(
@@ -542,11 +552,42 @@ async fn only_the_bureau_uploads_a_batch_and_a_kept_upload_is_its_uploaders_alon
             map: Vec::new(),
             keep_if_refused: true,
         };
-        let refused = upload_list(&db.conn, &catalogue(), &engineer, own_xls).await;
+        let refused = upload_list(
+            &db.conn,
+            &catalogue(),
+            &engineer,
+            own_xls,
+            take_turn(&clerk, ListOwner::Bureau).await.unwrap(),
+        )
+        .await;
         assert!(
             matches!(refused, Err(CoreError::Invalid { .. })),
             "{refused:?}"
         );
+        // Nor an Excel binary workbook, whose reader allocates what its records declare.
+        let mut xlsb = Vec::new();
+        {
+            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut xlsb));
+            zip.start_file("xl/workbook.bin", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut zip, b"\x83\x01\x00").unwrap();
+            zip.finish().unwrap();
+        }
+        let own_xlsb = ListUpload {
+            target: UploadTarget::Own,
+            source: ListSource::File {
+                name: "list.xlsb".to_owned(),
+                bytes: xlsb,
+            },
+            map: Vec::new(),
+            keep_if_refused: true,
+        };
+        let turn = take_turn(&engineer, ListOwner::Own).await.unwrap();
+        let refused = upload_list(&db.conn, &catalogue(), &engineer, own_xlsb, turn).await;
+        let Err(CoreError::Invalid { reason, .. }) = refused else {
+            panic!("{refused:?}");
+        };
+        assert!(reason.contains(".xlsb"), "{reason}");
 
         // The bureau's list refused for its description column is kept for the clerk…
         let uploaded = upload_list(
@@ -554,6 +595,7 @@ async fn only_the_bureau_uploads_a_batch_and_a_kept_upload_is_its_uploaders_alon
             &catalogue(),
             &clerk,
             batch_upload(PostingKind::Need, corpus_file("no-description.xlsx")),
+            take_turn(&clerk, ListOwner::Bureau).await.unwrap(),
         )
         .await
         .unwrap();
@@ -566,14 +608,28 @@ async fn only_the_bureau_uploads_a_batch_and_a_kept_upload_is_its_uploaders_alon
             map: vec!["备注=需求描述".to_owned()],
             keep_if_refused: true,
         };
-        let refused = upload_list(&db.conn, &catalogue(), &engineer, theirs).await;
+        let refused = upload_list(
+            &db.conn,
+            &catalogue(),
+            &engineer,
+            theirs,
+            take_turn(&clerk, ListOwner::Bureau).await.unwrap(),
+        )
+        .await;
         assert!(
             matches!(refused, Err(CoreError::Invalid { .. })),
             "{refused:?}"
         );
         let mut other_kind = batch_upload(PostingKind::Achievement, (String::new(), Vec::new()));
         other_kind.source = ListSource::Kept(token.clone());
-        let refused = upload_list(&db.conn, &catalogue(), &clerk, other_kind).await;
+        let refused = upload_list(
+            &db.conn,
+            &catalogue(),
+            &clerk,
+            other_kind,
+            take_turn(&clerk, ListOwner::Bureau).await.unwrap(),
+        )
+        .await;
         assert!(
             matches!(refused, Err(CoreError::Invalid { .. })),
             "{refused:?}"
@@ -583,11 +639,24 @@ async fn only_the_bureau_uploads_a_batch_and_a_kept_upload_is_its_uploaders_alon
         let mut mapped = batch_upload(PostingKind::Need, (String::new(), Vec::new()));
         mapped.source = ListSource::Kept(token.clone());
         mapped.map = vec!["备注=需求描述".to_owned()];
-        let uploaded = upload_list(&db.conn, &catalogue(), &clerk, mapped.clone())
-            .await
-            .unwrap();
+        let uploaded = upload_list(
+            &db.conn,
+            &catalogue(),
+            &clerk,
+            mapped.clone(),
+            take_turn(&clerk, ListOwner::Bureau).await.unwrap(),
+        )
+        .await
+        .unwrap();
         assert!(uploaded.batch.is_some() && uploaded.report.created > 0);
-        let again = upload_list(&db.conn, &catalogue(), &clerk, mapped).await;
+        let again = upload_list(
+            &db.conn,
+            &catalogue(),
+            &clerk,
+            mapped,
+            take_turn(&clerk, ListOwner::Bureau).await.unwrap(),
+        )
+        .await;
         assert!(matches!(again, Err(CoreError::Invalid { .. })), "{again:?}");
         db
     })

@@ -16,18 +16,19 @@ use techmatch_core::services::export::{ExportFilter, ExportFormat, export_filter
 use techmatch_core::services::import::{ImportReport, columns_of};
 use techmatch_core::services::list_batches::{self, BatchLine, BatchSummary};
 use techmatch_core::services::list_uploads::{
-    ListSource, ListUpload, UploadTarget, Uploaded, require_bureau, upload_list,
+    ListOwner, ListSource, ListUpload, UploadTarget, UploadTurn, Uploaded, require_bureau,
+    take_turn, upload_list,
 };
 use techmatch_core::services::users::User;
 use techmatch_core::{CoreError, t};
 
 use super::attachments_api::content_disposition;
-use super::auth::{ApiUser, CsrfForm, PageUser, check_csrf};
+use super::auth::{ApiUser, CsrfForm, PageUser};
 use super::error::ErrorBody;
 use super::i18n::filters;
 use super::nav::Nav;
 use super::upload::{
-    BUREAU_ACCEPTED_FILES, MappingForm, ReportView, mapping_form, placed_pairs, read_upload,
+    BUREAU_ACCEPTED_FILES, MappingForm, ReportView, mapping_form, placed_pairs, receive_upload,
 };
 use super::{AppState, PageError, WebError};
 
@@ -149,6 +150,7 @@ async fn upload_and_show(
     form: (&str, String, String),
     source: ListSource,
     map: Vec<String>,
+    turn: UploadTurn,
 ) -> Result<Response, PageError> {
     let (kind, name, date) = form;
     let upload = batch_of(app, kind, &name, &date).map(|target| ListUpload {
@@ -158,7 +160,9 @@ async fn upload_and_show(
         keep_if_refused: true,
     });
     let result = match upload {
-        Ok(upload) => upload_list(&app.db, &app.industries(), &page_user.0.user, upload).await,
+        Ok(upload) => {
+            upload_list(&app.db, &app.industries(), &page_user.0.user, upload, turn).await
+        }
         Err(error) => Err(error),
     };
     match result {
@@ -206,16 +210,15 @@ pub async fn upload(
     page_user: PageUser,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    // Refused before the file is read: it is no one else's to send.
-    require_bureau(&page_user.0.user)?;
-    let form = read_upload(multipart).await?;
-    check_csrf(&page_user.0.csrf_token, &form.csrf)?;
+    let csrf = Some(page_user.0.csrf_token.as_str());
+    let (form, turn, _sending) =
+        receive_upload(&page_user.0.user, ListOwner::Bureau, multipart, csrf).await?;
     let source = ListSource::File {
         name: form.file_name,
         bytes: form.bytes,
     };
     let batch = (form.kind.as_str(), form.name, form.list_date);
-    upload_and_show(&app, &page_user, batch, source, Vec::new()).await
+    upload_and_show(&app, &page_user, batch, source, Vec::new(), turn).await
 }
 
 /// The mapping form of a refused batch upload.
@@ -240,10 +243,11 @@ pub async fn map(
     page_user: PageUser,
     CsrfForm { form, .. }: CsrfForm<BatchMapping>,
 ) -> Result<Response, PageError> {
-    require_bureau(&page_user.0.user)?;
+    let turn = take_turn(&page_user.0.user, ListOwner::Bureau).await?;
     let map = placed_pairs(&form.header, &form.field);
     let batch = (form.kind.as_str(), form.name, form.list_date);
-    upload_and_show(&app, &page_user, batch, ListSource::Kept(form.token), map).await
+    let source = ListSource::Kept(form.token);
+    upload_and_show(&app, &page_user, batch, source, map, turn).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -500,8 +504,7 @@ pub async fn upload_api(
     ApiUser(user): ApiUser,
     multipart: Multipart,
 ) -> Result<Json<BatchUploaded>, WebError> {
-    require_bureau(&user)?;
-    let form = read_upload(multipart).await?;
+    let (form, turn, _sending) = receive_upload(&user, ListOwner::Bureau, multipart, None).await?;
     let upload = ListUpload {
         target: batch_of(&app, &form.kind, &form.name, &form.list_date)?,
         source: ListSource::File {
@@ -511,7 +514,7 @@ pub async fn upload_api(
         map: form.map,
         keep_if_refused: false,
     };
-    let uploaded = upload_list(&app.db, &app.industries(), &user, upload).await?;
+    let uploaded = upload_list(&app.db, &app.industries(), &user, upload, turn).await?;
     Ok(Json(BatchUploaded {
         batch: uploaded.batch,
         report: uploaded.report,

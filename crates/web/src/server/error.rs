@@ -34,6 +34,9 @@ pub enum WebError {
     Suspended,
     #[error("malformed form: {0}")]
     BadForm(String),
+    /// The server is doing as much of this as it will at once: try again shortly.
+    #[error("busy: {0}")]
+    Busy(String),
 }
 
 impl WebError {
@@ -46,6 +49,7 @@ impl WebError {
                 t!("api-error-unauthenticated"),
             ),
             WebError::Csrf => (StatusCode::FORBIDDEN, "csrf", t!("api-error-csrf")),
+            WebError::Busy(message) => (StatusCode::SERVICE_UNAVAILABLE, "busy", message.clone()),
             WebError::TooManyAttempts => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",

@@ -9,14 +9,20 @@ use askama_web::WebTemplate;
 use axum::Json;
 use axum::extract::{Multipart, State};
 use serde::Deserialize;
+use std::collections::HashSet;
+use std::sync::{LazyLock, Mutex};
+use std::time::Duration;
 use techmatch_core::lists::columns::{Column, is_about_secrecy, mappable, normalise};
 use techmatch_core::posting::PostingKind;
 use techmatch_core::services::import::{ImportReport, columns_of};
 use techmatch_core::services::list_uploads::{
-    ListSource, ListUpload, RememberedColumn, UploadTarget, forget_own_mapping, own_mappings,
-    upload_list,
+    ListOwner, ListSource, ListUpload, RememberedColumn, UploadTarget, UploadTurn,
+    forget_own_mapping, may_upload, own_mappings, take_turn, upload_list,
 };
+
+use techmatch_core::services::users::User;
 use techmatch_core::{CoreError, t};
+use tokio::sync::Semaphore;
 
 use super::auth::{ApiUser, CsrfForm, PageUser, check_csrf};
 use super::error::ErrorBody;
@@ -48,7 +54,75 @@ pub(super) struct Upload {
     pub list_date: String,
 }
 
-pub(super) async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
+/// How many files the server receives and holds at once (organisations' and the
+/// bureau's apart, so that senders cannot crowd out the bureau), how long one may take
+/// to arrive (a sender trickling its bytes must not hold a place for ever), and how long
+/// a received file waits for its turn before the sender is asked to try again.
+const SIMULTANEOUS_RECEIPTS: usize = 8;
+const SIMULTANEOUS_BUREAU_RECEIPTS: usize = 2;
+const RECEIVE_WITHIN: Duration = Duration::from_secs(300);
+const WAIT_FOR_TURN: Duration = Duration::from_secs(60);
+
+static RECEIVING: Semaphore = Semaphore::const_new(SIMULTANEOUS_RECEIPTS);
+static BUREAU_RECEIVING: Semaphore = Semaphore::const_new(SIMULTANEOUS_BUREAU_RECEIPTS);
+
+/// The people with an upload under way: one at a time each.
+static SENDING: LazyLock<Mutex<HashSet<i64>>> = LazyLock::new(Mutex::default);
+
+/// A person's upload under way; they may start another once it is dropped.
+pub(super) struct Sending(i64);
+
+impl Sending {
+    fn start(user: i64) -> Result<Sending, WebError> {
+        let mut sending = SENDING
+            .lock()
+            .map_err(|e| CoreError::Internal(e.to_string()))?;
+        if !sending.insert(user) {
+            return Err(WebError::Busy(t!("upload-already-sending")));
+        }
+        Ok(Sending(user))
+    }
+}
+
+impl Drop for Sending {
+    fn drop(&mut self) {
+        if let Ok(mut sending) = SENDING.lock() {
+            sending.remove(&self.0);
+        }
+    }
+}
+
+/// Receives a list upload from `actor`: who may send it is checked before a byte of the
+/// file is taken, then its CSRF field (pages) before it queues; the file holds its place
+/// among the files received until its turn to be read and written comes.
+pub(super) async fn receive_upload(
+    actor: &User,
+    owner: ListOwner,
+    multipart: Multipart,
+    csrf: Option<&str>,
+) -> Result<(Upload, UploadTurn, Sending), WebError> {
+    may_upload(actor, owner)?;
+    let sending = Sending::start(actor.id)?;
+    let places = match owner {
+        ListOwner::Own => &RECEIVING,
+        ListOwner::Bureau => &BUREAU_RECEIVING,
+    };
+    let _place = places
+        .try_acquire()
+        .map_err(|_| WebError::Busy(t!("upload-busy")))?;
+    let upload = tokio::time::timeout(RECEIVE_WITHIN, read_upload(multipart))
+        .await
+        .map_err(|_| CoreError::invalid("file", t!("upload-too-slow")))??;
+    if let Some(expected) = csrf {
+        check_csrf(expected, &upload.csrf)?;
+    }
+    let turn = tokio::time::timeout(WAIT_FOR_TURN, take_turn(actor, owner))
+        .await
+        .map_err(|_| WebError::Busy(t!("upload-busy")))??;
+    Ok((upload, turn, sending))
+}
+
+async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
     let bad = |e: axum::extract::multipart::MultipartError| WebError::BadForm(e.body_text());
     let mut upload = Upload::default();
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
@@ -307,7 +381,8 @@ pub struct ForgetQuery {
 /// `DELETE /api/v1/me/column-mappings?header=…`: the next list asks again.
 #[utoipa::path(delete, path = "/api/v1/me/column-mappings", tag = "postings", params(ForgetQuery),
     responses((status = 204, description = "Forgotten"),
-        (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "No list of one's own to upload", body = ErrorBody),
+        (status = 400, description = "No header given", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "No list of one's own to upload, or no CSRF token with a session cookie", body = ErrorBody),
         (status = 404, description = "No such remembered column", body = ErrorBody)))]
 pub async fn forget_mapping_api(
     State(app): State<AppState>,
@@ -325,6 +400,7 @@ async fn show(
     page_user: &PageUser,
     source: ListSource,
     map: Vec<String>,
+    turn: UploadTurn,
 ) -> Result<UploadPage, PageError> {
     let upload = ListUpload {
         target: UploadTarget::Own,
@@ -332,7 +408,7 @@ async fn show(
         map,
         keep_if_refused: true,
     };
-    let result = upload_list(&app.db, &app.industries(), &page_user.0.user, upload).await;
+    let result = upload_list(&app.db, &app.industries(), &page_user.0.user, upload, turn).await;
     // After the upload: the columns it placed by hand are remembered now.
     let mut shown = page(app, page_user).await?;
     match result {
@@ -361,13 +437,14 @@ pub async fn submit(
     page_user: PageUser,
     multipart: Multipart,
 ) -> Result<UploadPage, PageError> {
-    let upload = read_upload(multipart).await?;
-    check_csrf(&page_user.0.csrf_token, &upload.csrf)?;
+    let csrf = Some(page_user.0.csrf_token.as_str());
+    let (upload, turn, _sending) =
+        receive_upload(&page_user.0.user, ListOwner::Own, multipart, csrf).await?;
     let source = ListSource::File {
         name: upload.file_name,
         bytes: upload.bytes,
     };
-    show(&app, &page_user, source, Vec::new()).await
+    show(&app, &page_user, source, Vec::new(), turn).await
 }
 
 /// The columns placed by hand on the mapping form, in the order shown.
@@ -396,8 +473,11 @@ pub async fn map(
     page_user: PageUser,
     CsrfForm { form, .. }: CsrfForm<MappingSubmission>,
 ) -> Result<UploadPage, PageError> {
+    let turn = take_turn(&page_user.0.user, ListOwner::Own)
+        .await
+        .map_err(WebError::from)?;
     let map = placed_pairs(&form.header, &form.field);
-    show(&app, &page_user, ListSource::Kept(form.token), map).await
+    show(&app, &page_user, ListSource::Kept(form.token), map, turn).await
 }
 
 /// `POST /api/v1/me/postings/import`: multipart with a `file` field and any number of
@@ -412,7 +492,7 @@ pub async fn api(
     ApiUser(user): ApiUser,
     multipart: Multipart,
 ) -> Result<Json<ImportReport>, WebError> {
-    let upload = read_upload(multipart).await?;
+    let (upload, turn, _sending) = receive_upload(&user, ListOwner::Own, multipart, None).await?;
     let upload = ListUpload {
         target: UploadTarget::Own,
         source: ListSource::File {
@@ -422,6 +502,6 @@ pub async fn api(
         map: upload.map,
         keep_if_refused: false,
     };
-    let uploaded = upload_list(&app.db, &app.industries(), &user, upload).await?;
+    let uploaded = upload_list(&app.db, &app.industries(), &user, upload, turn).await?;
     Ok(Json(uploaded.report))
 }
