@@ -53,6 +53,17 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
+    /// What the audit log says of an import of `file_name`.
+    pub fn audit_detail(&self, file_name: &str) -> String {
+        t!(
+            "upload-audit-detail",
+            file = file_name,
+            rows = self.rows,
+            created = self.created,
+            rejected = self.problems.len()
+        )
+    }
+
     fn count<T: Importable>(&mut self, pending: &Pending<T>, written: Written) {
         let outcome = written.outcome;
         if let Some((repeats, repeats_title)) = written.repeats {

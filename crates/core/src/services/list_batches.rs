@@ -201,13 +201,7 @@ pub async fn import_batch(
     })
     .exec(&txn)
     .await?;
-    let detail = t!(
-        "upload-audit-detail",
-        file = file_name.as_str(),
-        rows = report.rows,
-        created = report.created,
-        rejected = report.problems.len()
-    );
+    let detail = report.audit_detail(&file_name);
     audit::record(
         &txn,
         audit::Record {

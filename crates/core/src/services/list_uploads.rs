@@ -273,13 +273,7 @@ pub async fn upload_list(
     // A batch's record is kept by the batch itself (see `list_batches::import_batch`).
     if let Uploader::Organisation { org, .. } = uploader {
         column_mappings::remember(db, org, kind, &used_mappings(&report, &placed_now)).await?;
-        let detail = t!(
-            "upload-audit-detail",
-            file = file_name.as_str(),
-            rows = report.rows,
-            created = report.created,
-            rejected = report.problems.len()
-        );
+        let detail = report.audit_detail(&file_name);
         audit::record(
             db,
             audit::Record {
