@@ -39,6 +39,23 @@ impl Wan {
         parse_amount(input, "amount")
     }
 
+    /// Parses an amount typed into `field` (see [`Wan::parse`]); errors name the field.
+    ///
+    /// # Errors
+    ///
+    /// As [`Wan::parse`].
+    pub fn parse_for(field: &'static str, input: &str) -> Result<Wan, CoreError> {
+        parse_amount(input, field)
+    }
+
+    /// Writes `yuan` in 万元 as [`Wan`] displays it; empty for a negative amount, which
+    /// no stored amount is.
+    pub fn yuan_as_wan(yuan: i64) -> String {
+        Wan::from_yuan(yuan)
+            .map(|w| w.to_string())
+            .unwrap_or_default()
+    }
+
     /// Returns the amount of `yuan` yuan.
     ///
     /// # Errors

@@ -88,6 +88,14 @@ pub struct ChallengeInput {
 }
 
 const MAX_WINNERS: u8 = 10;
+/// How many winners a 赛马 call names when its author does not say: two, the fewest a
+/// race can have.
+pub const DEFAULT_RACE_WINNERS: u8 = 2;
+
+/// How many winners a call names unless its author says otherwise: one without a race.
+pub fn default_winners(horse_race: bool) -> u8 {
+    if horse_race { DEFAULT_RACE_WINNERS } else { 1 }
+}
 /// How many calls an organisation may hold in draft at once: drafts are private and
 /// cost the bureau nothing until submitted, so without a cap one account could fill
 /// the database with them.

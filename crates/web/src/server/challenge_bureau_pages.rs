@@ -66,12 +66,6 @@ fn beijing(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
-fn wan_text(yuan: i64) -> String {
-    Wan::from_yuan(yuan)
-        .map(|w| w.to_string())
-        .unwrap_or_default()
-}
-
 fn points(value: f64) -> String {
     format!("{value:.2}")
 }
@@ -664,7 +658,7 @@ async fn console_page(
                     title: m.title,
                     metrics: m.metrics,
                     due: beijing(m.due_date),
-                    amount_wan: wan_text(m.amount_yuan),
+                    amount_wan: Wan::yuan_as_wan(m.amount_yuan),
                     status_label: ms.map(MilestoneStatus::label).unwrap_or_default(),
                     overdue: ms.is_some_and(|s| s.is_overdue(m.due_date, now)),
                     report: m.report,
@@ -691,7 +685,7 @@ async fn console_page(
             signed_on: b.signed_on.to_string(),
             starts_on: b.starts_on.to_string(),
             ends_on: b.ends_on.to_string(),
-            total_wan: wan_text(b.total_yuan),
+            total_wan: Wan::yuan_as_wan(b.total_yuan),
         });
 
     let timeline = challenges::timeline(&app.db, id)
@@ -1595,7 +1589,7 @@ async fn score_page(
         team_leader: row.team_leader.clone(),
         team: row.team.clone(),
         technical_plan: row.technical_plan.clone(),
-        budget_wan: wan_text(row.budget_yuan),
+        budget_wan: Wan::yuan_as_wan(row.budget_yuan),
         existing_base: row.existing_base.clone(),
         patents: row.patents.lines().map(str::to_owned).collect(),
         status_label: status.label(),
@@ -1608,7 +1602,7 @@ async fn score_page(
                     m.title,
                     m.metrics,
                     beijing(m.due_date),
-                    wan_text(m.amount_yuan),
+                    Wan::yuan_as_wan(m.amount_yuan),
                 )
             })
             .collect(),

@@ -25,7 +25,9 @@ use techmatch_core::domain::Wan;
 use techmatch_core::entities::{bid, bid_milestone, challenge};
 use techmatch_core::posting::PostingKind;
 use techmatch_core::services::bids::{self, BidInput, MemberInput, MilestoneInput, MilestoneStep};
-use techmatch_core::services::challenges::{self, ActionInput, ChallengeInput};
+use techmatch_core::services::challenges::{
+    self, ActionInput, ChallengeInput, DEFAULT_RACE_WINNERS, default_winners,
+};
 use techmatch_core::services::organisations;
 use techmatch_core::services::users::User;
 use techmatch_core::{CoreError, t};
@@ -114,20 +116,6 @@ fn parse_due(number: usize, text: &str) -> Result<DateTime<Utc>, CoreError> {
         .single()
         .map(|at| at.with_timezone(&Utc))
         .ok_or_else(invalid)
-}
-
-/// An amount typed in 万元, as yuan; the error names `field`.
-fn wan(field: &'static str, text: &str) -> Result<i64, CoreError> {
-    Wan::parse(text).map(Wan::yuan).map_err(|e| match e {
-        CoreError::Invalid { reason, .. } => CoreError::invalid(field, reason),
-        other => other,
-    })
-}
-
-fn yuan_as_wan(yuan: i64) -> String {
-    Wan::from_yuan(yuan)
-        .map(|w| w.to_string())
-        .unwrap_or_default()
 }
 
 /// The non-empty lines of a text area, trimmed.
@@ -250,9 +238,9 @@ impl ChallengeView {
             metrics: lines(&c.metrics),
             scenario: c.scenario.clone(),
             final_user: c.final_user.clone(),
-            reward_enterprise: yuan_as_wan(c.reward_enterprise_yuan),
-            reward_subsidy: yuan_as_wan(c.reward_subsidy_yuan),
-            reward_total: yuan_as_wan(
+            reward_enterprise: Wan::yuan_as_wan(c.reward_enterprise_yuan),
+            reward_subsidy: Wan::yuan_as_wan(c.reward_subsidy_yuan),
+            reward_total: Wan::yuan_as_wan(
                 c.reward_enterprise_yuan
                     .saturating_add(c.reward_subsidy_yuan),
             ),
@@ -665,7 +653,7 @@ pub struct ChallengeForm {
 impl ChallengeForm {
     fn blank() -> ChallengeForm {
         ChallengeForm {
-            max_winners: "2".to_owned(),
+            max_winners: DEFAULT_RACE_WINNERS.to_string(),
             confidentiality: "public".to_owned(),
             ..ChallengeForm::default()
         }
@@ -681,14 +669,19 @@ impl ChallengeForm {
             metrics: c.metrics.clone(),
             scenario: c.scenario.clone(),
             final_user: c.final_user.clone(),
-            reward_enterprise: yuan_as_wan(c.reward_enterprise_yuan),
-            reward_subsidy: yuan_as_wan(c.reward_subsidy_yuan),
+            reward_enterprise: Wan::yuan_as_wan(c.reward_enterprise_yuan),
+            reward_subsidy: Wan::yuan_as_wan(c.reward_subsidy_yuan),
             bid_deadline: beijing_input(c.bid_deadline),
             completion_months: c.completion_months.to_string(),
             eligibility: c.eligibility.clone(),
             horse_race: c.horse_race.then(|| "on".to_owned()),
             // The field only counts for a 赛马 call, whose minimum is two.
-            max_winners: if c.horse_race { c.max_winners } else { 2 }.to_string(),
+            max_winners: if c.horse_race {
+                c.max_winners
+            } else {
+                i32::from(DEFAULT_RACE_WINNERS)
+            }
+            .to_string(),
             confidentiality: c.confidentiality.clone(),
             contact_name: c.contact_name.clone(),
             contact_phone: c.contact_phone.clone(),
@@ -706,12 +699,12 @@ impl ChallengeForm {
                 .parse::<u16>()
                 .map_err(|_| CoreError::invalid(field, t!("challenge-form-number-invalid")))
         };
-        let max_winners = if horse_race {
-            u8::try_from(number("max_winners", &self.max_winners)?).map_err(|_| {
+        let max_winners = match self.max_winners.trim() {
+            "" => default_winners(horse_race),
+            _ if !horse_race => default_winners(false),
+            text => u8::try_from(number("max_winners", text)?).map_err(|_| {
                 CoreError::invalid("max_winners", t!("challenge-form-number-invalid"))
-            })?
-        } else {
-            1
+            })?,
         };
         Ok(ChallengeInput {
             title: self.title.clone(),
@@ -722,8 +715,9 @@ impl ChallengeForm {
             metrics: lines(&self.metrics),
             scenario: self.scenario.clone(),
             final_user: self.final_user.clone(),
-            reward_enterprise_yuan: wan("reward_enterprise", &self.reward_enterprise)?,
-            reward_subsidy_yuan: wan("reward_subsidy", &self.reward_subsidy)?,
+            reward_enterprise_yuan: Wan::parse_for("reward_enterprise", &self.reward_enterprise)?
+                .yuan(),
+            reward_subsidy_yuan: Wan::parse_for("reward_subsidy", &self.reward_subsidy)?.yuan(),
             bid_deadline: parse_beijing("bid_deadline", &self.bid_deadline)?,
             completion_months: number("completion_months", &self.completion_months)?,
             eligibility: self.eligibility.clone(),
@@ -931,7 +925,7 @@ impl BidForm {
             team_leader: b.team_leader.clone(),
             team: b.team.clone(),
             technical_plan: b.technical_plan.clone(),
-            budget: yuan_as_wan(b.budget_yuan),
+            budget: Wan::yuan_as_wan(b.budget_yuan),
             existing_base: b.existing_base.clone(),
             patents: b.patents.clone(),
             achievement_ids: b.achievement_ids.replace(',', ", "),
@@ -943,7 +937,7 @@ impl BidForm {
                 .collect(),
             milestone_amount: milestones
                 .iter()
-                .map(|m| yuan_as_wan(m.amount_yuan))
+                .map(|m| Wan::yuan_as_wan(m.amount_yuan))
                 .collect(),
             pledge: b.pledge_signed_at.map(|_| "on".to_owned()),
         }
@@ -1002,7 +996,7 @@ impl BidForm {
             let number = milestones.len() + 1;
             milestones.push(MilestoneInput {
                 due: parse_due(number, &row.due)?,
-                amount_yuan: wan("milestones", &row.amount)?,
+                amount_yuan: Wan::parse_for("milestones", &row.amount)?.yuan(),
                 title: row.title,
                 metrics: row.metrics,
             });
@@ -1012,7 +1006,7 @@ impl BidForm {
             team_leader: self.team_leader.clone(),
             team: self.team.clone(),
             technical_plan: self.technical_plan.clone(),
-            budget_yuan: wan("budget", &self.budget)?,
+            budget_yuan: Wan::parse_for("budget", &self.budget)?.yuan(),
             existing_base: self.existing_base.clone(),
             patents: lines(&self.patents),
             achievement_ids,
@@ -1285,7 +1279,7 @@ pub async fn show_bid(
             MilestoneView {
                 id: m.id,
                 due: beijing_date(m.due_date),
-                amount: yuan_as_wan(m.amount_yuan),
+                amount: Wan::yuan_as_wan(m.amount_yuan),
                 status_label: m_status.map(MilestoneStatus::label).unwrap_or_default(),
                 overdue: executing && m_status.is_some_and(|s| s.is_overdue(m.due_date, now)),
                 may_report: is_bidder
@@ -1323,7 +1317,7 @@ pub async fn show_bid(
             team_leader: b.team_leader.clone(),
             team: b.team.clone(),
             technical_plan: b.technical_plan.clone(),
-            budget: yuan_as_wan(b.budget_yuan),
+            budget: Wan::yuan_as_wan(b.budget_yuan),
             existing_base: b.existing_base.clone(),
             patents: lines(&b.patents),
             achievement_ids: comma_parts(&b.achievement_ids).map(str::to_owned).collect(),

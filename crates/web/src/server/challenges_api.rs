@@ -21,7 +21,9 @@ use techmatch_core::entities::{bid, challenge};
 use techmatch_core::services::bids::{
     self, BidInput, FormalDecision, MemberInput, MilestoneInput, MilestoneStep,
 };
-use techmatch_core::services::challenges::{self, ActionInput, ChallengeInput, TaskBook};
+use techmatch_core::services::challenges::{
+    self, ActionInput, ChallengeInput, TaskBook, default_winners,
+};
 use techmatch_core::services::users::User;
 use techmatch_core::services::{challenge_record, organisations};
 use techmatch_core::{CoreError, t};
@@ -38,19 +40,6 @@ async fn begin(app: &AppState) -> Result<DatabaseTransaction, WebError> {
 async fn commit(txn: DatabaseTransaction) -> Result<(), WebError> {
     txn.commit().await.map_err(CoreError::from)?;
     Ok(())
-}
-
-fn wan(field: &'static str, text: &str) -> Result<i64, WebError> {
-    Wan::parse(text).map(Wan::yuan).map_err(|e| match e {
-        CoreError::Invalid { reason, .. } => CoreError::invalid(field, reason).into(),
-        other => other.into(),
-    })
-}
-
-fn yuan_as_wan(yuan: i64) -> String {
-    Wan::from_yuan(yuan)
-        .map(|w| w.to_string())
-        .unwrap_or_default()
 }
 
 /// A challenge as the API takes it; amounts in 万元.
@@ -75,16 +64,13 @@ pub struct ChallengeBody {
     pub eligibility: String,
     #[serde(default)]
     pub horse_race: bool,
-    #[serde(default = "one")]
-    pub max_winners: u8,
+    /// How many winners a 赛马 call names (default 2; always 1 without a race).
+    #[serde(default)]
+    pub max_winners: Option<u8>,
     #[serde(default = "public")]
     pub confidentiality: String,
     pub contact_name: String,
     pub contact_phone: String,
-}
-
-fn one() -> u8 {
-    1
 }
 
 fn public() -> String {
@@ -106,13 +92,16 @@ impl ChallengeBody {
             metrics: self.metrics.clone(),
             scenario: self.scenario.clone(),
             final_user: self.final_user.clone(),
-            reward_enterprise_yuan: wan("reward_enterprise", &self.reward_enterprise)?,
-            reward_subsidy_yuan: wan("reward_subsidy", &self.reward_subsidy)?,
+            reward_enterprise_yuan: Wan::parse_for("reward_enterprise", &self.reward_enterprise)?
+                .yuan(),
+            reward_subsidy_yuan: Wan::parse_for("reward_subsidy", &self.reward_subsidy)?.yuan(),
             bid_deadline: self.bid_deadline,
             completion_months: self.completion_months,
             eligibility: self.eligibility.clone(),
             horse_race: self.horse_race,
-            max_winners: self.max_winners,
+            max_winners: self
+                .max_winners
+                .unwrap_or_else(|| default_winners(self.horse_race)),
             confidentiality: self.confidentiality.clone(),
             contact_name: self.contact_name.clone(),
             contact_phone: self.contact_phone.clone(),
@@ -142,8 +131,8 @@ fn challenge_json(c: &challenge::Model, publisher: &str) -> Value {
         "metrics": c.metrics.lines().collect::<Vec<_>>(),
         "scenario": c.scenario,
         "final_user": c.final_user,
-        "reward_enterprise_wan": yuan_as_wan(c.reward_enterprise_yuan),
-        "reward_subsidy_wan": yuan_as_wan(c.reward_subsidy_yuan),
+        "reward_enterprise_wan": Wan::yuan_as_wan(c.reward_enterprise_yuan),
+        "reward_subsidy_wan": Wan::yuan_as_wan(c.reward_subsidy_yuan),
         "bid_deadline": c.bid_deadline,
         "completion_months": c.completion_months,
         "eligibility": c.eligibility,
@@ -325,7 +314,7 @@ fn bid_json(b: &bid::Model, names: &HashMap<i64, String>, bureau: bool) -> Value
         "team_leader": b.team_leader,
         "team": b.team,
         "technical_plan": b.technical_plan,
-        "budget_wan": yuan_as_wan(b.budget_yuan),
+        "budget_wan": Wan::yuan_as_wan(b.budget_yuan),
         "existing_base": b.existing_base,
         "patents": b.patents.lines().collect::<Vec<_>>(),
         "achievement_ids": b.achievement_ids.split(',').filter_map(|i| i.parse::<i64>().ok()).collect::<Vec<_>>(),
@@ -710,7 +699,7 @@ pub async fn start_execution(
         signed_on: body.signed_on,
         starts_on: body.starts_on,
         ends_on: body.ends_on,
-        total_yuan: wan("total", &body.total)?,
+        total_yuan: Wan::parse_for("total", &body.total)?.yuan(),
     };
     let txn = begin(&app).await?;
     challenges::start_execution(&txn, &user, id, &task_book, app.clock.now()).await?;
@@ -759,7 +748,7 @@ impl BidBody {
         let mut milestones = Vec::with_capacity(self.milestones.len());
         for m in self.milestones {
             milestones.push(MilestoneInput {
-                amount_yuan: wan("milestones", &m.amount)?,
+                amount_yuan: Wan::parse_for("milestones", &m.amount)?.yuan(),
                 title: m.title,
                 metrics: m.metrics,
                 due: m.due,
@@ -777,7 +766,7 @@ impl BidBody {
             team_leader: self.team_leader,
             team: self.team,
             technical_plan: self.technical_plan,
-            budget_yuan: wan("budget", &self.budget)?,
+            budget_yuan: Wan::parse_for("budget", &self.budget)?.yuan(),
             existing_base: self.existing_base,
             patents: self.patents,
             achievement_ids: self.achievement_ids,
@@ -833,7 +822,7 @@ pub async fn show_bid(
                 "title": m.title,
                 "metrics": m.metrics,
                 "due": m.due_date,
-                "amount_wan": yuan_as_wan(m.amount_yuan),
+                "amount_wan": Wan::yuan_as_wan(m.amount_yuan),
                 "status": m.status,
                 "status_label": status.map(|s| s.label()),
                 "overdue": status.is_some_and(|s| s.is_overdue(m.due_date, now)),

@@ -122,7 +122,7 @@ impl PostingForm {
 
     /// The form pre-filled with a stored posting, for editing.
     pub fn from_view(view: &PostingView) -> PostingForm {
-        let wan = |yuan: Option<i64>| yuan.map(format_wan);
+        let wan = |yuan: Option<i64>| yuan.map(techmatch_core::domain::Wan::yuan_as_wan);
         let price = match view.kind {
             PostingKind::Need => match (wan(view.price_min_yuan), wan(view.price_max_yuan)) {
                 (Some(low), Some(high)) if low == high => low,
@@ -159,13 +159,6 @@ impl PostingForm {
     pub fn has_mode(&self, label: &str) -> bool {
         self.modes.iter().any(|m| m == label)
     }
-}
-
-/// Yuan as 万元 without trailing zeros.
-fn format_wan(yuan: i64) -> String {
-    let wan = yuan as f64 / 10_000.0;
-    let text = format!("{wan:.4}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// Problems as one line per field, named as the Chinese column a person knows.

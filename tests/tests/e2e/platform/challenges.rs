@@ -171,14 +171,20 @@ async fn a_horse_race_call_through_the_api() {
         let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
         let admin = Client::page_login(&server, "admin@demo.techmatch").await;
 
-        // Published after review; visible to everyone, also without login.
+        // Published after review; visible to everyone, also without login. A 赛马 call
+        // that does not say how many winners names two, as on the page (the API used to
+        // default to one, which the service then refused).
         let deadline = t0() + Duration::days(10);
-        let (status, created) = publisher
-            .post(&server, "/api/v1/challenges", challenge_body(deadline, true))
-            .await;
+        let mut body = challenge_body(deadline, true);
+        if let Some(fields) = body.as_object_mut() {
+            fields.remove("max_winners");
+        }
+        let (status, created) = publisher.post(&server, "/api/v1/challenges", body).await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
         let id = id_of(&created);
         let path = |tail: &str| format!("/api/v1/challenges/{id}{tail}");
+        let (_, draft) = publisher.get(&server, &path("")).await;
+        assert_eq!(draft["max_winners"], 2, "{draft}");
         let anonymous = client();
         let (status, _) = anonymous.get(&server, &path("")).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "a draft is private");
