@@ -38,6 +38,40 @@ pub fn china_standard_time() -> FixedOffset {
     FixedOffset::east_opt(CST_OFFSET_SECONDS).expect("eight hours is a valid offset")
 }
 
+/// A moment as people in China read it: Beijing time, to the minute.
+pub fn beijing_minute(at: DateTime<Utc>) -> String {
+    at.with_timezone(&china_standard_time())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// A moment as a `datetime-local` input shows it, in Beijing time.
+pub fn beijing_input(at: DateTime<Utc>) -> String {
+    at.with_timezone(&china_standard_time())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// The Beijing date of a moment, as a `date` input shows it.
+pub fn beijing_date(at: DateTime<Utc>) -> String {
+    at.with_timezone(&china_standard_time())
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// A moment typed in Beijing time: `2026-03-15T14:30` as a `datetime-local` input sends
+/// it, or `2026-03-15 14:30`, with or without seconds.
+pub fn parse_beijing(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim().replacen(' ', "T", 1);
+    let naive = chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    naive
+        .and_local_timezone(china_standard_time())
+        .single()
+        .map(|at| at.with_timezone(&Utc))
+}
+
 /// Which days are working days: Monday to Friday, except the `holidays`, plus the
 /// `working_weekends` (调休: a Saturday or Sunday worked to bridge a holiday). The
 /// default knows no holidays.
@@ -156,6 +190,17 @@ mod tests {
     use chrono::{Duration, TimeZone, Timelike};
 
     use super::*;
+
+    #[test]
+    fn a_moment_typed_in_beijing_time_reads_back_the_same() {
+        let at = super::parse_beijing("2026-03-15T14:30").unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-03-15T06:30:00+00:00");
+        assert_eq!(super::parse_beijing(" 2026-03-15 14:30:00 "), Some(at));
+        assert_eq!(super::beijing_minute(at), "2026-03-15 14:30");
+        assert_eq!(super::beijing_input(at), "2026-03-15T14:30");
+        assert_eq!(super::beijing_date(at), "2026-03-15");
+        assert_eq!(super::parse_beijing("15/03/2026 14:30"), None);
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::challenge::Actor;
 use crate::challenge::bid::{BidAction, BidStatus};
-use crate::challenge::calendar::china_standard_time;
+use crate::challenge::calendar::beijing_minute;
 use crate::challenge::lifecycle::ChallengeStatus;
 use crate::challenge::scoring::ExpertId;
 use crate::domain::Wan;
@@ -30,8 +30,6 @@ const MIN_COLUMN_WIDTH: usize = 8;
 const MAX_COLUMN_WIDTH: usize = 60;
 /// Room for the bold header and the filter button beside it.
 const COLUMN_PADDING: usize = 3;
-
-const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
 
 /// The selection record of challenge `challenge_id` as the bytes of an XLSX file.
 ///
@@ -96,7 +94,7 @@ impl Cell {
     }
 
     fn time(at: Option<DateTime<Utc>>) -> Cell {
-        at.map_or(Cell::Empty, |at| Cell::Text(beijing(at)))
+        at.map_or(Cell::Empty, |at| Cell::Text(beijing_minute(at)))
     }
 
     fn yes_no(value: Option<bool>) -> Cell {
@@ -176,12 +174,6 @@ impl Names {
             org = self.bid_org(bid_id)
         )
     }
-}
-
-fn beijing(at: DateTime<Utc>) -> String {
-    at.with_timezone(&china_standard_time())
-        .format(TIME_FORMAT)
-        .to_string()
 }
 
 fn challenge_sheet(found: &challenge::Model, names: &Names) -> CoreResult<Sheet> {

@@ -74,12 +74,11 @@ async fn tell_locked(
 ) -> Result<(), WebError> {
     let now = app.clock.now();
     let link = format!("{}/password/forgot", app.public_url);
-    let local = until.with_timezone(&techmatch_core::challenge::calendar::china_standard_time());
     let text = t!(
         "mail-locked-body",
         name = user.display_name.as_str(),
         failures = lockout::FAILURES_TO_LOCK,
-        until = local.format("%Y-%m-%d %H:%M").to_string(),
+        until = techmatch_core::challenge::calendar::beijing_minute(until),
         link = link.as_str()
     );
     let txn = app.db.begin().await.map_err(CoreError::from)?;

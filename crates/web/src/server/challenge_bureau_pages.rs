@@ -14,13 +14,12 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use techmatch_core::accounts::Role;
 use techmatch_core::challenge::Actor;
 use techmatch_core::challenge::bid::BidStatus;
-use techmatch_core::challenge::calendar::{WorkCalendar, china_standard_time};
+use techmatch_core::challenge::calendar::{self, WorkCalendar, beijing_minute};
 use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
 use techmatch_core::challenge::milestone::{MilestoneAction, MilestoneStatus};
 use techmatch_core::challenge::scoring::{self, Criteria, Criterion, Expert};
@@ -35,12 +34,11 @@ use techmatch_core::{CoreError, ErrorKind, t};
 use super::auth::{CsrfForm, PageUser};
 use super::i18n::filters;
 use super::nav::Nav;
+use super::txn::{begin, commit};
 use super::{AppState, PageError, WebError};
 
 /// How many item and reason rows the formal review form offers.
 const FORMAL_REVIEW_ROWS: usize = 3;
-
-const TIME_FORMAT: &str = "%Y-%m-%d %H:%M";
 
 fn bureau(page_user: &PageUser) -> Result<&User, WebError> {
     let user = &page_user.0.user;
@@ -48,22 +46,6 @@ fn bureau(page_user: &PageUser) -> Result<&User, WebError> {
         return Err(CoreError::Forbidden(t!("challenge-bureau-only")).into());
     }
     Ok(user)
-}
-
-async fn begin(app: &AppState) -> Result<DatabaseTransaction, WebError> {
-    Ok(app.db.begin().await.map_err(CoreError::from)?)
-}
-
-async fn commit(txn: DatabaseTransaction) -> Result<(), WebError> {
-    txn.commit().await.map_err(CoreError::from)?;
-    Ok(())
-}
-
-/// A time as people in the city read it.
-fn beijing(at: DateTime<Utc>) -> String {
-    at.with_timezone(&china_standard_time())
-        .format(TIME_FORMAT)
-        .to_string()
 }
 
 fn points(value: f64) -> String {
@@ -215,7 +197,7 @@ pub async fn list(
             publisher: orgs.get(&c.publisher_org_id).cloned().unwrap_or_default(),
             status_code: status.code(),
             status_label: status.label(),
-            bid_deadline: beijing(c.bid_deadline),
+            bid_deadline: beijing_minute(c.bid_deadline),
             submitted: statuses.iter().filter(|s| s.counts_as_submitted()).count(),
             awaiting_review: statuses.iter().filter(|s| s.awaits_formal_review()).count(),
             sheets_missing,
@@ -553,7 +535,7 @@ async fn console_page(
                         | BidStatus::AcceptanceFailed
                 )
             }),
-            submitted_at: row.submitted_at.map(beijing),
+            submitted_at: row.submitted_at.map(beijing_minute),
             reviewable: s == BidStatus::Submitted && status == ChallengeStatus::Selection,
             in_expert_review: s == BidStatus::InExpertReview,
             links_open: !members.is_empty() && bids::links_open(row, &c.status),
@@ -585,7 +567,7 @@ async fn console_page(
             bid: names.bid(sheet.bid_id),
             expert_id: sheet.expert_user_id,
             expert: names.user(sheet.expert_user_id),
-            submitted_at: beijing(sheet.submitted_at),
+            submitted_at: beijing_minute(sheet.submitted_at),
             voided: sheet
                 .voided_at
                 .map(|_| sheet.void_reason.clone().unwrap_or_default()),
@@ -622,7 +604,7 @@ async fn console_page(
             by: names.user(o.user_id),
             bid: o.bid_id.map(|b| names.bid(b)),
             reason: o.reason,
-            created_at: beijing(o.created_at),
+            created_at: beijing_minute(o.created_at),
             answer: o.answer,
             upheld: o.upheld == Some(true),
         })
@@ -657,7 +639,7 @@ async fn console_page(
                     seq: m.seq,
                     title: m.title,
                     metrics: m.metrics,
-                    due: beijing(m.due_date),
+                    due: beijing_minute(m.due_date),
                     amount_wan: Wan::yuan_as_wan(m.amount_yuan),
                     status_label: ms.map(MilestoneStatus::label).unwrap_or_default(),
                     overdue: ms.is_some_and(|s| s.is_overdue(m.due_date, now)),
@@ -713,7 +695,7 @@ async fn console_page(
         status_code: status.code(),
         status_label: status.label(),
         status_reason: c.status_reason.clone(),
-        bid_deadline: beijing(c.bid_deadline),
+        bid_deadline: beijing_minute(c.bid_deadline),
         max_winners: c.max_winners,
         horse_race: c.horse_race,
         under_review: status == S::UnderReview,
@@ -727,7 +709,7 @@ async fn console_page(
             S::Draft | S::UnderReview | S::Open | S::Unfilled | S::Selection | S::Publicity
         ),
         may_terminate: matches!(status, S::Awarded | S::InExecution),
-        publicity_ends: c.publicity_ends.map(beijing),
+        publicity_ends: c.publicity_ends.map(beijing_minute),
         publicity_over: c.publicity_ends.is_some_and(|ends| now >= ends),
         panel,
         candidates,
@@ -768,7 +750,7 @@ fn event_row(e: &challenge_event::Model, names: &Names) -> EventRow {
         _ => e.detail.clone(),
     };
     EventRow {
-        at: beijing(e.at),
+        at: beijing_minute(e.at),
         actor: e
             .actor_user_id
             .map_or_else(|| Actor::System.label(), |id| names.user(id)),
@@ -835,14 +817,10 @@ fn local_time(field: &'static str, text: &str) -> Result<Option<DateTime<Utc>>, 
     if text.is_empty() {
         return Ok(None);
     }
-    let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M"))
-        .map_err(|_| CoreError::invalid(field, t!("bureau-challenge-time-malformed")))?;
-    let local = naive
-        .and_local_timezone(china_standard_time())
-        .single()
-        .ok_or_else(|| CoreError::invalid(field, t!("bureau-challenge-time-malformed")))?;
-    Ok(Some(local.with_timezone(&Utc)))
+    match calendar::parse_beijing(text) {
+        Some(at) => Ok(Some(at)),
+        None => Err(CoreError::invalid(field, t!("bureau-challenge-time-malformed")).into()),
+    }
 }
 
 /// Approve, reject, withdraw, terminate, revoke the 公示, declare 流榜, republish, close.
@@ -1601,7 +1579,7 @@ async fn score_page(
                     m.seq,
                     m.title,
                     m.metrics,
-                    beijing(m.due_date),
+                    beijing_minute(m.due_date),
                     Wan::yuan_as_wan(m.amount_yuan),
                 )
             })

@@ -13,12 +13,14 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use sea_orm::{DatabaseTransaction, EntityTrait, TransactionTrait};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use sea_orm::EntityTrait;
 use serde::Deserialize;
 use techmatch_core::accounts::Role;
 use techmatch_core::challenge::bid::{BidAction, BidStatus};
-use techmatch_core::challenge::calendar::{self, china_standard_time};
+use techmatch_core::challenge::calendar::{
+    self, beijing_date, beijing_input, beijing_minute, china_standard_time,
+};
 use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
 use techmatch_core::challenge::milestone::{MilestoneAction, MilestoneStatus};
 use techmatch_core::domain::Wan;
@@ -35,20 +37,12 @@ use techmatch_core::{CoreError, t};
 use super::auth::{CsrfForm, PageUser, Viewer};
 use super::i18n::filters;
 use super::nav::Nav;
+use super::txn::{begin, commit};
 use super::{AppState, PageError, WebError};
 
 /// How many milestone rows the bid form offers (the service accepts up to twelve; a
 /// bid with more is edited through the API).
 const MILESTONE_ROWS: usize = 4;
-
-async fn begin(app: &AppState) -> Result<DatabaseTransaction, WebError> {
-    Ok(app.db.begin().await.map_err(CoreError::from)?)
-}
-
-async fn commit(txn: DatabaseTransaction) -> Result<(), WebError> {
-    txn.commit().await.map_err(CoreError::from)?;
-    Ok(())
-}
 
 fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
@@ -71,39 +65,10 @@ fn bid_not_found(id: i64) -> CoreError {
 // ---------------------------------------------------------------------------------
 // Formatting and parsing: Beijing time, 万元, one item per line.
 
-/// A moment as people in Beijing read it.
-fn beijing(at: DateTime<Utc>) -> String {
-    at.with_timezone(&china_standard_time())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-/// A moment as a `datetime-local` input shows it, in Beijing time.
-fn beijing_input(at: DateTime<Utc>) -> String {
-    at.with_timezone(&china_standard_time())
-        .format("%Y-%m-%dT%H:%M")
-        .to_string()
-}
-
-/// The Beijing date of a moment, as a `date` input shows it.
-fn beijing_date(at: DateTime<Utc>) -> String {
-    at.with_timezone(&china_standard_time())
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 /// A `datetime-local` value (or `YYYY-MM-DD HH:MM`) read as Beijing time.
 fn parse_beijing(field: &'static str, text: &str) -> Result<DateTime<Utc>, CoreError> {
-    let text = text.trim().replace(' ', "T");
-    let invalid = || CoreError::invalid(field, t!("challenge-form-datetime-invalid"));
-    let naive = NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| invalid())?;
-    naive
-        .and_local_timezone(china_standard_time())
-        .single()
-        .map(|at| at.with_timezone(&Utc))
-        .ok_or_else(invalid)
+    calendar::parse_beijing(text)
+        .ok_or_else(|| CoreError::invalid(field, t!("challenge-form-datetime-invalid")))
 }
 
 /// A due date: the end of that day in Beijing.
@@ -244,7 +209,7 @@ impl ChallengeView {
                 c.reward_enterprise_yuan
                     .saturating_add(c.reward_subsidy_yuan),
             ),
-            deadline: beijing(c.bid_deadline),
+            deadline: beijing_minute(c.bid_deadline),
             completion_months: c.completion_months,
             eligibility: c.eligibility.clone(),
             horse_race: c.horse_race,
@@ -512,7 +477,7 @@ pub async fn show(
         .into_iter()
         .filter(|e| e.bid_id.is_none() && techmatch_core::challenge::is_public_step(&e.action))
         .map(|e| EventView {
-            at: beijing(e.at),
+            at: beijing_minute(e.at),
             label: techmatch_core::challenge::timeline_label(&e.action),
             detail: e
                 .detail
@@ -532,7 +497,7 @@ pub async fn show(
         logged_in: user.is_some(),
         show_winners,
         winners,
-        publicity_ends: c.publicity_ends.map(beijing),
+        publicity_ends: c.publicity_ends.map(beijing_minute),
         may_object: user.is_some() && publicity_open,
         publicity_open,
         objection_lodged: params.objection == "lodged",
@@ -1321,8 +1286,8 @@ pub async fn show_bid(
             existing_base: b.existing_base.clone(),
             patents: lines(&b.patents),
             achievement_ids: comma_parts(&b.achievement_ids).map(str::to_owned).collect(),
-            pledge_signed_at: b.pledge_signed_at.map(beijing),
-            submitted_at: b.submitted_at.map(beijing),
+            pledge_signed_at: b.pledge_signed_at.map(beijing_minute),
+            submitted_at: b.submitted_at.map(beijing_minute),
             status_code: b.status.clone(),
             status_label: status.label(),
             reasons: b.status_reason.as_deref().map(lines).unwrap_or_default(),

@@ -6,11 +6,10 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use chrono::{DateTime, Utc};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use techmatch_core::challenge::calendar::china_standard_time;
+use techmatch_core::challenge::calendar::beijing_minute;
 use techmatch_core::entities::challenge;
 use techmatch_core::posting::{PostingKind, PostingView, Status};
 use techmatch_core::services::challenge_invitations::{self, InvitationRequest};
@@ -146,12 +145,6 @@ pub struct InvitationBody {
     pub note: String,
 }
 
-fn beijing(time: DateTime<Utc>) -> String {
-    time.with_timezone(&china_standard_time())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
 #[utoipa::path(post, path = "/api/v1/challenges/{id}/invitations", tag = "challenges", request_body = InvitationBody, params(("id" = i64, Path)),
     responses((status = 200, description = "How many researchers were invited and mailed"), (status = 403, description = "Neither the bureau nor the publisher", body = ErrorBody), (status = 409, description = "The call is not open, or everyone chosen was invited already", body = ErrorBody), (status = 422, description = "An achievement not on the proposed solver list, or an overlong note", body = ErrorBody)))]
 pub async fn invite(
@@ -173,7 +166,7 @@ pub async fn invite(
     let invitees = challenge_invitations::invite(&txn, &user, &c, &proposed, request, now).await?;
     let link = format!("{}/challenges/{}", app.public_url, c.id);
     let subject = t!("solvers-mail-subject", title = c.title.as_str());
-    let deadline = beijing(c.bid_deadline);
+    let deadline = beijing_minute(c.bid_deadline);
     let cause = format!("challenge-invitation:{}:{}", c.id, now.timestamp_micros());
     let mut mailed = 0usize;
     for invitee in &invitees {

@@ -8,7 +8,6 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use techmatch_core::challenge::bid::{BidAction, BidStatus};
@@ -31,16 +30,8 @@ use techmatch_search::rank::{Document, rank};
 
 use super::auth::{ApiUser, Viewer};
 use super::error::ErrorBody;
+use super::txn::{begin, commit};
 use super::{AppState, WebError};
-
-async fn begin(app: &AppState) -> Result<DatabaseTransaction, WebError> {
-    Ok(app.db.begin().await.map_err(CoreError::from)?)
-}
-
-async fn commit(txn: DatabaseTransaction) -> Result<(), WebError> {
-    txn.commit().await.map_err(CoreError::from)?;
-    Ok(())
-}
 
 /// A challenge as the API takes it; amounts in 万元.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
