@@ -111,6 +111,23 @@ impl BidStatus {
         matches!(self, BidStatus::Submitted | BidStatus::Returned)
     }
 
+    /// Whether the bid was awarded the task, whatever came of it after.
+    pub fn was_awarded(self) -> bool {
+        matches!(
+            self,
+            BidStatus::Awarded
+                | BidStatus::InExecution
+                | BidStatus::DroppedOut
+                | BidStatus::Accepted
+                | BidStatus::AcceptanceFailed
+        )
+    }
+
+    /// Whether the bid was chosen as a winner: proposed for the 公示 or awarded.
+    pub fn was_chosen(self) -> bool {
+        self == BidStatus::Shortlisted || self.was_awarded()
+    }
+
     /// Whether the bidder may still change the bid's content.
     pub fn is_editable(self) -> bool {
         matches!(self, BidStatus::Draft | BidStatus::Returned)

@@ -618,14 +618,7 @@ async fn console_page(
     let mut winners = Vec::new();
     for row in &bid_rows {
         let s = bid_status(row)?;
-        if !matches!(
-            s,
-            BidStatus::Awarded
-                | BidStatus::InExecution
-                | BidStatus::DroppedOut
-                | BidStatus::Accepted
-                | BidStatus::AcceptanceFailed
-        ) {
+        if !s.was_awarded() {
             continue;
         }
         let in_execution = s == BidStatus::InExecution;

@@ -453,16 +453,7 @@ pub async fn show(
         .iter()
         .filter_map(|b| {
             let status = BidStatus::from_code(&b.status).ok()?;
-            let winner = matches!(
-                status,
-                BidStatus::Shortlisted
-                    | BidStatus::Awarded
-                    | BidStatus::InExecution
-                    | BidStatus::DroppedOut
-                    | BidStatus::Accepted
-                    | BidStatus::AcceptanceFailed
-            );
-            winner.then(|| WinnerView {
+            status.was_chosen().then(|| WinnerView {
                 bid_id: b.id,
                 org: names.get(&b.lead_org_id).cloned().unwrap_or_default(),
                 status_label: status.label(),

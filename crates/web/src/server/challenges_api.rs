@@ -349,12 +349,7 @@ pub async fn show(
     );
     let winners: Vec<Value> = all_bids
         .iter()
-        .filter(|b| {
-            matches!(
-                b.status.as_str(),
-                "shortlisted" | "awarded" | "in_execution" | "dropped_out" | "accepted" | "acceptance_failed"
-            )
-        })
+        .filter(|b| BidStatus::from_code(&b.status).is_ok_and(BidStatus::was_chosen))
         .map(|b| json!({ "bid_id": b.id, "lead_org": names.get(&b.lead_org_id), "status": b.status }))
         .collect();
     body["winners"] = json!(winners);

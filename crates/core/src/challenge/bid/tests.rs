@@ -151,3 +151,21 @@ fn statuses_and_actions_round_trip() {
     assert!(S::Returned.awaits_formal_review() && S::Returned.is_editable());
     assert!(!S::Withdrawn.counts_as_submitted() && S::NotAccepted.counts_as_submitted());
 }
+
+#[test]
+fn a_winner_is_chosen_before_it_is_awarded_and_stays_one_whatever_follows() {
+    let chosen: Vec<S> = S::ALL.into_iter().filter(|s| s.was_chosen()).collect();
+    assert_eq!(
+        chosen,
+        [
+            S::Shortlisted,
+            S::Awarded,
+            S::InExecution,
+            S::DroppedOut,
+            S::Accepted,
+            S::AcceptanceFailed
+        ]
+    );
+    assert!(!S::Shortlisted.was_awarded());
+    assert!(S::DroppedOut.was_awarded());
+}
