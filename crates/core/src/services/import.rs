@@ -929,10 +929,11 @@ impl BatchLines {
         outcomes: &[Written],
     ) -> CoreResult<Vec<i64>> {
         let mut added: Vec<i64> = Vec::new();
+        let mut in_these = HashSet::new();
         let mut lines = Vec::new();
         for (pending, written) in rows.iter().zip(outcomes) {
             let id = written.outcome.id();
-            if self.seen.contains(&id) || added.contains(&id) {
+            if self.seen.contains(&id) || !in_these.insert(id) {
                 continue;
             }
             lines.push(batch_posting::ActiveModel {

@@ -28,7 +28,7 @@ use super::error::ErrorBody;
 use super::i18n::filters;
 use super::nav::Nav;
 use super::upload::{
-    BUREAU_ACCEPTED_FILES, MappingForm, ReportView, mapping_form, placed_pairs, receive_upload,
+    BUREAU_ACCEPTED_FILES, MappingForm, ReportView, placed_pairs, receive_upload, report_and_form,
 };
 use super::{AppState, PageError, WebError};
 
@@ -171,21 +171,14 @@ async fn upload_and_show(
         }) => Ok(Redirect::to(&format!("/bureau/lists/{id}")).into_response()),
         Ok(uploaded) => {
             let mut page = lists_page(app, page_user).await?;
-            let (columns, _) = columns_of(uploaded.kind);
-            if let Some(token) = uploaded.kept {
-                page.mapping = Some(mapping_form(
-                    &uploaded.report,
-                    uploaded.kind,
-                    token,
-                    &uploaded.file_name,
-                ));
-            }
             page.kept = vec![
                 ("kind", uploaded.kind.code().to_owned()),
                 ("name", name),
                 ("list_date", date),
             ];
-            page.report = Some(ReportView::of(uploaded.report, columns));
+            let (report, mapping) = report_and_form(uploaded);
+            page.report = Some(report);
+            page.mapping = mapping;
             Ok(page.into_response())
         }
         Err(CoreError::ListFile { reason, .. } | CoreError::Invalid { reason, .. }) => {

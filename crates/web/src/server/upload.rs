@@ -16,7 +16,7 @@ use techmatch_core::lists::columns::{Column, is_about_secrecy, mappable, normali
 use techmatch_core::posting::PostingKind;
 use techmatch_core::services::import::{ImportReport, columns_of};
 use techmatch_core::services::list_uploads::{
-    ListOwner, ListSource, ListUpload, RememberedColumn, UploadTarget, UploadTurn,
+    ListOwner, ListSource, ListUpload, RememberedColumn, UploadTarget, UploadTurn, Uploaded,
     forget_own_mapping, may_upload, own_mappings, take_turn, upload_list,
 };
 
@@ -256,9 +256,19 @@ async fn page(app: &AppState, page_user: &PageUser) -> Result<UploadPage, WebErr
     })
 }
 
+/// What an upload shows: its report, and the form to place its columns by hand when it
+/// was refused and kept for that.
+pub(super) fn report_and_form(uploaded: Uploaded) -> (ReportView, Option<MappingForm>) {
+    let mapping = uploaded
+        .kept
+        .map(|token| mapping_form(&uploaded.report, uploaded.kind, token, &uploaded.file_name));
+    let (columns, _) = columns_of(uploaded.kind);
+    (ReportView::of(uploaded.report, columns), mapping)
+}
+
 /// The mapping form for a refused report: every column not placed, with the likely
 /// fields first and the missing one preselected where it is the likeliest.
-pub(super) fn mapping_form(
+fn mapping_form(
     report: &ImportReport,
     kind: PostingKind,
     token: String,
@@ -413,16 +423,9 @@ async fn show(
     let mut shown = page(app, page_user).await?;
     match result {
         Ok(uploaded) => {
-            let (columns, _) = columns_of(uploaded.kind);
-            if let Some(token) = uploaded.kept {
-                shown.mapping = Some(mapping_form(
-                    &uploaded.report,
-                    uploaded.kind,
-                    token,
-                    &uploaded.file_name,
-                ));
-            }
-            shown.report = Some(ReportView::of(uploaded.report, columns));
+            let (report, mapping) = report_and_form(uploaded);
+            shown.report = Some(report);
+            shown.mapping = mapping;
         }
         Err(CoreError::ListFile { reason, .. } | CoreError::Invalid { reason, .. }) => {
             shown.error = Some(reason);
