@@ -40,6 +40,7 @@ challenge-action-fail = 验收不通过
 challenge-action-terminate = 终止
 challenge-action-withdraw = 撤榜
 challenge-action-unknown = 未知操作「{ $code }」，可选：{ $choices }
+challenge-status-filter-unknown = 未知状态「{ $code }」，可选：{ $choices }
 
 challenge-actor-refused = { $actor }不能{ $action }
 challenge-refused = 「{ $status }」状态下不能{ $action }：{ $reason }

@@ -311,6 +311,30 @@ pub struct ChallengeFacts {
     pub reason_given: bool,
 }
 
+/// Whether `action` is a move out of `from` at all, whatever the facts: the arrows of
+/// the lifecycle diagram. Pages and the API offer exactly these; [`transition`] then
+/// decides with the facts and says what stands in the way.
+pub fn applies(from: ChallengeStatus, action: ChallengeAction) -> bool {
+    use ChallengeAction as A;
+    use ChallengeStatus as S;
+    matches!(
+        (from, action),
+        (S::Draft, A::Submit)
+            | (S::UnderReview, A::Approve | A::Reject)
+            | (S::Open, A::CloseBidding)
+            | (S::Selection, A::DeclareUnfilled | A::ProposeWinners)
+            | (S::Unfilled, A::Republish | A::Close)
+            | (S::Publicity, A::RevokePublicity | A::Award)
+            | (S::Awarded, A::StartExecution)
+            | (S::InExecution, A::Accept | A::Fail)
+            | (S::Awarded | S::InExecution, A::Terminate)
+            | (
+                S::Draft | S::UnderReview | S::Open | S::Unfilled | S::Selection | S::Publicity,
+                A::Withdraw
+            )
+    )
+}
+
 /// Decides the status after `action`, or refuses naming the reason.
 ///
 /// # Errors
@@ -332,6 +356,14 @@ pub fn transition(
         )));
     }
     let refuse = |reason: String| refusal(from, action, reason);
+    if !applies(from, action) {
+        let reason = if from.is_final() {
+            t!("challenge-refused-final")
+        } else {
+            t!("challenge-refused-not-now")
+        };
+        return Err(refuse(reason));
+    }
     let needs_reason = matches!(action, A::Reject | A::Withdraw | A::Terminate);
     if needs_reason && !facts.reason_given {
         return Err(refuse(t!("challenge-refused-reason-missing")));
@@ -436,9 +468,7 @@ pub fn transition(
             S::Draft | S::UnderReview | S::Open | S::Unfilled | S::Selection | S::Publicity,
             A::Withdraw,
         ) => S::Withdrawn,
-        (status, _) if status.is_final() => {
-            return Err(refuse(t!("challenge-refused-final")));
-        }
+        // `applies` admitted only the moves above.
         _ => return Err(refuse(t!("challenge-refused-not-now"))),
     };
     Ok(to)

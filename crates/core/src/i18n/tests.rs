@@ -43,7 +43,12 @@ fn files_under(dir: &Path, extension: &str, found: &mut Vec<PathBuf>) {
 fn rust_sources() -> Vec<PathBuf> {
     let root = repository_root();
     let mut found = Vec::new();
-    for krate in ["crates/core/src", "crates/search/src", "crates/web/src"] {
+    for krate in [
+        "crates/core/src",
+        "crates/search/src",
+        "crates/app/src",
+        "crates/web/src",
+    ] {
         files_under(&root.join(krate), "rs", &mut found);
     }
     // `tests.rs` files are test modules (`#[cfg(test)] mod tests;`).

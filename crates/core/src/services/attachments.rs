@@ -495,6 +495,7 @@ pub async fn may_read(
     conn: &impl ConnectionTrait,
     viewer: Option<&User>,
     owner: Owner,
+    now: DateTime<Utc>,
 ) -> CoreResult<bool> {
     match owner.kind {
         OwnerKind::Challenge => {
@@ -506,7 +507,7 @@ pub async fn may_read(
                 return Ok(false);
             };
             let found = bids::model(conn, owner.id).await?;
-            bids::may_read(conn, viewer, &found).await
+            bids::may_read(conn, viewer, &found, now).await
         }
     }
 }
@@ -528,6 +529,7 @@ pub async fn check_may_change(
     conn: &impl ConnectionTrait,
     actor: &User,
     owner: Owner,
+    now: DateTime<Utc>,
 ) -> CoreResult<Timeline> {
     match owner.kind {
         OwnerKind::Challenge => {
@@ -556,7 +558,7 @@ pub async fn check_may_change(
         }
         OwnerKind::Bid => {
             let found = bids::model(conn, owner.id).await?;
-            if !bids::may_read(conn, actor, &found).await? {
+            if !bids::may_read(conn, actor, &found, now).await? {
                 return Err(bids_not_found(owner.id));
             }
             if !bids::is_bidder(actor, &found) {
@@ -595,8 +597,9 @@ pub async fn list(
     conn: &impl ConnectionTrait,
     viewer: Option<&User>,
     owner: Owner,
+    now: DateTime<Utc>,
 ) -> CoreResult<Vec<attachment::Model>> {
-    if !may_read(conn, viewer, owner).await? {
+    if !may_read(conn, viewer, owner, now).await? {
         return Err(match owner.kind {
             OwnerKind::Challenge => challenges_not_found(owner.id),
             OwnerKind::Bid => bids_not_found(owner.id),
@@ -618,12 +621,13 @@ pub async fn readable(
     conn: &impl ConnectionTrait,
     viewer: Option<&User>,
     id: i64,
+    now: DateTime<Utc>,
 ) -> CoreResult<attachment::Model> {
     let row = attachment::Entity::find_by_id(id)
         .one(conn)
         .await?
         .ok_or_else(|| not_found(id))?;
-    match may_read(conn, viewer, Owner::of(&row)?).await {
+    match may_read(conn, viewer, Owner::of(&row)?, now).await {
         Ok(true) => Ok(row),
         Ok(false) | Err(CoreError::NotFound { .. }) => Err(not_found(id)),
         Err(other) => Err(other),
@@ -743,7 +747,7 @@ pub async fn upload(
             .map_err(|e| CoreError::Internal(format!("attachment check failed: {e}")))??
     };
     let txn = db.begin().await?;
-    let timeline = check_may_change(&txn, actor, owner).await?;
+    let timeline = check_may_change(&txn, actor, owner, now).await?;
     if count(&txn, owner).await? >= MAX_ATTACHMENTS_PER_OWNER {
         return Err(CoreError::invalid(
             "file",
@@ -832,8 +836,8 @@ pub async fn delete(
     now: DateTime<Utc>,
 ) -> CoreResult<attachment::Model> {
     let txn = db.begin().await?;
-    let row = readable(&txn, Some(actor), id).await?;
-    let timeline = check_may_change(&txn, actor, Owner::of(&row)?).await?;
+    let row = readable(&txn, Some(actor), id, now).await?;
+    let timeline = check_may_change(&txn, actor, Owner::of(&row)?, now).await?;
     row.clone().delete(&txn).await?;
     attachment_content::Entity::delete_by_id(row.storage_key.clone())
         .exec(&txn)

@@ -331,8 +331,8 @@ pub async fn expert_seat(
 
 /// Whether `actor` may read a bid: its bidder, the bureau, or an expert of the
 /// challenge's panel without a conflict once bidding has closed and the bid has been
-/// submitted (and not withdrawn). Callers settle the challenge first, so a deadline
-/// that has passed has closed bidding.
+/// submitted (and not withdrawn). The challenge is read as the clock has it at `now`,
+/// so a deadline that has passed has closed bidding.
 ///
 /// # Errors
 /// Database errors.
@@ -340,6 +340,7 @@ pub async fn may_read(
     conn: &impl ConnectionTrait,
     actor: &User,
     row: &bid::Model,
+    now: DateTime<Utc>,
 ) -> CoreResult<bool> {
     if actor.role.is_bureau() || is_bidder(actor, row) {
         return Ok(true);
@@ -347,7 +348,7 @@ pub async fn may_read(
     if !BidStatus::from_code(&row.status)?.counts_as_submitted() {
         return Ok(false);
     }
-    let found = challenges::model(conn, row.challenge_id).await?;
+    let found = challenges::model_as_of(conn, row.challenge_id, now).await?;
     match expert_seat(conn, actor, row, &found).await {
         Ok(_) => Ok(true),
         Err(CoreError::Forbidden(_)) => Ok(false),
@@ -1249,17 +1250,6 @@ pub async fn of_challenge(
         .order_by_asc(bid::Column::Id)
         .all(conn)
         .await?)
-}
-
-/// The challenge a bid belongs to.
-///
-/// # Errors
-/// `NotFound`.
-pub async fn challenge_of(
-    conn: &impl ConnectionTrait,
-    row: &bid::Model,
-) -> CoreResult<challenge::Model> {
-    challenges::model(conn, row.challenge_id).await
 }
 
 /// An accepted result is registered as an achievement of the lead organisation in one

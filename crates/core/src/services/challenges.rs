@@ -277,6 +277,23 @@ fn actor_for(actor: &User, model: &challenge::Model, action: ChallengeAction) ->
     }
 }
 
+/// The challenge actions `viewer` may be offered now: the lifecycle's moves out of the
+/// current status that the role they play for each may take. Closing the bidding is
+/// the clock's alone.
+pub fn offered_actions(viewer: &User, model: &challenge::Model) -> Vec<ChallengeAction> {
+    let Ok(status) = status_of(model) else {
+        return Vec::new();
+    };
+    ChallengeAction::ALL
+        .into_iter()
+        .filter(|action| *action != ChallengeAction::CloseBidding)
+        .filter(|action| {
+            lifecycle::applies(status, *action)
+                && action.actors().contains(&actor_for(viewer, model, *action))
+        })
+        .collect()
+}
+
 /// Appends to the challenge's timeline.
 ///
 /// # Errors
@@ -382,6 +399,26 @@ fn criteria_json(criteria: &Criteria) -> CoreResult<String> {
     serde_json::to_string(&pairs).map_err(|e| CoreError::Internal(e.to_string()))
 }
 
+/// Whether `actor` may publish challenges, and which kind in which organisation's
+/// name: an enterprise user, a broker acting for an enterprise, or bureau staff, each
+/// a confirmed member of their organisation.
+///
+/// # Errors
+/// `Forbidden` naming what is missing.
+pub fn may_publish(actor: &User) -> CoreResult<(ChallengeKind, i64)> {
+    let kind = ChallengeKind::of(actor.role)
+        .filter(|_| {
+            actor.role != Role::Broker || actor.acting_as == Some(crate::posting::PostingKind::Need)
+        })
+        .ok_or_else(|| CoreError::Forbidden(t!("challenge-publish-refused")))?;
+    match (actor.org_id, actor.org_confirmed) {
+        (Some(org), true) => Ok((kind, org)),
+        _ => Err(CoreError::Forbidden(t!(
+            "challenge-publish-no-organisation"
+        ))),
+    }
+}
+
 /// A new draft challenge of the actor's organisation. Returns its id.
 ///
 /// # Errors
@@ -393,19 +430,7 @@ pub async fn create(
     input: &ChallengeInput,
     now: DateTime<Utc>,
 ) -> CoreResult<i64> {
-    let kind = ChallengeKind::of(actor.role)
-        .filter(|_| {
-            actor.role != Role::Broker || actor.acting_as == Some(crate::posting::PostingKind::Need)
-        })
-        .ok_or_else(|| CoreError::Forbidden(t!("challenge-publish-refused")))?;
-    let org = match (actor.org_id, actor.org_confirmed) {
-        (Some(org), true) => org,
-        _ => {
-            return Err(CoreError::Forbidden(t!(
-                "challenge-publish-no-organisation"
-            )));
-        }
-    };
+    let (kind, org) = may_publish(actor)?;
     // The organisation's row is locked first (on PostgreSQL; SQLite has one writer), so
     // that drafts created at once cannot both squeeze under the cap.
     let provisional = organisation::Entity::find_by_id(org)
@@ -755,24 +780,70 @@ pub async fn act(
     Ok(to)
 }
 
-/// Applies what the clock decided: an open challenge whose bid deadline has passed
-/// goes to selection, or to 流榜 without a submitted bid. Called before every read and
-/// action, and by the server periodically.
-///
-/// # Errors
-/// Database errors.
-pub async fn settle(conn: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> CoreResult<()> {
-    let found = model(conn, id).await?;
+/// The status the clock has given an open challenge whose bid deadline has passed
+/// (selection, or 流榜 without a submitted bid), before anyone has written it; `None`
+/// when the clock has decided nothing.
+async fn clock_decision(
+    conn: &impl ConnectionTrait,
+    found: &challenge::Model,
+    now: DateTime<Utc>,
+) -> CoreResult<Option<ChallengeStatus>> {
     if found.status != ChallengeStatus::Open.code() || now < found.bid_deadline {
-        return Ok(());
+        return Ok(None);
     }
-    let facts = facts(conn, &found, now).await?;
+    let facts = facts(conn, found, now).await?;
     let to = lifecycle::transition(
         ChallengeStatus::Open,
         ChallengeAction::CloseBidding,
         Actor::System,
         &facts,
     )?;
+    Ok(Some(to))
+}
+
+/// The challenge as the clock has it at `now`, written or not: reads use this, so no
+/// read has to write and none shows a call open after its deadline while the
+/// background settler has yet to record the close.
+///
+/// # Errors
+/// Database errors.
+pub async fn as_of(
+    conn: &impl ConnectionTrait,
+    found: challenge::Model,
+    now: DateTime<Utc>,
+) -> CoreResult<challenge::Model> {
+    Ok(match clock_decision(conn, &found, now).await? {
+        Some(to) => challenge::Model {
+            status: to.code().to_owned(),
+            ..found
+        },
+        None => found,
+    })
+}
+
+/// The challenge `id` as the clock has it at `now` ([`as_of`]).
+///
+/// # Errors
+/// `NotFound`, or database errors.
+pub async fn model_as_of(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> CoreResult<challenge::Model> {
+    as_of(conn, model(conn, id).await?, now).await
+}
+
+/// Records what the clock decided: an open challenge whose bid deadline has passed
+/// goes to selection, or to 流榜 without a submitted bid. Actions call this in their
+/// transaction before deciding; the server's deadline job calls it for every call due.
+///
+/// # Errors
+/// Database errors.
+pub async fn settle(conn: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> CoreResult<()> {
+    let found = model(conn, id).await?;
+    let Some(to) = clock_decision(conn, &found, now).await? else {
+        return Ok(());
+    };
     match set_status(conn, id, ChallengeStatus::Open, to, None, now).await {
         // Another request settled it first: the outcome is the same.
         Err(CoreError::Conflict(_)) => return Ok(()),
@@ -1487,19 +1558,27 @@ pub async fn conclude_if_done(
     Ok(Some(to))
 }
 
-/// Public and bureau listing: the challenges people may see, newest first.
+/// Public and bureau listing: the challenges people may see, newest first, each as
+/// the clock has it at `now` ([`as_of`]).
 ///
 /// # Errors
 /// Database errors.
 pub async fn list(
     conn: &impl ConnectionTrait,
     viewer: Option<&User>,
+    now: DateTime<Utc>,
 ) -> CoreResult<Vec<challenge::Model>> {
     let all = challenge::Entity::find()
         .order_by_desc(challenge::Column::Id)
         .all(conn)
         .await?;
-    Ok(all.into_iter().filter(|c| may_see(viewer, c)).collect())
+    let mut visible = Vec::with_capacity(all.len());
+    for found in all {
+        if may_see(viewer, &found) {
+            visible.push(as_of(conn, found, now).await?);
+        }
+    }
+    Ok(visible)
 }
 
 /// The timeline of a challenge, oldest first.

@@ -142,7 +142,7 @@ async fn only_those_who_speak_for_an_organisation_bid() {
         forbidden(bids::act(conn, &expert, saved, BidAction::Submit, t0()).await);
         forbidden(bids::edit(conn, &expert, saved, &input, t0()).await);
         let row = bids::model(conn, saved).await.unwrap();
-        assert!(!bids::may_read(conn, &expert, &row).await.unwrap());
+        assert!(!bids::may_read(conn, &expert, &row, t0()).await.unwrap());
         assert_eq!(row.status, "draft");
         db
     })
@@ -575,7 +575,7 @@ async fn an_unchecked_member_keeps_its_candidates_experts_off_and_its_bid_from_t
         );
         let row = bids::model(conn, saved).await.unwrap();
         assert_eq!(row.status, "submitted");
-        assert!(!bids::may_read(conn, &reader, &row).await.unwrap());
+        assert!(!bids::may_read(conn, &reader, &row, later).await.unwrap());
 
         // Checked and declined: the bid passes, the panel reads it, the judge is seated.
         bids::link_member(conn, &bureau, saved, 0, bids::LinkDecision::Unlink, PENDING, later)
@@ -585,7 +585,7 @@ async fn an_unchecked_member_keeps_its_candidates_experts_off_and_its_bid_from_t
             .await
             .unwrap();
         let row = bids::model(conn, saved).await.unwrap();
-        assert!(bids::may_read(conn, &reader, &row).await.unwrap());
+        assert!(bids::may_read(conn, &reader, &row, later).await.unwrap());
         challenges::assign_expert(conn, &bureau, id, judge.id, later)
             .await
             .unwrap();
@@ -1322,7 +1322,7 @@ async fn an_expert_declares_a_conflict_before_scoring_and_leaves_the_panel() {
         assert_eq!(recused.detail.as_deref(), Some(why));
         // Off the panel, they no longer read or score the bid.
         let row = bids::model(conn, saved).await.unwrap();
-        assert!(!bids::may_read(conn, &judge, &row).await.unwrap());
+        assert!(!bids::may_read(conn, &judge, &row, later).await.unwrap());
 
         // Once their sheet is in, only the bureau decides.
         bids::score(conn, &reader, saved, &sheet("80"), "可行", later)

@@ -333,7 +333,39 @@ async fn a_call_without_bids_is_unfilled_and_can_be_published_again_or_closed() 
         .unwrap();
 
         // The deadline passes with only a draft: 流榜, and the draft can no longer be sent.
+        // Reads see it at once, without writing; the settler records it.
         let after = deadline + Duration::seconds(1);
+        let read = challenges::model_as_of(conn, id, after).await.unwrap();
+        assert_eq!(read.status, "unfilled");
+        let listed = challenges::list(conn, Some(&bureau), after).await.unwrap();
+        assert_eq!(
+            listed
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.status.as_str()),
+            Some("unfilled")
+        );
+        assert_eq!(
+            challenges::model(conn, id).await.unwrap().status,
+            "open",
+            "reading wrote nothing"
+        );
+        assert!(
+            challenges::timeline(conn, id)
+                .await
+                .unwrap()
+                .iter()
+                .all(|e| e.action != "challenge.close_bidding")
+        );
+        assert_eq!(
+            challenges::offered_actions(&bureau, &read)
+                .iter()
+                .map(|a| a.code())
+                .collect::<Vec<_>>(),
+            ["republish", "close", "withdraw"],
+            "the publisher's moves out of 流榜"
+        );
+        assert!(challenges::offered_actions(&team, &read).is_empty());
         assert_eq!(challenges::settle_all(conn, after).await.unwrap(), 1);
         assert_eq!(
             challenges::model(conn, id).await.unwrap().status,

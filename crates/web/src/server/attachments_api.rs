@@ -119,15 +119,17 @@ pub async fn upload_to_bid(
 }
 
 async fn list(app: &AppState, viewer: &Viewer, owner: Owner) -> Result<Json<Value>, WebError> {
-    let found = attachments::list(&app.db, viewer.user(), owner).await?;
+    let found = attachments::list(&app.db, viewer.user(), owner, app.clock.now()).await?;
     let may_change = match viewer.user() {
-        Some(user) => match attachments::check_may_change(&app.db, user, owner).await {
-            Ok(_) => true,
-            Err(CoreError::Forbidden(_) | CoreError::Conflict(_) | CoreError::NotFound { .. }) => {
-                false
+        Some(user) => {
+            match attachments::check_may_change(&app.db, user, owner, app.clock.now()).await {
+                Ok(_) => true,
+                Err(
+                    CoreError::Forbidden(_) | CoreError::Conflict(_) | CoreError::NotFound { .. },
+                ) => false,
+                Err(other) => return Err(other.into()),
             }
-            Err(other) => return Err(other.into()),
-        },
+        }
         None => false,
     };
     let items: Vec<Value> = found.iter().map(attachment_json).collect();
@@ -229,7 +231,7 @@ pub async fn download(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let row = attachments::readable(&app.db, viewer.user(), id).await?;
+    let row = attachments::readable(&app.db, viewer.user(), id, app.clock.now()).await?;
     let bytes = attachments::content(&app.db, &store(&app), &row).await?;
     let length = bytes.len();
     let content_type = HeaderValue::from_str(&row.content_type)

@@ -160,8 +160,7 @@ pub async fn list(
 ) -> Result<ChallengesPage, PageError> {
     let user = bureau(&page_user)?;
     let now = app.clock.now();
-    challenges::settle_all(&app.db, now).await?;
-    let all = challenges::list(&app.db, Some(user)).await?;
+    let all = challenges::list(&app.db, Some(user), now).await?;
     let orgs = organisations::names_by_id(&app.db, all.iter().map(|c| c.publisher_org_id)).await?;
     let mut rows = Vec::with_capacity(all.len());
     for c in &all {
@@ -433,8 +432,7 @@ async fn console_page(
 ) -> Result<ConsolePage, WebError> {
     bureau(page_user)?;
     let now = app.clock.now();
-    challenges::settle(&app.db, id, now).await?;
-    let c: challenge::Model = challenges::model(&app.db, id).await?;
+    let c: challenge::Model = challenges::model_as_of(&app.db, id, now).await?;
     let status = ChallengeStatus::from_code(&c.status)?;
     let bid_rows = bids::of_challenge(&app.db, id).await?;
     let seats = challenges::panel_seats(&app.db, Some(id), None).await?;
@@ -1335,8 +1333,7 @@ async fn expert_home_page(
     let seats = challenges::panel_seats(&app.db, None, Some(user.id)).await?;
     let mut panels = Vec::with_capacity(seats.len());
     for seat in seats.iter().rev() {
-        challenges::settle(&app.db, seat.challenge_id, now).await?;
-        let c = challenges::model(&app.db, seat.challenge_id).await?;
+        let c = challenges::model_as_of(&app.db, seat.challenge_id, now).await?;
         let status = ChallengeStatus::from_code(&c.status)?;
         let sheets = bids::sheets_of(&app.db, c.id).await?;
         let mine: Vec<i64> = sheets
@@ -1490,8 +1487,7 @@ async fn score_page(
         }
         .into());
     }
-    challenges::settle(&app.db, row.challenge_id, app.clock.now()).await?;
-    let c = bids::challenge_of(&app.db, &row).await?;
+    let c = challenges::model_as_of(&app.db, row.challenge_id, app.clock.now()).await?;
     bids::expert_seat(&app.db, user, &row, &c).await?;
     let seats = challenges::panel_seats(&app.db, Some(c.id), None).await?;
     let parties = bids::parties(&row)?;

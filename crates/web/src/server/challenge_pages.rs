@@ -16,16 +16,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sea_orm::EntityTrait;
 use serde::Deserialize;
-use techmatch_core::accounts::Role;
 use techmatch_core::challenge::bid::{BidAction, BidStatus};
 use techmatch_core::challenge::calendar::{
     self, beijing_date, beijing_input, beijing_minute, china_standard_time,
 };
-use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
+use techmatch_core::challenge::lifecycle::ChallengeAction;
 use techmatch_core::challenge::milestone::{MilestoneAction, MilestoneStatus};
 use techmatch_core::domain::Wan;
 use techmatch_core::entities::{bid, bid_milestone, challenge};
-use techmatch_core::posting::PostingKind;
 use techmatch_core::services::bids::{self, BidInput, MemberInput, MilestoneInput, MilestoneStep};
 use techmatch_core::services::challenges::{
     self, ActionInput, ChallengeInput, DEFAULT_RACE_WINNERS, default_winners,
@@ -33,6 +31,10 @@ use techmatch_core::services::challenges::{
 use techmatch_core::services::organisations;
 use techmatch_core::services::users::User;
 use techmatch_core::{CoreError, t};
+
+use techmatch_app::challenges::{
+    self as calls, ChallengeCard, ChallengeDetail, ChallengeQuery, StatusFilter,
+};
 
 use super::auth::{CsrfForm, PageUser, Viewer};
 use super::i18n::filters;
@@ -46,13 +48,6 @@ const MILESTONE_ROWS: usize = 4;
 
 fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
-}
-
-fn challenge_not_found(id: i64) -> CoreError {
-    CoreError::NotFound {
-        what: t!("what-challenge"),
-        id: id.to_string(),
-    }
 }
 
 fn bid_not_found(id: i64) -> CoreError {
@@ -149,136 +144,11 @@ fn form_problem(error: WebError) -> Result<String, WebError> {
 // ---------------------------------------------------------------------------------
 // Views of a challenge.
 
-/// A challenge as the pages show it.
-#[derive(Debug, Clone)]
-pub struct ChallengeView {
-    pub id: i64,
-    pub public_id: String,
-    pub title: String,
-    pub publisher: String,
-    pub kind_label: String,
-    pub industry: Option<String>,
-    pub keywords: Vec<String>,
-    pub background: String,
-    pub problem: String,
-    pub metrics: Vec<String>,
-    pub scenario: String,
-    pub final_user: String,
-    pub reward_enterprise: String,
-    pub reward_subsidy: String,
-    pub reward_total: String,
-    pub deadline: String,
-    pub completion_months: i32,
-    pub eligibility: String,
-    pub horse_race: bool,
-    pub max_winners: i32,
-    pub restricted: bool,
-    pub contact_name: String,
-    pub contact_phone: String,
-    pub status_code: String,
-    pub status_label: String,
-    pub status_reason: Option<String>,
-}
-
-fn kind_label(code: &str) -> String {
-    if code == challenges::ChallengeKind::Government.code() {
-        challenges::ChallengeKind::Government.label()
-    } else {
-        challenges::ChallengeKind::Enterprise.label()
-    }
-}
-
-impl ChallengeView {
-    fn of(c: &challenge::Model, publisher: &str) -> ChallengeView {
-        ChallengeView {
-            id: c.id,
-            public_id: c.public_id.clone(),
-            title: c.title.clone(),
-            publisher: publisher.to_owned(),
-            kind_label: kind_label(&c.kind),
-            industry: c.industry.clone(),
-            keywords: lines(&c.keywords),
-            background: c.background.clone(),
-            problem: c.problem.clone(),
-            metrics: lines(&c.metrics),
-            scenario: c.scenario.clone(),
-            final_user: c.final_user.clone(),
-            reward_enterprise: Wan::yuan_as_wan(c.reward_enterprise_yuan),
-            reward_subsidy: Wan::yuan_as_wan(c.reward_subsidy_yuan),
-            reward_total: Wan::yuan_as_wan(
-                c.reward_enterprise_yuan
-                    .saturating_add(c.reward_subsidy_yuan),
-            ),
-            deadline: beijing_minute(c.bid_deadline),
-            completion_months: c.completion_months,
-            eligibility: c.eligibility.clone(),
-            horse_race: c.horse_race,
-            max_winners: c.max_winners,
-            restricted: c.confidentiality == "restricted",
-            contact_name: c.contact_name.clone(),
-            contact_phone: c.contact_phone.clone(),
-            status_code: c.status.clone(),
-            status_label: ChallengeStatus::from_code(&c.status)
-                .map(ChallengeStatus::label)
-                .unwrap_or_default(),
-            status_reason: c.status_reason.clone(),
-        }
-    }
-}
-
 async fn org_names(
     app: &AppState,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, String>, WebError> {
     Ok(organisations::names_by_id(&app.db, ids).await?)
-}
-
-/// Refuses someone who may not publish: only an enterprise user, a broker acting for an
-/// enterprise, or bureau staff, each with a confirmed organisation, may (the service
-/// decides the same when saving).
-fn check_may_publish(user: &User) -> Result<(), CoreError> {
-    let role = match user.role {
-        Role::Enterprise => true,
-        Role::Broker => user.acting_as == Some(PostingKind::Need),
-        other => other.is_bureau(),
-    };
-    if !role {
-        return Err(CoreError::Forbidden(t!("challenge-publish-refused")));
-    }
-    if !user.org_confirmed || user.org_id.is_none() {
-        return Err(CoreError::Forbidden(t!(
-            "challenge-publish-no-organisation"
-        )));
-    }
-    Ok(())
-}
-
-/// The statuses the list can be narrowed to: (query value, label).
-fn status_filters() -> Vec<(&'static str, String)> {
-    vec![
-        ("open", ChallengeStatus::Open.label()),
-        ("selection", ChallengeStatus::Selection.label()),
-        ("publicity", ChallengeStatus::Publicity.label()),
-        ("in_execution", ChallengeStatus::InExecution.label()),
-        ("ended", t!("challenges-filter-ended")),
-    ]
-}
-
-fn matches_filter(filter: &str, status: &str) -> bool {
-    let Ok(status) = ChallengeStatus::from_code(status) else {
-        return false;
-    };
-    match filter {
-        "open" => status == ChallengeStatus::Open,
-        "selection" => status == ChallengeStatus::Selection,
-        "publicity" => status == ChallengeStatus::Publicity,
-        "in_execution" => matches!(
-            status,
-            ChallengeStatus::Awarded | ChallengeStatus::InExecution
-        ),
-        "ended" => status.is_final(),
-        _ => true,
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -294,7 +164,7 @@ pub type FilterLink = (&'static str, String, bool);
 #[template(path = "challenges.html")]
 pub struct ChallengesPage {
     pub nav: Nav,
-    pub challenges: Vec<ChallengeView>,
+    pub challenges: Vec<ChallengeCard>,
     pub filters: Vec<FilterLink>,
     pub all_current: bool,
     pub may_publish: bool,
@@ -306,123 +176,43 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> Result<ChallengesPage, PageError> {
     let user = viewer.user();
-    let filters = status_filters();
-    let filter = filters
-        .iter()
-        .find(|(code, _)| *code == params.status)
-        .map(|(code, _)| *code);
-    let all = challenges::list(&app.db, user).await?;
-    let visible: Vec<&challenge::Model> = all
-        .iter()
-        .filter(|c| challenges::may_see(user, c))
-        .filter(|c| filter.is_none_or(|f| matches_filter(f, &c.status)))
-        .collect();
-    let names = org_names(&app, visible.iter().map(|c| c.publisher_org_id)).await?;
+    let query = ChallengeQuery {
+        status: Some(params.status.clone()),
+        ..ChallengeQuery::default()
+    };
+    let found = calls::find(&app.db, &app.industries(), user, &query, app.clock.now()).await?;
+    let current = params.status.trim();
     Ok(ChallengesPage {
         nav: Nav::of(&viewer),
-        challenges: visible
-            .iter()
-            .map(|c| {
-                let publisher = names.get(&c.publisher_org_id).map_or("", String::as_str);
-                ChallengeView::of(c, publisher)
-            })
-            .collect(),
-        filters: filters
+        challenges: found.challenges,
+        filters: StatusFilter::stages()
             .into_iter()
-            .map(|(code, label)| (code, label, Some(code) == filter))
+            .map(|(code, label)| (code, label, code == current))
             .collect(),
-        all_current: filter.is_none(),
-        may_publish: user.is_some_and(|u| check_may_publish(u).is_ok()),
+        all_current: current.is_empty(),
+        may_publish: user.is_some_and(|u| calls::check_may_publish(u).is_ok()),
     })
 }
 
 // ---------------------------------------------------------------------------------
 // One challenge.
 
-/// A proposed or awarded winner, as the 公示 names it.
-#[derive(Debug, Clone)]
-pub struct WinnerView {
-    pub bid_id: i64,
-    pub org: String,
-    pub status_label: String,
-}
-
-/// One entry of the public timeline.
-#[derive(Debug, Clone)]
-pub struct EventView {
-    pub at: String,
-    pub label: String,
-    pub detail: Option<String>,
-}
-
-/// What the publisher may do now.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PublisherActions {
-    pub edit: bool,
-    pub submit: bool,
-    pub withdraw: bool,
-    /// After 流榜: republish with a new deadline, or close.
-    pub after_unfilled: bool,
-}
-
-impl PublisherActions {
-    fn of(status: ChallengeStatus) -> PublisherActions {
-        use ChallengeStatus as S;
-        PublisherActions {
-            edit: status == S::Draft,
-            submit: status == S::Draft,
-            withdraw: matches!(
-                status,
-                S::Draft | S::UnderReview | S::Open | S::Unfilled | S::Selection | S::Publicity
-            ),
-            after_unfilled: status == S::Unfilled,
-        }
-    }
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "challenge.html")]
 pub struct ChallengePage {
     pub nav: Nav,
-    pub c: ChallengeView,
+    pub c: ChallengeCard,
+    pub d: ChallengeDetail,
     pub logged_in: bool,
-    /// During and after the 公示: the proposed or awarded winners.
-    pub show_winners: bool,
-    pub winners: Vec<WinnerView>,
-    pub publicity_ends: Option<String>,
-    /// The 公示 is running: anyone logged in may object.
-    pub publicity_open: bool,
-    /// A logged-in viewer during the 公示 may object.
-    pub may_object: bool,
     pub objection_lodged: bool,
-    pub timeline: Vec<EventView>,
-    /// `Some` for the publisher.
-    pub publisher_actions: Option<PublisherActions>,
     /// The deadline of a republished call, pre-filled a month ahead.
     pub republish_default: String,
-    /// The viewer's organisation's bid on this challenge.
-    pub own_bid: Option<i64>,
-    pub may_bid: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ShowParams {
     #[serde(default)]
     pub objection: String,
-}
-
-/// A challenge the viewer may see, settled by the clock first.
-async fn visible_challenge(
-    app: &AppState,
-    user: Option<&User>,
-    id: i64,
-) -> Result<challenge::Model, WebError> {
-    challenges::settle(&app.db, id, app.clock.now()).await?;
-    let c = challenges::model(&app.db, id).await?;
-    if !challenges::may_see(user, &c) {
-        return Err(challenge_not_found(id).into());
-    }
-    Ok(c)
 }
 
 pub async fn show(
@@ -433,74 +223,14 @@ pub async fn show(
 ) -> Result<ChallengePage, PageError> {
     let user = viewer.user();
     let now = app.clock.now();
-    let c = visible_challenge(&app, user, id).await?;
-    let status = ChallengeStatus::from_code(&c.status)?;
-    let all_bids = bids::of_challenge(&app.db, id).await?;
-    let mut org_ids: Vec<i64> = all_bids.iter().map(|b| b.lead_org_id).collect();
-    org_ids.push(c.publisher_org_id);
-    let names = org_names(&app, org_ids).await?;
-    let show_winners = c.publicity_starts.is_some()
-        && matches!(
-            status,
-            ChallengeStatus::Publicity
-                | ChallengeStatus::Awarded
-                | ChallengeStatus::InExecution
-                | ChallengeStatus::Accepted
-                | ChallengeStatus::Failed
-                | ChallengeStatus::Terminated
-        );
-    let winners = all_bids
-        .iter()
-        .filter_map(|b| {
-            let status = BidStatus::from_code(&b.status).ok()?;
-            status.was_chosen().then(|| WinnerView {
-                bid_id: b.id,
-                org: names.get(&b.lead_org_id).cloned().unwrap_or_default(),
-                status_label: status.label(),
-            })
-        })
-        .collect();
-    let publicity_open = status == ChallengeStatus::Publicity
-        && c.publicity_ends
-            .is_some_and(|ends| calendar::is_open(now, ends));
-    let timeline = challenges::timeline(&app.db, id)
-        .await?
-        .into_iter()
-        .filter(|e| e.bid_id.is_none() && techmatch_core::challenge::is_public_step(&e.action))
-        .map(|e| EventView {
-            at: beijing_minute(e.at),
-            label: techmatch_core::challenge::timeline_label(&e.action),
-            detail: e
-                .detail
-                .clone()
-                .filter(|_| e.action != "challenge.propose_winners"),
-        })
-        .collect();
-    let own_bid = user.and_then(|u| {
-        all_bids
-            .iter()
-            .find(|b| bids::is_bidder(u, b))
-            .map(|b| b.id)
-    });
-    let publisher = user.is_some_and(|u| challenges::is_publisher(u, &c));
+    let d = calls::detail(&app.db, user, id, now).await?;
     Ok(ChallengePage {
         nav: Nav::of(&viewer),
+        c: d.challenge.clone(),
         logged_in: user.is_some(),
-        show_winners,
-        winners,
-        publicity_ends: c.publicity_ends.map(beijing_minute),
-        may_object: user.is_some() && publicity_open,
-        publicity_open,
         objection_lodged: params.objection == "lodged",
-        timeline,
-        publisher_actions: publisher.then(|| PublisherActions::of(status)),
         republish_default: beijing_input(now + chrono::Duration::days(30)),
-        may_bid: own_bid.is_none() && user.is_some_and(|u| bids::check_may_bid(u, &c, now).is_ok()),
-        own_bid,
-        c: ChallengeView::of(
-            &c,
-            names.get(&c.publisher_org_id).map_or("", String::as_str),
-        ),
+        d,
     })
 }
 
@@ -513,30 +243,35 @@ pub struct ChallengeActionForm {
     pub new_bid_deadline: String,
 }
 
-/// The publisher's actions: submit, withdraw, republish after 流榜, close.
+/// A lifecycle action taken from the call's page (the publisher's: submit, withdraw,
+/// republish after 流榜, close).
 pub async fn act(
     State(app): State<AppState>,
     page_user: PageUser,
     Path(id): Path<i64>,
     CsrfForm { form, .. }: CsrfForm<ChallengeActionForm>,
 ) -> Result<Response, PageError> {
-    use ChallengeAction as A;
     let action = ChallengeAction::parse(&form.action)?;
-    if !matches!(action, A::Submit | A::Withdraw | A::Republish | A::Close) {
-        return Err(CoreError::invalid("action", t!("challenge-action-dedicated")).into());
-    }
     let new_bid_deadline = match form.new_bid_deadline.trim() {
         "" => None,
-        text if action == A::Republish => Some(parse_beijing("new_bid_deadline", text)?),
+        text if action == ChallengeAction::Republish => {
+            Some(parse_beijing("new_bid_deadline", text)?)
+        }
         _ => None,
     };
     let input = ActionInput {
         reason: Some(form.reason).filter(|r| !r.trim().is_empty()),
         new_bid_deadline,
     };
-    let txn = begin(&app).await?;
-    challenges::act(&txn, &page_user.0.user, id, action, &input, app.clock.now()).await?;
-    commit(txn).await?;
+    calls::act(
+        &app.db,
+        &page_user.0.user,
+        id,
+        action,
+        &input,
+        app.clock.now(),
+    )
+    .await?;
     Ok(see_other(&format!("/challenges/{id}")))
 }
 
@@ -561,9 +296,8 @@ pub async fn object(
                 .map_err(|_| WebError::BadForm("bid_id".to_owned()))?,
         ),
     };
-    let txn = begin(&app).await?;
-    challenges::object(
-        &txn,
+    calls::object(
+        &app.db,
         &page_user.0.user,
         id,
         bid_id,
@@ -571,7 +305,6 @@ pub async fn object(
         app.clock.now(),
     )
     .await?;
-    commit(txn).await?;
     Ok(see_other(&format!(
         "/challenges/{id}?objection=lodged#objection"
     )))
@@ -645,10 +378,7 @@ impl ChallengeForm {
     }
 
     fn input(&self, app: &AppState) -> Result<ChallengeInput, WebError> {
-        let industry = match self.industry.trim() {
-            "" => None,
-            name => Some(app.industries().resolve(name)?.name.clone()),
-        };
+        let industry = calls::industry_named(&app.industries(), Some(&self.industry))?;
         let horse_race = self.horse_race.is_some();
         let number = |field: &'static str, text: &str| {
             text.trim()
@@ -723,28 +453,11 @@ fn challenge_form_page(
     }
 }
 
-/// The publisher's draft, or the reason it cannot be edited.
-async fn own_draft(app: &AppState, user: &User, id: i64) -> Result<challenge::Model, WebError> {
-    let c = visible_challenge(app, Some(user), id).await?;
-    if !challenges::is_publisher(user, &c) {
-        return Err(CoreError::Forbidden(t!("challenge-publisher-only")).into());
-    }
-    if c.status != ChallengeStatus::Draft.code() {
-        return Err(CoreError::IllegalTransition {
-            from: c.status.clone(),
-            to: "edit".to_owned(),
-            reason: t!("challenge-edit-not-draft"),
-        }
-        .into());
-    }
-    Ok(c)
-}
-
 pub async fn new_form(
     State(app): State<AppState>,
     page_user: PageUser,
 ) -> Result<ChallengeFormPage, PageError> {
-    check_may_publish(&page_user.0.user)?;
+    calls::check_may_publish(&page_user.0.user)?;
     Ok(challenge_form_page(
         &app,
         &page_user,
@@ -765,16 +478,14 @@ async fn save_challenge(
     let user = &page_user.0.user;
     let saved: Result<i64, WebError> = async {
         let input = form.input(app)?;
-        let txn = begin(app).await?;
-        let id = match existing {
+        let now = app.clock.now();
+        Ok(match existing {
             Some(id) => {
-                challenges::edit(&txn, user, id, &input, app.clock.now()).await?;
+                calls::edit(&app.db, user, id, &input, now).await?;
                 id
             }
-            None => challenges::create(&txn, user, &input, app.clock.now()).await?,
-        };
-        commit(txn).await?;
-        Ok(id)
+            None => calls::create(&app.db, user, &input, now).await?,
+        })
     }
     .await;
     match saved {
@@ -804,7 +515,7 @@ pub async fn edit_form(
     page_user: PageUser,
     Path(id): Path<i64>,
 ) -> Result<ChallengeFormPage, PageError> {
-    let c = own_draft(&app, &page_user.0.user, id).await?;
+    let c = calls::own_draft(&app.db, &page_user.0.user, id, app.clock.now()).await?;
     Ok(challenge_form_page(
         &app,
         &page_user,
@@ -1022,7 +733,7 @@ pub async fn new_bid_form(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let user = &page_user.0.user;
-    let c = visible_challenge(&app, Some(user), id).await?;
+    let c = calls::visible(&app.db, Some(user), id, app.clock.now()).await?;
     if let Some(existing) = own_bid_on(&app, user, id).await? {
         return Ok(see_other(&format!("/bids/{existing}")));
     }
@@ -1081,7 +792,7 @@ pub async fn create_bid(
     Path(id): Path<i64>,
     CsrfForm { form, .. }: CsrfForm<BidForm>,
 ) -> Result<Response, PageError> {
-    let c = visible_challenge(&app, Some(&page_user.0.user), id).await?;
+    let c = calls::visible(&app.db, Some(&page_user.0.user), id, app.clock.now()).await?;
     save_bid(&app, &page_user, &c, None, form).await
 }
 
@@ -1211,12 +922,10 @@ pub async fn show_bid(
     let user = &page_user.0.user;
     let b = bids::model(&app.db, id).await?;
     let now = app.clock.now();
-    // Settled first: a deadline that has passed unseals the bids for the panel.
-    challenges::settle(&app.db, b.challenge_id, now).await?;
-    if !bids::may_read(&app.db, user, &b).await? {
+    if !bids::may_read(&app.db, user, &b, now).await? {
         return Err(bid_not_found(id).into());
     }
-    let c = challenges::model(&app.db, b.challenge_id).await?;
+    let c = challenges::model_as_of(&app.db, b.challenge_id, now).await?;
     let status = BidStatus::from_code(&b.status)?;
     let is_bidder = bids::is_bidder(user, &b);
     let executing = matches!(

@@ -2,21 +2,19 @@
 //! acceptance. Who may do what is decided in `techmatch_core::services::{challenges,
 //! bids}`; every change runs in one transaction, at the time of the server's clock.
 
-use std::collections::{BTreeMap, HashMap};
-
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use techmatch_core::challenge::bid::{BidAction, BidStatus};
+use techmatch_core::challenge::bid::BidAction;
 use techmatch_core::challenge::calendar::WorkCalendar;
 use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
 use techmatch_core::challenge::milestone::{MilestoneAction, MilestoneStatus};
 use techmatch_core::challenge::scoring::{Criteria, Criterion};
 use techmatch_core::domain::Wan;
-use techmatch_core::entities::{bid, challenge};
+use techmatch_core::entities::bid;
 use techmatch_core::services::bids::{
     self, BidInput, FormalDecision, MemberInput, MilestoneInput, MilestoneStep,
 };
@@ -26,7 +24,10 @@ use techmatch_core::services::challenges::{
 use techmatch_core::services::users::User;
 use techmatch_core::services::{challenge_record, organisations};
 use techmatch_core::{CoreError, t};
-use techmatch_search::rank::{Document, rank};
+
+use techmatch_app::challenges::{
+    self as calls, BidCard, ChallengeDetail, ChallengeList, ChallengeQuery,
+};
 
 use super::auth::{ApiUser, Viewer};
 use super::error::ErrorBody;
@@ -70,13 +71,9 @@ fn public() -> String {
 
 impl ChallengeBody {
     fn input(&self, app: &AppState) -> Result<ChallengeInput, WebError> {
-        let industry = match self.industry.as_deref().map(str::trim) {
-            Some(name) if !name.is_empty() => Some(app.industries().resolve(name)?.name.clone()),
-            _ => None,
-        };
         Ok(ChallengeInput {
             title: self.title.clone(),
-            industry,
+            industry: calls::industry_named(&app.industries(), self.industry.as_deref())?,
             keywords: self.keywords.clone(),
             background: self.background.clone(),
             problem: self.problem.clone(),
@@ -100,296 +97,95 @@ impl ChallengeBody {
     }
 }
 
-fn status_json(code: &str) -> (String, String) {
-    let label = ChallengeStatus::from_code(code)
-        .map(|s| s.label())
-        .unwrap_or_default();
-    (code.to_owned(), label)
-}
-
-fn challenge_json(c: &challenge::Model, publisher: &str) -> Value {
-    let (status, status_label) = status_json(&c.status);
-    json!({
-        "id": c.id,
-        "public_id": c.public_id,
-        "kind": c.kind,
-        "title": c.title,
-        "publisher": publisher,
-        "industry": c.industry,
-        "keywords": c.keywords.lines().collect::<Vec<_>>(),
-        "background": c.background,
-        "problem": c.problem,
-        "metrics": c.metrics.lines().collect::<Vec<_>>(),
-        "scenario": c.scenario,
-        "final_user": c.final_user,
-        "reward_enterprise_wan": Wan::yuan_as_wan(c.reward_enterprise_yuan),
-        "reward_subsidy_wan": Wan::yuan_as_wan(c.reward_subsidy_yuan),
-        "bid_deadline": c.bid_deadline,
-        "completion_months": c.completion_months,
-        "eligibility": c.eligibility,
-        "horse_race": c.horse_race,
-        "max_winners": c.max_winners,
-        "confidentiality": c.confidentiality,
-        "contact_name": c.contact_name,
-        "contact_phone": c.contact_phone,
-        "status": status,
-        "status_label": status_label,
-        "status_reason": c.status_reason,
-        "publicity_starts": c.publicity_starts,
-        "publicity_ends": c.publicity_ends,
-    })
-}
-
-async fn org_names(
-    app: &AppState,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, String>, WebError> {
-    Ok(organisations::names_by_id(&app.db, ids).await?)
-}
-
-/// What a search of challenges asks for.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-pub struct ChallengeQuery {
-    /// Words to search for in the title, keywords, problem and background.
-    pub q: Option<String>,
-    /// A status code, e.g. `open`.
-    pub status: Option<String>,
-    /// An industry name or alias.
-    pub industry: Option<String>,
-}
-
-/// The challenges `viewer` may see that answer `query`: by relevance when there are
-/// words (Chinese segmentation and BM25, as for needs), else newest first; and the
-/// number of matching challenges per status and per industry, before those filters.
-pub(super) async fn find(
-    app: &AppState,
-    viewer: Option<&User>,
-    query: &ChallengeQuery,
-) -> Result<(Vec<challenge::Model>, Value), WebError> {
-    let mut found: Vec<challenge::Model> = challenges::list(&app.db, viewer)
-        .await?
-        .into_iter()
-        .filter(|c| challenges::may_see(viewer, c))
-        .collect();
-    if let Some(words) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let documents: Vec<Document<'_>> = found
-            .iter()
-            .map(|c| Document {
-                id: c.id,
-                fields: vec![
-                    (c.title.as_str(), 3.0),
-                    (c.keywords.as_str(), 2.0),
-                    (c.problem.as_str(), 1.0),
-                    (c.metrics.as_str(), 1.0),
-                    (c.background.as_str(), 0.5),
-                ],
-            })
-            .collect();
-        let order: Vec<i64> = rank(words, &documents)
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect();
-        found.retain(|c| order.contains(&c.id));
-        found.sort_by_key(|c| order.iter().position(|id| *id == c.id));
-    }
-    let industry = match query.industry.as_deref().map(str::trim) {
-        Some(name) if !name.is_empty() => Some(app.industries().resolve(name)?.name.clone()),
-        _ => None,
-    };
-    let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
-    let mut by_industry: BTreeMap<String, usize> = BTreeMap::new();
-    for c in &found {
-        *by_status.entry(c.status.clone()).or_default() += 1;
-        if let Some(name) = &c.industry {
-            *by_industry.entry(name.clone()).or_default() += 1;
-        }
-    }
-    let status = query
-        .status
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    found.retain(|c| {
-        status.is_none_or(|s| c.status == s)
-            && industry
-                .as_ref()
-                .is_none_or(|i| c.industry.as_ref() == Some(i))
-    });
-    let facets = json!({
-        "status": by_status
-            .into_iter()
-            .map(|(code, count)| {
-                let label = ChallengeStatus::from_code(&code).map(|s| s.label()).unwrap_or_default();
-                json!({ "code": code, "label": label, "count": count })
-            })
-            .collect::<Vec<_>>(),
-        "industry": by_industry
-            .into_iter()
-            .map(|(name, count)| json!({ "name": name, "count": count }))
-            .collect::<Vec<_>>(),
-    });
-    Ok((found, facets))
-}
-
 #[utoipa::path(get, path = "/api/v1/challenges", tag = "challenges", params(ChallengeQuery),
-    responses((status = 200, description = "The challenges the caller may see that answer the query (by relevance, else newest first), with status and industry facets")))]
+    responses((status = 200, description = "The challenges the caller may see that answer the query (by relevance, else newest first), with status and industry facets", body = ChallengeList), (status = 422, description = "Unknown status or industry", body = ErrorBody)))]
 pub async fn list(
     State(app): State<AppState>,
     viewer: Viewer,
     Query(query): Query<ChallengeQuery>,
-) -> Result<Json<Value>, WebError> {
-    let (found, facets) = find(&app, viewer.user(), &query).await?;
-    let names = org_names(&app, found.iter().map(|c| c.publisher_org_id)).await?;
-    let items: Vec<Value> = found
-        .iter()
-        .map(|c| challenge_json(c, names.get(&c.publisher_org_id).map_or("", String::as_str)))
-        .collect();
-    Ok(Json(json!({ "challenges": items, "facets": facets })))
+) -> Result<Json<ChallengeList>, WebError> {
+    let found = calls::find(
+        &app.db,
+        &app.industries(),
+        viewer.user(),
+        &query,
+        app.clock.now(),
+    )
+    .await?;
+    Ok(Json(found))
+}
+
+/// The id of what a request created or changed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Saved {
+    pub id: i64,
 }
 
 #[utoipa::path(post, path = "/api/v1/challenges", tag = "challenges", request_body = ChallengeBody,
-    responses((status = 201, description = "A draft challenge of the caller's organisation"), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not an enterprise or the bureau", body = ErrorBody), (status = 409, description = "The organisation holds the most draft calls allowed", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody)))]
+    responses((status = 201, description = "A draft challenge of the caller's organisation", body = Saved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not an enterprise or the bureau", body = ErrorBody), (status = 409, description = "The organisation holds the most draft calls allowed", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Json(body): Json<ChallengeBody>,
-) -> Result<(StatusCode, Json<Value>), WebError> {
+) -> Result<(StatusCode, Json<Saved>), WebError> {
     let input = body.input(&app)?;
-    let txn = begin(&app).await?;
-    let id = challenges::create(&txn, &user, &input, app.clock.now()).await?;
-    commit(txn).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+    let id = calls::create(&app.db, &user, &input, app.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(Saved { id })))
 }
 
 #[utoipa::path(put, path = "/api/v1/challenges/{id}", tag = "challenges", request_body = ChallengeBody, params(("id" = i64, Path)),
-    responses((status = 200, description = "Saved"), (status = 403, description = "Not the publisher", body = ErrorBody), (status = 409, description = "No longer a draft", body = ErrorBody)))]
+    responses((status = 200, description = "Saved", body = Saved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the publisher", body = ErrorBody), (status = 404, description = "Unknown or not visible", body = ErrorBody), (status = 409, description = "No longer a draft", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody)))]
 pub async fn edit(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(body): Json<ChallengeBody>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<Saved>, WebError> {
     let input = body.input(&app)?;
-    let txn = begin(&app).await?;
-    challenges::edit(&txn, &user, id, &input, app.clock.now()).await?;
-    commit(txn).await?;
-    Ok(Json(json!({ "id": id })))
+    calls::edit(&app.db, &user, id, &input, app.clock.now()).await?;
+    Ok(Json(Saved { id }))
 }
 
-/// The consortium as bidders and panel experts read it: each member as typed. Only the
-/// bureau's views show the links: which members stand for which organisation shapes the
-/// panel, and a bidder who saw it could steer the next bid around it.
-fn typed_members(b: &bid::Model, bureau: bool) -> Value {
-    let members = bids::consortium(b).unwrap_or_default();
-    if bureau {
-        return json!(members);
+/// The status a call or bid moved to.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NewStatus {
+    pub status: String,
+    pub status_label: String,
+}
+
+impl NewStatus {
+    fn of(status: ChallengeStatus) -> NewStatus {
+        NewStatus {
+            status: status.code().to_owned(),
+            status_label: status.label(),
+        }
     }
-    json!(
-        members
-            .iter()
-            .map(|m| json!({ "name": m.name, "uscc": m.uscc }))
-            .collect::<Vec<_>>()
-    )
 }
 
-fn bid_json(b: &bid::Model, names: &HashMap<i64, String>, bureau: bool) -> Value {
-    let status_label = BidStatus::from_code(&b.status)
-        .map(|s| s.label())
-        .unwrap_or_default();
-    json!({
-        "id": b.id,
-        "challenge_id": b.challenge_id,
-        "lead_org_id": b.lead_org_id,
-        "lead_org": names.get(&b.lead_org_id),
-        "consortium": typed_members(b, bureau),
-        "team_leader": b.team_leader,
-        "team": b.team,
-        "technical_plan": b.technical_plan,
-        "budget_wan": Wan::yuan_as_wan(b.budget_yuan),
-        "existing_base": b.existing_base,
-        "patents": b.patents.lines().collect::<Vec<_>>(),
-        "achievement_ids": b.achievement_ids.split(',').filter_map(|i| i.parse::<i64>().ok()).collect::<Vec<_>>(),
-        "pledge_signed": b.pledge_signed_at.is_some(),
-        "status": b.status,
-        "status_label": status_label,
-        "status_reason": b.status_reason,
-        "submitted_at": b.submitted_at,
-    })
+/// A bid as its reader sees it, by id.
+async fn bid_card(app: &AppState, user: &User, b: &bid::Model) -> Result<BidCard, WebError> {
+    let names = organisations::names_by_id(&app.db, [b.lead_org_id]).await?;
+    Ok(BidCard::of(
+        b,
+        names.get(&b.lead_org_id).cloned(),
+        user.role.is_bureau(),
+    )?)
 }
 
 /// Whether `user` may read a bid; the rule is [`bids::may_read`].
 async fn may_read_bid(app: &AppState, user: &User, b: &bid::Model) -> Result<bool, WebError> {
-    Ok(bids::may_read(&app.db, user, b).await?)
+    Ok(bids::may_read(&app.db, user, b, app.clock.now()).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/challenges/{id}", tag = "challenges", params(("id" = i64, Path)),
-    responses((status = 200, description = "The challenge, its timeline, the proposed winners during and after the public notice; for the bureau also every bid and objection; for a bidder its own bid"), (status = 404, description = "Unknown or not visible", body = ErrorBody)))]
+    responses((status = 200, description = "The challenge, its timeline, the proposed winners during and after the public notice, the actions the caller may take; for the bureau also every bid and objection; for a bidder its own bid", body = ChallengeDetail), (status = 404, description = "Unknown or not visible", body = ErrorBody)))]
 pub async fn show(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, WebError> {
-    challenges::settle(&app.db, id, app.clock.now()).await?;
-    let c = challenges::model(&app.db, id).await?;
-    let user = viewer.user();
-    if !challenges::may_see(user, &c) {
-        return Err(CoreError::NotFound {
-            what: t!("what-challenge"),
-            id: id.to_string(),
-        }
-        .into());
-    }
-    let all_bids = bids::of_challenge(&app.db, id).await?;
-    let mut org_ids: Vec<i64> = all_bids.iter().map(|b| b.lead_org_id).collect();
-    org_ids.push(c.publisher_org_id);
-    let names = org_names(&app, org_ids).await?;
-    let mut body = challenge_json(
-        &c,
-        names.get(&c.publisher_org_id).map_or("", String::as_str),
-    );
-    let winners: Vec<Value> = all_bids
-        .iter()
-        .filter(|b| BidStatus::from_code(&b.status).is_ok_and(BidStatus::was_chosen))
-        .map(|b| json!({ "bid_id": b.id, "lead_org": names.get(&b.lead_org_id), "status": b.status }))
-        .collect();
-    body["winners"] = json!(winners);
-    let bureau = user.is_some_and(|u| u.role.is_bureau());
-    let mut visible_bids = Vec::new();
-    if let Some(user) = user {
-        for b in &all_bids {
-            if may_read_bid(&app, user, b).await? {
-                visible_bids.push(bid_json(b, &names, bureau));
-            }
-        }
-    }
-    body["bids"] = json!(visible_bids);
-    body["bid_count"] = json!(
-        all_bids
-            .iter()
-            .filter(|b| BidStatus::from_code(&b.status).is_ok_and(|s| s.counts_as_submitted()))
-            .count()
-    );
-    let objections = challenges::objections(&app.db, id).await?;
-    body["objection_count"] = json!(objections.len());
-    if bureau {
-        body["objections"] = json!(objections
-            .iter()
-            .map(|o| json!({ "id": o.id, "bid_id": o.bid_id, "reason": o.reason, "answer": o.answer, "upheld": o.upheld, "created_at": o.created_at }))
-            .collect::<Vec<_>>());
-        let criteria = challenges::criteria_of(&c)?;
-        body["criteria"] = json!(criteria.criteria());
-        body["drop_extremes"] = json!(c.drop_extremes);
-    }
-    let timeline: Vec<Value> = challenges::timeline(&app.db, id)
-        .await?
-        .into_iter()
-        .filter(|e| {
-            bureau || (e.bid_id.is_none() && techmatch_core::challenge::is_public_step(&e.action))
-        })
-        .map(|e| json!({ "action": e.action, "bid_id": e.bid_id, "detail": e.detail, "at": e.at }))
-        .collect();
-    body["timeline"] = json!(timeline);
-    Ok(Json(body))
+) -> Result<Json<ChallengeDetail>, WebError> {
+    let detail = calls::detail(&app.db, viewer.user(), id, app.clock.now()).await?;
+    Ok(Json(detail))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -403,24 +199,20 @@ pub struct ChallengeActionBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/challenges/{id}/actions", tag = "challenges", request_body = ChallengeActionBody, params(("id" = i64, Path)),
-    responses((status = 200, description = "The new status"), (status = 403, description = "Not allowed for the caller", body = ErrorBody), (status = 409, description = "Not allowed now, with the reason", body = ErrorBody)))]
+    responses((status = 200, description = "The new status", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not allowed for the caller", body = ErrorBody), (status = 404, description = "Unknown or not visible", body = ErrorBody), (status = 409, description = "Not allowed now, with the reason", body = ErrorBody), (status = 422, description = "Unknown action, or one with its own endpoint", body = ErrorBody)))]
 pub async fn act(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(body): Json<ChallengeActionBody>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<NewStatus>, WebError> {
     let action = ChallengeAction::parse(&body.action)?;
     let input = ActionInput {
         reason: body.reason,
         new_bid_deadline: body.new_bid_deadline,
     };
-    let txn = begin(&app).await?;
-    let to = challenges::act(&txn, &user, id, action, &input, app.clock.now()).await?;
-    commit(txn).await?;
-    Ok(Json(
-        json!({ "status": to.code(), "status_label": to.label() }),
-    ))
+    let to = calls::act(&app.db, &user, id, action, &input, app.clock.now()).await?;
+    Ok(Json(NewStatus::of(to)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -594,18 +386,23 @@ pub struct ObjectionBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/challenges/{id}/objections", tag = "challenges", request_body = ObjectionBody, params(("id" = i64, Path)),
-    responses((status = 201, description = "Lodged"), (status = 409, description = "Not during the public notice", body = ErrorBody)))]
+    responses((status = 201, description = "Lodged", body = Saved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 404, description = "Unknown or not visible", body = ErrorBody), (status = 409, description = "Not during the public notice", body = ErrorBody), (status = 422, description = "No reason, or a bid that is not a proposed winner", body = ErrorBody)))]
 pub async fn object(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(body): Json<ObjectionBody>,
-) -> Result<(StatusCode, Json<Value>), WebError> {
-    let txn = begin(&app).await?;
-    let objection =
-        challenges::object(&txn, &user, id, body.bid_id, &body.reason, app.clock.now()).await?;
-    commit(txn).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": objection }))))
+) -> Result<(StatusCode, Json<Saved>), WebError> {
+    let objection = calls::object(
+        &app.db,
+        &user,
+        id,
+        body.bid_id,
+        &body.reason,
+        app.clock.now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Saved { id: objection })))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -785,8 +582,6 @@ pub async fn show_bid(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, WebError> {
     let b = bids::model(&app.db, id).await?;
-    // Settled first: a deadline that has passed unseals the bids for the panel.
-    challenges::settle(&app.db, b.challenge_id, app.clock.now()).await?;
     if !may_read_bid(&app, &user, &b).await? {
         return Err(CoreError::NotFound {
             what: t!("what-bid"),
@@ -794,8 +589,7 @@ pub async fn show_bid(
         }
         .into());
     }
-    let names = org_names(&app, [b.lead_org_id]).await?;
-    let mut body = bid_json(&b, &names, user.role.is_bureau());
+    let mut body = json!(bid_card(&app, &user, &b).await?);
     let now = app.clock.now();
     let milestones: Vec<Value> = bids::milestones(&app.db, id)
         .await?
@@ -886,9 +680,7 @@ pub async fn formal_review(
 async fn consortium_json(app: &AppState, user: &User, id: i64) -> Result<Json<Value>, WebError> {
     let members = bids::consortium_review(&app.db, user, id).await?;
     let b = bids::model(&app.db, id).await?;
-    // Settled first: a deadline that has passed moves the call into selection.
-    challenges::settle(&app.db, b.challenge_id, app.clock.now()).await?;
-    let found = challenges::model(&app.db, b.challenge_id).await?;
+    let found = challenges::model_as_of(&app.db, b.challenge_id, app.clock.now()).await?;
     Ok(Json(json!({
         "members": members,
         "links_open": bids::links_open(&b, &found.status),

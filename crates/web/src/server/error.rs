@@ -39,6 +39,16 @@ pub enum WebError {
     Busy(String),
 }
 
+/// The application layer's refusals are the core's and the index's, mapped as they are.
+impl From<techmatch_app::AppError> for WebError {
+    fn from(error: techmatch_app::AppError) -> WebError {
+        match error {
+            techmatch_app::AppError::Core(error) => WebError::Core(error),
+            techmatch_app::AppError::Search(error) => WebError::Search(error),
+        }
+    }
+}
+
 impl WebError {
     /// Status, stable code and the Chinese message people see.
     pub fn describe(&self) -> (StatusCode, &'static str, String) {

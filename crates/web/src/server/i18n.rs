@@ -1,7 +1,8 @@
 //! Template access to the catalogue (`techmatch_core::i18n`).
 //!
 //! Every module that declares templates imports [`filters`], so a template writes
-//! `{{ "login-title"|t }}` or `{{ "contact-heading"|t1("id", contact.id) }}`.
+//! `{{ "login-title"|t }}` or `{{ "contact-heading"|t1("id", contact.id) }}`, and
+//! writes a moment as `{{ c.bid_deadline|beijing }}`.
 //! Keys are string literals in the template so the catalogue's coverage test can
 //! find them.
 
@@ -28,6 +29,31 @@ pub mod filters {
         Ok(i18n::text_with(
             &key.to_string(),
             &[(name.as_str(), i18n::arg(value.to_string()))],
+        ))
+    }
+
+    /// A moment, however many references a template holds it through.
+    pub trait Moment {
+        fn moment(&self) -> chrono::DateTime<chrono::Utc>;
+    }
+
+    impl Moment for chrono::DateTime<chrono::Utc> {
+        fn moment(&self) -> chrono::DateTime<chrono::Utc> {
+            *self
+        }
+    }
+
+    impl<T: Moment + ?Sized> Moment for &T {
+        fn moment(&self) -> chrono::DateTime<chrono::Utc> {
+            (**self).moment()
+        }
+    }
+
+    /// A moment in Beijing time, to the minute: `2026-03-15 14:30`.
+    #[askama::filter_fn]
+    pub fn beijing(at: impl Moment, _env: &dyn askama::Values) -> askama::Result<String> {
+        Ok(techmatch_core::challenge::calendar::beijing_minute(
+            at.moment(),
         ))
     }
 

@@ -6,6 +6,7 @@ mod alerts;
 mod api;
 mod attachments_api;
 pub mod auth;
+mod background;
 mod broker_pages;
 mod bureau_lists;
 mod bureau_pages;
@@ -45,7 +46,6 @@ mod workspace_pages;
 use std::net::SocketAddr;
 use std::ops::Deref;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -107,18 +107,6 @@ impl Deref for Shared {
 }
 
 pub type AppState = Arc<Shared>;
-
-/// How often the server applies database changes to its index. Short enough that a
-/// posting is searchable within a second or two of being written by any process.
-const FOLLOW_INTERVAL: Duration = Duration::from_millis(500);
-
-/// How often the follower looks for digests that are due.
-const DIGEST_CHECK_INTERVAL: Duration = Duration::from_secs(5);
-
-/// How often SQLite's query planner statistics are refreshed (`PRAGMA optimize`, as
-/// SQLite recommends for long-lived connections): the dashboard's aggregates pick
-/// their covering indexes only with statistics.
-const OPTIMIZE_INTERVAL: Duration = Duration::from_secs(3600);
 
 /// Builds the router over a shared platform; the tests build the same one.
 ///
@@ -641,7 +629,7 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
     alerts::start(&app, app.clock.now()).await?;
     tracing::info!(address = %local, "techmatch is listening");
     println!("techmatch: http://{local}/");
-    let follower = tokio::spawn(follow_changes(app.clone()));
+    let jobs = background::start(&app);
     let deliverer = delivery::Deliverer::new(
         options.smtp_url.as_deref(),
         &options.mail_from,
@@ -654,7 +642,7 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
-    follower.abort();
+    jobs.stop();
     // A notice being sent when the worker stops keeps its claim, which expires: it is
     // sent again (with the same Message-ID) by the next worker, never lost.
     outbox_worker.abort();
@@ -663,56 +651,6 @@ pub async fn serve(app: App, bind: SocketAddr, options: ServerOptions) -> anyhow
         tracing::warn!(%error, "final index catch-up failed; the next start will redo it");
     }
     Ok(())
-}
-
-async fn follow_changes(app: AppState) {
-    let mut tick = tokio::time::interval(FOLLOW_INTERVAL);
-    let mut digests_checked: Option<std::time::Instant> = None;
-    let mut optimized: Option<std::time::Instant> = None;
-    loop {
-        tick.tick().await;
-        app.login_limiter.forget_old();
-        app.registration_limiter.forget_old();
-        if let Err(error) = app.catch_up().await {
-            tracing::warn!(%error, "index catch-up failed, retrying");
-        }
-        let now = app.clock.now();
-        // New and edited publications become match alerts and saved-search notices.
-        if let Err(error) = alerts::run_once(&app, now).await {
-            tracing::warn!(%error, "turning publications into alerts failed, retrying");
-        }
-        // Deadlines pass by themselves: bidding closes, 流榜 is declared.
-        if let Err(error) = techmatch_core::services::challenges::settle_all(&app.db, now).await {
-            tracing::warn!(%error, "settling challenge deadlines failed, retrying");
-        }
-        // 揭榜挂帅 steps become notices for the people they concern.
-        if let Err(error) = notices::challenge_events(&app.db, &app.public_url, now).await {
-            tracing::warn!(%error, "turning challenge events into notices failed, retrying");
-        }
-        // Held notices go out as digests when their period is over. Looking costs a
-        // pass over the held notices, so it is done every few seconds, not every tick.
-        if digests_checked.is_none_or(|at| at.elapsed() >= DIGEST_CHECK_INTERVAL) {
-            digests_checked = Some(std::time::Instant::now());
-            if let Err(error) =
-                techmatch_core::services::digests::build_due(&app.db, &app.public_url, now).await
-            {
-                tracing::warn!(%error, "building digests failed, retrying");
-            }
-        }
-        if optimized.is_none_or(|at| at.elapsed() >= OPTIMIZE_INTERVAL) {
-            optimized = Some(std::time::Instant::now());
-            if let Err(error) = techmatch_core::db::optimize(&app.db).await {
-                tracing::warn!(%error, "refreshing the query planner's statistics failed");
-            }
-            if let Err(error) = techmatch_core::services::lockout::purge(&app.db, now).await {
-                tracing::warn!(%error, "purging old login failures failed");
-            }
-        }
-        // Another node may have changed the catalogue; this node follows within a tick.
-        if let Err(error) = app.reload_industries().await {
-            tracing::warn!(%error, "cannot reload the industry catalogue, retrying");
-        }
-    }
 }
 
 /// Resolves on SIGINT or SIGTERM: the server and `techmatch worker` stop on either.

@@ -607,3 +607,135 @@ async fn likely_solvers_are_proposed_and_invited_by_mail() {
         "{text}"
     );
 }
+
+/// The page and the API read and act on a call through the same use cases: the same
+/// actions offered, the same refusals, the same filters.
+#[tokio::test]
+async fn the_page_and_the_api_read_and_act_on_a_call_by_the_same_rules() {
+    on_each_platform_with_clock(|server, clock| async move {
+        let publisher = Client::login(&server, "enterprise@demo.techmatch", DEMO_PASSWORD).await;
+        let moderator = Client::login(&server, MODERATOR, DEMO_PASSWORD).await;
+        let stranger = Client::register(
+            &server,
+            "s@stranger.example.cn",
+            "enterprise",
+            "路人甲科技有限公司",
+        )
+        .await;
+        let deadline = t0() + Duration::days(3);
+        let (status, created) = publisher
+            .post(
+                &server,
+                "/api/v1/challenges",
+                challenge_body(deadline, false),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let id = id_of(&created);
+        let path = format!("/api/v1/challenges/{id}");
+
+        // The publisher is offered the lifecycle's moves out of a draft, and editing.
+        let (_, draft) = publisher.get(&server, &path).await;
+        let offered = |detail: &Value| -> Vec<String> {
+            detail["actions"]["offered"]
+                .as_array()
+                .map(|offers| {
+                    offers
+                        .iter()
+                        .filter_map(|o| o["code"].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(offered(&draft), ["submit", "withdraw"], "{draft}");
+        assert_eq!(draft["actions"]["edit"], true, "{draft}");
+        assert_eq!(draft["reader_publishes"], true, "{draft}");
+        assert_eq!(draft["reward_total_wan"], "400", "{draft}");
+
+        // A stranger cannot tell a draft exists: not by reading, not by acting on it,
+        // on either surface (acting used to answer 403 and so reveal it).
+        let (status, _) = stranger.get(&server, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, body) = stranger
+            .post(
+                &server,
+                &format!("{path}/actions"),
+                json!({"action": "withdraw", "reason": "x"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        let (_, _, csrf) = stranger.page(&server, "/challenges").await;
+        let status = stranger
+            .form(
+                &server,
+                &format!("/challenges/{id}/action"),
+                &[("csrf", &csrf), ("action", "withdraw"), ("reason", "x")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        for (who, action) in [(&publisher, "submit"), (&moderator, "approve")] {
+            let (status, body) = who
+                .post(
+                    &server,
+                    &format!("{path}/actions"),
+                    json!({"action": action}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{action}: {body}");
+        }
+        let (_, open) = stranger.get(&server, &path).await;
+        assert!(offered(&open).is_empty(), "{open}");
+        assert_eq!(open["actions"]["edit"], false);
+
+        // One meaning of the status filter: a stage or a status code; anything else is
+        // refused with the reason on both surfaces (the page used to ignore it, the API
+        // to answer an empty list).
+        let (status, body) = stranger
+            .get(&server, "/api/v1/challenges?status=opened")
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, _, _) = stranger.page(&server, "/challenges?status=opened").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (_, found) = stranger
+            .get(&server, "/api/v1/challenges?status=open")
+            .await;
+        assert!(
+            found["challenges"]
+                .as_array()
+                .is_some_and(|c| c.iter().any(|c| c["id"] == id)),
+            "{found}"
+        );
+        let (_, html, _) = stranger.page(&server, "/challenges?status=open").await;
+        assert!(
+            html.contains(&format!("/challenges/{id}\"")),
+            "the page lists it too"
+        );
+
+        // The deadline passes without a bid: both surfaces read 流榜 at once, before the
+        // server's deadline job has written it, and offer the publisher its two ways on.
+        clock.set(deadline + Duration::seconds(1));
+        let (_, unfilled) = publisher.get(&server, &path).await;
+        assert_eq!(unfilled["status"], "unfilled", "{unfilled}");
+        assert_eq!(
+            offered(&unfilled),
+            ["republish", "close", "withdraw"],
+            "{unfilled}"
+        );
+        let (_, html, _) = publisher.page(&server, &format!("/challenges/{id}")).await;
+        assert!(
+            html.contains("value=\"republish\"") && html.contains("value=\"close\""),
+            "{html}"
+        );
+        let (_, found) = stranger
+            .get(&server, "/api/v1/challenges?status=open")
+            .await;
+        assert!(
+            found["challenges"]
+                .as_array()
+                .is_some_and(|c| c.iter().all(|c| c["id"] != id)),
+            "{found}"
+        );
+    })
+    .await;
+}

@@ -93,6 +93,19 @@ fn every_status_action_and_actor_is_decided_as_the_table_says() {
 }
 
 #[test]
+fn the_moves_that_apply_are_the_moves_of_the_table() {
+    for from in ChallengeStatus::ALL {
+        for action in ChallengeAction::ALL {
+            assert_eq!(
+                applies(from, action),
+                expected(from, action).is_some(),
+                "{from:?} {action:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn final_statuses_refuse_everything_and_say_so() {
     for from in ChallengeStatus::ALL.into_iter().filter(|s| s.is_final()) {
         for action in ChallengeAction::ALL {

@@ -1,0 +1,15 @@
+//! 揭榜挂帅 calls: what people read of them and what they do with them.
+
+mod actions;
+mod card;
+mod detail;
+mod listing;
+
+pub use actions::{act, check_may_publish, create, edit, industry_named, object, own_draft};
+pub use card::{BidCard, ChallengeCard, MemberCard};
+pub use detail::{
+    Actions, ChallengeDetail, CriterionWeight, Objection, Offer, Step, Winner, detail, visible,
+};
+pub use listing::{
+    ChallengeList, ChallengeQuery, Facets, IndustryCount, StatusCount, StatusFilter, find,
+};
