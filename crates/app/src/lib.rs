@@ -8,6 +8,7 @@
 //! Read models derive `Serialize` and `ToSchema`: the API serializes them as they are,
 //! the templates format money and time through shared filters.
 
+pub mod bids;
 pub mod challenges;
 mod error;
 pub mod values;

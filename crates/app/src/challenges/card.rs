@@ -1,16 +1,13 @@
-//! A call and a bid as every view shows them: the one projection of their rows.
+//! A call as every view shows it: the one projection of its row.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use techmatch_core::CoreResult;
-use techmatch_core::challenge::bid::BidStatus;
 use techmatch_core::challenge::lifecycle::ChallengeStatus;
 use techmatch_core::domain::Wan;
-use techmatch_core::entities::{bid, challenge};
-use techmatch_core::services::bids;
+use techmatch_core::entities::challenge;
 use techmatch_core::services::challenges::ChallengeKind;
 
-use crate::values::wan_text;
+use crate::values::{lines, stored_wan, wan_text};
 
 /// A 揭榜挂帅 call as the list and its page show it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -63,20 +60,6 @@ pub struct ChallengeCard {
     pub publicity_ends: Option<DateTime<Utc>>,
 }
 
-fn lines(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// A stored amount; none is negative, and a row that somehow held one shows nothing
-/// rather than failing the page.
-fn stored_wan(yuan: i64) -> Wan {
-    Wan::from_yuan(yuan).unwrap_or_default()
-}
-
 impl ChallengeCard {
     pub(crate) fn of(row: &challenge::Model, publisher: &str) -> ChallengeCard {
         let kind = if row.kind == ChallengeKind::Government.code() {
@@ -125,89 +108,5 @@ impl ChallengeCard {
     /// Only logged-in users see the call.
     pub fn restricted(&self) -> bool {
         self.confidentiality == "restricted"
-    }
-}
-
-/// A consortium member as its reader may see it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct MemberCard {
-    pub name: String,
-    pub uscc: Option<String>,
-    /// The registry organisation the bureau linked the member to; the bureau's views
-    /// only, since which members stand for which organisation shapes the panel and a
-    /// bidder who saw it could steer the next bid around it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<i64>,
-    /// The bureau decided the member stands for no registry organisation (bureau only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub declined: Option<bool>,
-}
-
-/// A bid as the people who may read it see it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct BidCard {
-    pub id: i64,
-    pub challenge_id: i64,
-    pub lead_org_id: i64,
-    pub lead_org: Option<String>,
-    pub consortium: Vec<MemberCard>,
-    pub team_leader: String,
-    pub team: String,
-    pub technical_plan: String,
-    /// In 万元.
-    #[serde(rename = "budget_wan", serialize_with = "wan_text")]
-    #[schema(value_type = String, example = "280")]
-    pub budget: Wan,
-    pub existing_base: String,
-    pub patents: Vec<String>,
-    pub achievement_ids: Vec<i64>,
-    pub pledge_signed: bool,
-    pub status: String,
-    pub status_label: String,
-    pub status_reason: Option<String>,
-    pub submitted_at: Option<DateTime<Utc>>,
-}
-
-impl BidCard {
-    /// The bid as `bureau` staff or another reader sees it; `lead_org` is its lead
-    /// organisation's name.
-    ///
-    /// # Errors
-    /// A stored consortium that does not parse.
-    pub fn of(row: &bid::Model, lead_org: Option<String>, bureau: bool) -> CoreResult<BidCard> {
-        let consortium = bids::consortium(row)?
-            .into_iter()
-            .map(|member| MemberCard {
-                name: member.name,
-                uscc: member.uscc,
-                org_id: if bureau { member.org_id } else { None },
-                declined: bureau.then_some(member.declined),
-            })
-            .collect();
-        Ok(BidCard {
-            id: row.id,
-            challenge_id: row.challenge_id,
-            lead_org_id: row.lead_org_id,
-            lead_org,
-            consortium,
-            team_leader: row.team_leader.clone(),
-            team: row.team.clone(),
-            technical_plan: row.technical_plan.clone(),
-            budget: stored_wan(row.budget_yuan),
-            existing_base: row.existing_base.clone(),
-            patents: lines(&row.patents),
-            achievement_ids: row
-                .achievement_ids
-                .split(',')
-                .filter_map(|id| id.trim().parse().ok())
-                .collect(),
-            pledge_signed: row.pledge_signed_at.is_some(),
-            status: row.status.clone(),
-            status_label: BidStatus::from_code(&row.status)
-                .map(BidStatus::label)
-                .unwrap_or_default(),
-            status_reason: row.status_reason.clone(),
-            submitted_at: row.submitted_at,
-        })
     }
 }

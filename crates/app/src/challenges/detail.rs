@@ -12,8 +12,9 @@ use techmatch_core::services::users::User;
 use techmatch_core::services::{bids, challenges, organisations};
 use techmatch_core::{CoreError, t};
 
-use super::card::{BidCard, ChallengeCard};
+use super::card::ChallengeCard;
 use crate::AppResult;
+use crate::bids::BidCard;
 
 /// A proposed or awarded winner, as the 公示 names it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

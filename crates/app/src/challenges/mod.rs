@@ -6,7 +6,7 @@ mod detail;
 mod listing;
 
 pub use actions::{act, check_may_publish, create, edit, industry_named, object, own_draft};
-pub use card::{BidCard, ChallengeCard, MemberCard};
+pub use card::ChallengeCard;
 pub use detail::{
     Actions, ChallengeDetail, CriterionWeight, Objection, Offer, Step, Winner, detail, visible,
 };

@@ -262,6 +262,31 @@ pub struct BidFacts {
     pub milestones_passed: bool,
 }
 
+/// Whether `action` is a move out of `from` at all, whatever the facts: the arrows of
+/// the bid's lifecycle. [`transition`] then decides with the facts.
+pub fn applies(from: BidStatus, action: BidAction) -> bool {
+    use BidAction as A;
+    use BidStatus as S;
+    matches!(
+        (from, action),
+        (S::Draft, A::Submit)
+            | (S::Draft | S::Returned | S::Submitted, A::Withdraw)
+            | (
+                S::Submitted,
+                A::PassFormalReview | A::ReturnForCorrection | A::RejectFormally
+            )
+            | (S::Returned, A::Resubmit)
+            | (S::InExpertReview, A::Shortlist | A::NotSelect)
+            | (S::Shortlisted | S::NotSelected, A::Reconsider)
+            | (S::Shortlisted, A::Award | A::DenyAward)
+            | (S::Awarded, A::StartExecution)
+            | (
+                S::InExecution,
+                A::DropOut | A::PassAcceptance | A::FailAcceptance
+            )
+    )
+}
+
 /// Decides the bid's status after `action`, or refuses naming the reason.
 ///
 /// # Errors
@@ -285,6 +310,9 @@ pub fn transition(
     let refuse = |reason: String| refusal(from, action, reason);
     if action.needs_reason() && !facts.reason_given {
         return Err(refuse(t!("bid-refused-reason-missing")));
+    }
+    if !applies(from, action) {
+        return Err(refuse(t!("bid-refused-not-now")));
     }
     let before_deadline = facts.now < facts.bid_deadline;
     let to = match (from, action) {
@@ -340,6 +368,7 @@ pub fn transition(
             S::Accepted
         }
         (S::InExecution, A::FailAcceptance) => S::AcceptanceFailed,
+        // `applies` admitted only the moves above.
         _ => return Err(refuse(t!("bid-refused-not-now"))),
     };
     Ok(to)

@@ -611,7 +611,7 @@ async fn facts(
     now: DateTime<Utc>,
     reason_given: bool,
 ) -> CoreResult<BidFacts> {
-    let found = challenges::model(conn, row.challenge_id).await?;
+    let found = challenges::model_as_of(conn, row.challenge_id, now).await?;
     let open_milestones = bid_milestone::Entity::find()
         .filter(bid_milestone::Column::BidId.eq(row.id))
         .filter(bid_milestone::Column::Status.ne(MilestoneStatus::Passed.code()))
@@ -625,6 +625,53 @@ async fn facts(
         reason_given,
         milestones_passed: open_milestones == 0,
     })
+}
+
+/// A move of a bid's lifecycle offered to its reader, with what would refuse it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BidOffer {
+    pub action: BidAction,
+    /// Why taking it now would be refused (the deadline passed, the pledge is not
+    /// signed); `None` when nothing stands in the way. Reasons the reader gives with
+    /// the action are assumed given.
+    pub refused: Option<String>,
+}
+
+/// The moves of the bid's lifecycle `reader` may be offered: the bidder's own for its
+/// bidder, the bureau's for bureau staff, none for anyone else; each decided by the
+/// lifecycle with the facts at `now`.
+///
+/// # Errors
+/// Database errors.
+pub async fn offers(
+    conn: &impl ConnectionTrait,
+    reader: &User,
+    row: &bid::Model,
+    now: DateTime<Utc>,
+) -> CoreResult<Vec<BidOffer>> {
+    let role = if is_bidder(reader, row) {
+        Actor::Bidder
+    } else if reader.role.is_bureau() {
+        Actor::Bureau
+    } else {
+        return Ok(Vec::new());
+    };
+    let from = BidStatus::from_code(&row.status)?;
+    let facts = facts(conn, row, now, true).await?;
+    Ok(BidAction::ALL
+        .into_iter()
+        .filter(|action| action.actors().contains(&role) && lifecycle::applies(from, *action))
+        .map(|action| BidOffer {
+            action,
+            refused: match lifecycle::transition(from, action, role, &facts) {
+                Ok(_) => None,
+                Err(CoreError::IllegalTransition { reason, .. } | CoreError::Forbidden(reason)) => {
+                    Some(reason)
+                }
+                Err(other) => Some(other.to_string()),
+            },
+        })
+        .collect())
 }
 
 async fn apply(

@@ -6,32 +6,26 @@
 //! what is decided in `techmatch_core::services::{challenges, bids}`; every change runs
 //! in one transaction at the time of the server's clock, as in `challenges_api`.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use sea_orm::EntityTrait;
 use serde::Deserialize;
 use techmatch_core::challenge::bid::{BidAction, BidStatus};
-use techmatch_core::challenge::calendar::{
-    self, beijing_date, beijing_input, beijing_minute, china_standard_time,
-};
+use techmatch_core::challenge::calendar::{self, beijing_date, beijing_input, china_standard_time};
 use techmatch_core::challenge::lifecycle::ChallengeAction;
-use techmatch_core::challenge::milestone::{MilestoneAction, MilestoneStatus};
+use techmatch_core::challenge::milestone::MilestoneAction;
 use techmatch_core::domain::Wan;
 use techmatch_core::entities::{bid, bid_milestone, challenge};
 use techmatch_core::services::bids::{self, BidInput, MemberInput, MilestoneInput, MilestoneStep};
 use techmatch_core::services::challenges::{
-    self, ActionInput, ChallengeInput, DEFAULT_RACE_WINNERS, default_winners,
+    ActionInput, ChallengeInput, DEFAULT_RACE_WINNERS, default_winners,
 };
-use techmatch_core::services::organisations;
-use techmatch_core::services::users::User;
 use techmatch_core::{CoreError, t};
 
+use techmatch_app::bids::{self as bid_calls, BidCard, BidDetail};
 use techmatch_app::challenges::{
     self as calls, ChallengeCard, ChallengeDetail, ChallengeQuery, StatusFilter,
 };
@@ -39,7 +33,6 @@ use techmatch_app::challenges::{
 use super::auth::{CsrfForm, PageUser, Viewer};
 use super::i18n::filters;
 use super::nav::Nav;
-use super::txn::{begin, commit};
 use super::{AppState, PageError, WebError};
 
 /// How many milestone rows the bid form offers (the service accepts up to twelve; a
@@ -48,13 +41,6 @@ const MILESTONE_ROWS: usize = 4;
 
 fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
-}
-
-fn bid_not_found(id: i64) -> CoreError {
-    CoreError::NotFound {
-        what: t!("what-bid"),
-        id: id.to_string(),
-    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -143,13 +129,6 @@ fn form_problem(error: WebError) -> Result<String, WebError> {
 
 // ---------------------------------------------------------------------------------
 // Views of a challenge.
-
-async fn org_names(
-    app: &AppState,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, String>, WebError> {
-    Ok(organisations::names_by_id(&app.db, ids).await?)
-}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListParams {
@@ -714,19 +693,6 @@ fn bid_form_page(
     }
 }
 
-/// The bid of the user's organisation on this challenge, if any.
-async fn own_bid_on(
-    app: &AppState,
-    user: &User,
-    challenge_id: i64,
-) -> Result<Option<i64>, WebError> {
-    Ok(bids::of_challenge(&app.db, challenge_id)
-        .await?
-        .iter()
-        .find(|b| bids::is_bidder(user, b))
-        .map(|b| b.id))
-}
-
 pub async fn new_bid_form(
     State(app): State<AppState>,
     page_user: PageUser,
@@ -734,7 +700,7 @@ pub async fn new_bid_form(
 ) -> Result<Response, PageError> {
     let user = &page_user.0.user;
     let c = calls::visible(&app.db, Some(user), id, app.clock.now()).await?;
-    if let Some(existing) = own_bid_on(&app, user, id).await? {
+    if let Some(existing) = bid_calls::own_bid_on(&app.db, user, id).await? {
         return Ok(see_other(&format!("/bids/{existing}")));
     }
     bids::check_may_bid(user, &c, app.clock.now())?;
@@ -760,16 +726,14 @@ async fn save_bid(
     let user = &page_user.0.user;
     let saved: Result<i64, WebError> = async {
         let input = form.input()?;
-        let txn = begin(app).await?;
-        let id = match existing {
+        let now = app.clock.now();
+        Ok(match existing {
             Some(id) => {
-                bids::edit(&txn, user, id, &input, app.clock.now()).await?;
+                bid_calls::edit(&app.db, user, id, &input, now).await?;
                 id
             }
-            None => bids::create(&txn, user, c.id, &input, app.clock.now()).await?,
-        };
-        commit(txn).await?;
-        Ok(id)
+            None => bid_calls::create(&app.db, user, c.id, &input, now).await?,
+        })
     }
     .await;
     match saved {
@@ -796,34 +760,12 @@ pub async fn create_bid(
     save_bid(&app, &page_user, &c, None, form).await
 }
 
-/// The user's own bid that may still be changed, with its challenge.
-async fn own_editable_bid(
-    app: &AppState,
-    user: &User,
-    id: i64,
-) -> Result<(bid::Model, challenge::Model), WebError> {
-    let b = bids::model(&app.db, id).await?;
-    if !bids::is_bidder(user, &b) {
-        return Err(bid_not_found(id).into());
-    }
-    if !BidStatus::from_code(&b.status)?.is_editable() {
-        return Err(CoreError::IllegalTransition {
-            from: b.status.clone(),
-            to: "edit".to_owned(),
-            reason: t!("bid-not-editable"),
-        }
-        .into());
-    }
-    let c = challenges::model(&app.db, b.challenge_id).await?;
-    Ok((b, c))
-}
-
 pub async fn edit_bid_form(
     State(app): State<AppState>,
     page_user: PageUser,
     Path(id): Path<i64>,
 ) -> Result<BidFormPage, PageError> {
-    let (b, c) = own_editable_bid(&app, &page_user.0.user, id).await?;
+    let (b, c) = bid_calls::own_editable(&app.db, &page_user.0.user, id, app.clock.now()).await?;
     let milestones = bids::milestones(&app.db, id).await?;
     Ok(bid_form_page(
         &page_user,
@@ -840,78 +782,23 @@ pub async fn edit_bid(
     Path(id): Path<i64>,
     CsrfForm { form, .. }: CsrfForm<BidForm>,
 ) -> Result<Response, PageError> {
-    let (_, c) = own_editable_bid(&app, &page_user.0.user, id).await?;
+    let (_, c) = bid_calls::own_editable(&app.db, &page_user.0.user, id, app.clock.now()).await?;
     save_bid(&app, &page_user, &c, Some(id), form).await
 }
 
 // ---------------------------------------------------------------------------------
 // The bidder's view of its bid.
 
-/// A bid as its page shows it.
-#[derive(Debug, Clone)]
-pub struct BidView {
-    pub id: i64,
-    pub lead_org: String,
-    pub consortium: Vec<String>,
-    pub team_leader: String,
-    pub team: String,
-    pub technical_plan: String,
-    pub budget: String,
-    pub existing_base: String,
-    pub patents: Vec<String>,
-    pub achievement_ids: Vec<String>,
-    pub pledge_signed_at: Option<String>,
-    pub submitted_at: Option<String>,
-    pub status_code: String,
-    pub status_label: String,
-    /// The formal review's items (one per line), or why the bid ended.
-    pub reasons: Vec<String>,
-    /// Whether the reasons are the formal review's.
-    pub formal_review: bool,
-}
-
-/// A milestone as the bid page shows it.
-#[derive(Debug, Clone)]
-pub struct MilestoneView {
-    pub id: i64,
-    pub title: String,
-    pub metrics: String,
-    pub due: String,
-    pub amount: String,
-    pub status_code: String,
-    pub status_label: String,
-    pub overdue: bool,
-    pub report: Option<String>,
-    pub evidence: Option<String>,
-    pub decision_reason: Option<String>,
-    pub may_report: bool,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "bid.html")]
 pub struct BidPage {
     pub nav: Nav,
-    pub challenge_id: i64,
-    pub challenge_title: String,
-    pub b: BidView,
-    pub milestones: Vec<MilestoneView>,
-    /// After the award the milestones have a status of their own.
-    pub executing: bool,
-    pub is_bidder: bool,
-    pub editable: bool,
-    /// The bidder's actions now: (code, label).
-    pub actions: Vec<(&'static str, String)>,
-}
-
-/// The bidder's actions the bid's lifecycle allows now.
-fn bidder_actions(status: BidStatus, before_deadline: bool) -> Vec<(&'static str, String)> {
-    let allowed: &[BidAction] = match status {
-        BidStatus::Draft => &[BidAction::Submit, BidAction::Withdraw],
-        BidStatus::Returned => &[BidAction::Resubmit, BidAction::Withdraw],
-        BidStatus::Submitted if before_deadline => &[BidAction::Withdraw],
-        _ => &[],
-    };
-    allowed.iter().map(|a| (a.code(), a.label())).collect()
+    pub b: BidCard,
+    pub d: BidDetail,
+    /// The formal review's items (one per line), or why the bid ended.
+    pub reasons: Vec<String>,
+    /// Whether the reasons are the formal review's.
+    pub formal_review: bool,
 }
 
 pub async fn show_bid(
@@ -919,80 +806,19 @@ pub async fn show_bid(
     page_user: PageUser,
     Path(id): Path<i64>,
 ) -> Result<BidPage, PageError> {
-    let user = &page_user.0.user;
-    let b = bids::model(&app.db, id).await?;
-    let now = app.clock.now();
-    if !bids::may_read(&app.db, user, &b, now).await? {
-        return Err(bid_not_found(id).into());
-    }
-    let c = challenges::model_as_of(&app.db, b.challenge_id, now).await?;
-    let status = BidStatus::from_code(&b.status)?;
-    let is_bidder = bids::is_bidder(user, &b);
-    let executing = matches!(
-        status,
-        BidStatus::InExecution
-            | BidStatus::DroppedOut
-            | BidStatus::Accepted
-            | BidStatus::AcceptanceFailed
-    );
-    let names = org_names(&app, [b.lead_org_id]).await?;
-    let milestones = bids::milestones(&app.db, id)
-        .await?
-        .into_iter()
-        .map(|m| {
-            let m_status = MilestoneStatus::from_code(&m.status).ok();
-            MilestoneView {
-                id: m.id,
-                due: beijing_date(m.due_date),
-                amount: Wan::yuan_as_wan(m.amount_yuan),
-                status_label: m_status.map(MilestoneStatus::label).unwrap_or_default(),
-                overdue: executing && m_status.is_some_and(|s| s.is_overdue(m.due_date, now)),
-                may_report: is_bidder
-                    && status == BidStatus::InExecution
-                    && matches!(
-                        m_status,
-                        Some(MilestoneStatus::Pending | MilestoneStatus::Rectification)
-                    ),
-                status_code: m.status,
-                title: m.title,
-                metrics: m.metrics,
-                report: m.report,
-                evidence: m.evidence,
-                decision_reason: m.decision_reason,
-            }
-        })
-        .collect();
+    let d = bid_calls::detail(&app.db, &page_user.0.user, id, app.clock.now()).await?;
+    let status = BidStatus::from_code(&d.bid.status)?;
     Ok(BidPage {
         nav: Nav::of_user(&page_user),
-        challenge_id: c.id,
-        challenge_title: c.title.clone(),
-        milestones,
-        executing,
-        is_bidder,
-        editable: is_bidder && status.is_editable(),
-        actions: if is_bidder {
-            bidder_actions(status, now < c.bid_deadline)
-        } else {
-            Vec::new()
-        },
-        b: BidView {
-            id: b.id,
-            lead_org: names.get(&b.lead_org_id).cloned().unwrap_or_default(),
-            consortium: bids::consortium(&b)?.into_iter().map(|m| m.name).collect(),
-            team_leader: b.team_leader.clone(),
-            team: b.team.clone(),
-            technical_plan: b.technical_plan.clone(),
-            budget: Wan::yuan_as_wan(b.budget_yuan),
-            existing_base: b.existing_base.clone(),
-            patents: lines(&b.patents),
-            achievement_ids: comma_parts(&b.achievement_ids).map(str::to_owned).collect(),
-            pledge_signed_at: b.pledge_signed_at.map(beijing_minute),
-            submitted_at: b.submitted_at.map(beijing_minute),
-            status_code: b.status.clone(),
-            status_label: status.label(),
-            reasons: b.status_reason.as_deref().map(lines).unwrap_or_default(),
-            formal_review: matches!(status, BidStatus::Returned | BidStatus::NotAccepted),
-        },
+        b: d.bid.clone(),
+        reasons: d
+            .bid
+            .status_reason
+            .as_deref()
+            .map(lines)
+            .unwrap_or_default(),
+        formal_review: matches!(status, BidStatus::Returned | BidStatus::NotAccepted),
+        d,
     })
 }
 
@@ -1010,15 +836,7 @@ pub async fn act_on_bid(
     CsrfForm { form, .. }: CsrfForm<BidActionForm>,
 ) -> Result<Response, PageError> {
     let action = BidAction::parse(&form.action)?;
-    if !matches!(
-        action,
-        BidAction::Submit | BidAction::Withdraw | BidAction::Resubmit
-    ) {
-        return Err(CoreError::invalid("action", t!("challenge-action-dedicated")).into());
-    }
-    let txn = begin(&app).await?;
-    bids::act(&txn, &page_user.0.user, id, action, app.clock.now()).await?;
-    commit(txn).await?;
+    bid_calls::act(&app.db, &page_user.0.user, id, action, app.clock.now()).await?;
     Ok(see_other(&format!("/bids/{id}")))
 }
 
@@ -1041,14 +859,7 @@ pub async fn report_milestone(
         text: form.text,
         evidence: form.evidence,
     };
-    let txn = begin(&app).await?;
-    bids::milestone_step(&txn, &page_user.0.user, id, &step, app.clock.now()).await?;
-    commit(txn).await?;
-    let bid_id = bid_milestone::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .map_err(CoreError::from)?
-        .map(|m| m.bid_id)
-        .ok_or_else(|| bid_not_found(id))?;
+    let (_, bid_id) =
+        bid_calls::milestone_step(&app.db, &page_user.0.user, id, &step, app.clock.now()).await?;
     Ok(see_other(&format!("/bids/{bid_id}")))
 }

@@ -1,6 +1,8 @@
 //! 揭榜挂帅 over JSON: challenges, bids, expert review, the public notice, award, milestones and
-//! acceptance. Who may do what is decided in `techmatch_core::services::{challenges,
-//! bids}`; every change runs in one transaction, at the time of the server's clock.
+//! acceptance. Calls and the bidder's side of bids are use cases of `techmatch_app`, the
+//! same the pages call; the bureau's review steps still call
+//! `techmatch_core::services::{challenges, bids}` in one transaction each, at the time of
+//! the server's clock.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -11,23 +13,21 @@ use serde_json::{Value, json};
 use techmatch_core::challenge::bid::BidAction;
 use techmatch_core::challenge::calendar::WorkCalendar;
 use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
-use techmatch_core::challenge::milestone::{MilestoneAction, MilestoneStatus};
+use techmatch_core::challenge::milestone::MilestoneAction;
 use techmatch_core::challenge::scoring::{Criteria, Criterion};
 use techmatch_core::domain::Wan;
-use techmatch_core::entities::bid;
 use techmatch_core::services::bids::{
     self, BidInput, FormalDecision, MemberInput, MilestoneInput, MilestoneStep,
 };
+use techmatch_core::services::challenge_record;
 use techmatch_core::services::challenges::{
     self, ActionInput, ChallengeInput, TaskBook, default_winners,
 };
 use techmatch_core::services::users::User;
-use techmatch_core::services::{challenge_record, organisations};
 use techmatch_core::{CoreError, t};
 
-use techmatch_app::challenges::{
-    self as calls, BidCard, ChallengeDetail, ChallengeList, ChallengeQuery,
-};
+use techmatch_app::bids::{self as bid_calls, BidDetail};
+use techmatch_app::challenges::{self as calls, ChallengeDetail, ChallengeList, ChallengeQuery};
 
 use super::auth::{ApiUser, Viewer};
 use super::error::ErrorBody;
@@ -160,21 +160,6 @@ impl NewStatus {
             status_label: status.label(),
         }
     }
-}
-
-/// A bid as its reader sees it, by id.
-async fn bid_card(app: &AppState, user: &User, b: &bid::Model) -> Result<BidCard, WebError> {
-    let names = organisations::names_by_id(&app.db, [b.lead_org_id]).await?;
-    Ok(BidCard::of(
-        b,
-        names.get(&b.lead_org_id).cloned(),
-        user.role.is_bureau(),
-    )?)
-}
-
-/// Whether `user` may read a bid; the rule is [`bids::may_read`].
-async fn may_read_bid(app: &AppState, user: &User, b: &bid::Model) -> Result<bool, WebError> {
-    Ok(bids::may_read(&app.db, user, b, app.clock.now()).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/challenges/{id}", tag = "challenges", params(("id" = i64, Path)),
@@ -560,75 +545,40 @@ impl BidBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/challenges/{id}/bids", tag = "bids", request_body = BidBody, params(("id" = i64, Path)),
-    responses((status = 201, description = "A draft bid of the caller's organisation"), (status = 403, description = "Not speaking for an organisation (experts, bureau staff, brokers acting for nobody), no confirmed organisation, or the publisher", body = ErrorBody), (status = 409, description = "The call is not open, or the organisation has a bid already", body = ErrorBody)))]
+    responses((status = 201, description = "A draft bid of the caller's organisation", body = Saved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 404, description = "Unknown or not visible call", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody), (status = 403, description = "Not speaking for an organisation (experts, bureau staff, brokers acting for nobody), no confirmed organisation, or the publisher", body = ErrorBody), (status = 409, description = "The call is not open, or the organisation has a bid already", body = ErrorBody)))]
 pub async fn create_bid(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(body): Json<BidBody>,
-) -> Result<(StatusCode, Json<Value>), WebError> {
+) -> Result<(StatusCode, Json<Saved>), WebError> {
     let input = body.input()?;
-    let txn = begin(&app).await?;
-    let bid_id = bids::create(&txn, &user, id, &input, app.clock.now()).await?;
-    commit(txn).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": bid_id }))))
+    let bid_id = bid_calls::create(&app.db, &user, id, &input, app.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(Saved { id: bid_id })))
 }
 
 #[utoipa::path(get, path = "/api/v1/bids/{id}", tag = "bids", params(("id" = i64, Path)),
-    responses((status = 200, description = "The bid with its milestones"), (status = 404, description = "Unknown, or not the caller's to see", body = ErrorBody)))]
+    responses((status = 200, description = "The bid with its milestones and the moves the caller may make", body = BidDetail), (status = 401, description = "Not logged in", body = ErrorBody), (status = 404, description = "Unknown, or not the caller's to see", body = ErrorBody)))]
 pub async fn show_bid(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, WebError> {
-    let b = bids::model(&app.db, id).await?;
-    if !may_read_bid(&app, &user, &b).await? {
-        return Err(CoreError::NotFound {
-            what: t!("what-bid"),
-            id: id.to_string(),
-        }
-        .into());
-    }
-    let mut body = json!(bid_card(&app, &user, &b).await?);
-    let now = app.clock.now();
-    let milestones: Vec<Value> = bids::milestones(&app.db, id)
-        .await?
-        .into_iter()
-        .map(|m| {
-            let status = MilestoneStatus::from_code(&m.status).ok();
-            json!({
-                "id": m.id,
-                "seq": m.seq,
-                "title": m.title,
-                "metrics": m.metrics,
-                "due": m.due_date,
-                "amount_wan": Wan::yuan_as_wan(m.amount_yuan),
-                "status": m.status,
-                "status_label": status.map(|s| s.label()),
-                "overdue": status.is_some_and(|s| s.is_overdue(m.due_date, now)),
-                "report": m.report,
-                "evidence": m.evidence,
-                "decision_reason": m.decision_reason,
-            })
-        })
-        .collect();
-    body["milestones"] = json!(milestones);
-    Ok(Json(body))
+) -> Result<Json<BidDetail>, WebError> {
+    let detail = bid_calls::detail(&app.db, &user, id, app.clock.now()).await?;
+    Ok(Json(detail))
 }
 
 #[utoipa::path(put, path = "/api/v1/bids/{id}", tag = "bids", request_body = BidBody, params(("id" = i64, Path)),
-    responses((status = 200, description = "Saved"), (status = 403, description = "Not the bidder", body = ErrorBody), (status = 409, description = "Not a draft or returned bid, or a change to the consortium of a bid submitted before", body = ErrorBody)))]
+    responses((status = 200, description = "Saved", body = Saved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "A reader who is not the bidder", body = ErrorBody), (status = 404, description = "Unknown, or not the caller's to see", body = ErrorBody), (status = 409, description = "Not a draft or returned bid, or a change to the consortium of a bid submitted before", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody)))]
 pub async fn edit_bid(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(body): Json<BidBody>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<Saved>, WebError> {
     let input = body.input()?;
-    let txn = begin(&app).await?;
-    bids::edit(&txn, &user, id, &input, app.clock.now()).await?;
-    commit(txn).await?;
-    Ok(Json(json!({ "id": id })))
+    bid_calls::edit(&app.db, &user, id, &input, app.clock.now()).await?;
+    Ok(Json(Saved { id }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -638,26 +588,19 @@ pub struct BidActionBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/actions", tag = "bids", request_body = BidActionBody, params(("id" = i64, Path)),
-    responses((status = 200, description = "The new status"), (status = 403, description = "Not the bidder", body = ErrorBody), (status = 409, description = "Not allowed now (e.g. after the deadline), with the reason", body = ErrorBody)))]
+    responses((status = 200, description = "The new status", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "A reader who is not the bidder", body = ErrorBody), (status = 404, description = "Unknown, or not the caller's to see", body = ErrorBody), (status = 409, description = "Not allowed now (e.g. after the deadline), with the reason", body = ErrorBody), (status = 422, description = "Unknown action, or a step of the bureau", body = ErrorBody)))]
 pub async fn act_on_bid(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(body): Json<BidActionBody>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<NewStatus>, WebError> {
     let action = BidAction::parse(&body.action)?;
-    if !matches!(
-        action,
-        BidAction::Submit | BidAction::Withdraw | BidAction::Resubmit
-    ) {
-        return Err(CoreError::invalid("action", t!("challenge-action-dedicated")).into());
-    }
-    let txn = begin(&app).await?;
-    let to = bids::act(&txn, &user, id, action, app.clock.now()).await?;
-    commit(txn).await?;
-    Ok(Json(
-        json!({ "status": to.code(), "status_label": to.label() }),
-    ))
+    let to = bid_calls::act(&app.db, &user, id, action, app.clock.now()).await?;
+    Ok(Json(NewStatus {
+        status: to.code().to_owned(),
+        status_label: to.label(),
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/formal-review", tag = "bids", request_body = Object, params(("id" = i64, Path)),
@@ -818,24 +761,23 @@ pub struct MilestoneStepBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/milestones/{id}/steps", tag = "bids", request_body = MilestoneStepBody, params(("id" = i64, Path)),
-    responses((status = 200, description = "The milestone's new status"), (status = 403, description = "Wrong person", body = ErrorBody), (status = 409, description = "Not allowed now", body = ErrorBody)))]
+    responses((status = 200, description = "The milestone's new status", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Wrong person", body = ErrorBody), (status = 404, description = "Unknown, or its bid not the caller's to see", body = ErrorBody), (status = 409, description = "Not allowed now", body = ErrorBody), (status = 422, description = "Unknown step", body = ErrorBody)))]
 pub async fn milestone_step(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(body): Json<MilestoneStepBody>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<NewStatus>, WebError> {
     let step = MilestoneStep {
         action: MilestoneAction::parse(&body.action)?,
         text: body.text,
         evidence: body.evidence,
     };
-    let txn = begin(&app).await?;
-    let to = bids::milestone_step(&txn, &user, id, &step, app.clock.now()).await?;
-    commit(txn).await?;
-    Ok(Json(
-        json!({ "status": to.code(), "status_label": to.label() }),
-    ))
+    let (to, _) = bid_calls::milestone_step(&app.db, &user, id, &step, app.clock.now()).await?;
+    Ok(Json(NewStatus {
+        status: to.code().to_owned(),
+        status_label: to.label(),
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/challenges/{id}/record.xlsx", tag = "challenges", params(("id" = i64, Path)),

@@ -57,6 +57,14 @@ pub mod filters {
         ))
     }
 
+    /// The Beijing date of a moment: `2026-03-15`.
+    #[askama::filter_fn]
+    pub fn beijing_date(at: impl Moment, _env: &dyn askama::Values) -> askama::Result<String> {
+        Ok(techmatch_core::challenge::calendar::beijing_date(
+            at.moment(),
+        ))
+    }
+
     /// The message `key` with two arguments.
     #[askama::filter_fn]
     pub fn t2<N1: Display, V1: Display, N2: Display, V2: Display>(

@@ -688,6 +688,66 @@ async fn the_page_and_the_api_read_and_act_on_a_call_by_the_same_rules() {
         assert!(offered(&open).is_empty(), "{open}");
         assert_eq!(open["actions"]["edit"], false);
 
+        // A team drafts a bid: it is offered its own moves, decided by the bid's
+        // lifecycle; a stranger cannot tell the bid exists on either surface.
+        let team = Client::login(&server, "researcher@demo.techmatch", DEMO_PASSWORD).await;
+        let (status, drafted) = team
+            .post(&server, &format!("{path}/bids"), bid_body("T"))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{drafted}");
+        let bid = id_of(&drafted);
+        let bid_path = format!("/api/v1/bids/{bid}");
+        let (_, draft_bid) = team.get(&server, &bid_path).await;
+        let moves = |detail: &Value| -> Vec<(String, bool)> {
+            detail["offered"]
+                .as_array()
+                .map(|offers| {
+                    offers
+                        .iter()
+                        .map(|o| {
+                            (
+                                o["code"].as_str().unwrap_or_default().to_owned(),
+                                o["refused"].is_null(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            moves(&draft_bid),
+            [("submit".to_owned(), true), ("withdraw".to_owned(), true)],
+            "{draft_bid}"
+        );
+        assert_eq!(draft_bid["editable"], true, "{draft_bid}");
+        assert_eq!(draft_bid["challenge_title"], "高白度纳米碳酸钙连续碳化工艺");
+        let (status, _) = stranger.get(&server, &bid_path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, body) = stranger
+            .post(
+                &server,
+                &format!("{bid_path}/actions"),
+                json!({"action": "withdraw"}),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "acting used to answer 403: {body}"
+        );
+        let (status, body) = put(&stranger, &server, &bid_path, bid_body("S")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        let status = stranger
+            .form(
+                &server,
+                &format!("/bids/{bid}/action"),
+                &[("csrf", &csrf), ("action", "withdraw")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, html, _) = team.page(&server, &format!("/bids/{bid}")).await;
+        assert!(html.contains("value=\"submit\""), "{html}");
+
         // One meaning of the status filter: a stage or a status code; anything else is
         // refused with the reason on both surfaces (the page used to ignore it, the API
         // to answer an empty list).
@@ -735,6 +795,19 @@ async fn the_page_and_the_api_read_and_act_on_a_call_by_the_same_rules() {
                 .as_array()
                 .is_some_and(|c| c.iter().all(|c| c["id"] != id)),
             "{found}"
+        );
+
+        // The draft can no longer be sent: the page says why instead of a button.
+        let (_, late) = team.get(&server, &bid_path).await;
+        assert_eq!(
+            moves(&late),
+            [("submit".to_owned(), false), ("withdraw".to_owned(), true)],
+            "{late}"
+        );
+        let (_, html, _) = team.page(&server, &format!("/bids/{bid}")).await;
+        assert!(
+            !html.contains("value=\"submit\"") && html.contains("class=\"hint\""),
+            "{html}"
         );
     })
     .await;

@@ -56,6 +56,19 @@ fn expected(from: BidStatus, action: BidAction) -> Option<BidStatus> {
 }
 
 #[test]
+fn the_moves_that_apply_are_the_moves_of_the_table() {
+    for from in BidStatus::ALL {
+        for action in BidAction::ALL {
+            assert_eq!(
+                applies(from, action),
+                expected(from, action).is_some(),
+                "{from:?} {action:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn every_status_action_and_actor_is_decided_as_the_table_says() {
     let actors = [
         Actor::Publisher,
