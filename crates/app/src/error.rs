@@ -1,14 +1,11 @@
 //! The application layer's one error type: what its use cases refuse or fail with.
 
 use techmatch_core::CoreError;
-use techmatch_search::SearchError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error(transparent)]
     Core(#[from] CoreError),
-    #[error(transparent)]
-    Search(#[from] SearchError),
 }
 
 impl From<sea_orm::DbErr> for AppError {

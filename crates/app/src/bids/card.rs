@@ -18,8 +18,10 @@ pub struct MemberCard {
     /// The registry organisation the bureau linked the member to; the bureau's views
     /// only, since which members stand for which organisation shapes the panel and a
     /// bidder who saw it could steer the next bid around it.
+    /// `null` for the bureau while the member is unlinked; absent for everyone else.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub org_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub org_id: Option<Option<i64>>,
     /// The bureau decided the member stands for no registry organisation (bureau only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declined: Option<bool>,
@@ -63,7 +65,7 @@ impl BidCard {
             .map(|member| MemberCard {
                 name: member.name,
                 uscc: member.uscc,
-                org_id: if bureau { member.org_id } else { None },
+                org_id: bureau.then_some(member.org_id),
                 declined: bureau.then_some(member.declined),
             })
             .collect();

@@ -3,8 +3,9 @@
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
+use techmatch_core::challenge::Actor;
 use techmatch_core::challenge::bid::BidStatus;
-use techmatch_core::challenge::milestone::MilestoneStatus;
+use techmatch_core::challenge::milestone::{self, MilestoneAction, MilestoneStatus};
 use techmatch_core::domain::Wan;
 use techmatch_core::entities::bid;
 use techmatch_core::services::users::User;
@@ -13,7 +14,7 @@ use techmatch_core::{CoreError, t};
 
 use super::card::BidCard;
 use crate::AppResult;
-use crate::values::{stored_wan, wan_text};
+use crate::values::{Offer, stored_wan, wan_text};
 
 /// A milestone of a bid.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -38,17 +39,6 @@ pub struct MilestoneCard {
     pub may_report: bool,
 }
 
-/// A move of the bid's lifecycle offered to its reader.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct BidOfferView {
-    /// The code `POST /api/v1/bids/{id}/actions` takes (or, for the bureau's steps
-    /// with forms of their own, the step's name).
-    pub code: String,
-    pub label: String,
-    /// Why taking it now would be refused; `None` when nothing stands in the way.
-    pub refused: Option<String>,
-}
-
 /// A bid as its reader may see it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BidDetail {
@@ -59,11 +49,11 @@ pub struct BidDetail {
     /// Awarded and started: the milestones have a status of their own.
     pub executing: bool,
     /// The reader speaks for the bidding organisation.
-    pub reader_bids: bool,
+    pub reader_is_bidder: bool,
     /// The bidder may still change it (a draft, or returned for correction).
     pub editable: bool,
     /// The bidder's moves for its bidder, the bureau's for the bureau.
-    pub offered: Vec<BidOfferView>,
+    pub offered: Vec<Offer>,
 }
 
 pub(super) fn not_found(id: i64) -> CoreError {
@@ -120,7 +110,7 @@ pub async fn detail(
     let status = BidStatus::from_code(&row.status)?;
     let call = challenges::model_as_of(conn, row.challenge_id, now).await?;
     let names = organisations::names_by_id(conn, [row.lead_org_id]).await?;
-    let reader_bids = bids::is_bidder(reader, &row);
+    let reader_is_bidder = bids::is_bidder(reader, &row);
     let executing = executing(status);
     let milestones = bids::milestones(conn, id)
         .await?
@@ -134,12 +124,12 @@ pub async fn detail(
                 amount: stored_wan(m.amount_yuan),
                 status_label: milestone.map(MilestoneStatus::label).unwrap_or_default(),
                 overdue: executing && milestone.is_some_and(|s| s.is_overdue(m.due_date, now)),
-                may_report: reader_bids
+                may_report: reader_is_bidder
                     && status == BidStatus::InExecution
-                    && matches!(
-                        milestone,
-                        Some(MilestoneStatus::Pending | MilestoneStatus::Rectification)
-                    ),
+                    && milestone.is_some_and(|from| {
+                        let report = MilestoneAction::Report;
+                        milestone::transition(from, report, Actor::Bidder, true, true).is_ok()
+                    }),
                 status: m.status,
                 title: m.title,
                 metrics: m.metrics,
@@ -152,11 +142,7 @@ pub async fn detail(
     let offered = bids::offers(conn, reader, &row, now)
         .await?
         .into_iter()
-        .map(|offer| BidOfferView {
-            code: offer.action.code().to_owned(),
-            label: offer.action.label(),
-            refused: offer.refused,
-        })
+        .map(|offer| Offer::new(offer.action.code(), offer.action.label(), offer.refused))
         .collect();
     Ok(BidDetail {
         bid: BidCard::of(
@@ -167,8 +153,8 @@ pub async fn detail(
         challenge_title: call.title,
         milestones,
         executing,
-        editable: reader_bids && status.is_editable(),
-        reader_bids,
+        editable: reader_is_bidder && status.is_editable(),
+        reader_is_bidder,
         offered,
     })
 }

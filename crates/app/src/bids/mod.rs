@@ -6,4 +6,4 @@ mod detail;
 
 pub use actions::{act, create, edit, milestone_step, own_bid_on, own_editable};
 pub use card::{BidCard, MemberCard};
-pub use detail::{BidDetail, BidOfferView, MilestoneCard, detail, readable};
+pub use detail::{BidDetail, MilestoneCard, detail, readable};

@@ -4,8 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use techmatch_core::challenge::bid::BidStatus;
-use techmatch_core::challenge::calendar;
-use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
+use techmatch_core::challenge::lifecycle::ChallengeStatus;
 use techmatch_core::challenge::{is_public_step, timeline_label};
 use techmatch_core::entities::challenge;
 use techmatch_core::services::users::User;
@@ -15,6 +14,7 @@ use techmatch_core::{CoreError, t};
 use super::card::ChallengeCard;
 use crate::AppResult;
 use crate::bids::BidCard;
+use crate::values::Offer;
 
 /// A proposed or awarded winner, as the 公示 names it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -55,33 +55,26 @@ pub struct CriterionWeight {
     pub weight: u32,
 }
 
-/// A lifecycle action offered to the reader now.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Offer {
-    /// The code `POST /api/v1/challenges/{id}/actions` takes (or, for the bureau's
-    /// steps with forms of their own, the step's name).
-    pub code: String,
-    pub label: String,
-}
-
-/// What the reader may do now. The lifecycle decides each; taking one may still be
-/// refused for a fact it names (a missing score, an unanswered objection).
+/// What the reader may do now. The lifecycle decides each move; taking one may still
+/// be refused for a fact its offer names.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Actions {
     /// The lifecycle's moves the reader's role may take from the current status.
     pub offered: Vec<Offer>,
     /// The publisher may still edit the draft.
-    pub edit: bool,
+    pub may_edit: bool,
     /// The reader's organisation may bid.
-    pub bid: bool,
+    pub may_bid: bool,
     /// The 公示 is running and the reader is logged in.
-    pub object: bool,
+    pub may_object: bool,
 }
 
 impl Actions {
-    /// Whether the action with `code` is offered.
-    pub fn offers(&self, code: &str) -> bool {
-        self.offered.iter().any(|offer| offer.code == code)
+    /// Whether the move `code` is offered and nothing stands in its way.
+    pub fn open(&self, code: &str) -> bool {
+        self.offered
+            .iter()
+            .any(|offer| offer.code == code && offer.refused.is_none())
     }
 }
 
@@ -200,15 +193,12 @@ pub async fn detail(
     } else {
         Vec::new()
     };
-    let publicity_open = status == ChallengeStatus::Publicity
-        && found
-            .publicity_ends
-            .is_some_and(|ends| calendar::is_open(now, ends));
+    let publicity_open = challenges::objections_open(&found, now);
 
     let mut readable = Vec::new();
     if let Some(reader) = reader {
         for b in &all_bids {
-            if bids::may_read(conn, reader, b, now).await? {
+            if bids::may_read_in(conn, reader, b, &found).await? {
                 readable.push(BidCard::of(b, names.get(&b.lead_org_id).cloned(), bureau)?);
             }
         }
@@ -272,20 +262,20 @@ pub async fn detail(
         .collect();
 
     let reader_publishes = reader.is_some_and(|r| challenges::is_publisher(r, &found));
-    let actions = Actions {
-        offered: reader
-            .map(|r| challenges::offered_actions(r, &found))
-            .unwrap_or_default()
+    let offered = match reader {
+        Some(r) => challenges::offers(conn, r, &found, now)
+            .await?
             .into_iter()
-            .map(|action: ChallengeAction| Offer {
-                code: action.code().to_owned(),
-                label: action.label(),
-            })
+            .map(|offer| Offer::new(offer.action.code(), offer.action.label(), offer.refused))
             .collect(),
-        edit: status == ChallengeStatus::Draft && reader_publishes,
-        bid: own_bid.is_none()
+        None => Vec::new(),
+    };
+    let actions = Actions {
+        offered,
+        may_edit: status == ChallengeStatus::Draft && reader_publishes,
+        may_bid: own_bid.is_none()
             && reader.is_some_and(|r| bids::check_may_bid(r, &found, now).is_ok()),
-        object: reader.is_some() && publicity_open,
+        may_object: reader.is_some() && publicity_open,
     };
 
     Ok(ChallengeDetail {

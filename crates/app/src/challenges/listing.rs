@@ -23,8 +23,8 @@ use crate::AppResult;
 pub struct ChallengeQuery {
     /// Words to search for in the title, keywords, problem and background.
     pub q: Option<String>,
-    /// A status code such as `open`, or a stage: `in_execution` (awarded or in
-    /// execution) or `ended` (every final status).
+    /// A status code such as `open` (an exact match), or a stage: `executing`
+    /// (awarded or in execution) or `ended` (every final status).
     pub status: Option<String>,
     /// An industry name or alias.
     pub industry: Option<String>,
@@ -34,7 +34,7 @@ pub struct ChallengeQuery {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusFilter {
     Exactly(ChallengeStatus),
-    /// Awarded, or in execution: the winners are at work.
+    /// Awarded, or in execution: the winners are at work (`executing`).
     Executing,
     /// Every final status.
     Ended,
@@ -47,7 +47,7 @@ impl StatusFilter {
             ("open", ChallengeStatus::Open.label()),
             ("selection", ChallengeStatus::Selection.label()),
             ("publicity", ChallengeStatus::Publicity.label()),
-            ("in_execution", ChallengeStatus::InExecution.label()),
+            ("executing", ChallengeStatus::InExecution.label()),
             ("ended", t!("challenges-filter-ended")),
         ]
     }
@@ -59,7 +59,7 @@ impl StatusFilter {
     pub fn parse(text: &str) -> AppResult<Option<StatusFilter>> {
         Ok(match text.trim() {
             "" => None,
-            "in_execution" => Some(StatusFilter::Executing),
+            "executing" => Some(StatusFilter::Executing),
             "ended" => Some(StatusFilter::Ended),
             code => Some(StatusFilter::Exactly(
                 ChallengeStatus::ALL
@@ -86,7 +86,7 @@ fn unknown_status(code: &str) -> CoreError {
     let choices = ChallengeStatus::ALL
         .iter()
         .map(|s| s.code())
-        .chain(["ended"])
+        .chain(["executing", "ended"])
         .collect::<Vec<_>>()
         .join(", ");
     CoreError::invalid(
@@ -246,9 +246,11 @@ mod tests {
         assert!(matches!(StatusFilter::parse(" "), Ok(None)));
         assert!(keeps("open", ChallengeStatus::Open));
         assert!(!keeps("open", ChallengeStatus::Selection));
-        // The stage the list page offers as "in execution" includes awarded calls.
-        assert!(keeps("in_execution", ChallengeStatus::Awarded));
-        assert!(keeps("in_execution", ChallengeStatus::InExecution));
+        // The stage the list page offers as "in execution" includes awarded calls;
+        // the status code of the same name is an exact match, as its facet counts it.
+        assert!(keeps("executing", ChallengeStatus::Awarded));
+        assert!(keeps("executing", ChallengeStatus::InExecution));
+        assert!(!keeps("in_execution", ChallengeStatus::Awarded));
         assert!(keeps("ended", ChallengeStatus::Withdrawn));
         assert!(!keeps("ended", ChallengeStatus::Publicity));
         assert!(StatusFilter::parse("opened").is_err());

@@ -8,7 +8,7 @@ mod listing;
 pub use actions::{act, check_may_publish, create, edit, industry_named, object, own_draft};
 pub use card::ChallengeCard;
 pub use detail::{
-    Actions, ChallengeDetail, CriterionWeight, Objection, Offer, Step, Winner, detail, visible,
+    Actions, ChallengeDetail, CriterionWeight, Objection, Step, Winner, detail, visible,
 };
 pub use listing::{
     ChallengeList, ChallengeQuery, Facets, IndustryCount, StatusCount, StatusFilter, find,

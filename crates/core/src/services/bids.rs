@@ -345,11 +345,28 @@ pub async fn may_read(
     if actor.role.is_bureau() || is_bidder(actor, row) {
         return Ok(true);
     }
+    let call = challenges::model_as_of(conn, row.challenge_id, now).await?;
+    may_read_in(conn, actor, row, &call).await
+}
+
+/// As [`may_read`], for a bid of `call` already read as the clock has it now: a page
+/// of every bid of a call reads the call once.
+///
+/// # Errors
+/// Database errors.
+pub async fn may_read_in(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    row: &bid::Model,
+    call: &challenge::Model,
+) -> CoreResult<bool> {
+    if actor.role.is_bureau() || is_bidder(actor, row) {
+        return Ok(true);
+    }
     if !BidStatus::from_code(&row.status)?.counts_as_submitted() {
         return Ok(false);
     }
-    let found = challenges::model_as_of(conn, row.challenge_id, now).await?;
-    match expert_seat(conn, actor, row, &found).await {
+    match expert_seat(conn, actor, row, call).await {
         Ok(_) => Ok(true),
         Err(CoreError::Forbidden(_)) => Ok(false),
         Err(other) => Err(other),
@@ -658,20 +675,21 @@ pub async fn offers(
     };
     let from = BidStatus::from_code(&row.status)?;
     let facts = facts(conn, row, now, true).await?;
-    Ok(BidAction::ALL
-        .into_iter()
-        .filter(|action| action.actors().contains(&role) && lifecycle::applies(from, *action))
-        .map(|action| BidOffer {
-            action,
-            refused: match lifecycle::transition(from, action, role, &facts) {
-                Ok(_) => None,
-                Err(CoreError::IllegalTransition { reason, .. } | CoreError::Forbidden(reason)) => {
-                    Some(reason)
-                }
-                Err(other) => Some(other.to_string()),
-            },
-        })
-        .collect())
+    let mut offered = Vec::new();
+    for action in BidAction::ALL {
+        if !action.actors().contains(&role) || !lifecycle::applies(from, action) {
+            continue;
+        }
+        let refused = match lifecycle::transition(from, action, role, &facts) {
+            Ok(_) => None,
+            Err(CoreError::IllegalTransition { reason, .. } | CoreError::Forbidden(reason)) => {
+                Some(reason)
+            }
+            Err(other) => return Err(other),
+        };
+        offered.push(BidOffer { action, refused });
+    }
+    Ok(offered)
 }
 
 async fn apply(

@@ -11,7 +11,7 @@ use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionSession, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -277,21 +277,51 @@ fn actor_for(actor: &User, model: &challenge::Model, action: ChallengeAction) ->
     }
 }
 
-/// The challenge actions `viewer` may be offered now: the lifecycle's moves out of the
-/// current status that the role they play for each may take. Closing the bidding is
-/// the clock's alone.
-pub fn offered_actions(viewer: &User, model: &challenge::Model) -> Vec<ChallengeAction> {
-    let Ok(status) = status_of(model) else {
-        return Vec::new();
-    };
-    ChallengeAction::ALL
-        .into_iter()
-        .filter(|action| *action != ChallengeAction::CloseBidding)
-        .filter(|action| {
-            lifecycle::applies(status, *action)
-                && action.actors().contains(&actor_for(viewer, model, *action))
-        })
-        .collect()
+/// A move of a call's lifecycle offered to a reader, with what would refuse it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChallengeOffer {
+    pub action: ChallengeAction,
+    /// Why taking it now would be refused (the deadline passed, scores are missing);
+    /// `None` when nothing stands in the way. What the reader supplies with the action
+    /// (a reason, a new deadline) is assumed supplied.
+    pub refused: Option<String>,
+}
+
+/// The moves of the call's lifecycle `viewer` may be offered: those out of the current
+/// status that the role they play for each may take, each decided by the lifecycle with
+/// the facts at `now`. Closing the bidding is the clock's alone.
+///
+/// # Errors
+/// Database errors.
+pub async fn offers(
+    conn: &impl ConnectionTrait,
+    viewer: &User,
+    model: &challenge::Model,
+    now: DateTime<Utc>,
+) -> CoreResult<Vec<ChallengeOffer>> {
+    let status = status_of(model)?;
+    let mut facts = facts(conn, model, now).await?;
+    facts.reason_given = true;
+    facts.new_bid_deadline = Some(DateTime::<Utc>::MAX_UTC);
+    let mut offered = Vec::new();
+    for action in ChallengeAction::ALL {
+        let actor = actor_for(viewer, model, action);
+        if action == ChallengeAction::CloseBidding
+            || !lifecycle::applies(status, action)
+            || !action.actors().contains(&actor)
+        {
+            continue;
+        }
+        let refused = match lifecycle::transition(status, action, actor, &facts) {
+            Ok(_) => None,
+            Err(CoreError::IllegalTransition { reason, .. } | CoreError::Forbidden(reason)) => {
+                Some(reason)
+            }
+            Err(other) => return Err(other),
+        };
+        offered.push(ChallengeOffer { action, refused });
+    }
+    Ok(offered)
 }
 
 /// Appends to the challenge's timeline.
@@ -852,23 +882,40 @@ pub async fn settle(conn: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) ->
     record_event(conn, id, None, None, "challenge.close_bidding", None, now).await
 }
 
-/// Settles every open challenge whose deadline has passed.
+/// Settles every open challenge whose deadline has passed, each in a transaction of
+/// its own: a call that cannot be settled (and is logged) holds back no other, and a
+/// close is recorded with its timeline step or not at all, so its notices follow.
+/// Returns how many were settled.
 ///
 /// # Errors
-/// Database errors.
-pub async fn settle_all(conn: &impl ConnectionTrait, now: DateTime<Utc>) -> CoreResult<usize> {
+/// Database errors finding the calls due.
+pub async fn settle_all<C>(db: &C, now: DateTime<Utc>) -> CoreResult<usize>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
     let due: Vec<i64> = challenge::Entity::find()
         .filter(challenge::Column::Status.eq(ChallengeStatus::Open.code()))
         .filter(challenge::Column::BidDeadline.lte(now))
-        .all(conn)
+        .all(db)
         .await?
         .into_iter()
         .map(|c| c.id)
         .collect();
-    for id in &due {
-        settle(conn, *id, now).await?;
+    let mut settled = 0;
+    for id in due {
+        let txn = db.begin().await?;
+        match settle(&txn, id, now).await {
+            Ok(()) => {
+                txn.commit().await?;
+                settled += 1;
+            }
+            Err(error) => {
+                tracing::warn!(challenge = id, %error, "cannot settle the call's deadline");
+                txn.rollback().await?;
+            }
+        }
     }
-    Ok(due.len())
+    Ok(settled)
 }
 
 pub(crate) fn check_bureau(actor: &User) -> CoreResult<()> {
@@ -1335,11 +1382,7 @@ pub async fn object(
     now: DateTime<Utc>,
 ) -> CoreResult<i64> {
     let found = model(conn, id).await?;
-    let open = found.status == ChallengeStatus::Publicity.code()
-        && found
-            .publicity_ends
-            .is_some_and(|ends| calendar::is_open(now, ends));
-    if !open {
+    if !objections_open(&found, now) {
         return Err(CoreError::IllegalTransition {
             from: found.status,
             to: "object".to_owned(),
@@ -1383,6 +1426,14 @@ pub async fn object(
     )
     .await?;
     Ok(saved.id)
+}
+
+/// Whether the 公示 of this call is running at `now`, so objections may be lodged.
+pub fn objections_open(model: &challenge::Model, now: DateTime<Utc>) -> bool {
+    model.status == ChallengeStatus::Publicity.code()
+        && model
+            .publicity_ends
+            .is_some_and(|ends| calendar::is_open(now, ends))
 }
 
 /// The bureau answers an objection; an upheld objection is followed by revoking the
@@ -1574,8 +1625,17 @@ pub async fn list(
         .await?;
     let mut visible = Vec::with_capacity(all.len());
     for found in all {
-        if may_see(viewer, &found) {
-            visible.push(as_of(conn, found, now).await?);
+        if !may_see(viewer, &found) {
+            continue;
+        }
+        // One call the clock cannot be read for (logged) shows as stored rather than
+        // failing the whole list.
+        match as_of(conn, found.clone(), now).await {
+            Ok(read) => visible.push(read),
+            Err(error) => {
+                tracing::warn!(challenge = found.id, %error, "cannot read the call as of now");
+                visible.push(found);
+            }
         }
     }
     Ok(visible)

@@ -357,15 +357,23 @@ async fn a_call_without_bids_is_unfilled_and_can_be_published_again_or_closed() 
                 .iter()
                 .all(|e| e.action != "challenge.close_bidding")
         );
+        let offered = challenges::offers(conn, &bureau, &read, after)
+            .await
+            .unwrap();
         assert_eq!(
-            challenges::offered_actions(&bureau, &read)
+            offered
                 .iter()
-                .map(|a| a.code())
+                .map(|o| (o.action.code(), o.refused.is_none()))
                 .collect::<Vec<_>>(),
-            ["republish", "close", "withdraw"],
+            [("republish", true), ("close", true), ("withdraw", true)],
             "the publisher's moves out of 流榜"
         );
-        assert!(challenges::offered_actions(&team, &read).is_empty());
+        assert!(
+            challenges::offers(conn, &team, &read, after)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(challenges::settle_all(conn, after).await.unwrap(), 1);
         assert_eq!(
             challenges::model(conn, id).await.unwrap().status,

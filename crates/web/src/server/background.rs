@@ -1,6 +1,7 @@
 //! The server's background work: each job is a task of its own with its own interval,
-//! so a slow job (a digest run, a large catch-up) never delays the others, and no
-//! request handler does any of it.
+//! so one job's failure or slow run (a digest pass, a large catch-up) does not hold the
+//! others' turns, and no request handler does any of it. On SQLite they still take turns
+//! on its one connection, as requests do.
 
 use std::future::Future;
 use std::time::Duration;
@@ -13,7 +14,8 @@ use super::{AppState, alerts, notices};
 
 /// Applies database changes to the index, then turns new publications into alerts.
 /// One job, in that order: an alert matches against an index that already holds every
-/// posting written before it.
+/// posting written before it, so a failed catch-up also waits the alerts for the next
+/// tick.
 const INDEX_INTERVAL: Duration = Duration::from_millis(500);
 /// Closes bidding on calls whose deadline has passed. Reads do not wait for it: they
 /// read a call as the clock has it (`challenges::as_of`).
@@ -28,7 +30,7 @@ const CATALOGUE_INTERVAL: Duration = Duration::from_secs(1);
 const LIMITER_INTERVAL: Duration = Duration::from_secs(10);
 /// Refreshes SQLite's planner statistics (`PRAGMA optimize`, as SQLite recommends for
 /// long-lived connections: the dashboard's aggregates pick their covering indexes only
-/// with statistics) and purges old login failures.
+/// with statistics); purges old login failures.
 const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(3600);
 
 /// The running jobs; dropping this does not stop them, [`Jobs::stop`] does.
@@ -75,16 +77,30 @@ pub fn start(app: &AppState) -> Jobs {
             app.registration_limiter.forget_old();
             Ok(())
         }),
-        every(app, "maintenance", MAINTENANCE_INTERVAL, |app| async move {
-            techmatch_core::db::optimize(&app.db).await?;
-            lockout::purge(&app.db, app.clock.now()).await?;
-            Ok(())
-        }),
+        every(
+            app,
+            "planner statistics",
+            MAINTENANCE_INTERVAL,
+            |app| async move {
+                techmatch_core::db::optimize(&app.db).await?;
+                Ok(())
+            },
+        ),
+        every(
+            app,
+            "login failures",
+            MAINTENANCE_INTERVAL,
+            |app| async move {
+                lockout::purge(&app.db, app.clock.now()).await?;
+                Ok(())
+            },
+        ),
     ])
 }
 
 /// Runs `job` now and then every `interval`; a failure is logged and retried at the
-/// next tick. A tick missed while the job ran is skipped, not made up in a burst.
+/// next tick. A job that overruns its interval starts again a full interval after it
+/// finished, never in a burst of make-up runs.
 fn every<F, Fut>(app: &AppState, name: &'static str, interval: Duration, job: F) -> JoinHandle<()>
 where
     F: Fn(AppState) -> Fut + Send + 'static,

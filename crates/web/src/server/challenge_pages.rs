@@ -25,10 +25,11 @@ use techmatch_core::services::challenges::{
 };
 use techmatch_core::{CoreError, t};
 
-use techmatch_app::bids::{self as bid_calls, BidCard, BidDetail};
+use techmatch_app::bids::{self as app_bids, BidCard, BidDetail};
 use techmatch_app::challenges::{
-    self as calls, ChallengeCard, ChallengeDetail, ChallengeQuery, StatusFilter,
+    self as app_challenges, ChallengeCard, ChallengeDetail, ChallengeQuery, StatusFilter,
 };
+use techmatch_app::values::lines;
 
 use super::auth::{CsrfForm, PageUser, Viewer};
 use super::i18n::filters;
@@ -62,15 +63,6 @@ fn parse_due(number: usize, text: &str) -> Result<DateTime<Utc>, CoreError> {
         .single()
         .map(|at| at.with_timezone(&Utc))
         .ok_or_else(invalid)
-}
-
-/// The non-empty lines of a text area, trimmed.
-fn lines(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Splits at an ASCII or a full-width comma.
@@ -159,7 +151,8 @@ pub async fn list(
         status: Some(params.status.clone()),
         ..ChallengeQuery::default()
     };
-    let found = calls::find(&app.db, &app.industries(), user, &query, app.clock.now()).await?;
+    let found =
+        app_challenges::find(&app.db, &app.industries(), user, &query, app.clock.now()).await?;
     let current = params.status.trim();
     Ok(ChallengesPage {
         nav: Nav::of(&viewer),
@@ -169,7 +162,7 @@ pub async fn list(
             .map(|(code, label)| (code, label, code == current))
             .collect(),
         all_current: current.is_empty(),
-        may_publish: user.is_some_and(|u| calls::check_may_publish(u).is_ok()),
+        may_publish: user.is_some_and(|u| app_challenges::check_may_publish(u).is_ok()),
     })
 }
 
@@ -202,7 +195,7 @@ pub async fn show(
 ) -> Result<ChallengePage, PageError> {
     let user = viewer.user();
     let now = app.clock.now();
-    let d = calls::detail(&app.db, user, id, now).await?;
+    let d = app_challenges::detail(&app.db, user, id, now).await?;
     Ok(ChallengePage {
         nav: Nav::of(&viewer),
         c: d.challenge.clone(),
@@ -242,7 +235,7 @@ pub async fn act(
         reason: Some(form.reason).filter(|r| !r.trim().is_empty()),
         new_bid_deadline,
     };
-    calls::act(
+    app_challenges::act(
         &app.db,
         &page_user.0.user,
         id,
@@ -275,7 +268,7 @@ pub async fn object(
                 .map_err(|_| WebError::BadForm("bid_id".to_owned()))?,
         ),
     };
-    calls::object(
+    app_challenges::object(
         &app.db,
         &page_user.0.user,
         id,
@@ -357,7 +350,7 @@ impl ChallengeForm {
     }
 
     fn input(&self, app: &AppState) -> Result<ChallengeInput, WebError> {
-        let industry = calls::industry_named(&app.industries(), Some(&self.industry))?;
+        let industry = app_challenges::industry_named(&app.industries(), Some(&self.industry))?;
         let horse_race = self.horse_race.is_some();
         let number = |field: &'static str, text: &str| {
             text.trim()
@@ -436,7 +429,7 @@ pub async fn new_form(
     State(app): State<AppState>,
     page_user: PageUser,
 ) -> Result<ChallengeFormPage, PageError> {
-    calls::check_may_publish(&page_user.0.user)?;
+    app_challenges::check_may_publish(&page_user.0.user)?;
     Ok(challenge_form_page(
         &app,
         &page_user,
@@ -460,10 +453,10 @@ async fn save_challenge(
         let now = app.clock.now();
         Ok(match existing {
             Some(id) => {
-                calls::edit(&app.db, user, id, &input, now).await?;
+                app_challenges::edit(&app.db, user, id, &input, now).await?;
                 id
             }
-            None => calls::create(&app.db, user, &input, now).await?,
+            None => app_challenges::create(&app.db, user, &input, now).await?,
         })
     }
     .await;
@@ -494,7 +487,7 @@ pub async fn edit_form(
     page_user: PageUser,
     Path(id): Path<i64>,
 ) -> Result<ChallengeFormPage, PageError> {
-    let c = calls::own_draft(&app.db, &page_user.0.user, id, app.clock.now()).await?;
+    let c = app_challenges::own_draft(&app.db, &page_user.0.user, id, app.clock.now()).await?;
     Ok(challenge_form_page(
         &app,
         &page_user,
@@ -699,8 +692,8 @@ pub async fn new_bid_form(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let user = &page_user.0.user;
-    let c = calls::visible(&app.db, Some(user), id, app.clock.now()).await?;
-    if let Some(existing) = bid_calls::own_bid_on(&app.db, user, id).await? {
+    let c = app_challenges::visible(&app.db, Some(user), id, app.clock.now()).await?;
+    if let Some(existing) = app_bids::own_bid_on(&app.db, user, id).await? {
         return Ok(see_other(&format!("/bids/{existing}")));
     }
     bids::check_may_bid(user, &c, app.clock.now())?;
@@ -729,10 +722,10 @@ async fn save_bid(
         let now = app.clock.now();
         Ok(match existing {
             Some(id) => {
-                bid_calls::edit(&app.db, user, id, &input, now).await?;
+                app_bids::edit(&app.db, user, id, &input, now).await?;
                 id
             }
-            None => bid_calls::create(&app.db, user, c.id, &input, now).await?,
+            None => app_bids::create(&app.db, user, c.id, &input, now).await?,
         })
     }
     .await;
@@ -756,7 +749,7 @@ pub async fn create_bid(
     Path(id): Path<i64>,
     CsrfForm { form, .. }: CsrfForm<BidForm>,
 ) -> Result<Response, PageError> {
-    let c = calls::visible(&app.db, Some(&page_user.0.user), id, app.clock.now()).await?;
+    let c = app_challenges::visible(&app.db, Some(&page_user.0.user), id, app.clock.now()).await?;
     save_bid(&app, &page_user, &c, None, form).await
 }
 
@@ -765,7 +758,7 @@ pub async fn edit_bid_form(
     page_user: PageUser,
     Path(id): Path<i64>,
 ) -> Result<BidFormPage, PageError> {
-    let (b, c) = bid_calls::own_editable(&app.db, &page_user.0.user, id, app.clock.now()).await?;
+    let (b, c) = app_bids::own_editable(&app.db, &page_user.0.user, id, app.clock.now()).await?;
     let milestones = bids::milestones(&app.db, id).await?;
     Ok(bid_form_page(
         &page_user,
@@ -782,7 +775,7 @@ pub async fn edit_bid(
     Path(id): Path<i64>,
     CsrfForm { form, .. }: CsrfForm<BidForm>,
 ) -> Result<Response, PageError> {
-    let (_, c) = bid_calls::own_editable(&app.db, &page_user.0.user, id, app.clock.now()).await?;
+    let (_, c) = app_bids::own_editable(&app.db, &page_user.0.user, id, app.clock.now()).await?;
     save_bid(&app, &page_user, &c, Some(id), form).await
 }
 
@@ -806,7 +799,7 @@ pub async fn show_bid(
     page_user: PageUser,
     Path(id): Path<i64>,
 ) -> Result<BidPage, PageError> {
-    let d = bid_calls::detail(&app.db, &page_user.0.user, id, app.clock.now()).await?;
+    let d = app_bids::detail(&app.db, &page_user.0.user, id, app.clock.now()).await?;
     let status = BidStatus::from_code(&d.bid.status)?;
     Ok(BidPage {
         nav: Nav::of_user(&page_user),
@@ -836,7 +829,7 @@ pub async fn act_on_bid(
     CsrfForm { form, .. }: CsrfForm<BidActionForm>,
 ) -> Result<Response, PageError> {
     let action = BidAction::parse(&form.action)?;
-    bid_calls::act(&app.db, &page_user.0.user, id, action, app.clock.now()).await?;
+    app_bids::act(&app.db, &page_user.0.user, id, action, app.clock.now()).await?;
     Ok(see_other(&format!("/bids/{id}")))
 }
 
@@ -860,6 +853,6 @@ pub async fn report_milestone(
         evidence: form.evidence,
     };
     let (_, bid_id) =
-        bid_calls::milestone_step(&app.db, &page_user.0.user, id, &step, app.clock.now()).await?;
+        app_bids::milestone_step(&app.db, &page_user.0.user, id, &step, app.clock.now()).await?;
     Ok(see_other(&format!("/bids/{bid_id}")))
 }

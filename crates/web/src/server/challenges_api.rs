@@ -26,8 +26,10 @@ use techmatch_core::services::challenges::{
 use techmatch_core::services::users::User;
 use techmatch_core::{CoreError, t};
 
-use techmatch_app::bids::{self as bid_calls, BidDetail};
-use techmatch_app::challenges::{self as calls, ChallengeDetail, ChallengeList, ChallengeQuery};
+use techmatch_app::bids::{self as app_bids, BidDetail};
+use techmatch_app::challenges::{
+    self as app_challenges, ChallengeDetail, ChallengeList, ChallengeQuery,
+};
 
 use super::auth::{ApiUser, Viewer};
 use super::error::ErrorBody;
@@ -73,7 +75,7 @@ impl ChallengeBody {
     fn input(&self, app: &AppState) -> Result<ChallengeInput, WebError> {
         Ok(ChallengeInput {
             title: self.title.clone(),
-            industry: calls::industry_named(&app.industries(), self.industry.as_deref())?,
+            industry: app_challenges::industry_named(&app.industries(), self.industry.as_deref())?,
             keywords: self.keywords.clone(),
             background: self.background.clone(),
             problem: self.problem.clone(),
@@ -104,7 +106,7 @@ pub async fn list(
     viewer: Viewer,
     Query(query): Query<ChallengeQuery>,
 ) -> Result<Json<ChallengeList>, WebError> {
-    let found = calls::find(
+    let found = app_challenges::find(
         &app.db,
         &app.industries(),
         viewer.user(),
@@ -129,7 +131,7 @@ pub async fn create(
     Json(body): Json<ChallengeBody>,
 ) -> Result<(StatusCode, Json<Saved>), WebError> {
     let input = body.input(&app)?;
-    let id = calls::create(&app.db, &user, &input, app.clock.now()).await?;
+    let id = app_challenges::create(&app.db, &user, &input, app.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(Saved { id })))
 }
 
@@ -142,7 +144,7 @@ pub async fn edit(
     Json(body): Json<ChallengeBody>,
 ) -> Result<Json<Saved>, WebError> {
     let input = body.input(&app)?;
-    calls::edit(&app.db, &user, id, &input, app.clock.now()).await?;
+    app_challenges::edit(&app.db, &user, id, &input, app.clock.now()).await?;
     Ok(Json(Saved { id }))
 }
 
@@ -169,7 +171,7 @@ pub async fn show(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Json<ChallengeDetail>, WebError> {
-    let detail = calls::detail(&app.db, viewer.user(), id, app.clock.now()).await?;
+    let detail = app_challenges::detail(&app.db, viewer.user(), id, app.clock.now()).await?;
     Ok(Json(detail))
 }
 
@@ -196,7 +198,7 @@ pub async fn act(
         reason: body.reason,
         new_bid_deadline: body.new_bid_deadline,
     };
-    let to = calls::act(&app.db, &user, id, action, &input, app.clock.now()).await?;
+    let to = app_challenges::act(&app.db, &user, id, action, &input, app.clock.now()).await?;
     Ok(Json(NewStatus::of(to)))
 }
 
@@ -378,7 +380,7 @@ pub async fn object(
     Path(id): Path<i64>,
     Json(body): Json<ObjectionBody>,
 ) -> Result<(StatusCode, Json<Saved>), WebError> {
-    let objection = calls::object(
+    let objection = app_challenges::object(
         &app.db,
         &user,
         id,
@@ -553,7 +555,7 @@ pub async fn create_bid(
     Json(body): Json<BidBody>,
 ) -> Result<(StatusCode, Json<Saved>), WebError> {
     let input = body.input()?;
-    let bid_id = bid_calls::create(&app.db, &user, id, &input, app.clock.now()).await?;
+    let bid_id = app_bids::create(&app.db, &user, id, &input, app.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(Saved { id: bid_id })))
 }
 
@@ -564,7 +566,7 @@ pub async fn show_bid(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<BidDetail>, WebError> {
-    let detail = bid_calls::detail(&app.db, &user, id, app.clock.now()).await?;
+    let detail = app_bids::detail(&app.db, &user, id, app.clock.now()).await?;
     Ok(Json(detail))
 }
 
@@ -577,7 +579,7 @@ pub async fn edit_bid(
     Json(body): Json<BidBody>,
 ) -> Result<Json<Saved>, WebError> {
     let input = body.input()?;
-    bid_calls::edit(&app.db, &user, id, &input, app.clock.now()).await?;
+    app_bids::edit(&app.db, &user, id, &input, app.clock.now()).await?;
     Ok(Json(Saved { id }))
 }
 
@@ -596,7 +598,7 @@ pub async fn act_on_bid(
     Json(body): Json<BidActionBody>,
 ) -> Result<Json<NewStatus>, WebError> {
     let action = BidAction::parse(&body.action)?;
-    let to = bid_calls::act(&app.db, &user, id, action, app.clock.now()).await?;
+    let to = app_bids::act(&app.db, &user, id, action, app.clock.now()).await?;
     Ok(Json(NewStatus {
         status: to.code().to_owned(),
         status_label: to.label(),
@@ -773,7 +775,7 @@ pub async fn milestone_step(
         text: body.text,
         evidence: body.evidence,
     };
-    let (to, _) = bid_calls::milestone_step(&app.db, &user, id, &step, app.clock.now()).await?;
+    let (to, _) = app_bids::milestone_step(&app.db, &user, id, &step, app.clock.now()).await?;
     Ok(Json(NewStatus {
         status: to.code().to_owned(),
         status_label: to.label(),

@@ -39,12 +39,11 @@ pub enum WebError {
     Busy(String),
 }
 
-/// The application layer's refusals are the core's and the index's, mapped as they are.
+/// The application layer's refusals are the core's, mapped as they are.
 impl From<techmatch_app::AppError> for WebError {
     fn from(error: techmatch_app::AppError) -> WebError {
         match error {
             techmatch_app::AppError::Core(error) => WebError::Core(error),
-            techmatch_app::AppError::Search(error) => WebError::Search(error),
         }
     }
 }

@@ -648,7 +648,7 @@ async fn the_page_and_the_api_read_and_act_on_a_call_by_the_same_rules() {
                 .unwrap_or_default()
         };
         assert_eq!(offered(&draft), ["submit", "withdraw"], "{draft}");
-        assert_eq!(draft["actions"]["edit"], true, "{draft}");
+        assert_eq!(draft["actions"]["may_edit"], true, "{draft}");
         assert_eq!(draft["reader_publishes"], true, "{draft}");
         assert_eq!(draft["reward_total_wan"], "400", "{draft}");
 
@@ -686,7 +686,7 @@ async fn the_page_and_the_api_read_and_act_on_a_call_by_the_same_rules() {
         }
         let (_, open) = stranger.get(&server, &path).await;
         assert!(offered(&open).is_empty(), "{open}");
-        assert_eq!(open["actions"]["edit"], false);
+        assert_eq!(open["actions"]["may_edit"], false);
 
         // A team drafts a bid: it is offered its own moves, decided by the bid's
         // lifecycle; a stranger cannot tell the bid exists on either surface.
