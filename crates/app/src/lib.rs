@@ -11,6 +11,7 @@
 pub mod bids;
 pub mod challenges;
 mod error;
+mod txn;
 pub mod values;
 
 pub use error::{AppError, AppResult};

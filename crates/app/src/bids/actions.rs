@@ -1,7 +1,7 @@
 //! What a bidder does with its bid: each action in its own transaction, refused whole.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use techmatch_core::challenge::bid::{BidAction, BidStatus};
 use techmatch_core::challenge::milestone::MilestoneStatus;
 use techmatch_core::entities::{bid, bid_milestone, challenge};
@@ -13,6 +13,7 @@ use techmatch_core::{CoreError, t};
 use super::detail::readable;
 use crate::AppResult;
 use crate::challenges::visible;
+use crate::txn::in_transaction;
 
 /// A new draft bid of the actor's organisation on the call `challenge_id`; returns its
 /// id.
@@ -28,11 +29,11 @@ pub async fn create(
     input: &BidInput,
     now: DateTime<Utc>,
 ) -> AppResult<i64> {
-    let txn = db.begin().await?;
-    visible(&txn, Some(actor), challenge_id, now).await?;
-    let id = bids::create(&txn, actor, challenge_id, input, now).await?;
-    txn.commit().await?;
-    Ok(id)
+    in_transaction(db, async |txn| {
+        visible(txn, Some(actor), challenge_id, now).await?;
+        Ok(bids::create(txn, actor, challenge_id, input, now).await?)
+    })
+    .await
 }
 
 /// The bid of the actor's organisation on the call `challenge_id`, if any.
@@ -90,11 +91,11 @@ pub async fn edit(
     input: &BidInput,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
-    own_editable(&txn, actor, id, now).await?;
-    bids::edit(&txn, actor, id, input, now).await?;
-    txn.commit().await?;
-    Ok(())
+    in_transaction(db, async |txn| {
+        own_editable(txn, actor, id, now).await?;
+        Ok(bids::edit(txn, actor, id, input, now).await?)
+    })
+    .await
 }
 
 /// The bidder submits, resubmits after correction, or withdraws; returns the new
@@ -116,11 +117,11 @@ pub async fn act(
     ) {
         return Err(CoreError::invalid("action", t!("challenge-action-dedicated")).into());
     }
-    let txn = db.begin().await?;
-    readable(&txn, actor, id, now).await?;
-    let to = bids::act(&txn, actor, id, action, now).await?;
-    txn.commit().await?;
-    Ok(to)
+    in_transaction(db, async |txn| {
+        readable(txn, actor, id, now).await?;
+        Ok(bids::act(txn, actor, id, action, now).await?)
+    })
+    .await
 }
 
 /// A step on a milestone of a bid being carried out: the winner reports, the bureau
@@ -136,22 +137,23 @@ pub async fn milestone_step(
     step: &MilestoneStep,
     now: DateTime<Utc>,
 ) -> AppResult<(MilestoneStatus, i64)> {
-    let txn = db.begin().await?;
     let milestone_not_found = || CoreError::NotFound {
         what: t!("what-milestone"),
         id: milestone_id.to_string(),
     };
-    let found = bid_milestone::Entity::find_by_id(milestone_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(milestone_not_found)?;
-    match readable(&txn, actor, found.bid_id, now).await {
-        Err(crate::AppError::Core(CoreError::NotFound { .. })) => {
-            return Err(milestone_not_found().into());
-        }
-        other => other?,
-    };
-    let to = bids::milestone_step(&txn, actor, milestone_id, step, now).await?;
-    txn.commit().await?;
-    Ok((to, found.bid_id))
+    in_transaction(db, async |txn| {
+        let found = bid_milestone::Entity::find_by_id(milestone_id)
+            .one(txn)
+            .await?
+            .ok_or_else(milestone_not_found)?;
+        match readable(txn, actor, found.bid_id, now).await {
+            Err(crate::AppError::Core(CoreError::NotFound { .. })) => {
+                return Err(milestone_not_found().into());
+            }
+            other => other?,
+        };
+        let to = bids::milestone_step(txn, actor, milestone_id, step, now).await?;
+        Ok((to, found.bid_id))
+    })
+    .await
 }

@@ -2,7 +2,7 @@
 //! transaction, refused whole.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
 use techmatch_core::domain::IndustryCatalogue;
 use techmatch_core::entities::challenge;
@@ -12,6 +12,7 @@ use techmatch_core::{CoreError, t};
 
 use super::detail::visible;
 use crate::AppResult;
+use crate::txn::in_transaction;
 
 /// Refuses `actor` unless they may publish calls, naming what is missing.
 ///
@@ -47,10 +48,10 @@ pub async fn create(
     input: &ChallengeInput,
     now: DateTime<Utc>,
 ) -> AppResult<i64> {
-    let txn = db.begin().await?;
-    let id = challenges::create(&txn, actor, input, now).await?;
-    txn.commit().await?;
-    Ok(id)
+    in_transaction(db, async |txn| {
+        Ok(challenges::create(txn, actor, input, now).await?)
+    })
+    .await
 }
 
 /// The publisher's draft `id`, for its edit form.
@@ -90,11 +91,11 @@ pub async fn edit(
     input: &ChallengeInput,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
-    own_draft(&txn, actor, id, now).await?;
-    challenges::edit(&txn, actor, id, input, now).await?;
-    txn.commit().await?;
-    Ok(())
+    in_transaction(db, async |txn| {
+        own_draft(txn, actor, id, now).await?;
+        Ok(challenges::edit(txn, actor, id, input, now).await?)
+    })
+    .await
 }
 
 /// Takes a lifecycle action that needs nothing but a reason or a new deadline (submit,
@@ -112,11 +113,11 @@ pub async fn act(
     input: &ActionInput,
     now: DateTime<Utc>,
 ) -> AppResult<ChallengeStatus> {
-    let txn = db.begin().await?;
-    visible(&txn, Some(actor), id, now).await?;
-    let to = challenges::act(&txn, actor, id, action, input, now).await?;
-    txn.commit().await?;
-    Ok(to)
+    in_transaction(db, async |txn| {
+        visible(txn, Some(actor), id, now).await?;
+        Ok(challenges::act(txn, actor, id, action, input, now).await?)
+    })
+    .await
 }
 
 /// Lodges an objection to the running 公示, against one proposed winner or the call as
@@ -133,9 +134,9 @@ pub async fn object(
     reason: &str,
     now: DateTime<Utc>,
 ) -> AppResult<i64> {
-    let txn = db.begin().await?;
-    visible(&txn, Some(actor), id, now).await?;
-    let objection = challenges::object(&txn, actor, id, bid_id, reason, now).await?;
-    txn.commit().await?;
-    Ok(objection)
+    in_transaction(db, async |txn| {
+        visible(txn, Some(actor), id, now).await?;
+        Ok(challenges::object(txn, actor, id, bid_id, reason, now).await?)
+    })
+    .await
 }

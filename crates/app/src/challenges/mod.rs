@@ -4,6 +4,7 @@ mod actions;
 mod card;
 mod detail;
 mod listing;
+mod review;
 
 pub use actions::{act, check_may_publish, create, edit, industry_named, object, own_draft};
 pub use card::ChallengeCard;
@@ -12,4 +13,8 @@ pub use detail::{
 };
 pub use listing::{
     ChallengeList, ChallengeQuery, Facets, IndustryCount, StatusCount, StatusFilter, find,
+};
+pub use review::{
+    answer_objection, assign_expert, award, declare_conflict, propose_winners, set_criteria,
+    set_publicity_days, start_execution, unassign_expert,
 };

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use techmatch_core::accounts::Role;
 use techmatch_core::challenge::Actor;
 use techmatch_core::challenge::bid::BidStatus;
-use techmatch_core::challenge::calendar::{self, WorkCalendar, beijing_minute};
+use techmatch_core::challenge::calendar::{self, beijing_minute};
 use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
 use techmatch_core::challenge::milestone::{MilestoneAction, MilestoneStatus};
 use techmatch_core::challenge::scoring::{self, Criteria, Criterion, Expert};
@@ -31,10 +31,12 @@ use techmatch_core::services::organisations;
 use techmatch_core::services::users::{self, User};
 use techmatch_core::{CoreError, ErrorKind, t};
 
+use techmatch_app::bids as app_bids;
+use techmatch_app::challenges as app_challenges;
+
 use super::auth::{CsrfForm, PageUser};
 use super::i18n::filters;
 use super::nav::Nav;
-use super::txn::{begin, commit};
 use super::{AppState, PageError, WebError};
 
 /// How many item and reason rows the formal review form offers.
@@ -759,15 +761,16 @@ pub async fn console(
     Ok(console_page(&app, &page_user, id, None).await?)
 }
 
-/// After a step: back to the console, or the console again with the refusal.
-async fn done(
+/// After a step: back to the console (whatever the step returned: the console shows
+/// it), or the console again with the refusal.
+async fn done<T>(
     app: &AppState,
     page_user: &PageUser,
     id: i64,
-    result: Result<(), WebError>,
+    result: Result<T, WebError>,
 ) -> Result<Response, PageError> {
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/bureau/challenges/{id}")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/bureau/challenges/{id}")).into_response()),
         Err(error) if is_refusal(&error) => {
             let (status, _, message) = error.describe();
             let page = console_page(app, page_user, id, Some(message)).await?;
@@ -828,9 +831,7 @@ pub async fn act(
             reason: Some(form.reason.clone()),
             new_bid_deadline: local_time("new_bid_deadline", &form.new_bid_deadline)?,
         };
-        let txn = begin(&app).await?;
-        challenges::act(&txn, user, id, action, &input, app.clock.now()).await?;
-        commit(txn).await
+        Ok(app_challenges::act(&app.db, user, id, action, &input, app.clock.now()).await?)
     }
     .await;
     done(&app, &page_user, id, result).await
@@ -849,9 +850,7 @@ pub async fn assign_expert(
 ) -> Result<Response, PageError> {
     let user = bureau(&page_user)?;
     let result = async {
-        let txn = begin(&app).await?;
-        challenges::assign_expert(&txn, user, id, form.expert, app.clock.now()).await?;
-        commit(txn).await
+        Ok(app_challenges::assign_expert(&app.db, user, id, form.expert, app.clock.now()).await?)
     }
     .await;
     done(&app, &page_user, id, result).await
@@ -865,9 +864,7 @@ pub async fn unassign_expert(
 ) -> Result<Response, PageError> {
     let user = bureau(&page_user)?;
     let result = async {
-        let txn = begin(&app).await?;
-        challenges::unassign_expert(&txn, user, id, expert_id, app.clock.now()).await?;
-        commit(txn).await
+        Ok(app_challenges::unassign_expert(&app.db, user, id, expert_id, app.clock.now()).await?)
     }
     .await;
     done(&app, &page_user, id, result).await
@@ -914,10 +911,11 @@ pub async fn link_member(
             }
         };
         let expected = bids::MemberState::parse(&form.expected)?;
-        let txn = begin(&app).await?;
         let now = app.clock.now();
-        bids::link_member(&txn, user, form.bid, form.index, decision, expected, now).await?;
-        commit(txn).await
+        Ok(
+            app_bids::link_member(&app.db, user, form.bid, form.index, decision, expected, now)
+                .await?,
+        )
     }
     .await;
     done(&app, &page_user, id, result).await
@@ -940,10 +938,11 @@ pub async fn void_sheet(
 ) -> Result<Response, PageError> {
     let user = bureau(&page_user)?;
     let result = async {
-        let txn = begin(&app).await?;
         let now = app.clock.now();
-        bids::void_sheet(&txn, user, id, form.bid, form.expert, &form.reason, now).await?;
-        commit(txn).await
+        Ok(
+            app_bids::void_sheet(&app.db, user, id, form.bid, form.expert, &form.reason, now)
+                .await?,
+        )
     }
     .await;
     done(&app, &page_user, id, result).await
@@ -984,9 +983,15 @@ pub async fn set_criteria(
     let result = async {
         let criteria = parse_criteria(&form.criteria)?;
         let drop_extremes = form.drop_extremes.is_some();
-        let txn = begin(&app).await?;
-        challenges::set_criteria(&txn, user, id, &criteria, drop_extremes, app.clock.now()).await?;
-        commit(txn).await
+        Ok(app_challenges::set_criteria(
+            &app.db,
+            user,
+            id,
+            &criteria,
+            drop_extremes,
+            app.clock.now(),
+        )
+        .await?)
     }
     .await;
     done(&app, &page_user, id, result).await
@@ -1035,9 +1040,7 @@ pub async fn formal_review(
                 );
             }
         };
-        let txn = begin(&app).await?;
-        bids::formal_review(&txn, user, form.bid, &decision, app.clock.now()).await?;
-        commit(txn).await
+        Ok(app_bids::formal_review(&app.db, user, form.bid, &decision, app.clock.now()).await?)
     }
     .await;
     done(&app, &page_user, id, result).await
@@ -1057,17 +1060,8 @@ pub async fn propose_winners(
 ) -> Result<Response, PageError> {
     let user = bureau(&page_user)?;
     let result = async {
-        let txn = begin(&app).await?;
-        challenges::propose_winners(
-            &txn,
-            user,
-            id,
-            &form.bid,
-            &WorkCalendar::weekends_only(),
-            app.clock.now(),
-        )
-        .await?;
-        commit(txn).await
+        app_challenges::propose_winners(&app.db, user, id, &form.bid, app.clock.now()).await?;
+        Ok(())
     }
     .await;
     done(&app, &page_user, id, result).await
@@ -1100,17 +1094,15 @@ pub async fn answer_objection(
             }
             .into());
         }
-        let txn = begin(&app).await?;
-        challenges::answer_objection(
-            &txn,
+        Ok(app_challenges::answer_objection(
+            &app.db,
             user,
             form.objection,
             &form.answer,
             form.upheld.is_some(),
             app.clock.now(),
         )
-        .await?;
-        commit(txn).await
+        .await?)
     }
     .await;
     done(&app, &page_user, id, result).await
@@ -1144,9 +1136,7 @@ pub async fn award(
             }
             denied.push((bid_id, reason.to_owned()));
         }
-        let txn = begin(&app).await?;
-        challenges::award(&txn, user, id, &denied, app.clock.now()).await?;
-        commit(txn).await
+        Ok(app_challenges::award(&app.db, user, id, &denied, app.clock.now()).await?)
     }
     .await;
     done(&app, &page_user, id, result).await
@@ -1188,9 +1178,7 @@ pub async fn start_execution(
             ends_on: date("ends_on", &form.ends_on)?,
             total_yuan,
         };
-        let txn = begin(&app).await?;
-        challenges::start_execution(&txn, user, id, &task_book, app.clock.now()).await?;
-        commit(txn).await
+        Ok(app_challenges::start_execution(&app.db, user, id, &task_book, app.clock.now()).await?)
     }
     .await;
     done(&app, &page_user, id, result).await
@@ -1236,9 +1224,7 @@ pub async fn milestone(
             text: form.reason.clone(),
             evidence: String::new(),
         };
-        let txn = begin(&app).await?;
-        bids::milestone_step(&txn, user, form.milestone, &step, app.clock.now()).await?;
-        commit(txn).await
+        Ok(app_bids::milestone_step(&app.db, user, form.milestone, &step, app.clock.now()).await?)
     }
     .await;
     done(&app, &page_user, id, result).await
@@ -1268,9 +1254,15 @@ pub async fn acceptance(
                 CoreError::invalid("reason", t!("challenge-refused-reason-missing")).into(),
             );
         }
-        let txn = begin(&app).await?;
-        bids::final_acceptance(&txn, user, form.bid, passed, &form.reason, app.clock.now()).await?;
-        commit(txn).await
+        Ok(app_bids::final_acceptance(
+            &app.db,
+            user,
+            form.bid,
+            passed,
+            &form.reason,
+            app.clock.now(),
+        )
+        .await?)
     }
     .await;
     done(&app, &page_user, id, result).await
@@ -1392,9 +1384,10 @@ pub async fn declare_conflict(
 ) -> Result<Response, PageError> {
     let user = &page_user.0.user;
     let result: Result<(), WebError> = async {
-        let txn = begin(&app).await?;
-        challenges::declare_conflict(&txn, user, id, &form.reason, app.clock.now()).await?;
-        commit(txn).await
+        Ok(
+            app_challenges::declare_conflict(&app.db, user, id, &form.reason, app.clock.now())
+                .await?,
+        )
     }
     .await;
     match result {
@@ -1632,9 +1625,7 @@ pub async fn score(
             .cloned()
             .zip(form.score.iter().cloned())
             .collect();
-        let txn = begin(&app).await?;
-        bids::score(&txn, user, id, &scores, &form.comment, app.clock.now()).await?;
-        commit(txn).await
+        Ok(app_bids::score(&app.db, user, id, &scores, &form.comment, app.clock.now()).await?)
     }
     .await;
     match result {

@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use techmatch_core::challenge::bid::BidAction;
-use techmatch_core::challenge::calendar::WorkCalendar;
 use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
 use techmatch_core::challenge::milestone::MilestoneAction;
 use techmatch_core::challenge::scoring::{Criteria, Criterion};
@@ -33,7 +32,6 @@ use techmatch_app::challenges::{
 
 use super::auth::{ApiUser, Viewer};
 use super::error::ErrorBody;
-use super::txn::{begin, commit};
 use super::{AppState, WebError};
 
 /// A challenge as the API takes it; amounts in 万元.
@@ -233,9 +231,8 @@ pub async fn set_criteria(
             })
             .collect(),
     )?;
-    let txn = begin(&app).await?;
-    challenges::set_criteria(
-        &txn,
+    app_challenges::set_criteria(
+        &app.db,
         &user,
         id,
         &criteria,
@@ -243,7 +240,6 @@ pub async fn set_criteria(
         app.clock.now(),
     )
     .await?;
-    commit(txn).await?;
     Ok(Json(json!({ "criteria": criteria.criteria() })))
 }
 
@@ -260,9 +256,7 @@ pub async fn assign_expert(
     Path(id): Path<i64>,
     Json(body): Json<ExpertBody>,
 ) -> Result<StatusCode, WebError> {
-    let txn = begin(&app).await?;
-    challenges::assign_expert(&txn, &user, id, body.user_id, app.clock.now()).await?;
-    commit(txn).await?;
+    app_challenges::assign_expert(&app.db, &user, id, body.user_id, app.clock.now()).await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -273,9 +267,7 @@ pub async fn unassign_expert(
     ApiUser(user): ApiUser,
     Path((id, user_id)): Path<(i64, i64)>,
 ) -> Result<StatusCode, WebError> {
-    let txn = begin(&app).await?;
-    challenges::unassign_expert(&txn, &user, id, user_id, app.clock.now()).await?;
-    commit(txn).await?;
+    app_challenges::unassign_expert(&app.db, &user, id, user_id, app.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -293,9 +285,7 @@ pub async fn declare_conflict(
     Path(id): Path<i64>,
     Json(body): Json<ConflictBody>,
 ) -> Result<StatusCode, WebError> {
-    let txn = begin(&app).await?;
-    challenges::declare_conflict(&txn, &user, id, &body.reason, app.clock.now()).await?;
-    commit(txn).await?;
+    app_challenges::declare_conflict(&app.db, &user, id, &body.reason, app.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -316,11 +306,9 @@ pub async fn void_sheet(
     Path(id): Path<i64>,
     Json(body): Json<VoidSheetBody>,
 ) -> Result<StatusCode, WebError> {
-    let txn = begin(&app).await?;
     let now = app.clock.now();
     let reason = body.reason.as_str();
-    bids::void_sheet(&txn, &user, id, body.bid_id, body.expert_id, reason, now).await?;
-    commit(txn).await?;
+    app_bids::void_sheet(&app.db, &user, id, body.bid_id, body.expert_id, reason, now).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -352,17 +340,8 @@ pub async fn propose_winners(
     Path(id): Path<i64>,
     Json(body): Json<WinnersBody>,
 ) -> Result<Json<Value>, WebError> {
-    let txn = begin(&app).await?;
-    let ends = challenges::propose_winners(
-        &txn,
-        &user,
-        id,
-        &body.bids,
-        &WorkCalendar::weekends_only(),
-        app.clock.now(),
-    )
-    .await?;
-    commit(txn).await?;
+    let ends =
+        app_challenges::propose_winners(&app.db, &user, id, &body.bids, app.clock.now()).await?;
     Ok(Json(json!({ "publicity_ends": ends })))
 }
 
@@ -407,10 +386,15 @@ pub async fn answer_objection(
     Path(id): Path<i64>,
     Json(body): Json<AnswerBody>,
 ) -> Result<StatusCode, WebError> {
-    let txn = begin(&app).await?;
-    challenges::answer_objection(&txn, &user, id, &body.answer, body.upheld, app.clock.now())
-        .await?;
-    commit(txn).await?;
+    app_challenges::answer_objection(
+        &app.db,
+        &user,
+        id,
+        &body.answer,
+        body.upheld,
+        app.clock.now(),
+    )
+    .await?;
     Ok(StatusCode::OK)
 }
 
@@ -440,9 +424,7 @@ pub async fn award(
         .into_iter()
         .map(|d| (d.bid_id, d.reason))
         .collect();
-    let txn = begin(&app).await?;
-    challenges::award(&txn, &user, id, &denied, app.clock.now()).await?;
-    commit(txn).await?;
+    app_challenges::award(&app.db, &user, id, &denied, app.clock.now()).await?;
     Ok(StatusCode::OK)
 }
 
@@ -471,9 +453,7 @@ pub async fn start_execution(
         ends_on: body.ends_on,
         total_yuan: Wan::parse_for("total", &body.total)?.yuan(),
     };
-    let txn = begin(&app).await?;
-    challenges::start_execution(&txn, &user, id, &task_book, app.clock.now()).await?;
-    commit(txn).await?;
+    app_challenges::start_execution(&app.db, &user, id, &task_book, app.clock.now()).await?;
     Ok(StatusCode::OK)
 }
 
@@ -613,9 +593,7 @@ pub async fn formal_review(
     Path(id): Path<i64>,
     Json(body): Json<FormalDecision>,
 ) -> Result<Json<Value>, WebError> {
-    let txn = begin(&app).await?;
-    let to = bids::formal_review(&txn, &user, id, &body, app.clock.now()).await?;
-    commit(txn).await?;
+    let to = app_bids::formal_review(&app.db, &user, id, &body, app.clock.now()).await?;
     Ok(Json(
         json!({ "status": to.code(), "status_label": to.label() }),
     ))
@@ -668,9 +646,16 @@ pub async fn link_member(
 ) -> Result<Json<Value>, WebError> {
     let decision = bids::LinkDecision::Link(body.org_id);
     let expected = bids::MemberState::parse(&body.expected)?;
-    let txn = begin(&app).await?;
-    bids::link_member(&txn, &user, id, index, decision, expected, app.clock.now()).await?;
-    commit(txn).await?;
+    app_bids::link_member(
+        &app.db,
+        &user,
+        id,
+        index,
+        decision,
+        expected,
+        app.clock.now(),
+    )
+    .await?;
     consortium_json(&app, &user, id).await
 }
 
@@ -692,9 +677,16 @@ pub async fn unlink_member(
             .map_err(|_| CoreError::invalid("expected", t!("bid-consortium-expected-unknown")))?
     };
     let expected = bids::MemberState::parse(body.expected.as_deref().unwrap_or_default())?;
-    let txn = begin(&app).await?;
-    bids::link_member(&txn, &user, id, index, decision, expected, app.clock.now()).await?;
-    commit(txn).await?;
+    app_bids::link_member(
+        &app.db,
+        &user,
+        id,
+        index,
+        decision,
+        expected,
+        app.clock.now(),
+    )
+    .await?;
     consortium_json(&app, &user, id).await
 }
 
@@ -713,9 +705,8 @@ pub async fn score(
     Path(id): Path<i64>,
     Json(body): Json<ScoreBody>,
 ) -> Result<StatusCode, WebError> {
-    let txn = begin(&app).await?;
-    bids::score(
-        &txn,
+    app_bids::score(
+        &app.db,
         &user,
         id,
         &body.scores,
@@ -723,7 +714,6 @@ pub async fn score(
         app.clock.now(),
     )
     .await?;
-    commit(txn).await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -742,10 +732,15 @@ pub async fn final_acceptance(
     Path(id): Path<i64>,
     Json(body): Json<AcceptanceBody>,
 ) -> Result<Json<Value>, WebError> {
-    let txn = begin(&app).await?;
-    let to =
-        bids::final_acceptance(&txn, &user, id, body.passed, &body.reason, app.clock.now()).await?;
-    commit(txn).await?;
+    let to = app_bids::final_acceptance(
+        &app.db,
+        &user,
+        id,
+        body.passed,
+        &body.reason,
+        app.clock.now(),
+    )
+    .await?;
     Ok(Json(
         json!({ "status": to.code(), "status_label": to.label() }),
     ))
@@ -817,9 +812,8 @@ pub async fn register_achievement(
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
-    let txn = begin(&app).await?;
-    let achievement = bids::register_as_achievement(&txn, &user, id, app.clock.now()).await?;
-    commit(txn).await?;
+    let achievement =
+        app_bids::register_as_achievement(&app.db, &user, id, app.clock.now()).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "achievement_id": achievement })),
@@ -840,8 +834,7 @@ pub async fn set_publicity_days(
     Path(id): Path<i64>,
     Json(body): Json<PublicityBody>,
 ) -> Result<Json<Value>, WebError> {
-    let txn = begin(&app).await?;
-    challenges::set_publicity_days(&txn, &user, id, body.working_days, app.clock.now()).await?;
-    commit(txn).await?;
+    app_challenges::set_publicity_days(&app.db, &user, id, body.working_days, app.clock.now())
+        .await?;
     Ok(Json(json!({ "working_days": body.working_days })))
 }

@@ -36,7 +36,6 @@ mod registration;
 mod searches_pages;
 mod security_headers;
 mod settings_pages;
-mod txn;
 mod upload;
 mod webhook_reach;
 mod webhooks_pages;
