@@ -10,5 +10,6 @@ pub use actions::{act, create, edit, milestone_step, own_bid_on, own_editable};
 pub use card::{BidCard, MemberCard};
 pub use detail::{BidDetail, MilestoneCard, detail, readable};
 pub use review::{
-    final_acceptance, formal_review, link_member, register_as_achievement, score, void_sheet,
+    ConsortiumReview, consortium, final_acceptance, formal_review, link_member,
+    register_as_achievement, score, void_sheet,
 };

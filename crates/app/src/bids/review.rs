@@ -4,9 +4,13 @@
 //! the same for the console and the API.
 
 use chrono::{DateTime, Utc};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde::Serialize;
 use techmatch_core::challenge::bid::BidStatus;
-use techmatch_core::services::bids::{self, FormalDecision, LinkDecision, MemberState};
+use techmatch_core::services::bids::{
+    self, FormalDecision, LinkDecision, MemberReview, MemberState,
+};
+use techmatch_core::services::challenges;
 use techmatch_core::services::users::User;
 
 use crate::AppResult;
@@ -119,4 +123,31 @@ pub async fn register_as_achievement(
         Ok(bids::register_as_achievement(txn, actor, id, now).await?)
     })
     .await
+}
+
+/// A bid's consortium as the bureau reviews it: each member as typed, its link, the
+/// verified organisations it may stand for, and whether links may change now.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ConsortiumReview {
+    pub members: Vec<MemberReview>,
+    pub links_open: bool,
+}
+
+/// The consortium of bid `id` for the bureau's review.
+///
+/// # Errors
+/// `Forbidden` unless bureau; `NotFound`; database errors.
+pub async fn consortium(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<ConsortiumReview> {
+    let members = bids::consortium_review(conn, actor, id).await?;
+    let row = bids::model(conn, id).await?;
+    let call = challenges::model_as_of(conn, row.challenge_id, now).await?;
+    Ok(ConsortiumReview {
+        members,
+        links_open: bids::links_open(&row, &call.status),
+    })
 }

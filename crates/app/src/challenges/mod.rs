@@ -15,6 +15,6 @@ pub use listing::{
     ChallengeList, ChallengeQuery, Facets, IndustryCount, StatusCount, StatusFilter, find,
 };
 pub use review::{
-    answer_objection, assign_expert, award, declare_conflict, propose_winners, set_criteria,
-    set_publicity_days, start_execution, unassign_expert,
+    answer_objection, assign_expert, award, declare_conflict, propose_winners, ranking,
+    set_criteria, set_publicity_days, start_execution, unassign_expert,
 };

@@ -3,11 +3,12 @@
 //! each step here is one transaction, the same for the console and the API.
 
 use chrono::{DateTime, Utc};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use techmatch_core::challenge::calendar::WorkCalendar;
-use techmatch_core::challenge::scoring::Criteria;
+use techmatch_core::challenge::scoring::{BidRanking, Criteria};
 use techmatch_core::services::challenges::{self, TaskBook};
 use techmatch_core::services::users::User;
+use techmatch_core::{CoreError, t};
 
 use crate::AppResult;
 use crate::txn::in_transaction;
@@ -172,4 +173,20 @@ pub async fn start_execution(
         Ok(challenges::start_execution(txn, actor, id, task_book, now).await?)
     })
     .await
+}
+
+/// The bids of a call ranked by their counted scores, with each bid's spread and the
+/// experts far from the rest: the bureau's alone.
+///
+/// # Errors
+/// `Forbidden` unless bureau; `NotFound`; database errors.
+pub async fn ranking(
+    conn: &impl ConnectionTrait,
+    actor: &User,
+    id: i64,
+) -> AppResult<Vec<BidRanking>> {
+    if !actor.role.is_bureau() {
+        return Err(CoreError::Forbidden(t!("challenge-bureau-only")).into());
+    }
+    Ok(challenges::ranking(conn, id).await?)
 }

@@ -543,6 +543,7 @@ pub fn may_see_others(
 
 /// Where a bid stands after review. All figures are in points out of 100.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BidRanking {
     pub bid: BidId,
     /// 1-based; bids with equal means share a rank and the next rank is skipped

@@ -129,6 +129,7 @@ impl BidInput {
 /// public, and naming the employers of the strongest likely panel experts would otherwise
 /// keep them off the panel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Member {
     pub name: String,
     #[serde(default)]

@@ -9,11 +9,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use techmatch_core::challenge::bid::BidAction;
+use techmatch_core::challenge::bid::{BidAction, BidStatus};
 use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
 use techmatch_core::challenge::milestone::MilestoneAction;
-use techmatch_core::challenge::scoring::{Criteria, Criterion};
+use techmatch_core::challenge::scoring::{BidRanking, Criteria, Criterion};
 use techmatch_core::domain::Wan;
 use techmatch_core::services::bids::{
     self, BidInput, FormalDecision, MemberInput, MilestoneInput, MilestoneStep,
@@ -25,9 +24,9 @@ use techmatch_core::services::challenges::{
 use techmatch_core::services::users::User;
 use techmatch_core::{CoreError, t};
 
-use techmatch_app::bids::{self as app_bids, BidDetail};
+use techmatch_app::bids::{self as app_bids, BidDetail, ConsortiumReview};
 use techmatch_app::challenges::{
-    self as app_challenges, ChallengeDetail, ChallengeList, ChallengeQuery,
+    self as app_challenges, ChallengeDetail, ChallengeList, ChallengeQuery, CriterionWeight,
 };
 
 use super::auth::{ApiUser, Viewer};
@@ -160,6 +159,13 @@ impl NewStatus {
             status_label: status.label(),
         }
     }
+
+    fn of_bid(status: BidStatus) -> NewStatus {
+        NewStatus {
+            status: status.code().to_owned(),
+            status_label: status.label(),
+        }
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/challenges/{id}", tag = "challenges", params(("id" = i64, Path)),
@@ -215,13 +221,13 @@ pub struct CriteriaBody {
 }
 
 #[utoipa::path(put, path = "/api/v1/challenges/{id}/criteria", tag = "challenges", request_body = CriteriaBody, params(("id" = i64, Path)),
-    responses((status = 200, description = "Saved"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Scoring has begun", body = ErrorBody)))]
+    responses((status = 200, description = "Saved", body = CriteriaSaved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody), (status = 409, description = "Scoring has begun", body = ErrorBody), (status = 422, description = "Invalid criteria", body = ErrorBody)))]
 pub async fn set_criteria(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(body): Json<CriteriaBody>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<CriteriaSaved>, WebError> {
     let criteria = Criteria::new(
         body.criteria
             .into_iter()
@@ -240,7 +246,22 @@ pub async fn set_criteria(
         app.clock.now(),
     )
     .await?;
-    Ok(Json(json!({ "criteria": criteria.criteria() })))
+    Ok(Json(CriteriaSaved {
+        criteria: criteria
+            .criteria()
+            .iter()
+            .map(|c| CriterionWeight {
+                name: c.name.clone(),
+                weight: c.weight,
+            })
+            .collect(),
+    }))
+}
+
+/// The criteria in force after a change.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CriteriaSaved {
+    pub criteria: Vec<CriterionWeight>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -313,18 +334,20 @@ pub async fn void_sheet(
 }
 
 #[utoipa::path(get, path = "/api/v1/challenges/{id}/ranking", tag = "challenges", params(("id" = i64, Path)),
-    responses((status = 200, description = "The ranking with each bid's mean, spread and outlier experts"), (status = 403, description = "Not bureau", body = ErrorBody)))]
+    responses((status = 200, description = "The ranking with each bid's mean, spread and outlier experts", body = Ranking), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody)))]
 pub async fn ranking(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, WebError> {
-    if !user.role.is_bureau() {
-        return Err(CoreError::Forbidden(t!("challenge-bureau-only")).into());
-    }
-    Ok(Json(
-        json!({ "ranking": challenges::ranking(&app.db, id).await? }),
-    ))
+) -> Result<Json<Ranking>, WebError> {
+    let ranking = app_challenges::ranking(&app.db, &user, id).await?;
+    Ok(Json(Ranking { ranking }))
+}
+
+/// The bids of a call in their order after the expert review.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Ranking {
+    pub ranking: Vec<BidRanking>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -333,16 +356,22 @@ pub struct WinnersBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/challenges/{id}/winners", tag = "challenges", request_body = WinnersBody, params(("id" = i64, Path)),
-    responses((status = 200, description = "The public notice is open until publicity_ends"), (status = 409, description = "Reviews or scores missing, or too many winners", body = ErrorBody)))]
+    responses((status = 200, description = "The public notice is open until publicity_ends", body = PublicityEnds), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody), (status = 409, description = "Reviews or scores missing, or too many winners", body = ErrorBody), (status = 422, description = "A bid not in the expert review", body = ErrorBody)))]
 pub async fn propose_winners(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(body): Json<WinnersBody>,
-) -> Result<Json<Value>, WebError> {
-    let ends =
+) -> Result<Json<PublicityEnds>, WebError> {
+    let publicity_ends =
         app_challenges::propose_winners(&app.db, &user, id, &body.bids, app.clock.now()).await?;
-    Ok(Json(json!({ "publicity_ends": ends })))
+    Ok(Json(PublicityEnds { publicity_ends }))
+}
+
+/// When the 公示 that just started ends.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublicityEnds {
+    pub publicity_ends: DateTime<Utc>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -579,44 +608,39 @@ pub async fn act_on_bid(
 ) -> Result<Json<NewStatus>, WebError> {
     let action = BidAction::parse(&body.action)?;
     let to = app_bids::act(&app.db, &user, id, action, app.clock.now()).await?;
-    Ok(Json(NewStatus {
-        status: to.code().to_owned(),
-        status_label: to.label(),
-    }))
+    Ok(Json(NewStatus::of_bid(to)))
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/formal-review", tag = "bids", request_body = Object, params(("id" = i64, Path)),
-    responses((status = 200, description = "{\"decision\": \"pass\"} or {\"decision\": \"return\"|\"reject\", \"items\": [[item, reason], …]}"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Not allowed now, or a pass while a consortium member awaits the bureau's check", body = ErrorBody)))]
+    responses((status = 200, description = "The bid's new status. The body is {\"decision\": \"pass\"} or {\"decision\": \"return\"|\"reject\", \"items\": [[item, reason], …]}", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not allowed now, or a pass while a consortium member awaits the bureau's check", body = ErrorBody), (status = 422, description = "No reasons for a return or rejection", body = ErrorBody)))]
 pub async fn formal_review(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(body): Json<FormalDecision>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<NewStatus>, WebError> {
     let to = app_bids::formal_review(&app.db, &user, id, &body, app.clock.now()).await?;
-    Ok(Json(
-        json!({ "status": to.code(), "status_label": to.label() }),
-    ))
+    Ok(Json(NewStatus::of_bid(to)))
 }
 
 /// The consortium of a bid as the bureau reviews it, and whether its links may change now.
-async fn consortium_json(app: &AppState, user: &User, id: i64) -> Result<Json<Value>, WebError> {
-    let members = bids::consortium_review(&app.db, user, id).await?;
-    let b = bids::model(&app.db, id).await?;
-    let found = challenges::model_as_of(&app.db, b.challenge_id, app.clock.now()).await?;
-    Ok(Json(json!({
-        "members": members,
-        "links_open": bids::links_open(&b, &found.status),
-    })))
+async fn consortium_json(
+    app: &AppState,
+    user: &User,
+    id: i64,
+) -> Result<Json<ConsortiumReview>, WebError> {
+    Ok(Json(
+        app_bids::consortium(&app.db, user, id, app.clock.now()).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/bids/{id}/consortium", tag = "bids", params(("id" = i64, Path)),
-    responses((status = 200, description = "Each consortium member as typed (`index` from 0), its link (`org_id`, `linked_name`, `declined`) and the verified organisations sharing its USCC or name (`candidates`); `links_open` while links may change"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody)))]
+    responses((status = 200, description = "Each consortium member as typed (`index` from 0), its link (`org_id`, `linked_name`, `declined`) and the verified organisations sharing its USCC or name (`candidates`); `links_open` while links may change", body = ConsortiumReview), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody)))]
 pub async fn consortium(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<ConsortiumReview>, WebError> {
     consortium_json(&app, &user, id).await
 }
 
@@ -637,13 +661,13 @@ pub struct UnlinkBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/link", tag = "bids", request_body = LinkBody, params(("id" = i64, Path), ("index" = usize, Path)),
-    responses((status = 200, description = "Linked: the organisation's experts are conflicted on the call; the consortium as `GET …/consortium` shows it"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, the call is past selection, an expert of the organisation is on the panel (the reason names them), or the member is no longer in the `expected` state (the reason says what it is now)", body = ErrorBody), (status = 422, description = "Unknown member or organisation, an organisation not verified, or no readable `expected`", body = ErrorBody)))]
+    responses((status = 200, description = "Linked: the organisation's experts are conflicted on the call; the consortium as `GET …/consortium` shows it", body = ConsortiumReview), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, the call is past selection, an expert of the organisation is on the panel (the reason names them), or the member is no longer in the `expected` state (the reason says what it is now)", body = ErrorBody), (status = 422, description = "Unknown member or organisation, an organisation not verified, or no readable `expected`", body = ErrorBody)))]
 pub async fn link_member(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path((id, index)): Path<(i64, usize)>,
     Json(body): Json<LinkBody>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<ConsortiumReview>, WebError> {
     let decision = bids::LinkDecision::Link(body.org_id);
     let expected = bids::MemberState::parse(&body.expected)?;
     app_bids::link_member(
@@ -660,13 +684,13 @@ pub async fn link_member(
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/unlink", tag = "bids", request_body(content = UnlinkBody, description = "`expected` is required: a request without it (or without a body) is answered 422 with an `ErrorBody`"), params(("id" = i64, Path), ("index" = usize, Path)),
-    responses((status = 200, description = "The member stands for no registry organisation (recorded as the bureau's decision)"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, the call is past selection, or the member is no longer in the `expected` state", body = ErrorBody), (status = 422, description = "Unknown member, or no readable `expected`", body = ErrorBody)))]
+    responses((status = 200, description = "The member stands for no registry organisation (recorded as the bureau's decision); the consortium as `GET …/consortium` shows it", body = ConsortiumReview), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, the call is past selection, or the member is no longer in the `expected` state", body = ErrorBody), (status = 422, description = "Unknown member, or no readable `expected`", body = ErrorBody)))]
 pub async fn unlink_member(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path((id, index)): Path<(i64, usize)>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<ConsortiumReview>, WebError> {
     let decision = bids::LinkDecision::Unlink;
     // Read by hand rather than by `Json`: without a body (or a content type) axum would
     // answer in plain text, not with the documented 422 `ErrorBody`.
@@ -725,13 +749,13 @@ pub struct AcceptanceBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/acceptance", tag = "bids", request_body = AcceptanceBody, params(("id" = i64, Path)),
-    responses((status = 200, description = "Decided; the challenge ends when no team is left working"), (status = 409, description = "Milestones still open", body = ErrorBody)))]
+    responses((status = 200, description = "Decided (the bid's new status); the challenge ends when no team is left working", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Milestones still open", body = ErrorBody), (status = 422, description = "No reason for a failed acceptance", body = ErrorBody)))]
 pub async fn final_acceptance(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(body): Json<AcceptanceBody>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<NewStatus>, WebError> {
     let to = app_bids::final_acceptance(
         &app.db,
         &user,
@@ -741,9 +765,7 @@ pub async fn final_acceptance(
         app.clock.now(),
     )
     .await?;
-    Ok(Json(
-        json!({ "status": to.code(), "status_label": to.label() }),
-    ))
+    Ok(Json(NewStatus::of_bid(to)))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -806,35 +828,41 @@ pub async fn selection_record(
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/achievement", tag = "bids", params(("id" = i64, Path)),
-    responses((status = 201, description = "The accepted result is an achievement of the lead organisation, waiting for review"), (status = 403, description = "Not the bidder", body = ErrorBody), (status = 409, description = "Not accepted, or registered already", body = ErrorBody)))]
+    responses((status = 201, description = "The accepted result is an achievement of the lead organisation, waiting for review", body = RegisteredAchievement), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the bidder", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not accepted, or registered already", body = ErrorBody)))]
 pub async fn register_achievement(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
-) -> Result<(StatusCode, Json<Value>), WebError> {
-    let achievement =
+) -> Result<(StatusCode, Json<RegisteredAchievement>), WebError> {
+    let achievement_id =
         app_bids::register_as_achievement(&app.db, &user, id, app.clock.now()).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "achievement_id": achievement })),
+        Json(RegisteredAchievement { achievement_id }),
     ))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+/// The achievement an accepted result became.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RegisteredAchievement {
+    pub achievement_id: i64,
+}
+
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct PublicityBody {
     /// Working days of the public notice, 1 to 60 (default 5).
     pub working_days: u32,
 }
 
 #[utoipa::path(put, path = "/api/v1/challenges/{id}/publicity", tag = "challenges", request_body = PublicityBody, params(("id" = i64, Path)),
-    responses((status = 200, description = "Saved"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "The public notice has started", body = ErrorBody), (status = 422, description = "Out of range", body = ErrorBody)))]
+    responses((status = 200, description = "Saved", body = PublicityBody), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody), (status = 409, description = "The public notice has started", body = ErrorBody), (status = 422, description = "Out of range", body = ErrorBody)))]
 pub async fn set_publicity_days(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<i64>,
     Json(body): Json<PublicityBody>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<PublicityBody>, WebError> {
     app_challenges::set_publicity_days(&app.db, &user, id, body.working_days, app.clock.now())
         .await?;
-    Ok(Json(json!({ "working_days": body.working_days })))
+    Ok(Json(body))
 }

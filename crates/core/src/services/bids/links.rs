@@ -30,6 +30,7 @@ use crate::{CoreError, CoreResult, t};
 /// A registry organisation a consortium member may stand for: verified by the bureau,
 /// with the member's USCC or its name as a reader sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkCandidate {
     pub org_id: i64,
     pub name: String,
@@ -43,6 +44,7 @@ pub struct LinkCandidate {
 
 /// A consortium member as the bureau reviews it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberReview {
     /// Its place in the consortium, from 0: what [`link_member`] takes.
     pub index: usize,
