@@ -15,6 +15,7 @@ api-error-rate-limited = 登录尝试过于频繁，请一分钟后再试
 api-error-bad-credentials = 邮箱或密码不正确
 api-error-suspended = 该账号已被停用，请联系科技局
 api-error-bad-request = 表单内容无法识别：{ $detail }
+api-error-unreadable = 请求无法识别：{ $detail }
 api-error-form-too-large = 表单内容过大
 api-error-conflict-exists = 该记录已存在（可能刚被他人创建），请刷新后重试
 api-error-forbidden = 没有权限

@@ -18,6 +18,7 @@ use techmatch_core::{CoreError, t};
 
 use super::auth::{ClientIp, SESSION_COOKIE, Viewer, expired_session_cookie, session_cookie};
 use super::error::ErrorBody;
+use super::extract::{ApiJson, ApiPath};
 use super::registration::{self, RegistrationForm};
 use super::{AppState, WebError};
 
@@ -182,7 +183,7 @@ pub struct RegistrationSentBody {
 pub async fn register(
     State(app): State<AppState>,
     ClientIp(client): ClientIp,
-    Json(form): Json<RegistrationForm>,
+    ApiJson(form): ApiJson<RegistrationForm>,
 ) -> Result<Response, WebError> {
     registration::start(&app, &form, client).await?;
     Ok((
@@ -215,7 +216,7 @@ pub struct Confirmation {
 pub async fn confirm(
     State(app): State<AppState>,
     jar: CookieJar,
-    Json(confirmation): Json<Confirmation>,
+    ApiJson(confirmation): ApiJson<Confirmation>,
 ) -> Result<Response, WebError> {
     let previous = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned());
     let (user, token) = registration::finish(
@@ -247,7 +248,7 @@ pub async fn login(
     State(app): State<AppState>,
     ClientIp(client): ClientIp,
     jar: CookieJar,
-    Json(credentials): Json<Credentials>,
+    ApiJson(credentials): ApiJson<Credentials>,
 ) -> Result<Response, WebError> {
     let token = authenticate(&app, &credentials.email, &credentials.password, client).await?;
     let session = sessions::find(&app.db, &token)
@@ -277,7 +278,7 @@ pub async fn logout(State(app): State<AppState>, jar: CookieJar) -> Result<Respo
         .into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "The current user and the csrf_token", body = SignedInBody), (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub async fn me(
     viewer: Viewer,
@@ -294,7 +295,7 @@ pub struct NewToken {
     pub name: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts",
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "The user's own API tokens (without the tokens themselves)"), (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub async fn tokens(
     State(app): State<AppState>,
@@ -305,14 +306,14 @@ pub async fn tokens(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = NewToken,
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", security(("token" = []), ("session" = [])), request_body = NewToken,
     responses((status = 201, description = "The new token: `token` is returned only this once; send it in the Authorization: Bearer header"),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 422, description = "Invalid name", body = ErrorBody)))]
 pub async fn create_token(
     State(app): State<AppState>,
     headers: axum::http::HeaderMap,
     super::auth::ApiUser(user): super::auth::ApiUser,
-    Json(body): Json<NewToken>,
+    ApiJson(body): ApiJson<NewToken>,
 ) -> Result<(axum::http::StatusCode, Json<serde_json::Value>), WebError> {
     // A stolen token must not be able to mint its own successors.
     if headers.contains_key(axum::http::header::AUTHORIZATION) {
@@ -325,12 +326,12 @@ pub async fn create_token(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts", params(("id" = i64, Path, description = "Token id")),
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Token id")),
     responses((status = 204, description = "Revoked"), (status = 404, description = "No such token", body = ErrorBody)))]
 pub async fn revoke_token(
     State(app): State<AppState>,
     super::auth::ApiUser(user): super::auth::ApiUser,
-    axum::extract::Path(id): axum::extract::Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::http::StatusCode, WebError> {
     api_tokens::revoke(&app.db, &user, id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)

@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1`.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use techmatch_core::CoreError;
@@ -12,6 +12,7 @@ use techmatch_search::{MatchOptions, SearchRequest, find_matches, search as run_
 
 use super::auth::{MaybeApiUser, Viewer};
 use super::error::ErrorBody;
+use super::extract::{ApiPath, ApiQuery};
 use super::{AppState, WebError};
 use crate::app::App;
 
@@ -65,10 +66,10 @@ impl SearchParams {
     params(("kind" = Option<String>, Query, description = "needs or achievements (default)"), ("q" = Option<String>, Query, description = "Words to search for"),
         ("industry" = Option<String>, Query), ("min_trl" = Option<u8>, Query), ("mode" = Option<String>, Query), ("province" = Option<String>, Query),
         ("page" = Option<usize>, Query), ("per_page" = Option<usize>, Query), ("sort" = Option<String>, Query, description = "relevance or newest")),
-    responses((status = 200, description = "Results, facets and highlighted snippets")))]
+    responses((status = 200, description = "Results, facets and highlighted snippets"), (status = 422, description = "An unknown kind, industry, mode, region or sort, or a query the parser refuses", body = ErrorBody)))]
 pub async fn search(
     State(app): State<AppState>,
-    Query(params): Query<SearchParams>,
+    ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<Value>, WebError> {
     let request = params.to_request(&app)?;
     let results = super::cpu::index_work(|| run_search(&app.index, &request))?;
@@ -80,7 +81,7 @@ pub async fn search(
 pub async fn need_matches(
     State(app): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, WebError> {
     matches(&app, &viewer, PostingKind::Need, &id).await
 }
@@ -90,7 +91,7 @@ pub async fn need_matches(
 pub async fn achievement_matches(
     State(app): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, WebError> {
     matches(&app, &viewer, PostingKind::Achievement, &id).await
 }

@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::body::Body;
 use axum::extract::multipart::MultipartError;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -17,6 +17,8 @@ use techmatch_core::{CoreError, t};
 
 use super::auth::{ApiUser, Viewer};
 use super::error::ErrorBody;
+use super::extract::ApiMultipart;
+use super::extract::ApiPath;
 use super::{AppState, WebError};
 
 /// The body limit of the upload routes: one attachment and the multipart framing
@@ -90,7 +92,7 @@ async fn upload(
     Ok((StatusCode::CREATED, Json(attachment_json(&saved))))
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/attachments", tag = "attachments", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/attachments", tag = "attachments", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     request_body(content_type = "multipart/form-data", description = "file: a PDF, DOC, DOCX, XLS, XLSX, PPT or PPTX file of at most 20 MB; the type is checked by content and must agree with the extension"),
     responses((status = 201, description = "The stored attachment"), (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Neither the publisher nor the bureau", body = ErrorBody), (status = 404, description = "Unknown, or not visible to the caller", body = ErrorBody),
@@ -98,13 +100,13 @@ async fn upload(
 pub async fn upload_to_challenge(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    multipart: Multipart,
+    ApiPath(id): ApiPath<i64>,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     upload(&app, &user, Owner::challenge(id), multipart).await
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/attachments", tag = "attachments", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/bids/{id}/attachments", tag = "attachments", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     request_body(content_type = "multipart/form-data", description = "file: a PDF, DOC, DOCX, XLS, XLSX, PPT or PPTX file of at most 20 MB; the type is checked by content and must agree with the extension"),
     responses((status = 201, description = "The stored attachment"), (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not the bidder", body = ErrorBody), (status = 404, description = "Unknown, or not readable by the caller", body = ErrorBody),
@@ -112,8 +114,8 @@ pub async fn upload_to_challenge(
 pub async fn upload_to_bid(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    multipart: Multipart,
+    ApiPath(id): ApiPath<i64>,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     upload(&app, &user, Owner::bid(id), multipart).await
 }
@@ -147,7 +149,7 @@ async fn list(app: &AppState, viewer: &Viewer, owner: Owner) -> Result<Json<Valu
 pub async fn list_of_challenge(
     State(app): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, WebError> {
     list(&app, &viewer, Owner::challenge(id)).await
 }
@@ -158,7 +160,7 @@ pub async fn list_of_challenge(
 pub async fn list_of_bid(
     State(app): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, WebError> {
     list(&app, &viewer, Owner::bid(id)).await
 }
@@ -229,7 +231,7 @@ pub(super) fn content_disposition(name: &str) -> String {
 pub async fn download(
     State(app): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, WebError> {
     let row = attachments::readable(&app.db, viewer.user(), id, app.clock.now()).await?;
     let bytes = attachments::content(&app.db, &store(&app), &row).await?;
@@ -257,14 +259,14 @@ pub async fn download(
         .into_response())
 }
 
-#[utoipa::path(delete, path = "/api/v1/attachments/{id}", tag = "attachments", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/attachments/{id}", tag = "attachments", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 204, description = "Removed"), (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not the side that may change the attachments", body = ErrorBody), (status = 404, description = "Unknown, or not visible to the caller", body = ErrorBody),
         (status = 409, description = "No longer changeable (published challenge, submitted bid)", body = ErrorBody)))]
 pub async fn delete(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, WebError> {
     attachments::delete(&app.db, &store(&app), &user, id, app.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)

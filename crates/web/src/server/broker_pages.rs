@@ -21,6 +21,7 @@ use techmatch_core::services::users::{self, User};
 use techmatch_core::{CoreError, t};
 
 use super::auth::{ApiUser, CsrfForm, PageUser, SESSION_COOKIE};
+use super::extract::{ApiJson, ApiPath};
 use super::i18n::filters;
 use super::nav::Nav;
 use super::{AppState, PageError, WebError};
@@ -214,7 +215,7 @@ fn assignment_json(a: &Assignment) -> Value {
 }
 
 /// `GET /api/v1/me/assignments`: the organisations the calling broker may act for.
-#[utoipa::path(get, path = "/api/v1/me/assignments", tag = "brokers",
+#[utoipa::path(get, path = "/api/v1/me/assignments", tag = "brokers", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "The organisations the calling broker may act for, and the one the session acts for now"), (status = 401, description = "Not logged in", body = super::error::ErrorBody), (status = 403, description = "Not a broker", body = super::error::ErrorBody)))]
 pub async fn api_own_assignments(
     State(app): State<AppState>,
@@ -234,7 +235,7 @@ pub struct ActingBody {
 }
 
 /// `PUT /api/v1/me/acting`: which assigned organisation the calling session acts for.
-#[utoipa::path(put, path = "/api/v1/me/acting", tag = "brokers", request_body = ActingBody,
+#[utoipa::path(put, path = "/api/v1/me/acting", tag = "brokers", security(("token" = []), ("session" = [])), request_body = ActingBody,
     responses((status = 204, description = "The session now acts for the organisation (or for nobody with null)"), (status = 401, description = "Not logged in, or not a session", body = super::error::ErrorBody), (status = 403, description = "Not a broker, or the organisation is not assigned to the broker", body = super::error::ErrorBody)))]
 /// A personal API token carries no session; its requests name the organisation in the
 /// `X-Acting-Org` header instead.
@@ -242,7 +243,7 @@ pub async fn api_choose_acting(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     jar: CookieJar,
-    Json(body): Json<ActingBody>,
+    ApiJson(body): ApiJson<ActingBody>,
 ) -> Result<StatusCode, WebError> {
     require_broker(&user)?;
     brokers::set_session_acting(&app.db, &session_token(&jar)?, &user, body.org_id).await?;
@@ -250,12 +251,12 @@ pub async fn api_choose_acting(
 }
 
 /// `GET /api/v1/brokers/{id}/assignments` (bureau).
-#[utoipa::path(get, path = "/api/v1/brokers/{id}/assignments", tag = "brokers", params(("id" = i64, Path, description = "The broker's user id")),
+#[utoipa::path(get, path = "/api/v1/brokers/{id}/assignments", tag = "brokers", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The broker's user id")),
     responses((status = 200, description = "The organisations assigned to the broker"), (status = 401, description = "Not logged in", body = super::error::ErrorBody), (status = 403, description = "Not bureau staff", body = super::error::ErrorBody)))]
 pub async fn api_assignments(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(broker_id): Path<i64>,
+    ApiPath(broker_id): ApiPath<i64>,
 ) -> Result<Json<Value>, WebError> {
     require_bureau(&user)?;
     let list = brokers::assignments(&app.db, broker_id).await?;
@@ -265,25 +266,25 @@ pub async fn api_assignments(
 }
 
 /// `POST /api/v1/brokers/{id}/assignments` (bureau).
-#[utoipa::path(post, path = "/api/v1/brokers/{id}/assignments", tag = "brokers", params(("id" = i64, Path, description = "The broker's user id")), request_body = AssignForm,
+#[utoipa::path(post, path = "/api/v1/brokers/{id}/assignments", tag = "brokers", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The broker's user id")), request_body = AssignForm,
     responses((status = 201, description = "Assigned"), (status = 401, description = "Not logged in", body = super::error::ErrorBody), (status = 403, description = "Not bureau staff", body = super::error::ErrorBody), (status = 404, description = "No such user or organisation", body = super::error::ErrorBody), (status = 409, description = "Already assigned", body = super::error::ErrorBody), (status = 422, description = "The user is not a broker, or the organisation is not an enterprise, university or institute", body = super::error::ErrorBody)))]
 pub async fn api_assign(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(broker_id): Path<i64>,
-    Json(body): Json<AssignForm>,
+    ApiPath(broker_id): ApiPath<i64>,
+    ApiJson(body): ApiJson<AssignForm>,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     let assignment = assign_in_transaction(&app, &user, broker_id, body.org_id).await?;
     Ok((StatusCode::CREATED, Json(assignment_json(&assignment))))
 }
 
 /// `DELETE /api/v1/brokers/{id}/assignments/{org_id}` (bureau).
-#[utoipa::path(delete, path = "/api/v1/brokers/{id}/assignments/{org_id}", tag = "brokers", params(("id" = i64, Path, description = "The broker's user id"), ("org_id" = i64, Path, description = "The organisation")),
+#[utoipa::path(delete, path = "/api/v1/brokers/{id}/assignments/{org_id}", tag = "brokers", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The broker's user id"), ("org_id" = i64, Path, description = "The organisation")),
     responses((status = 204, description = "The broker no longer acts for the organisation, from the next request on"), (status = 401, description = "Not logged in", body = super::error::ErrorBody), (status = 403, description = "Not bureau staff", body = super::error::ErrorBody), (status = 404, description = "No such assignment", body = super::error::ErrorBody)))]
 pub async fn api_unassign(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path((broker_id, org_id)): Path<(i64, i64)>,
+    ApiPath((broker_id, org_id)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode, WebError> {
     unassign_in_transaction(&app, &user, broker_id, org_id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -25,6 +25,8 @@ use techmatch_core::{CoreError, t};
 use super::attachments_api::content_disposition;
 use super::auth::{ApiUser, CsrfForm, PageUser};
 use super::error::ErrorBody;
+use super::extract::ApiMultipart;
+use super::extract::ApiQuery;
 use super::i18n::filters;
 use super::nav::Nav;
 use super::upload::{
@@ -413,7 +415,7 @@ pub async fn export_page(
 }
 
 /// `GET /api/v1/bureau/postings/export`.
-#[utoipa::path(get, path = "/api/v1/bureau/postings/export", tag = "lists", params(ExportQuery),
+#[utoipa::path(get, path = "/api/v1/bureau/postings/export", tag = "lists", security(("token" = []), ("session" = [])), params(ExportQuery),
     responses((status = 200, description = "The postings as XLSX or CSV with the importer's headers (a download)"),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the bureau", body = ErrorBody),
         (status = 404, description = "No such batch", body = ErrorBody),
@@ -421,7 +423,7 @@ pub async fn export_page(
 pub async fn export_api(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(query): Query<ExportQuery>,
+    ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response, WebError> {
     export_file(&app, &user, &query).await
 }
@@ -466,7 +468,7 @@ impl From<&BatchSummary> for BatchJson {
 }
 
 /// `GET /api/v1/bureau/lists`.
-#[utoipa::path(get, path = "/api/v1/bureau/lists", tag = "lists",
+#[utoipa::path(get, path = "/api/v1/bureau/lists", tag = "lists", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "Every list batch, newest list first", body = [BatchJson]),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the bureau", body = ErrorBody)))]
 pub async fn list_api(
@@ -487,7 +489,7 @@ pub struct BatchUploaded {
 }
 
 /// `POST /api/v1/bureau/lists`: multipart with kind, name, list_date, file and `map` fields.
-#[utoipa::path(post, path = "/api/v1/bureau/lists", tag = "lists",
+#[utoipa::path(post, path = "/api/v1/bureau/lists", tag = "lists", security(("token" = []), ("session" = [])),
     request_body(content_type = "multipart/form-data", description = "kind: need or achievement; name: the batch's name (default: the next number of the list's year, in Chinese); list_date: YYYY-MM-DD (default: today); file: the list; map (repeatable): header=field"),
     responses((status = 200, description = "The batch's id (none when refused whole) and the import report"),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the bureau", body = ErrorBody),
@@ -495,7 +497,7 @@ pub struct BatchUploaded {
 pub async fn upload_api(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    multipart: Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> Result<Json<BatchUploaded>, WebError> {
     let (form, turn, _sending) = receive_upload(&user, ListOwner::Bureau, multipart, None).await?;
     let upload = ListUpload {

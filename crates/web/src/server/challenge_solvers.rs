@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -20,6 +20,7 @@ use techmatch_search::{Match, MatchOptions, find_matches};
 
 use super::auth::ApiUser;
 use super::error::ErrorBody;
+use super::extract::{ApiJson, ApiPath};
 use super::{AppState, WebError};
 
 /// How many achievements are proposed.
@@ -88,12 +89,12 @@ async fn solvers(
         .collect())
 }
 
-#[utoipa::path(get, path = "/api/v1/challenges/{id}/solvers", tag = "challenges", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/challenges/{id}/solvers", tag = "challenges", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "Matching achievements with explanations, and the organisations and researchers behind them"), (status = 403, description = "Neither the bureau nor the publisher", body = ErrorBody)))]
 pub async fn list(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, WebError> {
     let c = challenges::model(&app.db, id).await?;
     challenge_invitations::check_may_recruit(&user, &c)?;
@@ -145,13 +146,13 @@ pub struct InvitationBody {
     pub note: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/invitations", tag = "challenges", request_body = InvitationBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/invitations", tag = "challenges", security(("token" = []), ("session" = [])), request_body = InvitationBody, params(("id" = i64, Path)),
     responses((status = 200, description = "How many researchers were invited and mailed"), (status = 403, description = "Neither the bureau nor the publisher", body = ErrorBody), (status = 409, description = "The call is not open, or everyone chosen was invited already", body = ErrorBody), (status = 422, description = "An achievement not on the proposed solver list, or an overlong note", body = ErrorBody)))]
 pub async fn invite(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<InvitationBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<InvitationBody>,
 ) -> Result<Json<Value>, WebError> {
     let c = challenges::model(&app.db, id).await?;
     // Who asks comes before the search, which is the costly part.

@@ -5,7 +5,7 @@
 //! the server's clock.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,7 @@ use techmatch_app::challenges::{
 
 use super::auth::{ApiUser, Viewer};
 use super::error::ErrorBody;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::{AppState, WebError};
 
 /// A challenge as the API takes it; amounts in 万元.
@@ -101,7 +102,7 @@ impl ChallengeBody {
 pub async fn list(
     State(app): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<ChallengeQuery>,
+    ApiQuery(query): ApiQuery<ChallengeQuery>,
 ) -> Result<Json<ChallengeList>, WebError> {
     let found = app_challenges::find(
         &app.db,
@@ -120,25 +121,25 @@ pub struct Saved {
     pub id: i64,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges", tag = "challenges", request_body = ChallengeBody,
+#[utoipa::path(post, path = "/api/v1/challenges", tag = "challenges", security(("token" = []), ("session" = [])), request_body = ChallengeBody,
     responses((status = 201, description = "A draft challenge of the caller's organisation", body = Saved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not an enterprise or the bureau", body = ErrorBody), (status = 409, description = "The organisation holds the most draft calls allowed", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Json(body): Json<ChallengeBody>,
+    ApiJson(body): ApiJson<ChallengeBody>,
 ) -> Result<(StatusCode, Json<Saved>), WebError> {
     let input = body.input(&app)?;
     let id = app_challenges::create(&app.db, &user, &input, app.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(Saved { id })))
 }
 
-#[utoipa::path(put, path = "/api/v1/challenges/{id}", tag = "challenges", request_body = ChallengeBody, params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/api/v1/challenges/{id}", tag = "challenges", security(("token" = []), ("session" = [])), request_body = ChallengeBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Saved", body = Saved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the publisher", body = ErrorBody), (status = 404, description = "Unknown or not visible", body = ErrorBody), (status = 409, description = "No longer a draft", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody)))]
 pub async fn edit(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<ChallengeBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ChallengeBody>,
 ) -> Result<Json<Saved>, WebError> {
     let input = body.input(&app)?;
     app_challenges::edit(&app.db, &user, id, &input, app.clock.now()).await?;
@@ -173,7 +174,7 @@ impl NewStatus {
 pub async fn show(
     State(app): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ChallengeDetail>, WebError> {
     let detail = app_challenges::detail(&app.db, viewer.user(), id, app.clock.now()).await?;
     Ok(Json(detail))
@@ -189,13 +190,13 @@ pub struct ChallengeActionBody {
     pub new_bid_deadline: Option<DateTime<Utc>>,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/actions", tag = "challenges", request_body = ChallengeActionBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/actions", tag = "challenges", security(("token" = []), ("session" = [])), request_body = ChallengeActionBody, params(("id" = i64, Path)),
     responses((status = 200, description = "The new status", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not allowed for the caller", body = ErrorBody), (status = 404, description = "Unknown or not visible", body = ErrorBody), (status = 409, description = "Not allowed now, with the reason", body = ErrorBody), (status = 422, description = "Unknown action, or one with its own endpoint", body = ErrorBody)))]
 pub async fn act(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<ChallengeActionBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ChallengeActionBody>,
 ) -> Result<Json<NewStatus>, WebError> {
     let action = ChallengeAction::parse(&body.action)?;
     let input = ActionInput {
@@ -220,13 +221,13 @@ pub struct CriteriaBody {
     pub drop_extremes: bool,
 }
 
-#[utoipa::path(put, path = "/api/v1/challenges/{id}/criteria", tag = "challenges", request_body = CriteriaBody, params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/api/v1/challenges/{id}/criteria", tag = "challenges", security(("token" = []), ("session" = [])), request_body = CriteriaBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Saved", body = CriteriaSaved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody), (status = 409, description = "Scoring has begun", body = ErrorBody), (status = 422, description = "Invalid criteria", body = ErrorBody)))]
 pub async fn set_criteria(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<CriteriaBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<CriteriaBody>,
 ) -> Result<Json<CriteriaSaved>, WebError> {
     let criteria = Criteria::new(
         body.criteria
@@ -269,24 +270,24 @@ pub struct ExpertBody {
     pub user_id: i64,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/experts", tag = "challenges", request_body = ExpertBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/experts", tag = "challenges", security(("token" = []), ("session" = [])), request_body = ExpertBody, params(("id" = i64, Path)),
     responses((status = 201, description = "On the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Already on the panel, or their organisation may be a consortium member of a submitted bid the bureau has not checked (the reason names the bid)", body = ErrorBody), (status = 422, description = "Not an expert, or their organisation bids on the call (the reason names it)", body = ErrorBody)))]
 pub async fn assign_expert(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<ExpertBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ExpertBody>,
 ) -> Result<StatusCode, WebError> {
     app_challenges::assign_expert(&app.db, &user, id, body.user_id, app.clock.now()).await?;
     Ok(StatusCode::CREATED)
 }
 
-#[utoipa::path(delete, path = "/api/v1/challenges/{id}/experts/{user_id}", tag = "challenges", params(("id" = i64, Path), ("user_id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/challenges/{id}/experts/{user_id}", tag = "challenges", security(("token" = []), ("session" = [])), params(("id" = i64, Path), ("user_id" = i64, Path)),
     responses((status = 204, description = "Off the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "The expert is not on the panel", body = ErrorBody), (status = 409, description = "The expert has submitted a score sheet on the call", body = ErrorBody), (status = 422, description = "The call is over", body = ErrorBody)))]
 pub async fn unassign_expert(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path((id, user_id)): Path<(i64, i64)>,
+    ApiPath((id, user_id)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode, WebError> {
     app_challenges::unassign_expert(&app.db, &user, id, user_id, app.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -298,13 +299,13 @@ pub struct ConflictBody {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/conflict", tag = "challenges", request_body = ConflictBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/conflict", tag = "challenges", security(("token" = []), ("session" = [])), request_body = ConflictBody, params(("id" = i64, Path)),
     responses((status = 204, description = "The expert declared a conflict of interest and is off the panel; the reason is on the call's timeline and the bureau is told"), (status = 403, description = "Not an expert on the call's panel", body = ErrorBody), (status = 409, description = "The expert has a score sheet that counts: the bureau decides whether to void it", body = ErrorBody), (status = 422, description = "No reason, or the call is over", body = ErrorBody)))]
 pub async fn declare_conflict(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<ConflictBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ConflictBody>,
 ) -> Result<StatusCode, WebError> {
     app_challenges::declare_conflict(&app.db, &user, id, &body.reason, app.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -319,13 +320,13 @@ pub struct VoidSheetBody {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/sheets/void", tag = "challenges", request_body = VoidSheetBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/sheets/void", tag = "challenges", security(("token" = []), ("session" = [])), request_body = VoidSheetBody, params(("id" = i64, Path)),
     responses((status = 204, description = "Voided: the sheet no longer counts in the ranking and stays on record; the expert writes no second sheet on that bid, and with no sheet left that counts may be taken off the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "No such bid on the call, or no sheet of the expert on it that counts", body = ErrorBody), (status = 409, description = "Not in the expert review", body = ErrorBody), (status = 422, description = "No reason", body = ErrorBody)))]
 pub async fn void_sheet(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<VoidSheetBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<VoidSheetBody>,
 ) -> Result<StatusCode, WebError> {
     let now = app.clock.now();
     let reason = body.reason.as_str();
@@ -333,12 +334,12 @@ pub async fn void_sheet(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/challenges/{id}/ranking", tag = "challenges", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/challenges/{id}/ranking", tag = "challenges", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "The ranking with each bid's mean, spread and outlier experts", body = Ranking), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody)))]
 pub async fn ranking(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Ranking>, WebError> {
     let ranking = app_challenges::ranking(&app.db, &user, id).await?;
     Ok(Json(Ranking { ranking }))
@@ -355,13 +356,13 @@ pub struct WinnersBody {
     pub bids: Vec<i64>,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/winners", tag = "challenges", request_body = WinnersBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/winners", tag = "challenges", security(("token" = []), ("session" = [])), request_body = WinnersBody, params(("id" = i64, Path)),
     responses((status = 200, description = "The public notice is open until publicity_ends", body = PublicityEnds), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody), (status = 409, description = "Reviews or scores missing, or too many winners", body = ErrorBody), (status = 422, description = "A bid not in the expert review", body = ErrorBody)))]
 pub async fn propose_winners(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<WinnersBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<WinnersBody>,
 ) -> Result<Json<PublicityEnds>, WebError> {
     let publicity_ends =
         app_challenges::propose_winners(&app.db, &user, id, &body.bids, app.clock.now()).await?;
@@ -380,13 +381,13 @@ pub struct ObjectionBody {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/objections", tag = "challenges", request_body = ObjectionBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/objections", tag = "challenges", security(("token" = []), ("session" = [])), request_body = ObjectionBody, params(("id" = i64, Path)),
     responses((status = 201, description = "Lodged", body = Saved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 404, description = "Unknown or not visible", body = ErrorBody), (status = 409, description = "Not during the public notice", body = ErrorBody), (status = 422, description = "No reason, or a bid that is not a proposed winner", body = ErrorBody)))]
 pub async fn object(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<ObjectionBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ObjectionBody>,
 ) -> Result<(StatusCode, Json<Saved>), WebError> {
     let objection = app_challenges::object(
         &app.db,
@@ -407,13 +408,13 @@ pub struct AnswerBody {
     pub upheld: bool,
 }
 
-#[utoipa::path(post, path = "/api/v1/objections/{id}/answer", tag = "challenges", request_body = AnswerBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/objections/{id}/answer", tag = "challenges", security(("token" = []), ("session" = [])), request_body = AnswerBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Answered"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Already answered", body = ErrorBody)))]
 pub async fn answer_objection(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<AnswerBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<AnswerBody>,
 ) -> Result<StatusCode, WebError> {
     app_challenges::answer_objection(
         &app.db,
@@ -440,13 +441,13 @@ pub struct AwardBody {
     pub denied: Vec<DeniedBody>,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/award", tag = "challenges", request_body = AwardBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/award", tag = "challenges", security(("token" = []), ("session" = [])), request_body = AwardBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Awarded"), (status = 409, description = "The public notice is running or objections are unanswered", body = ErrorBody)))]
 pub async fn award(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<AwardBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<AwardBody>,
 ) -> Result<StatusCode, WebError> {
     let denied: Vec<(i64, String)> = body
         .denied
@@ -467,13 +468,13 @@ pub struct TaskBookBody {
     pub total: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/execution", tag = "challenges", request_body = TaskBookBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/execution", tag = "challenges", security(("token" = []), ("session" = [])), request_body = TaskBookBody, params(("id" = i64, Path)),
     responses((status = 200, description = "The winners start work"), (status = 409, description = "Not awarded", body = ErrorBody)))]
 pub async fn start_execution(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<TaskBookBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<TaskBookBody>,
 ) -> Result<StatusCode, WebError> {
     let task_book = TaskBook {
         agreement_no: body.agreement_no,
@@ -555,37 +556,37 @@ impl BidBody {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/bids", tag = "bids", request_body = BidBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/challenges/{id}/bids", tag = "bids", security(("token" = []), ("session" = [])), request_body = BidBody, params(("id" = i64, Path)),
     responses((status = 201, description = "A draft bid of the caller's organisation", body = Saved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 404, description = "Unknown or not visible call", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody), (status = 403, description = "Not speaking for an organisation (experts, bureau staff, brokers acting for nobody), no confirmed organisation, or the publisher", body = ErrorBody), (status = 409, description = "The call is not open, or the organisation has a bid already", body = ErrorBody)))]
 pub async fn create_bid(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<BidBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<BidBody>,
 ) -> Result<(StatusCode, Json<Saved>), WebError> {
     let input = body.input()?;
     let bid_id = app_bids::create(&app.db, &user, id, &input, app.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(Saved { id: bid_id })))
 }
 
-#[utoipa::path(get, path = "/api/v1/bids/{id}", tag = "bids", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/bids/{id}", tag = "bids", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "The bid with its milestones and the moves the caller may make", body = BidDetail), (status = 401, description = "Not logged in", body = ErrorBody), (status = 404, description = "Unknown, or not the caller's to see", body = ErrorBody)))]
 pub async fn show_bid(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<BidDetail>, WebError> {
     let detail = app_bids::detail(&app.db, &user, id, app.clock.now()).await?;
     Ok(Json(detail))
 }
 
-#[utoipa::path(put, path = "/api/v1/bids/{id}", tag = "bids", request_body = BidBody, params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/api/v1/bids/{id}", tag = "bids", security(("token" = []), ("session" = [])), request_body = BidBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Saved", body = Saved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "A reader who is not the bidder", body = ErrorBody), (status = 404, description = "Unknown, or not the caller's to see", body = ErrorBody), (status = 409, description = "Not a draft or returned bid, or a change to the consortium of a bid submitted before", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody)))]
 pub async fn edit_bid(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<BidBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<BidBody>,
 ) -> Result<Json<Saved>, WebError> {
     let input = body.input()?;
     app_bids::edit(&app.db, &user, id, &input, app.clock.now()).await?;
@@ -598,26 +599,26 @@ pub struct BidActionBody {
     pub action: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/actions", tag = "bids", request_body = BidActionBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/bids/{id}/actions", tag = "bids", security(("token" = []), ("session" = [])), request_body = BidActionBody, params(("id" = i64, Path)),
     responses((status = 200, description = "The new status", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "A reader who is not the bidder", body = ErrorBody), (status = 404, description = "Unknown, or not the caller's to see", body = ErrorBody), (status = 409, description = "Not allowed now (e.g. after the deadline), with the reason", body = ErrorBody), (status = 422, description = "Unknown action, or a step of the bureau", body = ErrorBody)))]
 pub async fn act_on_bid(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<BidActionBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<BidActionBody>,
 ) -> Result<Json<NewStatus>, WebError> {
     let action = BidAction::parse(&body.action)?;
     let to = app_bids::act(&app.db, &user, id, action, app.clock.now()).await?;
     Ok(Json(NewStatus::of_bid(to)))
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/formal-review", tag = "bids", request_body = Object, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/bids/{id}/formal-review", tag = "bids", security(("token" = []), ("session" = [])), request_body = Object, params(("id" = i64, Path)),
     responses((status = 200, description = "The bid's new status. The body is {\"decision\": \"pass\"} or {\"decision\": \"return\"|\"reject\", \"items\": [[item, reason], …]}", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not allowed now, or a pass while a consortium member awaits the bureau's check", body = ErrorBody), (status = 422, description = "No reasons for a return or rejection", body = ErrorBody)))]
 pub async fn formal_review(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<FormalDecision>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<FormalDecision>,
 ) -> Result<Json<NewStatus>, WebError> {
     let to = app_bids::formal_review(&app.db, &user, id, &body, app.clock.now()).await?;
     Ok(Json(NewStatus::of_bid(to)))
@@ -634,12 +635,12 @@ async fn consortium_json(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/bids/{id}/consortium", tag = "bids", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/bids/{id}/consortium", tag = "bids", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "Each consortium member as typed (`index` from 0), its link (`org_id`, `linked_name`, `declined`) and the verified organisations sharing its USCC or name (`candidates`); `links_open` while links may change", body = ConsortiumReview), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody)))]
 pub async fn consortium(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ConsortiumReview>, WebError> {
     consortium_json(&app, &user, id).await
 }
@@ -660,13 +661,13 @@ pub struct UnlinkBody {
     pub expected: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/link", tag = "bids", request_body = LinkBody, params(("id" = i64, Path), ("index" = usize, Path)),
+#[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/link", tag = "bids", security(("token" = []), ("session" = [])), request_body = LinkBody, params(("id" = i64, Path), ("index" = usize, Path)),
     responses((status = 200, description = "Linked: the organisation's experts are conflicted on the call; the consortium as `GET …/consortium` shows it", body = ConsortiumReview), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, the call is past selection, an expert of the organisation is on the panel (the reason names them), or the member is no longer in the `expected` state (the reason says what it is now)", body = ErrorBody), (status = 422, description = "Unknown member or organisation, an organisation not verified, or no readable `expected`", body = ErrorBody)))]
 pub async fn link_member(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path((id, index)): Path<(i64, usize)>,
-    Json(body): Json<LinkBody>,
+    ApiPath((id, index)): ApiPath<(i64, usize)>,
+    ApiJson(body): ApiJson<LinkBody>,
 ) -> Result<Json<ConsortiumReview>, WebError> {
     let decision = bids::LinkDecision::Link(body.org_id);
     let expected = bids::MemberState::parse(&body.expected)?;
@@ -683,12 +684,12 @@ pub async fn link_member(
     consortium_json(&app, &user, id).await
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/unlink", tag = "bids", request_body(content = UnlinkBody, description = "`expected` is required: a request without it (or without a body) is answered 422 with an `ErrorBody`"), params(("id" = i64, Path), ("index" = usize, Path)),
+#[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/unlink", tag = "bids", security(("token" = []), ("session" = [])), request_body(content = UnlinkBody, description = "`expected` is required: a request without it (or without a body) is answered 422 with an `ErrorBody`"), params(("id" = i64, Path), ("index" = usize, Path)),
     responses((status = 200, description = "The member stands for no registry organisation (recorded as the bureau's decision); the consortium as `GET …/consortium` shows it", body = ConsortiumReview), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, the call is past selection, or the member is no longer in the `expected` state", body = ErrorBody), (status = 422, description = "Unknown member, or no readable `expected`", body = ErrorBody)))]
 pub async fn unlink_member(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path((id, index)): Path<(i64, usize)>,
+    ApiPath((id, index)): ApiPath<(i64, usize)>,
     body: axum::body::Bytes,
 ) -> Result<Json<ConsortiumReview>, WebError> {
     let decision = bids::LinkDecision::Unlink;
@@ -721,13 +722,13 @@ pub struct ScoreBody {
     pub comment: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/scores", tag = "bids", request_body = ScoreBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/bids/{id}/scores", tag = "bids", security(("token" = []), ("session" = [])), request_body = ScoreBody, params(("id" = i64, Path)),
     responses((status = 201, description = "The sheet is in; it is final"), (status = 403, description = "Not on the panel, or a conflict of interest", body = ErrorBody), (status = 409, description = "Already scored, or not in expert review", body = ErrorBody)))]
 pub async fn score(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<ScoreBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ScoreBody>,
 ) -> Result<StatusCode, WebError> {
     app_bids::score(
         &app.db,
@@ -748,13 +749,13 @@ pub struct AcceptanceBody {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/acceptance", tag = "bids", request_body = AcceptanceBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/bids/{id}/acceptance", tag = "bids", security(("token" = []), ("session" = [])), request_body = AcceptanceBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Decided (the bid's new status); the challenge ends when no team is left working", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Milestones still open", body = ErrorBody), (status = 422, description = "No reason for a failed acceptance", body = ErrorBody)))]
 pub async fn final_acceptance(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<AcceptanceBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<AcceptanceBody>,
 ) -> Result<Json<NewStatus>, WebError> {
     let to = app_bids::final_acceptance(
         &app.db,
@@ -779,13 +780,13 @@ pub struct MilestoneStepBody {
     pub evidence: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/milestones/{id}/steps", tag = "bids", request_body = MilestoneStepBody, params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/milestones/{id}/steps", tag = "bids", security(("token" = []), ("session" = [])), request_body = MilestoneStepBody, params(("id" = i64, Path)),
     responses((status = 200, description = "The milestone's new status", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Wrong person", body = ErrorBody), (status = 404, description = "Unknown, or its bid not the caller's to see", body = ErrorBody), (status = 409, description = "Not allowed now", body = ErrorBody), (status = 422, description = "Unknown step", body = ErrorBody)))]
 pub async fn milestone_step(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<MilestoneStepBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<MilestoneStepBody>,
 ) -> Result<Json<NewStatus>, WebError> {
     let step = MilestoneStep {
         action: MilestoneAction::parse(&body.action)?,
@@ -799,12 +800,12 @@ pub async fn milestone_step(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/challenges/{id}/record.xlsx", tag = "challenges", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/challenges/{id}/record.xlsx", tag = "challenges", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "The selection record as XLSX: the challenge, bids, expert scores, ranking, public notice and objections, decisions", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, description = "Not bureau", body = ErrorBody)))]
 pub async fn selection_record(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::response::Response, WebError> {
     use axum::http::header;
     use axum::response::IntoResponse;
@@ -827,12 +828,12 @@ pub async fn selection_record(
         .into_response())
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/achievement", tag = "bids", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/bids/{id}/achievement", tag = "bids", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 201, description = "The accepted result is an achievement of the lead organisation, waiting for review", body = RegisteredAchievement), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the bidder", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not accepted, or registered already", body = ErrorBody)))]
 pub async fn register_achievement(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<(StatusCode, Json<RegisteredAchievement>), WebError> {
     let achievement_id =
         app_bids::register_as_achievement(&app.db, &user, id, app.clock.now()).await?;
@@ -854,13 +855,13 @@ pub struct PublicityBody {
     pub working_days: u32,
 }
 
-#[utoipa::path(put, path = "/api/v1/challenges/{id}/publicity", tag = "challenges", request_body = PublicityBody, params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/api/v1/challenges/{id}/publicity", tag = "challenges", security(("token" = []), ("session" = [])), request_body = PublicityBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Saved", body = PublicityBody), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody), (status = 409, description = "The public notice has started", body = ErrorBody), (status = 422, description = "Out of range", body = ErrorBody)))]
 pub async fn set_publicity_days(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<PublicityBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<PublicityBody>,
 ) -> Result<Json<PublicityBody>, WebError> {
     app_challenges::set_publicity_days(&app.db, &user, id, body.working_days, app.clock.now())
         .await?;

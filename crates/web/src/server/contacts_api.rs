@@ -1,7 +1,7 @@
 //! 对接 over JSON; the pages in `contacts_pages` call the same functions.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
@@ -13,6 +13,7 @@ use techmatch_core::services::users::User;
 
 use super::auth::ApiUser;
 use super::error::ErrorBody;
+use super::extract::{ApiJson, ApiPath};
 use super::{AppState, WebError};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -120,12 +121,12 @@ pub async fn answer_deal(
     Ok(confirmation)
 }
 
-#[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = RequestBody,
+#[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", security(("token" = []), ("session" = [])), request_body = RequestBody,
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 201, description = "Contact request sent"), (status = 404, description = "The other posting does not exist or is not published", body = ErrorBody), (status = 409, description = "This need and achievement already have a contact", body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Json(body): Json<RequestBody>,
+    ApiJson(body): ApiJson<RequestBody>,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     let id = send_request(&app, &user, &body).await?;
     Ok((
@@ -134,7 +135,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts",
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", security(("token" = []), ("session" = [])),
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Contacts of the user's organisation (the bureau: all)")))]
 pub async fn list(
     State(app): State<AppState>,
@@ -145,47 +146,47 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = i64, Path, description = "Contact id")),
+#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Contact id")),
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The contact, its messages and the registered contract"), (status = 404, description = "Does not exist, or the user is not a party", body = ErrorBody)))]
 pub async fn show(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, WebError> {
     Ok(Json(json!(contacts::get(&app.db, &user, id).await?)))
 }
 
-#[utoipa::path(post, path = "/api/v1/contacts/{id}/actions", tag = "contacts", params(("id" = i64, Path, description = "Contact id")), request_body = ActionBody,
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/actions", tag = "contacts", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Contact id")), request_body = ActionBody,
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The new status"), (status = 409, description = "Not possible in the current status", body = ErrorBody), (status = 422, description = "Reason missing or contract details invalid", body = ErrorBody)))]
 pub async fn act(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<ActionBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ActionBody>,
 ) -> Result<Json<Value>, WebError> {
     let status = take_action(&app, &user, id, &body).await?;
     Ok(Json(json!({ "id": id, "status": status })))
 }
 
-#[utoipa::path(post, path = "/api/v1/contacts/{id}/messages", tag = "contacts", params(("id" = i64, Path, description = "Contact id")), request_body = MessageBody,
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/messages", tag = "contacts", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Contact id")), request_body = MessageBody,
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 201, description = "Sent"), (status = 409, description = "Not possible before the other side accepts", body = ErrorBody)))]
 pub async fn message(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<MessageBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<MessageBody>,
 ) -> Result<StatusCode, WebError> {
     contacts::post_message(&app.db, &user, id, &body.body).await?;
     Ok(StatusCode::CREATED)
 }
 
-#[utoipa::path(post, path = "/api/v1/contacts/{id}/deal", tag = "contacts", params(("id" = i64, Path, description = "Contact id")), request_body = DealAnswerBody,
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/deal", tag = "contacts", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Contact id")), request_body = DealAnswerBody,
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the other side of the contact: the side that recorded the deal, the person who recorded it and third parties may not answer", body = ErrorBody), (status = 200, description = "The deal's confirmation: only confirmed deals count in the figures"), (status = 409, description = "No deal, or already answered", body = ErrorBody), (status = 422, description = "Unknown answer, or a dispute without a reason", body = ErrorBody)))]
 pub async fn deal(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<DealAnswerBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<DealAnswerBody>,
 ) -> Result<Json<Value>, WebError> {
     let confirmation = answer_deal(&app, &user, id, &body).await?;
     Ok(Json(json!({ "id": id, "confirmation": confirmation })))

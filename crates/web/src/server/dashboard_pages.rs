@@ -28,6 +28,7 @@ use super::auth::{ApiUser, PageUser};
 use super::charts::{self, Series};
 use super::ecosystem_map::{self, url_encode};
 use super::error::ErrorBody;
+use super::extract::ApiQuery;
 use super::i18n::filters;
 use super::nav::Nav;
 use super::{AppState, PageError, WebError};
@@ -306,7 +307,7 @@ pub async fn show(
 }
 
 /// `GET /api/v1/statistics` (bureau roles).
-#[utoipa::path(get, path = "/api/v1/statistics", tag = "bureau", params(FilterQuery),
+#[utoipa::path(get, path = "/api/v1/statistics", tag = "bureau", security(("token" = []), ("session" = [])), params(FilterQuery),
     responses((status = 200, description = "The figures of the range: totals, every month (Beijing time) and every cluster (needs and achievements posted and published, matches proposed, contact requests, contacts accepted, deals signed, contract amount, technology amount and the researchers' share, in yuan); the year's technology amount against the target; challenges published in the range by stage with their submitted bids, milestones passed in the range and overdue now; the ecosystem map (clusters with needs, suppliers and gap flag; organisations on the demand and supply sides; links with needs, matches, contacts and deals); notification delivery counts"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a bureau user", body = ErrorBody),
@@ -314,7 +315,7 @@ pub async fn show(
 pub async fn api_show(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(query): Query<FilterQuery>,
+    ApiQuery(query): ApiQuery<FilterQuery>,
 ) -> Result<Json<Value>, WebError> {
     require_bureau(&user)?;
     let Dashboard {
@@ -348,7 +349,7 @@ pub struct ReportQuery {
 
 /// `GET /api/v1/statistics/report?year=2026&format=xlsx` (bureau roles), also the
 /// dashboard's download button: what `techmatch report` writes.
-#[utoipa::path(get, path = "/api/v1/statistics/report", tag = "bureau", params(ReportQuery),
+#[utoipa::path(get, path = "/api/v1/statistics/report", tag = "bureau", security(("token" = []), ("session" = [])), params(ReportQuery),
     responses((status = 200, description = "The yearly report as a download: summary with the target, months, clusters, deals, challenge outcomes; one sheet each (in CSV one after another)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a bureau user", body = ErrorBody),
@@ -356,7 +357,7 @@ pub struct ReportQuery {
 pub async fn report(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(query): Query<ReportQuery>,
+    ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> Result<axum::response::Response, WebError> {
     use axum::http::header;
     use axum::response::IntoResponse;

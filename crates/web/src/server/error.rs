@@ -34,6 +34,13 @@ pub enum WebError {
     Suspended,
     #[error("malformed form: {0}")]
     BadForm(String),
+    /// An API request whose JSON body, path or query could not be read: malformed (400),
+    /// not JSON (415) or JSON of the wrong shape (422).
+    #[error("unreadable request: {detail}")]
+    Unreadable {
+        status: axum::http::StatusCode,
+        detail: String,
+    },
     /// The server is doing as much of this as it will at once: try again shortly.
     #[error("busy: {0}")]
     Busy(String),
@@ -78,6 +85,15 @@ impl WebError {
                 StatusCode::BAD_REQUEST,
                 "bad_request",
                 t!("api-error-bad-request", detail = detail.as_str()),
+            ),
+            WebError::Unreadable { status, detail } => (
+                *status,
+                if *status == StatusCode::UNPROCESSABLE_ENTITY {
+                    "invalid"
+                } else {
+                    "bad_request"
+                },
+                t!("api-error-unreadable", detail = detail.as_str()),
             ),
             _ => self.describe_kind(),
         }

@@ -22,6 +22,7 @@ mod dashboard_pages;
 pub mod delivery;
 mod ecosystem_map;
 mod error;
+mod extract;
 mod forms;
 mod i18n;
 mod nav;

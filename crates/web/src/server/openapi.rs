@@ -112,7 +112,7 @@ use super::{
         api::achievement_matches,
         api::health,
     ),
-    modifiers(&SessionCookie),
+    modifiers(&SessionCookie, &UnreadableRequests),
     tags(
         (name = "accounts", description = "Registration, login, sessions"),
         (name = "postings", description = "The needs or achievements of the user's organisation"),
@@ -145,5 +145,90 @@ impl utoipa::Modify for SessionCookie {
                 utoipa::openapi::security::HttpAuthScheme::Bearer,
             )),
         );
+    }
+}
+
+/// Declares, once for every operation, the refusals of reading a request
+/// (`extract::ApiJson`, `ApiPath`, `ApiQuery`): 400 for a malformed path, query or body,
+/// 415 for a body that is not JSON, 422 for JSON of the wrong shape, 404 for a path that
+/// names something unknown, 401 where the operation names the security it needs (and
+/// 403 for a change without its CSRF token). A
+/// handler's own annotation of a status wins.
+struct UnreadableRequests;
+
+impl utoipa::Modify for UnreadableRequests {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in &mut openapi.paths.paths {
+            let operations = [
+                (false, &mut item.get),
+                (true, &mut item.put),
+                (true, &mut item.post),
+                (true, &mut item.delete),
+                (true, &mut item.patch),
+            ];
+            for (changes, operation) in operations {
+                let Some(operation) = operation else {
+                    continue;
+                };
+                let has_body = operation.request_body.is_some();
+                let has_parameters = path.contains('{')
+                    || operation
+                        .parameters
+                        .as_ref()
+                        .is_some_and(|parameters| !parameters.is_empty());
+                let mut add = |status: &str, description: &str| {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error(description).into());
+                };
+                if has_body || has_parameters {
+                    add(
+                        "400",
+                        "The request could not be read: a malformed path or query parameter, or malformed JSON",
+                    );
+                }
+                if has_body {
+                    add(
+                        "415",
+                        "The body is not JSON (Content-Type: application/json)",
+                    );
+                    add(
+                        "422",
+                        "The body is JSON of the wrong shape, or its content is refused",
+                    );
+                }
+                if path.contains('{') {
+                    add("404", "Nothing of that id, or nothing the caller may see");
+                }
+                // An operation that names the security it needs refuses a caller without it,
+                // and a change authenticated by the session cookie without its CSRF token.
+                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    add(
+                        "401",
+                        "Not logged in, or the token is unknown, revoked or expired",
+                    );
+                    if changes {
+                        add(
+                            "403",
+                            "Not allowed for the caller, or (with the session cookie) no X-CSRF-Token header",
+                        );
+                    }
+                }
+            }
+        }
     }
 }

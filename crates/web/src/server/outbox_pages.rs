@@ -23,6 +23,7 @@ use techmatch_core::{CoreError, t};
 
 use super::auth::{ApiUser, CsrfForm, PageUser};
 use super::error::ErrorBody;
+use super::extract::ApiPath;
 use super::i18n::filters;
 use super::nav::Nav;
 use super::{AppState, PageError, WebError};
@@ -240,7 +241,7 @@ fn entry_json(entry: &outbox_entry::Model) -> Value {
 }
 
 /// `GET /api/v1/outbox` (administrator).
-#[utoipa::path(get, path = "/api/v1/outbox", tag = "bureau",
+#[utoipa::path(get, path = "/api/v1/outbox", tag = "bureau", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "Notices per state (counts: pending, sending, sent, dead, held, digested, dropped), the dead letters (dead) and the 50 most recent sent notices (sent), newest first; each notice with its channel (email or webhook)"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a bureau administrator", body = ErrorBody)))]
@@ -260,7 +261,7 @@ pub async fn api_show(
 }
 
 /// `POST /api/v1/outbox/{id}/retry` (administrator).
-#[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "bureau",
+#[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "bureau", security(("token" = []), ("session" = [])),
     params(("id" = i64, Path, description = "The dead-lettered notice")),
     responses((status = 200, description = "The notice is pending again, its attempts counted afresh"),
         (status = 401, description = "Not logged in", body = ErrorBody),
@@ -269,7 +270,7 @@ pub async fn api_show(
 pub async fn api_retry(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, WebError> {
     retry_notice(&app, &user, id).await?;
     Ok(Json(json!({ "id": id, "status": "pending" })))

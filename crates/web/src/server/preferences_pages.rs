@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 
 use super::auth::{ApiUser, CsrfForm, PageUser, Viewer};
 use super::error::ErrorBody;
+use super::extract::ApiJson;
 use super::i18n::filters;
 use super::nav::Nav;
 use super::{AppState, PageError, WebError};
@@ -171,7 +172,7 @@ async fn settings_json(app: &AppState, user_id: i64) -> Result<Value, WebError> 
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications",
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "How often each kind of notice is sent (immediate, daily, weekly, off) and the match-alert threshold (0 to 100)"),
         (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub async fn api_show(
@@ -192,13 +193,13 @@ pub struct SettingsChange {
     pub min_strength: Option<i64>,
 }
 
-#[utoipa::path(put, path = "/api/v1/me/notifications", tag = "notifications", request_body = SettingsChange,
+#[utoipa::path(put, path = "/api/v1/me/notifications", tag = "notifications", security(("token" = []), ("session" = [])), request_body = SettingsChange,
     responses((status = 200, description = "The settings after the change"), (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 422, description = "Unknown kind or frequency, or a threshold outside 0 to 100; nothing is changed", body = ErrorBody)))]
 pub async fn api_change(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Json(body): Json<SettingsChange>,
+    ApiJson(body): ApiJson<SettingsChange>,
 ) -> Result<Json<Value>, WebError> {
     let now = app.clock.now();
     let txn = app.db.begin().await.map_err(CoreError::from)?;

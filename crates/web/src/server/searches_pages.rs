@@ -15,6 +15,7 @@ use techmatch_core::services::alerts::{self, SavedSearch, SearchSpec};
 
 use super::auth::{ApiUser, CsrfForm, PageUser};
 use super::error::ErrorBody;
+use super::extract::{ApiJson, ApiPath};
 use super::i18n::filters;
 use super::nav::Nav;
 use super::{AppState, PageError, WebError};
@@ -170,7 +171,7 @@ pub async fn delete(
     Ok(Redirect::to("/me/searches").into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/me/searches", tag = "notifications",
+#[utoipa::path(get, path = "/api/v1/me/searches", tag = "notifications", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "The user's saved searches"), (status = 401, description = "Not logged in", body = ErrorBody)))]
 pub async fn api_list(
     State(app): State<AppState>,
@@ -181,25 +182,25 @@ pub async fn api_list(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/searches", tag = "notifications", request_body = NewSearch,
+#[utoipa::path(post, path = "/api/v1/me/searches", tag = "notifications", security(("token" = []), ("session" = [])), request_body = NewSearch,
     responses((status = 201, description = "Saved: new postings that answer it are notified"),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 422, description = "Invalid search", body = ErrorBody)))]
 pub async fn api_create(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Json(body): Json<NewSearch>,
+    ApiJson(body): ApiJson<NewSearch>,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     let spec = body.spec(&app)?;
     let saved = alerts::save(&app.db, &user, &spec, app.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(json!(saved))))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/searches/{id}", tag = "notifications", params(("id" = i64, Path, description = "Saved search id")),
+#[utoipa::path(delete, path = "/api/v1/me/searches/{id}", tag = "notifications", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Saved search id")),
     responses((status = 204, description = "Deleted"), (status = 404, description = "No such saved search of this user", body = ErrorBody)))]
 pub async fn api_delete(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, WebError> {
     alerts::delete(&app.db, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)

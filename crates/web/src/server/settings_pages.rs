@@ -16,6 +16,7 @@ use techmatch_core::services::users::User;
 use techmatch_core::{CoreError, t};
 
 use super::auth::{ApiUser, CsrfForm, PageUser};
+use super::extract::ApiJson;
 use super::i18n::filters;
 use super::nav::Nav;
 use super::{AppState, PageError, WebError};
@@ -166,7 +167,7 @@ fn settings_json(settings: &Settings) -> Value {
 }
 
 /// `GET /api/v1/settings` (administrator).
-#[utoipa::path(get, path = "/api/v1/settings", tag = "bureau",
+#[utoipa::path(get, path = "/api/v1/settings", tag = "bureau", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "The industry catalogue, whether self-registration is open, the yearly technology-transaction target in 10k yuan"), (status = 401, description = "Not logged in", body = super::error::ErrorBody), (status = 403, description = "Not a bureau administrator", body = super::error::ErrorBody)))]
 pub async fn api_show(
     State(app): State<AppState>,
@@ -190,12 +191,12 @@ pub struct SettingsBody {
 }
 
 /// `PUT /api/v1/settings` (administrator): fields left out keep their values.
-#[utoipa::path(put, path = "/api/v1/settings", tag = "bureau", request_body = SettingsBody,
+#[utoipa::path(put, path = "/api/v1/settings", tag = "bureau", security(("token" = []), ("session" = [])), request_body = SettingsBody,
     responses((status = 200, description = "The settings as saved"), (status = 401, description = "Not logged in", body = super::error::ErrorBody), (status = 403, description = "Not a bureau administrator", body = super::error::ErrorBody), (status = 422, description = "An ambiguous catalogue, one dropping an industry still in use, or a bad amount; nothing was changed", body = super::error::ErrorBody)))]
 pub async fn api_change(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Json(body): Json<SettingsBody>,
+    ApiJson(body): ApiJson<SettingsBody>,
 ) -> Result<Json<Value>, WebError> {
     require_admin(&user)?;
     let change = SettingsChange {

@@ -26,6 +26,8 @@ use tokio::sync::Semaphore;
 
 use super::auth::{ApiUser, CsrfForm, PageUser, check_csrf};
 use super::error::ErrorBody;
+use super::extract::ApiMultipart;
+use super::extract::ApiQuery;
 use super::i18n::filters;
 use super::nav::Nav;
 use super::workspace_api::own_kind;
@@ -347,7 +349,7 @@ pub async fn forget_mapping(
 }
 
 /// `GET /api/v1/me/column-mappings`: the columns the organisation placed by hand.
-#[utoipa::path(get, path = "/api/v1/me/column-mappings", tag = "postings",
+#[utoipa::path(get, path = "/api/v1/me/column-mappings", tag = "postings", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "The remembered columns: header and field", body = [RememberedColumnJson]),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "No list of one's own to upload", body = ErrorBody)))]
 pub async fn mappings_api(
@@ -389,7 +391,7 @@ pub struct ForgetQuery {
 }
 
 /// `DELETE /api/v1/me/column-mappings?header=…`: the next list asks again.
-#[utoipa::path(delete, path = "/api/v1/me/column-mappings", tag = "postings", params(ForgetQuery),
+#[utoipa::path(delete, path = "/api/v1/me/column-mappings", tag = "postings", security(("token" = []), ("session" = [])), params(ForgetQuery),
     responses((status = 204, description = "Forgotten"),
         (status = 400, description = "No header given", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "No list of one's own to upload, or no CSRF token with a session cookie", body = ErrorBody),
@@ -397,7 +399,7 @@ pub struct ForgetQuery {
 pub async fn forget_mapping_api(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    axum::extract::Query(query): axum::extract::Query<ForgetQuery>,
+    ApiQuery(query): ApiQuery<ForgetQuery>,
 ) -> Result<axum::http::StatusCode, WebError> {
     forget_own_mapping(&app.db, &user, &query.header).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
@@ -485,7 +487,7 @@ pub async fn map(
 
 /// `POST /api/v1/me/postings/import`: multipart with a `file` field and any number of
 /// `map` fields (`header=field`); answers the report.
-#[utoipa::path(post, path = "/api/v1/me/postings/import", tag = "postings",
+#[utoipa::path(post, path = "/api/v1/me/postings/import", tag = "postings", security(("token" = []), ("session" = [])),
     request_body(content_type = "multipart/form-data", description = "file: a list as XLSX, ODS, CSV or JSONL (Excel 97, WPS and Excel binary workbooks are imported by the bureau); map (repeatable): header=field, placing a column by hand"),
     responses((status = 200, description = "Import report, row by row (rows, created, problems; refused and layout.missing when a column without which no row can be matched is missing: nothing was written)"),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed", body = ErrorBody),
@@ -493,7 +495,7 @@ pub async fn map(
 pub async fn api(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    multipart: Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> Result<Json<ImportReport>, WebError> {
     let (upload, turn, _sending) = receive_upload(&user, ListOwner::Own, multipart, None).await?;
     let upload = ListUpload {

@@ -18,6 +18,7 @@ use techmatch_core::{CoreError, ErrorKind, t};
 
 use super::auth::{ApiUser, CsrfForm, PageUser};
 use super::error::ErrorBody;
+use super::extract::{ApiJson, ApiPath};
 use super::i18n::filters;
 use super::nav::Nav;
 use super::preferences_pages::name_of;
@@ -266,7 +267,7 @@ pub struct NewWebhook {
 }
 
 /// `GET /api/v1/me/webhooks`.
-#[utoipa::path(get, path = "/api/v1/me/webhooks", tag = "webhooks",
+#[utoipa::path(get, path = "/api/v1/me/webhooks", tag = "webhooks", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "The webhooks of the user's organisation, oldest first: id, url, format, has_secret (the secret itself is never returned), kinds, active, created_at, last_delivery (status, attempts, last_error, created_at, sent_at of the newest post, or null; last_error is a status code or a generic reason, never the receiver's answer)"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "No organisation, or its membership is not confirmed", body = ErrorBody)))]
@@ -280,7 +281,7 @@ pub async fn api_list(
 }
 
 /// `POST /api/v1/me/webhooks`.
-#[utoipa::path(post, path = "/api/v1/me/webhooks", tag = "webhooks", request_body = NewWebhook,
+#[utoipa::path(post, path = "/api/v1/me/webhooks", tag = "webhooks", security(("token" = []), ("session" = [])), request_body = NewWebhook,
     responses((status = 201, description = "The registered webhook, as the list shows it"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "No organisation, or its membership is not confirmed", body = ErrorBody),
@@ -289,7 +290,7 @@ pub async fn api_list(
 pub async fn api_create(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Json(body): Json<NewWebhook>,
+    ApiJson(body): ApiJson<NewWebhook>,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     let input = WebhookInput {
         url: body.url,
@@ -302,7 +303,7 @@ pub async fn api_create(
 }
 
 /// `DELETE /api/v1/me/webhooks/{id}`.
-#[utoipa::path(delete, path = "/api/v1/me/webhooks/{id}", tag = "webhooks",
+#[utoipa::path(delete, path = "/api/v1/me/webhooks/{id}", tag = "webhooks", security(("token" = []), ("session" = [])),
     params(("id" = i64, Path, description = "The webhook")),
     responses((status = 204, description = "Deleted; posts still queued for it are dropped"),
         (status = 401, description = "Not logged in", body = ErrorBody),
@@ -310,7 +311,7 @@ pub async fn api_create(
 pub async fn api_delete(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, WebError> {
     remove(&app, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)

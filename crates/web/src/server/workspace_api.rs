@@ -2,7 +2,7 @@
 //! `workspace_pages` and `bureau_pages` call the same functions.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
@@ -15,6 +15,7 @@ use techmatch_search::{Match, MatchOptions, find_matches};
 
 use super::auth::ApiUser;
 use super::error::ErrorBody;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::forms::{PostingForm, describe};
 use super::{AppState, WebError};
 use crate::app::App;
@@ -136,7 +137,7 @@ fn posting_json(view: &PostingView) -> Value {
     })
 }
 
-#[utoipa::path(get, path = "/api/v1/me/postings", tag = "postings",
+#[utoipa::path(get, path = "/api/v1/me/postings", tag = "postings", security(("token" = []), ("session" = [])),
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Postings of the user's organisation")))]
 pub async fn own(
     State(app): State<AppState>,
@@ -149,12 +150,12 @@ pub async fn own(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/postings", tag = "postings", request_body = PostingForm,
+#[utoipa::path(post, path = "/api/v1/me/postings", tag = "postings", security(("token" = []), ("session" = [])), request_body = PostingForm,
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 201, description = "Draft created: id and status"), (status = 422, description = "Invalid fields (each explained)", body = ErrorBody)))]
 pub async fn create(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Json(form): Json<PostingForm>,
+    ApiJson(form): ApiJson<PostingForm>,
 ) -> Result<(StatusCode, Json<Value>), WebError> {
     let (id, status) = save(&app, &user, None, &form).await?;
     Ok((
@@ -163,12 +164,12 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/me/postings/{id}", tag = "postings", params(("id" = i64, Path, description = "Posting id")),
+#[utoipa::path(get, path = "/api/v1/me/postings/{id}", tag = "postings", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Posting id")),
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The posting and its recommended matches (with explanations)"), (status = 404, description = "Does not exist or belongs to another organisation", body = ErrorBody)))]
 pub async fn show(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, WebError> {
     let (view, matches) = own_posting(&app, &user, id).await?;
     let mut body = posting_json(&view);
@@ -176,13 +177,13 @@ pub async fn show(
     Ok(Json(body))
 }
 
-#[utoipa::path(put, path = "/api/v1/me/postings/{id}", tag = "postings", params(("id" = i64, Path, description = "Posting id")), request_body = PostingForm,
+#[utoipa::path(put, path = "/api/v1/me/postings/{id}", tag = "postings", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Posting id")), request_body = PostingForm,
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Saved: the new status"), (status = 409, description = "Cannot be edited in the current status", body = ErrorBody), (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn edit(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(form): Json<PostingForm>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(form): ApiJson<PostingForm>,
 ) -> Result<Json<Value>, WebError> {
     let (id, status) = save(&app, &user, Some(id), &form).await?;
     Ok(Json(json!({ "id": id, "status": status })))
@@ -196,13 +197,13 @@ pub struct ActionBody {
     pub note: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/me/postings/{id}/actions", tag = "postings", params(("id" = i64, Path, description = "Posting id")), request_body = ActionBody,
+#[utoipa::path(post, path = "/api/v1/me/postings/{id}/actions", tag = "postings", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Posting id")), request_body = ActionBody,
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The new status"), (status = 409, description = "Not allowed by the lifecycle; the reason is given", body = ErrorBody)))]
 pub async fn act(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(body): Json<ActionBody>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ActionBody>,
 ) -> Result<Json<Value>, WebError> {
     let kind = own_kind(&user)?;
     let action = Action::parse(&body.action, body.reason.as_deref(), &body.note)?;
@@ -223,12 +224,12 @@ pub struct QueueParams {
 pub const QUEUE_PAGE: u64 = 50;
 const QUEUE_PAGE_MAX: u64 = 200;
 
-#[utoipa::path(get, path = "/api/v1/moderation/queue", tag = "bureau", params(QueueParams),
+#[utoipa::path(get, path = "/api/v1/moderation/queue", tag = "bureau", security(("token" = []), ("session" = [])), params(QueueParams),
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Postings waiting for moderation")))]
 pub async fn queue(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(params): Query<QueueParams>,
+    ApiQuery(params): ApiQuery<QueueParams>,
 ) -> Result<Json<Value>, WebError> {
     let limit = params.limit.unwrap_or(QUEUE_PAGE).clamp(1, QUEUE_PAGE_MAX);
     let queue = workflow::review_queue(&app.db, &user, limit).await?;
@@ -260,14 +261,14 @@ pub fn kind_of_path(segment: &str) -> Result<PostingKind, WebError> {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/moderation/{kind}/{id}", tag = "bureau",
+#[utoipa::path(post, path = "/api/v1/moderation/{kind}/{id}", tag = "bureau", security(("token" = []), ("session" = [])),
     params(("kind" = String, Path, description = "needs or achievements"), ("id" = i64, Path, description = "Posting id")), request_body = ActionBody,
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The new status"), (status = 409, description = "Not allowed by the lifecycle", body = ErrorBody), (status = 422, description = "Reason for rejection missing", body = ErrorBody)))]
 pub async fn decide(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path((kind, id)): Path<(String, i64)>,
-    Json(body): Json<ActionBody>,
+    ApiPath((kind, id)): ApiPath<(String, i64)>,
+    ApiJson(body): ApiJson<ActionBody>,
 ) -> Result<Json<Value>, WebError> {
     let kind = kind_of_path(&kind)?;
     let action = Action::parse(&body.action, body.reason.as_deref(), &body.note)?;
@@ -283,12 +284,12 @@ pub struct AuditParams {
     pub limit: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/audit", tag = "bureau", params(("limit" = Option<u64>, Query, description = "Number of entries: 100 by default, at most 1000")),
+#[utoipa::path(get, path = "/api/v1/audit", tag = "bureau", security(("token" = []), ("session" = [])), params(("limit" = Option<u64>, Query, description = "Number of entries: 100 by default, at most 1000")),
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The audit log, newest first")))]
 pub async fn audit(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(params): Query<AuditParams>,
+    ApiQuery(params): ApiQuery<AuditParams>,
 ) -> Result<Json<Value>, WebError> {
     if !user.role.is_bureau() {
         return Err(CoreError::Forbidden(t!("bureau-error-audit-log")).into());
@@ -297,7 +298,7 @@ pub async fn audit(
     Ok(Json(json!({ "entries": entries })))
 }
 
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "bureau",
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "bureau", security(("token" = []), ("session" = [])),
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Organisations, unverified first")))]
 pub async fn orgs(
     State(app): State<AppState>,
@@ -314,25 +315,25 @@ pub async fn orgs(
     })))
 }
 
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/merge", tag = "bureau", params(("id" = i64, Path, description = "The duplicate organisation, absorbed by the merge")), request_body = super::bureau_pages::MergeForm,
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/merge", tag = "bureau", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The duplicate organisation, absorbed by the merge")), request_body = super::bureau_pages::MergeForm,
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 404, description = "No such organisation", body = ErrorBody), (status = 200, description = "Merged: what moved"), (status = 409, description = "Both organisations bid on one call", body = ErrorBody), (status = 422, description = "The two are one, or the survivor is provisional", body = ErrorBody)))]
 pub async fn merge_org(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(form): Json<super::bureau_pages::MergeForm>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(form): ApiJson<super::bureau_pages::MergeForm>,
 ) -> Result<Json<Value>, WebError> {
     let outcome = super::bureau_pages::merge_org(&app, &user, id, &form).await?;
     Ok(Json(json!(outcome)))
 }
 
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/verify", tag = "bureau", params(("id" = i64, Path, description = "Organisation id")), request_body = super::bureau_pages::VerifyForm,
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/verify", tag = "bureau", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Organisation id")), request_body = super::bureau_pages::VerifyForm,
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Verified"), (status = 409, description = "The code belongs to another organisation", body = ErrorBody), (status = 422, description = "Invalid code, or the reason for accepting it is missing", body = ErrorBody)))]
 pub async fn verify_org(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Json(form): Json<super::bureau_pages::VerifyForm>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(form): ApiJson<super::bureau_pages::VerifyForm>,
 ) -> Result<Json<Value>, WebError> {
     super::bureau_pages::verify_org(&app, &user, id, &form).await?;
     Ok(Json(json!({ "id": id, "verified": true })))
