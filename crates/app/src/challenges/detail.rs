@@ -5,6 +5,7 @@ use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use techmatch_core::challenge::bid::BidStatus;
 use techmatch_core::challenge::lifecycle::ChallengeStatus;
+use techmatch_core::challenge::scoring::Criterion;
 use techmatch_core::challenge::{is_public_step, timeline_label};
 use techmatch_core::entities::challenge;
 use techmatch_core::services::users::User;
@@ -53,6 +54,15 @@ pub struct Objection {
 pub struct CriterionWeight {
     pub name: String,
     pub weight: u32,
+}
+
+impl From<&Criterion> for CriterionWeight {
+    fn from(criterion: &Criterion) -> CriterionWeight {
+        CriterionWeight {
+            name: criterion.name.clone(),
+            weight: criterion.weight,
+        }
+    }
 }
 
 /// What the reader may do now. The lifecycle decides each move; taking one may still
@@ -234,10 +244,7 @@ pub async fn detail(
             challenges::criteria_of(&found)?
                 .criteria()
                 .iter()
-                .map(|c| CriterionWeight {
-                    name: c.name.clone(),
-                    weight: c.weight,
-                })
+                .map(CriterionWeight::from)
                 .collect(),
         )
     } else {

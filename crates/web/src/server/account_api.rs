@@ -306,7 +306,7 @@ pub async fn tokens(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", security(("token" = []), ("session" = [])), request_body = NewToken,
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", security(("session" = [])), request_body = NewToken,
     responses((status = 201, description = "The new token: `token` is returned only this once; send it in the Authorization: Bearer header"),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 422, description = "Invalid name", body = ErrorBody)))]
 pub async fn create_token(

@@ -235,7 +235,7 @@ pub struct ActingBody {
 }
 
 /// `PUT /api/v1/me/acting`: which assigned organisation the calling session acts for.
-#[utoipa::path(put, path = "/api/v1/me/acting", tag = "brokers", security(("token" = []), ("session" = [])), request_body = ActingBody,
+#[utoipa::path(put, path = "/api/v1/me/acting", tag = "brokers", security(("session" = [])), request_body = ActingBody,
     responses((status = 204, description = "The session now acts for the organisation (or for nobody with null)"), (status = 401, description = "Not logged in, or not a session", body = super::error::ErrorBody), (status = 403, description = "Not a broker, or the organisation is not assigned to the broker", body = super::error::ErrorBody)))]
 /// A personal API token carries no session; its requests name the organisation in the
 /// `X-Acting-Org` header instead.

@@ -9,8 +9,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use techmatch_core::challenge::bid::{BidAction, BidStatus};
-use techmatch_core::challenge::lifecycle::{ChallengeAction, ChallengeStatus};
+use techmatch_core::challenge::bid::BidAction;
+use techmatch_core::challenge::lifecycle::ChallengeAction;
 use techmatch_core::challenge::milestone::MilestoneAction;
 use techmatch_core::challenge::scoring::{BidRanking, Criteria, Criterion};
 use techmatch_core::domain::Wan;
@@ -154,17 +154,11 @@ pub struct NewStatus {
 }
 
 impl NewStatus {
-    fn of(status: ChallengeStatus) -> NewStatus {
+    /// The status `code` with its `label`, of a call, bid or milestone alike.
+    fn new(code: &str, label: String) -> NewStatus {
         NewStatus {
-            status: status.code().to_owned(),
-            status_label: status.label(),
-        }
-    }
-
-    fn of_bid(status: BidStatus) -> NewStatus {
-        NewStatus {
-            status: status.code().to_owned(),
-            status_label: status.label(),
+            status: code.to_owned(),
+            status_label: label,
         }
     }
 }
@@ -204,7 +198,7 @@ pub async fn act(
         new_bid_deadline: body.new_bid_deadline,
     };
     let to = app_challenges::act(&app.db, &user, id, action, &input, app.clock.now()).await?;
-    Ok(Json(NewStatus::of(to)))
+    Ok(Json(NewStatus::new(to.code(), to.label())))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -251,10 +245,7 @@ pub async fn set_criteria(
         criteria: criteria
             .criteria()
             .iter()
-            .map(|c| CriterionWeight {
-                name: c.name.clone(),
-                weight: c.weight,
-            })
+            .map(CriterionWeight::from)
             .collect(),
     }))
 }
@@ -609,7 +600,7 @@ pub async fn act_on_bid(
 ) -> Result<Json<NewStatus>, WebError> {
     let action = BidAction::parse(&body.action)?;
     let to = app_bids::act(&app.db, &user, id, action, app.clock.now()).await?;
-    Ok(Json(NewStatus::of_bid(to)))
+    Ok(Json(NewStatus::new(to.code(), to.label())))
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/formal-review", tag = "bids", security(("token" = []), ("session" = [])), request_body = Object, params(("id" = i64, Path)),
@@ -621,7 +612,7 @@ pub async fn formal_review(
     ApiJson(body): ApiJson<FormalDecision>,
 ) -> Result<Json<NewStatus>, WebError> {
     let to = app_bids::formal_review(&app.db, &user, id, &body, app.clock.now()).await?;
-    Ok(Json(NewStatus::of_bid(to)))
+    Ok(Json(NewStatus::new(to.code(), to.label())))
 }
 
 /// The consortium of a bid as the bureau reviews it, and whether its links may change now.
@@ -693,8 +684,9 @@ pub async fn unlink_member(
     body: axum::body::Bytes,
 ) -> Result<Json<ConsortiumReview>, WebError> {
     let decision = bids::LinkDecision::Unlink;
-    // Read by hand rather than by `Json`: without a body (or a content type) axum would
-    // answer in plain text, not with the documented 422 `ErrorBody`.
+    // Read by hand rather than by `ApiJson`: a request without a body (or a content type)
+    // is told that the decision needs the state it was taken on (422), not that its body
+    // is not JSON (415).
     let body: UnlinkBody = if body.iter().all(u8::is_ascii_whitespace) {
         UnlinkBody::default()
     } else {
@@ -766,7 +758,7 @@ pub async fn final_acceptance(
         app.clock.now(),
     )
     .await?;
-    Ok(Json(NewStatus::of_bid(to)))
+    Ok(Json(NewStatus::new(to.code(), to.label())))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -794,10 +786,7 @@ pub async fn milestone_step(
         evidence: body.evidence,
     };
     let (to, _) = app_bids::milestone_step(&app.db, &user, id, &step, app.clock.now()).await?;
-    Ok(Json(NewStatus {
-        status: to.code().to_owned(),
-        status_label: to.label(),
-    }))
+    Ok(Json(NewStatus::new(to.code(), to.label())))
 }
 
 #[utoipa::path(get, path = "/api/v1/challenges/{id}/record.xlsx", tag = "challenges", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
@@ -849,21 +838,29 @@ pub struct RegisteredAchievement {
     pub achievement_id: i64,
 }
 
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct PublicityBody {
     /// Working days of the public notice, 1 to 60 (default 5).
     pub working_days: u32,
 }
 
 #[utoipa::path(put, path = "/api/v1/challenges/{id}/publicity", tag = "challenges", security(("token" = []), ("session" = [])), request_body = PublicityBody, params(("id" = i64, Path)),
-    responses((status = 200, description = "Saved", body = PublicityBody), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody), (status = 409, description = "The public notice has started", body = ErrorBody), (status = 422, description = "Out of range", body = ErrorBody)))]
+    responses((status = 200, description = "Saved", body = PublicityDays), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody), (status = 409, description = "The public notice has started", body = ErrorBody), (status = 422, description = "Out of range", body = ErrorBody)))]
 pub async fn set_publicity_days(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<PublicityBody>,
-) -> Result<Json<PublicityBody>, WebError> {
+) -> Result<Json<PublicityDays>, WebError> {
     app_challenges::set_publicity_days(&app.db, &user, id, body.working_days, app.clock.now())
         .await?;
-    Ok(Json(body))
+    Ok(Json(PublicityDays {
+        working_days: body.working_days,
+    }))
+}
+
+/// How many working days the call's 公示 runs.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublicityDays {
+    pub working_days: u32,
 }

@@ -34,13 +34,11 @@ pub enum WebError {
     Suspended,
     #[error("malformed form: {0}")]
     BadForm(String),
-    /// An API request whose JSON body, path or query could not be read: malformed (400),
-    /// not JSON (415) or JSON of the wrong shape (422).
-    #[error("unreadable request: {detail}")]
-    Unreadable {
-        status: axum::http::StatusCode,
-        detail: String,
-    },
+    /// An API request the server could not read, with the status axum decides: a
+    /// malformed body, path or query (400), a body too large (413), not JSON (415), JSON of
+    /// the wrong shape (422). The message does not quote the request.
+    #[error("unreadable request ({status})")]
+    Unreadable { status: axum::http::StatusCode },
     /// The server is doing as much of this as it will at once: try again shortly.
     #[error("busy: {0}")]
     Busy(String),
@@ -86,15 +84,17 @@ impl WebError {
                 "bad_request",
                 t!("api-error-bad-request", detail = detail.as_str()),
             ),
-            WebError::Unreadable { status, detail } => (
-                *status,
-                if *status == StatusCode::UNPROCESSABLE_ENTITY {
-                    "invalid"
-                } else {
-                    "bad_request"
-                },
-                t!("api-error-unreadable", detail = detail.as_str()),
-            ),
+            WebError::Unreadable { status } => {
+                let (code, message) = match *status {
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                        ("unsupported_media_type", t!("api-error-not-json"))
+                    }
+                    StatusCode::UNPROCESSABLE_ENTITY => ("invalid", t!("api-error-wrong-shape")),
+                    StatusCode::PAYLOAD_TOO_LARGE => ("too_large", t!("api-error-too-large")),
+                    _ => ("bad_request", t!("api-error-unreadable")),
+                };
+                (*status, code, message)
+            }
             _ => self.describe_kind(),
         }
     }

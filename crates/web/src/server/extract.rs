@@ -1,11 +1,12 @@
-//! The API's request extractors: axum's `Json`, `Path` and `Query`, whose refusals are
-//! answered as every other API error is (an `ErrorBody` with the status the OpenAPI
-//! document declares) instead of axum's plain text.
+//! The API's request extractors: axum's `Json`, `Path`, `Query` and `Multipart`, whose
+//! refusals are answered as every other API error is (an `ErrorBody` with the status
+//! axum decides, which the OpenAPI document declares) instead of axum's plain text.
 
 use axum::extract::FromRequest;
 use axum::extract::FromRequestParts;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
+use techmatch_core::CoreError;
 
 use super::WebError;
 
@@ -24,40 +25,6 @@ pub struct ApiPath<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(WebError))]
 pub struct ApiQuery<T>(pub T);
 
-impl From<JsonRejection> for WebError {
-    fn from(rejection: JsonRejection) -> WebError {
-        let status = match &rejection {
-            JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            // Well-formed JSON of the wrong shape: the content is refused, as the
-            // services refuse content.
-            JsonRejection::JsonDataError(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            _ => StatusCode::BAD_REQUEST,
-        };
-        WebError::Unreadable {
-            status,
-            detail: rejection.body_text(),
-        }
-    }
-}
-
-impl From<PathRejection> for WebError {
-    fn from(rejection: PathRejection) -> WebError {
-        WebError::Unreadable {
-            status: StatusCode::BAD_REQUEST,
-            detail: rejection.body_text(),
-        }
-    }
-}
-
-impl From<QueryRejection> for WebError {
-    fn from(rejection: QueryRejection) -> WebError {
-        WebError::Unreadable {
-            status: StatusCode::BAD_REQUEST,
-            detail: rejection.body_text(),
-        }
-    }
-}
-
 /// A `multipart/form-data` body (an uploaded file).
 pub struct ApiMultipart(pub axum::extract::Multipart);
 
@@ -68,9 +35,35 @@ impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
         axum::extract::Multipart::from_request(request, state)
             .await
             .map(ApiMultipart)
-            .map_err(|rejection| WebError::Unreadable {
-                status: rejection.status(),
-                detail: rejection.body_text(),
-            })
+            .map_err(|rejection| unreadable(rejection.status(), rejection.body_text()))
+    }
+}
+
+/// A request the server could not read, with axum's status. What axum says about it
+/// (which may quote the request) is logged, not sent; a 5xx is the server's mistake (an
+/// extractor that does not fit its route) and answered as one.
+fn unreadable(status: StatusCode, detail: String) -> WebError {
+    if status.is_server_error() {
+        return WebError::Core(CoreError::Internal(detail));
+    }
+    tracing::debug!(%status, %detail, "unreadable API request");
+    WebError::Unreadable { status }
+}
+
+impl From<JsonRejection> for WebError {
+    fn from(rejection: JsonRejection) -> WebError {
+        unreadable(rejection.status(), rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for WebError {
+    fn from(rejection: PathRejection) -> WebError {
+        unreadable(rejection.status(), rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for WebError {
+    fn from(rejection: QueryRejection) -> WebError {
+        unreadable(rejection.status(), rejection.body_text())
     }
 }

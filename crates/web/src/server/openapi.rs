@@ -112,7 +112,7 @@ use super::{
         api::achievement_matches,
         api::health,
     ),
-    modifiers(&SessionCookie, &UnreadableRequests),
+    modifiers(&SessionCookie, &CommonResponses),
     tags(
         (name = "accounts", description = "Registration, login, sessions"),
         (name = "postings", description = "The needs or achievements of the user's organisation"),
@@ -148,17 +148,18 @@ impl utoipa::Modify for SessionCookie {
     }
 }
 
-/// Declares, once for every operation, the refusals of reading a request
-/// (`extract::ApiJson`, `ApiPath`, `ApiQuery`): 400 for a malformed path, query or body,
-/// 415 for a body that is not JSON, 422 for JSON of the wrong shape, 404 for a path that
-/// names something unknown, 401 where the operation names the security it needs (and
-/// 403 for a change without its CSRF token). A
+/// Declares, once for every operation, the answers common to many: the refusals of
+/// reading a request (`extract::ApiJson`, `ApiPath`, `ApiQuery`, `ApiMultipart`): 400 for
+/// a malformed path, query or body, 415 and 422 for a JSON body that is not JSON or of the
+/// wrong shape; 404 for a path that names something unknown; and where the operation
+/// names the security it needs, 401 without it, 400 for a malformed `X-Acting-Org` and 403
+/// for a caller refused (or a change by session cookie without its CSRF token). A
 /// handler's own annotation of a status wins.
-struct UnreadableRequests;
+struct CommonResponses;
 
-impl utoipa::Modify for UnreadableRequests {
+impl utoipa::Modify for CommonResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
         let error = |description: &str| {
             ResponseBuilder::new()
                 .description(description)
@@ -172,22 +173,27 @@ impl utoipa::Modify for UnreadableRequests {
         };
         for (path, item) in &mut openapi.paths.paths {
             let operations = [
-                (false, &mut item.get),
-                (true, &mut item.put),
-                (true, &mut item.post),
-                (true, &mut item.delete),
-                (true, &mut item.patch),
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
             ];
-            for (changes, operation) in operations {
-                let Some(operation) = operation else {
-                    continue;
-                };
-                let has_body = operation.request_body.is_some();
-                let has_parameters = path.contains('{')
+            for operation in operations.into_iter().flatten() {
+                let json_body = operation
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|body| match body {
+                        RefOr::T(body) => body.content.contains_key("application/json"),
+                        RefOr::Ref(_) => false,
+                    });
+                let has_input = operation.request_body.is_some()
+                    || path.contains('{')
                     || operation
                         .parameters
                         .as_ref()
                         .is_some_and(|parameters| !parameters.is_empty());
+                let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
                 let mut add = |status: &str, description: &str| {
                     operation
                         .responses
@@ -195,13 +201,13 @@ impl utoipa::Modify for UnreadableRequests {
                         .entry(status.to_owned())
                         .or_insert_with(|| error(description).into());
                 };
-                if has_body || has_parameters {
+                if has_input || secured {
                     add(
                         "400",
-                        "The request could not be read: a malformed path or query parameter, or malformed JSON",
+                        "The request could not be read: a malformed path, query, body or X-Acting-Org header",
                     );
                 }
-                if has_body {
+                if json_body {
                     add(
                         "415",
                         "The body is not JSON (Content-Type: application/json)",
@@ -214,19 +220,15 @@ impl utoipa::Modify for UnreadableRequests {
                 if path.contains('{') {
                     add("404", "Nothing of that id, or nothing the caller may see");
                 }
-                // An operation that names the security it needs refuses a caller without it,
-                // and a change authenticated by the session cookie without its CSRF token.
-                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                if secured {
                     add(
                         "401",
                         "Not logged in, or the token is unknown, revoked or expired",
                     );
-                    if changes {
-                        add(
-                            "403",
-                            "Not allowed for the caller, or (with the session cookie) no X-CSRF-Token header",
-                        );
-                    }
+                    add(
+                        "403",
+                        "Not allowed for the caller (a broker not assigned the organisation it names), or a change by session cookie without its X-CSRF-Token header",
+                    );
                 }
             }
         }
