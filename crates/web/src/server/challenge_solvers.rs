@@ -18,6 +18,8 @@ use techmatch_core::services::{challenges, postings};
 use techmatch_core::{CoreError, t};
 use techmatch_search::{Match, MatchOptions, find_matches};
 
+use techmatch_app::challenges as app_challenges;
+
 use super::auth::ApiUser;
 use super::error::ErrorBody;
 use super::extract::{ApiJson, ApiPath};
@@ -96,7 +98,8 @@ pub async fn list(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Value>, WebError> {
-    let c = challenges::model(&app.db, id).await?;
+    // A call the caller may not see is answered as if it did not exist.
+    let c = app_challenges::visible(&app.db, Some(&user), id, app.clock.now()).await?;
     challenge_invitations::check_may_recruit(&user, &c)?;
     let found = solvers(&app, &c).await?;
     // Organisations ordered by their best match, each with its achievements.
@@ -154,7 +157,8 @@ pub async fn invite(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<InvitationBody>,
 ) -> Result<Json<Value>, WebError> {
-    let c = challenges::model(&app.db, id).await?;
+    // A call the caller may not see is answered as if it did not exist.
+    let c = app_challenges::visible(&app.db, Some(&user), id, app.clock.now()).await?;
     // Who asks comes before the search, which is the costly part.
     challenge_invitations::check_may_recruit(&user, &c)?;
     let proposed: Vec<i64> = solvers(&app, &c).await?.iter().map(|(m, _)| m.id).collect();

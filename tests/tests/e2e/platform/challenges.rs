@@ -656,6 +656,12 @@ async fn the_page_and_the_api_read_and_act_on_a_call_by_the_same_rules() {
         // on either surface (acting used to answer 403 and so reveal it).
         let (status, _) = stranger.get(&server, &path).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = stranger.get(&server, &format!("{path}/solvers")).await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "the solvers used to answer 403"
+        );
         let (status, body) = stranger
             .post(
                 &server,
