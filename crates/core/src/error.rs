@@ -69,6 +69,21 @@ pub enum ErrorKind {
 }
 
 impl CoreError {
+    /// The reason a move was refused (it is forbidden to the actor, or the lifecycle does
+    /// not allow it now): what a reader is told an offered move would meet. Any other
+    /// error is passed on.
+    ///
+    /// # Errors
+    /// `self`, when it is not a refusal.
+    pub fn into_refusal(self) -> Result<String, CoreError> {
+        match self {
+            CoreError::IllegalTransition { reason, .. } | CoreError::Forbidden(reason) => {
+                Ok(reason)
+            }
+            other => Err(other),
+        }
+    }
+
     /// Shorthand for a validation failure of one field.
     pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         CoreError::Invalid {

@@ -40,6 +40,10 @@ pub enum StatusFilter {
     Ended,
 }
 
+/// The stages that are not a status of their own.
+const EXECUTING: &str = "executing";
+const ENDED: &str = "ended";
+
 impl StatusFilter {
     /// The stages the list page offers as links, in order: (query value, label).
     pub fn stages() -> Vec<(&'static str, String)> {
@@ -47,8 +51,8 @@ impl StatusFilter {
             ("open", ChallengeStatus::Open.label()),
             ("selection", ChallengeStatus::Selection.label()),
             ("publicity", ChallengeStatus::Publicity.label()),
-            ("executing", ChallengeStatus::InExecution.label()),
-            ("ended", t!("challenges-filter-ended")),
+            (EXECUTING, ChallengeStatus::InExecution.label()),
+            (ENDED, t!("challenges-filter-ended")),
         ]
     }
 
@@ -59,8 +63,8 @@ impl StatusFilter {
     pub fn parse(text: &str) -> AppResult<Option<StatusFilter>> {
         Ok(match text.trim() {
             "" => None,
-            "executing" => Some(StatusFilter::Executing),
-            "ended" => Some(StatusFilter::Ended),
+            EXECUTING => Some(StatusFilter::Executing),
+            ENDED => Some(StatusFilter::Ended),
             code => Some(StatusFilter::Exactly(
                 ChallengeStatus::ALL
                     .into_iter()
@@ -86,7 +90,7 @@ fn unknown_status(code: &str) -> CoreError {
     let choices = ChallengeStatus::ALL
         .iter()
         .map(|s| s.code())
-        .chain(["executing", "ended"])
+        .chain([EXECUTING, ENDED])
         .collect::<Vec<_>>()
         .join(", ");
     CoreError::invalid(

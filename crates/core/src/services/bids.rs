@@ -681,13 +681,10 @@ pub async fn offers(
         if !action.actors().contains(&role) || !lifecycle::applies(from, action) {
             continue;
         }
-        let refused = match lifecycle::transition(from, action, role, &facts) {
-            Ok(_) => None,
-            Err(CoreError::IllegalTransition { reason, .. } | CoreError::Forbidden(reason)) => {
-                Some(reason)
-            }
-            Err(other) => return Err(other),
-        };
+        let refused = lifecycle::transition(from, action, role, &facts)
+            .err()
+            .map(CoreError::into_refusal)
+            .transpose()?;
         offered.push(BidOffer { action, refused });
     }
     Ok(offered)

@@ -312,13 +312,10 @@ pub async fn offers(
         {
             continue;
         }
-        let refused = match lifecycle::transition(status, action, actor, &facts) {
-            Ok(_) => None,
-            Err(CoreError::IllegalTransition { reason, .. } | CoreError::Forbidden(reason)) => {
-                Some(reason)
-            }
-            Err(other) => return Err(other),
-        };
+        let refused = lifecycle::transition(status, action, actor, &facts)
+            .err()
+            .map(CoreError::into_refusal)
+            .transpose()?;
         offered.push(ChallengeOffer { action, refused });
     }
     Ok(offered)

@@ -626,6 +626,20 @@ async fn consortium_json(
     ))
 }
 
+/// Records the bureau's decision on member `index` of bid `id` and answers the
+/// consortium as it now stands.
+async fn decide_link(
+    app: &AppState,
+    user: &User,
+    (id, index): (i64, usize),
+    decision: bids::LinkDecision,
+    expected: bids::MemberState,
+) -> Result<Json<ConsortiumReview>, WebError> {
+    let now = app.clock.now();
+    app_bids::link_member(&app.db, user, id, index, decision, expected, now).await?;
+    consortium_json(app, user, id).await
+}
+
 #[utoipa::path(get, path = "/api/v1/bids/{id}/consortium", tag = "bids", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "Each consortium member as typed (`index` from 0), its link (`org_id`, `linked_name`, `declined`) and the verified organisations sharing its USCC or name (`candidates`); `links_open` while links may change", body = ConsortiumReview), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody)))]
 pub async fn consortium(
@@ -662,17 +676,7 @@ pub async fn link_member(
 ) -> Result<Json<ConsortiumReview>, WebError> {
     let decision = bids::LinkDecision::Link(body.org_id);
     let expected = bids::MemberState::parse(&body.expected)?;
-    app_bids::link_member(
-        &app.db,
-        &user,
-        id,
-        index,
-        decision,
-        expected,
-        app.clock.now(),
-    )
-    .await?;
-    consortium_json(&app, &user, id).await
+    decide_link(&app, &user, (id, index), decision, expected).await
 }
 
 #[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/unlink", tag = "bids", security(("token" = []), ("session" = [])), request_body(content = UnlinkBody, description = "`expected` is required: a request without it (or without a body) is answered 422 with an `ErrorBody`"), params(("id" = i64, Path), ("index" = usize, Path)),
@@ -694,17 +698,7 @@ pub async fn unlink_member(
             .map_err(|_| CoreError::invalid("expected", t!("bid-consortium-expected-unknown")))?
     };
     let expected = bids::MemberState::parse(body.expected.as_deref().unwrap_or_default())?;
-    app_bids::link_member(
-        &app.db,
-        &user,
-        id,
-        index,
-        decision,
-        expected,
-        app.clock.now(),
-    )
-    .await?;
-    consortium_json(&app, &user, id).await
+    decide_link(&app, &user, (id, index), decision, expected).await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
