@@ -35,7 +35,6 @@ account-error-token-by-token = 请登录后创建令牌，不能用令牌创建�
 
 posting-error-no-own-postings = { $role }没有自己的发布
 posting-error-moderation-in-queue = 审核请由科技局在审核队列中进行
-posting-error-moderation-by-bureau = 审核请由科技局进行
 # One problem of a posting form, named by the column a person knows: 标题：不能为空
 posting-form-problem = { $field }：{ $reason }
 
@@ -51,8 +50,7 @@ upload-audit-detail = { $file }：{ $rows } 行，新增 { $created }，未导�
 ## Bureau (server/bureau_pages.rs, server/workspace_api.rs)
 
 bureau-error-staff-only = 只有科技局工作人员可以访问
-bureau-error-decision-choice = 审核只能是通过或驳回
-bureau-error-decision-code = 审核只能是 approve 或 reject
+bureau-error-decision-code = 审核只能是通过（approve）或驳回（reject）
 bureau-error-suspend-self = 不能停用自己的账号
 bureau-error-suspend-staff = 只有科技局管理员可以停用科技局工作人员
 bureau-error-verify-organisation = 只有科技局可以核验单位

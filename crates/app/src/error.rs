@@ -6,6 +6,9 @@ use techmatch_core::CoreError;
 pub enum AppError {
     #[error(transparent)]
     Core(#[from] CoreError),
+    /// The index failed a search or match (not a refusal: a fault of this node).
+    #[error(transparent)]
+    Search(#[from] techmatch_search::SearchError),
 }
 
 impl From<sea_orm::DbErr> for AppError {

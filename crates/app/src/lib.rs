@@ -8,9 +8,16 @@
 //! Read models derive `Serialize` and `ToSchema`: the API serializes them as they are,
 //! the templates format money and time through shared filters.
 
+pub mod attachments;
 pub mod bids;
 pub mod challenges;
+pub mod contacts;
+pub mod cpu;
 mod error;
+pub mod notices;
+pub mod organisations;
+pub mod postings;
+pub mod search;
 mod txn;
 pub mod values;
 

@@ -15,6 +15,7 @@ use crate::domain::Wan;
 use crate::posting::PostingKind;
 use crate::{CoreError, CoreResult, t};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactStatus {
@@ -238,6 +239,7 @@ pub const MAX_DEAL_AMOUNT_YUAN: i64 = 10_000_000_000;
 
 /// Whether the other side of a contact has confirmed the deal one side recorded. Only
 /// confirmed deals count in the figures: one party alone cannot make 技术交易额.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DealConfirmation {

@@ -10,6 +10,8 @@ pub mod entities;
 pub mod error;
 pub mod i18n;
 pub mod lists;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod posting;
 pub mod services;
 

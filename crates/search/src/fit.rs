@@ -27,6 +27,7 @@ pub struct HardFilters {
 }
 
 /// One factor of a match score, for people to read.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Factor {
     /// Stable identifier: `text`, `industry`, `maturity`, `price`, `mode`, `region`.

@@ -47,6 +47,7 @@ impl Default for MatchOptions {
 }
 
 /// A query term and whether the candidate contains it whole or only in part.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatchedTerm {
     pub term: String,
@@ -55,6 +56,7 @@ pub struct MatchedTerm {
 }
 
 /// One proposed counterpart.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Match {
     pub kind: PostingKind,

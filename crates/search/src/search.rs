@@ -71,6 +71,7 @@ impl SearchRequest {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
     /// The database's sequence number, for the server's own use; never serialised (see
@@ -92,15 +93,28 @@ pub struct SearchHit {
 }
 
 /// Counts of the matching postings by facet value.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SearchFacets))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Facets {
+    #[cfg_attr(feature = "openapi", schema(schema_with = value_counts))]
     pub industry: Vec<(String, u64)>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = value_counts))]
     pub trl: Vec<(String, u64)>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = value_counts))]
     pub mode: Vec<(String, u64)>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = value_counts))]
     pub province: Vec<(String, u64)>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = value_counts))]
     pub status: Vec<(String, u64)>,
 }
 
+#[cfg(feature = "openapi")]
+fn value_counts() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::Type;
+    techmatch_core::openapi::pairs(Type::String, Type::Integer, "[value, how many postings]")
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResults {
     pub total: usize,

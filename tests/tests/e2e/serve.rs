@@ -128,6 +128,7 @@ async fn the_api_is_described_by_an_openapi_document_with_an_offline_docs_page()
     assert!(
         document["components"]["schemas"]["Confirmation"]["properties"]["password"].is_object()
     );
+    every_operation_is_described(&document);
 
     let page = client
         .get(server.url("/api/v1/docs/"))
@@ -157,4 +158,54 @@ async fn the_api_is_described_by_an_openapi_document_with_an_offline_docs_page()
         initializer.contains("\"validatorUrl\": \"none\""),
         "{initializer}"
     );
+}
+
+/// What a client generator needs of every operation: a name of its own, a summary, and
+/// for each success answer with a JSON body the schema of that body, every schema it
+/// names present.
+fn every_operation_is_described(document: &serde_json::Value) {
+    let schemas = document["components"]["schemas"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no schemas"));
+    let mut problems = Vec::new();
+    let mut operation_ids = std::collections::HashSet::new();
+    for (path, item) in document["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let name = format!("{method} {path}");
+            let operation_id = operation["operationId"].as_str().unwrap_or_default();
+            if !operation_ids.insert(operation_id.to_owned()) {
+                problems.push(format!(
+                    "{name}: operationId {operation_id:?} is not unique"
+                ));
+            }
+            if operation["summary"].as_str().is_none_or(str::is_empty) {
+                problems.push(format!("{name}: no summary"));
+            }
+            for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                if !status.starts_with('2') || status == "204" {
+                    continue;
+                }
+                // An answer without content has no body (an empty 200 or 201).
+                let content = response["content"].as_object().into_iter().flatten();
+                for (media, body) in content {
+                    // Files (spreadsheets, reports, attachments) are bytes, not JSON.
+                    if media != "application/json" {
+                        continue;
+                    }
+                    let schema = &body["schema"];
+                    match schema["$ref"].as_str() {
+                        Some(reference) => {
+                            let named = reference.trim_start_matches("#/components/schemas/");
+                            if !schemas.contains_key(named) {
+                                problems.push(format!("{name} {status}: {named} is not defined"));
+                            }
+                        }
+                        None if schema.is_object() && schema != &serde_json::json!({}) => {}
+                        None => problems.push(format!("{name} {status}: an untyped JSON body")),
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

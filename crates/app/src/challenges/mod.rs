@@ -5,6 +5,7 @@ mod card;
 mod detail;
 mod listing;
 mod review;
+mod solvers;
 
 pub use actions::{act, check_may_publish, create, edit, industry_named, object, own_draft};
 pub use card::ChallengeCard;
@@ -17,4 +18,8 @@ pub use listing::{
 pub use review::{
     answer_objection, assign_expert, award, declare_conflict, propose_winners, ranking,
     set_criteria, set_publicity_days, start_execution, unassign_expert,
+};
+pub use solvers::{
+    InvitationBody, Invited, Researcher, SolverAchievement, SolverOrganisation, Solvers, invite,
+    likely_solvers,
 };

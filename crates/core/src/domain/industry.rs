@@ -10,6 +10,7 @@ use crate::{CoreError, t};
 const FIELD: &str = "industry";
 
 /// One industry of the catalogue.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Industry {
     /// A stable ASCII identifier, e.g. `sei-01`, safe to store and put in URLs.

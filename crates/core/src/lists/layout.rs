@@ -80,6 +80,7 @@ impl Placements {
 }
 
 /// A row of a sheet that is not a posting, as the report names it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkippedRow {
     pub row: usize,
@@ -88,6 +89,7 @@ pub struct SkippedRow {
 }
 
 /// How one sheet was read.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SheetLayout {
     /// The sheet's name; a CSV file has none.
@@ -145,6 +147,7 @@ impl ColumnReport {
 }
 
 /// A sheet that holds no table.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkippedSheet {
     pub sheet: String,
@@ -152,6 +155,7 @@ pub struct SkippedSheet {
 }
 
 /// What became of one header.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ColumnReport {
     pub sheet: Option<String>,
@@ -164,6 +168,7 @@ pub struct ColumnReport {
 }
 
 /// The fields a list must have a column for, with the sheet that lacks it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MissingColumn {
     pub sheet: Option<String>,
@@ -173,6 +178,7 @@ pub struct MissingColumn {
 }
 
 /// How a file was laid out, for the report.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Layout {
     pub sheets: Vec<SheetLayout>,

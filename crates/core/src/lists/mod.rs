@@ -12,6 +12,7 @@ pub mod write;
 use serde::{Deserialize, Serialize};
 
 /// One rejected row of an import, in words the person who made the file understands.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowProblem {
     /// The sheet the row is on, for workbooks.

@@ -30,6 +30,7 @@ pub struct ContactDetails {
 }
 
 /// Which side of the market a posting is on.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PostingKind {

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::{CoreError, t};
 
 /// Where a posting stands in moderation and publication.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {

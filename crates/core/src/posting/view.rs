@@ -12,6 +12,7 @@ use crate::posting::{PostingKind, Status, stored_keywords};
 /// achievements; `trl` is the wanted minimum for a need and the achieved level for an
 /// achievement; `price_min_yuan..price_max_yuan` is a need's budget range or an
 /// achievement's asking price (both ends equal).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostingView {
     pub kind: PostingKind,

@@ -130,6 +130,7 @@ pub struct SearchSpec {
 }
 
 /// A kept search, as the pages and the API show it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SavedSearch {
     pub id: i64,

@@ -16,6 +16,7 @@ use crate::{CoreError, CoreResult, t};
 /// What every token starts with, so that it is recognisable in logs and secret scanners.
 pub const PREFIX: &str = "tm_";
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenInfo {
     pub id: i64,

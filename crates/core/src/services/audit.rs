@@ -9,6 +9,7 @@ use crate::CoreResult;
 use crate::entities::audit;
 
 /// One audited action, as shown to the bureau.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
     pub id: i64,

@@ -22,6 +22,7 @@ use crate::{CoreError, CoreResult, t};
 const MAX_MESSAGE_CHARS: usize = 2_000;
 
 /// One side of a contact as the viewer may see it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Party {
     pub kind: PostingKind,
@@ -32,6 +33,7 @@ pub struct Party {
     pub org_name: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct MessageView {
     pub user_id: i64,
@@ -40,6 +42,7 @@ pub struct MessageView {
     pub at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct DealView {
     pub contract_type: &'static str,
@@ -56,6 +59,7 @@ pub struct DealView {
     pub dispute_reason: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ContactView {
     pub id: i64,

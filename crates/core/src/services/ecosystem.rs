@@ -20,6 +20,7 @@ const GAP_MIN_NEEDS: i64 = 3;
 /// …and fewer matched suppliers than one per this many needs.
 const GAP_NEEDS_PER_SUPPLIER: i64 = 3;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClusterNode {
     pub name: String,
@@ -33,6 +34,7 @@ pub struct ClusterNode {
     pub gap: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrgNode {
     pub id: i64,
@@ -43,6 +45,7 @@ pub struct OrgNode {
 }
 
 /// What ties an organisation to a cluster.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Ties {
     pub needs: i64,
@@ -58,6 +61,7 @@ impl Ties {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Link {
     pub cluster: String,
@@ -67,6 +71,7 @@ pub struct Link {
     pub ties: Ties,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EcosystemMap {
     pub clusters: Vec<ClusterNode>,

@@ -29,6 +29,7 @@ use crate::{CoreError, CoreResult, t};
 const BATCH_ROWS: usize = 500;
 
 /// What an import did, row by row.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ImportReport {
     pub rows: usize,
@@ -292,6 +293,7 @@ impl KnownPostings {
 }
 
 /// A row held for the bureau because it repeats a posting its organisation has.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepeatedRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]

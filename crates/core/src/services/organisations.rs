@@ -354,6 +354,7 @@ pub async fn names_by_id(
 }
 
 /// An organisation as the bureau's verification list shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OrgSummary {
     pub id: i64,
@@ -503,6 +504,7 @@ async fn postings_of(
 
 /// A provisional organisation that claims what another organisation holds: the same
 /// USCC or the same name. The bureau verifies the genuine one and merges the other.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Conflict {
     pub provisional: OrgSummary,

@@ -544,6 +544,7 @@ pub async fn retry(
 }
 
 /// How many notices are in each state, for the bureau's view of the outbox.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct OutboxSummary {
     pub pending: u64,

@@ -53,6 +53,7 @@ pub(crate) static COUNTED_DEAL: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// What the figures are computed over.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Filter {
     /// First and last day, both included, in Beijing time.
@@ -123,6 +124,7 @@ fn beijing_midnight(day: NaiveDate) -> DateTime<Utc> {
 }
 
 /// The counts and amounts of one month, one cluster or the whole range.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub needs_posted: i64,
@@ -168,6 +170,7 @@ impl Counts {
 }
 
 /// One month's figures; `month` is `2026-03`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MonthFigures {
     pub month: String,
@@ -176,6 +179,7 @@ pub struct MonthFigures {
 }
 
 /// One cluster's figures; postings without a cluster are under the empty name.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClusterFigures {
     pub cluster: String,
@@ -184,6 +188,7 @@ pub struct ClusterFigures {
 }
 
 /// Where the year's 技术交易额 stands against the bureau's target.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct TargetProgress {
     pub year: i32,
@@ -525,6 +530,7 @@ pub async fn figures(conn: &impl ConnectionTrait, filter: &Filter) -> CoreResult
 
 /// 揭榜挂帅 in the range: the challenges published in it by their stage now, the bids
 /// each received, and the milestones of awarded teams.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChallengeFigures {
     /// (stage code, how many), in the lifecycle's order, only stages with any.
@@ -537,12 +543,14 @@ pub struct ChallengeFigures {
     pub milestones_overdue: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StageCount {
     pub stage: String,
     pub count: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChallengeBids {
     pub id: i64,

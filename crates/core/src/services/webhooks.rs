@@ -70,6 +70,7 @@ const WECOM_MAX_BYTES: usize = 4096;
 pub const KINDS: [NoticeKind; 2] = [NoticeKind::Workflow, NoticeKind::MatchAlert];
 
 /// The JSON a webhook is posted in.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
@@ -134,6 +135,7 @@ pub struct WebhookInput {
 }
 
 /// A webhook as its organisation sees it: never its secret.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Webhook {
     pub id: i64,
@@ -150,6 +152,7 @@ pub struct Webhook {
 }
 
 /// The state of one post.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Delivery {
     /// An outbox status: `pending`, `sending`, `sent`, `dead` or `dropped`.

@@ -10,7 +10,8 @@ use tokio::task::JoinHandle;
 
 use techmatch_core::services::{challenges, digests, lockout};
 
-use super::{AppState, alerts, notices};
+use super::AppState;
+use crate::server::notifications::alerts;
 
 /// Applies database changes to the index, then turns new publications into alerts.
 /// One job, in that order: an alert matches against an index that already holds every
@@ -61,7 +62,8 @@ pub fn start(app: &AppState) -> Jobs {
             "challenge notices",
             CHALLENGE_NOTICE_INTERVAL,
             |app| async move {
-                notices::challenge_events(&app.db, &app.public_url, app.clock.now()).await?;
+                techmatch_app::notices::challenge_events(&app.db, &app.public_url, app.clock.now())
+                    .await?;
                 Ok(())
             },
         ),

@@ -49,6 +49,7 @@ impl From<techmatch_app::AppError> for WebError {
     fn from(error: techmatch_app::AppError) -> WebError {
         match error {
             techmatch_app::AppError::Core(error) => WebError::Core(error),
+            techmatch_app::AppError::Search(error) => WebError::Search(error),
         }
     }
 }

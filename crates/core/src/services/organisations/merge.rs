@@ -25,6 +25,7 @@ use crate::services::{audit, bids, challenges, changes, users};
 use crate::{CoreError, CoreResult, t};
 
 /// What a merge moved, for the audit log and the bureau's confirmation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MergeOutcome {
     pub survivor_id: i64,
