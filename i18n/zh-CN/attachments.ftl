@@ -1,4 +1,4 @@
-# Attachments (附件) of challenges and bids (services/attachments.rs, server/attachments_api.rs).
+# Attachments (附件) of challenges and bids (services/attachments.rs, server/challenges/attachments.rs).
 
 what-attachment = 附件
 

@@ -1,5 +1,5 @@
 # 揭榜挂帅 pages of the bureau (every challenge, the console of one) and of the experts
-# (their panels, the scoring sheet): crates/web/src/server/challenge_bureau_pages.rs.
+# (their panels, the scoring sheet): crates/web/src/server/challenges/console.rs.
 
 nav-bureau-challenges = 揭榜挂帅管理
 nav-expert = 我的评审

@@ -1,5 +1,5 @@
 # 揭榜挂帅 pages of the public, the publisher and the bidder
-# (server/challenge_pages.rs and its templates).
+# (server/challenges/pages.rs and its templates).
 
 ## base.html
 

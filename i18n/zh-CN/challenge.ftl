@@ -211,7 +211,7 @@ bid-not-in-expert-review = 该申报不在专家评审阶段
 bid-not-in-execution = 该申报不在攻关阶段
 bid-dropped-at-milestone = 里程碑「{ $milestone }」未通过，按赛马规则淘汰
 
-## Likely solvers and invitations (services/challenge_invitations.rs, server/challenge_solvers.rs)
+## Likely solvers and invitations (services/challenge_invitations.rs, app/src/challenges/solvers.rs)
 
 solvers-refused = 只有科技局和发榜单位可以查看推荐揭榜方并发出邀请
 solvers-not-open = 只能在揭榜期内邀请揭榜

@@ -4,7 +4,7 @@ outbox-admin-only = 只有科技局管理员可以重新发送通知
 outbox-retry-redacted = 这封账户邮件的链接已从存档中删除，不能重新发送：请用户重新申请
 what-notice = 通知
 
-## Moderation outcomes (server/notices.rs)
+## Moderation outcomes (app/src/notices.rs)
 
 notice-approved-subject = 您发布的{ $kind }「{ $title }」已通过审核
 notice-approved-body =
@@ -27,7 +27,7 @@ notice-rejected-body =
 
     科技供需对接平台
 
-## 对接 (server/notices.rs)
+## 对接 (app/src/notices.rs)
 
 notice-contact-request-subject = 新的对接意向：{ $need } ⇄ { $achievement }
 notice-contact-moved-subject = 对接{ $status }：{ $need }
@@ -42,7 +42,7 @@ notice-contact-body =
 
     科技供需对接平台
 
-## 揭榜挂帅 steps (server/notices.rs)
+## 揭榜挂帅 steps (app/src/notices.rs)
 
 notice-challenge-subject = 揭榜挂帅「{ $title }」：{ $step }
 notice-challenge-body =

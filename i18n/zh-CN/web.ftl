@@ -26,19 +26,19 @@ api-error-not-found = 未找到该记录
 api-error-internal = 服务器内部错误，请稍后再试
 api-error-unavailable = 数据库暂时无法访问，请稍后再试
 
-## Accounts (server/account_api.rs)
+## Accounts (server/accounts/api.rs)
 
 account-error-appointed-role = { $role }账号由科技局开通
 account-error-token-by-token = 请登录后创建令牌，不能用令牌创建令牌
 
-## Postings (server/workspace_api.rs, server/workspace_pages.rs, server/forms.rs)
+## Postings (server/postings/workspace_api.rs, server/postings/workspace_pages.rs, app/src/postings/form.rs)
 
 posting-error-no-own-postings = { $role }没有自己的发布
 posting-error-moderation-in-queue = 审核请由科技局在审核队列中进行
 # One problem of a posting form, named by the column a person knows: 标题：不能为空
 posting-form-problem = { $field }：{ $reason }
 
-## Upload (server/upload.rs)
+## Upload (server/postings/upload.rs)
 
 upload-too-slow = 文件上传时间过长（超过五分钟），没有收到完整的文件：请在网络较好时重新上传
 upload-busy = 服务器正在处理其他清单，请稍后再上传
@@ -47,7 +47,7 @@ upload-error-no-file = 请选择要上传的清单文件（Excel、WPS、ODS 表
 # The audit log's note about an uploaded list.
 upload-audit-detail = { $file }：{ $rows } 行，新增 { $created }，未导入 { $rejected }
 
-## Bureau (server/bureau_pages.rs, server/workspace_api.rs)
+## Bureau (server/bureau/pages.rs, app/src/organisations.rs, app/src/postings/mod.rs)
 
 bureau-error-staff-only = 只有科技局工作人员可以访问
 bureau-error-decision-code = 审核只能是通过（approve）或驳回（reject）
@@ -59,7 +59,7 @@ bureau-error-audit-log = 只有科技局可以查看审计日志
 bureau-error-appoint-admin-only = 只有科技局管理员可以开通账号
 bureau-error-appoint-self-service = 企业用户和科研人员请自行注册
 
-## Mail (server/bureau_pages.rs, server/password_pages.rs, commands/serve.rs)
+## Mail (server/bureau/pages.rs, server/accounts/password.rs, commands/serve.rs)
 
 # The default sender of outgoing mail (--mail-from).
 mail-default-sender = 科技供需对接平台 <noreply@techmatch.invalid>

@@ -1,5 +1,5 @@
 # Webhooks: an organisation's group robots and signed JSON receivers (services/webhooks.rs,
-# server/webhooks_pages.rs), and the outbox states they added.
+# server/notifications/webhooks.rs), and the outbox states they added.
 
 what-webhook = Webhook
 

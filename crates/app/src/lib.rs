@@ -9,6 +9,7 @@
 //! the templates format money and time through shared filters.
 
 pub mod attachments;
+pub mod audit;
 pub mod bids;
 pub mod challenges;
 pub mod contacts;

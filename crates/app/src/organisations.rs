@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
-use techmatch_core::services::audit::{self, AuditEntry};
+use techmatch_core::services::audit;
 use techmatch_core::services::organisations::{self, Conflict, MergeOutcome, OrgSummary};
 use techmatch_core::services::users::User;
 use techmatch_core::{CoreError, t};
@@ -13,7 +13,7 @@ use crate::AppResult;
 use crate::txn::in_transaction;
 
 /// Refuses anyone but bureau staff, saying what they may not do.
-fn check_bureau(actor: &User, refusal: impl FnOnce() -> String) -> AppResult<()> {
+pub(crate) fn check_bureau(actor: &User, refusal: impl FnOnce() -> String) -> AppResult<()> {
     if actor.role.is_bureau() {
         Ok(())
     } else {
@@ -115,25 +115,4 @@ pub async fn verify(
         Ok(Verified { id, verified: true })
     })
     .await
-}
-
-/// The audit log, newest first.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct AuditLog {
-    pub entries: Vec<AuditEntry>,
-}
-
-/// Entries of the audit log, newest first: `limit` of them, 100 by default, at most
-/// 1,000.
-///
-/// # Errors
-/// `Forbidden` for anyone but the bureau.
-pub async fn audit_log(
-    db: &DatabaseConnection,
-    actor: &User,
-    limit: Option<u64>,
-) -> AppResult<AuditLog> {
-    check_bureau(actor, || t!("bureau-error-audit-log"))?;
-    let entries = audit::recent(db, limit.unwrap_or(100).clamp(1, 1000)).await?;
-    Ok(AuditLog { entries })
 }

@@ -23,10 +23,9 @@ use crate::AppResult;
 use crate::cpu::index_work;
 use crate::txn::in_transaction;
 
-/// How many matches a posting's page and the API list beside it.
-const MATCHES_SHOWN: usize = 10;
-/// How many the public API's match list returns.
-const MATCHES_LISTED: usize = 20;
+/// How many matches an organisation sees beside its own posting, on its page and
+/// through the API.
+const OWN_MATCHES: usize = 10;
 
 /// The kind of posting `user` creates.
 ///
@@ -97,7 +96,7 @@ pub async fn save(
     .await
 }
 
-/// An owner's move on their own posting (submit, close, withdraw, reopen); the bureau's
+/// An owner's move on their own posting (submit, recall, close, withdraw); the bureau's
 /// decisions go through [`decide`].
 ///
 /// # Errors
@@ -170,7 +169,7 @@ pub async fn own_detail(
             what: kind.label().to_owned(),
             id: id.to_string(),
         })?;
-    let matches = matches_of(index, &view, MATCHES_SHOWN)?;
+    let matches = matches_of(index, &view, OWN_MATCHES)?;
     Ok(PostingDetail {
         offered: models::owner_offers(view.status),
         editable: models::editable(view.status),
@@ -202,8 +201,7 @@ pub async fn visible(
     }
 }
 
-/// A posting the viewer may read, with its recommended counterparts: the page shows
-/// the first ten, the API lists twenty.
+/// A posting the viewer may read, with its `top` recommended counterparts.
 ///
 /// # Errors
 /// `NotFound` as [`visible`]; index failures.
@@ -213,29 +211,11 @@ pub async fn public_detail(
     viewer: Option<&User>,
     kind: PostingKind,
     external_id: &str,
-    listed: Listed,
+    top: usize,
 ) -> AppResult<PublicPosting> {
     let posting = visible(db, viewer, kind, external_id).await?;
-    let matches = matches_of(index, &posting, listed.count())?;
+    let matches = matches_of(index, &posting, top)?;
     Ok(PublicPosting { posting, matches })
-}
-
-/// How many matches a reader is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Listed {
-    /// Beside the posting on its page.
-    Shown,
-    /// The API's match list.
-    Listed,
-}
-
-impl Listed {
-    fn count(self) -> usize {
-        match self {
-            Listed::Shown => MATCHES_SHOWN,
-            Listed::Listed => MATCHES_LISTED,
-        }
-    }
 }
 
 fn matches_of(
@@ -267,20 +247,4 @@ pub async fn review_queue(
     let limit = limit.unwrap_or(QUEUE_PAGE).clamp(1, QUEUE_PAGE_MAX);
     let queue = workflow::review_queue(db, actor, limit).await?;
     Ok(ReviewQueue::of(queue))
-}
-
-/// `needs` / `achievements` as a path names them.
-///
-/// # Errors
-/// `NotFound` for any other section.
-pub fn kind_of_path(segment: &str) -> AppResult<PostingKind> {
-    match segment {
-        "needs" | "need" => Ok(PostingKind::Need),
-        "achievements" | "achievement" => Ok(PostingKind::Achievement),
-        other => Err(CoreError::NotFound {
-            what: t!("what-section"),
-            id: other.to_owned(),
-        }
-        .into()),
-    }
 }

@@ -97,6 +97,8 @@ pub struct Repeats {
 pub struct QueuedPosting {
     #[serde(flatten)]
     pub card: PostingCard,
+    /// Present only when it may repeat one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repeats: Option<Repeats>,
 }
 

@@ -21,7 +21,7 @@ use crate::start_with;
 /// Ids tried in every route: the demo's objects of every kind have ids in this range.
 const IDS: std::ops::RangeInclusive<i64> = 1..=8;
 
-/// Page routes with an object in the path (see `server::routes`).
+/// Page routes with an object in the path (see the areas' `routes()` in `server/*/mod.rs`).
 const PAGE_ROUTES: [&str; 43] = [
     "/needs/{id}",
     "/achievements/{id}",

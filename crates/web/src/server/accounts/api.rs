@@ -176,7 +176,7 @@ pub struct RegistrationSentBody {
     pub message: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = RegistrationForm,
+#[utoipa::path(post, operation_id = "register_account", path = "/api/v1/users", tag = "accounts", request_body = RegistrationForm,
     responses((status = 202, description = "A confirmation link was mailed to the address; the account exists once it is followed. An address that already has an account gets the same answer (its mail says so)", body = RegistrationSentBody),
         (status = 403, description = "This role cannot register itself, or registration is closed", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
@@ -210,7 +210,7 @@ pub struct Confirmation {
     pub password: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/users/confirmations", tag = "accounts", request_body = Confirmation,
+#[utoipa::path(post, operation_id = "confirm_registration", path = "/api/v1/users/confirmations", tag = "accounts", request_body = Confirmation,
     responses((status = 201, description = "The account exists and is logged in (the session cookie is set): the user and the csrf_token", body = SignedInBody),
         (status = 403, description = "Registration is closed", body = ErrorBody),
         (status = 409, description = "The address got an account meanwhile", body = ErrorBody),
@@ -243,7 +243,7 @@ pub async fn confirm(
         .into_response())
 }
 
-#[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = Credentials,
+#[utoipa::path(post, operation_id = "login", path = "/api/v1/session", tag = "accounts", request_body = Credentials,
     responses((status = 200, description = "Logged in: sets the session cookie, returns the user and the csrf_token", body = SignedInBody),
         (status = 401, description = "Wrong email or password", body = ErrorBody),
         (status = 429, description = "Too many login attempts", body = ErrorBody)))]
@@ -268,7 +268,7 @@ pub async fn login(
         .into_response())
 }
 
-#[utoipa::path(delete, path = "/api/v1/session", tag = "accounts",
+#[utoipa::path(delete, operation_id = "logout", summary = "Logs out", path = "/api/v1/session", tag = "accounts",
     responses((status = 204, description = "Logged out")))]
 /// Logging out needs no CSRF token: the worst a forged request can do is log someone out.
 pub async fn logout(State(app): State<AppState>, jar: CookieJar) -> Result<Response, WebError> {
@@ -282,7 +282,7 @@ pub async fn logout(State(app): State<AppState>, jar: CookieJar) -> Result<Respo
         .into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("token" = []), ("session" = [])),
+#[utoipa::path(get, operation_id = "show_me", path = "/api/v1/me", tag = "accounts", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "The current user and the csrf_token", body = SignedInBody), (status = 401, description = "Not logged in", body = ErrorBody)))]
 /// The signed-in user
 pub async fn me(
@@ -300,7 +300,7 @@ pub struct NewToken {
     pub name: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts", security(("token" = []), ("session" = [])),
+#[utoipa::path(get, operation_id = "list_tokens", path = "/api/v1/me/tokens", tag = "accounts", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "The user's own API tokens (without the tokens themselves)", body = TokenList), (status = 401, description = "Not logged in", body = ErrorBody)))]
 /// The caller's API tokens
 pub async fn tokens(
@@ -326,7 +326,7 @@ pub struct CreatedToken {
     pub info: api_tokens::TokenInfo,
 }
 
-#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", security(("session" = [])), request_body = NewToken,
+#[utoipa::path(post, operation_id = "create_token", path = "/api/v1/me/tokens", tag = "accounts", security(("session" = [])), request_body = NewToken,
     responses((status = 201, description = "The new token: `token` is returned only this once; send it in the Authorization: Bearer header", body = CreatedToken),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 422, description = "Invalid name", body = ErrorBody)))]
 /// Creates an API token
@@ -347,7 +347,7 @@ pub async fn create_token(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Token id")),
+#[utoipa::path(delete, operation_id = "revoke_token", path = "/api/v1/me/tokens/{id}", tag = "accounts", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Token id")),
     responses((status = 204, description = "Revoked"), (status = 404, description = "No such token", body = ErrorBody)))]
 /// Revokes an API token
 pub async fn revoke_token(

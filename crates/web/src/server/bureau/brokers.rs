@@ -229,32 +229,38 @@ impl AssignmentCard {
 /// The organisations a broker may act for.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AssignmentList {
-    /// The one the calling session acts for now (only in the broker's own list).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub acting_org_id: Option<i64>,
     pub assignments: Vec<AssignmentCard>,
 }
 
 impl AssignmentList {
-    fn of(list: &[Assignment], acting_org_id: Option<i64>) -> AssignmentList {
+    fn of(list: &[Assignment]) -> AssignmentList {
         AssignmentList {
-            acting_org_id,
             assignments: list.iter().map(AssignmentCard::of).collect(),
         }
     }
 }
 
+/// The calling broker's organisations, and the one its session acts for now.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OwnAssignments {
+    /// `null` while acting for none.
+    pub acting_org_id: Option<i64>,
+    pub assignments: Vec<AssignmentCard>,
+}
+
 /// `GET /api/v1/me/assignments`: the organisations the calling broker may act for.
-#[utoipa::path(get, path = "/api/v1/me/assignments", tag = "brokers", security(("token" = []), ("session" = [])),
-    responses((status = 200, description = "The organisations the calling broker may act for, and the one the session acts for now", body = AssignmentList), (status = 401, description = "Not logged in", body = crate::server::error::ErrorBody), (status = 403, description = "Not a broker", body = crate::server::error::ErrorBody)))]
+#[utoipa::path(get, operation_id = "list_own_assignments", path = "/api/v1/me/assignments", tag = "brokers", security(("token" = []), ("session" = [])),
+    responses((status = 200, description = "The organisations the calling broker may act for, and the one the session acts for now", body = OwnAssignments), (status = 401, description = "Not logged in", body = crate::server::error::ErrorBody), (status = 403, description = "Not a broker", body = crate::server::error::ErrorBody)))]
 pub async fn api_own_assignments(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
-) -> Result<Json<AssignmentList>, WebError> {
+) -> Result<Json<OwnAssignments>, WebError> {
     require_broker(&user)?;
     let list = brokers::assignments(&app.db, user.id).await?;
-    let acting = user.acting_as.and(user.org_id);
-    Ok(Json(AssignmentList::of(&list, acting)))
+    Ok(Json(OwnAssignments {
+        acting_org_id: user.acting_as.and(user.org_id),
+        assignments: list.iter().map(AssignmentCard::of).collect(),
+    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -263,7 +269,7 @@ pub struct ActingBody {
 }
 
 /// `PUT /api/v1/me/acting`: which assigned organisation the calling session acts for.
-#[utoipa::path(put, path = "/api/v1/me/acting", tag = "brokers", security(("session" = [])), request_body = ActingBody,
+#[utoipa::path(put, operation_id = "choose_acting_org", summary = "Chooses the assigned organisation the session acts for", path = "/api/v1/me/acting", tag = "brokers", security(("session" = [])), request_body = ActingBody,
     responses((status = 204, description = "The session now acts for the organisation (or for nobody with null)"), (status = 401, description = "Not logged in, or not a session", body = crate::server::error::ErrorBody), (status = 403, description = "Not a broker, or the organisation is not assigned to the broker", body = crate::server::error::ErrorBody)))]
 /// A personal API token carries no session; its requests name the organisation in the
 /// `X-Acting-Org` header instead.
@@ -279,7 +285,7 @@ pub async fn api_choose_acting(
 }
 
 /// `GET /api/v1/brokers/{id}/assignments` (bureau).
-#[utoipa::path(get, path = "/api/v1/brokers/{id}/assignments", tag = "brokers", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The broker's user id")),
+#[utoipa::path(get, operation_id = "list_broker_assignments", path = "/api/v1/brokers/{id}/assignments", tag = "brokers", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The broker's user id")),
     responses((status = 200, description = "The organisations assigned to the broker", body = AssignmentList), (status = 401, description = "Not logged in", body = crate::server::error::ErrorBody), (status = 403, description = "Not bureau staff", body = crate::server::error::ErrorBody)))]
 pub async fn api_assignments(
     State(app): State<AppState>,
@@ -288,11 +294,11 @@ pub async fn api_assignments(
 ) -> Result<Json<AssignmentList>, WebError> {
     require_bureau(&user)?;
     let list = brokers::assignments(&app.db, broker_id).await?;
-    Ok(Json(AssignmentList::of(&list, None)))
+    Ok(Json(AssignmentList::of(&list)))
 }
 
 /// `POST /api/v1/brokers/{id}/assignments` (bureau).
-#[utoipa::path(post, path = "/api/v1/brokers/{id}/assignments", tag = "brokers", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The broker's user id")), request_body = AssignForm,
+#[utoipa::path(post, operation_id = "assign_broker", path = "/api/v1/brokers/{id}/assignments", tag = "brokers", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The broker's user id")), request_body = AssignForm,
     responses((status = 201, description = "Assigned", body = AssignmentCard), (status = 401, description = "Not logged in", body = crate::server::error::ErrorBody), (status = 403, description = "Not bureau staff", body = crate::server::error::ErrorBody), (status = 404, description = "No such user or organisation", body = crate::server::error::ErrorBody), (status = 409, description = "Already assigned", body = crate::server::error::ErrorBody), (status = 422, description = "The user is not a broker, or the organisation is not an enterprise, university or institute", body = crate::server::error::ErrorBody)))]
 pub async fn api_assign(
     State(app): State<AppState>,
@@ -305,7 +311,7 @@ pub async fn api_assign(
 }
 
 /// `DELETE /api/v1/brokers/{id}/assignments/{org_id}` (bureau).
-#[utoipa::path(delete, path = "/api/v1/brokers/{id}/assignments/{org_id}", tag = "brokers", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The broker's user id"), ("org_id" = i64, Path, description = "The organisation")),
+#[utoipa::path(delete, operation_id = "unassign_broker", path = "/api/v1/brokers/{id}/assignments/{org_id}", tag = "brokers", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The broker's user id"), ("org_id" = i64, Path, description = "The organisation")),
     responses((status = 204, description = "The broker no longer acts for the organisation, from the next request on"), (status = 401, description = "Not logged in", body = crate::server::error::ErrorBody), (status = 403, description = "Not bureau staff", body = crate::server::error::ErrorBody), (status = 404, description = "No such assignment", body = crate::server::error::ErrorBody)))]
 pub async fn api_unassign(
     State(app): State<AppState>,

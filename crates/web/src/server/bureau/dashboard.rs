@@ -367,7 +367,7 @@ pub struct ReportQuery {
 
 /// `GET /api/v1/statistics/report?year=2026&format=xlsx` (bureau roles), also the
 /// dashboard's download button: what `techmatch report` writes.
-#[utoipa::path(get, path = "/api/v1/statistics/report", tag = "bureau", security(("token" = []), ("session" = [])), params(ReportQuery),
+#[utoipa::path(get, operation_id = "download_statistics_report", summary = "The year's report as a spreadsheet", path = "/api/v1/statistics/report", tag = "bureau", security(("token" = []), ("session" = [])), params(ReportQuery),
     responses((status = 200, description = "The yearly report as a download: summary with the target, months, clusters, deals, challenge outcomes; one sheet each (in CSV one after another)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a bureau user", body = ErrorBody),

@@ -9,6 +9,7 @@ pub(crate) mod charts;
 pub(crate) mod dashboard;
 pub(crate) mod ecosystem_map;
 pub(crate) mod lists;
+pub(crate) mod organisations_api;
 pub(crate) mod outbox;
 pub(crate) mod pages;
 pub(crate) mod public_stats;
@@ -95,5 +96,15 @@ pub(super) fn routes() -> Router<AppState> {
         .route(
             "/api/v1/settings",
             get(settings::api_show).put(settings::api_change),
+        )
+        .route("/api/v1/audit", get(organisations_api::audit))
+        .route("/api/v1/organisations", get(organisations_api::orgs))
+        .route(
+            "/api/v1/organisations/{id}/verify",
+            post(organisations_api::verify_org),
+        )
+        .route(
+            "/api/v1/organisations/{id}/merge",
+            post(organisations_api::merge_org),
         )
 }

@@ -296,7 +296,7 @@ pub async fn api_show(
 }
 
 /// `POST /api/v1/outbox/{id}/retry` (administrator).
-#[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "bureau", security(("token" = []), ("session" = [])),
+#[utoipa::path(post, operation_id = "retry_notice", path = "/api/v1/outbox/{id}/retry", tag = "bureau", security(("token" = []), ("session" = [])),
     params(("id" = i64, Path, description = "The dead-lettered notice")),
     responses((status = 200, description = "The notice is pending again, its attempts counted afresh", body = Retried),
         (status = 401, description = "Not logged in", body = ErrorBody),

@@ -71,7 +71,7 @@ pub async fn decide(
     CsrfForm { form, .. }: CsrfForm<DecisionForm>,
 ) -> Result<Response, PageError> {
     let (user, _) = bureau(&page_user)?;
-    let kind = app_postings::kind_of_path(&kind)?;
+    let kind = crate::server::postings::kind_of_path(&kind)?;
     let action = Action::parse(&form.action, form.reason.as_deref(), &form.note)?;
     let now = app.clock.now();
     app_postings::decide(&app.db, &app.public_url, user, kind, id, &action, now).await?;
@@ -92,7 +92,7 @@ pub async fn audit(
     let (actor, nav) = bureau(&page_user)?;
     Ok(AuditPage {
         nav,
-        entries: app_orgs::audit_log(&app.db, actor, Some(200))
+        entries: techmatch_app::audit::audit_log(&app.db, actor, Some(200))
             .await?
             .entries,
     })

@@ -221,7 +221,7 @@ pub struct CriteriaBody {
     pub drop_extremes: bool,
 }
 
-#[utoipa::path(put, path = "/api/v1/challenges/{id}/criteria", tag = "challenges", security(("token" = []), ("session" = [])), request_body = CriteriaBody, params(("id" = i64, Path)),
+#[utoipa::path(put, operation_id = "set_criteria", path = "/api/v1/challenges/{id}/criteria", tag = "challenges", security(("token" = []), ("session" = [])), request_body = CriteriaBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Saved", body = CriteriaSaved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody), (status = 409, description = "Scoring has begun", body = ErrorBody), (status = 422, description = "Invalid criteria", body = ErrorBody)))]
 /// Sets the scoring criteria of a call
 pub async fn set_criteria(
@@ -268,7 +268,7 @@ pub struct ExpertBody {
     pub user_id: i64,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/experts", tag = "challenges", security(("token" = []), ("session" = [])), request_body = ExpertBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "assign_expert", path = "/api/v1/challenges/{id}/experts", tag = "challenges", security(("token" = []), ("session" = [])), request_body = ExpertBody, params(("id" = i64, Path)),
     responses((status = 201, description = "On the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Already on the panel, or their organisation may be a consortium member of a submitted bid the bureau has not checked (the reason names the bid)", body = ErrorBody), (status = 422, description = "Not an expert, or their organisation bids on the call (the reason names it)", body = ErrorBody)))]
 /// Puts an expert on the call's review panel
 pub async fn assign_expert(
@@ -281,7 +281,7 @@ pub async fn assign_expert(
     Ok(StatusCode::CREATED)
 }
 
-#[utoipa::path(delete, path = "/api/v1/challenges/{id}/experts/{user_id}", tag = "challenges", security(("token" = []), ("session" = [])), params(("id" = i64, Path), ("user_id" = i64, Path)),
+#[utoipa::path(delete, operation_id = "unassign_expert", path = "/api/v1/challenges/{id}/experts/{user_id}", tag = "challenges", security(("token" = []), ("session" = [])), params(("id" = i64, Path), ("user_id" = i64, Path)),
     responses((status = 204, description = "Off the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "The expert is not on the panel", body = ErrorBody), (status = 409, description = "The expert has submitted a score sheet on the call", body = ErrorBody), (status = 422, description = "The call is over", body = ErrorBody)))]
 /// Takes an expert off the call's review panel
 pub async fn unassign_expert(
@@ -299,7 +299,7 @@ pub struct ConflictBody {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/conflict", tag = "challenges", security(("token" = []), ("session" = [])), request_body = ConflictBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "declare_conflict", path = "/api/v1/challenges/{id}/conflict", tag = "challenges", security(("token" = []), ("session" = [])), request_body = ConflictBody, params(("id" = i64, Path)),
     responses((status = 204, description = "The expert declared a conflict of interest and is off the panel; the reason is on the call's timeline and the bureau is told"), (status = 403, description = "Not an expert on the call's panel", body = ErrorBody), (status = 409, description = "The expert has a score sheet that counts: the bureau decides whether to void it", body = ErrorBody), (status = 422, description = "No reason, or the call is over", body = ErrorBody)))]
 /// An expert declares a conflict of interest
 pub async fn declare_conflict(
@@ -321,7 +321,7 @@ pub struct VoidSheetBody {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/sheets/void", tag = "challenges", security(("token" = []), ("session" = [])), request_body = VoidSheetBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "void_score_sheet", path = "/api/v1/challenges/{id}/sheets/void", tag = "challenges", security(("token" = []), ("session" = [])), request_body = VoidSheetBody, params(("id" = i64, Path)),
     responses((status = 204, description = "Voided: the sheet no longer counts in the ranking and stays on record; the expert writes no second sheet on that bid, and with no sheet left that counts may be taken off the panel"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "No such bid on the call, or no sheet of the expert on it that counts", body = ErrorBody), (status = 409, description = "Not in the expert review", body = ErrorBody), (status = 422, description = "No reason", body = ErrorBody)))]
 /// Voids an expert's score sheet so that it is scored again
 pub async fn void_sheet(
@@ -336,7 +336,7 @@ pub async fn void_sheet(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/challenges/{id}/ranking", tag = "challenges", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
+#[utoipa::path(get, operation_id = "rank_bids", path = "/api/v1/challenges/{id}/ranking", tag = "challenges", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "The ranking with each bid's mean, spread and outlier experts", body = Ranking), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody)))]
 /// The panel's ranking of the submitted bids
 pub async fn ranking(
@@ -360,7 +360,7 @@ pub struct WinnersBody {
     pub bids: Vec<i64>,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/winners", tag = "challenges", security(("token" = []), ("session" = [])), request_body = WinnersBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "propose_winners", path = "/api/v1/challenges/{id}/winners", tag = "challenges", security(("token" = []), ("session" = [])), request_body = WinnersBody, params(("id" = i64, Path)),
     responses((status = 200, description = "The public notice is open until publicity_ends", body = PublicityEnds), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody), (status = 409, description = "Reviews or scores missing, or too many winners", body = ErrorBody), (status = 422, description = "A bid not in the expert review", body = ErrorBody)))]
 /// Proposes the winners and opens the public notice
 pub async fn propose_winners(
@@ -387,7 +387,7 @@ pub struct ObjectionBody {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/objections", tag = "challenges", security(("token" = []), ("session" = [])), request_body = ObjectionBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "object_to_winners", path = "/api/v1/challenges/{id}/objections", tag = "challenges", security(("token" = []), ("session" = [])), request_body = ObjectionBody, params(("id" = i64, Path)),
     responses((status = 201, description = "Lodged", body = Saved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 404, description = "Unknown or not visible", body = ErrorBody), (status = 409, description = "Not during the public notice", body = ErrorBody), (status = 422, description = "No reason, or a bid that is not a proposed winner", body = ErrorBody)))]
 /// Lodges an objection during the public notice (公示)
 pub async fn object(
@@ -415,7 +415,7 @@ pub struct AnswerBody {
     pub upheld: bool,
 }
 
-#[utoipa::path(post, path = "/api/v1/objections/{id}/answer", tag = "challenges", security(("token" = []), ("session" = [])), request_body = AnswerBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "answer_objection", path = "/api/v1/objections/{id}/answer", tag = "challenges", security(("token" = []), ("session" = [])), request_body = AnswerBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Answered"), (status = 403, description = "Not bureau", body = ErrorBody), (status = 409, description = "Already answered", body = ErrorBody)))]
 /// The bureau's answer to an objection
 pub async fn answer_objection(
@@ -449,7 +449,7 @@ pub struct AwardBody {
     pub denied: Vec<DeniedBody>,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/award", tag = "challenges", security(("token" = []), ("session" = [])), request_body = AwardBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "award_challenge", path = "/api/v1/challenges/{id}/award", tag = "challenges", security(("token" = []), ("session" = [])), request_body = AwardBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Awarded"), (status = 409, description = "The public notice is running or objections are unanswered", body = ErrorBody)))]
 /// Awards the call to the winners after the public notice
 pub async fn award(
@@ -477,7 +477,7 @@ pub struct TaskBookBody {
     pub total: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/execution", tag = "challenges", security(("token" = []), ("session" = [])), request_body = TaskBookBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "start_execution", path = "/api/v1/challenges/{id}/execution", tag = "challenges", security(("token" = []), ("session" = [])), request_body = TaskBookBody, params(("id" = i64, Path)),
     responses((status = 200, description = "The winners start work"), (status = 409, description = "Not awarded", body = ErrorBody)))]
 /// Starts the execution of an awarded call, with its task books
 pub async fn start_execution(
@@ -566,7 +566,7 @@ impl BidBody {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/bids", tag = "bids", security(("token" = []), ("session" = [])), request_body = BidBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "create_bid", path = "/api/v1/challenges/{id}/bids", tag = "bids", security(("token" = []), ("session" = [])), request_body = BidBody, params(("id" = i64, Path)),
     responses((status = 201, description = "A draft bid of the caller's organisation", body = Saved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 404, description = "Unknown or not visible call", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody), (status = 403, description = "Not speaking for an organisation (experts, bureau staff, brokers acting for nobody), no confirmed organisation, or the publisher", body = ErrorBody), (status = 409, description = "The call is not open, or the organisation has a bid already", body = ErrorBody)))]
 /// Drafts a bid on an open call
 pub async fn create_bid(
@@ -580,7 +580,7 @@ pub async fn create_bid(
     Ok((StatusCode::CREATED, Json(Saved { id: bid_id })))
 }
 
-#[utoipa::path(get, path = "/api/v1/bids/{id}", tag = "bids", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
+#[utoipa::path(get, operation_id = "show_bid", path = "/api/v1/bids/{id}", tag = "bids", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "The bid with its milestones and the moves the caller may make", body = BidDetail), (status = 401, description = "Not logged in", body = ErrorBody), (status = 404, description = "Unknown, or not the caller's to see", body = ErrorBody)))]
 /// A bid as the caller may read it, with its milestones and the moves open to them
 pub async fn show_bid(
@@ -592,7 +592,7 @@ pub async fn show_bid(
     Ok(Json(detail))
 }
 
-#[utoipa::path(put, path = "/api/v1/bids/{id}", tag = "bids", security(("token" = []), ("session" = [])), request_body = BidBody, params(("id" = i64, Path)),
+#[utoipa::path(put, operation_id = "edit_bid", path = "/api/v1/bids/{id}", tag = "bids", security(("token" = []), ("session" = [])), request_body = BidBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Saved", body = Saved), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "A reader who is not the bidder", body = ErrorBody), (status = 404, description = "Unknown, or not the caller's to see", body = ErrorBody), (status = 409, description = "Not a draft or returned bid, or a change to the consortium of a bid submitted before", body = ErrorBody), (status = 422, description = "Invalid content", body = ErrorBody)))]
 /// Edits a draft bid, or one returned for correction
 pub async fn edit_bid(
@@ -612,7 +612,7 @@ pub struct BidActionBody {
     pub action: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/actions", tag = "bids", security(("token" = []), ("session" = [])), request_body = BidActionBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "act_on_bid", path = "/api/v1/bids/{id}/actions", tag = "bids", security(("token" = []), ("session" = [])), request_body = BidActionBody, params(("id" = i64, Path)),
     responses((status = 200, description = "The new status", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "A reader who is not the bidder", body = ErrorBody), (status = 404, description = "Unknown, or not the caller's to see", body = ErrorBody), (status = 409, description = "Not allowed now (e.g. after the deadline), with the reason", body = ErrorBody), (status = 422, description = "Unknown action, or a step of the bureau", body = ErrorBody)))]
 /// A bidder's move on their bid: submit, withdraw
 pub async fn act_on_bid(
@@ -626,7 +626,7 @@ pub async fn act_on_bid(
     Ok(Json(NewStatus::new(to.code(), to.label())))
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/formal-review", tag = "bids", security(("token" = []), ("session" = [])), request_body = Object, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "formal_review", path = "/api/v1/bids/{id}/formal-review", tag = "bids", security(("token" = []), ("session" = [])), request_body = Object, params(("id" = i64, Path)),
     responses((status = 200, description = "The bid's new status. The body is {\"decision\": \"pass\"} or {\"decision\": \"return\"|\"reject\", \"items\": [[item, reason], …]}", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not allowed now, or a pass while a consortium member awaits the bureau's check", body = ErrorBody), (status = 422, description = "No reasons for a return or rejection", body = ErrorBody)))]
 /// The bureau's formal review of a submitted bid
 pub async fn formal_review(
@@ -664,7 +664,7 @@ async fn decide_link(
     consortium_json(app, user, id).await
 }
 
-#[utoipa::path(get, path = "/api/v1/bids/{id}/consortium", tag = "bids", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
+#[utoipa::path(get, operation_id = "show_consortium", path = "/api/v1/bids/{id}/consortium", tag = "bids", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "Each consortium member as typed (`index` from 0), its link (`org_id`, `linked_name`, `declined`) and the verified organisations sharing its USCC or name (`candidates`); `links_open` while links may change", body = ConsortiumReview), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody)))]
 /// A consortium bid's members and how they match the register
 pub async fn consortium(
@@ -691,7 +691,7 @@ pub struct UnlinkBody {
     pub expected: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/link", tag = "bids", security(("token" = []), ("session" = [])), request_body = LinkBody, params(("id" = i64, Path), ("index" = usize, Path)),
+#[utoipa::path(post, operation_id = "link_consortium_member", path = "/api/v1/bids/{id}/consortium/{index}/link", tag = "bids", security(("token" = []), ("session" = [])), request_body = LinkBody, params(("id" = i64, Path), ("index" = usize, Path)),
     responses((status = 200, description = "Linked: the organisation's experts are conflicted on the call; the consortium as `GET …/consortium` shows it", body = ConsortiumReview), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, the call is past selection, an expert of the organisation is on the panel (the reason names them), or the member is no longer in the `expected` state (the reason says what it is now)", body = ErrorBody), (status = 422, description = "Unknown member or organisation, an organisation not verified, or no readable `expected`", body = ErrorBody)))]
 /// Links a consortium member to an organisation of the register
 pub async fn link_member(
@@ -705,7 +705,7 @@ pub async fn link_member(
     decide_link(&app, &user, (id, index), decision, expected).await
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/consortium/{index}/unlink", tag = "bids", security(("token" = []), ("session" = [])), request_body(content = UnlinkBody, description = "`expected` is required: a request without it (or without a body) is answered 422 with an `ErrorBody`"), params(("id" = i64, Path), ("index" = usize, Path)),
+#[utoipa::path(post, operation_id = "unlink_consortium_member", path = "/api/v1/bids/{id}/consortium/{index}/unlink", tag = "bids", security(("token" = []), ("session" = [])), request_body(content = UnlinkBody, description = "`expected` is required: a request without it (or without a body) is answered 422 with an `ErrorBody`"), params(("id" = i64, Path), ("index" = usize, Path)),
     responses((status = 200, description = "The member stands for no registry organisation (recorded as the bureau's decision); the consortium as `GET …/consortium` shows it", body = ConsortiumReview), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not submitted, the call is past selection, or the member is no longer in the `expected` state", body = ErrorBody), (status = 422, description = "Unknown member, or no readable `expected`", body = ErrorBody)))]
 /// Unlinks a consortium member from the register
 pub async fn unlink_member(
@@ -741,7 +741,7 @@ fn criterion_scores() -> utoipa::openapi::schema::Array {
     techmatch_core::openapi::pairs(Type::String, Type::String, "[[criterion, score], …]")
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/scores", tag = "bids", security(("token" = []), ("session" = [])), request_body = ScoreBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "score_bid", path = "/api/v1/bids/{id}/scores", tag = "bids", security(("token" = []), ("session" = [])), request_body = ScoreBody, params(("id" = i64, Path)),
     responses((status = 201, description = "The sheet is in; it is final"), (status = 403, description = "Not on the panel, or a conflict of interest", body = ErrorBody), (status = 409, description = "Already scored, or not in expert review", body = ErrorBody)))]
 /// An expert's score sheet for a bid
 pub async fn score(
@@ -769,7 +769,7 @@ pub struct AcceptanceBody {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/acceptance", tag = "bids", security(("token" = []), ("session" = [])), request_body = AcceptanceBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "final_acceptance", path = "/api/v1/bids/{id}/acceptance", tag = "bids", security(("token" = []), ("session" = [])), request_body = AcceptanceBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Decided (the bid's new status); the challenge ends when no team is left working", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Milestones still open", body = ErrorBody), (status = 422, description = "No reason for a failed acceptance", body = ErrorBody)))]
 /// The bureau's final acceptance (验收) of an executed task
 pub async fn final_acceptance(
@@ -801,7 +801,7 @@ pub struct MilestoneStepBody {
     pub evidence: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/milestones/{id}/steps", tag = "bids", security(("token" = []), ("session" = [])), request_body = MilestoneStepBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "take_milestone_step", path = "/api/v1/milestones/{id}/steps", tag = "bids", security(("token" = []), ("session" = [])), request_body = MilestoneStepBody, params(("id" = i64, Path)),
     responses((status = 200, description = "The milestone's new status", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Wrong person", body = ErrorBody), (status = 404, description = "Unknown, or its bid not the caller's to see", body = ErrorBody), (status = 409, description = "Not allowed now", body = ErrorBody), (status = 422, description = "Unknown step", body = ErrorBody)))]
 /// A step of a milestone: report, accept, return
 pub async fn milestone_step(
@@ -819,7 +819,7 @@ pub async fn milestone_step(
     Ok(Json(NewStatus::new(to.code(), to.label())))
 }
 
-#[utoipa::path(get, path = "/api/v1/challenges/{id}/record.xlsx", tag = "challenges", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
+#[utoipa::path(get, operation_id = "download_selection_record", path = "/api/v1/challenges/{id}/record.xlsx", tag = "challenges", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "The selection record as XLSX: the challenge, bids, expert scores, ranking, public notice and objections, decisions", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, description = "Not bureau", body = ErrorBody)))]
 /// The selection record as a spreadsheet
 pub async fn selection_record(
@@ -848,7 +848,7 @@ pub async fn selection_record(
         .into_response())
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/achievement", tag = "bids", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "register_achievement", path = "/api/v1/bids/{id}/achievement", tag = "bids", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 201, description = "The accepted result is an achievement of the lead organisation, waiting for review", body = RegisteredAchievement), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the bidder", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not accepted, or registered already", body = ErrorBody)))]
 /// Registers an accepted task's result as an achievement
 pub async fn register_achievement(
@@ -876,7 +876,7 @@ pub struct PublicityBody {
     pub working_days: u32,
 }
 
-#[utoipa::path(put, path = "/api/v1/challenges/{id}/publicity", tag = "challenges", security(("token" = []), ("session" = [])), request_body = PublicityBody, params(("id" = i64, Path)),
+#[utoipa::path(put, operation_id = "set_publicity_days", path = "/api/v1/challenges/{id}/publicity", tag = "challenges", security(("token" = []), ("session" = [])), request_body = PublicityBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Saved", body = PublicityDays), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown call", body = ErrorBody), (status = 409, description = "The public notice has started", body = ErrorBody), (status = 422, description = "Out of range", body = ErrorBody)))]
 /// Sets how many working days the public notice runs
 pub async fn set_publicity_days(
@@ -899,7 +899,7 @@ pub struct PublicityDays {
 }
 
 /// The likely solvers of a call: matching achievements and the people behind them
-#[utoipa::path(get, path = "/api/v1/challenges/{id}/solvers", tag = "challenges", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
+#[utoipa::path(get, operation_id = "list_likely_solvers", path = "/api/v1/challenges/{id}/solvers", tag = "challenges", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "Matching achievements with explanations, and the organisations and researchers behind them", body = Solvers), (status = 403, description = "Neither the bureau nor the publisher", body = ErrorBody)))]
 pub async fn solvers(
     State(app): State<AppState>,
@@ -912,7 +912,7 @@ pub async fn solvers(
 }
 
 /// Invites the researchers behind chosen solvers to take the call up
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/invitations", tag = "challenges", security(("token" = []), ("session" = [])), request_body = InvitationBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "invite_solvers", path = "/api/v1/challenges/{id}/invitations", tag = "challenges", security(("token" = []), ("session" = [])), request_body = InvitationBody, params(("id" = i64, Path)),
     responses((status = 200, description = "How many researchers were invited and mailed", body = Invited), (status = 403, description = "Neither the bureau nor the publisher", body = ErrorBody), (status = 409, description = "The call is not open, or everyone chosen was invited already", body = ErrorBody), (status = 422, description = "An achievement not on the proposed solver list, or an overlong note", body = ErrorBody)))]
 pub async fn invite(
     State(app): State<AppState>,

@@ -80,7 +80,7 @@ pub struct AttachmentUpload {
     file: Vec<u8>,
 }
 
-#[utoipa::path(post, path = "/api/v1/challenges/{id}/attachments", tag = "attachments", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "upload_challenge_attachment", path = "/api/v1/challenges/{id}/attachments", tag = "attachments", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     request_body(content = AttachmentUpload, content_type = "multipart/form-data", description = "file: a PDF, DOC, DOCX, XLS, XLSX, PPT or PPTX file of at most 20 MB; the type is checked by content and must agree with the extension"),
     responses((status = 201, description = "The stored attachment", body = AttachmentCard), (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Neither the publisher nor the bureau", body = ErrorBody), (status = 404, description = "Unknown, or not visible to the caller", body = ErrorBody),
@@ -95,7 +95,7 @@ pub async fn upload_to_challenge(
     upload(&app, &user, Owner::challenge(id), multipart).await
 }
 
-#[utoipa::path(post, path = "/api/v1/bids/{id}/attachments", tag = "attachments", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "upload_bid_attachment", path = "/api/v1/bids/{id}/attachments", tag = "attachments", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     request_body(content = AttachmentUpload, content_type = "multipart/form-data", description = "file: a PDF, DOC, DOCX, XLS, XLSX, PPT or PPTX file of at most 20 MB; the type is checked by content and must agree with the extension"),
     responses((status = 201, description = "The stored attachment", body = AttachmentCard), (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not the bidder", body = ErrorBody), (status = 404, description = "Unknown, or not readable by the caller", body = ErrorBody),
@@ -121,7 +121,7 @@ async fn list(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/challenges/{id}/attachments", tag = "attachments", params(("id" = i64, Path)),
+#[utoipa::path(get, operation_id = "list_challenge_attachments", path = "/api/v1/challenges/{id}/attachments", tag = "attachments", params(("id" = i64, Path)),
     responses((status = 200, description = "The attachments the caller may see, and whether they may add or delete some", body = AttachmentList),
         (status = 404, description = "Unknown, or not visible to the caller", body = ErrorBody)))]
 /// The attachments of a call
@@ -133,7 +133,7 @@ pub async fn list_of_challenge(
     list(&app, &viewer, Owner::challenge(id)).await
 }
 
-#[utoipa::path(get, path = "/api/v1/bids/{id}/attachments", tag = "attachments", params(("id" = i64, Path)),
+#[utoipa::path(get, operation_id = "list_bid_attachments", path = "/api/v1/bids/{id}/attachments", tag = "attachments", params(("id" = i64, Path)),
     responses((status = 200, description = "The attachments the caller may see, and whether they may add or delete some", body = AttachmentList),
         (status = 404, description = "Unknown, or not readable by the caller (also without login)", body = ErrorBody)))]
 /// The attachments of a bid
@@ -205,7 +205,7 @@ pub(crate) fn content_disposition(name: &str) -> String {
     )
 }
 
-#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "attachments", params(("id" = i64, Path)),
+#[utoipa::path(get, operation_id = "download_attachment", path = "/api/v1/attachments/{id}", tag = "attachments", params(("id" = i64, Path)),
     responses((status = 200, description = "The file, as a download (Content-Disposition: attachment), with the content type detected at upload"),
         (status = 404, description = "Unknown, or not visible to the caller (also without login)", body = ErrorBody)))]
 /// Downloads an attachment
@@ -240,7 +240,7 @@ pub async fn download(
         .into_response())
 }
 
-#[utoipa::path(delete, path = "/api/v1/attachments/{id}", tag = "attachments", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
+#[utoipa::path(delete, operation_id = "delete_attachment", path = "/api/v1/attachments/{id}", tag = "attachments", security(("token" = []), ("session" = [])), params(("id" = i64, Path)),
     responses((status = 204, description = "Removed"), (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not the side that may change the attachments", body = ErrorBody), (status = 404, description = "Unknown, or not visible to the caller", body = ErrorBody),
         (status = 409, description = "No longer changeable (published challenge, submitted bid)", body = ErrorBody)))]

@@ -2,7 +2,7 @@
 //! for, the console of one challenge (review, panel and criteria, formal review,
 //! ranking, 公示, award, task book, milestones and acceptance), an expert's panels and
 //! the scoring sheet. The public, publisher and bidder pages live in
-//! `challenge_pages.rs`.
+//! `challenges/pages.rs`.
 //!
 //! Every form posts to one step of the console and redirects back; a refusal (a step
 //! the lifecycle does not allow now, or bad input) re-renders the page with the reason

@@ -2,9 +2,9 @@
 //! one challenge with its timeline and the 公示, the publisher's form and actions, the
 //! bid form, and the bidder's view of its bid with its milestones.
 //!
-//! The bureau's and the experts' pages live in `challenge_bureau_pages`. Who may do
+//! The bureau's and the experts' pages live in `challenges/console.rs`. Who may do
 //! what is decided in `techmatch_core::services::{challenges, bids}`; every change runs
-//! in one transaction at the time of the server's clock, as in `challenges_api`.
+//! in one transaction at the time of the server's clock, as in `challenges/api.rs`.
 
 use askama::Template;
 use askama_web::WebTemplate;

@@ -63,7 +63,7 @@ pub async fn act(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/contacts/{id}/messages", tag = "contacts", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Contact id")), request_body = MessageBody,
+#[utoipa::path(post, operation_id = "post_contact_message", path = "/api/v1/contacts/{id}/messages", tag = "contacts", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Contact id")), request_body = MessageBody,
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 201, description = "Sent"), (status = 409, description = "Not possible before the other side accepts", body = ErrorBody)))]
 /// Posts a message to a contact
 pub async fn message(
@@ -76,7 +76,7 @@ pub async fn message(
     Ok(StatusCode::CREATED)
 }
 
-#[utoipa::path(post, path = "/api/v1/contacts/{id}/deal", tag = "contacts", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Contact id")), request_body = DealAnswerBody,
+#[utoipa::path(post, operation_id = "answer_deal", path = "/api/v1/contacts/{id}/deal", tag = "contacts", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Contact id")), request_body = DealAnswerBody,
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the other side of the contact: the side that recorded the deal, the person who recorded it and third parties may not answer", body = ErrorBody), (status = 200, description = "The deal's confirmation: only confirmed deals count in the figures", body = DealAnswered), (status = 409, description = "No deal, or already answered", body = ErrorBody), (status = 422, description = "Unknown answer, or a dispute without a reason", body = ErrorBody)))]
 /// Confirms or disputes the deal the other side recorded
 pub async fn deal(

@@ -14,7 +14,10 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
-use crate::server::AppState;
+use techmatch_core::posting::PostingKind;
+use techmatch_core::{CoreError, t};
+
+use crate::server::{AppState, WebError};
 
 /// The area's pages and API routes.
 pub(super) fn routes() -> Router<AppState> {
@@ -73,14 +76,20 @@ pub(super) fn routes() -> Router<AppState> {
             "/api/v1/moderation/{kind}/{id}",
             post(workspace_api::decide),
         )
-        .route("/api/v1/audit", get(workspace_api::audit))
-        .route("/api/v1/organisations", get(workspace_api::orgs))
-        .route(
-            "/api/v1/organisations/{id}/verify",
-            post(workspace_api::verify_org),
-        )
-        .route(
-            "/api/v1/organisations/{id}/merge",
-            post(workspace_api::merge_org),
-        )
+}
+
+/// `needs` / `achievements` as a path names them.
+///
+/// # Errors
+/// `NotFound` for any other section.
+pub(crate) fn kind_of_path(segment: &str) -> Result<PostingKind, WebError> {
+    match segment {
+        "needs" | "need" => Ok(PostingKind::Need),
+        "achievements" | "achievement" => Ok(PostingKind::Achievement),
+        other => Err(CoreError::NotFound {
+            what: t!("what-section"),
+            id: other.to_owned(),
+        }
+        .into()),
+    }
 }

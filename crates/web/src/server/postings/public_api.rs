@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
-use techmatch_app::postings::{self as app_postings, Listed, PublicPosting};
+use techmatch_app::postings::{self as app_postings, PublicPosting};
 use techmatch_app::search::{self as app_search, SearchParams};
 use techmatch_core::posting::PostingKind;
 use techmatch_core::services::changes;
@@ -14,8 +14,11 @@ use crate::server::error::ErrorBody;
 use crate::server::extract::{ApiPath, ApiQuery};
 use crate::server::{AppState, WebError};
 
+/// How many recommended counterparts the API lists for a posting.
+const MATCHES_LISTED: usize = 20;
+
 /// Search the published needs or achievements
-#[utoipa::path(get, path = "/api/v1/search", tag = "public", params(SearchParams),
+#[utoipa::path(get, operation_id = "search_postings", path = "/api/v1/search", tag = "public", params(SearchParams),
     responses((status = 200, description = "Results, facets and highlighted snippets", body = SearchResults), (status = 422, description = "An unknown kind, industry, mode, region or sort, or a query the parser refuses", body = ErrorBody)))]
 pub async fn search(
     State(app): State<AppState>,
@@ -26,7 +29,7 @@ pub async fn search(
 }
 
 /// The achievements recommended for a need
-#[utoipa::path(get, path = "/api/v1/needs/{id}/matches", tag = "public", params(("id" = String, Path, description = "The need's external id")),
+#[utoipa::path(get, operation_id = "list_need_matches", path = "/api/v1/needs/{id}/matches", tag = "public", params(("id" = String, Path, description = "The need's external id")),
     responses((status = 200, description = "Recommended achievements, with explanations", body = PublicPosting), (status = 404, description = "Does not exist or is not published", body = ErrorBody)))]
 pub async fn need_matches(
     State(app): State<AppState>,
@@ -37,7 +40,7 @@ pub async fn need_matches(
 }
 
 /// The needs recommended for an achievement
-#[utoipa::path(get, path = "/api/v1/achievements/{id}/matches", tag = "public", params(("id" = String, Path, description = "The achievement's external id")),
+#[utoipa::path(get, operation_id = "list_achievement_matches", path = "/api/v1/achievements/{id}/matches", tag = "public", params(("id" = String, Path, description = "The achievement's external id")),
     responses((status = 200, description = "Recommended needs, with explanations", body = PublicPosting), (status = 404, description = "Does not exist or is not published", body = ErrorBody)))]
 pub async fn achievement_matches(
     State(app): State<AppState>,
@@ -54,7 +57,7 @@ async fn matches(
     id: &str,
 ) -> Result<Json<PublicPosting>, WebError> {
     let found =
-        app_postings::public_detail(&app.db, &app.index, viewer.user(), kind, id, Listed::Listed)
+        app_postings::public_detail(&app.db, &app.index, viewer.user(), kind, id, MATCHES_LISTED)
             .await?;
     Ok(Json(found))
 }
@@ -63,8 +66,7 @@ async fn matches(
 /// (the index's position and the change log's head) only for the bureau: the head
 /// counts every write to the platform's postings, and read before and after someone
 /// else's action it would tell how many postings that action touched.
-#[utoipa::path(get, path = "/healthz", tag = "public", responses((status = 200, description = "State of the database and the index: `index.current`; for the bureau (session or token) also `index.position` and `index.change_log_head`", body = Health), (status = 503, description = "The database does not answer", body = ErrorBody)))]
-/// Whether the node answers and its index is current
+#[utoipa::path(get, operation_id = "check_health", summary = "Whether the node answers and its index is current", path = "/healthz", tag = "public", responses((status = 200, description = "State of the database and the index: `index.current`; for the bureau (session or token) also `index.position` and `index.change_log_head`", body = Health), (status = 503, description = "The database does not answer", body = ErrorBody)))]
 pub async fn health(
     State(app): State<AppState>,
     MaybeApiUser(caller): MaybeApiUser,

@@ -3,7 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use techmatch_app::postings::{self as app_postings, Listed, PublicPosting};
+use techmatch_app::postings::{self as app_postings, PublicPosting};
 use techmatch_app::search::{self as app_search, SearchParams};
 use techmatch_core::posting::{PostingKind, PostingView};
 use techmatch_search::Match;
@@ -13,6 +13,9 @@ use crate::server::auth::Viewer;
 use crate::server::i18n::filters;
 use crate::server::nav::{ContactFrom, Nav};
 use crate::server::{AppState, PageError};
+
+/// How many recommended counterparts a posting's page shows.
+const MATCHES_SHOWN: usize = 10;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -88,7 +91,7 @@ async fn posting_page(
     id: &str,
 ) -> Result<PostingPage, PageError> {
     let PublicPosting { posting, matches } =
-        app_postings::public_detail(&app.db, &app.index, viewer.user(), kind, id, Listed::Shown)
+        app_postings::public_detail(&app.db, &app.index, viewer.user(), kind, id, MATCHES_SHOWN)
             .await?;
     Ok(PostingPage {
         nav: Nav::of(viewer),

@@ -1,19 +1,14 @@
-//! An organisation's own postings and the bureau's moderation and register, over JSON:
-//! adapters over `techmatch_app::postings` and `techmatch_app::organisations`, which the
-//! pages call too.
+//! An organisation's own postings and the bureau's moderation of them, over JSON:
+//! adapters over `techmatch_app::postings`, which the pages call too.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use techmatch_app::organisations::{
-    self as app_orgs, AuditLog, MergeForm, Register, Verified, VerifyForm,
-};
 use techmatch_app::postings::{
     self as app_postings, OwnPostings, PostingDetail, PostingForm, PostingSaved, ReviewQueue,
 };
 use techmatch_core::posting::Action;
-use techmatch_core::services::organisations::MergeOutcome;
 
 use crate::server::auth::ApiUser;
 use crate::server::error::ErrorBody;
@@ -71,7 +66,7 @@ pub async fn edit(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ActionBody {
-    /// The owner's `submit`, `recall`, `close`, `withdraw`, `reopen`; the bureau's
+    /// The owner's `submit`, `recall`, `close` or `withdraw`; the bureau's
     /// `approve` or `reject`.
     pub action: String,
     /// A rejection's fixed reason code.
@@ -113,7 +108,7 @@ pub async fn queue(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/moderation/{kind}/{id}", tag = "bureau", security(("token" = []), ("session" = [])),
+#[utoipa::path(post, operation_id = "moderate_posting", path = "/api/v1/moderation/{kind}/{id}", tag = "bureau", security(("token" = []), ("session" = [])),
     params(("kind" = String, Path, description = "needs or achievements"), ("id" = i64, Path, description = "Posting id")), request_body = ActionBody,
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The new status", body = PostingSaved), (status = 409, description = "Not allowed by the lifecycle", body = ErrorBody), (status = 422, description = "Reason for rejection missing", body = ErrorBody)))]
 /// The bureau's moderation decision on a posting
@@ -123,63 +118,10 @@ pub async fn decide(
     ApiPath((kind, id)): ApiPath<(String, i64)>,
     ApiJson(body): ApiJson<ActionBody>,
 ) -> Result<Json<PostingSaved>, WebError> {
-    let kind = app_postings::kind_of_path(&kind)?;
+    let kind = crate::server::postings::kind_of_path(&kind)?;
     let action = Action::parse(&body.action, body.reason.as_deref(), &body.note)?;
     let now = app.clock.now();
     let saved =
         app_postings::decide(&app.db, &app.public_url, &user, kind, id, &action, now).await?;
     Ok(Json(saved))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct AuditParams {
-    pub limit: Option<u64>,
-}
-
-#[utoipa::path(get, path = "/api/v1/audit", tag = "bureau", security(("token" = []), ("session" = [])), params(("limit" = Option<u64>, Query, description = "Number of entries: 100 by default, at most 1000")),
-    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The audit log, newest first", body = AuditLog)))]
-/// The audit log, newest first
-pub async fn audit(
-    State(app): State<AppState>,
-    ApiUser(user): ApiUser,
-    ApiQuery(params): ApiQuery<AuditParams>,
-) -> Result<Json<AuditLog>, WebError> {
-    Ok(Json(
-        app_orgs::audit_log(&app.db, &user, params.limit).await?,
-    ))
-}
-
-#[utoipa::path(get, operation_id = "list_organisations", path = "/api/v1/organisations", tag = "bureau", security(("token" = []), ("session" = [])),
-    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Organisations, unverified first, and the conflicts among them", body = Register)))]
-/// The register of organisations and its conflicts
-pub async fn orgs(
-    State(app): State<AppState>,
-    ApiUser(user): ApiUser,
-) -> Result<Json<Register>, WebError> {
-    Ok(Json(app_orgs::register(&app.db, &user).await?))
-}
-
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/merge", tag = "bureau", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The duplicate organisation, absorbed by the merge")), request_body = MergeForm,
-    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 404, description = "No such organisation", body = ErrorBody), (status = 200, description = "Merged: what moved", body = MergeOutcome), (status = 409, description = "Both organisations bid on one call", body = ErrorBody), (status = 422, description = "The two are one, or the survivor is provisional", body = ErrorBody)))]
-/// Merges a duplicate organisation into the genuine one
-pub async fn merge_org(
-    State(app): State<AppState>,
-    ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(form): ApiJson<MergeForm>,
-) -> Result<Json<MergeOutcome>, WebError> {
-    let outcome = app_orgs::merge(&app.db, &user, id, &form, app.clock.now()).await?;
-    Ok(Json(outcome))
-}
-
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/verify", tag = "bureau", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Organisation id")), request_body = VerifyForm,
-    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Verified", body = Verified), (status = 409, description = "The code belongs to another organisation", body = ErrorBody), (status = 422, description = "Invalid code, or the reason for accepting it is missing", body = ErrorBody)))]
-/// Verifies an organisation
-pub async fn verify_org(
-    State(app): State<AppState>,
-    ApiUser(user): ApiUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(form): ApiJson<VerifyForm>,
-) -> Result<Json<Verified>, WebError> {
-    Ok(Json(app_orgs::verify(&app.db, &user, id, &form).await?))
 }
