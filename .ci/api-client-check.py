@@ -9,7 +9,7 @@ import sys
 
 from techmatch_client import AuthenticatedClient
 from techmatch_client.api.accounts import create_token, login
-from techmatch_client.api.public import need_matches, search
+from techmatch_client.api.public import list_need_matches, search_postings
 from techmatch_client.models import (
     CreatedToken,
     Credentials,
@@ -41,11 +41,11 @@ def main(base_url: str, email: str, password: str) -> None:
     with AuthenticatedClient(
         base_url=base_url, token=created.token, raise_on_unexpected_status=True
     ) as client:
-        found = search.sync(client=client, kind="needs", q="")
+        found = search_postings.sync(client=client, kind="needs", q="")
         if not isinstance(found, SearchResults) or not found.hits:
             raise SystemExit(f"the search found no needs: {found}")
         need = found.hits[0]
-        matched = need_matches.sync(client=client, id=need.external_id)
+        matched = list_need_matches.sync(client=client, id=need.external_id)
         if not isinstance(matched, PublicPosting):
             raise SystemExit(f"no matches for {need.external_id}: {matched}")
         if not matched.matches:

@@ -92,6 +92,40 @@ pub async fn notice_for(
     })
 }
 
+/// One notice to one person, as a step writes it.
+pub struct Letter<'a> {
+    pub to: &'a User,
+    pub kind: NoticeKind,
+    /// What caused it: one notice a recipient and cause, however often it is written.
+    pub cause: &'a str,
+    pub subject: &'a str,
+    pub text: String,
+    pub link: &'a str,
+}
+
+/// Writes `letter` to the outbox in the caller's transaction; whether it was queued
+/// (not when the recipient switched its kind off, or had it already).
+///
+/// # Errors
+/// Database errors.
+pub async fn send(
+    conn: &impl ConnectionTrait,
+    base_url: &str,
+    letter: Letter<'_>,
+    now: DateTime<Utc>,
+) -> CoreResult<bool> {
+    let Letter {
+        to,
+        kind,
+        cause,
+        subject,
+        text,
+        link,
+    } = letter;
+    let notice = notice_for(conn, base_url, to, kind, cause, subject, text, link, now).await?;
+    outbox::enqueue(conn, &notice, now).await
+}
+
 /// Writes a notice's text for one recipient.
 type TextFor<'a> = Box<dyn Fn(&User) -> String + Send + Sync + 'a>;
 

@@ -81,6 +81,15 @@ impl App {
             .clone()
     }
 
+    /// The catalogue's industry names, in its order, for a form's choices.
+    pub fn industry_names(&self) -> Vec<String> {
+        self.industries()
+            .all()
+            .iter()
+            .map(|industry| industry.name.clone())
+            .collect()
+    }
+
     /// Re-reads the catalogue from the settings, after this process or another node
     /// changed it.
     ///

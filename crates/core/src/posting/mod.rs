@@ -69,6 +69,22 @@ impl PostingKind {
             PostingKind::Achievement => t!("posting-kind-achievement"),
         }
     }
+
+    /// The section of the site and of the API its postings are under (`/needs/{id}`).
+    pub fn section(self) -> &'static str {
+        match self {
+            PostingKind::Need => "needs",
+            PostingKind::Achievement => "achievements",
+        }
+    }
+
+    /// The other side of the market, whose postings match this side's.
+    pub fn counterpart(self) -> PostingKind {
+        match self {
+            PostingKind::Need => PostingKind::Achievement,
+            PostingKind::Achievement => PostingKind::Need,
+        }
+    }
 }
 
 /// Separator of keywords in storage; the importer splits on it, so no keyword holds it.

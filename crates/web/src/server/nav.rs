@@ -63,3 +63,15 @@ pub struct ContactFrom {
     /// The posting's public id: forms carry no internal ids.
     pub external_id: String,
 }
+
+/// The query of a page a save redirects back to (`?saved=1`), so that it says so.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AfterSave {
+    saved: Option<String>,
+}
+
+impl AfterSave {
+    pub fn saved(&self) -> bool {
+        self.saved.is_some()
+    }
+}

@@ -10,7 +10,7 @@ use axum_extra::extract::CookieJar;
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use techmatch_core::accounts::password;
-use techmatch_core::services::outbox::{self, NoticeKind};
+use techmatch_core::services::outbox::NoticeKind;
 use techmatch_core::services::users::{self, User};
 use techmatch_core::services::{api_tokens, lockout, sessions};
 use techmatch_core::{CoreError, t};
@@ -84,19 +84,15 @@ async fn tell_locked(
         link = link.as_str()
     );
     let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let notice = techmatch_app::notices::notice_for(
-        &txn,
-        &app.public_url,
-        user,
-        NoticeKind::Account,
-        &format!("account-locked:{}", until.timestamp()),
-        &t!("mail-locked-subject"),
+    let letter = techmatch_app::notices::Letter {
+        to: user,
+        kind: NoticeKind::Account,
+        cause: &format!("account-locked:{}", until.timestamp()),
+        subject: &t!("mail-locked-subject"),
         text,
-        &link,
-        now,
-    )
-    .await?;
-    outbox::enqueue(&txn, &notice, now).await?;
+        link: &link,
+    };
+    techmatch_app::notices::send(&txn, &app.public_url, letter, now).await?;
     txn.commit().await.map_err(CoreError::from)?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use techmatch_core::accounts::password;
-use techmatch_core::services::outbox::{self, NoticeKind};
+use techmatch_core::services::outbox::NoticeKind;
 use techmatch_core::services::password_resets;
 use techmatch_core::{CoreError, t};
 
@@ -75,19 +75,15 @@ async fn enqueue_reset(app: &AppState, email: &str) -> Result<(), WebError> {
         minutes = password_resets::VALID_MINUTES,
         link = link.as_str()
     );
-    let notice = techmatch_app::notices::notice_for(
-        &txn,
-        &app.public_url,
-        &user,
-        NoticeKind::Account,
-        &format!("password-reset:{}", now.timestamp_micros()),
-        &t!("mail-reset-subject"),
+    let letter = techmatch_app::notices::Letter {
+        to: &user,
+        kind: NoticeKind::Account,
+        cause: &format!("password-reset:{}", now.timestamp_micros()),
+        subject: &t!("mail-reset-subject"),
         text,
-        &link,
-        now,
-    )
-    .await?;
-    outbox::enqueue(&txn, &notice, now).await?;
+        link: &link,
+    };
+    techmatch_app::notices::send(&txn, &app.public_url, letter, now).await?;
     txn.commit().await.map_err(CoreError::from)?;
     Ok(())
 }

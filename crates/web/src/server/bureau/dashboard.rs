@@ -286,12 +286,7 @@ pub async fn show(
         org_kind: text(&query.org_kind),
         org: text(&query.org),
         base_query,
-        clusters: app
-            .industries()
-            .all()
-            .iter()
-            .map(|i| i.name.clone())
-            .collect(),
+        clusters: app.industry_names(),
         org_kinds: OrgKind::ALL.iter().map(|k| (k.code(), k.label())).collect(),
         figures,
         target,

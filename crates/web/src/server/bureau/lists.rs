@@ -121,12 +121,7 @@ async fn lists_page(app: &AppState, page_user: &PageUser) -> Result<ListsPage, W
         accepted: BUREAU_ACCEPTED_FILES,
         today: today.format("%Y-%m-%d").to_string(),
         batches,
-        clusters: app
-            .industries()
-            .all()
-            .iter()
-            .map(|i| i.name.clone())
-            .collect(),
+        clusters: app.industry_names(),
         report: None,
         mapping: None,
         map_action: "/bureau/lists/map",

@@ -305,19 +305,15 @@ pub async fn appoint(
         minutes = techmatch_core::services::password_resets::VALID_MINUTES,
         link = link.as_str()
     );
-    let notice = techmatch_app::notices::notice_for(
-        &txn,
-        &app.public_url,
-        &user,
-        techmatch_core::services::outbox::NoticeKind::Account,
-        &format!("appointment:{}", user.id),
-        &t!("mail-appoint-subject"),
+    let letter = techmatch_app::notices::Letter {
+        to: &user,
+        kind: techmatch_core::services::outbox::NoticeKind::Account,
+        cause: &format!("appointment:{}", user.id),
+        subject: &t!("mail-appoint-subject"),
         text,
-        &link,
-        now,
-    )
-    .await?;
-    techmatch_core::services::outbox::enqueue(&txn, &notice, now).await?;
+        link: &link,
+    };
+    techmatch_app::notices::send(&txn, &app.public_url, letter, now).await?;
     txn.commit().await.map_err(CoreError::from)?;
     let link = format!("{}/password/reset?token={shown}", app.public_url);
     Ok(AppointedPage { nav, user, link })

@@ -17,7 +17,7 @@ use techmatch_core::{CoreError, t};
 use crate::server::auth::{ApiUser, CsrfForm, PageUser};
 use crate::server::extract::ApiJson;
 use crate::server::i18n::filters;
-use crate::server::nav::Nav;
+use crate::server::nav::{AfterSave, Nav};
 use crate::server::{AppState, PageError, WebError};
 
 fn require_admin(user: &User) -> Result<(), WebError> {
@@ -69,21 +69,15 @@ impl SettingsPage {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ShowQuery {
-    /// Set by the redirect after a successful save.
-    pub saved: Option<String>,
-}
-
 pub async fn show(
     State(app): State<AppState>,
     page_user: PageUser,
-    Query(query): Query<ShowQuery>,
+    Query(query): Query<AfterSave>,
 ) -> Result<SettingsPage, PageError> {
     require_admin(&page_user.0.user)?;
     let current = settings::current(&app.db, &app.default_industries).await?;
     Ok(SettingsPage {
-        saved: query.saved.is_some(),
+        saved: query.saved(),
         ..SettingsPage::of(Nav::of_user(&page_user), &current)
     })
 }

@@ -416,12 +416,7 @@ fn challenge_form_page(
         action,
         form,
         errors,
-        industries: app
-            .industries()
-            .all()
-            .iter()
-            .map(|i| i.name.clone())
-            .collect(),
+        industries: app.industry_names(),
     }
 }
 

@@ -19,7 +19,7 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use techmatch_core::posting::{PostingKind, PostingView, Status};
 use techmatch_core::services::alerts::{self, SavedSearch};
-use techmatch_core::services::outbox::{self, NoticeKind};
+use techmatch_core::services::outbox::NoticeKind;
 use techmatch_core::services::users::{self, User};
 use techmatch_core::services::{changes, postings, settings};
 use techmatch_core::{CoreError, t};
@@ -27,7 +27,6 @@ use techmatch_search::search::MAX_PAGE_SIZE;
 use techmatch_search::{Match, MatchOptions, SearchRequest, find_matches, search};
 
 use crate::server::AppState;
-use techmatch_app::notices::notice_for;
 
 const CURSOR: &str = "posting_alerts";
 
@@ -55,10 +54,7 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
 
 /// The public page of a posting.
 pub fn posting_link(base_url: &str, kind: PostingKind, external_id: &str) -> String {
-    let section = match kind {
-        PostingKind::Need => "needs",
-        PostingKind::Achievement => "achievements",
-    };
+    let section = kind.section();
     let id = utf8_percent_encode(external_id, PATH_SEGMENT);
     format!("{base_url}/{section}/{id}")
 }
@@ -267,19 +263,15 @@ async fn match_alerts(
                 reasons = explanation(m),
                 link = link.as_str()
             );
-            let notice = notice_for(
-                conn,
-                &state.public_url,
-                &user,
-                NoticeKind::MatchAlert,
-                &cause,
-                &subject,
+            let letter = techmatch_app::notices::Letter {
+                to: &user,
+                kind: NoticeKind::MatchAlert,
+                cause: &cause,
+                subject: &subject,
                 text,
-                &link,
-                now,
-            )
-            .await?;
-            if outbox::enqueue(conn, &notice, now).await? {
+                link: &link,
+            };
+            if techmatch_app::notices::send(conn, &state.public_url, letter, now).await? {
                 told += 1;
             }
         }
@@ -361,19 +353,15 @@ async fn saved_search_notices(
                 kind.code(),
                 view.external_id
             );
-            let notice = notice_for(
-                conn,
-                &state.public_url,
-                &user,
-                NoticeKind::SavedSearch,
-                &cause,
-                &subject,
+            let letter = techmatch_app::notices::Letter {
+                to: &user,
+                kind: NoticeKind::SavedSearch,
+                cause: &cause,
+                subject: &subject,
                 text,
-                &link,
-                now,
-            )
-            .await?;
-            if outbox::enqueue(conn, &notice, now).await? {
+                link: &link,
+            };
+            if techmatch_app::notices::send(conn, &state.public_url, letter, now).await? {
                 told += 1;
             }
         }

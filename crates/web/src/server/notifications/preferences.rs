@@ -24,7 +24,7 @@ use crate::server::auth::{ApiUser, CsrfForm, PageUser, Viewer};
 use crate::server::error::ErrorBody;
 use crate::server::extract::ApiJson;
 use crate::server::i18n::filters;
-use crate::server::nav::Nav;
+use crate::server::nav::{AfterSave, Nav};
 use crate::server::{AppState, PageError, WebError};
 
 /// One kind of notice as the page shows it.
@@ -74,15 +74,10 @@ pub struct PreferencesPage {
     pub webhooks: bool,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ShowQuery {
-    pub saved: Option<String>,
-}
-
 pub async fn show(
     State(app): State<AppState>,
     page_user: PageUser,
-    Query(query): Query<ShowQuery>,
+    Query(query): Query<AfterSave>,
 ) -> Result<PreferencesPage, PageError> {
     let current = preferences::get(&app.db, page_user.0.user.id).await?;
     let min_strength = alerts::min_strength(&app.db, page_user.0.user.id).await?;
@@ -107,7 +102,7 @@ pub async fn show(
                 label: f.label(),
             })
             .collect(),
-        saved: query.saved.is_some(),
+        saved: query.saved(),
         webhooks: techmatch_core::services::webhooks::own_org(&page_user.0.user).is_ok(),
     })
 }

@@ -17,7 +17,7 @@ use crate::server::auth::{ApiUser, CsrfForm, PageUser};
 use crate::server::error::ErrorBody;
 use crate::server::extract::{ApiJson, ApiPath};
 use crate::server::i18n::filters;
-use crate::server::nav::Nav;
+use crate::server::nav::{AfterSave, Nav};
 use crate::server::{AppState, PageError, WebError};
 
 /// A search to keep, from the search page's form or as JSON.
@@ -93,10 +93,7 @@ pub struct SearchRow {
 }
 
 fn row_of(search: SavedSearch) -> SearchRow {
-    let kind = match search.kind {
-        PostingKind::Need => "needs",
-        PostingKind::Achievement => "achievements",
-    };
+    let kind = search.kind.section();
     let mut link = format!("/?kind={kind}");
     let encode = |v: &str| {
         percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
@@ -125,27 +122,17 @@ pub struct SearchesPage {
     pub max: u64,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ShowQuery {
-    pub saved: Option<String>,
-}
-
 pub async fn show(
     State(app): State<AppState>,
     page_user: PageUser,
-    Query(query): Query<ShowQuery>,
+    Query(query): Query<AfterSave>,
 ) -> Result<SearchesPage, PageError> {
     let searches = alerts::of_user(&app.db, page_user.0.user.id).await?;
     Ok(SearchesPage {
         nav: Nav::of_user(&page_user),
         searches: searches.into_iter().map(row_of).collect(),
-        industries: app
-            .industries()
-            .all()
-            .iter()
-            .map(|i| i.name.clone())
-            .collect(),
-        saved: query.saved.is_some(),
+        industries: app.industry_names(),
+        saved: query.saved(),
         max: alerts::MAX_SAVED_SEARCHES,
     })
 }

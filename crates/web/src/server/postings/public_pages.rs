@@ -51,17 +51,9 @@ pub async fn home(
     Ok(HomePage {
         nav: Nav::of(&viewer),
         q: params.q.clone().unwrap_or_default(),
-        kind: match request.kind {
-            PostingKind::Need => "needs",
-            PostingKind::Achievement => "achievements",
-        },
+        kind: request.kind.section(),
         industry: request.industry.clone().unwrap_or_default(),
-        industries: app
-            .industries()
-            .all()
-            .iter()
-            .map(|i| i.name.clone())
-            .collect(),
+        industries: app.industry_names(),
         page: request.offset / request.limit + 1,
         pages,
         results,
@@ -96,10 +88,7 @@ async fn posting_page(
     Ok(PostingPage {
         nav: Nav::of(viewer),
         contact_from: None,
-        counterpart_path: match kind {
-            PostingKind::Need => "achievements",
-            PostingKind::Achievement => "needs",
-        },
+        counterpart_path: kind.counterpart().section(),
         posting,
         matches,
     })

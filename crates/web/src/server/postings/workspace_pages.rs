@@ -73,12 +73,7 @@ fn form_page(
         action,
         form,
         errors,
-        industries: app
-            .industries()
-            .all()
-            .iter()
-            .map(|i| i.name.clone())
-            .collect(),
+        industries: app.industry_names(),
         modes: match kind {
             PostingKind::Need => CoopMode::ALL.iter().map(|m| m.label()).collect(),
             PostingKind::Achievement => TransferMode::ALL.iter().map(|m| m.label()).collect(),
@@ -163,10 +158,7 @@ pub async fn show(
             is_need: posting.kind == PostingKind::Need,
             external_id: posting.external_id.clone(),
         }),
-        counterpart_path: match posting.kind {
-            PostingKind::Need => "achievements",
-            PostingKind::Achievement => "needs",
-        },
+        counterpart_path: posting.kind.counterpart().section(),
         posting,
         matches,
         offered,
