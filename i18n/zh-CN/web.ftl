@@ -47,7 +47,7 @@ upload-error-no-file = 请选择要上传的清单文件（Excel、WPS、ODS 表
 # The audit log's note about an uploaded list.
 upload-audit-detail = { $file }：{ $rows } 行，新增 { $created }，未导入 { $rejected }
 
-## Bureau (server/bureau/pages.rs, app/src/organisations.rs, app/src/postings/mod.rs)
+## Bureau (server/bureau/pages.rs, app/src/organisations.rs, app/src/audit.rs, app/src/postings/mod.rs)
 
 bureau-error-staff-only = 只有科技局工作人员可以访问
 bureau-error-decision-code = 审核只能是通过（approve）或驳回（reject）

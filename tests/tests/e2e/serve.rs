@@ -160,8 +160,8 @@ async fn the_api_is_described_by_an_openapi_document_with_an_offline_docs_page()
     );
 }
 
-/// Success answers that are empty on purpose: the step is done, and the call or bid
-/// that moved is read again by its own operation.
+/// Success answers that are empty on purpose: the step is done, and what moved (the
+/// call, bid or contact) is read again by its own operation.
 const EMPTY_SUCCESSES: [&str; 6] = [
     "answer_objection",
     "award_challenge",

@@ -264,7 +264,7 @@ pub async fn login(
         .into_response())
 }
 
-#[utoipa::path(delete, operation_id = "logout", summary = "Logs out", path = "/api/v1/session", tag = "accounts",
+#[utoipa::path(delete, operation_id = "logout", summary = "Logs out", description = "Needs no CSRF token: the worst a forged request can do is log someone out.", path = "/api/v1/session", tag = "accounts",
     responses((status = 204, description = "Logged out")))]
 /// Logging out needs no CSRF token: the worst a forged request can do is log someone out.
 pub async fn logout(State(app): State<AppState>, jar: CookieJar) -> Result<Response, WebError> {

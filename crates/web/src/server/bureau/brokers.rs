@@ -248,7 +248,7 @@ pub struct OwnAssignments {
     pub assignments: Vec<AssignmentCard>,
 }
 
-/// `GET /api/v1/me/assignments`: the organisations the calling broker may act for.
+/// The organisations the calling broker may act for
 #[utoipa::path(get, operation_id = "list_own_assignments", path = "/api/v1/me/assignments", tag = "brokers", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "The organisations the calling broker may act for, and the one the session acts for now", body = OwnAssignments), (status = 401, description = "Not logged in", body = crate::server::error::ErrorBody), (status = 403, description = "Not a broker", body = crate::server::error::ErrorBody)))]
 pub async fn api_own_assignments(
@@ -268,8 +268,7 @@ pub struct ActingBody {
     pub org_id: Option<i64>,
 }
 
-/// `PUT /api/v1/me/acting`: which assigned organisation the calling session acts for.
-#[utoipa::path(put, operation_id = "choose_acting_org", summary = "Chooses the assigned organisation the session acts for", path = "/api/v1/me/acting", tag = "brokers", security(("session" = [])), request_body = ActingBody,
+#[utoipa::path(put, operation_id = "choose_acting_org", summary = "Chooses the assigned organisation the session acts for", description = "A personal API token carries no session; its requests name the organisation in the `X-Acting-Org` header instead.", path = "/api/v1/me/acting", tag = "brokers", security(("session" = [])), request_body = ActingBody,
     responses((status = 204, description = "The session now acts for the organisation (or for nobody with null)"), (status = 401, description = "Not logged in, or not a session", body = crate::server::error::ErrorBody), (status = 403, description = "Not a broker, or the organisation is not assigned to the broker", body = crate::server::error::ErrorBody)))]
 /// A personal API token carries no session; its requests name the organisation in the
 /// `X-Acting-Org` header instead.
@@ -284,7 +283,7 @@ pub async fn api_choose_acting(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /api/v1/brokers/{id}/assignments` (bureau).
+/// A broker's organisations (bureau)
 #[utoipa::path(get, operation_id = "list_broker_assignments", path = "/api/v1/brokers/{id}/assignments", tag = "brokers", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The broker's user id")),
     responses((status = 200, description = "The organisations assigned to the broker", body = AssignmentList), (status = 401, description = "Not logged in", body = crate::server::error::ErrorBody), (status = 403, description = "Not bureau staff", body = crate::server::error::ErrorBody)))]
 pub async fn api_assignments(
@@ -297,7 +296,7 @@ pub async fn api_assignments(
     Ok(Json(AssignmentList::of(&list)))
 }
 
-/// `POST /api/v1/brokers/{id}/assignments` (bureau).
+/// Lets a broker act for an organisation (bureau)
 #[utoipa::path(post, operation_id = "assign_broker", path = "/api/v1/brokers/{id}/assignments", tag = "brokers", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The broker's user id")), request_body = AssignForm,
     responses((status = 201, description = "Assigned", body = AssignmentCard), (status = 401, description = "Not logged in", body = crate::server::error::ErrorBody), (status = 403, description = "Not bureau staff", body = crate::server::error::ErrorBody), (status = 404, description = "No such user or organisation", body = crate::server::error::ErrorBody), (status = 409, description = "Already assigned", body = crate::server::error::ErrorBody), (status = 422, description = "The user is not a broker, or the organisation is not an enterprise, university or institute", body = crate::server::error::ErrorBody)))]
 pub async fn api_assign(
@@ -310,7 +309,7 @@ pub async fn api_assign(
     Ok((StatusCode::CREATED, Json(AssignmentCard::of(&assignment))))
 }
 
-/// `DELETE /api/v1/brokers/{id}/assignments/{org_id}` (bureau).
+/// Ends a broker's acting for an organisation (bureau)
 #[utoipa::path(delete, operation_id = "unassign_broker", path = "/api/v1/brokers/{id}/assignments/{org_id}", tag = "brokers", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "The broker's user id"), ("org_id" = i64, Path, description = "The organisation")),
     responses((status = 204, description = "The broker no longer acts for the organisation, from the next request on"), (status = 401, description = "Not logged in", body = crate::server::error::ErrorBody), (status = 403, description = "Not bureau staff", body = crate::server::error::ErrorBody), (status = 404, description = "No such assignment", body = crate::server::error::ErrorBody)))]
 pub async fn api_unassign(

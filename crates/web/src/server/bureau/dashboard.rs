@@ -301,7 +301,7 @@ pub async fn show(
     })
 }
 
-/// `GET /api/v1/statistics` (bureau roles).
+/// The bureau's figures of a range (bureau roles)
 #[utoipa::path(get, operation_id = "show_statistics", path = "/api/v1/statistics", tag = "bureau", security(("token" = []), ("session" = [])), params(FilterQuery),
     responses((status = 200, description = "The figures of the range: totals, every month (Beijing time) and every cluster (needs and achievements posted and published, matches proposed, contact requests, contacts accepted, deals signed, contract amount, technology amount and the researchers' share, in yuan); the year's technology amount against the target; challenges published in the range by stage with their submitted bids, milestones passed in the range and overdue now; the ecosystem map (clusters with needs, suppliers and gap flag; organisations on the demand and supply sides; links with needs, matches, contacts and deals); notification delivery counts", body = Statistics),
         (status = 401, description = "Not logged in", body = ErrorBody),
@@ -360,9 +360,10 @@ pub struct ReportQuery {
     pub format: Option<String>,
 }
 
-/// `GET /api/v1/statistics/report?year=2026&format=xlsx` (bureau roles), also the
-/// dashboard's download button: what `techmatch report` writes.
-#[utoipa::path(get, operation_id = "download_statistics_report", summary = "The year's report as a spreadsheet", path = "/api/v1/statistics/report", tag = "bureau", security(("token" = []), ("session" = [])), params(ReportQuery),
+/// The year's report as a spreadsheet (bureau roles)
+///
+/// The dashboard's download button, and what `techmatch report` writes.
+#[utoipa::path(get, operation_id = "download_statistics_report", path = "/api/v1/statistics/report", tag = "bureau", security(("token" = []), ("session" = [])), params(ReportQuery),
     responses((status = 200, description = "The yearly report as a download: summary with the target, months, clusters, deals, challenge outcomes; one sheet each (in CSV one after another)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not a bureau user", body = ErrorBody),

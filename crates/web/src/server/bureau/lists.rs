@@ -410,7 +410,7 @@ pub async fn export_page(
     Ok(export_file(&app, &page_user.0.user, &query).await?)
 }
 
-/// `GET /api/v1/bureau/postings/export`.
+/// Exports postings as a list in the importer's columns
 #[utoipa::path(get, operation_id = "export_postings", path = "/api/v1/bureau/postings/export", tag = "lists", security(("token" = []), ("session" = [])), params(ExportQuery),
     responses((status = 200, description = "The postings as XLSX or CSV with the importer's headers (a download)"),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the bureau", body = ErrorBody),
@@ -463,7 +463,7 @@ impl From<&BatchSummary> for BatchJson {
     }
 }
 
-/// `GET /api/v1/bureau/lists`.
+/// The bureau's list batches
 #[utoipa::path(get, operation_id = "list_batches", path = "/api/v1/bureau/lists", tag = "lists", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "Every list batch, newest list first", body = [BatchJson]),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not the bureau", body = ErrorBody)))]
@@ -502,7 +502,7 @@ pub struct BatchUpload {
     map: Option<Vec<String>>,
 }
 
-/// `POST /api/v1/bureau/lists`: multipart with kind, name, list_date, file and `map` fields.
+/// Imports a list as a new batch
 #[utoipa::path(post, operation_id = "upload_batch", path = "/api/v1/bureau/lists", tag = "lists", security(("token" = []), ("session" = [])),
     request_body(content = BatchUpload, content_type = "multipart/form-data", description = "kind: need or achievement; name: the batch's name (default: the next number of the list's year, in Chinese); list_date: YYYY-MM-DD (default: today); file: the list; map (repeatable): header=field"),
     responses((status = 200, description = "The batch's id (none when refused whole) and the import report", body = BatchUploaded),

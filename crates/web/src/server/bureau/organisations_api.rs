@@ -19,7 +19,7 @@ pub struct AuditParams {
 }
 
 #[utoipa::path(get, operation_id = "read_audit_log", path = "/api/v1/audit", tag = "bureau", security(("token" = []), ("session" = [])), params(("limit" = Option<u64>, Query, description = "Number of entries: 100 by default, at most 1000")),
-    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The audit log, newest first", body = AuditLog)))]
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau staff", body = ErrorBody), (status = 200, description = "The audit log, newest first", body = AuditLog)))]
 /// The audit log, newest first
 pub async fn audit(
     State(app): State<AppState>,
@@ -32,7 +32,7 @@ pub async fn audit(
 }
 
 #[utoipa::path(get, operation_id = "list_organisations", path = "/api/v1/organisations", tag = "bureau", security(("token" = []), ("session" = [])),
-    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Organisations, unverified first, and the conflicts among them", body = Register)))]
+    responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau staff", body = ErrorBody), (status = 200, description = "Organisations, unverified first, and the conflicts among them", body = Register)))]
 /// The register of organisations and its conflicts
 pub async fn orgs(
     State(app): State<AppState>,

@@ -275,7 +275,7 @@ pub struct Retried {
     pub status: &'static str,
 }
 
-/// `GET /api/v1/outbox` (administrator).
+/// The outbox: counts per state, dead letters and the latest sent (administrators)
 #[utoipa::path(get, operation_id = "show_outbox", path = "/api/v1/outbox", tag = "bureau", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "Notices per state (counts: pending, sending, sent, dead, held, digested, dropped), the dead letters (dead) and the 50 most recent sent notices (sent), newest first; each notice with its channel (email or webhook)", body = OutboxState),
         (status = 401, description = "Not logged in", body = ErrorBody),
@@ -295,7 +295,7 @@ pub async fn api_show(
     }))
 }
 
-/// `POST /api/v1/outbox/{id}/retry` (administrator).
+/// Puts a dead letter back in the queue (administrators)
 #[utoipa::path(post, operation_id = "retry_notice", path = "/api/v1/outbox/{id}/retry", tag = "bureau", security(("token" = []), ("session" = [])),
     params(("id" = i64, Path, description = "The dead-lettered notice")),
     responses((status = 200, description = "The notice is pending again, its attempts counted afresh", body = Retried),

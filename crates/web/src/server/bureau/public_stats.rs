@@ -155,7 +155,7 @@ pub struct PublicCluster {
     pub figures: BTreeMap<String, i64>,
 }
 
-/// `GET /api/v1/public/statistics` (anyone).
+/// The figures the bureau publishes for this year
 #[utoipa::path(get, operation_id = "show_public_statistics", path = "/api/v1/public/statistics", tag = "public",
     responses((status = 200, description = "This year's figures the bureau publishes (amounts in yuan), in total and per cluster; figures it does not publish are absent", body = PublicStatistics)))]
 pub async fn api_show(State(app): State<AppState>) -> Result<Json<PublicStatistics>, WebError> {

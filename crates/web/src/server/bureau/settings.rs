@@ -172,7 +172,7 @@ impl SettingsView {
     }
 }
 
-/// `GET /api/v1/settings` (administrator).
+/// The platform's settings (administrators)
 #[utoipa::path(get, operation_id = "show_settings", path = "/api/v1/settings", tag = "bureau", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "The industry catalogue, whether self-registration is open, the yearly technology-transaction target in 10k yuan", body = SettingsView), (status = 401, description = "Not logged in", body = crate::server::error::ErrorBody), (status = 403, description = "Not a bureau administrator", body = crate::server::error::ErrorBody)))]
 pub async fn api_show(
@@ -196,7 +196,7 @@ pub struct SettingsBody {
     pub public_figures: Option<Vec<String>>,
 }
 
-/// `PUT /api/v1/settings` (administrator): fields left out keep their values.
+/// Changes the platform's settings; fields left out keep their values (administrators)
 #[utoipa::path(put, operation_id = "change_settings", path = "/api/v1/settings", tag = "bureau", security(("token" = []), ("session" = [])), request_body = SettingsBody,
     responses((status = 200, description = "The settings as saved", body = SettingsView), (status = 401, description = "Not logged in", body = crate::server::error::ErrorBody), (status = 403, description = "Not a bureau administrator", body = crate::server::error::ErrorBody), (status = 422, description = "An ambiguous catalogue, one dropping an industry still in use, or a bad amount; nothing was changed", body = crate::server::error::ErrorBody)))]
 pub async fn api_change(

@@ -626,7 +626,7 @@ pub async fn act_on_bid(
     Ok(Json(NewStatus::new(to.code(), to.label())))
 }
 
-#[utoipa::path(post, operation_id = "formal_review", path = "/api/v1/bids/{id}/formal-review", tag = "bids", security(("token" = []), ("session" = [])), request_body = Object, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "decide_formal_review", path = "/api/v1/bids/{id}/formal-review", tag = "bids", security(("token" = []), ("session" = [])), request_body = Object, params(("id" = i64, Path)),
     responses((status = 200, description = "The bid's new status. The body is {\"decision\": \"pass\"} or {\"decision\": \"return\"|\"reject\", \"items\": [[item, reason], …]}", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Not allowed now, or a pass while a consortium member awaits the bureau's check", body = ErrorBody), (status = 422, description = "No reasons for a return or rejection", body = ErrorBody)))]
 /// The bureau's formal review of a submitted bid
 pub async fn formal_review(
@@ -769,7 +769,7 @@ pub struct AcceptanceBody {
     pub reason: String,
 }
 
-#[utoipa::path(post, operation_id = "final_acceptance", path = "/api/v1/bids/{id}/acceptance", tag = "bids", security(("token" = []), ("session" = [])), request_body = AcceptanceBody, params(("id" = i64, Path)),
+#[utoipa::path(post, operation_id = "decide_final_acceptance", path = "/api/v1/bids/{id}/acceptance", tag = "bids", security(("token" = []), ("session" = [])), request_body = AcceptanceBody, params(("id" = i64, Path)),
     responses((status = 200, description = "Decided (the bid's new status); the challenge ends when no team is left working", body = NewStatus), (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Not bureau", body = ErrorBody), (status = 404, description = "Unknown bid", body = ErrorBody), (status = 409, description = "Milestones still open", body = ErrorBody), (status = 422, description = "No reason for a failed acceptance", body = ErrorBody)))]
 /// The bureau's final acceptance (验收) of an executed task
 pub async fn final_acceptance(

@@ -265,7 +265,7 @@ pub struct NewWebhook {
     pub kinds: Vec<String>,
 }
 
-/// `GET /api/v1/me/webhooks`.
+/// The webhooks of the caller's organisation
 #[utoipa::path(get, operation_id = "list_webhooks", path = "/api/v1/me/webhooks", tag = "webhooks", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "The webhooks of the user's organisation, oldest first: id, url, format, has_secret (the secret itself is never returned), kinds, active, created_at, last_delivery (status, attempts, last_error, created_at, sent_at of the newest post, or null; last_error is a status code or a generic reason, never the receiver's answer)", body = WebhookList),
         (status = 401, description = "Not logged in", body = ErrorBody),
@@ -285,7 +285,7 @@ pub struct WebhookList {
     pub webhooks: Vec<Webhook>,
 }
 
-/// `POST /api/v1/me/webhooks`.
+/// Registers a webhook of the caller's organisation
 #[utoipa::path(post, operation_id = "create_webhook", path = "/api/v1/me/webhooks", tag = "webhooks", security(("token" = []), ("session" = [])), request_body = NewWebhook,
     responses((status = 201, description = "The registered webhook, as the list shows it", body = Webhook),
         (status = 401, description = "Not logged in", body = ErrorBody),
@@ -307,7 +307,7 @@ pub async fn api_create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-/// `DELETE /api/v1/me/webhooks/{id}`.
+/// Deletes a webhook
 #[utoipa::path(delete, operation_id = "delete_webhook", path = "/api/v1/me/webhooks/{id}", tag = "webhooks", security(("token" = []), ("session" = [])),
     params(("id" = i64, Path, description = "The webhook")),
     responses((status = 204, description = "Deleted; posts still queued for it are dropped"),

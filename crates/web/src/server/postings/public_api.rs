@@ -66,7 +66,7 @@ async fn matches(
 /// (the index's position and the change log's head) only for the bureau: the head
 /// counts every write to the platform's postings, and read before and after someone
 /// else's action it would tell how many postings that action touched.
-#[utoipa::path(get, operation_id = "check_health", summary = "Whether the node answers and its index is current", path = "/healthz", tag = "public", responses((status = 200, description = "State of the database and the index: `index.current`; for the bureau (session or token) also `index.position` and `index.change_log_head`", body = Health), (status = 503, description = "The database does not answer", body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "check_health", summary = "Whether the node answers and its index is current", description = "How far the index has followed the database (its position and the change log head) is told only to the bureau: read before and after someone else's action, the head would tell how many postings that action touched.", path = "/healthz", tag = "public", responses((status = 200, description = "State of the database and the index: `index.current`; for the bureau (session or token) also `index.position` and `index.change_log_head`", body = Health), (status = 503, description = "The database does not answer", body = ErrorBody)))]
 pub async fn health(
     State(app): State<AppState>,
     MaybeApiUser(caller): MaybeApiUser,

@@ -348,7 +348,7 @@ pub async fn forget_mapping(
     Ok(shown)
 }
 
-/// `GET /api/v1/me/column-mappings`: the columns the organisation placed by hand.
+/// The columns the organisation placed by hand, remembered for its next lists
 #[utoipa::path(get, operation_id = "list_column_mappings", path = "/api/v1/me/column-mappings", tag = "postings", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "The remembered columns: header and field", body = [RememberedColumnJson]),
         (status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "No list of one's own to upload", body = ErrorBody)))]
@@ -391,7 +391,7 @@ pub struct ForgetQuery {
     header: String,
 }
 
-/// `DELETE /api/v1/me/column-mappings?header=…`: the next list asks again.
+/// Forgets a remembered column: the next list asks again
 #[utoipa::path(delete, operation_id = "forget_column_mapping", path = "/api/v1/me/column-mappings", tag = "postings", security(("token" = []), ("session" = [])), params(ForgetQuery),
     responses((status = 204, description = "Forgotten"),
         (status = 400, description = "No header given", body = ErrorBody),
@@ -498,8 +498,6 @@ pub struct ListImportBody {
     map: Option<Vec<String>>,
 }
 
-/// `POST /api/v1/me/postings/import`: multipart with a `file` field and any number of
-/// `map` fields (`header=field`); answers the report.
 #[utoipa::path(post, operation_id = "import_postings", summary = "Imports a list of the organisation's postings", path = "/api/v1/me/postings/import", tag = "postings", security(("token" = []), ("session" = [])),
     request_body(content = ListImportBody, content_type = "multipart/form-data", description = "file: a list as XLSX, ODS, CSV or JSONL (Excel 97, WPS and Excel binary workbooks are imported by the bureau); map (repeatable): header=field, placing a column by hand"),
     responses((status = 200, description = "Import report, row by row (rows, created, problems; refused and layout.missing when a column without which no row can be matched is missing: nothing was written)", body = ImportReport),

@@ -38,7 +38,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(saved)))
 }
 
-#[utoipa::path(get, operation_id = "show_posting", path = "/api/v1/me/postings/{id}", tag = "postings", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Posting id")),
+#[utoipa::path(get, operation_id = "show_own_posting", path = "/api/v1/me/postings/{id}", tag = "postings", security(("token" = []), ("session" = [])), params(("id" = i64, Path, description = "Posting id")),
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "The posting, the owner's moves open now and its recommended matches (with explanations)", body = PostingDetail), (status = 404, description = "Does not exist or belongs to another organisation", body = ErrorBody)))]
 /// One of the organisation's postings with its matches
 pub async fn show(
@@ -95,7 +95,7 @@ pub struct QueueParams {
     pub limit: Option<u64>,
 }
 
-#[utoipa::path(get, operation_id = "moderation_queue", path = "/api/v1/moderation/queue", tag = "bureau", security(("token" = []), ("session" = [])), params(QueueParams),
+#[utoipa::path(get, operation_id = "list_moderation_queue", path = "/api/v1/moderation/queue", tag = "bureau", security(("token" = []), ("session" = [])), params(QueueParams),
     responses((status = 401, description = "Not logged in", body = ErrorBody), (status = 403, description = "Role not allowed, or CSRF check failed", body = ErrorBody), (status = 200, description = "Postings waiting for moderation", body = ReviewQueue)))]
 /// The postings waiting for moderation
 pub async fn queue(
