@@ -20,6 +20,7 @@ pub mod organisations;
 pub mod postings;
 pub mod search;
 mod txn;
+pub mod users;
 pub mod values;
 
 pub use error::{AppError, AppResult};

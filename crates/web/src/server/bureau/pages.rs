@@ -4,16 +4,16 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use techmatch_core::posting::{Action, RejectReason};
-use techmatch_core::services::audit::{self, AuditEntry};
+use techmatch_core::services::audit::AuditEntry;
+use techmatch_core::services::organisations;
 use techmatch_core::services::users::{self, User};
-use techmatch_core::services::{organisations, sessions};
 use techmatch_core::{CoreError, t};
 
 use techmatch_app::organisations::{self as app_orgs, MergeForm, VerifyForm};
 use techmatch_app::postings::{self as app_postings, QueuedPosting};
+use techmatch_app::users::{self as app_users, AppointForm};
 
 use crate::server::auth::{CsrfForm, PageUser};
 use crate::server::i18n::filters;
@@ -109,10 +109,10 @@ pub async fn users(
     State(app): State<AppState>,
     page_user: PageUser,
 ) -> Result<UsersPage, PageError> {
-    let (_, nav) = bureau(&page_user)?;
+    let (actor, nav) = bureau(&page_user)?;
     Ok(UsersPage {
         nav,
-        users: users::listing(&app.db).await?,
+        users: app_users::list(&app.db, actor).await?,
     })
 }
 
@@ -122,8 +122,7 @@ pub struct SuspendForm {
     pub suspended: bool,
 }
 
-/// Suspends or reinstates a user; a suspended user's sessions end at once. Bureau staff
-/// cannot suspend themselves (the platform would lose its last moderator that way).
+/// Suspends or reinstates a user (see `techmatch_app::users::suspend`).
 pub async fn suspend(
     State(app): State<AppState>,
     page_user: PageUser,
@@ -131,36 +130,7 @@ pub async fn suspend(
     CsrfForm { form, .. }: CsrfForm<SuspendForm>,
 ) -> Result<Response, PageError> {
     let (actor, _) = bureau(&page_user)?;
-    if actor.id == id {
-        return Err(CoreError::invalid("user", t!("bureau-error-suspend-self")).into());
-    }
-    // Otherwise one moderator could lock every administrator out.
-    if users::get(&app.db, id).await?.role.is_bureau()
-        && actor.role != techmatch_core::accounts::Role::Admin
-    {
-        return Err(CoreError::Forbidden(t!("bureau-error-suspend-staff")).into());
-    }
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
-    users::set_suspended(&txn, id, form.suspended).await?;
-    if form.suspended {
-        sessions::end_all(&txn, id).await?;
-    }
-    audit::record(
-        &txn,
-        audit::Record {
-            actor_user_id: Some(actor.id),
-            action: if form.suspended {
-                "user.suspend"
-            } else {
-                "user.reinstate"
-            },
-            entity: "user",
-            entity_id: id,
-            ..Default::default()
-        },
-    )
-    .await?;
-    txn.commit().await.map_err(CoreError::from)?;
+    app_users::suspend(&app.db, actor, id, form.suspended).await?;
     Ok(Redirect::to("/bureau/users").into_response())
 }
 
@@ -204,19 +174,6 @@ pub async fn verify(
     Ok(Redirect::to("/bureau/orgs").into_response())
 }
 
-#[derive(Debug, Deserialize)]
-pub struct AppointForm {
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub role: String,
-    /// The organisation (bureau staff: the bureau; brokers: their agency).
-    #[serde(default)]
-    pub org: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "appointed.html")]
 pub struct AppointedPage {
@@ -226,97 +183,21 @@ pub struct AppointedPage {
     pub link: String,
 }
 
-/// Bureau administrators appoint moderators, administrators, experts and brokers. The new
-/// user gets no password from anyone: they set one through a single-use link, which is
-/// mailed to them and shown to the administrator to hand over if mail is not set up.
+/// Appoints staff, an expert or a broker (see `techmatch_app::users::appoint`); the
+/// page shows the administrator the link to hand over where mail is not set up.
 pub async fn appoint(
     State(app): State<AppState>,
     page_user: PageUser,
     CsrfForm { form, .. }: CsrfForm<AppointForm>,
 ) -> Result<AppointedPage, PageError> {
     let (actor, nav) = bureau(&page_user)?;
-    if actor.role != techmatch_core::accounts::Role::Admin {
-        return Err(CoreError::Forbidden(t!("bureau-error-appoint-admin-only")).into());
-    }
-    let role = techmatch_core::accounts::Role::parse(&form.role)?;
-    if role.may_self_register() {
-        return Err(CoreError::invalid("role", t!("bureau-error-appoint-self-service")).into());
-    }
-    let organisation = match (form.org.trim(), role.org_kinds().first()) {
-        ("", _) | (_, None) => None,
-        (name, Some(first)) => {
-            // An expert may come from a university, an institute or a company: the
-            // name usually says which.
-            let guessed = techmatch_core::posting::OrgKind::guess_from_name(name);
-            let kind = if role.org_kinds().contains(&guessed) {
-                guessed
-            } else {
-                *first
-            };
-            Some(users::org_ref(name, kind, None)?)
-        }
-    };
-    let new = users::NewUser {
-        email: form.email.clone(),
-        // Never used: replaced through the link before the account can log in.
-        password: sessions::random_token(),
-        display_name: form.name.clone(),
-        role,
-        organisation,
-    };
-    users::check(&new)?;
-    let secret = new.password.clone();
-    let hash =
-        tokio::task::spawn_blocking(move || techmatch_core::accounts::password::hash(&secret))
-            .await
-            .map_err(WebError::from)??;
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let user = users::create(&txn, &new, hash, true).await?;
-    // Two links: the mailed one proves the mailbox when followed, the one on this page
-    // (the administrator sees it) does not. Either sets the password; the other then
-    // stops working.
-    use techmatch_core::services::password_resets::{self, Route};
-    let issue = |route| password_resets::issue(&txn, &user.email, route);
-    let (_, mailed) = issue(Route::Mail)
-        .await?
-        .ok_or_else(|| CoreError::Internal("new user has no reset token".to_owned()))?;
-    let (_, shown) = issue(Route::Page)
-        .await?
-        .ok_or_else(|| CoreError::Internal("new user has no reset token".to_owned()))?;
-    audit::record(
-        &txn,
-        audit::Record {
-            actor_user_id: Some(actor.id),
-            action: "user.appoint",
-            entity: "user",
-            entity_id: user.id,
-            reason: Some(role.code()),
-            detail: None,
-        },
-    )
-    .await?;
-    let link = format!("{}/password/reset?token={mailed}", app.public_url);
     let now = app.clock.now();
-    let text = t!(
-        "mail-appoint-body",
-        name = user.display_name.as_str(),
-        role = role.label(),
-        email = user.email.as_str(),
-        minutes = techmatch_core::services::password_resets::VALID_MINUTES,
-        link = link.as_str()
-    );
-    let letter = techmatch_app::notices::Letter {
-        to: &user,
-        kind: techmatch_core::services::outbox::NoticeKind::Account,
-        cause: &format!("appointment:{}", user.id),
-        subject: &t!("mail-appoint-subject"),
-        text,
-        link: &link,
-    };
-    techmatch_app::notices::send(&txn, &app.public_url, letter, now).await?;
-    txn.commit().await.map_err(CoreError::from)?;
-    let link = format!("{}/password/reset?token={shown}", app.public_url);
-    Ok(AppointedPage { nav, user, link })
+    let appointed = app_users::appoint(&app.db, &app.public_url, actor, &form, now).await?;
+    Ok(AppointedPage {
+        nav,
+        user: appointed.user,
+        link: appointed.shown_link,
+    })
 }
 
 /// Confirms that a user who registered for an organisation the platform already knew
@@ -328,8 +209,6 @@ pub async fn confirm_membership(
     CsrfForm { .. }: CsrfForm<crate::server::accounts::pages::Empty>,
 ) -> Result<Response, PageError> {
     let (actor, _) = bureau(&page_user)?;
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
-    users::confirm_membership(&txn, actor, id).await?;
-    txn.commit().await.map_err(CoreError::from)?;
+    app_users::confirm_membership(&app.db, actor, id).await?;
     Ok(Redirect::to("/bureau/users").into_response())
 }
