@@ -11,16 +11,21 @@
 pub mod attachments;
 pub mod audit;
 pub mod bids;
+pub mod brokers;
 pub mod challenges;
 pub mod contacts;
 pub mod cpu;
 mod error;
 pub mod notices;
 pub mod organisations;
+pub mod outbox;
 pub mod postings;
+pub mod preferences;
 pub mod search;
+pub mod settings;
 mod txn;
 pub mod users;
 pub mod values;
+pub mod webhooks;
 
 pub use error::{AppError, AppResult};

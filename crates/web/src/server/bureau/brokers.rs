@@ -10,7 +10,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use techmatch_core::accounts::Role;
 use techmatch_core::posting::OrgKind;
@@ -87,37 +86,13 @@ pub struct AssignForm {
     pub org_id: i64,
 }
 
-async fn assign_in_transaction(
-    app: &AppState,
-    actor: &User,
-    broker_id: i64,
-    org_id: i64,
-) -> Result<Assignment, WebError> {
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let assignment = brokers::assign(&txn, actor, broker_id, org_id).await?;
-    txn.commit().await.map_err(CoreError::from)?;
-    Ok(assignment)
-}
-
-async fn unassign_in_transaction(
-    app: &AppState,
-    actor: &User,
-    broker_id: i64,
-    org_id: i64,
-) -> Result<(), WebError> {
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
-    brokers::unassign(&txn, actor, broker_id, org_id).await?;
-    txn.commit().await.map_err(CoreError::from)?;
-    Ok(())
-}
-
 pub async fn assign(
     State(app): State<AppState>,
     page_user: PageUser,
     Path(broker_id): Path<i64>,
     CsrfForm { form, .. }: CsrfForm<AssignForm>,
 ) -> Result<Response, PageError> {
-    assign_in_transaction(&app, &page_user.0.user, broker_id, form.org_id).await?;
+    techmatch_app::brokers::assign(&app.db, &page_user.0.user, broker_id, form.org_id).await?;
     Ok(Redirect::to("/bureau/brokers").into_response())
 }
 
@@ -127,7 +102,7 @@ pub async fn unassign(
     Path((broker_id, org_id)): Path<(i64, i64)>,
     CsrfForm { .. }: CsrfForm<crate::server::accounts::pages::Empty>,
 ) -> Result<Response, PageError> {
-    unassign_in_transaction(&app, &page_user.0.user, broker_id, org_id).await?;
+    techmatch_app::brokers::unassign(&app.db, &page_user.0.user, broker_id, org_id).await?;
     Ok(Redirect::to("/bureau/brokers").into_response())
 }
 
@@ -305,7 +280,7 @@ pub async fn api_assign(
     ApiPath(broker_id): ApiPath<i64>,
     ApiJson(body): ApiJson<AssignForm>,
 ) -> Result<(StatusCode, Json<AssignmentCard>), WebError> {
-    let assignment = assign_in_transaction(&app, &user, broker_id, body.org_id).await?;
+    let assignment = techmatch_app::brokers::assign(&app.db, &user, broker_id, body.org_id).await?;
     Ok((StatusCode::CREATED, Json(AssignmentCard::of(&assignment))))
 }
 
@@ -317,6 +292,6 @@ pub async fn api_unassign(
     ApiUser(user): ApiUser,
     ApiPath((broker_id, org_id)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode, WebError> {
-    unassign_in_transaction(&app, &user, broker_id, org_id).await?;
+    techmatch_app::brokers::unassign(&app.db, &user, broker_id, org_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -12,7 +12,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use techmatch_core::accounts::Role;
 use techmatch_core::entities::outbox_entry;
@@ -154,9 +153,7 @@ pub struct RetryForm {}
 
 async fn retry_notice(app: &AppState, user: &User, id: i64) -> Result<(), WebError> {
     require_admin(user)?;
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
-    outbox::retry(&txn, user, id, app.clock.now()).await?;
-    txn.commit().await.map_err(CoreError::from)?;
+    techmatch_app::outbox::retry(&app.db, user, id, app.clock.now()).await?;
     Ok(())
 }
 

@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use techmatch_core::accounts::Role;
 use techmatch_core::domain::{Industry, Wan};
@@ -96,9 +95,8 @@ pub struct SettingsForm {
 /// Checks and stores a change in one transaction; nothing is written when any part
 /// is refused.
 async fn apply(app: &AppState, user: &User, change: &SettingsChange) -> Result<Settings, WebError> {
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let saved = settings::change(&txn, user, &app.default_industries, change).await?;
-    txn.commit().await.map_err(CoreError::from)?;
+    let saved =
+        techmatch_app::settings::change(&app.db, user, &app.default_industries, change).await?;
     if let Err(error) = app.reload_industries().await {
         // The change is committed; the follower loop retries the reload.
         tracing::warn!(%error, "cannot reload the industry catalogue");

@@ -9,7 +9,6 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use techmatch_core::services::alerts;
 use techmatch_core::services::outbox::NoticeKind;
@@ -121,36 +120,26 @@ pub async fn save(
     page_user: PageUser,
     CsrfForm { form, .. }: CsrfForm<PreferencesForm>,
 ) -> Result<Response, PageError> {
-    let user_id = page_user.0.user.id;
     let chosen = [
         (NoticeKind::Workflow, &form.workflow),
         (NoticeKind::MatchAlert, &form.match_alert),
         (NoticeKind::SavedSearch, &form.saved_search),
     ];
-    let now = app.clock.now();
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
-    for (kind, code) in chosen {
-        let Some(code) = code else { continue };
-        let frequency = Frequency::parse(code).ok_or_else(|| {
-            WebError::from(CoreError::invalid(
-                kind.code(),
-                t!("preferences-unknown-frequency"),
-            ))
-        })?;
-        preferences::set(&txn, user_id, kind, frequency, now).await?;
-    }
-    if let Some(given) = form.min_strength.as_deref().map(str::trim)
-        && !given.is_empty()
-    {
-        let strength = given.parse::<i64>().map_err(|_| {
+    let frequencies = chosen
+        .iter()
+        .filter_map(|(kind, code)| Some((kind.code(), code.as_deref()?)));
+    let min_strength = match form.min_strength.as_deref().map(str::trim) {
+        Some(given) if !given.is_empty() => Some(given.parse::<i64>().map_err(|_| {
             WebError::from(CoreError::invalid(
                 "min_strength",
                 t!("alerts-strength-range"),
             ))
-        })?;
-        alerts::set_min_strength(&txn, user_id, strength, now).await?;
-    }
-    txn.commit().await.map_err(CoreError::from)?;
+        })?),
+        _ => None,
+    };
+    let user_id = page_user.0.user.id;
+    let now = app.clock.now();
+    techmatch_app::preferences::change(&app.db, user_id, frequencies, min_strength, now).await?;
     Ok(Redirect::to("/me/notifications?saved=1").into_response())
 }
 
@@ -209,20 +198,13 @@ pub async fn api_change(
     ApiUser(user): ApiUser,
     ApiJson(body): ApiJson<SettingsChange>,
 ) -> Result<Json<NotificationSettings>, WebError> {
+    let frequencies = body
+        .frequencies
+        .iter()
+        .map(|(kind, frequency)| (kind.as_str(), frequency.as_str()));
     let now = app.clock.now();
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
-    for (code, frequency_code) in &body.frequencies {
-        let kind = preferences::kind_of(code)
-            .ok_or_else(|| CoreError::invalid("frequencies", t!("preferences-unknown-kind")))?;
-        let frequency = Frequency::parse(frequency_code).ok_or_else(|| {
-            CoreError::invalid("frequencies", t!("preferences-unknown-frequency"))
-        })?;
-        preferences::set(&txn, user.id, kind, frequency, now).await?;
-    }
-    if let Some(strength) = body.min_strength {
-        alerts::set_min_strength(&txn, user.id, strength, now).await?;
-    }
-    txn.commit().await.map_err(CoreError::from)?;
+    techmatch_app::preferences::change(&app.db, user.id, frequencies, body.min_strength, now)
+        .await?;
     Ok(Json(settings_of(&app, user.id).await?))
 }
 
@@ -294,10 +276,10 @@ pub async fn unsubscribe(
     let (Some(user_id), Some(kind_code), Some(signature)) = (params.u, params.k, params.s) else {
         return Err(refused().into());
     };
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
+    let now = app.clock.now();
     let kind =
-        preferences::unsubscribe(&txn, user_id, &kind_code, &signature, app.clock.now()).await?;
-    txn.commit().await.map_err(CoreError::from)?;
+        techmatch_app::preferences::unsubscribe(&app.db, user_id, &kind_code, &signature, now)
+            .await?;
     Ok(UnsubscribePage {
         nav: Nav::of(&viewer),
         user_id,

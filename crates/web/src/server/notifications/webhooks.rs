@@ -9,7 +9,6 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use techmatch_core::services::users::User;
 use techmatch_core::services::webhooks::{self, Format, Webhook, WebhookInput};
@@ -184,13 +183,9 @@ impl WebhookForm {
 }
 
 async fn register(app: &AppState, user: &User, input: &WebhookInput) -> Result<Webhook, WebError> {
-    let org = webhooks::own_org(user)?;
-    // Resolving the host may take seconds: before the transaction takes a connection.
-    let checked = webhooks::check(user, org, input, &app.webhook_reach).await?;
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
-    let created = webhooks::store(&txn, user, org, checked, app.clock.now()).await?;
-    txn.commit().await.map_err(CoreError::from)?;
-    Ok(created)
+    let now = app.clock.now();
+    let reach = &app.webhook_reach;
+    Ok(techmatch_app::webhooks::register(&app.db, user, input, reach, now).await?)
 }
 
 /// `POST /me/webhooks`: adds a webhook, or shows the form again with the reason
@@ -229,10 +224,7 @@ pub async fn create(
 pub struct DeleteForm {}
 
 async fn remove(app: &AppState, user: &User, id: i64) -> Result<(), WebError> {
-    let txn = app.db.begin().await.map_err(CoreError::from)?;
-    webhooks::delete(&txn, user, id).await?;
-    txn.commit().await.map_err(CoreError::from)?;
-    Ok(())
+    Ok(techmatch_app::webhooks::delete(&app.db, user, id).await?)
 }
 
 /// `POST /me/webhooks/{id}/delete`.
@@ -274,8 +266,7 @@ pub async fn api_list(
     State(app): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<WebhookList>, WebError> {
-    let org = webhooks::own_org(&user)?;
-    let listed = webhooks::list(&app.db, &user, org).await?;
+    let listed = techmatch_app::webhooks::list(&app.db, &user).await?;
     Ok(Json(WebhookList { webhooks: listed }))
 }
 
