@@ -5,19 +5,20 @@ use sea_orm::DatabaseConnection;
 use techmatch_core::services::alerts;
 use techmatch_core::services::outbox::NoticeKind;
 use techmatch_core::services::preferences::{self, Frequency};
+use techmatch_core::services::users::User;
 use techmatch_core::{CoreError, t};
 
 use crate::AppResult;
 use crate::txn::in_transaction;
 
-/// Changes a user's frequencies (kind code to frequency code) and match-alert
+/// Changes the actor's own frequencies (kind code to frequency code) and match-alert
 /// threshold (0 to 100) whole: nothing is changed when any part is refused.
 ///
 /// # Errors
 /// `Invalid` for an unknown kind or frequency, or a threshold outside 0 to 100.
 pub async fn change<'a>(
     db: &DatabaseConnection,
-    user_id: i64,
+    actor: &User,
     frequencies: impl IntoIterator<Item = (&'a str, &'a str)>,
     min_strength: Option<i64>,
     now: DateTime<Utc>,
@@ -33,6 +34,7 @@ pub async fn change<'a>(
             Ok((kind, frequency))
         })
         .collect::<Result<Vec<(NoticeKind, Frequency)>, CoreError>>()?;
+    let user_id = actor.id;
     in_transaction(db, async |txn| {
         for (kind, frequency) in chosen {
             preferences::set(txn, user_id, kind, frequency, now).await?;
@@ -49,7 +51,7 @@ pub async fn change<'a>(
 /// signature decides. Returns the kind switched off.
 ///
 /// # Errors
-/// `Invalid` for a link that is not signed for this user and kind.
+/// `NotFound` for a link that is not signed for this user and kind.
 pub async fn unsubscribe(
     db: &DatabaseConnection,
     user_id: i64,

@@ -193,8 +193,7 @@ pub async fn appoint(
 /// really belongs to it (checked by the bureau, for example by phone).
 ///
 /// # Errors
-/// `Forbidden` for anyone but the bureau; `NotFound`; `Conflict` when there is nothing
-/// to confirm.
+/// `Forbidden` for anyone but the bureau; `NotFound`.
 pub async fn confirm_membership(db: &DatabaseConnection, actor: &User, id: i64) -> AppResult<()> {
     check_bureau(actor, || t!("bureau-error-staff-only"))?;
     in_transaction(db, async |txn| {

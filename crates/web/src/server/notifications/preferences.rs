@@ -137,9 +137,9 @@ pub async fn save(
         })?),
         _ => None,
     };
-    let user_id = page_user.0.user.id;
+    let user = &page_user.0.user;
     let now = app.clock.now();
-    techmatch_app::preferences::change(&app.db, user_id, frequencies, min_strength, now).await?;
+    techmatch_app::preferences::change(&app.db, user, frequencies, min_strength, now).await?;
     Ok(Redirect::to("/me/notifications?saved=1").into_response())
 }
 
@@ -203,8 +203,7 @@ pub async fn api_change(
         .iter()
         .map(|(kind, frequency)| (kind.as_str(), frequency.as_str()));
     let now = app.clock.now();
-    techmatch_app::preferences::change(&app.db, user.id, frequencies, body.min_strength, now)
-        .await?;
+    techmatch_app::preferences::change(&app.db, &user, frequencies, body.min_strength, now).await?;
     Ok(Json(settings_of(&app, user.id).await?))
 }
 

@@ -121,8 +121,7 @@ async fn page(
     query: &ShowQuery,
 ) -> Result<WebhooksPage, WebError> {
     let user = &page_user.0.user;
-    let org = webhooks::own_org(user)?;
-    let listed = webhooks::list(&app.db, user, org).await?;
+    let listed = techmatch_app::webhooks::list(&app.db, user).await?;
     Ok(WebhooksPage {
         nav: Nav::of_user(page_user),
         webhooks: listed.into_iter().map(row_of).collect(),
