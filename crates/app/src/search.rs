@@ -35,10 +35,10 @@ pub struct SearchParams {
 
 impl SearchParams {
     pub fn kind(&self) -> PostingKind {
-        match self.kind.as_deref() {
-            Some("needs" | "need") => PostingKind::Need,
-            _ => PostingKind::Achievement,
-        }
+        self.kind
+            .as_deref()
+            .and_then(PostingKind::from_section)
+            .unwrap_or(PostingKind::Achievement)
     }
 
     /// The index's request: empty filters dropped, the industry resolved to its

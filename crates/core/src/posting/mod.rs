@@ -78,6 +78,16 @@ impl PostingKind {
         }
     }
 
+    /// The kind a section names (`needs`, `achievements`, or either in the singular),
+    /// as paths, query strings and the command line write it.
+    pub fn from_section(name: &str) -> Option<PostingKind> {
+        match name {
+            "needs" | "need" => Some(PostingKind::Need),
+            "achievements" | "achievement" => Some(PostingKind::Achievement),
+            _ => None,
+        }
+    }
+
     /// The other side of the market, whose postings match this side's.
     pub fn counterpart(self) -> PostingKind {
         match self {

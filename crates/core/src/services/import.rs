@@ -1258,12 +1258,3 @@ fn refused_row(error: &sea_orm::DbErr) -> Option<String> {
             .map(|_| t!("import-save-unstorable")),
     }
 }
-
-/// The kind of list an import subcommand names.
-pub fn kind_of_list(name: &str) -> Option<PostingKind> {
-    match name {
-        "needs" | "need" => Some(PostingKind::Need),
-        "achievements" | "achievement" => Some(PostingKind::Achievement),
-        _ => None,
-    }
-}

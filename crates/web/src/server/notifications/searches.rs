@@ -71,11 +71,7 @@ impl NewSearch {
         };
         Ok(SearchSpec {
             name: self.name.clone(),
-            kind: match self.kind.as_str() {
-                "needs" | "need" => Some(PostingKind::Need),
-                "achievements" | "achievement" => Some(PostingKind::Achievement),
-                _ => None,
-            },
+            kind: PostingKind::from_section(&self.kind),
             query: self.q.clone().unwrap_or_default(),
             industry,
             min_trl: self.min_trl,

@@ -83,13 +83,11 @@ pub(super) fn routes() -> Router<AppState> {
 /// # Errors
 /// `NotFound` for any other section.
 pub(crate) fn kind_of_path(segment: &str) -> Result<PostingKind, WebError> {
-    match segment {
-        "needs" | "need" => Ok(PostingKind::Need),
-        "achievements" | "achievement" => Ok(PostingKind::Achievement),
-        other => Err(CoreError::NotFound {
+    PostingKind::from_section(segment).ok_or_else(|| {
+        CoreError::NotFound {
             what: t!("what-section"),
-            id: other.to_owned(),
+            id: segment.to_owned(),
         }
-        .into()),
-    }
+        .into()
+    })
 }
